@@ -1,0 +1,571 @@
+//! A prepared request ([`Call`]) and the one non-generic send path with retries.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{self, HeaderValue};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc2822;
+use tracing::Instrument;
+
+use super::client::{ClientCore, USER_AGENT};
+use super::descriptor::{EndpointDescriptor, ParamLocation, PathPart};
+use super::error::Error;
+use super::response::{RawResponse, decode, error_from_response};
+
+/// The longest computed backoff between attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+/// The longest wait a server's `Retry-After` can impose.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RequestOptions {
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+}
+
+/// A prepared request to one endpoint. Nothing is sent until it is awaited (or
+/// [`send`](Call::send) is awaited); before that, its timeout and retries can be adjusted,
+/// as in `client.access_codes().get(id).timeout(Duration::from_secs(5)).await?`.
+#[must_use = "a Call does nothing until it is awaited"]
+pub struct Call<T> {
+    core: ClientCore,
+    endpoint: &'static EndpointDescriptor,
+    /// The parameters as an object keyed by wire name, or the error serializing them.
+    params: Result<Value, Error>,
+    options: RequestOptions,
+    // `fn() -> T` keeps `Call<T>` `Send + Sync` whatever `T` is: no `T` is stored.
+    response: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Call<T> {
+    // Parameters are left out: they can hold codes and other user data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("endpoint", &self.endpoint.id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Call<T> {
+    /// A call of `endpoint` with `params` (a struct serializing to an object keyed by wire
+    /// name; `None` fields are not sent). Generated methods wrap this.
+    #[doc(hidden)]
+    pub fn new(
+        core: &ClientCore,
+        endpoint: &'static EndpointDescriptor,
+        params: impl serde::Serialize,
+    ) -> Self {
+        let params = serde_json::to_value(params).map_err(|e| {
+            Error::Config(format!(
+                "could not serialize the parameters of {}: {e}",
+                endpoint.id
+            ))
+        });
+        Call {
+            core: core.clone(),
+            endpoint,
+            params,
+            options: RequestOptions::default(),
+            response: PhantomData,
+        }
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry count for this call. Calls with side effects are never
+    /// retried, whatever this says.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Makes exactly one attempt.
+    pub fn no_retries(self) -> Self {
+        self.max_retries(0)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Call<T> {
+    /// Sends the request, retrying where safe, and decodes the response.
+    pub async fn send(self) -> Result<T, Error> {
+        let params = self.params?;
+        let raw = execute(&self.core, self.endpoint, &params, self.options).await?;
+        decode(self.endpoint.response_envelope, &raw)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A request ready to be sent, possibly several times.
+struct Prepared {
+    url: Url,
+    body: Option<Vec<u8>>,
+}
+
+/// Sends one call: checks the auth mode, builds the request, and makes up to
+/// `1 + max_retries` attempts. Returns the first 2xx response; anything else is an error.
+pub(crate) async fn execute(
+    core: &ClientCore,
+    endpoint: &'static EndpointDescriptor,
+    params: &Value,
+    options: RequestOptions,
+) -> Result<RawResponse, Error> {
+    let mode = core.auth_mode();
+    if !endpoint.auth_modes.contains(&mode.name) {
+        return Err(Error::AuthModeNotAccepted {
+            endpoint: endpoint.id,
+            mode: mode.name,
+            accepted: endpoint.auth_modes,
+        });
+    }
+    let prepared = prepare(core.base_url(), endpoint, params)?;
+    // Fields name the request, never its headers or body.
+    let span = tracing::debug_span!(
+        "request",
+        api = endpoint.api.name,
+        endpoint = endpoint.id,
+        method = endpoint.method.as_str(),
+        path = prepared.url.path(),
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    attempts(core, endpoint, &prepared, options)
+        .instrument(span)
+        .await
+}
+
+async fn attempts(
+    core: &ClientCore,
+    endpoint: &'static EndpointDescriptor,
+    prepared: &Prepared,
+    options: RequestOptions,
+) -> Result<RawResponse, Error> {
+    let span = tracing::Span::current();
+    // Repeating a request with side effects could apply them twice.
+    let max_retries = if endpoint.is_retryable() {
+        options.max_retries.unwrap_or(core.max_retries())
+    } else {
+        0
+    };
+    let timeout = options.timeout.unwrap_or(core.timeout());
+    let mut retry = 0;
+    loop {
+        span.record("attempt", retry + 1);
+        // Asked every attempt: a token source may have refreshed since the last one.
+        let headers = core.auth_headers().await?;
+        let mut request = core
+            .http()
+            .request(endpoint.method.to_reqwest(), prepared.url.clone())
+            .headers(headers)
+            .header(header::ACCEPT, HeaderValue::from_static("application/json"))
+            .header(header::USER_AGENT, HeaderValue::from_static(USER_AGENT))
+            .timeout(timeout);
+        if let Some(body) = &prepared.body {
+            request = request
+                .header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
+                .body(body.clone());
+        }
+
+        let (error, retry_after) = match send_once(request, endpoint, timeout).await {
+            Ok(raw) => {
+                span.record("status", raw.status);
+                if let Some(id) = &raw.request_id {
+                    span.record("request_id", id.as_str());
+                }
+                if raw.is_success() {
+                    return Ok(raw);
+                }
+                let transient = raw.status == 429 || raw.status >= 500;
+                let retry_after = raw.retry_after;
+                let error = error_from_response(&endpoint.api.errors, raw);
+                if !transient {
+                    return Err(error);
+                }
+                (error, retry_after)
+            }
+            Err((error, transient)) => {
+                if !transient {
+                    return Err(error);
+                }
+                (error, None)
+            }
+        };
+        if retry >= max_retries {
+            return Err(error);
+        }
+        let delay = match retry_after {
+            Some(after) => after.min(MAX_RETRY_AFTER),
+            None => backoff(core.retry_base_delay(), retry),
+        };
+        tracing::debug!(error = %error, ?delay, "retrying");
+        tokio::time::sleep(delay).await;
+        retry += 1;
+    }
+}
+
+/// One attempt; a failure comes with whether it is worth repeating.
+async fn send_once(
+    request: reqwest::RequestBuilder,
+    endpoint: &'static EndpointDescriptor,
+    timeout: Duration,
+) -> Result<RawResponse, (Error, bool)> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_error(endpoint.id, timeout, e))?;
+    let headers = response.headers();
+    let header_text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let request_id = endpoint.api.errors.request_id_header.and_then(header_text);
+    let content_type = header_text(header::CONTENT_TYPE.as_str());
+    let retry_after = headers.get(header::RETRY_AFTER).and_then(parse_retry_after);
+    let status = response.status().as_u16();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(endpoint.id, timeout, e))?;
+    Ok(RawResponse {
+        status,
+        request_id,
+        content_type,
+        retry_after,
+        body: Vec::from(body),
+    })
+}
+
+/// Classifies a reqwest failure; the flag says whether the attempt may be repeated.
+fn transport_error(
+    endpoint: &'static str,
+    timeout: Duration,
+    error: reqwest::Error,
+) -> (Error, bool) {
+    // The URL's query may carry user data; messages name the endpoint instead.
+    let error = error.without_url();
+    if error.is_timeout() {
+        return (
+            Error::Timeout {
+                endpoint,
+                after: timeout,
+            },
+            true,
+        );
+    }
+    let message = error_chain(&error);
+    if error.is_connect() {
+        return (Error::Connect { endpoint, message }, true);
+    }
+    // Failing mid-request or mid-body (a reset connection) is transient; a request that
+    // could not be built is not.
+    let transient = error.is_request() || error.is_body();
+    (Error::Transport { endpoint, message }, transient)
+}
+
+/// An error and its sources, joined with `: ` (reqwest's own message is terse).
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// The wait before retry `retry` (from 0): random between zero and `base * 2^retry`
+/// ("full jitter", so that clients that failed together do not retry together), at most
+/// [`MAX_BACKOFF`].
+fn backoff(base: Duration, retry: u32) -> Duration {
+    let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
+    let ceiling = base.saturating_mul(factor).min(MAX_BACKOFF);
+    ceiling.mul_f64(fastrand::f64())
+}
+
+/// `Retry-After` as a wait: delta-seconds or an HTTP date (past dates mean now).
+fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = OffsetDateTime::parse(text, &Rfc2822).ok()?;
+    Some(Duration::try_from(date - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO))
+}
+
+/// Builds the URL and body from the endpoint's descriptor and the parameter object.
+fn prepare(
+    base: &Url,
+    endpoint: &'static EndpointDescriptor,
+    params: &Value,
+) -> Result<Prepared, Error> {
+    let empty = Map::new();
+    let params = match params {
+        Value::Object(map) => map,
+        Value::Null => &empty,
+        _ => {
+            return Err(Error::Config(format!(
+                "the parameters of {} must serialize to an object",
+                endpoint.id
+            )));
+        }
+    };
+    let param = |name: &str| params.get(name).filter(|v| !v.is_null());
+
+    let mut path = String::new();
+    for part in endpoint.path {
+        match part {
+            PathPart::Literal(text) => path.push_str(text),
+            PathPart::Param(name) => {
+                let value = param(name).and_then(scalar_text).ok_or_else(|| {
+                    Error::Config(format!(
+                        "{} needs the path parameter `{name}` as a string or number",
+                        endpoint.id
+                    ))
+                })?;
+                // Empty or dot segments would change which resource the path names.
+                if value.is_empty() || value == "." || value == ".." {
+                    return Err(Error::Config(format!(
+                        "the path parameter `{name}` of {} must not be empty, `.` or `..`",
+                        endpoint.id
+                    )));
+                }
+                encode_segment(&value, &mut path);
+            }
+        }
+    }
+    let mut url = base.clone();
+    let base_path = base.path().trim_end_matches('/');
+    let separator = if path.starts_with('/') { "" } else { "/" };
+    url.set_path(&format!("{base_path}{separator}{path}"));
+
+    let mut query = Vec::new();
+    let mut body = Map::new();
+    for descriptor in endpoint.params {
+        let Some(value) = param(descriptor.name) else {
+            continue;
+        };
+        match descriptor.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => match value {
+                // Arrays repeat the key: `ids=a&ids=b`.
+                Value::Array(items) => query.extend(
+                    items
+                        .iter()
+                        .filter(|item| !item.is_null())
+                        .map(|item| (descriptor.name, query_text(item))),
+                ),
+                other => query.push((descriptor.name, query_text(other))),
+            },
+            ParamLocation::Body => {
+                body.insert(descriptor.name.to_owned(), value.clone());
+            }
+        }
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    let body = if endpoint.method.has_body() {
+        let bytes = serde_json::to_vec(&body).map_err(|e| {
+            Error::Config(format!(
+                "could not serialize the body of {}: {e}",
+                endpoint.id
+            ))
+        })?;
+        Some(bytes)
+    } else if body.is_empty() {
+        None
+    } else {
+        // Dropping them silently would send a different request than the caller asked for.
+        return Err(Error::Config(format!(
+            "{} is a {} request and cannot send body parameters",
+            endpoint.id,
+            endpoint.method.as_str()
+        )));
+    };
+    Ok(Prepared { url, body })
+}
+
+/// A string, number or boolean as text.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A query value as text: scalars as themselves, anything else as compact JSON.
+fn query_text(value: &Value) -> String {
+    scalar_text(value).unwrap_or_else(|| value.to_string())
+}
+
+/// Appends `value` percent-encoded as one path segment: everything but RFC 3986's
+/// unreserved characters is escaped, so `/`, `?` and `#` cannot change the path.
+fn encode_segment(value: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &byte in value.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::descriptor::*;
+
+    static API: ApiDescriptor = ApiDescriptor {
+        name: "t",
+        title: "T",
+        default_base_url: "https://example.com",
+        base_url_env: None,
+        auth_modes: &[],
+        errors: ErrorFormat {
+            envelope: None,
+            type_field: None,
+            message_field: None,
+            request_id_field: None,
+            data_field: None,
+            validation_errors_field: None,
+            request_id_header: None,
+            invalid_input_type: None,
+        },
+    };
+
+    static GET: EndpointDescriptor = EndpointDescriptor {
+        api: &API,
+        id: "things.get",
+        method: HttpMethod::Get,
+        path: &[
+            PathPart::Literal("/things/"),
+            PathPart::Param("id"),
+            PathPart::Literal("/parts"),
+        ],
+        params: &[
+            ParamDescriptor {
+                name: "id",
+                location: ParamLocation::Path,
+            },
+            ParamDescriptor {
+                name: "q",
+                location: ParamLocation::Query,
+            },
+            ParamDescriptor {
+                name: "tags",
+                location: ParamLocation::Query,
+            },
+            ParamDescriptor {
+                name: "n",
+                location: ParamLocation::Query,
+            },
+        ],
+        auth_modes: &[],
+        read_only: true,
+        response_envelope: None,
+    };
+
+    fn url(base: &str) -> Url {
+        Url::parse(base).expect("test URL")
+    }
+
+    #[test]
+    fn builds_path_and_query() {
+        let params = serde_json::json!({
+            "id": "a/b c?%", "q": "x y&z", "tags": ["t1", "t2"], "n": 3, "unused": 1
+        });
+        let p = prepare(&url("https://h.test/api"), &GET, &params).expect("prepare");
+        assert_eq!(
+            p.url.as_str(),
+            "https://h.test/api/things/a%2Fb%20c%3F%25/parts?q=x+y%26z&tags=t1&tags=t2&n=3"
+        );
+        assert!(p.body.is_none());
+        let p = prepare(
+            &url("https://h.test/"),
+            &GET,
+            &serde_json::json!({"id": 7, "q": null}),
+        )
+        .expect("prepare");
+        assert_eq!(p.url.as_str(), "https://h.test/things/7/parts");
+    }
+
+    #[test]
+    fn refuses_bad_path_params() {
+        for params in [
+            serde_json::json!({}),
+            serde_json::json!({"id": null}),
+            serde_json::json!({"id": ".."}),
+            serde_json::json!({"id": ""}),
+            serde_json::json!({"id": [1]}),
+        ] {
+            match prepare(&url("https://h.test"), &GET, &params) {
+                Err(Error::Config(_)) => {}
+                Err(e) => panic!("{params}: {e}"),
+                Ok(p) => panic!("{params}: {}", p.url),
+            }
+        }
+    }
+
+    #[test]
+    fn backoff_is_bounded() {
+        for retry in [0, 1, 5, 31, 32, 1000] {
+            let d = backoff(Duration::from_millis(500), retry);
+            assert!(d <= MAX_BACKOFF);
+            assert!(d <= Duration::from_millis(500).saturating_mul(1u32 << retry.min(31)));
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let v = |s: &'static str| HeaderValue::from_static(s);
+        assert_eq!(parse_retry_after(&v("3")), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after(&v("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
+        let later = OffsetDateTime::now_utc() + time::Duration::seconds(30);
+        let text = later.format(&Rfc2822).expect("format");
+        let parsed =
+            parse_retry_after(&HeaderValue::from_str(&text).expect("header")).expect("parse date");
+        assert!(
+            parsed > Duration::from_secs(25) && parsed <= Duration::from_secs(30),
+            "{parsed:?}"
+        );
+        assert_eq!(parse_retry_after(&v("soon")), None);
+    }
+}

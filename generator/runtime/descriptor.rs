@@ -1,0 +1,191 @@
+//! Static descriptions of an API and its endpoints.
+//!
+//! Generated code describes each API as `static` data of these types and the runtime
+//! interprets it, so the request/response machinery is compiled once rather than once per
+//! endpoint. Everything here is plain `&'static` data with public fields so that it can be
+//! written as a constant expression.
+
+/// An API: where it lives, how it authenticates and what its errors look like.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiDescriptor {
+    /// snake_case name of the API (`seam`); used in logs and spans.
+    pub name: &'static str,
+    /// Human name of the API (`Seam Connect`); used in error messages.
+    pub title: &'static str,
+    /// Production base URL, without a trailing slash.
+    pub default_base_url: &'static str,
+    /// Environment variable that overrides `default_base_url` when configuring from the
+    /// environment.
+    pub base_url_env: Option<&'static str>,
+    /// The ways a caller can authenticate.
+    pub auth_modes: &'static [AuthModeDescriptor],
+    /// Where the fields of an error body are.
+    pub errors: ErrorFormat,
+}
+
+impl ApiDescriptor {
+    /// The auth mode called `name`, if the API has one.
+    pub fn auth_mode(&self, name: &str) -> Option<&'static AuthModeDescriptor> {
+        self.auth_modes.iter().find(|mode| mode.name == name)
+    }
+}
+
+/// One way of authenticating: the credentials a caller supplies and the headers they
+/// become.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthModeDescriptor {
+    /// snake_case name (`api_key`); endpoints list the names they accept.
+    pub name: &'static str,
+    /// Human name (`API key`); used in error messages.
+    pub title: &'static str,
+    /// The credentials, in constructor-argument order.
+    pub credentials: &'static [CredentialDescriptor],
+    /// Headers sent with every request in this mode.
+    pub headers: &'static [HeaderTemplate],
+}
+
+/// One value a caller supplies for an auth mode.
+#[derive(Debug, Clone, Copy)]
+pub struct CredentialDescriptor {
+    /// snake_case name (`api_key`), referenced by [`HeaderTemplate::credential`].
+    pub name: &'static str,
+    /// Whether the value is secret: redacted from `Debug` and sent as a sensitive header.
+    pub secret: bool,
+    /// Environment variable the value is read from when configuring from the environment.
+    pub env: Option<&'static str>,
+}
+
+/// A header whose value is `prefix + <credential value> + suffix`.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderTemplate {
+    /// Header name (`authorization`).
+    pub name: &'static str,
+    /// Text before the credential (`Bearer `).
+    pub prefix: &'static str,
+    /// Name of the credential inserted into the value.
+    pub credential: &'static str,
+    /// Text after the credential.
+    pub suffix: &'static str,
+}
+
+/// Where the parts of an error body are; every field is optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ErrorFormat {
+    /// Key of the top-level object under which the error object sits (`error`); `None` when
+    /// the body itself is the error object.
+    pub envelope: Option<&'static str>,
+    /// Key of the machine-readable error type (`type`).
+    pub type_field: Option<&'static str>,
+    /// Key of the human-readable message (`message`).
+    pub message_field: Option<&'static str>,
+    /// Key of a request id inside the body.
+    pub request_id_field: Option<&'static str>,
+    /// Key of extra structured data.
+    pub data_field: Option<&'static str>,
+    /// Key of per-parameter validation errors.
+    pub validation_errors_field: Option<&'static str>,
+    /// Response header carrying the request id (`seam-request-id`).
+    pub request_id_header: Option<&'static str>,
+    /// The error type the API uses for invalid parameters (`invalid_input`).
+    pub invalid_input_type: Option<&'static str>,
+}
+
+/// The HTTP method an endpoint is called with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as written on the wire (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Whether requests with this method carry a JSON body (`POST`, `PUT`, `PATCH`).
+    pub fn has_body(self) -> bool {
+        matches!(self, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// One piece of an endpoint's path; the path is the concatenation of its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text copied as is (`/spaces/`).
+    Literal(&'static str),
+    /// The value of the path parameter with this wire name, percent-encoded as one segment.
+    Param(&'static str),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// Substituted into the path.
+    Path,
+    /// Added to the query string.
+    Query,
+    /// A key of the JSON body.
+    Body,
+}
+
+/// A parameter of an endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDescriptor {
+    /// Wire name; the key of the parameter in the serialized parameter object.
+    pub name: &'static str,
+    /// Where it travels.
+    pub location: ParamLocation,
+}
+
+/// One operation of an API.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointDescriptor {
+    /// The API the endpoint belongs to.
+    pub api: &'static ApiDescriptor,
+    /// `resource.operation` (`access_codes.get`); used in errors, logs and spans.
+    pub id: &'static str,
+    /// The method the client sends.
+    pub method: HttpMethod,
+    /// The path below the base URL.
+    pub path: &'static [PathPart],
+    /// The parameters and where they travel.
+    pub params: &'static [ParamDescriptor],
+    /// Names of the auth modes the endpoint accepts.
+    pub auth_modes: &'static [&'static str],
+    /// No side effects: safe to retry even when the method is not `GET`.
+    pub read_only: bool,
+    /// Key of the top-level object the response value sits under (`access_code`).
+    pub response_envelope: Option<&'static str>,
+}
+
+impl EndpointDescriptor {
+    /// Whether a failed attempt may be repeated: the endpoint is read-only or a `GET`.
+    pub fn is_retryable(&self) -> bool {
+        self.read_only || self.method == HttpMethod::Get
+    }
+}

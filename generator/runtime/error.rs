@@ -1,0 +1,326 @@
+//! The one error type of the crate, and the API's own error body.
+//!
+//! Messages are built only from status codes, server-supplied error text, endpoint ids and
+//! configuration names: credentials and request URLs (whose query may carry user data) are
+//! never formatted into them.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The most of a response body kept in an error, in bytes.
+pub(crate) const SNIPPET_LIMIT: usize = 512;
+
+/// Everything that can go wrong when configuring a client or calling an endpoint.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-2xx status and a body in its documented error shape.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The API answered 401: the credentials are missing, wrong or expired.
+    #[error("authentication failed: {0}")]
+    Unauthorized(Box<ApiError>),
+
+    /// The API answered 400 with its invalid-input error type; see
+    /// [`ApiError::validation_errors_for`] for the per-parameter messages.
+    #[error("{0}")]
+    InvalidInput(Box<ApiError>),
+
+    /// A non-2xx response whose body is not the API's error shape, such as an HTML page
+    /// from a proxy or a plain-text 404.
+    #[error(
+        "unexpected HTTP {status} response{}{}: {body_snippet}",
+        ContentTypeSuffix(content_type.as_deref()),
+        RequestIdSuffix(request_id.as_deref())
+    )]
+    UnexpectedResponse {
+        /// HTTP status code.
+        status: u16,
+        /// Request id from the response header, if the API sends one.
+        request_id: Option<String>,
+        /// The response's `content-type` header.
+        content_type: Option<String>,
+        /// The start of the body (at most 512 bytes, cut on a character boundary).
+        body_snippet: String,
+    },
+
+    /// A 2xx response whose body does not match the expected type.
+    // The snippet is kept out of the message: success bodies can carry tokens.
+    #[error(
+        "could not decode the HTTP {status} response at `{path}`: {message}{}",
+        RequestIdSuffix(request_id.as_deref())
+    )]
+    Decode {
+        /// HTTP status code.
+        status: u16,
+        /// Request id from the response header, if the API sends one.
+        request_id: Option<String>,
+        /// Where in the body decoding failed (`access_code.created_at`; `.` for the root).
+        path: String,
+        /// What was wrong there.
+        message: String,
+        /// The start of the body (at most 512 bytes, cut on a character boundary).
+        body_snippet: String,
+    },
+
+    /// An attempt took longer than the configured timeout.
+    #[error("{endpoint} timed out after {after:?}")]
+    Timeout {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// The per-attempt timeout that elapsed.
+        after: Duration,
+    },
+
+    /// The connection to the server could not be established (DNS, refused, TLS).
+    #[error("{endpoint}: could not connect: {message}")]
+    Connect {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// The request or response failed in transit after connecting.
+    #[error("{endpoint}: request failed: {message}")]
+    Transport {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// The client's auth mode is not one the endpoint accepts; nothing was sent.
+    #[error(
+        "{endpoint} does not accept the `{mode}` auth mode; it accepts: {}",
+        accepted.join(", ")
+    )]
+    AuthModeNotAccepted {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// The client's auth mode.
+        mode: &'static str,
+        /// The auth modes the endpoint accepts.
+        accepted: &'static [&'static str],
+    },
+
+    /// Invalid configuration: a bad base URL, plain http to a remote host, missing or
+    /// conflicting environment variables, or parameters that cannot be sent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    /// The caller's token source failed to produce a token.
+    #[error("the token source failed: {0}")]
+    TokenSource(String),
+}
+
+impl Error {
+    /// The HTTP status of the response the error came from, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => Some(e.status),
+            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
+    /// The request id the server gave the failed request, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => {
+                e.request_id.as_deref()
+            }
+            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The API's error body, for [`Error::Api`], [`Error::Unauthorized`] and
+    /// [`Error::InvalidInput`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the server answered 404, whatever the body.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// Whether an attempt timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+}
+
+/// An error reported by the API in its documented error shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// Machine-readable error type (`access_code_not_found`). When the body has none, the
+    /// status's reason in snake_case (`not_found`).
+    pub kind: String,
+    /// Human-readable message from the server.
+    pub message: String,
+    /// Request id from the body, else from the request-id response header.
+    pub request_id: Option<String>,
+    /// Extra structured data the server attached to the error.
+    pub data: Option<serde_json::Value>,
+    /// Per-parameter validation errors (for invalid input).
+    pub validation_errors: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// Whether the status is 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404
+    }
+
+    /// The validation messages for one parameter.
+    ///
+    /// Reads the tree `{"_errors": [..], "<param>": {"_errors": [..]}}`; a nested parameter
+    /// can be named with dots (`location.name`). Empty when there are none.
+    pub fn validation_errors_for(&self, param: &str) -> Vec<String> {
+        let Some(tree) = &self.validation_errors else {
+            return Vec::new();
+        };
+        // A key that itself contains dots wins over walking the dotted path.
+        let node = tree.get(param).or_else(|| {
+            param
+                .split('.')
+                .try_fold(tree, |node, segment| node.get(segment))
+        });
+        node.map(error_strings).unwrap_or_default()
+    }
+
+    /// The validation messages that concern the request as a whole (the top-level
+    /// `_errors`).
+    pub fn form_errors(&self) -> Vec<String> {
+        self.validation_errors
+            .as_ref()
+            .map(error_strings)
+            .unwrap_or_default()
+    }
+}
+
+/// The strings under a validation node's `_errors`.
+fn error_strings(node: &serde_json::Value) -> Vec<String> {
+    node.get("_errors")
+        .and_then(|errors| errors.as_array())
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| match e {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {})", self.kind, self.status)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        write!(f, "{}", RequestIdSuffix(self.request_id.as_deref()))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Formats ` (request id X)` when there is one.
+struct RequestIdSuffix<'a>(Option<&'a str>);
+
+impl fmt::Display for RequestIdSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Formats ` (content-type X)` when there is one.
+struct ContentTypeSuffix<'a>(Option<&'a str>);
+
+impl fmt::Display for ContentTypeSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(ct) => write!(f, " ({ct})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The start of a body as text: at most [`SNIPPET_LIMIT`] bytes, cut on a character
+/// boundary, surrounding whitespace trimmed.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    // Decoding only a prefix keeps a huge body from being copied; lossy decoding can grow
+    // the text (one bad byte becomes three), hence the second cut.
+    let prefix = &body[..body.len().min(SNIPPET_LIMIT)];
+    let text = String::from_utf8_lossy(prefix);
+    truncate_str(text.trim(), SNIPPET_LIMIT).to_owned()
+}
+
+/// `s` cut to at most `max` bytes on a character boundary.
+pub(crate) fn truncate_str(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_bounded_on_a_char_boundary() {
+        let body = "é".repeat(400); // 800 bytes
+        let s = snippet(body.as_bytes());
+        assert!(s.len() <= SNIPPET_LIMIT);
+        assert_eq!(s.len(), 512);
+        let body = format!("a{}", "é".repeat(400));
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.len(), 511);
+        assert_eq!(snippet(&[0xff; 600]).len(), 510);
+    }
+
+    #[test]
+    fn validation_tree() {
+        let e = ApiError {
+            status: 400,
+            kind: "invalid_input".into(),
+            message: "bad".into(),
+            request_id: None,
+            data: None,
+            validation_errors: Some(serde_json::json!({
+                "_errors": ["form"],
+                "code": {"_errors": ["too short", "digits only"]},
+                "location": {"_errors": [], "name": {"_errors": ["required"]}}
+            })),
+        };
+        assert_eq!(e.form_errors(), vec!["form"]);
+        assert_eq!(
+            e.validation_errors_for("code"),
+            vec!["too short", "digits only"]
+        );
+        assert_eq!(e.validation_errors_for("location.name"), vec!["required"]);
+        assert!(e.validation_errors_for("nope").is_empty());
+    }
+}

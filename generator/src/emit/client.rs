@@ -1,0 +1,343 @@
+//! The API module: `src/<api>/mod.rs` with the descriptor, the auth type and the client.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::doc;
+use crate::ir::{Api, AuthMode};
+use crate::names::ident;
+use crate::CRATE_NAME;
+
+fn opt_str(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn emit_descriptor(api: &Api) -> TokenStream {
+    let name = &api.name;
+    let title = &api.title;
+    let base_url = &api.base_url;
+    let base_url_env = opt_str(&api.base_url_env);
+    let modes = api.auth_modes.iter().map(|mode| {
+        let mode_name = &mode.name;
+        let mode_title = &mode.title;
+        let credentials = mode.credentials.iter().map(|c| {
+            let name = &c.name;
+            let secret = c.secret;
+            let env = opt_str(&c.env);
+            quote!(crate::runtime::CredentialDescriptor { name: #name, secret: #secret, env: #env })
+        });
+        let headers = mode.headers.iter().map(|h| {
+            let (name, prefix, credential, suffix) = (&h.name, &h.prefix, &h.credential, &h.suffix);
+            quote!(crate::runtime::HeaderTemplate { name: #name, prefix: #prefix, credential: #credential, suffix: #suffix })
+        });
+        quote! {
+            crate::runtime::AuthModeDescriptor {
+                name: #mode_name,
+                title: #mode_title,
+                credentials: &[#(#credentials),*],
+                headers: &[#(#headers),*],
+            }
+        }
+    });
+    let mode_count = Literal::usize_unsuffixed(api.auth_modes.len());
+    let e = &api.errors;
+    let [envelope, type_field, message_field, request_id_field, data_field, validation_errors_field, request_id_header, invalid_input_type] =
+        [&e.envelope, &e.type_field, &e.message_field, &e.request_id_field, &e.data_field, &e.validation_errors_field, &e.request_id_header, &e.invalid_input_type]
+            .map(opt_str);
+    quote! {
+        static AUTH_MODES: [crate::runtime::AuthModeDescriptor; #mode_count] = [#(#modes),*];
+
+        /// What the runtime needs to know about this API; built from the spec.
+        pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescriptor {
+            name: #name,
+            title: #title,
+            default_base_url: #base_url,
+            base_url_env: #base_url_env,
+            auth_modes: &AUTH_MODES,
+            errors: crate::runtime::ErrorFormat {
+                envelope: #envelope,
+                type_field: #type_field,
+                message_field: #message_field,
+                request_id_field: #request_id_field,
+                data_field: #data_field,
+                validation_errors_field: #validation_errors_field,
+                request_id_header: #request_id_header,
+                invalid_input_type: #invalid_input_type,
+            },
+        };
+    }
+}
+
+fn mode_doc(api: &Api, mode: &AuthMode) -> String {
+    let headers = mode
+        .headers
+        .iter()
+        .map(|h| format!("`{}: {}{{{}}}{}`", h.name, h.prefix, h.credential, h.suffix))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let endpoints: Vec<String> = api
+        .endpoints()
+        .filter(|e| e.auth_modes.contains(&mode.name))
+        .map(|e| format!("`{}`", e.id))
+        .collect();
+    let credentials = mode
+        .credentials
+        .iter()
+        .map(|c| {
+            let env = c.env.as_ref().map(|e| format!(" (environment: `{e}`)")).unwrap_or_default();
+            format!("- `{}`: {}{env}", c.name, c.description.trim())
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "{}: {}\n\n{credentials}\n\nSends {headers}. Accepted by {}.",
+        mode.title,
+        mode.description.trim(),
+        if endpoints.is_empty() { "no endpoint yet".to_owned() } else { endpoints.join(", ") }
+    )
+}
+
+fn emit_auth(api: &Api) -> TokenStream {
+    let auth = ident(&api.auth_name);
+    let auth_doc = doc(&format!(
+        "How a [`{}`] authenticates. Each constructor is one of the API's auth modes; secrets are never printed by `Debug`.",
+        api.client_name
+    ));
+    let constructors = api.auth_modes.iter().enumerate().map(|(index, mode)| {
+        let index = Literal::usize_unsuffixed(index);
+        let fn_name = ident(&mode.name);
+        let docs = doc(&mode_doc(api, mode));
+        let args = mode.credentials.iter().map(|c| {
+            let name = ident(&c.name);
+            if c.secret { quote!(#name: impl ::std::convert::Into<crate::Secret>) } else { quote!(#name: impl ::std::convert::Into<::std::string::String>) }
+        });
+        let values = mode.credentials.iter().map(|c| {
+            let name = ident(&c.name);
+            if c.secret {
+                quote!(crate::runtime::CredentialValue::Secret(#name.into()))
+            } else {
+                quote!(crate::runtime::CredentialValue::Plain(#name.into()))
+            }
+        });
+        let plain = quote! {
+            #docs
+            pub fn #fn_name(#(#args),*) -> Self {
+                Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+            }
+        };
+        let refreshable = mode.credentials.iter().any(|c| c.refreshable).then(|| {
+            let fn_name = ident(&format!("{}_from_source", mode.name));
+            let docs = doc(&format!(
+                "{} with a token source asked before every attempt, for tokens that expire and refresh (see [`crate::TokenSource`]).",
+                mode.title
+            ));
+            let args = mode.credentials.iter().map(|c| {
+                let name = ident(&c.name);
+                if c.refreshable {
+                    quote!(#name: impl crate::TokenSource)
+                } else if c.secret {
+                    quote!(#name: impl ::std::convert::Into<crate::Secret>)
+                } else {
+                    quote!(#name: impl ::std::convert::Into<::std::string::String>)
+                }
+            });
+            let values = mode.credentials.iter().map(|c| {
+                let name = ident(&c.name);
+                if c.refreshable {
+                    quote!(crate::runtime::CredentialValue::Source(::std::sync::Arc::new(#name)))
+                } else if c.secret {
+                    quote!(crate::runtime::CredentialValue::Secret(#name.into()))
+                } else {
+                    quote!(crate::runtime::CredentialValue::Plain(#name.into()))
+                }
+            });
+            quote! {
+                #docs
+                pub fn #fn_name(#(#args),*) -> Self {
+                    Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+                }
+            }
+        });
+        quote!(#plain #refreshable)
+    });
+    quote! {
+        #auth_doc
+        #[derive(Clone, Debug)]
+        pub struct #auth(crate::runtime::Credentials);
+
+        impl #auth {
+            #(#constructors)*
+
+            /// The name of this auth mode, as the spec and error messages spell it.
+            pub fn mode(&self) -> &'static str {
+                self.0.mode.name
+            }
+        }
+    }
+}
+
+fn emit_client(api: &Api) -> TokenStream {
+    let client = ident(&api.client_name);
+    let auth = ident(&api.auth_name);
+    let env_names: Vec<String> = api
+        .auth_modes
+        .iter()
+        .flat_map(|m| m.credentials.iter().filter_map(|c| c.env.clone()))
+        .chain(api.base_url_env.clone())
+        .map(|e| format!("`{e}`"))
+        .collect();
+    let krate = CRATE_NAME;
+    let client_doc = doc(&format!(
+        "Client for the {title} API (`{base}` by default).\n\nCheap to clone: clones share one connection pool. Each request is retried on transient failures when it is safe to, with a timeout per attempt; see [`crate::ClientBuilder`].\n\n```no_run\n# fn main() -> Result<(), {krate}::Error> {{\nuse {krate}::{module}::{{{client_name}, {auth_name}}};\n\nlet client = {client_name}::new({auth_name}::{mode}({args}))?;\n# Ok(()) }}\n```",
+        title = api.title,
+        base = api.base_url,
+        module = api.name,
+        client_name = api.client_name,
+        auth_name = api.auth_name,
+        mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
+        args = api.auth_modes.first().map(|m| m.credentials.iter().map(|c| format!("\"YOUR_{}\"", c.name.to_uppercase())).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+    ));
+    let from_env_doc = doc(&format!(
+        "A client configured from the environment: {}. Exactly one auth mode's secret must be set.",
+        env_names.join(", ")
+    ));
+    let resources = api.resources.iter().map(|resource| {
+        let fn_name = ident(&resource.name);
+        let handler = ident(&resource.handler_name);
+        let module = ident(&resource.name);
+        let ops = resource.endpoints.iter().map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation)).collect::<Vec<_>>().join(", ");
+        let docs = doc(&format!("Operations on `{}`: {ops}.", resource.name));
+        quote! {
+            #docs
+            pub fn #fn_name(&self) -> #module::#handler<'_> {
+                #module::#handler { client: self }
+            }
+        }
+    });
+    quote! {
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct #client {
+            pub(crate) core: crate::runtime::ClientCore,
+        }
+
+        impl crate::runtime::FromCore for #client {
+            fn from_core(core: crate::runtime::ClientCore) -> Self {
+                Self { core }
+            }
+        }
+
+        impl #client {
+            /// A client with the default configuration.
+            ///
+            /// # Errors
+            /// [`crate::Error::Config`] when the configuration is unusable.
+            pub fn new(auth: #auth) -> ::std::result::Result<Self, crate::Error> {
+                Self::builder(auth).build()
+            }
+
+            /// A builder to set the base URL, timeouts and retries before building the client.
+            pub fn builder(auth: #auth) -> crate::ClientBuilder<Self> {
+                crate::ClientBuilder::new(&API, auth.0)
+            }
+
+            #from_env_doc
+            ///
+            /// # Errors
+            /// [`crate::Error::Config`] naming the variables when none, or more than one mode, is set.
+            pub fn from_env() -> ::std::result::Result<Self, crate::Error> {
+                Self::builder_from_env()?.build()
+            }
+
+            /// Like [`Self::from_env`], returning the builder for further settings.
+            ///
+            /// # Errors
+            /// As [`Self::from_env`].
+            pub fn builder_from_env() -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
+                Self::builder_from_env_with(|name| ::std::env::var(name).ok())
+            }
+
+            /// Like [`Self::builder_from_env`], reading variables through `lookup` (for tests and
+            /// configuration systems).
+            ///
+            /// # Errors
+            /// As [`Self::from_env`].
+            pub fn builder_from_env_with(
+                lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>,
+            ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
+                crate::ClientBuilder::from_env_with(&API, lookup)
+            }
+
+            #(#resources)*
+        }
+    }
+}
+
+/// `src/<api>/mod.rs`.
+pub fn emit_api_module(api: &Api) -> TokenStream {
+    let mut module_doc = vec![format!("# {}", api.title), api.description.trim().to_owned()];
+    module_doc.push(format!("Base URL: `{}`.", api.base_url));
+    if let Some(url) = &api.docs_url {
+        module_doc.push(format!("Vendor documentation: <{url}>."));
+    }
+    let modes = api
+        .auth_modes
+        .iter()
+        .map(|m| format!("- [`{}::{}`]: {}", api.auth_name, m.name, m.title))
+        .collect::<Vec<_>>()
+        .join("\n");
+    module_doc.push(format!("Auth modes:\n\n{modes}"));
+    let endpoints = api
+        .endpoints()
+        .map(|e| {
+            let alpha = match e.stability {
+                crate::spec::Stability::Stable => "",
+                crate::spec::Stability::Beta => " (beta)",
+                crate::spec::Stability::Alpha => " (alpha)",
+            };
+            format!("- [`{}::{}`]({}::{}::{}): {}{alpha}", e.resource, e.operation, e.resource, crate::names::pascal(&e.resource), e.operation, e.title)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    module_doc.push(format!("Endpoints:\n\n{endpoints}"));
+    let module_doc = module_doc.join("\n\n");
+    let module_doc_attr = module_doc.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+
+    let resource_mods = api.resources.iter().map(|r| {
+        let module = ident(&r.name);
+        let mut exports = vec![ident(&r.handler_name)];
+        for endpoint in &r.endpoints {
+            exports.extend(endpoint.one_of.iter().map(|g| ident(&g.name)));
+            if endpoint.has_builder() {
+                exports.push(ident(&super::endpoints::request_struct_name(endpoint)));
+            }
+        }
+        let docs = doc(&format!("Operations on `{}`.", r.name));
+        quote! {
+            #docs
+            pub mod #module;
+            pub use self::#module::{#(#exports),*};
+        }
+    });
+    let descriptor = emit_descriptor(api);
+    let auth = emit_auth(api);
+    let client = emit_client(api);
+    quote! {
+        #(#module_doc_attr)*
+
+        mod types;
+        pub use self::types::*;
+
+        #(#resource_mods)*
+
+        #descriptor
+        #auth
+        #client
+    }
+}

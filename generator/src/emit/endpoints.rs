@@ -1,0 +1,385 @@
+//! One resource module, `src/<api>/<resource>.rs`: the handler, one method per endpoint,
+//! the one-of enums, and a static descriptor per endpoint. The request path itself is in
+//! the non-generic runtime, so each endpoint adds little code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, rust_type};
+use crate::ir::{Api, Endpoint, OneOf, Param, PathPart, Resource, TypeDef, TypeRef};
+use crate::names::{ident, pascal, shouty};
+use crate::spec::{ParamLocation, Stability};
+
+pub(crate) fn request_struct_name(endpoint: &Endpoint) -> String {
+    format!("{}{}Request", pascal(&endpoint.resource), pascal(&endpoint.operation))
+}
+
+fn params_struct_name(endpoint: &Endpoint) -> String {
+    format!("{}{}Params", pascal(&endpoint.resource), pascal(&endpoint.operation))
+}
+
+fn descriptor_name(endpoint: &Endpoint) -> String {
+    shouty(&endpoint.id)
+}
+
+/// Argument type for a value the caller passes: conversions where they cannot mix up ids.
+fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    let concrete = rust_type(api, ty);
+    match ty {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::Named(name) if matches!(api.type_def(name), Some(TypeDef::Id(_))) => {
+            quote!(impl ::std::convert::Into<#concrete>)
+        }
+        _ => concrete,
+    }
+}
+
+fn converts(ty: &TypeRef, api: &Api) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid => true,
+        TypeRef::Named(name) => matches!(api.type_def(name), Some(TypeDef::Id(_))),
+        _ => false,
+    }
+}
+
+fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&params_struct_name(endpoint));
+    let fields = endpoint.params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(api, &p.ty);
+        let wire = p.wire_name.as_str();
+        let rename = (field.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+        if p.required {
+            quote!(#rename #field: #ty,)
+        } else {
+            quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #field: ::std::option::Option<#ty>,)
+        }
+    });
+    quote! {
+        #[derive(Debug, ::serde::Serialize)]
+        struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&descriptor_name(endpoint));
+    let id = &endpoint.id;
+    let method = ident(&pascal(&endpoint.method.as_str().to_lowercase()));
+    let parts = endpoint.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(crate::runtime::PathPart::Literal(#text)),
+        PathPart::Param(param) => quote!(crate::runtime::PathPart::Param(#param)),
+    });
+    let params = endpoint.params.iter().map(|p| {
+        let wire = &p.wire_name;
+        let location = ident(match p.location {
+            ParamLocation::Path => "Path",
+            ParamLocation::Query => "Query",
+            ParamLocation::Body => "Body",
+        });
+        quote!(crate::runtime::ParamDescriptor { name: #wire, location: crate::runtime::ParamLocation::#location })
+    });
+    let modes = &endpoint.auth_modes;
+    let read_only = endpoint.read_only;
+    let envelope = match &endpoint.envelope {
+        Some(key) => quote!(::std::option::Option::Some(#key)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        static #name: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
+            api: &super::API,
+            id: #id,
+            method: crate::runtime::HttpMethod::#method,
+            path: &[#(#parts),*],
+            params: &[#(#params),*],
+            auth_modes: &[#(#modes),*],
+            read_only: #read_only,
+            response_envelope: #envelope,
+        };
+    }
+}
+
+fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
+    let name = ident(&group.name);
+    let alternatives_text = group
+        .alternatives
+        .iter()
+        .map(|a| a.params.iter().map(|i| format!("`{}`", endpoint.params[*i].wire_name)).collect::<Vec<_>>().join(" and "))
+        .collect::<Vec<_>>()
+        .join(", or ");
+    let docs = doc(&format!(
+        "{}\n\nExactly one of: {alternatives_text}. An enum, so giving two at once does not compile.",
+        group.description.trim()
+    ));
+    let variants = group.alternatives.iter().map(|alt| {
+        let variant = ident(&alt.variant);
+        if let [only] = alt.params.as_slice() {
+            let param = &endpoint.params[*only];
+            let ty = rust_type(api, &param.ty);
+            let docs = doc(&format!("By `{}`: {}", param.wire_name, param.description.trim()));
+            quote!(#docs #variant(#ty),)
+        } else {
+            let fields = alt.params.iter().map(|i| {
+                let param = &endpoint.params[*i];
+                let field = ident(&param.rust_name);
+                let ty = rust_type(api, &param.ty);
+                let docs = doc(&param.description);
+                quote!(#docs #field: #ty,)
+            });
+            let names = alt.params.iter().map(|i| format!("`{}`", endpoint.params[*i].wire_name)).collect::<Vec<_>>().join(" and ");
+            let docs = doc(&format!("By {names}."));
+            quote!(#docs #variant { #(#fields)* },)
+        }
+    });
+    // `From` for single-parameter alternatives whose id type no other alternative uses, so
+    // `get(AccessCodeId::new(…))` reads naturally and cannot be ambiguous.
+    let conversions = group.alternatives.iter().filter_map(|alt| {
+        let [only] = alt.params.as_slice() else { return None };
+        let param = &endpoint.params[*only];
+        let TypeRef::Named(type_name) = &param.ty else { return None };
+        if !matches!(api.type_def(type_name), Some(TypeDef::Id(_))) {
+            return None;
+        }
+        let unique = group.alternatives.iter().filter(|a| matches!(a.params.as_slice(), [i] if endpoint.params[*i].ty == param.ty)).count() == 1;
+        if !unique {
+            return None;
+        }
+        let ty = rust_type(api, &param.ty);
+        let variant = ident(&alt.variant);
+        Some(quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        })
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #(#conversions)*
+    }
+}
+
+fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    let mut paragraphs = vec![format!("{}.", endpoint.title.trim_end_matches('.')), endpoint.description.trim().to_owned()];
+    match endpoint.stability {
+        Stability::Stable => {}
+        Stability::Beta | Stability::Alpha => {
+            let label = if endpoint.stability == Stability::Alpha { "Alpha" } else { "Beta" };
+            let note = endpoint.stability_note.as_deref().map(str::trim).unwrap_or("Expect breaking changes.");
+            paragraphs.push(format!("**{label}.** {note}"));
+        }
+    }
+    let alternates = if endpoint.alternate_methods.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the API also documents {} for this path)",
+            endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let retry = if endpoint.read_only || endpoint.method == crate::spec::HttpMethod::Get {
+        "Read-only: retried on connection errors, timeouts, 429 and 5xx."
+    } else {
+        "Not retried: it may change state."
+    };
+    paragraphs.push(format!("`{} {}`{alternates}. {retry}", endpoint.method.as_str(), endpoint.path));
+    let modes = endpoint
+        .auth_modes
+        .iter()
+        .map(|m| format!("[`{}::{m}`](super::{}::{m})", api.auth_name, api.auth_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    paragraphs.push(format!("Accepted auth modes: {modes}."));
+    if let Some(role) = &endpoint.required_role {
+        paragraphs.push(format!("The caller must hold the `{role}` role."));
+    }
+    let arguments: Vec<String> = endpoint
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("- `{}`: {}", p.rust_name, p.description.trim()))
+        .chain(endpoint.one_of.iter().map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, g.description.trim())))
+        .collect();
+    if !arguments.is_empty() {
+        paragraphs.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    let statuses = endpoint
+        .responses
+        .iter()
+        .filter(|r| r.status >= 400)
+        .map(|r| r.status.to_string())
+        .collect::<Vec<_>>();
+    let documented = if statuses.is_empty() { String::new() } else { format!(" The API documents {} responses.", statuses.join(", ")) };
+    paragraphs.push(format!(
+        "# Errors\n\nAwaiting the call gives [`crate::Error`]: the API's error (with status and request id), an undecodable body, a timeout or a connection failure.{documented}"
+    ));
+    paragraphs.push(format!("# Example\n\n```no_run\n{}```", super::example_source(api, endpoint)));
+    doc(&paragraphs.join("\n\n"))
+}
+
+fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    let fn_name = ident(&endpoint.operation);
+    let params_struct = ident(&params_struct_name(endpoint));
+    let response = rust_type(api, &endpoint.response);
+    let docs = method_doc(api, endpoint);
+
+    let required: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = arg_type(api, &p.ty);
+            quote!(#name: #ty)
+        })
+        .collect();
+    let group_args: Vec<_> = endpoint
+        .one_of
+        .iter()
+        .map(|g| ident(&crate::names::snake(&g.name)))
+        .collect();
+    for (group, arg) in endpoint.one_of.iter().zip(&group_args) {
+        let ty = ident(&group.name);
+        args.push(quote!(#arg: impl ::std::convert::Into<#ty>));
+    }
+    let inits = endpoint.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if p.required {
+            if converts(&p.ty, api) { quote!(#name: #name.into()) } else { quote!(#name) }
+        } else {
+            quote!(#name: ::std::option::Option::None)
+        }
+    });
+    let selections = endpoint.one_of.iter().zip(&group_args).map(|(group, arg)| {
+        let ty = ident(&group.name);
+        let arms = group.alternatives.iter().map(|alt| {
+            let variant = ident(&alt.variant);
+            let names: Vec<_> = alt.params.iter().map(|i| ident(&endpoint.params[*i].rust_name)).collect();
+            if let [only] = names.as_slice() {
+                quote!(#ty::#variant(#only) => { params.#only = ::std::option::Option::Some(#only); })
+            } else {
+                quote!(#ty::#variant { #(#names),* } => { #( params.#names = ::std::option::Option::Some(#names); )* })
+            }
+        });
+        quote! {
+            match #arg.into() {
+                #(#arms)*
+            }
+        }
+    });
+    let binding = if endpoint.one_of.is_empty() { quote!(let params) } else { quote!(let mut params) };
+    let build_params = quote! {
+        #binding = #params_struct { #(#inits),* };
+        #(#selections)*
+    };
+    if endpoint.has_builder() {
+        let request = ident(&request_struct_name(endpoint));
+        quote! {
+            #docs
+            pub fn #fn_name(&self, #(#args),*) -> #request {
+                #build_params
+                #request { core: self.client.core.clone(), params }
+            }
+        }
+    } else {
+        let descriptor = ident(&descriptor_name(endpoint));
+        quote! {
+            #docs
+            pub fn #fn_name(&self, #(#args),*) -> crate::Call<#response> {
+                #build_params
+                crate::runtime::Call::new(&self.client.core, &#descriptor, params)
+            }
+        }
+    }
+}
+
+/// For endpoints with optional parameters: a builder with one setter per parameter.
+fn emit_request_builder(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    let request = ident(&request_struct_name(endpoint));
+    let params_struct = ident(&params_struct_name(endpoint));
+    let descriptor = ident(&descriptor_name(endpoint));
+    let response = rust_type(api, &endpoint.response);
+    let docs = doc(&format!(
+        "A prepared `{}` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).",
+        endpoint.id
+    ));
+    let setters = endpoint.optional_params().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = arg_type(api, &p.ty);
+        let value = if converts(&p.ty, api) { quote!(#name.into()) } else { quote!(#name) };
+        let docs = doc(&p.description);
+        quote! {
+            #docs
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.params.#name = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #request {
+            core: crate::runtime::ClientCore,
+            params: #params_struct,
+        }
+
+        impl #request {
+            #(#setters)*
+
+            /// The request as a [`crate::Call`], to set per-request options before awaiting it.
+            pub fn into_call(self) -> crate::Call<#response> {
+                crate::runtime::Call::new(&self.core, &#descriptor, self.params)
+            }
+        }
+
+        impl ::std::future::IntoFuture for #request {
+            type Output = ::std::result::Result<#response, crate::Error>;
+            type IntoFuture = <crate::Call<#response> as ::std::future::IntoFuture>::IntoFuture;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.into_call().into_future()
+            }
+        }
+    }
+}
+
+/// `src/<api>/<resource>.rs`.
+pub fn emit_resource_module(api: &Api, resource: &Resource) -> TokenStream {
+    let handler = ident(&resource.handler_name);
+    let client = ident(&api.client_name);
+    let module_doc = format!(" Operations on `{}`.", resource.name);
+    let handler_doc = doc(&format!(
+        "Operations on `{}`; get one from [`{}::{}`](super::{}::{}).",
+        resource.name, api.client_name, resource.name, api.client_name, resource.name
+    ));
+    let methods = resource.endpoints.iter().map(|e| emit_method(api, e));
+    let per_endpoint = resource.endpoints.iter().map(|e| {
+        let params = emit_params_struct(api, e);
+        let descriptor = emit_descriptor(e);
+        let groups = e.one_of.iter().map(|g| emit_one_of(api, e, g));
+        let builder = e.has_builder().then(|| emit_request_builder(api, e));
+        quote!(#(#groups)* #builder #params #descriptor)
+    });
+    quote! {
+        #![doc = #module_doc]
+
+        #handler_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handler<'a> {
+            pub(super) client: &'a super::#client,
+        }
+
+        impl #handler<'_> {
+            #(#methods)*
+        }
+
+        #(#per_endpoint)*
+    }
+}

@@ -1,0 +1,291 @@
+//! Ids, enums, models and unions of one API: `src/<api>/types.rs`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc, doc_paragraphs, rust_type};
+use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
+use crate::names::ident;
+
+pub fn emit_types_module(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(|def| match def {
+        TypeDef::Id(id) => emit_id(id),
+        TypeDef::Enum(def) => emit_enum(def),
+        TypeDef::Model(model) => emit_model(api, model),
+        TypeDef::Union(union) => emit_union(union),
+    });
+    let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
+    quote! {
+        #![doc = #module_doc]
+        #(#items)*
+    }
+}
+
+fn emit_id(id: &IdDef) -> TokenStream {
+    let name = ident(&id.name);
+    let docs = doc_paragraphs([
+        id.description.as_str(),
+        "An id of its own type, so it cannot be passed where another kind of id is expected.",
+    ]);
+    if id.integer {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(i64);
+
+            impl #name {
+                /// Wraps a raw id.
+                pub const fn new(id: i64) -> Self {
+                    Self(id)
+                }
+
+                /// The raw id.
+                pub const fn get(self) -> i64 {
+                    self.0
+                }
+            }
+
+            impl ::std::convert::From<i64> for #name {
+                fn from(id: i64) -> Self {
+                    Self(id)
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.0, f)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(::std::string::String);
+
+            impl #name {
+                /// Wraps a raw id.
+                pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    Self(id.into())
+                }
+
+                /// The raw id.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The raw id, by value.
+                pub fn into_inner(self) -> ::std::string::String {
+                    self.0
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+        }
+    }
+}
+
+fn emit_enum(def: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_paragraphs([
+        def.description.as_str(),
+        "A value this version does not know decodes as `Unknown`, so new server values never break decoding.",
+    ]);
+    let variants: Vec<_> = def.values.iter().map(|v| ident(&v.variant)).collect();
+    let wire: Vec<_> = def.values.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = def.values.iter().map(|v| {
+        let text = match &v.description {
+            Some(d) => format!("`{}`: {}", v.value, d.trim()),
+            None => format!("`{}`.", v.value),
+        };
+        doc(&text)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value this version of the client does not know, kept verbatim.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wire, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl #name {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #( #wire => Self::#variants, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from_wire(value)
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::codec::deserialize_str(deserializer, Self::from_wire)
+            }
+        }
+    }
+}
+
+/// The field's type with `Option` applied, and its serde attributes.
+fn field_type_and_attrs(api: &Api, field: &Field) -> (TokenStream, TokenStream) {
+    let inner = rust_type(api, &field.ty);
+    let is_array = matches!(field.ty, TypeRef::Array(_));
+    let wire = field.wire_name.as_str();
+    let rename = (crate::names::ident(&field.rust_name).to_string().trim_start_matches("r#") != wire)
+        .then(|| quote!(#[serde(rename = #wire)]));
+    let (ty, extra) = if field.optional && is_array && !field.nullable {
+        // An absent array reads as empty: callers iterate without unwrapping.
+        (quote!(#inner), quote!(#[serde(default)]))
+    } else if field.optional && !field.nullable {
+        (quote!(::std::option::Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+    } else if field.nullable {
+        // Serialized as `null` rather than skipped, so a documented `null` survives a round trip.
+        (quote!(::std::option::Option<#inner>), quote!())
+    } else {
+        (inner, quote!())
+    };
+    (ty, quote!(#rename #extra))
+}
+
+fn field_doc(field: &Field) -> TokenStream {
+    let mut notes = Vec::new();
+    if let Some(reason) = &field.deprecated {
+        notes.push(format!("**Deprecated.** {}", reason.trim()));
+    }
+    let presence = match (field.optional, field.nullable) {
+        (true, true) => Some("May be absent or `null`."),
+        (true, false) if matches!(field.ty, TypeRef::Array(_)) => Some("Empty when absent."),
+        (true, false) => Some("May be absent."),
+        (false, true) => Some("May be `null`."),
+        (false, false) => None,
+    };
+    let wire = format!("Wire name: `{}`.", field.wire_name);
+    let mut paragraphs = vec![field.description.clone()];
+    paragraphs.extend(notes);
+    let tail = match presence {
+        Some(p) => format!("{wire} {p}"),
+        None => wire,
+    };
+    paragraphs.push(tail);
+    doc_paragraphs(paragraphs.iter().map(String::as_str))
+}
+
+fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
+    let name = ident(&model.name);
+    let docs = doc(&model.description);
+    let fields = model.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let (ty, attrs) = field_type_and_attrs(api, field);
+        let docs = field_doc(field);
+        let deprecated = field.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        quote! {
+            #docs
+            #deprecated
+            #attrs
+            pub #field_name: #ty,
+        }
+    });
+    let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #docs
+        #allow_deprecated
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_union(union: &UnionDef) -> TokenStream {
+    let name = ident(&union.name);
+    let tag_field = union.tag.as_str();
+    let tag_method = ident(&crate::names::snake(&union.tag));
+    let docs = doc_paragraphs([
+        union.description.as_str(),
+        &format!(
+            "Tagged by the `{tag_field}` field. A tag this version does not know decodes as `Unknown` with the whole object kept."
+        ),
+    ]);
+    let variants: Vec<_> = union.variants.iter().map(|v| ident(&v.variant)).collect();
+    let models: Vec<_> = union.variants.iter().map(|v| ident(&v.model)).collect();
+    let tags: Vec<_> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    let variant_docs = union.variants.iter().map(|v| doc(&format!("`{}`: {}", v.tag, v.description.trim())));
+    let tag_doc = format!("The `{tag_field}` of this value.");
+    let unknown_var = format_ident!("value");
+    let positions = (0..union.variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants(#models), )*
+            /// A variant this version of the client does not know, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #tag_doc]
+            pub fn #tag_method(&self) -> &str {
+                match self {
+                    #( Self::#variants(_) => #tags, )*
+                    Self::Unknown(#unknown_var) => crate::runtime::codec::tag_of(#unknown_var, #tag_field).unwrap_or_default(),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => crate::runtime::codec::serialize_tagged(serializer, #tag_field, #tags, value), )*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match crate::runtime::codec::tag_position(&value, #tag_field, &[#(#tags),*]) {
+                    #( Some(#positions) => crate::runtime::codec::from_value(value).map(Self::#variants), )*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}

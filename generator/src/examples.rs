@@ -1,0 +1,187 @@
+//! Checks documented JSON examples against the declared types, so a spec cannot claim a
+//! shape its own examples contradict (and the generated client is known to decode them).
+
+use serde_json::Value;
+
+use crate::diagnostics::PathSeg;
+use crate::ir::{Api, TypeDef, TypeRef};
+
+/// One mismatch: where in the example (for the diagnostic's position) and what.
+pub struct Problem {
+    pub path: Vec<PathSeg>,
+    pub message: String,
+}
+
+/// Every mismatch between `value` and `ty`.
+pub fn check_example(api: &Api, ty: &TypeRef, value: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    check(api, ty, value, &mut Vec::new(), &mut problems);
+    problems
+}
+
+/// `$.item.count[2]`, for messages.
+fn display(path: &[PathSeg]) -> String {
+    let mut out = String::from("$");
+    for seg in path {
+        match seg {
+            PathSeg::Key(key) => {
+                out.push('.');
+                out.push_str(key);
+            }
+            PathSeg::Index(index) => out.push_str(&format!("[{index}]")),
+        }
+    }
+    out
+}
+
+struct Sink<'a> {
+    path: &'a [PathSeg],
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, message: String) {
+        self.problems.push(Problem { path: self.path.to_vec(), message: format!("{}: {message}", display(self.path)) });
+    }
+}
+
+fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems: &mut Vec<Problem>) {
+    let mut sink = Sink { path: at, problems };
+    let mismatch = |expected: &str| format!("expected {expected}, found {}", describe(value));
+    match ty {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid => {
+            if !value.is_string() {
+                sink.push(mismatch("a string"));
+            }
+        }
+        TypeRef::Timestamp => match value.as_str() {
+            Some(text) if looks_like_timestamp(text) => {}
+            Some(text) => sink.push(format!("`{text}` is not an RFC 3339 timestamp")),
+            None => sink.push(mismatch("a timestamp string")),
+        },
+        TypeRef::Integer => {
+            if !(value.is_i64() || value.is_u64()) {
+                sink.push(mismatch("an integer"));
+            }
+        }
+        TypeRef::Number => {
+            if !value.is_number() {
+                sink.push(mismatch("a number"));
+            }
+        }
+        TypeRef::Boolean => {
+            if !value.is_boolean() {
+                sink.push(mismatch("a boolean"));
+            }
+        }
+        TypeRef::Json => {}
+        TypeRef::Array(inner) => match value.as_array() {
+            Some(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    at.push(PathSeg::Index(index));
+                    check(api, inner, item, at, problems);
+                    at.pop();
+                }
+            }
+            None => sink.push(mismatch("an array")),
+        },
+        TypeRef::Named(name) => match api.type_def(name) {
+            None => sink.push(format!("unknown type `{name}`")),
+            Some(TypeDef::Id(id)) => {
+                let ok = if id.integer { value.is_i64() || value.is_u64() } else { value.is_string() };
+                if !ok {
+                    sink.push(mismatch(if id.integer { "an integer id" } else { "a string id" }));
+                }
+            }
+            Some(TypeDef::Enum(def)) => match value.as_str() {
+                Some(text) if def.values.iter().any(|v| v.value == text) => {}
+                Some(text) => sink.push(format!(
+                    "`{text}` is not a value of `{name}` ({})",
+                    def.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+                None => sink.push(mismatch("a string")),
+            },
+            Some(TypeDef::Model(model)) => {
+                let Some(object) = value.as_object() else {
+                    sink.push(mismatch("an object"));
+                    return;
+                };
+                for field in &model.fields {
+                    match object.get(&field.wire_name) {
+                        None if !field.optional => sink.push(format!(
+                            "missing required field `{}` (add it, or mark the field `optional`)",
+                            field.wire_name
+                        )),
+                        None => {}
+                        Some(Value::Null) if field.nullable => {}
+                        Some(inner) => {
+                            at.push(PathSeg::Key(field.wire_name.clone()));
+                            if inner.is_null() {
+                                let mut sink = Sink { path: at, problems };
+                                sink.push("is null, but the field is not `nullable`".to_owned());
+                            } else {
+                                check(api, &field.ty, inner, at, problems);
+                            }
+                            at.pop();
+                        }
+                    }
+                    sink = Sink { path: at, problems };
+                }
+                for key in object.keys() {
+                    if !model.fields.iter().any(|f| &f.wire_name == key) {
+                        at.push(PathSeg::Key(key.clone()));
+                        let mut sink = Sink { path: at, problems };
+                        sink.push(format!("unknown field `{key}` (declare it in `{name}`)"));
+                        at.pop();
+                    }
+                }
+            }
+            Some(TypeDef::Union(union)) => {
+                let tag = value.get(&union.tag).and_then(Value::as_str);
+                match tag.and_then(|t| union.variants.iter().find(|v| v.tag == t)) {
+                    Some(variant) => {
+                        // The tag itself is not a field of the variant model.
+                        let mut without_tag = value.clone();
+                        if let Some(object) = without_tag.as_object_mut() {
+                            object.remove(&union.tag);
+                        }
+                        check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);
+                    }
+                    None => sink.push(format!(
+                        "`{}` does not name a variant of `{name}`",
+                        tag.unwrap_or("(missing)")
+                    )),
+                }
+            }
+        },
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` with optional fraction and offset: the forms the runtime accepts.
+fn looks_like_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| range.clone().all(|i| bytes.get(i).is_some_and(u8::is_ascii_digit));
+    bytes.len() >= 19
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10)
+        && matches!(bytes[10], b'T' | b't' | b' ')
+        && digits(11..13)
+        && bytes[13] == b':'
+        && digits(14..16)
+        && bytes[16] == b':'
+        && digits(17..19)
+}

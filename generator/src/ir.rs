@@ -1,0 +1,284 @@
+//! The lowered model: what the emitters and templates consume. Names here are already
+//! Rust names; every reference has been resolved.
+
+use crate::spec::{ErrorFormatSpec, HttpMethod, ParamLocation, Stability};
+
+/// A field, parameter or response type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Timestamp,
+    Url,
+    Uuid,
+    Json,
+    Array(Box<TypeRef>),
+    /// A type defined in the same API (`AccessCodeId`, `AccessCode`, …).
+    Named(String),
+}
+
+impl TypeRef {
+    /// Parses `string`, `array<AccessCodeId>`, `AccessCode`, …; `None` when malformed.
+    pub fn parse(text: &str) -> Option<TypeRef> {
+        let text = text.trim();
+        if let Some(inner) = text.strip_prefix("array<").and_then(|rest| rest.strip_suffix('>')) {
+            return TypeRef::parse(inner).map(|t| TypeRef::Array(Box::new(t)));
+        }
+        Some(match text {
+            "string" => TypeRef::String,
+            "integer" => TypeRef::Integer,
+            "number" => TypeRef::Number,
+            "boolean" => TypeRef::Boolean,
+            "timestamp" => TypeRef::Timestamp,
+            "url" => TypeRef::Url,
+            "uuid" => TypeRef::Uuid,
+            "json" => TypeRef::Json,
+            name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                TypeRef::Named(name.to_owned())
+            }
+            _ => return None,
+        })
+    }
+
+    /// The names a spec may use for primitive types, for suggestions.
+    pub const PRIMITIVES: &'static [&'static str] =
+        &["string", "integer", "number", "boolean", "timestamp", "url", "uuid", "json"];
+
+    /// The spec spelling, for docs and diagnostics.
+    pub fn spec_name(&self) -> String {
+        match self {
+            TypeRef::String => "string".into(),
+            TypeRef::Integer => "integer".into(),
+            TypeRef::Number => "number".into(),
+            TypeRef::Boolean => "boolean".into(),
+            TypeRef::Timestamp => "timestamp".into(),
+            TypeRef::Url => "url".into(),
+            TypeRef::Uuid => "uuid".into(),
+            TypeRef::Json => "json".into(),
+            TypeRef::Array(inner) => format!("array<{}>", inner.spec_name()),
+            TypeRef::Named(name) => name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// snake_case module and feature name.
+    pub name: String,
+    /// The spec file that defines the API (for headers and docs).
+    pub source: String,
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub base_url_env: Option<String>,
+    pub docs_url: Option<String>,
+    /// `SeamClient`.
+    pub client_name: String,
+    /// `SeamAuth`.
+    pub auth_name: String,
+    pub auth_modes: Vec<AuthMode>,
+    pub errors: ErrorFormatSpec,
+    pub resources: Vec<Resource>,
+    /// Sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    pub fn endpoints(&self) -> impl Iterator<Item = &Endpoint> {
+        self.resources.iter().flat_map(|r| r.endpoints.iter())
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name() == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthMode {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub credentials: Vec<Credential>,
+    pub headers: Vec<HeaderTemplate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub name: String,
+    pub description: String,
+    pub secret: bool,
+    pub refreshable: bool,
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeaderTemplate {
+    pub name: String,
+    pub prefix: String,
+    pub credential: String,
+    pub suffix: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// snake_case: `access_codes`.
+    pub name: String,
+    /// `AccessCodes`: the handler type.
+    pub handler_name: String,
+    /// Sorted by operation.
+    pub endpoints: Vec<Endpoint>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub source: String,
+    pub resource: String,
+    pub operation: String,
+    /// `access_codes.get`.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub method: HttpMethod,
+    pub alternate_methods: Vec<HttpMethod>,
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub read_only: bool,
+    pub stability: Stability,
+    pub stability_note: Option<String>,
+    pub auth_modes: Vec<String>,
+    pub required_role: Option<String>,
+    pub params: Vec<Param>,
+    pub one_of: Vec<OneOf>,
+    pub response: TypeRef,
+    pub envelope: Option<String>,
+    pub responses: Vec<ResponseExample>,
+}
+
+impl Endpoint {
+    /// Parameters that become setters: neither required nor part of a one-of group.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required && p.group.is_none())
+    }
+
+    pub fn has_builder(&self) -> bool {
+        self.optional_params().next().is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: String,
+    /// Index into `Endpoint::one_of` when the parameter belongs to a group.
+    pub group: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OneOf {
+    pub name: String,
+    pub description: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// `AccessCodeId`, `DeviceIdAndCode`.
+    pub variant: String,
+    /// Indices into `Endpoint::params`.
+    pub params: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseExample {
+    pub status: u16,
+    pub description: String,
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Id(IdDef),
+    Enum(EnumDef),
+    Model(ModelDef),
+    Union(UnionDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Id(d) => &d.name,
+            TypeDef::Enum(d) => &d.name,
+            TypeDef::Model(d) => &d.name,
+            TypeDef::Union(d) => &d.name,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IdDef {
+    pub name: String,
+    pub description: String,
+    pub integer: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub description: String,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub value: String,
+    pub variant: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelDef {
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<Field>,
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub description: String,
+    pub optional: bool,
+    pub nullable: bool,
+    pub deprecated: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub name: String,
+    pub description: String,
+    pub tag: String,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub tag: String,
+    /// The Rust variant name, and `<Union><Variant>` is its payload model.
+    pub variant: String,
+    pub model: String,
+    pub description: String,
+}

@@ -1,0 +1,72 @@
+//! The keyway generator: YAML endpoint specs in, the files of the `keyway` client crate out.
+//!
+//! A pure pipeline (no I/O; `xtask` reads and writes files):
+//! [`load_specs`] (serde_yaml) → [`lower::lower_api`] (validate, resolve, Rust names) →
+//! `emit` (token trees) → `output` (prettyplease, headers). Any problem in the specs is a
+//! located [`Diagnostic`]; the generator never panics on input.
+
+pub mod diagnostics;
+pub mod emit;
+mod examples;
+mod fixtures;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod output;
+pub mod spec;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use load::{SourceFile, load_specs};
+pub use output::{OutputFile, REGENERATE};
+
+/// The generated crate's name, as users write it in `Cargo.toml` and `use` lines.
+pub const CRATE_NAME: &str = "keyway";
+
+/// Loads, checks and lowers every API; all problems of all files are reported together.
+pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
+    let loaded = load_specs(sources)?;
+    let mut diagnostics = Diagnostics::default();
+    let mut apis: Vec<ir::Api> = Vec::new();
+    for api in &loaded {
+        match lower::lower_api(api) {
+            Ok(lowered) => {
+                if let Some(other) = apis.iter().find(|a| a.name == lowered.name) {
+                    diagnostics.push(Diagnostic {
+                        file: lowered.source.clone(),
+                        line: 0,
+                        column: 0,
+                        message: format!("API name `{}` is also used by {}", lowered.name, other.source),
+                        help: Some("give each API folder its own `api.name`".into()),
+                    });
+                }
+                apis.push(lowered);
+            }
+            Err(problems) => diagnostics.0.extend(problems.0),
+        }
+    }
+    if loaded.is_empty() {
+        diagnostics.push(Diagnostic {
+            file: "specs/".into(),
+            line: 0,
+            column: 0,
+            message: "no spec files found".into(),
+            help: Some("add `specs/<api>/api.yaml` (see specs/README.md)".into()),
+        });
+    }
+    if diagnostics.is_empty() {
+        apis.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(apis)
+    } else {
+        diagnostics.sort();
+        Err(diagnostics)
+    }
+}
+
+/// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
+pub fn generate(sources: &[SourceFile]) -> Result<Vec<OutputFile>, Diagnostics> {
+    let apis = lower_all(sources)?;
+    output::crate_files(&apis).map_err(|message| {
+        Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }])
+    })
+}

@@ -1,0 +1,87 @@
+//! Stage 1: YAML text → spec types, grouped by API. Syntax and shape errors come from
+//! serde_yaml with their line and column.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, PositionIndex};
+use crate::spec::SpecFile;
+
+/// A spec file as read from disk; the generator itself does no I/O.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown in diagnostics, relative to the repository (`specs/seam/api.yaml`).
+    pub path: String,
+    /// The API folder the file belongs to (`seam`).
+    pub api_dir: String,
+    pub text: String,
+}
+
+pub struct LoadedFile {
+    pub path: String,
+    pub spec: SpecFile,
+    pub positions: PositionIndex,
+}
+
+impl LoadedFile {
+    /// A diagnostic for the node at `path` in this file.
+    pub fn diagnostic(&self, path: &[crate::diagnostics::PathSeg], message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.positions.locate(path);
+        Diagnostic { file: self.path.clone(), line, column, message: message.into(), help: None }
+    }
+}
+
+/// All the files of one API folder, in path order.
+pub struct LoadedApi {
+    pub dir: String,
+    pub files: Vec<LoadedFile>,
+}
+
+/// Parses every file; returns all syntax errors at once.
+pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
+    for source in sources {
+        match serde_yaml::from_str::<SpecFile>(&source.text) {
+            Ok(spec) => apis.entry(source.api_dir.clone()).or_default().push(LoadedFile {
+                path: source.path.clone(),
+                spec,
+                positions: PositionIndex::new(&source.text),
+            }),
+            Err(error) => diagnostics.push(yaml_error_diagnostic(&source.path, &error)),
+        }
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+    Ok(apis
+        .into_iter()
+        .map(|(dir, mut files)| {
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            LoadedApi { dir, files }
+        })
+        .collect())
+}
+
+fn yaml_error_diagnostic(path: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+    let full = error.to_string();
+    // serde_yaml appends " at line L column C"; the position has its own place.
+    let message = match full.find(" at line ") {
+        Some(cut) => full[..cut].to_owned(),
+        None => full,
+    };
+    let help = unknown_field_help(&message);
+    Diagnostic { file: path.to_owned(), line, column, message, help }
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" suggest the closest key.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::names::closest(unknown, candidates.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!("the keys allowed here are: {}", candidates.join(", "))),
+    }
+}

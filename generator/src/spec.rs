@@ -1,0 +1,288 @@
+//! The YAML spec format, as serde types. `specs/README.md` documents every key.
+//!
+//! These types mirror the files one to one (`deny_unknown_fields` everywhere), so a
+//! misspelt key is a located syntax error from serde_yaml rather than a silent default.
+//! Meaning (references, names, examples) is checked later by `validate`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One YAML file under `specs/<api>/`. Every section is optional: by convention
+/// `api.yaml` holds `api`, and each `<resource>.<operation>.yaml` holds one endpoint with
+/// the types it introduces. Type names share one namespace per API across its files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    pub api: Option<ApiSpec>,
+    #[serde(default)]
+    pub endpoints: Vec<EndpointSpec>,
+    #[serde(default)]
+    pub ids: BTreeMap<String, IdSpec>,
+    #[serde(default)]
+    pub enums: BTreeMap<String, EnumSpec>,
+    #[serde(default)]
+    pub models: BTreeMap<String, ModelSpec>,
+    #[serde(default)]
+    pub unions: BTreeMap<String, UnionSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    /// snake_case; becomes the module and the cargo feature.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    /// Environment variable that overrides `base_url` in `from_env`.
+    pub base_url_env: Option<String>,
+    pub docs_url: Option<String>,
+    pub auth_modes: Vec<AuthModeSpec>,
+    pub errors: ErrorFormatSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthModeSpec {
+    /// snake_case; becomes the constructor name (`SeamAuth::api_key`).
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub credentials: Vec<CredentialSpec>,
+    pub headers: Vec<HeaderSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialSpec {
+    pub name: String,
+    pub description: String,
+    /// Secrets are redacted from `Debug` and marked sensitive on the wire.
+    #[serde(default)]
+    pub secret: bool,
+    /// The caller may supply a refreshing token source instead of a fixed value.
+    #[serde(default)]
+    pub refreshable: bool,
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    pub name: String,
+    /// A template with exactly one `{credential}` placeholder, e.g. `Bearer {api_key}`.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFormatSpec {
+    /// Key under which the error object sits (`error` for Seam); absent for a bare object.
+    pub envelope: Option<String>,
+    pub type_field: Option<String>,
+    pub message_field: Option<String>,
+    pub request_id_field: Option<String>,
+    pub data_field: Option<String>,
+    pub validation_errors_field: Option<String>,
+    pub request_id_header: Option<String>,
+    /// The error `type` the API gives invalid parameters (`invalid_input`).
+    pub invalid_input_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stability {
+    #[default]
+    Stable,
+    Beta,
+    Alpha,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// snake_case; `client.<resource>()`.
+    pub resource: String,
+    /// snake_case; `client.<resource>().<operation>(…)`.
+    pub operation: String,
+    pub title: String,
+    pub description: String,
+    pub method: HttpMethod,
+    pub path: String,
+    /// Other methods the API documents for the same path (the client uses `method`).
+    #[serde(default)]
+    pub alternate_methods: Vec<HttpMethod>,
+    /// Safe to retry: no side effects even though the method may be POST.
+    #[serde(default)]
+    pub read_only: bool,
+    #[serde(default)]
+    pub stability: Stability,
+    pub stability_note: Option<String>,
+    /// Names of `api.auth_modes` this endpoint accepts.
+    pub auth: Vec<String>,
+    /// A role the authenticated principal must hold (documentation only).
+    pub required_role: Option<String>,
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    #[serde(default)]
+    pub one_of: Vec<OneOfSpec>,
+    pub response: ResponseSpec,
+    #[serde(default)]
+    pub responses: Vec<ResponseExampleSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Body,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    pub description: String,
+}
+
+/// Exactly one alternative must be given; an alternative is one or more parameters
+/// that travel together (`[device_id, code]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneOfSpec {
+    /// PascalCase; the Rust enum that selects the alternative.
+    pub name: String,
+    pub description: String,
+    pub alternatives: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// The type the method returns.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Key under which the success body wraps the resource (`access_code`).
+    pub envelope: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseExampleSpec {
+    pub status: u16,
+    pub description: String,
+    /// The documented body, exactly as the API sends it.
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdFormat {
+    Uuid,
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdSpec {
+    pub description: String,
+    pub format: IdFormat,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumSpec {
+    pub description: String,
+    pub values: Vec<EnumValueSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueSpec {
+    pub value: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Overrides the Rust variant name (needed when the value would clash with `Unknown`).
+    pub rust_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    pub description: String,
+    pub fields: Vec<FieldSpec>,
+    /// Whole-object examples (a resource as the docs show it outside any envelope).
+    #[serde(default)]
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The wire name, exactly as it appears in JSON.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub description: String,
+    /// The key may be absent from a body.
+    #[serde(default)]
+    pub optional: bool,
+    /// The value may be `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Why the field is deprecated and what to use instead.
+    pub deprecated: Option<String>,
+    /// Overrides the Rust field name.
+    pub rust_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionSpec {
+    pub description: String,
+    /// The wire field whose value selects the variant (`error_code`).
+    pub tag: String,
+    pub variants: Vec<UnionVariantSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionVariantSpec {
+    /// The tag value.
+    pub tag: String,
+    pub description: String,
+    /// The variant's fields besides the tag.
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}

@@ -1,0 +1,124 @@
+//! The generator's own tests: golden output of a small edge-case spec, the "fourth
+//! endpoint is YAML only" proof, and the diagnostics corpus. Snapshots are updated with
+//! `EXPECTORATE=overwrite cargo test -p keyway-generator`, then reviewed in `git diff`.
+
+use std::path::{Path, PathBuf};
+
+use generator::SourceFile;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// Every `*.yaml` directly in `dir`, as the API folder `api_dir`.
+fn read_dir_sources(dir: &Path, api_dir: &str) -> Vec<SourceFile> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| SourceFile {
+            path: format!("{api_dir}/{}", path.file_name().unwrap().to_string_lossy()),
+            api_dir: api_dir.to_owned(),
+            text: std::fs::read_to_string(&path).unwrap(),
+        })
+        .collect()
+}
+
+fn project_specs() -> Vec<SourceFile> {
+    let specs = root().join("../specs");
+    let mut sources = Vec::new();
+    for api in ["nexudus", "seam"] {
+        sources.extend(read_dir_sources(&specs.join(api), api).into_iter().map(|mut s| {
+            s.path = format!("specs/{}", s.path);
+            s
+        }));
+    }
+    sources
+}
+
+#[test]
+fn acme_edge_cases_match_their_golden_files() {
+    let sources = read_dir_sources(&root().join("tests/cases/acme"), "acme");
+    let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{d}"));
+    let expected_dir = root().join("tests/cases/acme.expected");
+    let mut compared = 0;
+    for file in files.iter().filter(|f| f.path.starts_with("src/acme/") || f.path.starts_with("fixtures/")) {
+        expectorate::assert_contents(expected_dir.join(&file.path), &file.contents);
+        compared += 1;
+    }
+    assert!(compared >= 4, "expected the acme module files, compared {compared}");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let sources = project_specs();
+    let first = generator::generate(&sources).unwrap();
+    let mut reversed = sources.clone();
+    reversed.reverse();
+    let second = generator::generate(&reversed).unwrap();
+    assert_eq!(first, second, "file order of the sources changed the output");
+}
+
+/// A new endpoint is a new YAML file: the generator picks it up with no code change.
+#[test]
+fn a_fourth_endpoint_is_a_yaml_change_only() {
+    let before = generator::generate(&project_specs()).unwrap();
+    let mut sources = project_specs();
+    let extra = root().join("tests/cases/fourth_endpoint/access_codes.list.yaml");
+    sources.push(SourceFile {
+        path: "specs/seam/access_codes.list.yaml".into(),
+        api_dir: "seam".into(),
+        text: std::fs::read_to_string(extra).unwrap(),
+    });
+    let after = generator::generate(&sources).unwrap_or_else(|d| panic!("{d}"));
+
+    let module = after.iter().find(|f| f.path == "src/seam/access_codes.rs").unwrap();
+    assert!(module.contents.contains("pub fn list("), "the new operation is a method");
+    assert!(module.contents.contains("pub struct AccessCodesListRequest"), "optional parameters get a builder");
+    assert!(module.contents.contains("pub fn limit("), "each optional parameter is a setter");
+    assert!(after.iter().any(|f| f.path == "fixtures/seam/access_codes.list.200.json"));
+    let changed: Vec<&str> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        ["fixtures/seam/access_codes.list.200.json", "src/seam/access_codes.rs", "src/seam/mod.rs"],
+        "only the resource module, the API module (docs, exports) and the new fixture change"
+    );
+}
+
+/// Each broken spec reports every problem with file, line and column; the expected text is
+/// kept next to it as `<case>.stderr`.
+#[test]
+fn broken_specs_get_located_diagnostics() {
+    let dir = root().join("tests/bad_specs");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6);
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let source = SourceFile {
+            path: format!("bad_specs/{name}"),
+            api_dir: "shop".into(),
+            text: std::fs::read_to_string(&case).unwrap(),
+        };
+        let diagnostics = match generator::generate(&[source]) {
+            Ok(_) => panic!("{name}: a broken spec generated output"),
+            Err(diagnostics) => diagnostics,
+        };
+        for diagnostic in diagnostics.iter() {
+            assert!(diagnostic.line > 0 && diagnostic.column > 0, "{name}: unlocated: {diagnostic}");
+        }
+        expectorate::assert_contents(case.with_extension("stderr"), &format!("{diagnostics}\n"));
+    }
+}
