@@ -49,7 +49,7 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
     let mut sink = Sink { path: at, problems };
     let mismatch = |expected: &str| format!("expected {expected}, found {}", describe(value));
     match ty {
-        TypeRef::String | TypeRef::Url | TypeRef::Uuid => {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret => {
             if !value.is_string() {
                 sink.push(mismatch("a string"));
             }

@@ -13,6 +13,8 @@ pub enum TypeRef {
     Timestamp,
     Url,
     Uuid,
+    /// A string that must not show in `Debug` output (a token in a response).
+    Secret,
     Json,
     Array(Box<TypeRef>),
     /// A type defined in the same API (`AccessCodeId`, `AccessCode`, …).
@@ -34,6 +36,7 @@ impl TypeRef {
             "timestamp" => TypeRef::Timestamp,
             "url" => TypeRef::Url,
             "uuid" => TypeRef::Uuid,
+            "secret" => TypeRef::Secret,
             "json" => TypeRef::Json,
             name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
                 TypeRef::Named(name.to_owned())
@@ -44,7 +47,7 @@ impl TypeRef {
 
     /// The names a spec may use for primitive types, for suggestions.
     pub const PRIMITIVES: &'static [&'static str] =
-        &["string", "integer", "number", "boolean", "timestamp", "url", "uuid", "json"];
+        &["string", "integer", "number", "boolean", "timestamp", "url", "uuid", "secret", "json"];
 
     /// The spec spelling, for docs and diagnostics.
     pub fn spec_name(&self) -> String {
@@ -56,6 +59,7 @@ impl TypeRef {
             TypeRef::Timestamp => "timestamp".into(),
             TypeRef::Url => "url".into(),
             TypeRef::Uuid => "uuid".into(),
+            TypeRef::Secret => "secret".into(),
             TypeRef::Json => "json".into(),
             TypeRef::Array(inner) => format!("array<{}>", inner.spec_name()),
             TypeRef::Named(name) => name.clone(),

@@ -15,8 +15,11 @@ use super::error::Error;
 /// A secret string, such as an API key or token.
 ///
 /// `Debug` and `Display` print `***`, so a secret cannot leak through logs or error
-/// messages by accident; [`Secret::expose`] is the one way to read it.
-#[derive(Clone)]
+/// messages by accident; [`Secret::expose`] is the one way to read it. Response fields the
+/// spec types `secret` (a client session token in a body, say) decode into it too; it
+/// serializes as the plain string, because a round trip must not lose the value.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

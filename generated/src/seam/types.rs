@@ -1811,7 +1811,7 @@ pub struct AccessGrant {
     ///
     /// Wire name: `client_session_token`. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_session_token: ::std::option::Option<::std::string::String>,
+    pub client_session_token: ::std::option::Option<crate::Secret>,
     /// Date and time at which the Access Grant was created.
     ///
     /// Wire name: `created_at`.

@@ -27,6 +27,7 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     let concrete = rust_type(api, ty);
     match ty {
         TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::Secret => quote!(impl ::std::convert::Into<crate::Secret>),
         TypeRef::Named(name) if matches!(api.type_def(name), Some(TypeDef::Id(_))) => {
             quote!(impl ::std::convert::Into<#concrete>)
         }
@@ -36,7 +37,7 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 
 fn converts(ty: &TypeRef, api: &Api) -> bool {
     match ty {
-        TypeRef::String | TypeRef::Url | TypeRef::Uuid => true,
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret => true,
         TypeRef::Named(name) => matches!(api.type_def(name), Some(TypeDef::Id(_))),
         _ => false,
     }

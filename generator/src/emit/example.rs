@@ -97,6 +97,7 @@ pub fn example_call(api: &Api, endpoint: &Endpoint) -> TokenStream {
                 let value = value_expr(api, endpoint, param);
                 let value = match param.ty {
                     TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(#value.to_owned()),
+                    TypeRef::Secret => quote!(#value.into()),
                     _ => value,
                 };
                 quote!(#name: #value)

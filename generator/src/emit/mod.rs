@@ -40,6 +40,7 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Timestamp => quote!(crate::Timestamp),
+        TypeRef::Secret => quote!(crate::Secret),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Array(inner) => {
             let inner = rust_type(api, inner);
