@@ -154,3 +154,94 @@ impl PositionIndex {
 fn marker(node: &Node) -> Option<(usize, usize)> {
     node.span().start().map(|m| (m.line(), m.column()))
 }
+
+/// Renders diagnostics for people: the offending line with the spot underlined, the
+/// message and the fix. miette draws it; `sources` supplies the file texts by path.
+pub fn render(diagnostics: &Diagnostics, sources: &[crate::SourceFile]) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = String::new();
+    for diagnostic in diagnostics.iter() {
+        let text = sources.iter().find(|s| s.path == diagnostic.file).map(|s| s.text.as_str());
+        let report = Rendered::new(diagnostic, text);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&diagnostic.to_string());
+            out.push('\n');
+        }
+    }
+    let count = diagnostics.len();
+    out.push_str(&format!(
+        "{count} problem{} in the specs; nothing was written\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// A diagnostic with its source attached, in the shape miette draws.
+#[derive(Debug)]
+struct Rendered {
+    message: String,
+    help: Option<String>,
+    source: Option<miette::NamedSource<String>>,
+    span: Option<miette::SourceSpan>,
+}
+
+impl Rendered {
+    fn new(diagnostic: &Diagnostic, text: Option<&str>) -> Self {
+        let located = text.filter(|_| diagnostic.line > 0).and_then(|text| {
+            let offset = byte_offset(text, diagnostic.line, diagnostic.column)?;
+            Some((text, offset, token_len(&text[offset..])))
+        });
+        let (source, span) = match located {
+            Some((text, offset, len)) => (
+                Some(miette::NamedSource::new(diagnostic.file.clone(), text.to_owned())),
+                Some(miette::SourceSpan::new(offset.into(), len)),
+            ),
+            None => (None, None),
+        };
+        let message = if source.is_some() { diagnostic.message.clone() } else { format!("{}: {}", diagnostic.file, diagnostic.message) };
+        Rendered { message, help: diagnostic.help.clone(), source, span }
+    }
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl miette::Diagnostic for Rendered {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(Some("here".into()), span))))
+    }
+}
+
+/// Byte offset of a 1-based line and (character) column.
+fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = if line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+    };
+    let rest = &text[start..];
+    let in_line = rest.char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(rest.len());
+    Some(start + in_line)
+}
+
+/// Length of the YAML token starting the text: up to the next delimiter on the line.
+fn token_len(text: &str) -> usize {
+    let end = text.find([',', '}', ']', '\n', '#']).unwrap_or(text.len());
+    text[..end].trim_end().len().max(1)
+}

@@ -24,9 +24,18 @@ pub enum TypeRef {
 impl TypeRef {
     /// Parses `string`, `array<AccessCodeId>`, `AccessCode`, …; `None` when malformed.
     pub fn parse(text: &str) -> Option<TypeRef> {
+        Self::parse_nested(text, 0)
+    }
+
+    fn parse_nested(text: &str, depth: usize) -> Option<TypeRef> {
+        // Deeper nesting than any real API uses is refused, not recursed into.
+        const MAX_DEPTH: usize = 16;
         let text = text.trim();
         if let Some(inner) = text.strip_prefix("array<").and_then(|rest| rest.strip_suffix('>')) {
-            return TypeRef::parse(inner).map(|t| TypeRef::Array(Box::new(t)));
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            return TypeRef::parse_nested(inner, depth + 1).map(|t| TypeRef::Array(Box::new(t)));
         }
         Some(match text {
             "string" => TypeRef::String,

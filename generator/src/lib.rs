@@ -15,8 +15,9 @@ pub mod lower;
 pub mod names;
 pub mod output;
 pub mod spec;
+pub mod surface;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
+pub use diagnostics::{Diagnostic, Diagnostics, render};
 pub use load::{SourceFile, load_specs};
 pub use output::{OutputFile, REGENERATE};
 

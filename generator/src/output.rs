@@ -48,7 +48,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
 ];
 
 pub(crate) fn crate_files(apis: &[Api]) -> Result<Vec<OutputFile>, String> {
-    let mut files = vec![cargo_toml(apis), rustfmt_toml()];
+    let mut files = vec![cargo_toml(apis), rustfmt_toml(), crate::surface::Surface::of(apis).to_file()];
     for (name, text) in RUNTIME_FILES {
         files.push(OutputFile {
             path: format!("src/runtime/{name}"),

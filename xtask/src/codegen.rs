@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use generator::surface::{self, Change, Surface};
 use generator::{OutputFile, REGENERATE, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,24 +17,42 @@ pub enum Mode {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub spec_files: usize,
+    pub endpoints: usize,
+    pub models: usize,
     pub changed: Vec<String>,
     pub unchanged: usize,
     pub removed: Vec<String>,
+    /// The API-surface change against what `generated/` held before.
+    pub surface_changes: Vec<Change>,
+    /// `generated/` held no surface to compare with.
+    pub first_run: bool,
+}
+
+impl Outcome {
+    /// The summary printed after every run, in both modes.
+    pub fn report(&self, mode: Mode) -> String {
+        let (changed, removed) = if mode == Mode::Write { ("written", "removed") } else { ("stale", "to remove") };
+        format!(
+            "codegen: {} spec files, {} endpoints, {} models; files: {} {changed}, {} unchanged, {} {removed}\n{}",
+            self.spec_files,
+            self.endpoints,
+            self.models,
+            self.changed.len(),
+            self.unchanged,
+            self.removed.len(),
+            if self.first_run {
+                "API surface: first generation, nothing to compare with\n".to_owned()
+            } else {
+                surface::describe(&self.surface_changes)
+            }
+        )
+    }
 }
 
 pub fn run(mode: Mode) -> Result<(), String> {
     let root = crate::project_root();
     let outcome = sync(&root, mode)?;
-    let verb = if mode == Mode::Write { ("written", "removed") } else { ("stale", "to remove") };
-    println!(
-        "codegen: {} spec files; {} files {}, {} unchanged, {} {}",
-        outcome.spec_files,
-        outcome.changed.len(),
-        verb.0,
-        outcome.unchanged,
-        outcome.removed.len(),
-        verb.1
-    );
+    print!("{}", outcome.report(mode));
     if mode == Mode::Check && (!outcome.changed.is_empty() || !outcome.removed.is_empty()) {
         let mut message = String::from("generated/ is out of date with specs/:\n");
         for path in &outcome.changed {
@@ -52,9 +71,24 @@ pub fn run(mode: Mode) -> Result<(), String> {
 /// Nothing is written unless generation succeeded as a whole.
 pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
     let sources = read_specs(&root.join("specs"))?;
-    let files = generator::generate(&sources).map_err(|d| d.to_string())?;
+    let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
     let generated = root.join("generated");
-    let mut outcome = Outcome { spec_files: sources.len(), ..Outcome::default() };
+    let new_surface = files
+        .iter()
+        .find(|f| f.path == surface::SURFACE_PATH)
+        .and_then(|f| Surface::from_json(&f.contents))
+        .unwrap_or_default();
+    let old_surface = fs::read_to_string(generated.join(surface::SURFACE_PATH))
+        .ok()
+        .and_then(|text| Surface::from_json(&text));
+    let mut outcome = Outcome {
+        spec_files: sources.len(),
+        endpoints: new_surface.endpoints.len(),
+        models: new_surface.models.len(),
+        first_run: old_surface.is_none(),
+        surface_changes: old_surface.map(|old| surface::diff(&old, &new_surface)).unwrap_or_default(),
+        ..Outcome::default()
+    };
 
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for file in &files {
@@ -170,5 +204,91 @@ mod tests {
         if let Err(message) = run(Mode::Check) {
             panic!("{message}");
         }
+    }
+
+    /// A scratch copy of `specs/` and `generated/`, removed on drop.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let dir = std::env::temp_dir().join(format!("keyway-xtask-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            for tree in ["specs", "generated"] {
+                copy_tree(&crate::project_root().join(tree), &dir.join(tree));
+            }
+            Scratch(dir)
+        }
+
+        fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+            let generated = self.0.join("generated");
+            list_files(&generated).unwrap().into_iter().map(|p| (p.clone(), fs::read(generated.join(&p)).unwrap())).collect()
+        }
+
+        fn edit(&self, relative: &str, change: impl FnOnce(String) -> String) {
+            let path = self.0.join(relative);
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(&path, change(text)).unwrap();
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        for relative in list_files(from).unwrap() {
+            let target = to.join(&relative);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(from.join(&relative), target).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_edited_generated_file_is_named_with_the_fix() {
+        let scratch = Scratch::new("tamper");
+        scratch.edit("generated/src/seam/types.rs", |text| text.replace("pub struct AccessCode {", "pub struct AccessCode { // edited"));
+        let outcome = sync(&scratch.0, Mode::Check).unwrap();
+        assert_eq!(outcome.changed, ["src/seam/types.rs"]);
+        fs::write(scratch.0.join("generated/src/stray.rs"), "// left behind").unwrap();
+        let outcome = sync(&scratch.0, Mode::Check).unwrap();
+        assert_eq!(outcome.removed, ["src/stray.rs"]);
+
+        let fixed = sync(&scratch.0, Mode::Write).unwrap();
+        assert_eq!((fixed.changed.len(), fixed.removed.len()), (1, 1));
+        let clean = sync(&scratch.0, Mode::Check).unwrap();
+        assert!(clean.changed.is_empty() && clean.removed.is_empty());
+    }
+
+    #[test]
+    fn a_failed_run_leaves_generated_byte_identical() {
+        let scratch = Scratch::new("broken");
+        let before = scratch.snapshot();
+        scratch.edit("specs/seam/access_codes.get.yaml", |text| text.replacen("type: AccessCodeStatus", "type: AccessCodeStatsu", 1));
+        let error = sync(&scratch.0, Mode::Write).unwrap_err();
+        assert!(error.contains("unknown type `AccessCodeStatsu`"), "{error}");
+        assert!(error.contains("did you mean `AccessCodeStatus`?"), "{error}");
+        assert!(error.contains("specs/seam/access_codes.get.yaml:"), "{error}");
+        assert_eq!(scratch.snapshot(), before, "generated/ changed after a failed run");
+    }
+
+    #[test]
+    fn a_spec_change_is_reported_with_what_breaks() {
+        let scratch = Scratch::new("report");
+        scratch.edit("specs/seam/access_codes.get.yaml", |text| {
+            // Remove the `name` field of AccessCode and add a value to AccessCodeType.
+            let start = text.find("      - name: name\n").expect("AccessCode.name in the spec");
+            let end = start + text[start + 1..].find("      - name: ").unwrap() + 1;
+            let text = format!("{}{}", &text[..start], &text[end..]);
+            text.replacen("      - value: ongoing", "      - value: recurring\n      - value: ongoing", 1)
+        });
+        scratch.edit("specs/nexudus/accesstokens.get.yaml", |text| text.replacen("    params:\n", "    params:\n      - { name: expand, in: query, type: boolean, required: true, description: Expand. }\n", 1));
+        let outcome = sync(&scratch.0, Mode::Write).unwrap();
+        let report = outcome.report(Mode::Write);
+        assert!(report.contains("BREAKING field removed: seam.AccessCode.name"), "{report}");
+        assert!(report.contains("BREAKING parameter added: nexudus.access_tokens.get(expand), required"), "{report}");
+        assert!(report.contains("+ enum value added: seam.AccessCodeType::recurring"), "{report}");
+        assert!(report.contains("3 changes, 2 breaking"), "{report}");
     }
 }

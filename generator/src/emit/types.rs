@@ -161,9 +161,35 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     }
 }
 
+/// Whether a value of `ty` can contain a `target` without going through a `Vec`: such a
+/// field needs a `Box`, or the type would have infinite size.
+fn contains_inline(api: &Api, ty: &TypeRef, target: &str, seen: &mut Vec<String>) -> bool {
+    let TypeRef::Named(name) = ty else { return false };
+    if name == target {
+        return true;
+    }
+    if seen.contains(name) {
+        return false;
+    }
+    seen.push(name.clone());
+    match api.type_def(name) {
+        Some(TypeDef::Model(model)) => model.fields.iter().any(|f| contains_inline(api, &f.ty, target, seen)),
+        Some(TypeDef::Union(union)) => union
+            .variants
+            .iter()
+            .any(|v| contains_inline(api, &TypeRef::Named(v.model.clone()), target, seen)),
+        _ => false,
+    }
+}
+
 /// The field's type with `Option` applied, and its serde attributes.
-fn field_type_and_attrs(api: &Api, field: &Field) -> (TokenStream, TokenStream) {
+fn field_type_and_attrs(api: &Api, owner: &str, field: &Field) -> (TokenStream, TokenStream) {
     let inner = rust_type(api, &field.ty);
+    let inner = if contains_inline(api, &field.ty, owner, &mut Vec::new()) {
+        quote!(::std::boxed::Box<#inner>)
+    } else {
+        inner
+    };
     let is_array = matches!(field.ty, TypeRef::Array(_));
     let wire = field.wire_name.as_str();
     let rename = (crate::names::ident(&field.rust_name).to_string().trim_start_matches("r#") != wire)
@@ -210,7 +236,7 @@ fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
     let docs = doc(&model.description);
     let fields = model.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
-        let (ty, attrs) = field_type_and_attrs(api, field);
+        let (ty, attrs) = field_type_and_attrs(api, &model.name, field);
         let docs = field_doc(field);
         let deprecated = field.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {

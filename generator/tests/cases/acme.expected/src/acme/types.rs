@@ -17,7 +17,7 @@ pub struct Part {
     /// A part within.
     ///
     /// Wire name: `inner`. May be absent or `null`.
-    pub inner: ::std::option::Option<crate::acme::Part>,
+    pub inner: ::std::option::Option<::std::boxed::Box<crate::acme::Part>>,
 }
 /// Values that are not identifiers.
 ///
