@@ -15,6 +15,26 @@ pub use runtime::{
     ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp,
     TokenSource,
 };
+#[cfg(feature = "fixtures")]
+pub use runtime::Fixture;
+/// The runtime's descriptor types, for this crate's own tests of behaviour no spec
+/// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
+/// of the API: no semver promise.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::{
+        ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor,
+        CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
+        HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+    };
+}
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
+/// A spec-driven mock server for tests: start one with `<api>::mock_server()`.
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use crate::runtime::{MockRequest, MockRule, MockServer};
+}
 #[cfg(feature = "nexudus")]
 ///The Nexudus Spaces API.
 pub mod nexudus;

@@ -11,7 +11,7 @@ use std::time::Duration;
 pub(crate) const SNIPPET_LIMIT: usize = 512;
 
 /// Everything that can go wrong when configuring a client or calling an endpoint.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-2xx status and a body in its documented error shape.
@@ -113,6 +113,50 @@ pub enum Error {
     /// The caller's token source failed to produce a token.
     #[error("the token source failed: {0}")]
     TokenSource(String),
+}
+
+// By hand rather than derived: `Decode`'s snippet is of a success body, which can carry
+// tokens, so `Debug` (and so `unwrap()`'s panic message) shows only its length.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::Unauthorized(error) => f.debug_tuple("Unauthorized").field(error).finish(),
+            Error::InvalidInput(error) => f.debug_tuple("InvalidInput").field(error).finish(),
+            Error::UnexpectedResponse { status, request_id, content_type, body_snippet } => f
+                .debug_struct("UnexpectedResponse")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("content_type", content_type)
+                .field("body_snippet", body_snippet)
+                .finish(),
+            Error::Decode { status, request_id, path, message, body_snippet } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("path", path)
+                .field("message", message)
+                .field("body_snippet", &format_args!("<{} bytes, not shown>", body_snippet.len()))
+                .finish(),
+            Error::Timeout { endpoint, after } => {
+                f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish()
+            }
+            Error::Connect { endpoint, message } => {
+                f.debug_struct("Connect").field("endpoint", endpoint).field("message", message).finish()
+            }
+            Error::Transport { endpoint, message } => {
+                f.debug_struct("Transport").field("endpoint", endpoint).field("message", message).finish()
+            }
+            Error::AuthModeNotAccepted { endpoint, mode, accepted } => f
+                .debug_struct("AuthModeNotAccepted")
+                .field("endpoint", endpoint)
+                .field("mode", mode)
+                .field("accepted", accepted)
+                .finish(),
+            Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::TokenSource(message) => f.debug_tuple("TokenSource").field(message).finish(),
+        }
+    }
 }
 
 impl Error {

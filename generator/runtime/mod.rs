@@ -16,6 +16,10 @@ mod client;
 pub mod codec;
 mod descriptor;
 mod error;
+#[cfg(feature = "fixtures")]
+mod fixture;
+#[cfg(feature = "mock")]
+mod mock;
 mod response;
 mod timestamp;
 
@@ -25,6 +29,12 @@ pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use timestamp::Timestamp;
+
+#[cfg(feature = "fixtures")]
+pub use fixture::Fixture;
+#[cfg(feature = "mock")]
+#[allow(unused_imports, reason = "used by generated modules, which features may turn off")]
+pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
 
 // Used by generated modules.
 #[allow(unused_imports, reason = "used by generated modules, which features may turn off")]

@@ -1,44 +1,91 @@
-//! Mock fixtures: one JSON file per documented response, for downstream tests.
+//! Mock fixtures: one per documented response and per declared model, taken from the
+//! spec's examples or, where the docs give none, synthesized from the declared types.
 //!
-//! JSON has no comments, so each file is a small record whose first key carries the
-//! `@generated` notice and whose `body` is the response exactly as documented.
+//! They are written twice, from one list: as JSON files for any language (a small record
+//! whose first key carries the `@generated` notice, `body` being the response exactly as
+//! documented) and as Rust functions in `keyway::fixtures`.
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::Api;
+use crate::ir::{Api, Endpoint, ModelDef, TypeDef};
 use crate::output::{OutputFile, REGENERATE};
+use crate::synth;
+
+pub(crate) struct EndpointFixture<'a> {
+    pub endpoint: &'a Endpoint,
+    pub status: u16,
+    pub description: &'a str,
+    pub body: Value,
+    pub synthesized: bool,
+}
+
+pub(crate) struct ModelFixture<'a> {
+    pub model: &'a ModelDef,
+    /// Position among the model's examples (0 for a synthesized one).
+    pub index: usize,
+    pub body: Value,
+    pub synthesized: bool,
+}
+
+pub(crate) fn endpoint_fixtures(api: &Api) -> Vec<EndpointFixture<'_>> {
+    let mut out = Vec::new();
+    for endpoint in api.endpoints() {
+        for response in &endpoint.responses {
+            let (body, synthesized) = match &response.example {
+                Some(body) => (body.clone(), false),
+                None if (200..300).contains(&response.status) => (synth::success_body(api, endpoint), true),
+                None => (synth::error_body(api, response.status, &response.description), true),
+            };
+            out.push(EndpointFixture { endpoint, status: response.status, description: &response.description, body, synthesized });
+        }
+    }
+    out
+}
+
+pub(crate) fn model_fixtures(api: &Api) -> Vec<ModelFixture<'_>> {
+    let mut out = Vec::new();
+    for def in &api.types {
+        let TypeDef::Model(model) = def else { continue };
+        if !model.declared {
+            continue;
+        }
+        if model.examples.is_empty() {
+            let body = synth::synthesize(api, &crate::ir::TypeRef::Named(model.name.clone()), &model.name);
+            out.push(ModelFixture { model, index: 0, body, synthesized: true });
+        }
+        for (index, example) in model.examples.iter().enumerate() {
+            out.push(ModelFixture { model, index, body: example.clone(), synthesized: false });
+        }
+    }
+    out
+}
+
+fn notice(source: &str) -> Value {
+    json!(format!("by `{REGENERATE}` from {source}. Do not edit: change the spec and regenerate."))
+}
 
 pub(crate) fn fixture_files(api: &Api) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    for endpoint in api.endpoints() {
-        for response in &endpoint.responses {
-            let Some(body) = &response.example else { continue };
-            let mut record = Map::new();
-            record.insert(
-                "@generated".into(),
-                json!(format!("by `{REGENERATE}` from {}. Do not edit: change the spec and regenerate.", endpoint.source)),
-            );
-            record.insert("endpoint".into(), json!(endpoint.id));
-            record.insert("method".into(), json!(endpoint.method.as_str()));
-            record.insert("path".into(), json!(endpoint.path));
-            record.insert("status".into(), json!(response.status));
-            record.insert("description".into(), json!(response.description));
-            record.insert("body".into(), body.clone());
-            files.push(pretty(format!("fixtures/{}/{}.{}.json", api.name, endpoint.id, response.status), record));
-        }
+    for fixture in endpoint_fixtures(api) {
+        let endpoint = fixture.endpoint;
+        let mut record = Map::new();
+        record.insert("@generated".into(), notice(&endpoint.source));
+        record.insert("endpoint".into(), json!(endpoint.id));
+        record.insert("method".into(), json!(endpoint.method.as_str()));
+        record.insert("path".into(), json!(endpoint.path));
+        record.insert("status".into(), json!(fixture.status));
+        record.insert("description".into(), json!(fixture.description));
+        record.insert("synthesized".into(), json!(fixture.synthesized));
+        record.insert("body".into(), fixture.body);
+        files.push(pretty(format!("fixtures/{}/{}.{}.json", api.name, endpoint.id, fixture.status), record));
     }
-    for def in &api.types {
-        let crate::ir::TypeDef::Model(model) = def else { continue };
-        for (index, example) in model.examples.iter().enumerate() {
-            let mut record = Map::new();
-            record.insert(
-                "@generated".into(),
-                json!(format!("by `{REGENERATE}` from specs/{}/. Do not edit: change the spec and regenerate.", api.name)),
-            );
-            record.insert("model".into(), json!(model.name));
-            record.insert("body".into(), example.clone());
-            files.push(pretty(format!("fixtures/{}/models/{}.{index}.json", api.name, model.name), record));
-        }
+    for fixture in model_fixtures(api) {
+        let mut record = Map::new();
+        record.insert("@generated".into(), notice(&format!("specs/{}/", api.name)));
+        record.insert("model".into(), json!(fixture.model.name));
+        record.insert("synthesized".into(), json!(fixture.synthesized));
+        record.insert("body".into(), fixture.body);
+        files.push(pretty(format!("fixtures/{}/models/{}.{}.json", api.name, fixture.model.name, fixture.index), record));
     }
     files
 }

@@ -264,6 +264,8 @@ pub struct EnumValue {
 pub struct ModelDef {
     pub name: String,
     pub description: String,
+    /// Declared under `models` (not the payload of a union variant).
+    pub declared: bool,
     pub fields: Vec<Field>,
     pub examples: Vec<serde_json::Value>,
 }

@@ -16,6 +16,7 @@ pub mod names;
 pub mod output;
 pub mod spec;
 pub mod surface;
+mod synth;
 
 pub use diagnostics::{Diagnostic, Diagnostics, render};
 pub use load::{SourceFile, load_specs};

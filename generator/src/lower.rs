@@ -140,6 +140,7 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
             types.push(TypeDef::Model(ModelDef {
                 name: name.clone(),
                 description: spec.description.clone(),
+                declared: true,
                 fields,
                 examples: spec.examples.clone(),
             }));
@@ -527,6 +528,7 @@ fn lower_union(
         models.push(ModelDef {
             name: model.clone(),
             description: variant_spec.description.clone(),
+            declared: false,
             fields,
             examples: Vec::new(),
         });

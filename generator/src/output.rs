@@ -43,6 +43,8 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("codec.rs", include_str!("../runtime/codec.rs")),
     ("descriptor.rs", include_str!("../runtime/descriptor.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
+    ("fixture.rs", include_str!("../runtime/fixture.rs")),
+    ("mock.rs", include_str!("../runtime/mock.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("timestamp.rs", include_str!("../runtime/timestamp.rs")),
 ];
@@ -70,7 +72,10 @@ pub(crate) fn crate_files(apis: &[Api]) -> Result<Vec<OutputFile>, String> {
             )?);
         }
         files.extend(crate::fixtures::fixture_files(api));
+        files.push(rust_file(format!("src/fixtures/{}.rs", api.name), &sources, emit::emit_fixtures_module(api))?);
     }
+    files.push(rust_file("src/fixtures/mod.rs".into(), "specs/", fixtures_mod_rs(apis))?);
+    files.push(rust_file("examples/quickstart.rs".into(), "specs/", emit::quickstart(apis))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -111,6 +116,49 @@ fn lib_rs(apis: &[Api]) -> TokenStream {
 
         pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource};
 
+        #[cfg(feature = "fixtures")]
+        pub use runtime::Fixture;
+
+        /// The runtime's descriptor types, for this crate's own tests of behaviour no spec
+        /// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
+        /// of the API: no semver promise.
+        #[doc(hidden)]
+        pub mod __private {
+            pub use crate::runtime::{
+                ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
+                EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation,
+                PathPart,
+            };
+        }
+
+        #[cfg(feature = "fixtures")]
+        pub mod fixtures;
+
+        /// A spec-driven mock server for tests: start one with `<api>::mock_server()`.
+        #[cfg(feature = "mock")]
+        pub mod mock {
+            pub use crate::runtime::{MockRequest, MockRule, MockServer};
+        }
+
+        #(#modules)*
+    }
+}
+
+fn fixtures_mod_rs(apis: &[Api]) -> TokenStream {
+    let modules = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let feature = &api.name;
+        let docs = format!("Fixtures of the {} API.", api.title);
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #docs]
+            pub mod #module;
+        }
+    });
+    quote! {
+        //! Every documented response and model example as a typed value and its raw JSON, so
+        //! downstream tests can start from what the vendor's docs show. The same data, as
+        //! files, is in the crate's `fixtures/` folder; the mock server serves it.
         #(#modules)*
     }
 }
@@ -127,6 +175,7 @@ fn rustfmt_toml() -> OutputFile {
 /// Dependencies of the generated crate: (name, TOML value). Kept lean on purpose; see
 /// ARCHITECTURE.md for why each is there.
 const DEPENDENCIES: &[(&str, &str)] = &[
+    ("axum", r#"{ version = "0.8", optional = true, default-features = false, features = ["tokio", "http1", "json"] }"#),
     ("fastrand", r#""2""#),
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
@@ -169,9 +218,20 @@ categories = [\"api-bindings\", \"web-programming::http-client\"]\n\
 [features]\n\
 default = [{default}]\n\
 {features}\
+# Every documented response as typed values and raw JSON (`keyway::fixtures`).\n\
+fixtures = []\n\
+# A spec-driven mock server for downstream tests (`<api>::mock_server()`).\n\
+mock = [\"fixtures\", \"dep:axum\", \"tokio/net\", \"tokio/rt\", \"tokio/sync\"]\n\
 \n\
 [dependencies]\n\
 {deps}\
+\n\
+[dev-dependencies]\n\
+tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\
+\n\
+[[example]]\n\
+name = \"quickstart\"\n\
+required-features = [\"mock\"]\n\
 \n\
 [package.metadata.docs.rs]\n\
 all-features = true\n"

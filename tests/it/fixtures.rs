@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 
 use keyway::Timestamp;
 use keyway::nexudus::AccessToken;
-use keyway::seam::{AccessCode, AccessGrant};
-use serde::de::DeserializeOwned;
+use keyway::seam::AccessCode;
 use serde_json::Value;
 
 pub fn fixtures_dir() -> PathBuf {
@@ -68,55 +67,57 @@ fn assert_preserved(original: &Value, reencoded: &Value, at: &str) {
     }
 }
 
-fn round_trip<T: DeserializeOwned + serde::Serialize>(name: &str, value: &Value) {
-    let decoded: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{name}: does not decode: {e}"));
-    let reencoded = serde_json::to_value(&decoded).unwrap();
-    assert_preserved(value, &reencoded, name);
-    let again: T = serde_json::from_value(reencoded).unwrap();
-    assert_eq!(serde_json::to_value(&again).unwrap(), serde_json::to_value(&decoded).unwrap(), "{name}: not stable");
-}
+type RoundTrips = Vec<(&'static str, keyway::fixtures::seam::RoundTrip)>;
 
-/// The resource inside a success body, by the type the endpoint returns.
-fn check_success(name: &str, endpoint: &str, body: &Value) {
-    match endpoint {
-        "access_codes.get" => round_trip::<AccessCode>(name, &body["access_code"]),
-        "access_grants.get" => round_trip::<AccessGrant>(name, &body["access_grant"]),
-        "access_tokens.get" => round_trip::<AccessToken>(name, body),
-        other => panic!("{name}: no decode check for endpoint `{other}`; add it to check_success"),
-    }
-}
-
-fn check_model(name: &str, model: &str, body: &Value) {
-    match model {
-        "AccessCode" => round_trip::<AccessCode>(name, body),
-        "AccessGrant" => round_trip::<AccessGrant>(name, body),
-        "AccessToken" => round_trip::<AccessToken>(name, body),
-        other => panic!("{name}: no decode check for model `{other}`; add it to check_model"),
-    }
+fn all_round_trips() -> Vec<(String, RoundTrips)> {
+    vec![
+        ("seam".to_owned(), keyway::fixtures::seam::round_trips()),
+        ("nexudus".to_owned(), keyway::fixtures::nexudus::round_trips()),
+    ]
 }
 
 #[test]
-fn every_documented_example_decodes_and_round_trips() {
-    let fixtures = all_fixtures();
-    assert!(fixtures.len() >= 8, "expected the documented examples, found {fixtures:?}");
-    for name in &fixtures {
-        let record = load(name);
-        assert!(record["@generated"].as_str().is_some_and(|s| s.contains("cargo xtask codegen")), "{name}: no @generated notice");
-        let body = &record["body"];
-        if let Some(model) = record["model"].as_str() {
-            check_model(name, model, body);
-            continue;
-        }
-        let status = record["status"].as_u64().unwrap();
-        let endpoint = record["endpoint"].as_str().unwrap();
-        if (200..300).contains(&status) {
-            check_success(name, endpoint, body);
-        } else if endpoint.starts_with("access_") && name.starts_with("seam/") {
-            // Seam's documented error envelope: decoded by the client in endpoints.rs.
-            assert_eq!(body["ok"], Value::Bool(false), "{name}");
-            assert!(body["error"]["type"].is_string() && body["error"]["message"].is_string(), "{name}");
+fn every_fixture_decodes_into_its_type_and_round_trips() {
+    let mut checked = 0;
+    for (api, checks) in all_round_trips() {
+        for (name, round_trip) in checks {
+            let (documented, encoded) = round_trip().unwrap_or_else(|e| panic!("{api} {name}: does not decode: {e}"));
+            assert_preserved(&documented, &encoded, &format!("{api} {name}"));
+            checked += 1;
         }
     }
+    assert!(checked >= 15, "expected every documented response and model, checked {checked}");
+}
+
+/// The JSON files and the Rust fixtures come from one list: same names, same count.
+#[test]
+fn fixture_files_match_the_rust_fixtures() {
+    let files = all_fixtures();
+    for (api, checks) in all_round_trips() {
+        let mut from_files: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&format!("{api}/")))
+            .map(|f| f.trim_end_matches(".json").replace("models/", "models."))
+            .collect();
+        from_files.sort();
+        let mut from_rust: Vec<String> = checks.iter().map(|(name, _)| name.to_string()).collect();
+        from_rust.sort();
+        assert_eq!(from_files, from_rust, "{api}");
+    }
+    for name in &files {
+        let record = load(name);
+        assert!(record["@generated"].as_str().is_some_and(|s| s.contains("cargo xtask codegen")), "{name}: no @generated notice");
+        assert!(record["synthesized"].is_boolean(), "{name}");
+    }
+}
+
+/// Where the docs give no example, the generator makes one up that is valid for the type.
+#[test]
+fn synthesized_fixtures_are_marked_and_decode() {
+    let synthesized: Vec<String> = all_fixtures().into_iter().filter(|f| load(f)["synthesized"] == Value::Bool(true)).collect();
+    assert!(!synthesized.is_empty(), "the Seam nested models have no documented example");
+    let model: keyway::seam::DormakabaOracodeMetadata = keyway::fixtures::seam::models::dormakaba_oracode_metadata().value().unwrap();
+    assert!(model.site_name.is_some(), "synthesized examples fill optional fields too");
 }
 
 #[test]

@@ -1,5 +1,10 @@
 //! Integration tests of the generated `keyway` crate, through its public API only.
 
+mod auth;
+mod descriptors;
 mod endpoints;
+mod errors;
 mod fixtures;
+mod mock;
+mod retries;
 mod server;

@@ -26,8 +26,24 @@ impl Reply {
         }
     }
 
+    /// A reply whose body is sent as is: HTML from a proxy, plain text, truncated JSON.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<String>) -> Self {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The server waits this long (after recording the request) before answering.
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
         self
     }
 }
@@ -67,6 +83,10 @@ pub struct Scripted {
 impl Scripted {
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.state.lock().unwrap().requests.len()
     }
 
     pub fn only_request(&self) -> Recorded {
@@ -110,4 +130,13 @@ pub async fn serve(replies: Vec<Reply>) -> Scripted {
         axum::serve(listener, app).await.unwrap();
     });
     Scripted { url, state }
+}
+
+/// An address on 127.0.0.1 that refuses connections: the port is bound but not listening,
+/// and stays reserved (no other test's server can get it) while the socket is kept.
+pub fn refusing_address() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = socket.local_addr().unwrap();
+    (socket, address)
 }

@@ -39,7 +39,7 @@ impl AccessTokens<'_> {
     ///         .access_tokens()
     ///         .get(AccessTokenId::new(87654321i64))
     ///         .await?;
-    ///     println!("{:?}", access_token);
+    ///     println!("{access_token:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -74,4 +74,12 @@ static ACCESS_TOKENS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     auth_modes: &["oauth2"],
     read_only: true,
     response_envelope: ::std::option::Option::None,
+};
+#[cfg(feature = "mock")]
+pub(super) static ACCESS_TOKENS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &ACCESS_TOKENS_GET,
+    required: &["id"],
+    one_of: &[],
+    responses: &[(200u16, crate::fixtures::nexudus::access_tokens::GET_200_JSON)],
+    known_ids: &[("id", "87654321")],
 };

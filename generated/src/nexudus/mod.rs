@@ -163,3 +163,29 @@ impl NexudusClient {
         }
     }
 }
+#[cfg(feature = "mock")]
+static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
+    api: &API,
+    endpoints: &[&access_tokens::ACCESS_TOKENS_GET_MOCK],
+    error_template: ::std::option::Option::None,
+};
+/// Starts a mock of the Nexudus Spaces API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
+///
+/// # Errors
+/// [`crate::Error::Config`] if it cannot bind a port.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), keyway::Error> {
+/// let mock = keyway::nexudus::mock_server().await?;
+/// let client = keyway::nexudus::NexudusClient::builder(keyway::nexudus::NexudusAuth::oauth2("test-access-token"))
+///     .base_url(mock.url())
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+pub async fn mock_server() -> ::std::result::Result<
+    crate::mock::MockServer,
+    crate::Error,
+> {
+    crate::mock::MockServer::start(&MOCK).await
+}

@@ -39,7 +39,7 @@ impl AccessCodes<'_> {
     ///         .access_codes()
     ///         .get(AccessCodeId::new("26d6138c-6524-4f3c-ac96-43cc3bea0a8d"))
     ///         .await?;
-    ///     println!("{:?}", access_code);
+    ///     println!("{access_code:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -120,4 +120,16 @@ static ACCESS_CODES_GET: crate::runtime::EndpointDescriptor = crate::runtime::En
     ],
     read_only: true,
     response_envelope: ::std::option::Option::Some("access_code"),
+};
+#[cfg(feature = "mock")]
+pub(super) static ACCESS_CODES_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &ACCESS_CODES_GET,
+    required: &[],
+    one_of: &[&[&["access_code_id"], &["device_id", "code"]]],
+    responses: &[
+        (200u16, crate::fixtures::seam::access_codes::GET_200_JSON),
+        (400u16, crate::fixtures::seam::access_codes::GET_400_JSON),
+        (404u16, crate::fixtures::seam::access_codes::GET_404_JSON),
+    ],
+    known_ids: &[("access_code_id", "26d6138c-6524-4f3c-ac96-43cc3bea0a8d")],
 };

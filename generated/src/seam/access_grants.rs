@@ -41,7 +41,7 @@ impl AccessGrants<'_> {
     ///         .access_grants()
     ///         .get(AccessGrantId::new("704eadf0-a0a2-4715-b0e1-2f002dc1b6e0"))
     ///         .await?;
-    ///     println!("{:?}", access_grant);
+    ///     println!("{access_grant:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -109,4 +109,12 @@ static ACCESS_GRANTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     ],
     read_only: true,
     response_envelope: ::std::option::Option::Some("access_grant"),
+};
+#[cfg(feature = "mock")]
+pub(super) static ACCESS_GRANTS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &ACCESS_GRANTS_GET,
+    required: &[],
+    one_of: &[&[&["access_grant_id"], &["access_grant_key"]]],
+    responses: &[(200u16, crate::fixtures::seam::access_grants::GET_200_JSON)],
+    known_ids: &[("access_grant_id", "704eadf0-a0a2-4715-b0e1-2f002dc1b6e0")],
 };

@@ -309,3 +309,34 @@ impl SeamClient {
         }
     }
 }
+#[cfg(feature = "mock")]
+static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
+    api: &API,
+    endpoints: &[
+        &access_codes::ACCESS_CODES_GET_MOCK,
+        &access_grants::ACCESS_GRANTS_GET_MOCK,
+    ],
+    error_template: ::std::option::Option::Some(
+        crate::fixtures::seam::access_codes::GET_400_JSON,
+    ),
+};
+/// Starts a mock of the Seam Connect API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
+///
+/// # Errors
+/// [`crate::Error::Config`] if it cannot bind a port.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), keyway::Error> {
+/// let mock = keyway::seam::mock_server().await?;
+/// let client = keyway::seam::SeamClient::builder(keyway::seam::SeamAuth::api_key("test-api-key"))
+///     .base_url(mock.url())
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+pub async fn mock_server() -> ::std::result::Result<
+    crate::mock::MockServer,
+    crate::Error,
+> {
+    crate::mock::MockServer::start(&MOCK).await
+}

@@ -328,6 +328,7 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
     let descriptor = emit_descriptor(api);
     let auth = emit_auth(api);
     let client = emit_client(api);
+    let mock = super::emit_mock_api(api);
     quote! {
         #(#module_doc_attr)*
 
@@ -339,5 +340,6 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
         #descriptor
         #auth
         #client
+        #mock
     }
 }

@@ -366,7 +366,8 @@ pub fn emit_resource_module(api: &Api, resource: &Resource) -> TokenStream {
         let descriptor = emit_descriptor(e);
         let groups = e.one_of.iter().map(|g| emit_one_of(api, e, g));
         let builder = e.has_builder().then(|| emit_request_builder(api, e));
-        quote!(#(#groups)* #builder #params #descriptor)
+        let mock = super::emit_mock_endpoint(api, e, &ident(&descriptor_name(e)));
+        quote!(#(#groups)* #builder #params #descriptor #mock)
     });
     quote! {
         #![doc = #module_doc]

@@ -11,18 +11,26 @@ use crate::CRATE_NAME;
 
 /// A value for `param` taken from the endpoint's documented examples, when one names it.
 fn documented_value<'a>(endpoint: &'a Endpoint, param: &Param) -> Option<&'a Value> {
-    fn find<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-        match value {
-            Value::Object(map) => map
-                .iter()
-                .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null() && !v.is_object() && !v.is_array())
-                .map(|(_, v)| v)
-                .or_else(|| map.values().find_map(|v| find(v, key))),
-            Value::Array(items) => items.iter().find_map(|v| find(v, key)),
-            _ => None,
-        }
+    endpoint.responses.iter().filter_map(|r| r.example.as_ref()).find_map(|e| find_scalar(e, &param.wire_name))
+}
+
+/// A value for `param` from the endpoint's documented success responses only (what the
+/// mock server treats as the one id it knows).
+pub(crate) fn documented_success_value<'a>(endpoint: &'a Endpoint, param: &Param) -> Option<&'a Value> {
+    let successes = endpoint.responses.iter().filter(|r| (200..300).contains(&r.status));
+    successes.filter_map(|r| r.example.as_ref()).find_map(|e| find_scalar(e, &param.wire_name))
+}
+
+fn find_scalar<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null() && !v.is_object() && !v.is_array())
+            .map(|(_, v)| v)
+            .or_else(|| map.values().find_map(|v| find_scalar(v, key))),
+        Value::Array(items) => items.iter().find_map(|v| find_scalar(v, key)),
+        _ => None,
     }
-    endpoint.responses.iter().filter_map(|r| r.example.as_ref()).find_map(|e| find(e, &param.wire_name))
 }
 
 /// An expression of the parameter's type.
@@ -130,15 +138,70 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
     let result = ident(&crate::names::snake(&endpoint.response.spec_name().replace(['<', '>'], "_")));
     let result = if endpoint.response.spec_name().starts_with("array") { ident("items") } else { result };
     let function = ident(&format!("{}_{}", endpoint.operation, endpoint.resource));
+    let print = format!("{{{result}:?}}");
     let tokens = quote! {
         use #krate::#module::{#(#imports),*};
 
         async fn #function() -> Result<(), #krate::Error> {
             let client = #client::new(#auth::#constructor(#(#auth_args),*))?;
             let #result = #call.await?;
-            println!("{:?}", #result);
+            println!(#print);
             Ok(())
         }
     };
     crate::output::format_tokens(tokens).unwrap_or_default()
+}
+
+/// `examples/quickstart.rs`: every endpoint of every API called against its mock server,
+/// printing what came back. Needs no credentials and no network.
+pub fn quickstart(apis: &[Api]) -> TokenStream {
+    let krate = ident(CRATE_NAME);
+    let blocks = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let client = ident(&api.client_name);
+        let auth = ident(&api.auth_name);
+        let feature = &api.name;
+        let mode = api.auth_modes.first();
+        let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
+        let args = mode
+            .map(|m| m.credentials.iter().map(|c| format!("test-{}", c.name.replace('_', "-"))).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let calls = api.endpoints().map(|endpoint| {
+            let call = example_call(api, endpoint);
+            let line = format!("{} {}: {{result:#?}}", api.name, endpoint.id);
+            let imports = imports(api, endpoint);
+            quote! {
+                {
+                    #[allow(unused_imports)]
+                    use #krate::#module::{#(#imports),*};
+                    let result = #call.await?;
+                    println!(#line);
+                }
+            }
+        });
+        let title = format!("--- {} (mock at {{}})", api.title);
+        quote! {
+            #[cfg(feature = #feature)]
+            {
+                let mock = #krate::#module::mock_server().await?;
+                println!(#title, mock.url());
+                let client = #krate::#module::#client::builder(#krate::#module::#auth::#constructor(#(#args),*))
+                    .base_url(mock.url())
+                    .build()?;
+                #(#calls)*
+            }
+        }
+    });
+    quote! {
+        //! Calls every endpoint through the generated client against the spec-driven mock
+        //! server and prints what came back: the way to see the client work without credentials.
+        //!
+        //! `cargo run -p keyway --example quickstart --features mock`
+
+        #[tokio::main]
+        async fn main() -> Result<(), #krate::Error> {
+            #(#blocks)*
+            Ok(())
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod client;
 mod endpoints;
 mod example;
+mod fixtures;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -13,7 +14,9 @@ use crate::ir::{Api, TypeRef};
 
 pub use client::emit_api_module;
 pub use endpoints::emit_resource_module;
-pub use example::{example_call, example_source};
+pub use example::{example_call, example_source, quickstart};
+pub use fixtures::emit_fixtures_module;
+pub(crate) use fixtures::{emit_mock_api, emit_mock_endpoint};
 pub use types::emit_types_module;
 
 /// Doc attributes, one per line, so prettyplease prints them as `///` lines.

@@ -142,3 +142,29 @@ impl AcmeClient {
         widgets::Widgets { client: self }
     }
 }
+#[cfg(feature = "mock")]
+static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
+    api: &API,
+    endpoints: &[&widgets::WIDGETS_GET_MOCK, &widgets::WIDGETS_LIST_MOCK],
+    error_template: ::std::option::Option::None,
+};
+/// Starts a mock of the Acme Widgets API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
+///
+/// # Errors
+/// [`crate::Error::Config`] if it cannot bind a port.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), keyway::Error> {
+/// let mock = keyway::acme::mock_server().await?;
+/// let client = keyway::acme::AcmeClient::builder(keyway::acme::AcmeAuth::token("test-token"))
+///     .base_url(mock.url())
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+pub async fn mock_server() -> ::std::result::Result<
+    crate::mock::MockServer,
+    crate::Error,
+> {
+    crate::mock::MockServer::start(&MOCK).await
+}

@@ -30,7 +30,7 @@ impl Widgets<'_> {
     /// async fn get_widgets() -> Result<(), keyway::Error> {
     ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
     ///     let widget = client.widgets().get(WidgetId::new(1i64)).await?;
-    ///     println!("{:?}", widget);
+    ///     println!("{widget:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -66,7 +66,7 @@ impl Widgets<'_> {
     /// async fn list_widgets() -> Result<(), keyway::Error> {
     ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
     ///     let items = client.widgets().list("your-owner").await?;
-    ///     println!("{:?}", items);
+    ///     println!("{items:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -106,6 +106,14 @@ static WIDGETS_GET: crate::runtime::EndpointDescriptor = crate::runtime::Endpoin
     auth_modes: &["token"],
     read_only: true,
     response_envelope: ::std::option::Option::None,
+};
+#[cfg(feature = "mock")]
+pub(super) static WIDGETS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &WIDGETS_GET,
+    required: &["widget_id"],
+    one_of: &[],
+    responses: &[(200u16, crate::fixtures::acme::widgets::GET_200_JSON)],
+    known_ids: &[],
 };
 /// A prepared `widgets.list` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).
 #[derive(Debug)]
@@ -172,4 +180,12 @@ static WIDGETS_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
     auth_modes: &["token"],
     read_only: true,
     response_envelope: ::std::option::Option::None,
+};
+#[cfg(feature = "mock")]
+pub(super) static WIDGETS_LIST_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &WIDGETS_LIST,
+    required: &["owner"],
+    one_of: &[],
+    responses: &[],
+    known_ids: &[],
 };

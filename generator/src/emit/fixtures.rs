@@ -1,0 +1,206 @@
+//! `keyway::fixtures::<api>`: every fixture as a typed Rust value and its raw JSON, and the
+//! per-endpoint tables the mock server serves from.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, rust_type};
+use crate::fixtures::{EndpointFixture, endpoint_fixtures, model_fixtures};
+use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
+use crate::names::{ident, shouty, snake};
+
+fn const_name(fixture: &EndpointFixture) -> String {
+    shouty(&format!("{}_{}_json", fixture.endpoint.operation, fixture.status))
+}
+
+/// Path of the raw-JSON constant of a fixture, for the mock tables.
+pub(crate) fn fixture_const_path(api: &Api, fixture: &EndpointFixture) -> TokenStream {
+    let module = ident(&api.name);
+    let resource = ident(&fixture.endpoint.resource);
+    let name = ident(&const_name(fixture));
+    quote!(crate::fixtures::#module::#resource::#name)
+}
+
+fn compact(value: &serde_json::Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// `src/fixtures/<api>.rs`.
+pub fn emit_fixtures_module(api: &Api) -> TokenStream {
+    let module_doc = format!(
+        " Fixtures of the {} API: each documented response (or one synthesized from the declared types where the docs give none), as the typed value and the raw JSON.",
+        api.title
+    );
+    let mut by_resource: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    let mut checks: Vec<TokenStream> = Vec::new();
+    for fixture in endpoint_fixtures(api) {
+        let endpoint = fixture.endpoint;
+        let success = (200..300).contains(&fixture.status);
+        let ty = if success { rust_type(api, &endpoint.response) } else { quote!(::serde_json::Value) };
+        let envelope = match (&endpoint.envelope, success) {
+            (Some(key), true) => quote!(::std::option::Option::Some(#key)),
+            _ => quote!(::std::option::Option::None),
+        };
+        let fn_name = ident(&format!("{}_{}", endpoint.operation, fixture.status));
+        let const_ident = ident(&const_name(&fixture));
+        let origin = if fixture.synthesized { "synthesized from the declared types (the docs give no example)" } else { "as documented" };
+        let fn_doc = doc(&format!(
+            "The `{}` response of `{}` ({}), {origin}.{}",
+            fixture.status,
+            endpoint.id,
+            fixture.description.trim(),
+            if success { "" } else { " Its value is the whole error body." }
+        ));
+        let const_doc = doc(&format!("The raw JSON body of [`{fn_name}`]."));
+        let status = fixture.status;
+        let body = compact(&fixture.body);
+        let check_name = format!("{}.{}", endpoint.id, fixture.status);
+        let resource_module = ident(&endpoint.resource);
+        checks.push(quote! {
+            (#check_name, (|| #resource_module::#fn_name().round_trip()) as RoundTrip)
+        });
+        by_resource.entry(endpoint.resource.as_str()).or_default().push(quote! {
+            #const_doc
+            pub const #const_ident: &str = #body;
+
+            #fn_doc
+            pub fn #fn_name() -> crate::Fixture<#ty> {
+                crate::Fixture::new(#status, #const_ident, #envelope)
+            }
+        });
+    }
+    let resources = by_resource.into_iter().map(|(resource, items)| {
+        let module = ident(resource);
+        let docs = doc(&format!("Fixtures of `{resource}` endpoints."));
+        quote! {
+            #docs
+            pub mod #module {
+                #(#items)*
+            }
+        }
+    });
+    let models = model_fixtures(api).into_iter().map(|fixture| {
+        let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
+        let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
+        let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
+        let origin = if fixture.synthesized { "synthesized from its declared fields" } else { "from the docs" };
+        let fn_doc = doc(&format!("An example [`{}`]({ty}), {origin}.", fixture.model.name, ty = ty.to_string().replace(' ', "")));
+        let body = compact(&fixture.body);
+        let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
+        checks.push(quote! {
+            (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
+        });
+        quote! {
+            #fn_doc
+            pub fn #fn_name() -> crate::Fixture<#ty> {
+                crate::Fixture::new(200, #body, ::std::option::Option::None)
+            }
+        }
+    }).collect::<Vec<_>>();
+    quote! {
+        #![doc = #module_doc]
+
+        #(#resources)*
+
+        /// Example values of the declared models, outside any envelope.
+        pub mod models {
+            #(#models)*
+        }
+
+        /// Decodes a fixture into its type and encodes it again: `(documented, re-encoded)`.
+        pub type RoundTrip = fn() -> ::std::result::Result<(::serde_json::Value, ::serde_json::Value), crate::Error>;
+
+        /// Every fixture of this API by name (`access_codes.get.200`, `models.AccessCode.0`),
+        /// with its round trip, so a test can check them all without naming their types.
+        pub fn round_trips() -> ::std::vec::Vec<(&'static str, RoundTrip)> {
+            vec![#(#checks),*]
+        }
+    }
+}
+
+/// The mock table of one endpoint (in its resource module).
+pub(crate) fn emit_mock_endpoint(api: &Api, endpoint: &Endpoint, descriptor: &proc_macro2::Ident) -> TokenStream {
+    let name = ident(&format!("{}_MOCK", descriptor));
+    let required = endpoint.params.iter().filter(|p| p.required).map(|p| p.wire_name.as_str());
+    let groups = endpoint.one_of.iter().map(|group| {
+        let alternatives = group.alternatives.iter().map(|alt| {
+            let names = alt.params.iter().map(|i| endpoint.params[*i].wire_name.as_str());
+            quote!(&[#(#names),*])
+        });
+        quote!(&[#(#alternatives),*])
+    });
+    let fixtures: Vec<EndpointFixture> = endpoint_fixtures(api).into_iter().filter(|f| f.endpoint.id == endpoint.id).collect();
+    let mut ordered: Vec<&EndpointFixture> = fixtures.iter().collect();
+    ordered.sort_by_key(|f| (!(200..300).contains(&f.status), f.status));
+    let responses = ordered.iter().map(|f| {
+        let status = f.status;
+        let path = fixture_const_path(api, f);
+        quote!((#status, #path))
+    });
+    let known_ids = endpoint.params.iter().filter_map(|param| {
+        let TypeRef::Named(name) = &param.ty else { return None };
+        if !matches!(api.type_def(name), Some(TypeDef::Id(_))) {
+            return None;
+        }
+        let value = super::example::documented_success_value(endpoint, param)?;
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let wire = param.wire_name.as_str();
+        Some(quote!((#wire, #text)))
+    });
+    quote! {
+        #[cfg(feature = "mock")]
+        pub(super) static #name: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+            endpoint: &#descriptor,
+            required: &[#(#required),*],
+            one_of: &[#(#groups),*],
+            responses: &[#(#responses),*],
+            known_ids: &[#(#known_ids),*],
+        };
+    }
+}
+
+/// The API's mock table and `mock_server()` (in the API module).
+pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
+    let endpoints = api.endpoints().map(|e| {
+        let module = ident(&e.resource);
+        let name = ident(&format!("{}_MOCK", shouty(&e.id)));
+        quote!(&#module::#name)
+    });
+    let template = endpoint_fixtures(api)
+        .iter()
+        .find(|f| f.status >= 400 && !f.synthesized)
+        .map(|f| fixture_const_path(api, f));
+    let template = match template {
+        Some(path) => quote!(::std::option::Option::Some(#path)),
+        None => quote!(::std::option::Option::None),
+    };
+    let client = &api.client_name;
+    let auth = &api.auth_name;
+    let krate = crate::CRATE_NAME;
+    let module = &api.name;
+    let docs = doc(&format!(
+        "Starts a mock of the {} API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.\n\n# Errors\n[`crate::Error::Config`] if it cannot bind a port.\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet mock = {krate}::{module}::mock_server().await?;\nlet client = {krate}::{module}::{client}::builder({krate}::{module}::{auth}::{mode}({args}))\n    .base_url(mock.url())\n    .build()?;\n# Ok(()) }}\n```",
+        api.title,
+        mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
+        args = api.auth_modes.first().map(|m| m.credentials.iter().map(|c| format!("\"test-{}\"", c.name.replace('_', "-"))).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+    ));
+    quote! {
+        #[cfg(feature = "mock")]
+        static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
+            api: &API,
+            endpoints: &[#(#endpoints),*],
+            error_template: #template,
+        };
+
+        #docs
+        #[cfg(feature = "mock")]
+        pub async fn mock_server() -> ::std::result::Result<crate::mock::MockServer, crate::Error> {
+            crate::mock::MockServer::start(&MOCK).await
+        }
+    }
+}

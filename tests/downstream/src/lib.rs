@@ -1,0 +1,1 @@
+//! Nothing here: the point is `tests/`, written as a downstream user would.

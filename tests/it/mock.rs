@@ -1,0 +1,137 @@
+//! The spec-driven mock server, through the generated client: every fixture is served and
+//! decoded, and each misuse the docs describe gets the vendor's error, typed.
+
+use std::time::Duration;
+
+use keyway::Error;
+use keyway::mock::MockServer;
+use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
+use keyway::seam::{AccessCodeId, AccessCodeLookup, AccessGrantId, AccessGrantLookup, DeviceId, SeamAuth, SeamClient};
+use serde_json::{Value, json};
+
+fn seam(mock: &MockServer) -> SeamClient {
+    SeamClient::builder(SeamAuth::api_key("test-key"))
+        .base_url(mock.url())
+        .retry_base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap()
+}
+
+/// A request the typed client cannot make (it would not compile), sent by hand.
+async fn raw_post(mock: &MockServer, path: &str, auth: Option<&str>, body: Value) -> (u16, Value) {
+    // reqwest is built without a TLS provider of its own; plain http needs none, but
+    // building a client asks for one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", mock.url()))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(token) = auth {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_slice(&response.bytes().await.unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn every_endpoint_serves_its_documented_success_through_the_client() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let client = seam(&mock);
+    let code = client.access_codes().get(AccessCodeId::new("26d6138c-6524-4f3c-ac96-43cc3bea0a8d")).await.unwrap();
+    assert_eq!(code, keyway::fixtures::seam::access_codes::get_200().value().unwrap());
+    let by_device = AccessCodeLookup::DeviceIdAndCode { device_id: DeviceId::new("any-device"), code: "1988".into() };
+    assert_eq!(client.access_codes().get(by_device).await.unwrap(), code);
+    let grant = client.access_grants().get(AccessGrantId::new("704eadf0-a0a2-4715-b0e1-2f002dc1b6e0")).await.unwrap();
+    assert_eq!(grant, keyway::fixtures::seam::access_grants::get_200().value().unwrap());
+    let by_key = client.access_grants().get(AccessGrantLookup::AccessGrantKey("any-key".into())).await.unwrap();
+    assert_eq!(by_key, grant);
+
+    let mock = keyway::nexudus::mock_server().await.unwrap();
+    let nexudus = NexudusClient::builder(NexudusAuth::oauth2("test-token")).base_url(mock.url()).build().unwrap();
+    let token = nexudus.access_tokens().get(AccessTokenId::new(87654321)).await.unwrap();
+    assert_eq!(token, keyway::fixtures::nexudus::access_tokens::get_200().value().unwrap());
+    assert_eq!(mock.requests()[0].path, "/api/spaces/accesstokens/87654321");
+}
+
+#[tokio::test]
+async fn an_unknown_id_gets_the_documented_404() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let error = seam(&mock).access_codes().get(AccessCodeId::new("no-such-code")).await.unwrap_err();
+    let api = error.api_error().unwrap_or_else(|| panic!("{error:?}"));
+    assert_eq!((api.status, api.kind.as_str(), api.message.as_str()), (404, "device_not_found", "Device not found"));
+    assert!(error.is_not_found());
+
+    let mock = keyway::nexudus::mock_server().await.unwrap();
+    let nexudus = NexudusClient::builder(NexudusAuth::oauth2("t")).base_url(mock.url()).build().unwrap();
+    assert!(nexudus.access_tokens().get(AccessTokenId::new(1)).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn no_auth_gets_a_401_in_the_vendor_shape_which_the_client_types_as_unauthorized() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let (status, body) = raw_post(&mock, "/access_codes/get", None, json!({"access_code_id": "x"})).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["ok"], false, "the documented envelope keeps Seam's `ok`");
+    assert_eq!(body["error"]["type"], "unauthorized");
+
+    mock.on("access_codes.get").times(1).respond(401, body);
+    let error = seam(&mock).access_codes().get(AccessCodeId::new("x")).await.unwrap_err();
+    let Error::Unauthorized(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.kind, "unauthorized");
+}
+
+#[tokio::test]
+async fn a_missing_lookup_and_both_lookups_get_invalid_input() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let (status, missing) = raw_post(&mock, "/access_codes/get", Some("k"), json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(missing["error"]["type"], "invalid_input");
+    let (status, both) = raw_post(
+        &mock,
+        "/access_grants/get",
+        Some("k"),
+        json!({"access_grant_id": "704eadf0-a0a2-4715-b0e1-2f002dc1b6e0", "access_grant_key": "key"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(both["error"]["validation_errors"]["_errors"][0].as_str().is_some_and(|m| m.contains("Only one")), "{both}");
+    let (status, partial) = raw_post(&mock, "/access_codes/get", Some("k"), json!({"device_id": "d"})).await;
+    assert_eq!(status, 400);
+
+    // The same bodies, through the client, are typed with their per-parameter messages.
+    mock.on("access_codes.get").times(1).respond(400, partial);
+    let error = seam(&mock).access_codes().get(AccessCodeId::new("x")).await.unwrap_err();
+    let Error::InvalidInput(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.validation_errors_for("code"), ["Required"]);
+    mock.on("access_grants.get").times(1).respond(400, both);
+    let error = seam(&mock).access_grants().get(AccessGrantId::new("g")).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn overrides_faults_and_recorded_requests() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let client = seam(&mock);
+    let id = AccessCodeId::new("26d6138c-6524-4f3c-ac96-43cc3bea0a8d");
+
+    mock.on("access_codes.get").with_param("access_code_id", "special").respond(200, json!({"ok": true, "access_code": {
+        "access_code_id": "special", "code": "4242", "type": "ongoing", "status": "set", "created_at": "2025-01-01T00:00:00Z"
+    }}));
+    let special = client.access_codes().get(AccessCodeId::new("special")).await.unwrap();
+    assert_eq!(special.code.as_deref(), Some("4242"));
+
+    mock.on("access_codes.get").respond_with_statuses(&[503, 500]);
+    client.access_codes().get(id.clone()).await.expect("retried past the faults");
+
+    mock.on("access_codes.get").times(1).delay(Duration::from_millis(500));
+    let error = client.access_codes().get(id.clone()).timeout(Duration::from_millis(100)).no_retries().await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 5, "special, two faults, the retry that passed, the slow one");
+    assert!(requests.iter().all(|r| r.endpoint == Some("access_codes.get") && r.method == "POST"));
+    assert_eq!(requests[0].body, Some(json!({"access_code_id": "special"})));
+    assert_eq!(requests[0].header("authorization"), Some("Bearer test-key"));
+    assert!(!format!("{:?}", requests[0]).contains("test-key"), "recorded requests redact credentials");
+}

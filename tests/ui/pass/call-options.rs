@@ -1,0 +1,43 @@
+// Per-call options, set on the `Call` before it is awaited.
+
+use std::time::Duration;
+
+use keyway::nexudus::{AccessToken, NexudusClient};
+use keyway::seam::{AccessCodeId, SeamClient};
+use keyway::{Call, Error};
+
+async fn seam(client: &SeamClient) -> Result<(), Error> {
+    client
+        .access_codes()
+        .get(AccessCodeId::new("code-id"))
+        .timeout(Duration::from_secs(5))
+        .no_retries()
+        .await?;
+    client
+        .access_codes()
+        .get(AccessCodeId::new("code-id"))
+        .max_retries(4)
+        .send()
+        .await?;
+    Ok(())
+}
+
+async fn nexudus(client: &NexudusClient) -> Result<AccessToken, Error> {
+    // A call is a value: it can be prepared, passed around and awaited later.
+    let call: Call<AccessToken> = client.access_tokens().get(1).timeout(Duration::from_millis(500));
+    call.await
+}
+
+// Calls can be awaited from spawned tasks.
+fn assert_send<T: Send>(_: &T) {}
+fn spawnable(client: &SeamClient) {
+    let future = client.access_codes().get(AccessCodeId::new("id")).send();
+    assert_send(&future);
+    assert_send(&std::future::IntoFuture::into_future(
+        client.access_codes().get(AccessCodeId::new("id")),
+    ));
+}
+
+fn main() {
+    let _ = (seam, nexudus, spawnable);
+}
