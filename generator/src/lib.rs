@@ -18,6 +18,8 @@ pub mod spec;
 pub mod surface;
 mod synth;
 
+use std::time::{Duration, Instant};
+
 pub use diagnostics::{Diagnostic, Diagnostics, render};
 pub use load::{SourceFile, load_specs};
 pub use output::{OutputFile, REGENERATE};
@@ -25,12 +27,29 @@ pub use output::{OutputFile, REGENERATE};
 /// The generated crate's name, as users write it in `Cargo.toml` and `use` lines.
 pub const CRATE_NAME: &str = "keyway";
 
+/// Wall time of each stage of one [`generate_timed`] run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// YAML → spec types (serde_yaml), and the position index for diagnostics.
+    pub load: Duration,
+    /// Validation and lowering into the IR.
+    pub lower: Duration,
+    /// IR → token trees (and JSON fixtures).
+    pub emit: Duration,
+    /// prettyplease and headers.
+    pub format: Duration,
+}
+
 /// Loads, checks and lowers every API; all problems of all files are reported together.
 pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
     let loaded = load_specs(sources)?;
+    lower_loaded(&loaded)
+}
+
+fn lower_loaded(loaded: &[load::LoadedApi]) -> Result<Vec<ir::Api>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut apis: Vec<ir::Api> = Vec::new();
-    for api in &loaded {
+    for api in loaded {
         match lower::lower_api(api) {
             Ok(lowered) => {
                 if let Some(other) = apis.iter().find(|a| a.name == lowered.name) {
@@ -67,8 +86,25 @@ pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
 
 /// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
 pub fn generate(sources: &[SourceFile]) -> Result<Vec<OutputFile>, Diagnostics> {
-    let apis = lower_all(sources)?;
-    output::crate_files(&apis).map_err(|message| {
+    generate_timed(sources).map(|(files, _)| files)
+}
+
+/// [`generate`], timing each stage (for `cargo xtask bench`).
+pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timings), Diagnostics> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let loaded = load_specs(sources)?;
+    timings.load = start.elapsed();
+    let start = Instant::now();
+    let apis = lower_loaded(&loaded)?;
+    timings.lower = start.elapsed();
+    let start = Instant::now();
+    let emitted = output::emit_crate(&apis);
+    timings.emit = start.elapsed();
+    let start = Instant::now();
+    let files = output::format_crate(emitted).map_err(|message| {
         Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }])
-    })
+    })?;
+    timings.format = start.elapsed();
+    Ok((files, timings))
 }

@@ -49,33 +49,56 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("timestamp.rs", include_str!("../runtime/timestamp.rs")),
 ];
 
-pub(crate) fn crate_files(apis: &[Api]) -> Result<Vec<OutputFile>, String> {
-    let mut files = vec![cargo_toml(apis), rustfmt_toml(), crate::surface::Surface::of(apis).to_file()];
+/// A Rust file before formatting.
+pub(crate) struct RustFile {
+    path: String,
+    sources: String,
+    tokens: TokenStream,
+}
+
+/// The crate as emitted: token trees still to format, and files that are done.
+pub(crate) struct Emitted {
+    rust: Vec<RustFile>,
+    done: Vec<OutputFile>,
+}
+
+/// The emit stage: every file of the crate as tokens (or final text, for non-Rust files).
+pub(crate) fn emit_crate(apis: &[Api]) -> Emitted {
+    let mut done = vec![cargo_toml(apis), rustfmt_toml(), crate::surface::Surface::of(apis).to_file()];
     for (name, text) in RUNTIME_FILES {
-        files.push(OutputFile {
+        done.push(OutputFile {
             path: format!("src/runtime/{name}"),
             contents: format!("{}\n{text}", rust_header("generator/runtime")),
         });
     }
-    files.push(rust_file("src/lib.rs".into(), "specs/", lib_rs(apis))?);
+    let mut rust = Vec::new();
+    let mut push = |path: String, sources: &str, tokens: TokenStream| {
+        rust.push(RustFile { path, sources: sources.to_owned(), tokens });
+    };
+    push("src/lib.rs".into(), "specs/", lib_rs(apis));
     for api in apis {
         let sources = format!("specs/{}/", api.name);
-        files.push(rust_file(format!("src/{}/mod.rs", api.name), &sources, emit::emit_api_module(api))?);
-        files.push(rust_file(format!("src/{}/types.rs", api.name), &sources, emit::emit_types_module(api))?);
+        push(format!("src/{}/mod.rs", api.name), &sources, emit::emit_api_module(api));
+        push(format!("src/{}/types.rs", api.name), &sources, emit::emit_types_module(api));
         for resource in &api.resources {
-            let sources = resource.endpoints.iter().map(|e| e.source.as_str()).collect::<std::collections::BTreeSet<_>>();
-            let sources = sources.into_iter().collect::<Vec<_>>().join(", ");
-            files.push(rust_file(
-                format!("src/{}/{}.rs", api.name, resource.name),
-                &sources,
-                emit::emit_resource_module(api, resource),
-            )?);
+            let files = resource.endpoints.iter().map(|e| e.source.as_str()).collect::<std::collections::BTreeSet<_>>();
+            let files = files.into_iter().collect::<Vec<_>>().join(", ");
+            push(format!("src/{}/{}.rs", api.name, resource.name), &files, emit::emit_resource_module(api, resource));
         }
-        files.extend(crate::fixtures::fixture_files(api));
-        files.push(rust_file(format!("src/fixtures/{}.rs", api.name), &sources, emit::emit_fixtures_module(api))?);
+        done.extend(crate::fixtures::fixture_files(api));
+        push(format!("src/fixtures/{}.rs", api.name), &sources, emit::emit_fixtures_module(api));
     }
-    files.push(rust_file("src/fixtures/mod.rs".into(), "specs/", fixtures_mod_rs(apis))?);
-    files.push(rust_file("examples/quickstart.rs".into(), "specs/", emit::quickstart(apis))?);
+    push("src/fixtures/mod.rs".into(), "specs/", fixtures_mod_rs(apis));
+    push("examples/quickstart.rs".into(), "specs/", emit::quickstart(apis));
+    Emitted { rust, done }
+}
+
+/// The format stage: prettyplease and headers; the files sorted by path.
+pub(crate) fn format_crate(emitted: Emitted) -> Result<Vec<OutputFile>, String> {
+    let mut files = emitted.done;
+    for file in emitted.rust {
+        files.push(rust_file(file.path, &file.sources, file.tokens)?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
