@@ -6,6 +6,7 @@
 //! located [`Diagnostic`]; the generator never panics on input.
 
 pub mod diagnostics;
+mod docs;
 pub mod emit;
 mod examples;
 mod fixtures;
@@ -13,6 +14,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+mod openapi;
 pub mod output;
 pub mod spec;
 pub mod surface;

@@ -6,12 +6,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One YAML file under `specs/<api>/`. Every section is optional: by convention
 /// `api.yaml` holds `api`, and each `<resource>.<operation>.yaml` holds one endpoint with
 /// the types it introduces. Type names share one namespace per API across its files.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     pub api: Option<ApiSpec>,
@@ -27,7 +28,7 @@ pub struct SpecFile {
     pub unions: BTreeMap<String, UnionSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiSpec {
     /// snake_case; becomes the module and the cargo feature.
@@ -42,7 +43,7 @@ pub struct ApiSpec {
     pub errors: ErrorFormatSpec,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthModeSpec {
     /// snake_case; becomes the constructor name (`SeamAuth::api_key`).
@@ -53,7 +54,7 @@ pub struct AuthModeSpec {
     pub headers: Vec<HeaderSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CredentialSpec {
     pub name: String,
@@ -67,7 +68,7 @@ pub struct CredentialSpec {
     pub env: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderSpec {
     pub name: String,
@@ -75,7 +76,7 @@ pub struct HeaderSpec {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorFormatSpec {
     /// Key under which the error object sits (`error` for Seam); absent for a bare object.
@@ -90,7 +91,7 @@ pub struct ErrorFormatSpec {
     pub invalid_input_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -112,7 +113,7 @@ impl HttpMethod {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stability {
     #[default]
@@ -121,7 +122,7 @@ pub enum Stability {
     Alpha,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
     /// snake_case; `client.<resource>()`.
@@ -154,7 +155,7 @@ pub struct EndpointSpec {
     pub responses: Vec<ResponseExampleSpec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     Path,
@@ -162,7 +163,7 @@ pub enum ParamLocation {
     Body,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     pub name: String,
@@ -177,7 +178,7 @@ pub struct ParamSpec {
 
 /// Exactly one alternative must be given; an alternative is one or more parameters
 /// that travel together (`[device_id, code]`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OneOfSpec {
     /// PascalCase; the Rust enum that selects the alternative.
@@ -186,7 +187,7 @@ pub struct OneOfSpec {
     pub alternatives: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
     /// The type the method returns.
@@ -196,7 +197,7 @@ pub struct ResponseSpec {
     pub envelope: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseExampleSpec {
     pub status: u16,
@@ -205,7 +206,7 @@ pub struct ResponseExampleSpec {
     pub example: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IdFormat {
     Uuid,
@@ -213,21 +214,21 @@ pub enum IdFormat {
     Integer,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdSpec {
     pub description: String,
     pub format: IdFormat,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumSpec {
     pub description: String,
     pub values: Vec<EnumValueSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueSpec {
     pub value: String,
@@ -237,7 +238,7 @@ pub struct EnumValueSpec {
     pub rust_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     pub description: String,
@@ -247,7 +248,7 @@ pub struct ModelSpec {
     pub examples: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// The wire name, exactly as it appears in JSON.
@@ -267,7 +268,7 @@ pub struct FieldSpec {
     pub rust_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnionSpec {
     pub description: String,
@@ -276,7 +277,7 @@ pub struct UnionSpec {
     pub variants: Vec<UnionVariantSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnionVariantSpec {
     /// The tag value.

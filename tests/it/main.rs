@@ -2,6 +2,7 @@
 
 mod auth;
 mod descriptors;
+mod docs;
 mod endpoints;
 mod errors;
 mod fixtures;

@@ -1,19 +1,82 @@
 //! `cargo xtask test`: every check a change must pass, in the order that fails fastest.
+//! It installs the tools its checks need when they are missing (mdbook from crates.io,
+//! openapi-spec-validator from PyPI into `target/venv`), so a new machine and CI run the
+//! same command.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn cargo(args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    println!("\n==> cargo {}", args.join(" "));
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+/// Runs a command in the project root, echoing it first.
+fn run_in_root(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    println!("\n==> {program} {}", args.join(" "));
     let root = crate::project_root();
-    let status = Command::new(&cargo)
+    let status = Command::new(program)
         .args(args)
         .current_dir(&root)
         // The downstream crate is its own workspace; sharing the target dir reuses builds.
-        .env("CARGO_TARGET_DIR", std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| root.join("target").into()))
+        .env("CARGO_TARGET_DIR", target_dir(&root))
+        .envs(env.iter().copied())
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+}
+
+fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    run_in_root(&cargo_program(), args, &[])
+}
+
+/// Whether `program --version` runs.
+fn works(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// `mdbook`, installed with `cargo install` the first time.
+fn mdbook() -> Result<String, String> {
+    if works("mdbook") {
+        return Ok("mdbook".into());
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("cannot find the cargo home to install mdbook")?;
+    let installed = home.join("bin/mdbook").to_string_lossy().into_owned();
+    if !works(&installed) {
+        println!("\n==> installing mdbook (once)");
+        let status = Command::new(cargo_program())
+            .args(["install", "mdbook", "--version", "^0.5", "--locked", "--quiet"])
+            .status()
+            .map_err(|e| format!("cannot run cargo install: {e}"))?;
+        if !status.success() {
+            return Err("`cargo install mdbook` failed".into());
+        }
+    }
+    Ok(installed)
+}
+
+/// A Python with openapi-spec-validator, in a venv under the target dir.
+fn openapi_validator_python() -> Result<String, String> {
+    let root = crate::project_root();
+    let venv = target_dir(&root).join("venv");
+    let python = venv.join("bin/python").to_string_lossy().into_owned();
+    let ready = Command::new(&python)
+        .args(["-c", "import openapi_spec_validator"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready {
+        println!("\n==> installing openapi-spec-validator into {} (once)", venv.display());
+        let venv_arg = venv.to_string_lossy().into_owned();
+        run_in_root("python3", &["-m", "venv", &venv_arg], &[])?;
+        run_in_root(&python, &["-m", "pip", "install", "--quiet", "openapi-spec-validator>=0.7"], &[])?;
+    }
+    Ok(python)
 }
 
 pub fn run() -> Result<(), String> {
@@ -23,6 +86,23 @@ pub fn run() -> Result<(), String> {
     cargo(&["test", "--workspace", "--all-features", "--no-fail-fast"])?;
     // A crate outside the workspace, depending on keyway as a user would (features = ["mock"]).
     cargo(&["test", "--manifest-path", "tests/downstream/Cargo.toml"])?;
+    // rustdoc with every warning an error: a broken intra-doc link fails here.
+    run_in_root(&cargo_program(), &["doc", "--no-deps", "-p", "keyway", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+
+    let root = crate::project_root();
+    let book = target_dir(&root).join("book").to_string_lossy().into_owned();
+    run_in_root(&mdbook()?, &["build", "generated/docs", "--dest-dir", &book], &[])?;
+
+    let python = openapi_validator_python()?;
+    let mut documents: Vec<String> = std::fs::read_dir(root.join("generated/openapi"))
+        .map_err(|e| format!("cannot read generated/openapi: {e}"))?
+        .filter_map(|e| e.ok())
+        .map(|e| format!("generated/openapi/{}", e.file_name().to_string_lossy()))
+        .collect();
+    documents.sort();
+    for document in &documents {
+        run_in_root(&python, &["-m", "openapi_spec_validator", document], &[])?;
+    }
     println!("\nall checks passed");
     Ok(())
 }

@@ -18,11 +18,11 @@
 //!
 //! Auth modes:
 //!
-//! - [`NexudusAuth::oauth2`]: OAuth2 bearer token
+//! - [`NexudusAuth::oauth2`](crate::nexudus::NexudusAuth::oauth2): OAuth2 bearer token
 //!
 //! Endpoints:
 //!
-//! - [`access_tokens::get`](access_tokens::AccessTokens::get): Get one AccessToken
+//! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
 mod types;
 pub use self::types::*;
 /// Operations on `access_tokens`.

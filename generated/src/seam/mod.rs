@@ -25,15 +25,15 @@
 //!
 //! Auth modes:
 //!
-//! - [`SeamAuth::api_key`]: API key
-//! - [`SeamAuth::client_session_token`]: Client session token
-//! - [`SeamAuth::personal_access_token`]: Personal access token
-//! - [`SeamAuth::console_session_token`]: Console session token
+//! - [`SeamAuth::api_key`](crate::seam::SeamAuth::api_key): API key
+//! - [`SeamAuth::client_session_token`](crate::seam::SeamAuth::client_session_token): Client session token
+//! - [`SeamAuth::personal_access_token`](crate::seam::SeamAuth::personal_access_token): Personal access token
+//! - [`SeamAuth::console_session_token`](crate::seam::SeamAuth::console_session_token): Console session token
 //!
 //! Endpoints:
 //!
-//! - [`access_codes::get`](access_codes::AccessCodes::get): Get an Access Code
-//! - [`access_grants::get`](access_grants::AccessGrants::get): Get an Access Grant (alpha)
+//! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
+//! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
 mod types;
 pub use self::types::*;
 /// Operations on `access_codes`.

@@ -286,7 +286,7 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
     let modes = api
         .auth_modes
         .iter()
-        .map(|m| format!("- [`{}::{}`]: {}", api.auth_name, m.name, m.title))
+        .map(|m| format!("- [`{}::{}`](crate::{}::{}::{}): {}", api.auth_name, m.name, api.name, api.auth_name, m.name, m.title))
         .collect::<Vec<_>>()
         .join("\n");
     module_doc.push(format!("Auth modes:\n\n{modes}"));
@@ -298,7 +298,16 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
                 crate::spec::Stability::Beta => " (beta)",
                 crate::spec::Stability::Alpha => " (alpha)",
             };
-            format!("- [`{}::{}`]({}::{}::{}): {}{alpha}", e.resource, e.operation, e.resource, crate::names::pascal(&e.resource), e.operation, e.title)
+            format!(
+                "- [`{}::{}`](crate::{}::{}::{}::{}): {}{alpha}",
+                e.resource,
+                e.operation,
+                api.name,
+                e.resource,
+                crate::names::pascal(&e.resource),
+                e.operation,
+                e.title
+            )
         })
         .collect::<Vec<_>>()
         .join("\n");

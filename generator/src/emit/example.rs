@@ -61,6 +61,35 @@ fn value_expr(api: &Api, endpoint: &Endpoint, param: &Param) -> TokenStream {
     }
 }
 
+/// The parameters an example sends (required ones and the first alternative of each
+/// group) with their values as JSON, the same values the Rust example uses.
+pub fn example_values(api: &Api, endpoint: &Endpoint) -> Vec<(String, Value)> {
+    let mut params: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
+    for group in &endpoint.one_of {
+        if let Some(first) = group.alternatives.first() {
+            params.extend(first.params.iter().map(|i| &endpoint.params[*i]));
+        }
+    }
+    params
+        .into_iter()
+        .map(|param| {
+            let documented = documented_value(endpoint, param).cloned();
+            let value = documented.unwrap_or_else(|| match &param.ty {
+                TypeRef::Integer => Value::from(1),
+                TypeRef::Number => Value::from(1.0),
+                TypeRef::Boolean => Value::Bool(true),
+                TypeRef::Named(name) => match api.type_def(name) {
+                    Some(TypeDef::Id(id)) if id.integer => Value::from(1),
+                    Some(TypeDef::Enum(def)) => def.values.first().map(|v| Value::from(v.value.clone())).unwrap_or(Value::Null),
+                    _ => Value::from(format!("your-{}", param.wire_name.replace('_', "-"))),
+                },
+                _ => Value::from(format!("your-{}", param.wire_name.replace('_', "-"))),
+            });
+            (param.wire_name.clone(), value)
+        })
+        .collect()
+}
+
 /// The types an example must import from the API module: only what the call names.
 fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
     let mut names = vec![api.client_name.clone(), api.auth_name.clone()];

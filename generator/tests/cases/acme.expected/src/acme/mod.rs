@@ -8,12 +8,12 @@
 //!
 //! Auth modes:
 //!
-//! - [`AcmeAuth::token`]: Token
+//! - [`AcmeAuth::token`](crate::acme::AcmeAuth::token): Token
 //!
 //! Endpoints:
 //!
-//! - [`widgets::get`](widgets::Widgets::get): Get a widget
-//! - [`widgets::list`](widgets::Widgets::list): List widgets
+//! - [`widgets::get`](crate::acme::widgets::Widgets::get): Get a widget
+//! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
 mod types;
 pub use self::types::*;
 /// Operations on `widgets`.
