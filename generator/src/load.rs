@@ -66,12 +66,11 @@ pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics>
 fn yaml_error_diagnostic(path: &str, error: &serde_yaml::Error) -> Diagnostic {
     let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let full = error.to_string();
-    // serde_yaml appends " at line L column C" (the position has its own place); an
-    // earlier one, as in "while scanning a quoted scalar at line 2 column 9", stays.
-    let message = match full.rfind(" at line ") {
-        Some(cut) if full[cut..].matches(' ').count() <= 4 => full[..cut].to_owned(),
-        _ => full,
-    };
+    // serde_yaml appends the error's own position (" at line L column C"), which the
+    // diagnostic shows anyway; another position in the message, like where a quoted
+    // scalar started, is information and stays.
+    let own_position = format!(" at line {line} column {column}");
+    let message = full.strip_suffix(&own_position).map(str::to_owned).unwrap_or(full);
     let help = unknown_field_help(&message);
     Diagnostic { file: path.to_owned(), line, column, message, help }
 }

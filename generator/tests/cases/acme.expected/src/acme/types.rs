@@ -5,6 +5,42 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Empty {}
+/// Nesting, level 1.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level1 {
+    /// Deeper.
+    ///
+    /// Wire name: `level2`.
+    pub level2: crate::acme::Level2,
+}
+/// Nesting, level 2.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level2 {
+    /// Deeper.
+    ///
+    /// Wire name: `level3`.
+    pub level3: crate::acme::Level3,
+}
+/// Nesting, level 3.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level3 {
+    /// Deeper, in an array.
+    ///
+    /// Wire name: `level4`.
+    pub level4: ::std::vec::Vec<crate::acme::Level4>,
+}
+/// Nesting, level 4.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level4 {
+    /// Anything at all.
+    ///
+    /// Wire name: `leaf`. May be `null`.
+    pub leaf: ::std::option::Option<::serde_json::Value>,
+}
 /// A part of a widget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -173,6 +209,23 @@ pub struct Widget {
     /// Wire name: `empty`. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empty: ::std::option::Option<crate::acme::Empty>,
+    /// camelCase on the wire.
+    ///
+    /// Wire name: `ownerId`. May be absent.
+    #[serde(rename = "ownerId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: ::std::option::Option<::std::string::String>,
+    /// The same name after case conversion, renamed.
+    ///
+    /// Wire name: `owner_id`. May be absent.
+    #[serde(rename = "owner_id")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id_snake: ::std::option::Option<::std::string::String>,
+    /// A deeply nested object.
+    ///
+    /// Wire name: `depth`. May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: ::std::option::Option<crate::acme::Level1>,
 }
 /// Identifies a widget.
 ///
