@@ -90,6 +90,7 @@ pub fn run() -> Result<(), String> {
     run_in_root(&cargo_program(), &["doc", "--no-deps", "-p", "keyway", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
 
     let root = crate::project_root();
+    // book.toml sends the pages to target/book; a custom target dir gets them there too.
     let book = target_dir(&root).join("book").to_string_lossy().into_owned();
     run_in_root(&mdbook()?, &["build", "generated/docs", "--dest-dir", &book], &[])?;
 
