@@ -415,8 +415,8 @@ fn prepare(
     Ok(Prepared { url, body })
 }
 
-/// A string, number or boolean as text.
-fn scalar_text(value: &Value) -> Option<String> {
+/// A string, number or boolean as text (also how the mock server reads parameters).
+pub(super) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

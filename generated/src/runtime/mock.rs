@@ -23,7 +23,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::descriptor::{ApiDescriptor, EndpointDescriptor, ParamLocation, PathPart};
+use super::call::scalar_text;
 use super::error::Error;
+use super::response::status_kind;
 
 /// The largest request body the server reads, in bytes; a larger one gets a 413.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -670,15 +672,6 @@ fn same_param(given: &Value, expected: &Value) -> bool {
     }
 }
 
-/// A string, number or boolean as text.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 /// Where a request goes.
 enum Route {
@@ -935,23 +928,6 @@ fn describe(alternative: &[&str]) -> String {
         .join(" and ")
 }
 
-/// The status's reason in snake_case (`service_unavailable`).
-fn status_kind(status: u16) -> String {
-    StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .map(|reason| {
-            reason
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
-                .map(|c| match c {
-                    ' ' | '-' => '_',
-                    c => c.to_ascii_lowercase(),
-                })
-                .collect()
-        })
-        .unwrap_or_else(|| format!("http_{status}"))
-}
 
 /// The one handler: every request, whatever its method and path, comes here.
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {

@@ -232,7 +232,7 @@ fn text(value: Value) -> Option<String> {
 }
 
 /// The status's reason in snake_case (`not_found`), for errors that carry no type.
-fn status_kind(status: u16) -> String {
+pub(super) fn status_kind(status: u16) -> String {
     reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
