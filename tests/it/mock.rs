@@ -135,3 +135,51 @@ async fn overrides_faults_and_recorded_requests() {
     assert_eq!(requests[0].header("authorization"), Some("Bearer test-key"));
     assert!(!format!("{:?}", requests[0]).contains("test-key"), "recorded requests redact credentials");
 }
+
+/// Every endpoint fixture, documented or synthesized, success or error, is served by the mock
+/// and comes back through the client as the typed value or the typed error.
+#[tokio::test]
+async fn every_fixture_is_served_and_decoded_by_the_client() {
+    let seam_mock = keyway::seam::mock_server().await.unwrap();
+    let nexudus_mock = keyway::nexudus::mock_server().await.unwrap();
+    let nexudus = NexudusClient::builder(NexudusAuth::oauth2("t")).base_url(nexudus_mock.url()).max_retries(0).build().unwrap();
+    let seam = SeamClient::builder(SeamAuth::api_key("k")).base_url(seam_mock.url()).max_retries(0).build().unwrap();
+    let mut served = 0;
+    for (api, fixtures) in [("seam", keyway::fixtures::seam::round_trips()), ("nexudus", keyway::fixtures::nexudus::round_trips())] {
+        for (name, round_trip) in fixtures.into_iter().filter(|(n, _)| !n.starts_with("models.")) {
+            let (endpoint, status) = name.rsplit_once('.').unwrap();
+            let status: u16 = status.parse().unwrap();
+            let raw = match name {
+                "access_codes.get.200" => keyway::fixtures::seam::access_codes::get_200().json(),
+                "access_codes.get.400" => keyway::fixtures::seam::access_codes::get_400().json(),
+                "access_codes.get.404" => keyway::fixtures::seam::access_codes::get_404().json(),
+                "access_grants.get.200" => keyway::fixtures::seam::access_grants::get_200().json(),
+                "access_tokens.get.200" => keyway::fixtures::nexudus::access_tokens::get_200().json(),
+                other => panic!("{api} {other}: add this fixture to the test"),
+            };
+            let mock = if api == "seam" { &seam_mock } else { &nexudus_mock };
+            mock.on(endpoint).times(1).respond(status, raw.clone());
+            let outcome: Result<Value, Error> = match endpoint {
+                "access_codes.get" => seam.access_codes().get(AccessCodeId::new("x")).await.map(|v| serde_json::to_value(v).unwrap()),
+                "access_grants.get" => seam.access_grants().get(AccessGrantId::new("x")).await.map(|v| serde_json::to_value(v).unwrap()),
+                "access_tokens.get" => nexudus.access_tokens().get(AccessTokenId::new(1)).await.map(|v| serde_json::to_value(v).unwrap()),
+                other => panic!("{other}: add this endpoint to the test"),
+            };
+            match outcome {
+                Ok(value) => {
+                    assert!((200..300).contains(&status), "{name}: decoded an error status");
+                    let (documented, _) = round_trip().unwrap();
+                    for key in documented.as_object().unwrap().keys() {
+                        assert!(value.get(key).is_some(), "{name}: `{key}` lost");
+                    }
+                }
+                Err(error) => {
+                    assert_eq!(error.status(), Some(status), "{name}: {error:?}");
+                    assert!(error.api_error().is_some(), "{name}: the documented error body is typed: {error:?}");
+                }
+            }
+            served += 1;
+        }
+    }
+    assert_eq!(served, 5);
+}
