@@ -60,7 +60,7 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
             None => sink.push(mismatch("a timestamp string")),
         },
         TypeRef::Integer => {
-            if !(value.is_i64() || value.is_u64()) {
+            if !value.is_i64() {
                 sink.push(mismatch("an integer"));
             }
         }
@@ -88,7 +88,7 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
         TypeRef::Named(name) => match api.type_def(name) {
             None => sink.push(format!("unknown type `{name}`")),
             Some(TypeDef::Id(id)) => {
-                let ok = if id.integer { value.is_i64() || value.is_u64() } else { value.is_string() };
+                let ok = if id.integer { value.is_i64() } else { value.is_string() };
                 if !ok {
                     sink.push(mismatch(if id.integer { "an integer id" } else { "a string id" }));
                 }
@@ -168,20 +168,56 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` with optional fraction and offset: the forms the runtime accepts.
+/// RFC 3339 (`2025-01-15T10:30:00Z`, fractions, `±HH:MM` offsets) or the same without an
+/// offset: the forms the runtime's `Timestamp` accepts, with field ranges checked.
 fn looks_like_timestamp(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| range.clone().all(|i| bytes.get(i).is_some_and(u8::is_ascii_digit));
-    bytes.len() >= 19
-        && digits(0..4)
-        && bytes[4] == b'-'
-        && digits(5..7)
-        && bytes[7] == b'-'
-        && digits(8..10)
-        && matches!(bytes[10], b'T' | b't' | b' ')
-        && digits(11..13)
-        && bytes[13] == b':'
-        && digits(14..16)
-        && bytes[16] == b':'
-        && digits(17..19)
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = bytes.get(range)?;
+        digits.iter().all(u8::is_ascii_digit).then(|| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let date_time_ok = (|| {
+        let (month, day, hour, minute, second) = (number(5..7)?, number(8..10)?, number(11..13)?, number(14..16)?, number(17..19)?);
+        number(0..4)?;
+        let separators = bytes.get(4) == Some(&b'-')
+            && bytes.get(7) == Some(&b'-')
+            && matches!(bytes.get(10), Some(b'T' | b't'))
+            && bytes.get(13) == Some(&b':')
+            && bytes.get(16) == Some(&b':');
+        Some(separators && (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60)
+    })()
+    .unwrap_or(false);
+    if !date_time_ok {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    match rest.as_bytes() {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()) && (h1 - b'0') * 10 + (h2 - b'0') < 24 && (m1 - b'0') * 10 + (m2 - b'0') < 60
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_timestamp;
+
+    #[test]
+    fn timestamps_are_checked_field_by_field() {
+        for ok in ["2022-08-26T12:50:17.858Z", "2025-06-16T16:54:17.946606Z", "2025-01-15T10:30:00", "2025-01-15T10:30:00+02:00"] {
+            assert!(looks_like_timestamp(ok), "{ok}");
+        }
+        for bad in ["2025-13-45T10:30:00Z", "2025-01-15T10:30:00+2", "2025-01-15 10:30:00Z", "2025-01-15T10:30:00.Z", "yesterday"] {
+            assert!(!looks_like_timestamp(bad), "{bad}");
+        }
+    }
 }

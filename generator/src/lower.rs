@@ -16,6 +16,15 @@ fn reserved_names(client: &str, auth: &str) -> Vec<String> {
     vec![client.to_owned(), auth.to_owned(), "Error".into(), "Timestamp".into(), "Call".into()]
 }
 
+/// Crate-level modules and cargo features the generated crate defines besides the APIs.
+const RESERVED_API_NAMES: &[&str] = &["runtime", "fixtures", "mock", "default", "std", "core", "alloc", "crate"];
+
+/// Module names inside an API module (and its fixtures module) that resources may not take.
+const RESERVED_RESOURCE_NAMES: &[&str] = &["types", "models", "round_trips", "mock_server"];
+
+/// Methods of the generated client that a resource accessor would clash with.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "builder_from_env", "builder_from_env_with"];
+
 struct Lowerer {
     diagnostics: Diagnostics,
 }
@@ -71,6 +80,13 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
             yaml_path!["api", "name"],
             format!("API name `{}` is not a snake_case identifier", spec.name),
             format!("use `{}`", names::snake(&spec.name)),
+        );
+    } else if RESERVED_API_NAMES.contains(&spec.name.as_str()) {
+        lw.error_with_help(
+            api_file,
+            yaml_path!["api", "name"],
+            format!("API name `{}` is taken by the generated crate (module or cargo feature)", spec.name),
+            format!("choose another name, e.g. `{}_api`", spec.name),
         );
     }
     check_url(&mut lw, api_file, yaml_path!["api", "base_url"], &spec.base_url);
@@ -155,8 +171,19 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     types.sort_by(|a, b| a.name().cmp(b.name()));
 
     let mut endpoints: Vec<Endpoint> = Vec::new();
+    let api_name = spec.name.clone();
     let mut seen_ops: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut seen_routes: BTreeMap<(crate::spec::HttpMethod, String), String> = BTreeMap::new();
+    // Type names the generator makes up (one-of enums, request builders, resource handlers,
+    // union variant payloads), each with what made it, so no two can collide.
     let mut generated_names: BTreeMap<String, String> = BTreeMap::new();
+    for file in &api.files {
+        for (name, union) in &file.spec.unions {
+            for variant in &union.variants {
+                generated_names.insert(format!("{name}{}", names::pascal(&variant.tag)), format!("union {name}"));
+            }
+        }
+    }
     for file in &api.files {
         for (index, spec) in file.spec.endpoints.iter().enumerate() {
             let base = yaml_path!["endpoints", index];
@@ -171,17 +198,47 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
                 continue;
             }
             seen_ops.insert(key, file.path.clone());
+            let route = (spec.method, spec.path.clone());
+            if let Some(first) = seen_routes.get(&route) {
+                lw.error_with_help(
+                    file,
+                    [base.clone(), yaml_path!["path"]].concat(),
+                    format!("`{} {}` is already the route of `{first}`", spec.method.as_str(), spec.path),
+                    "two endpoints cannot share a method and path",
+                );
+            }
+            seen_routes.insert(route, format!("{}.{}", spec.resource, spec.operation));
+            if RESERVED_RESOURCE_NAMES.contains(&spec.resource.as_str()) || CLIENT_METHODS.contains(&spec.resource.as_str()) {
+                lw.error_with_help(
+                    file,
+                    [base.clone(), yaml_path!["resource"]].concat(),
+                    format!("resource name `{}` is taken by the generated code", spec.resource),
+                    "choose another resource name",
+                );
+            }
+            if spec.resource == api_name {
+                lw.error_with_help(
+                    file,
+                    [base.clone(), yaml_path!["resource"]].concat(),
+                    format!("resource `{}` has the API's own name, so its module would repeat the API's", spec.resource),
+                    "choose another resource name",
+                );
+            }
             if let Some(endpoint) = lower_endpoint(&mut lw, file, &base, spec, &auth_modes, &known) {
-                for one_of in &endpoint.one_of {
-                    if let Some(first) = known.get(&one_of.name).or(generated_names.get(&one_of.name)) {
+                let mut made = endpoint.one_of.iter().map(|g| (g.name.clone(), "one_of")).collect::<Vec<_>>();
+                if endpoint.has_builder() {
+                    made.push((crate::emit::request_struct_name(&endpoint), "request builder"));
+                }
+                for (name, what) in made {
+                    if let Some(first) = known.get(&name).cloned().or_else(|| generated_names.get(&name).cloned()) {
                         lw.error_with_help(
                             file,
-                            [base.clone(), yaml_path!["one_of"]].concat(),
-                            format!("one_of name `{}` is already used by `{first}`", one_of.name),
-                            "choose another name",
+                            base.clone(),
+                            format!("the {what} `{name}` of `{}` clashes with `{first}`", endpoint.id),
+                            "rename the type, resource or operation",
                         );
                     }
-                    generated_names.insert(one_of.name.clone(), endpoint.id.clone());
+                    generated_names.insert(name, endpoint.id.clone());
                 }
                 endpoints.push(endpoint);
             }
@@ -268,9 +325,21 @@ fn is_pascal_ident(name: &str) -> bool {
     names::is_plain_ident(name) && names::pascal(name) == name
 }
 
+/// The rules the runtime applies to a base URL before it sends a bearer token, so a spec
+/// cannot produce a client that refuses its own default.
 fn check_url(lw: &mut Lowerer, file: &LoadedFile, path: Vec<PathSeg>, url: &str) {
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
-        lw.error_with_help(file, path, format!("`{url}` is not an http(s) URL"), "write it like `https://api.example.com`");
+    let Some(rest) = url.strip_prefix("https://") else {
+        lw.error_with_help(file, path, format!("`{url}` is not an https URL"), "production base URLs must be `https://…`; a test server is set with `.base_url(…)`");
+        return;
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#', '@']) {
+        lw.error_with_help(
+            file,
+            path,
+            format!("`{url}` is not a usable base URL"),
+            "give a host and optionally a path, with no query, fragment or user info, like `https://api.example.com/v1`",
+        );
     }
 }
 
@@ -291,6 +360,24 @@ fn lower_auth_modes(lw: &mut Lowerer, file: &LoadedFile) -> Vec<AuthMode> {
                 format!("use `{}`", names::snake(&mode.name)),
             );
         }
+        if mode.name == "mode" {
+            lw.error_with_help(
+                file,
+                [base.clone(), yaml_path!["name"]].concat(),
+                "auth mode name `mode` is taken: the generated auth type has a `mode()` method",
+                "choose another name",
+            );
+        }
+        if let Some(stem) = mode.name.strip_suffix("_from_source")
+            && spec.auth_modes.iter().any(|m| m.name == stem && m.credentials.iter().any(|c| c.refreshable))
+        {
+            lw.error_with_help(
+                file,
+                [base.clone(), yaml_path!["name"]].concat(),
+                format!("auth mode `{}` clashes with the token-source constructor of `{stem}`", mode.name),
+                "choose another name",
+            );
+        }
         if !seen.insert(mode.name.clone()) {
             lw.error(file, [base.clone(), yaml_path!["name"]].concat(), format!("auth mode `{}` is defined twice", mode.name));
         }
@@ -305,8 +392,43 @@ fn lower_auth_modes(lw: &mut Lowerer, file: &LoadedFile) -> Vec<AuthMode> {
                 );
             }
         }
+        if mode.headers.is_empty() {
+            lw.error_with_help(
+                file,
+                [base.clone(), yaml_path!["headers"]].concat(),
+                format!("auth mode `{}` sends no header", mode.name),
+                "list the headers that carry its credentials",
+            );
+        }
+        for (c_index, credential) in mode.credentials.iter().enumerate() {
+            let placeholder = format!("{{{}}}", credential.name);
+            if !mode.headers.iter().any(|h| h.value.contains(&placeholder)) {
+                lw.error_with_help(
+                    file,
+                    [base.clone(), yaml_path!["credentials", c_index, "name"]].concat(),
+                    format!("credential `{}` is never sent: no header of `{}` uses `{placeholder}`", credential.name, mode.name),
+                    "use it in a header value, or remove it",
+                );
+            }
+            if credential.refreshable && !credential.secret {
+                lw.error_with_help(
+                    file,
+                    [base.clone(), yaml_path!["credentials", c_index, "refreshable"]].concat(),
+                    format!("credential `{}` is refreshable but not secret", credential.name),
+                    "a refreshable token is a secret: add `secret: true`",
+                );
+            }
+        }
+        let mut header_names = BTreeSet::new();
         let mut headers = Vec::new();
         for (h_index, header) in mode.headers.iter().enumerate() {
+            if !header_names.insert(header.name.to_ascii_lowercase()) {
+                lw.error(
+                    file,
+                    [base.clone(), yaml_path!["headers", h_index, "name"]].concat(),
+                    format!("header `{}` is sent twice by `{}`", header.name, mode.name),
+                );
+            }
             let path = [base.clone(), yaml_path!["headers", h_index, "value"]].concat();
             match parse_header_template(&header.value) {
                 Some((prefix, credential, suffix)) if credential_names.contains(&credential) => {
@@ -573,7 +695,8 @@ fn lower_endpoint(
     }
 
     let path_parts = parse_path(&spec.path);
-    if !spec.path.starts_with('/') || path_parts.is_none() {
+    let path_ok = spec.path.starts_with('/') && path_parts.is_some();
+    if !path_ok {
         lw.error_with_help(file, at(yaml_path!["path"]), format!("`{}` is not a valid path template", spec.path), "start with `/` and write parameters as `{name}`");
     }
     let path_parts = path_parts.unwrap_or_default();
@@ -599,7 +722,7 @@ fn lower_endpoint(
             lw.error(file, [path.clone(), yaml_path!["name"]].concat(), format!("parameters `{other}` and `{}` both become `{rust_name}` in Rust", param.name));
         }
         match param.location {
-            ParamLocation::Path if !path_params.contains(&param.name.as_str()) => lw.error_with_help(
+            ParamLocation::Path if path_ok && !path_params.contains(&param.name.as_str()) => lw.error_with_help(
                 file,
                 [path.clone(), yaml_path!["name"]].concat(),
                 format!("path parameter `{}` does not appear in the path `{}`", param.name, spec.path),
@@ -735,14 +858,20 @@ fn lower_endpoint(
 }
 
 /// `/api/spaces/accesstokens/{id}` → literal `/api/spaces/accesstokens/`, param `id`.
+/// Literals must already be valid URL path text (the mock server matches them as written),
+/// and two parameters need a literal between them to be told apart.
 fn parse_path(path: &str) -> Option<Vec<PathPart>> {
+    let valid_literal = |text: &str| text.chars().all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c));
     let mut parts = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let (literal, after) = rest.split_at(open);
         let close = after.find('}')?;
         let name = &after[1..close];
-        if literal.contains('}') || name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if !valid_literal(literal) || name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        if literal.is_empty() && matches!(parts.last(), Some(PathPart::Param(_))) {
             return None;
         }
         if !literal.is_empty() {
@@ -751,7 +880,7 @@ fn parse_path(path: &str) -> Option<Vec<PathPart>> {
         parts.push(PathPart::Param(name.to_owned()));
         rest = &after[close + 1..];
     }
-    if rest.contains('}') {
+    if !valid_literal(rest) {
         return None;
     }
     if !rest.is_empty() {
