@@ -18,10 +18,7 @@ async fn main() -> Result<(), keyway::Error> {
         {
             #[allow(unused_imports)]
             use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
-            let result = client
-                .access_tokens()
-                .get(AccessTokenId::new(87654321i64))
-                .await?;
+            let result = client.access_tokens().get(AccessTokenId::new(87654321)).await?;
             println!("nexudus access_tokens.get: {result:#?}");
         }
     }

@@ -139,13 +139,14 @@ pub(crate) async fn execute(
         });
     }
     let prepared = prepare(core.base_url(), endpoint, params)?;
-    // Fields name the request, never its headers or body.
+    // Fields name the request, never its headers, body or parameter values (a path
+    // parameter can be a secret): the path is the template.
     let span = tracing::debug_span!(
         "request",
         api = endpoint.api.name,
         endpoint = endpoint.id,
         method = endpoint.method.as_str(),
-        path = prepared.url.path(),
+        path = %PathTemplate(endpoint.path),
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
@@ -153,6 +154,21 @@ pub(crate) async fn execute(
     attempts(core, endpoint, &prepared, options)
         .instrument(span)
         .await
+}
+
+/// `/api/spaces/accesstokens/{id}`, for logs.
+struct PathTemplate(&'static [PathPart]);
+
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in self.0 {
+            match part {
+                PathPart::Literal(text) => f.write_str(text)?,
+                PathPart::Param(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 async fn attempts(

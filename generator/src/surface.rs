@@ -27,6 +27,9 @@ pub struct Surface {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointSurface {
+    /// The method returns a request builder (it has optional parameters) rather than a `Call`.
+    #[serde(default)]
+    pub builder: bool,
     pub method: String,
     pub path: String,
     pub response: String,
@@ -69,6 +72,7 @@ impl Surface {
                 surface.endpoints.insert(
                     format!("{}.{}", api.name, endpoint.id),
                     EndpointSurface {
+                        builder: endpoint.has_builder(),
                         method: endpoint.method.as_str().to_owned(),
                         path: endpoint.path.clone(),
                         response: endpoint.response.spec_name(),
@@ -156,6 +160,10 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         let (o, n) = (&old.endpoints[key], &new.endpoints[key]);
         if o.method != n.method || o.path != n.path {
             changes.push(change(false, format!("endpoint {key}: now {} {} (was {} {})", n.method, n.path, o.method, o.path)));
+        }
+        if o.builder != n.builder {
+            let now = if n.builder { "a request builder (no `Call` options until `.into_call()`)" } else { "a `Call`" };
+            changes.push(change(true, format!("endpoint {key}: now returns {now}")));
         }
         if o.response != n.response {
             changes.push(change(true, format!("endpoint {key}: returns {} (was {})", n.response, o.response)));

@@ -31,7 +31,14 @@ fn read_dir_sources(dir: &Path, api_dir: &str) -> Vec<SourceFile> {
 fn project_specs() -> Vec<SourceFile> {
     let specs = root().join("../specs");
     let mut sources = Vec::new();
-    for api in ["nexudus", "seam"] {
+    let mut apis: Vec<String> = std::fs::read_dir(&specs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    apis.sort();
+    for api in &apis {
         sources.extend(read_dir_sources(&specs.join(api), api).into_iter().map(|mut s| {
             s.path = format!("specs/{}", s.path);
             s

@@ -146,7 +146,8 @@ fn endpoint_pages_show_parameters_auth_fields_and_examples() {
                 }
             }
             for response in &endpoint.responses {
-                assert!(page.contains(&format!("{}", response.status)), "{at}: response {}", response.status);
+                let heading = if response.status >= 400 { format!("### {} ", response.status) } else { format!("`{}` ", response.status) };
+                assert!(page.contains(&heading), "{at}: response {}", response.status);
                 if let Some(example) = &response.example
                     && let Some((key, _)) = example.as_object().and_then(|o| o.iter().next())
                 {

@@ -35,10 +35,7 @@ impl AccessTokens<'_> {
     /// use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
     /// async fn get_access_tokens() -> Result<(), keyway::Error> {
     ///     let client = NexudusClient::new(NexudusAuth::oauth2("YOUR_ACCESS_TOKEN"))?;
-    ///     let access_token = client
-    ///         .access_tokens()
-    ///         .get(AccessTokenId::new(87654321i64))
-    ///         .await?;
+    ///     let access_token = client.access_tokens().get(AccessTokenId::new(87654321)).await?;
     ///     println!("{access_token:?}");
     ///     Ok(())
     /// }
@@ -53,7 +50,7 @@ impl AccessTokens<'_> {
         crate::runtime::Call::new(&self.client.core, &ACCESS_TOKENS_GET, params)
     }
 }
-#[derive(Debug, ::serde::Serialize)]
+#[derive(::serde::Serialize)]
 struct AccessTokensGetParams {
     id: crate::nexudus::AccessTokenId,
 }

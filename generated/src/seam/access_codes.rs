@@ -84,7 +84,7 @@ impl ::std::convert::From<crate::seam::AccessCodeId> for AccessCodeLookup {
         Self::AccessCodeId(value)
     }
 }
-#[derive(Debug, ::serde::Serialize)]
+#[derive(::serde::Serialize)]
 struct AccessCodesGetParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,

@@ -79,7 +79,7 @@ impl ::std::convert::From<crate::seam::AccessGrantId> for AccessGrantLookup {
         Self::AccessGrantId(value)
     }
 }
-#[derive(Debug, ::serde::Serialize)]
+#[derive(::serde::Serialize)]
 struct AccessGrantsGetParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     access_grant_id: ::std::option::Option<crate::seam::AccessGrantId>,

@@ -194,6 +194,7 @@ pub struct AccessCodeCodeConfiguration {
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessCodeError {
@@ -1030,6 +1031,7 @@ pub struct AccessCodeNameConfiguration {
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessCodePendingMutation {
@@ -1403,6 +1405,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeType {
 /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessCodeWarning {
@@ -1905,6 +1908,7 @@ pub struct AccessGrantAccessTimeConfiguration {
 /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessGrantError {
@@ -2052,6 +2056,7 @@ pub struct AccessGrantNewLocationConfiguration {
 /// A pending mutation of the access grant: an update that is in progress.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessGrantPendingMutation {
@@ -2178,6 +2183,7 @@ pub struct AccessGrantPreviousLocationConfiguration {
 /// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AccessGrantWarning {

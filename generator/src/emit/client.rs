@@ -88,14 +88,14 @@ fn mode_doc(api: &Api, mode: &AuthMode) -> String {
         .iter()
         .map(|c| {
             let env = c.env.as_ref().map(|e| format!(" (environment: `{e}`)")).unwrap_or_default();
-            format!("- `{}`: {}{env}", c.name, c.description.trim())
+            format!("- `{}`: {}{env}", c.name, super::desc(&c.description).split_whitespace().collect::<Vec<_>>().join(" "))
         })
         .collect::<Vec<_>>()
         .join("\n");
     format!(
         "{}: {}\n\n{credentials}\n\nSends {headers}. Accepted by {}.",
         mode.title,
-        mode.description.trim(),
+        super::desc(&mode.description),
         if endpoints.is_empty() { "no endpoint yet".to_owned() } else { endpoints.join(", ") }
     )
 }
@@ -278,7 +278,7 @@ fn emit_client(api: &Api) -> TokenStream {
 
 /// `src/<api>/mod.rs`.
 pub fn emit_api_module(api: &Api) -> TokenStream {
-    let mut module_doc = vec![format!("# {}", api.title), api.description.trim().to_owned()];
+    let mut module_doc = vec![format!("# {}", api.title), super::desc(&api.description)];
     module_doc.push(format!("Base URL: `{}`.", api.base_url));
     if let Some(url) = &api.docs_url {
         module_doc.push(format!("Vendor documentation: <{url}>."));

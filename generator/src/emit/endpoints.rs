@@ -10,6 +10,10 @@ use crate::ir::{Api, Endpoint, OneOf, Param, PathPart, Resource, TypeDef, TypeRe
 use crate::names::{ident, pascal, shouty};
 use crate::spec::{ParamLocation, Stability};
 
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub(crate) fn request_struct_name(endpoint: &Endpoint) -> String {
     format!("{}{}Request", pascal(&endpoint.resource), pascal(&endpoint.operation))
 }
@@ -57,7 +61,7 @@ fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
         }
     });
     quote! {
-        #[derive(Debug, ::serde::Serialize)]
+        #[derive(::serde::Serialize)]
         struct #name {
             #(#fields)*
         }
@@ -101,6 +105,22 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
     }
 }
 
+/// Whether the group's enum has `From<T>` for this alternative: a single id-typed
+/// parameter whose type no other alternative uses, so `get(AccessCodeId::new(…))` reads
+/// naturally and cannot be ambiguous. Examples pass such values bare.
+pub(crate) fn converts_into_group(api: &Api, endpoint: &Endpoint, group: &OneOf, alternative: &crate::ir::Alternative) -> bool {
+    let [only] = alternative.params.as_slice() else { return false };
+    let param = &endpoint.params[*only];
+    let TypeRef::Named(type_name) = &param.ty else { return false };
+    matches!(api.type_def(type_name), Some(TypeDef::Id(_)))
+        && group
+            .alternatives
+            .iter()
+            .filter(|a| matches!(a.params.as_slice(), [i] if endpoint.params[*i].ty == param.ty))
+            .count()
+            == 1
+}
+
 fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
     let name = ident(&group.name);
     let alternatives_text = group
@@ -111,21 +131,21 @@ fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
         .join(", or ");
     let docs = doc(&format!(
         "{}\n\nExactly one of: {alternatives_text}. An enum, so giving two at once does not compile.",
-        group.description.trim()
+        super::desc(&group.description)
     ));
     let variants = group.alternatives.iter().map(|alt| {
         let variant = ident(&alt.variant);
         if let [only] = alt.params.as_slice() {
             let param = &endpoint.params[*only];
             let ty = rust_type(api, &param.ty);
-            let docs = doc(&format!("By `{}`: {}", param.wire_name, param.description.trim()));
+            let docs = doc(&format!("By `{}`: {}", param.wire_name, super::desc(&param.description)));
             quote!(#docs #variant(#ty),)
         } else {
             let fields = alt.params.iter().map(|i| {
                 let param = &endpoint.params[*i];
                 let field = ident(&param.rust_name);
                 let ty = rust_type(api, &param.ty);
-                let docs = doc(&param.description);
+                let docs = doc(&super::desc(&param.description));
                 quote!(#docs #field: #ty,)
             });
             let names = alt.params.iter().map(|i| format!("`{}`", endpoint.params[*i].wire_name)).collect::<Vec<_>>().join(" and ");
@@ -133,28 +153,17 @@ fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
             quote!(#docs #variant { #(#fields)* },)
         }
     });
-    // `From` for single-parameter alternatives whose id type no other alternative uses, so
-    // `get(AccessCodeId::new(…))` reads naturally and cannot be ambiguous.
-    let conversions = group.alternatives.iter().filter_map(|alt| {
-        let [only] = alt.params.as_slice() else { return None };
-        let param = &endpoint.params[*only];
-        let TypeRef::Named(type_name) = &param.ty else { return None };
-        if !matches!(api.type_def(type_name), Some(TypeDef::Id(_))) {
-            return None;
-        }
-        let unique = group.alternatives.iter().filter(|a| matches!(a.params.as_slice(), [i] if endpoint.params[*i].ty == param.ty)).count() == 1;
-        if !unique {
-            return None;
-        }
+    let conversions = group.alternatives.iter().filter(|alt| converts_into_group(api, endpoint, group, alt)).map(|alt| {
+        let param = &endpoint.params[alt.params[0]];
         let ty = rust_type(api, &param.ty);
         let variant = ident(&alt.variant);
-        Some(quote! {
+        quote! {
             impl ::std::convert::From<#ty> for #name {
                 fn from(value: #ty) -> Self {
                     Self::#variant(value)
                 }
             }
-        })
+        }
     });
     quote! {
         #docs
@@ -167,12 +176,12 @@ fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
 }
 
 fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
-    let mut paragraphs = vec![format!("{}.", endpoint.title.trim_end_matches('.')), endpoint.description.trim().to_owned()];
+    let mut paragraphs = vec![format!("{}.", super::desc(endpoint.title.trim_end_matches('.'))), super::desc(&endpoint.description)];
     match endpoint.stability {
         Stability::Stable => {}
         Stability::Beta | Stability::Alpha => {
             let label = if endpoint.stability == Stability::Alpha { "Alpha" } else { "Beta" };
-            let note = endpoint.stability_note.as_deref().map(str::trim).unwrap_or("Expect breaking changes.");
+            let note = endpoint.stability_note.as_deref().map(super::desc).unwrap_or_else(|| "Expect breaking changes.".to_owned());
             paragraphs.push(format!("**{label}.** {note}"));
         }
     }
@@ -204,8 +213,9 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| format!("- `{}`: {}", p.rust_name, p.description.trim()))
-        .chain(endpoint.one_of.iter().map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, g.description.trim())))
+        // One line per item: a continuation line would need indenting (clippy's doc_lazy_continuation).
+        .map(|p| format!("- `{}`: {}", p.rust_name, one_line(&super::desc(&p.description))))
+        .chain(endpoint.one_of.iter().map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, one_line(&super::desc(&g.description)))))
         .collect();
     if !arguments.is_empty() {
         paragraphs.push(format!("# Arguments\n\n{}", arguments.join("\n")));
@@ -278,10 +288,13 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
         #binding = #params_struct { #(#inits),* };
         #(#selections)*
     };
+    // Required parameters are arguments, never optional setters; many of them is the API's shape.
+    let allow_many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     if endpoint.has_builder() {
         let request = ident(&request_struct_name(endpoint));
         quote! {
             #docs
+            #allow_many
             pub fn #fn_name(&self, #(#args),*) -> #request {
                 #build_params
                 #request { core: self.client.core.clone(), params }
@@ -291,6 +304,7 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
         let descriptor = ident(&descriptor_name(endpoint));
         quote! {
             #docs
+            #allow_many
             pub fn #fn_name(&self, #(#args),*) -> crate::Call<#response> {
                 #build_params
                 crate::runtime::Call::new(&self.client.core, &#descriptor, params)
@@ -313,7 +327,7 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint) -> TokenStream {
         let name = ident(&p.rust_name);
         let ty = arg_type(api, &p.ty);
         let value = if converts(&p.ty, api) { quote!(#name.into()) } else { quote!(#name) };
-        let docs = doc(&p.description);
+        let docs = doc(&super::desc(&p.description));
         quote! {
             #docs
             pub fn #name(mut self, #name: #ty) -> Self {
@@ -322,13 +336,20 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint) -> TokenStream {
             }
         }
     });
+    let id = &endpoint.id;
     quote! {
         #docs
-        #[derive(Debug)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #request {
             core: crate::runtime::ClientCore,
             params: #params_struct,
+        }
+
+        // Parameters can be secrets: `Debug` names the request only, like `Call`'s.
+        impl ::std::fmt::Debug for #request {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!(#request)).field("endpoint", &#id).finish_non_exhaustive()
+            }
         }
 
         impl #request {

@@ -1,7 +1,8 @@
 //! Usage examples for rustdoc (and the Markdown docs): built as tokens like everything
-//! else, printed by prettyplease. Argument values come from the spec's own examples.
+//! else, printed by prettyplease. Argument values come from the spec's own examples, and
+//! from the declared types where the docs give none, so every example compiles.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
@@ -9,16 +10,16 @@ use crate::ir::{Api, Endpoint, Param, TypeDef, TypeRef};
 use crate::names::ident;
 use crate::CRATE_NAME;
 
-/// A value for `param` taken from the endpoint's documented examples, when one names it.
-fn documented_value<'a>(endpoint: &'a Endpoint, param: &Param) -> Option<&'a Value> {
-    endpoint.responses.iter().filter_map(|r| r.example.as_ref()).find_map(|e| find_scalar(e, &param.wire_name))
-}
-
-/// A value for `param` from the endpoint's documented success responses only (what the
-/// mock server treats as the one id it knows).
+/// A value for `param` from the endpoint's documented success responses (what the mock
+/// server treats as the one id it knows), else from any documented response.
 pub(crate) fn documented_success_value<'a>(endpoint: &'a Endpoint, param: &Param) -> Option<&'a Value> {
     let successes = endpoint.responses.iter().filter(|r| (200..300).contains(&r.status));
     successes.filter_map(|r| r.example.as_ref()).find_map(|e| find_scalar(e, &param.wire_name))
+}
+
+fn documented_value<'a>(endpoint: &'a Endpoint, param: &Param) -> Option<&'a Value> {
+    documented_success_value(endpoint, param)
+        .or_else(|| endpoint.responses.iter().filter_map(|r| r.example.as_ref()).find_map(|e| find_scalar(e, &param.wire_name)))
 }
 
 fn find_scalar<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
@@ -33,37 +34,23 @@ fn find_scalar<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
     }
 }
 
-/// An expression of the parameter's type.
-fn value_expr(api: &Api, endpoint: &Endpoint, param: &Param) -> TokenStream {
-    let documented = documented_value(endpoint, param);
-    let text = documented
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("your-{}", param.wire_name.replace('_', "-")));
-    let integer = documented.and_then(Value::as_i64).unwrap_or(1);
-    match &param.ty {
-        TypeRef::Integer => quote!(#integer),
-        TypeRef::Number => quote!(1.0),
-        TypeRef::Boolean => quote!(true),
-        TypeRef::Named(name) => match api.type_def(name) {
-            Some(TypeDef::Id(id)) => {
-                let ty = ident(name);
-                if id.integer { quote!(#ty::new(#integer)) } else { quote!(#ty::new(#text)) }
-            }
-            Some(TypeDef::Enum(def)) => {
-                let ty = ident(name);
-                let first = def.values.first().map(|v| ident(&v.variant));
-                quote!(#ty::#first)
-            }
-            _ => quote!(::std::default::Default::default()),
-        },
-        _ => quote!(#text),
+/// The example value of a parameter as JSON: documented when a response names it and its
+/// JSON kind fits the type, otherwise synthesized from the type.
+fn param_value(api: &Api, endpoint: &Endpoint, param: &Param) -> Value {
+    let synthesized = crate::synth::synthesize(api, &param.ty, &param.wire_name);
+    match documented_value(endpoint, param) {
+        Some(value) if std::mem::discriminant(value) == std::mem::discriminant(&synthesized) => value.clone(),
+        _ => synthesized,
     }
 }
 
 /// The parameters an example sends (required ones and the first alternative of each
 /// group) with their values as JSON, the same values the Rust example uses.
 pub fn example_values(api: &Api, endpoint: &Endpoint) -> Vec<(String, Value)> {
+    example_params(endpoint).into_iter().map(|p| (p.wire_name.clone(), param_value(api, endpoint, p))).collect()
+}
+
+fn example_params(endpoint: &Endpoint) -> Vec<&Param> {
     let mut params: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
     for group in &endpoint.one_of {
         if let Some(first) = group.alternatives.first() {
@@ -71,39 +58,105 @@ pub fn example_values(api: &Api, endpoint: &Endpoint) -> Vec<(String, Value)> {
         }
     }
     params
-        .into_iter()
-        .map(|param| {
-            let documented = documented_value(endpoint, param).cloned();
-            let value = documented.unwrap_or_else(|| match &param.ty {
-                TypeRef::Integer => Value::from(1),
-                TypeRef::Number => Value::from(1.0),
-                TypeRef::Boolean => Value::Bool(true),
-                TypeRef::Named(name) => match api.type_def(name) {
-                    Some(TypeDef::Id(id)) if id.integer => Value::from(1),
-                    Some(TypeDef::Enum(def)) => def.values.first().map(|v| Value::from(v.value.clone())).unwrap_or(Value::Null),
-                    _ => Value::from(format!("your-{}", param.wire_name.replace('_', "-"))),
-                },
-                _ => Value::from(format!("your-{}", param.wire_name.replace('_', "-"))),
-            });
-            (param.wire_name.clone(), value)
-        })
-        .collect()
+}
+
+/// A Rust expression of type `ty` (the API module's types imported) for `value`, which
+/// is valid for the type by construction.
+fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
+    let text = || match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match ty {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret => {
+            let text = text();
+            quote!(#text)
+        }
+        TypeRef::Integer => {
+            let n = Literal::i64_unsuffixed(value.as_i64().unwrap_or(1));
+            quote!(#n)
+        }
+        TypeRef::Number => {
+            let n = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
+            quote!(#n)
+        }
+        TypeRef::Boolean => {
+            let b = value.as_bool().unwrap_or(true);
+            quote!(#b)
+        }
+        TypeRef::Timestamp => {
+            let krate = ident(CRATE_NAME);
+            let text = text();
+            quote!(#text.parse::<#krate::Timestamp>().expect("a valid timestamp"))
+        }
+        TypeRef::Json => {
+            let json = value.to_string();
+            quote!(::serde_json::from_str::<::serde_json::Value>(#json).expect("valid JSON"))
+        }
+        TypeRef::Array(inner) => {
+            let items = value.as_array().cloned().unwrap_or_default();
+            let items = items.iter().map(|v| owned_expr(api, inner, v));
+            quote!(vec![#(#items),*])
+        }
+        TypeRef::Named(name) => {
+            let ty_ident = ident(name);
+            match api.type_def(name) {
+                Some(TypeDef::Id(id)) if id.integer => {
+                    let n = Literal::i64_unsuffixed(value.as_i64().unwrap_or(1));
+                    quote!(#ty_ident::new(#n))
+                }
+                Some(TypeDef::Id(_)) => {
+                    let text = text();
+                    quote!(#ty_ident::new(#text))
+                }
+                Some(TypeDef::Enum(def)) => {
+                    let variant = def
+                        .values
+                        .iter()
+                        .find(|v| Some(v.value.as_str()) == value.as_str())
+                        .or(def.values.first())
+                        .map(|v| ident(&v.variant));
+                    quote!(#ty_ident::#variant)
+                }
+                _ => {
+                    let json = value.to_string();
+                    let expect = format!("a valid {name}");
+                    quote!(::serde_json::from_str::<#ty_ident>(#json).expect(#expect))
+                }
+            }
+        }
+    }
+}
+
+/// Like [`value_expr`], for a place that takes the type itself (a struct field, a `vec!`
+/// item) rather than an `impl Into<…>` argument.
+fn owned_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
+    let expr = value_expr(api, ty, value);
+    match ty {
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(#expr.to_owned()),
+        TypeRef::Secret => quote!(#expr.into()),
+        _ => expr,
+    }
+}
+
+/// The names an example uses from the API module.
+fn named_types(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Array(inner) => named_types(inner, out),
+        TypeRef::Named(name) => out.push(name.clone()),
+        _ => {}
+    }
 }
 
 /// The types an example must import from the API module: only what the call names.
 fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
     let mut names = vec![api.client_name.clone(), api.auth_name.clone()];
-    let mut used: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
-    for group in &endpoint.one_of {
-        let Some(first) = group.alternatives.first() else { continue };
-        if first.params.len() > 1 {
-            names.push(group.name.clone());
-        }
-        used.extend(first.params.iter().map(|i| &endpoint.params[*i]));
+    for param in example_params(endpoint) {
+        named_types(&param.ty, &mut names);
     }
-    for param in used {
-        if let TypeRef::Named(name) = &param.ty {
-            names.push(name.clone());
+    for group in &endpoint.one_of {
+        if group.alternatives.first().is_some_and(|alt| !super::endpoints::converts_into_group(api, endpoint, group, alt)) {
+            names.push(group.name.clone());
         }
     }
     names.sort();
@@ -119,24 +172,26 @@ pub fn example_call(api: &Api, endpoint: &Endpoint) -> TokenStream {
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| value_expr(api, endpoint, p))
+        .map(|p| value_expr(api, &p.ty, &param_value(api, endpoint, p)))
         .collect();
     for group in &endpoint.one_of {
         let Some(first) = group.alternatives.first() else { continue };
+        let enum_name = ident(&group.name);
+        let variant = ident(&first.variant);
         if let [only] = first.params.as_slice() {
-            args.push(value_expr(api, endpoint, &endpoint.params[*only]));
+            let param = &endpoint.params[*only];
+            let value = param_value(api, endpoint, param);
+            if super::endpoints::converts_into_group(api, endpoint, group, first) {
+                args.push(value_expr(api, &param.ty, &value));
+            } else {
+                let value = owned_expr(api, &param.ty, &value);
+                args.push(quote!(#enum_name::#variant(#value)));
+            }
         } else {
-            let enum_name = ident(&group.name);
-            let variant = ident(&first.variant);
             let fields = first.params.iter().map(|i| {
                 let param = &endpoint.params[*i];
                 let name = ident(&param.rust_name);
-                let value = value_expr(api, endpoint, param);
-                let value = match param.ty {
-                    TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(#value.to_owned()),
-                    TypeRef::Secret => quote!(#value.into()),
-                    _ => value,
-                };
+                let value = owned_expr(api, &param.ty, &param_value(api, endpoint, param));
                 quote!(#name: #value)
             });
             args.push(quote!(#enum_name::#variant { #(#fields),* }));
@@ -164,8 +219,11 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
     }).unwrap_or_default();
     let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
     let call = example_call(api, endpoint);
-    let result = ident(&crate::names::snake(&endpoint.response.spec_name().replace(['<', '>'], "_")));
-    let result = if endpoint.response.spec_name().starts_with("array") { ident("items") } else { result };
+    // Named after the response type when that is a plain identifier (format strings cannot
+    // take `r#match`).
+    let name = crate::names::snake(&endpoint.response.spec_name());
+    let name = if matches!(endpoint.response, TypeRef::Array(_)) || !crate::names::is_plain_ident(&name) { "result".to_owned() } else { name };
+    let result = ident(&name);
     let function = ident(&format!("{}_{}", endpoint.operation, endpoint.resource));
     let print = format!("{{{result}:?}}");
     let tokens = quote! {

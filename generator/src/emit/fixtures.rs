@@ -50,7 +50,7 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
             "The `{}` response of `{}` ({}), {origin}.{}",
             fixture.status,
             endpoint.id,
-            fixture.description.trim(),
+            super::desc(fixture.description),
             if success { "" } else { " Its value is the whole error body." }
         ));
         let const_doc = doc(&format!("The raw JSON body of [`{fn_name}`]."));

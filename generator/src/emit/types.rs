@@ -24,7 +24,7 @@ pub fn emit_types_module(api: &Api) -> TokenStream {
 fn emit_id(id: &IdDef) -> TokenStream {
     let name = ident(&id.name);
     let docs = doc_paragraphs([
-        id.description.as_str(),
+        &super::desc(&id.description),
         "An id of its own type, so it cannot be passed where another kind of id is expected.",
     ]);
     if id.integer {
@@ -94,14 +94,14 @@ fn emit_id(id: &IdDef) -> TokenStream {
 fn emit_enum(def: &EnumDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_paragraphs([
-        def.description.as_str(),
+        &super::desc(&def.description),
         "A value this version does not know decodes as `Unknown`, so new server values never break decoding.",
     ]);
     let variants: Vec<_> = def.values.iter().map(|v| ident(&v.variant)).collect();
     let wire: Vec<_> = def.values.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = def.values.iter().map(|v| {
         let text = match &v.description {
-            Some(d) => format!("`{}`: {}", v.value, d.trim()),
+            Some(d) => format!("`{}`: {}", v.value, super::desc(d)),
             None => format!("`{}`.", v.value),
         };
         doc(&text)
@@ -211,7 +211,7 @@ fn field_type_and_attrs(api: &Api, owner: &str, field: &Field) -> (TokenStream, 
 fn field_doc(field: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if let Some(reason) = &field.deprecated {
-        notes.push(format!("**Deprecated.** {}", reason.trim()));
+        notes.push(format!("**Deprecated.** {}", super::desc(reason)));
     }
     let presence = match (field.optional, field.nullable) {
         (true, true) => Some("May be absent or `null`."),
@@ -221,7 +221,7 @@ fn field_doc(field: &Field) -> TokenStream {
         (false, false) => None,
     };
     let wire = format!("Wire name: `{}`.", field.wire_name);
-    let mut paragraphs = vec![field.description.clone()];
+    let mut paragraphs = vec![super::desc(&field.description)];
     paragraphs.extend(notes);
     let tail = match presence {
         Some(p) => format!("{wire} {p}"),
@@ -233,7 +233,7 @@ fn field_doc(field: &Field) -> TokenStream {
 
 fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
     let name = ident(&model.name);
-    let docs = doc(&model.description);
+    let docs = doc(&super::desc(&model.description));
     let fields = model.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let (ty, attrs) = field_type_and_attrs(api, &model.name, field);
@@ -263,7 +263,7 @@ fn emit_union(union: &UnionDef) -> TokenStream {
     let tag_field = union.tag.as_str();
     let tag_method = ident(&crate::names::snake(&union.tag));
     let docs = doc_paragraphs([
-        union.description.as_str(),
+        super::desc(&union.description).as_str(),
         &format!(
             "Tagged by the `{tag_field}` field. A tag this version does not know decodes as `Unknown` with the whole object kept."
         ),
@@ -271,12 +271,15 @@ fn emit_union(union: &UnionDef) -> TokenStream {
     let variants: Vec<_> = union.variants.iter().map(|v| ident(&v.variant)).collect();
     let models: Vec<_> = union.variants.iter().map(|v| ident(&v.model)).collect();
     let tags: Vec<_> = union.variants.iter().map(|v| v.tag.as_str()).collect();
-    let variant_docs = union.variants.iter().map(|v| doc(&format!("`{}`: {}", v.tag, v.description.trim())));
+    let variant_docs = union.variants.iter().map(|v| doc(&format!("`{}`: {}", v.tag, super::desc(&v.description))));
     let tag_doc = format!("The `{tag_field}` of this value.");
     let unknown_var = format_ident!("value");
     let positions = (0..union.variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
     quote! {
         #docs
+        // Variants are decoded payloads of very different sizes; boxing them would only
+        // make matching on them clumsier.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {

@@ -14,11 +14,12 @@
 //!
 //! - [`widgets::get`](crate::acme::widgets::Widgets::get): Get a widget
 //! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
+//! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
 mod types;
 pub use self::types::*;
 /// Operations on `widgets`.
 pub mod widgets;
-pub use self::widgets::{Widgets, WidgetsListRequest};
+pub use self::widgets::{Widgets, WidgetsListRequest, SearchOwner};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
         name: "token",
@@ -66,7 +67,7 @@ impl AcmeAuth {
     ///
     /// - `token`: The token. (environment: `ACME_TOKEN`)
     ///
-    /// Sends `X-Acme-Token: {token}`. Accepted by `widgets.get`, `widgets.list`.
+    /// Sends `X-Acme-Token: {token}`. Accepted by `widgets.get`, `widgets.list`, `widgets.search`.
     pub fn token(token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -137,7 +138,7 @@ impl AcmeClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `widgets`: [`get`](widgets::Widgets::get), [`list`](widgets::Widgets::list).
+    /// Operations on `widgets`: [`get`](widgets::Widgets::get), [`list`](widgets::Widgets::list), [`search`](widgets::Widgets::search).
     pub fn widgets(&self) -> widgets::Widgets<'_> {
         widgets::Widgets { client: self }
     }
@@ -145,7 +146,11 @@ impl AcmeClient {
 #[cfg(feature = "mock")]
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
-    endpoints: &[&widgets::WIDGETS_GET_MOCK, &widgets::WIDGETS_LIST_MOCK],
+    endpoints: &[
+        &widgets::WIDGETS_GET_MOCK,
+        &widgets::WIDGETS_LIST_MOCK,
+        &widgets::WIDGETS_SEARCH_MOCK,
+    ],
     error_template: ::std::option::Option::None,
 };
 /// Starts a mock of the Acme Widgets API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.

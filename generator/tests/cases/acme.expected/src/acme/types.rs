@@ -119,6 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for Placement {
 /// A union with a single variant.
 ///
 /// Tagged by the `verdict` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Review {
@@ -182,7 +183,7 @@ pub struct ReviewGood {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Widget {
-    /// Its id; `|` and <T> stay literal.
+    /// Its id; `|` and &lt;T> stay literal.
     ///
     /// Wire name: `id`.
     pub id: crate::acme::WidgetId,

@@ -29,7 +29,7 @@ impl Widgets<'_> {
     /// use keyway::acme::{AcmeAuth, AcmeClient, WidgetId};
     /// async fn get_widgets() -> Result<(), keyway::Error> {
     ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
-    ///     let widget = client.widgets().get(WidgetId::new(1i64)).await?;
+    ///     let widget = client.widgets().get(WidgetId::new(1)).await?;
     ///     println!("{widget:?}");
     ///     Ok(())
     /// }
@@ -65,8 +65,8 @@ impl Widgets<'_> {
     /// use keyway::acme::{AcmeAuth, AcmeClient};
     /// async fn list_widgets() -> Result<(), keyway::Error> {
     ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
-    ///     let items = client.widgets().list("your-owner").await?;
-    ///     println!("{items:?}");
+    ///     let result = client.widgets().list("example owner").await?;
+    ///     println!("{result:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -84,8 +84,77 @@ impl Widgets<'_> {
             params,
         }
     }
+    /// Search widgets.
+    ///
+    /// A POST whose parameters are a model, an array, a timestamp and a one-of without conversions.
+    ///
+    /// `POST /widgets/search`. Read-only: retried on connection errors, timeouts, 429 and 5xx.
+    ///
+    /// Accepted auth modes: [`AcmeAuth::token`](super::AcmeAuth::token).
+    ///
+    /// # Arguments
+    ///
+    /// - `filter`: A part to match.
+    /// - `tags`: Tags to match.
+    /// - `since`: Changed since.
+    /// - `search_owner` ([`SearchOwner`]): Whose widgets.
+    ///
+    /// # Errors
+    ///
+    /// Awaiting the call gives [`crate::Error`]: the API's error (with status and request id), an undecodable body, a timeout or a connection failure.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use keyway::acme::{AcmeAuth, AcmeClient, Part, SearchOwner};
+    /// async fn search_widgets() -> Result<(), keyway::Error> {
+    ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
+    ///     let result = client
+    ///         .widgets()
+    ///         .search(
+    ///             ::serde_json::from_str::<
+    ///                 Part,
+    ///             >(
+    ///                     "{\"PartName\":\"example PartName\",\"inner\":{\"PartName\":\"example PartName\",\"inner\":{\"PartName\":\"example PartName\",\"inner\":{\"PartName\":\"example PartName\",\"inner\":{\"PartName\":\"example PartName\",\"inner\":{\"PartName\":\"example PartName\",\"inner\":null}}}}}}",
+    ///                 )
+    ///                 .expect("a valid Part"),
+    ///             vec!["example tags".to_owned()],
+    ///             "2025-01-01T00:00:00Z"
+    ///                 .parse::<keyway::Timestamp>()
+    ///                 .expect("a valid timestamp"),
+    ///             SearchOwner::Email("example email".to_owned()),
+    ///         )
+    ///         .await?;
+    ///     println!("{result:?}");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn search(
+        &self,
+        filter: crate::acme::Part,
+        tags: ::std::vec::Vec<::std::string::String>,
+        since: crate::Timestamp,
+        search_owner: impl ::std::convert::Into<SearchOwner>,
+    ) -> crate::Call<::std::vec::Vec<crate::acme::Widget>> {
+        let mut params = WidgetsSearchParams {
+            filter,
+            tags,
+            since,
+            email: ::std::option::Option::None,
+            owner_widget: ::std::option::Option::None,
+        };
+        match search_owner.into() {
+            SearchOwner::Email(email) => {
+                params.email = ::std::option::Option::Some(email);
+            }
+            SearchOwner::OwnerWidget(owner_widget) => {
+                params.owner_widget = ::std::option::Option::Some(owner_widget);
+            }
+        }
+        crate::runtime::Call::new(&self.client.core, &WIDGETS_SEARCH, params)
+    }
 }
-#[derive(Debug, ::serde::Serialize)]
+#[derive(::serde::Serialize)]
 struct WidgetsGetParams {
     widget_id: crate::acme::WidgetId,
 }
@@ -116,11 +185,17 @@ pub(super) static WIDGETS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtim
     known_ids: &[],
 };
 /// A prepared `widgets.list` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WidgetsListRequest {
     core: crate::runtime::ClientCore,
     params: WidgetsListParams,
+}
+impl ::std::fmt::Debug for WidgetsListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(stringify!(WidgetsListRequest))
+            .field("endpoint", &"widgets.list")
+            .finish_non_exhaustive()
+    }
 }
 impl WidgetsListRequest {
     /// At most this many.
@@ -150,7 +225,7 @@ impl ::std::future::IntoFuture for WidgetsListRequest {
         self.into_call().into_future()
     }
 }
-#[derive(Debug, ::serde::Serialize)]
+#[derive(::serde::Serialize)]
 struct WidgetsListParams {
     owner: ::std::string::String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,6 +261,70 @@ pub(super) static WIDGETS_LIST_MOCK: crate::runtime::MockEndpoint = crate::runti
     endpoint: &WIDGETS_LIST,
     required: &["owner"],
     one_of: &[],
+    responses: &[],
+    known_ids: &[],
+};
+/// Whose widgets.
+///
+/// Exactly one of: `email`, or `owner_widget`. An enum, so giving two at once does not compile.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchOwner {
+    /// By `email`: Owner email.
+    Email(::std::string::String),
+    /// By `owner_widget`: Or the owner's widget.
+    OwnerWidget(crate::acme::WidgetId),
+}
+impl ::std::convert::From<crate::acme::WidgetId> for SearchOwner {
+    fn from(value: crate::acme::WidgetId) -> Self {
+        Self::OwnerWidget(value)
+    }
+}
+#[derive(::serde::Serialize)]
+struct WidgetsSearchParams {
+    filter: crate::acme::Part,
+    tags: ::std::vec::Vec<::std::string::String>,
+    since: crate::Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner_widget: ::std::option::Option<crate::acme::WidgetId>,
+}
+static WIDGETS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
+    api: &super::API,
+    id: "widgets.search",
+    method: crate::runtime::HttpMethod::Post,
+    path: &[crate::runtime::PathPart::Literal("/widgets/search")],
+    params: &[
+        crate::runtime::ParamDescriptor {
+            name: "filter",
+            location: crate::runtime::ParamLocation::Body,
+        },
+        crate::runtime::ParamDescriptor {
+            name: "tags",
+            location: crate::runtime::ParamLocation::Body,
+        },
+        crate::runtime::ParamDescriptor {
+            name: "since",
+            location: crate::runtime::ParamLocation::Body,
+        },
+        crate::runtime::ParamDescriptor {
+            name: "email",
+            location: crate::runtime::ParamLocation::Body,
+        },
+        crate::runtime::ParamDescriptor {
+            name: "owner_widget",
+            location: crate::runtime::ParamLocation::Body,
+        },
+    ],
+    auth_modes: &["token"],
+    read_only: true,
+    response_envelope: ::std::option::Option::None,
+};
+#[cfg(feature = "mock")]
+pub(super) static WIDGETS_SEARCH_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
+    endpoint: &WIDGETS_SEARCH,
+    required: &["filter", "tags", "since"],
+    one_of: &[&[&["email"], &["owner_widget"]]],
     responses: &[],
     known_ids: &[],
 };
