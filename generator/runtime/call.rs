@@ -479,6 +479,7 @@ mod tests {
             request_id_field: None,
             data_field: None,
             validation_errors_field: None,
+            validation_messages_key: None,
             request_id_header: None,
             invalid_input_type: None,
         },

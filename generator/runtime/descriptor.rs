@@ -84,6 +84,9 @@ pub struct ErrorFormat {
     pub data_field: Option<&'static str>,
     /// Key of per-parameter validation errors.
     pub validation_errors_field: Option<&'static str>,
+    /// In the validation tree, the key under which each node lists its messages (`_errors`
+    /// in `{"_errors": [..], "<param>": {"_errors": [..]}}`); without it a node is the list.
+    pub validation_messages_key: Option<&'static str>,
     /// Response header carrying the request id (`seam-request-id`).
     pub request_id_header: Option<&'static str>,
     /// The error type the API uses for invalid parameters (`invalid_input`).

@@ -220,6 +220,8 @@ pub struct ApiError {
     pub data: Option<serde_json::Value>,
     /// Per-parameter validation errors (for invalid input).
     pub validation_errors: Option<serde_json::Value>,
+    /// How the API lays out `validation_errors` (from the spec's error format).
+    pub(crate) validation_messages_key: Option<&'static str>,
 }
 
 impl ApiError {
@@ -230,8 +232,9 @@ impl ApiError {
 
     /// The validation messages for one parameter.
     ///
-    /// Reads the tree `{"_errors": [..], "<param>": {"_errors": [..]}}`; a nested parameter
-    /// can be named with dots (`location.name`). Empty when there are none.
+    /// Reads the validation tree in the API's layout (for Seam,
+    /// `{"_errors": [..], "<param>": {"_errors": [..]}}`); a nested parameter can be named
+    /// with dots (`location.name`). Empty when there are none.
     pub fn validation_errors_for(&self, param: &str) -> Vec<String> {
         let Some(tree) = &self.validation_errors else {
             return Vec::new();
@@ -242,22 +245,26 @@ impl ApiError {
                 .split('.')
                 .try_fold(tree, |node, segment| node.get(segment))
         });
-        node.map(error_strings).unwrap_or_default()
+        node.map(|node| error_strings(node, self.validation_messages_key)).unwrap_or_default()
     }
 
-    /// The validation messages that concern the request as a whole (the top-level
-    /// `_errors`).
+    /// The validation messages that concern the request as a whole (the tree's top-level
+    /// messages; none when the API's layout has no such level).
     pub fn form_errors(&self) -> Vec<String> {
-        self.validation_errors
-            .as_ref()
-            .map(error_strings)
-            .unwrap_or_default()
+        match self.validation_messages_key {
+            Some(key) => self.validation_errors.as_ref().map(|tree| error_strings(tree, Some(key))).unwrap_or_default(),
+            None => Vec::new(),
+        }
     }
 }
 
-/// The strings under a validation node's `_errors`.
-fn error_strings(node: &serde_json::Value) -> Vec<String> {
-    node.get("_errors")
+/// The messages of a validation node: under `key` when the layout has one, else the node.
+fn error_strings(node: &serde_json::Value, key: Option<&str>) -> Vec<String> {
+    let messages = match key {
+        Some(key) => node.get(key),
+        None => Some(node),
+    };
+    messages
         .and_then(|errors| errors.as_array())
         .map(|errors| {
             errors
@@ -358,6 +365,7 @@ mod tests {
                 "code": {"_errors": ["too short", "digits only"]},
                 "location": {"_errors": [], "name": {"_errors": ["required"]}}
             })),
+            validation_messages_key: Some("_errors"),
         };
         assert_eq!(e.form_errors(), vec!["form"]);
         assert_eq!(

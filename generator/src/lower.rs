@@ -745,6 +745,14 @@ fn lower_endpoint(
             _ => {}
         }
         let ty = resolve_type(lw, file, [path.clone(), yaml_path!["type"]].concat(), &param.ty, known);
+        if ty == Some(TypeRef::Secret) && param.location != ParamLocation::Body {
+            lw.error_with_help(
+                file,
+                [path.clone(), yaml_path!["in"]].concat(),
+                format!("secret parameter `{}` would travel in the URL, where proxies and logs keep it", param.name),
+                "send secrets in the body (`in: body`) or as an auth-mode header",
+            );
+        }
         if let Some(ty) = ty {
             params.push(Param {
                 wire_name: param.name.clone(),

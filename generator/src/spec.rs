@@ -86,6 +86,8 @@ pub struct ErrorFormatSpec {
     pub request_id_field: Option<String>,
     pub data_field: Option<String>,
     pub validation_errors_field: Option<String>,
+    /// In the validation tree, the key under which each node lists its messages (`_errors`).
+    pub validation_messages_key: Option<String>,
     pub request_id_header: Option<String>,
     /// The error `type` the API gives invalid parameters (`invalid_input`).
     pub invalid_input_type: Option<String>,

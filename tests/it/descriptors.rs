@@ -39,6 +39,7 @@ static API: ApiDescriptor = ApiDescriptor {
         request_id_field: None,
         data_field: None,
         validation_errors_field: None,
+        validation_messages_key: None,
         request_id_header: None,
         invalid_input_type: None,
     },

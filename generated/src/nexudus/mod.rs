@@ -63,6 +63,7 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
         request_id_field: ::std::option::Option::None,
         data_field: ::std::option::Option::None,
         validation_errors_field: ::std::option::Option::None,
+        validation_messages_key: ::std::option::Option::None,
         request_id_header: ::std::option::Option::None,
         invalid_input_type: ::std::option::Option::None,
     },

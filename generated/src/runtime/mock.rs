@@ -30,7 +30,7 @@ use super::response::status_kind;
 /// The largest request body the server reads, in bytes; a larger one gets a 413.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The error type of invalid parameters when the API names none.
-const DEFAULT_INVALID_INPUT: &str = "invalid_input";
+const DEFAULT_INVALID_INPUT: &str = "invalid_request";
 
 /// What the mock server knows about one endpoint, from the spec. Generated code makes these.
 #[doc(hidden)]
@@ -270,7 +270,8 @@ impl MockRequest {
 }
 
 impl fmt::Debug for MockRequest {
-    /// Credentials in headers are shown as `***`.
+    /// Credentials in headers are shown as `***`, and of the body only its keys: a body
+    /// parameter can be a secret. The fields themselves hold everything.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
@@ -289,7 +290,7 @@ impl fmt::Debug for MockRequest {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("headers", &headers)
-            .field("body", &self.body)
+            .field("body_keys", &self.body.as_ref().and_then(Value::as_object).map(|o| o.keys().collect::<Vec<_>>()))
             .field("endpoint", &self.endpoint)
             .finish()
     }
@@ -843,14 +844,24 @@ impl Invalid {
         }
     }
 
-    /// The validation tree `{"_errors": [..], "<param>": {"_errors": ["Required"]}}`.
-    fn tree(&self) -> Value {
+    /// The validation tree in the API's layout: with a messages key (Seam's `_errors`),
+    /// `{"_errors": [..], "<param>": {"_errors": ["Required"]}}`; without one, a map from
+    /// parameter to its messages (request-level messages have no place then).
+    fn tree(&self, messages_key: Option<&str>) -> Value {
         let mut tree = Map::new();
-        tree.insert("_errors".to_owned(), Value::from(self.form.clone()));
+        let messages = |list: Vec<String>| match messages_key {
+            Some(key) => {
+                let mut node = Map::new();
+                node.insert(key.to_owned(), Value::from(list));
+                Value::Object(node)
+            }
+            None => Value::from(list),
+        };
+        if let Some(key) = messages_key {
+            tree.insert(key.to_owned(), Value::from(self.form.clone()));
+        }
         for name in &self.missing {
-            let mut node = Map::new();
-            node.insert("_errors".to_owned(), Value::from(vec!["Required"]));
-            tree.insert((*name).to_owned(), Value::Object(node));
+            tree.insert((*name).to_owned(), messages(vec!["Required".to_owned()]));
         }
         Value::Object(tree)
     }
@@ -1135,12 +1146,8 @@ fn normal(
 }
 
 fn invalid_input(shared: &Shared, invalid: &Invalid, request_id: &str) -> Reply {
-    let tree = shared
-        .api
-        .api
-        .errors
-        .validation_errors_field
-        .map(|_| invalid.tree());
+    let format = &shared.api.api.errors;
+    let tree = format.validation_errors_field.map(|_| invalid.tree(format.validation_messages_key));
     Reply::json(
         400,
         shared.error_body(

@@ -166,6 +166,7 @@ pub(crate) fn error_from_response(format: &ErrorFormat, raw: RawResponse) -> Err
             request_id: raw.request_id,
             data: None,
             validation_errors: None,
+            validation_messages_key: format.validation_messages_key,
         })),
         None => Error::UnexpectedResponse {
             status: raw.status,
@@ -219,6 +220,7 @@ fn api_error_from_body(
         request_id,
         data,
         validation_errors,
+        validation_messages_key: format.validation_messages_key,
     })
 }
 

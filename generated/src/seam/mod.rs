@@ -162,6 +162,7 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
         request_id_field: ::std::option::Option::Some("request_id"),
         data_field: ::std::option::Option::Some("data"),
         validation_errors_field: ::std::option::Option::Some("validation_errors"),
+        validation_messages_key: ::std::option::Option::Some("_errors"),
         request_id_header: ::std::option::Option::Some("seam-request-id"),
         invalid_input_type: ::std::option::Option::Some("invalid_input"),
     },

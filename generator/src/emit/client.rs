@@ -44,9 +44,19 @@ fn emit_descriptor(api: &Api) -> TokenStream {
     });
     let mode_count = Literal::usize_unsuffixed(api.auth_modes.len());
     let e = &api.errors;
-    let [envelope, type_field, message_field, request_id_field, data_field, validation_errors_field, request_id_header, invalid_input_type] =
-        [&e.envelope, &e.type_field, &e.message_field, &e.request_id_field, &e.data_field, &e.validation_errors_field, &e.request_id_header, &e.invalid_input_type]
-            .map(opt_str);
+    let [envelope, type_field, message_field, request_id_field, data_field, validation_errors_field, validation_messages_key, request_id_header, invalid_input_type] =
+        [
+            &e.envelope,
+            &e.type_field,
+            &e.message_field,
+            &e.request_id_field,
+            &e.data_field,
+            &e.validation_errors_field,
+            &e.validation_messages_key,
+            &e.request_id_header,
+            &e.invalid_input_type,
+        ]
+        .map(opt_str);
     quote! {
         static AUTH_MODES: [crate::runtime::AuthModeDescriptor; #mode_count] = [#(#modes),*];
 
@@ -64,6 +74,7 @@ fn emit_descriptor(api: &Api) -> TokenStream {
                 request_id_field: #request_id_field,
                 data_field: #data_field,
                 validation_errors_field: #validation_errors_field,
+                validation_messages_key: #validation_messages_key,
                 request_id_header: #request_id_header,
                 invalid_input_type: #invalid_input_type,
             },
