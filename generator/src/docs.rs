@@ -5,10 +5,10 @@
 use askama::Template;
 use serde_json::Value;
 
-use crate::fixtures::endpoint_fixtures;
+use crate::fixtures::fixtures_of;
 use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
 use crate::output::{OutputFile, REGENERATE};
-use crate::spec::{ParamLocation, Stability};
+use crate::spec::ParamLocation;
 use crate::{CRATE_NAME, emit};
 
 /// Markdown escaping for the templates.
@@ -301,25 +301,12 @@ fn curl_example(api: &Api, endpoint: &Endpoint) -> String {
     lines.join(" \\\n")
 }
 
-fn stability_label(stability: Stability) -> &'static str {
-    match stability {
-        Stability::Stable => "stable",
-        Stability::Beta => "beta",
-        Stability::Alpha => "alpha",
-    }
-}
-
 fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error> {
-    let stability = match endpoint.stability {
-        Stability::Stable => None,
-        other => Some(format!(
-            "**{}.** {}",
-            if other == Stability::Alpha { "Alpha" } else { "Beta" },
-            endpoint.stability_note.as_deref().unwrap_or("Expect breaking changes.").trim()
-        )),
-    };
-    let fixtures = endpoint_fixtures(api);
-    let fixtures: Vec<_> = fixtures.iter().filter(|f| f.endpoint.id == endpoint.id).collect();
+    let stability = endpoint.stability.banner().map(|label| {
+        format!("**{label}.** {}", endpoint.stability_note.as_deref().unwrap_or("Expect breaking changes.").trim())
+    });
+    let fixtures = fixtures_of(api, endpoint);
+    let fixtures: Vec<_> = fixtures.iter().collect();
     let view = |f: &&crate::fixtures::EndpointFixture| ResponseView {
         status: f.status,
         description: f.description.to_owned(),
@@ -359,7 +346,7 @@ fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error
                 endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", ")
             )
         },
-        retry: if endpoint.read_only || endpoint.method == crate::spec::HttpMethod::Get {
+        retry: if endpoint.is_retryable() {
             "read-only: the client retries it on transient failures"
         } else {
             "changes state: never retried"
@@ -494,7 +481,7 @@ fn summary_of(api: &Api) -> ApiSummary {
                 link_from_root: format!("{}/{}", api.name, endpoint_file(e)),
                 method: e.method.as_str(),
                 path: e.path.clone(),
-                stability: stability_label(e.stability),
+                stability: e.stability.as_str(),
             })
             .collect(),
         types: page_types(api)

@@ -28,8 +28,14 @@ pub(crate) struct ModelFixture<'a> {
 }
 
 pub(crate) fn endpoint_fixtures(api: &Api) -> Vec<EndpointFixture<'_>> {
+    api.endpoints().flat_map(|endpoint| fixtures_of(api, endpoint)).collect()
+}
+
+/// One endpoint's fixtures: what per-endpoint outputs use, so the whole API is not
+/// synthesized again for each endpoint.
+pub(crate) fn fixtures_of<'a>(api: &Api, endpoint: &'a Endpoint) -> Vec<EndpointFixture<'a>> {
     let mut out = Vec::new();
-    for endpoint in api.endpoints() {
+    {
         for response in &endpoint.responses {
             let (body, synthesized) = match &response.example {
                 Some(body) => (body.clone(), false),

@@ -178,6 +178,11 @@ impl Endpoint {
     pub fn has_builder(&self) -> bool {
         self.optional_params().next().is_some()
     }
+
+    /// Safe to repeat: read-only, or a GET. The runtime's rule, stated once for the emitters.
+    pub fn is_retryable(&self) -> bool {
+        self.read_only || self.method == crate::spec::HttpMethod::Get
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +284,14 @@ pub struct Field {
     pub optional: bool,
     pub nullable: bool,
     pub deprecated: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: it may be null, or absent (an absent array is
+    /// an empty `Vec` instead).
+    pub fn is_option(&self) -> bool {
+        self.nullable || (self.optional && !matches!(self.ty, TypeRef::Array(_)))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::fixtures::endpoint_fixtures;
+use crate::fixtures::fixtures_of;
 use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
 use crate::output::{OutputFile, REGENERATE};
 use crate::spec::ParamLocation;
@@ -164,13 +164,13 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
         op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
     if endpoint.stability != crate::spec::Stability::Stable {
-        op["x-stability"] = json!(format!("{:?}", endpoint.stability).to_lowercase());
+        op["x-stability"] = json!(endpoint.stability.as_str());
     }
     if let Some(role) = &endpoint.required_role {
         op["x-required-role"] = json!(role);
     }
     let mut responses = Map::new();
-    for fixture in endpoint_fixtures(api).into_iter().filter(|f| f.endpoint.id == endpoint.id) {
+    for fixture in fixtures_of(api, endpoint) {
         let schema = if (200..300).contains(&fixture.status) {
             match &endpoint.envelope {
                 Some(key) => json!({"type": "object", "properties": {key: schema_of(&endpoint.response)}, "required": [key]}),

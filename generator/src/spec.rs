@@ -124,6 +124,26 @@ pub enum Stability {
     Alpha,
 }
 
+impl Stability {
+    /// `stable`, `beta`, `alpha`: as the spec spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stability::Stable => "stable",
+            Stability::Beta => "beta",
+            Stability::Alpha => "alpha",
+        }
+    }
+
+    /// `Beta` or `Alpha` for banners; `None` when stable.
+    pub fn banner(self) -> Option<&'static str> {
+        match self {
+            Stability::Stable => None,
+            Stability::Beta => Some("Beta"),
+            Stability::Alpha => Some("Alpha"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {

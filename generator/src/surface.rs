@@ -97,9 +97,7 @@ impl Surface {
                             .fields
                             .iter()
                             .map(|f| {
-                                let is_array = matches!(f.ty, crate::ir::TypeRef::Array(_));
-                                let option = f.nullable || (f.optional && !is_array);
-                                (f.wire_name.clone(), FieldSurface { ty: f.ty.spec_name(), option })
+                                (f.wire_name.clone(), FieldSurface { ty: f.ty.spec_name(), option: f.is_option() })
                             })
                             .collect();
                         surface.models.insert(key, fields);

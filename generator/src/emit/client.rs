@@ -304,11 +304,7 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
     let endpoints = api
         .endpoints()
         .map(|e| {
-            let alpha = match e.stability {
-                crate::spec::Stability::Stable => "",
-                crate::spec::Stability::Beta => " (beta)",
-                crate::spec::Stability::Alpha => " (alpha)",
-            };
+            let alpha = e.stability.banner().map(|_| format!(" ({})", e.stability.as_str())).unwrap_or_default();
             format!(
                 "- [`{}::{}`](crate::{}::{}::{}::{}): {}{alpha}",
                 e.resource,

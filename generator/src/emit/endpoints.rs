@@ -8,7 +8,7 @@ use quote::quote;
 use super::{doc, rust_type};
 use crate::ir::{Api, Endpoint, OneOf, Param, PathPart, Resource, TypeDef, TypeRef};
 use crate::names::{ident, pascal, shouty};
-use crate::spec::{ParamLocation, Stability};
+use crate::spec::ParamLocation;
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -177,13 +177,9 @@ fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
 
 fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let mut paragraphs = vec![format!("{}.", super::desc(endpoint.title.trim_end_matches('.'))), super::desc(&endpoint.description)];
-    match endpoint.stability {
-        Stability::Stable => {}
-        Stability::Beta | Stability::Alpha => {
-            let label = if endpoint.stability == Stability::Alpha { "Alpha" } else { "Beta" };
-            let note = endpoint.stability_note.as_deref().map(super::desc).unwrap_or_else(|| "Expect breaking changes.".to_owned());
-            paragraphs.push(format!("**{label}.** {note}"));
-        }
+    if let Some(label) = endpoint.stability.banner() {
+        let note = endpoint.stability_note.as_deref().map(super::desc).unwrap_or_else(|| "Expect breaking changes.".to_owned());
+        paragraphs.push(format!("**{label}.** {note}"));
     }
     let alternates = if endpoint.alternate_methods.is_empty() {
         String::new()
@@ -193,7 +189,7 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
             endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", ")
         )
     };
-    let retry = if endpoint.read_only || endpoint.method == crate::spec::HttpMethod::Get {
+    let retry = if endpoint.is_retryable() {
         "Read-only: retried on connection errors, timeouts, 429 and 5xx."
     } else {
         "Not retried: it may change state."

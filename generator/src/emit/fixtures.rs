@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, rust_type};
-use crate::fixtures::{EndpointFixture, endpoint_fixtures, model_fixtures};
+use crate::fixtures::{EndpointFixture, endpoint_fixtures, fixtures_of, model_fixtures};
 use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
 use crate::names::{ident, shouty, snake};
 
@@ -131,7 +131,7 @@ pub(crate) fn emit_mock_endpoint(api: &Api, endpoint: &Endpoint, descriptor: &pr
         });
         quote!(&[#(#alternatives),*])
     });
-    let fixtures: Vec<EndpointFixture> = endpoint_fixtures(api).into_iter().filter(|f| f.endpoint.id == endpoint.id).collect();
+    let fixtures: Vec<EndpointFixture> = fixtures_of(api, endpoint);
     let mut ordered: Vec<&EndpointFixture> = fixtures.iter().collect();
     ordered.sort_by_key(|f| (!(200..300).contains(&f.status), f.status));
     let responses = ordered.iter().map(|f| {
