@@ -6,7 +6,7 @@
 //! `cargo run -p keyway --example quickstart --features mock`
 #[tokio::main]
 async fn main() -> Result<(), keyway::Error> {
-    #[cfg(feature = "nexudus")]
+    #[cfg(feature = "nexudus-access_tokens")]
     {
         let mock = keyway::nexudus::mock_server().await?;
         println!("--- Nexudus Spaces (mock at {})", mock.url());
@@ -15,6 +15,7 @@ async fn main() -> Result<(), keyway::Error> {
             )
             .base_url(mock.url())
             .build()?;
+        #[cfg(feature = "nexudus-access_tokens")]
         {
             #[allow(unused_imports)]
             use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
@@ -22,7 +23,7 @@ async fn main() -> Result<(), keyway::Error> {
             println!("nexudus access_tokens.get: {result:#?}");
         }
     }
-    #[cfg(feature = "seam")]
+    #[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
     {
         let mock = keyway::seam::mock_server().await?;
         println!("--- Seam Connect (mock at {})", mock.url());
@@ -31,6 +32,7 @@ async fn main() -> Result<(), keyway::Error> {
             )
             .base_url(mock.url())
             .build()?;
+        #[cfg(feature = "seam-access_codes")]
         {
             #[allow(unused_imports)]
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
@@ -40,6 +42,7 @@ async fn main() -> Result<(), keyway::Error> {
                 .await?;
             println!("seam access_codes.get: {result:#?}");
         }
+        #[cfg(feature = "seam-access_grants")]
         {
             #[allow(unused_imports)]
             use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};

@@ -35,9 +35,9 @@ pub mod fixtures;
 pub mod mock {
     pub use crate::runtime::{MockRequest, MockRule, MockServer};
 }
-#[cfg(feature = "nexudus")]
+#[cfg(feature = "nexudus-access_tokens")]
 ///The Nexudus Spaces API.
 pub mod nexudus;
-#[cfg(feature = "seam")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 ///The Seam Connect API.
 pub mod seam;

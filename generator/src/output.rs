@@ -125,10 +125,10 @@ fn lib_rs(apis: &[Api]) -> TokenStream {
     });
     let modules = apis.iter().map(|api| {
         let module = ident(&api.name);
-        let feature = &api.name;
+        let cfg = emit::api_cfg(api);
         let docs = format!("The {} API.", api.title);
         quote! {
-            #[cfg(feature = #feature)]
+            #cfg
             #[doc = #docs]
             pub mod #module;
         }
@@ -173,10 +173,10 @@ fn lib_rs(apis: &[Api]) -> TokenStream {
 fn fixtures_mod_rs(apis: &[Api]) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let module = ident(&api.name);
-        let feature = &api.name;
+        let cfg = emit::api_cfg(api);
         let docs = format!("Fixtures of the {} API.", api.title);
         quote! {
-            #[cfg(feature = #feature)]
+            #cfg
             #[doc = #docs]
             pub mod #module;
         }
@@ -230,7 +230,16 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 ];
 
 fn cargo_toml(apis: &[Api]) -> OutputFile {
-    let features = apis.iter().map(|a| format!("{} = []\n", a.name)).collect::<String>();
+    // An API's feature enables each of its resources' features.
+    let features = apis
+        .iter()
+        .map(|a| {
+            let resources: Vec<String> = a.resources.iter().map(|r| emit::resource_feature(a, &r.name)).collect();
+            let each = resources.iter().map(|f| format!("{f} = []\n")).collect::<String>();
+            let list = resources.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+            format!("{} = [{list}]\n{each}", a.name)
+        })
+        .collect::<String>();
     let default = apis.iter().map(|a| format!("\"{}\"", a.name)).collect::<Vec<_>>().join(", ");
     let deps = DEPENDENCIES.iter().map(|(name, value)| format!("{name} = {value}\n")).collect::<String>();
     // crates.io allows five keywords.

@@ -79,11 +79,38 @@ fn openapi_validator_python() -> Result<String, String> {
     Ok(python)
 }
 
+/// The generated crate is clean with each resource feature alone (with and without the
+/// mock) and with none: gating mistakes show up here, not in a user's build.
+fn feature_matrix() -> Result<(), String> {
+    let manifest = std::fs::read_to_string(crate::project_root().join("generated/Cargo.toml"))
+        .map_err(|e| format!("cannot read generated/Cargo.toml: {e}"))?;
+    // Resource features are the `<api>-<resource> = []` lines the generator writes.
+    let resources: Vec<String> = manifest
+        .lines()
+        .filter_map(|line| line.strip_suffix(" = []"))
+        .filter(|name| name.contains('-'))
+        .map(str::to_owned)
+        .collect();
+    let lint = ["--all-targets", "--", "-D", "warnings"];
+    let mut runs: Vec<Vec<String>> = vec![vec!["--no-default-features".into()]];
+    for resource in &resources {
+        runs.push(vec!["--no-default-features".into(), "--features".into(), format!("{resource},mock")]);
+    }
+    for run in runs {
+        let mut args: Vec<&str> = vec!["clippy", "-q", "-p", "keyway"];
+        args.extend(run.iter().map(String::as_str));
+        args.extend(lint);
+        cargo(&args)?;
+    }
+    Ok(())
+}
+
 pub fn run() -> Result<(), String> {
     println!("==> cargo xtask codegen --check");
     crate::codegen::run(crate::codegen::Mode::Check)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
     cargo(&["test", "--workspace", "--all-features", "--no-fail-fast"])?;
+    feature_matrix()?;
     // A crate outside the workspace, depending on keyway as a user would (features = ["mock"]).
     cargo(&["test", "--manifest-path", "tests/downstream/Cargo.toml"])?;
     // rustdoc with every warning an error: a broken intra-doc link fails here.

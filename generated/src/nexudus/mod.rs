@@ -25,8 +25,10 @@
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
 mod types;
 pub use self::types::*;
-/// Operations on `access_tokens`.
+/// Operations on `access_tokens` (cargo feature `nexudus-access_tokens`).
+#[cfg(feature = "nexudus-access_tokens")]
 pub mod access_tokens;
+#[cfg(feature = "nexudus-access_tokens")]
 pub use self::access_tokens::AccessTokens;
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
@@ -158,6 +160,7 @@ impl NexudusClient {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
     /// Operations on `access_tokens`: [`get`](access_tokens::AccessTokens::get).
+    #[cfg(feature = "nexudus-access_tokens")]
     pub fn access_tokens(&self) -> access_tokens::AccessTokens<'_> {
         access_tokens::AccessTokens {
             client: self,
@@ -167,7 +170,10 @@ impl NexudusClient {
 #[cfg(feature = "mock")]
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
-    endpoints: &[&access_tokens::ACCESS_TOKENS_GET_MOCK],
+    endpoints: &[
+        #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_GET_MOCK,
+    ],
     error_template: ::std::option::Option::None,
 };
 /// Starts a mock of the Nexudus Spaces API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.

@@ -36,11 +36,15 @@
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
 mod types;
 pub use self::types::*;
-/// Operations on `access_codes`.
+/// Operations on `access_codes` (cargo feature `seam-access_codes`).
+#[cfg(feature = "seam-access_codes")]
 pub mod access_codes;
+#[cfg(feature = "seam-access_codes")]
 pub use self::access_codes::{AccessCodes, AccessCodeLookup};
-/// Operations on `access_grants`.
+/// Operations on `access_grants` (cargo feature `seam-access_grants`).
+#[cfg(feature = "seam-access_grants")]
 pub mod access_grants;
+#[cfg(feature = "seam-access_grants")]
 pub use self::access_grants::{AccessGrants, AccessGrantLookup};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
     crate::runtime::AuthModeDescriptor {
@@ -298,12 +302,14 @@ impl SeamClient {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
     /// Operations on `access_codes`: [`get`](access_codes::AccessCodes::get).
+    #[cfg(feature = "seam-access_codes")]
     pub fn access_codes(&self) -> access_codes::AccessCodes<'_> {
         access_codes::AccessCodes {
             client: self,
         }
     }
     /// Operations on `access_grants`: [`get`](access_grants::AccessGrants::get).
+    #[cfg(feature = "seam-access_grants")]
     pub fn access_grants(&self) -> access_grants::AccessGrants<'_> {
         access_grants::AccessGrants {
             client: self,
@@ -314,11 +320,13 @@ impl SeamClient {
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
+        #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_GET_MOCK,
+        #[cfg(feature = "seam-access_grants")]
         &access_grants::ACCESS_GRANTS_GET_MOCK,
     ],
     error_template: ::std::option::Option::Some(
-        crate::fixtures::seam::access_codes::GET_400_JSON,
+        "{\"error\":{\"message\":\"Undefined binding(s) detected when compiling FIRST. Undefined column(s): [device_id] query: select \\\"device_id\\\" from \\\"seam\\\".\\\"device\\\" where \\\"workspace_id\\\" = ? and \\\"device_id\\\" = ? limit ?\",\"request_id\":\"cd32ef1e-6e14-4bcb-ab34-b88bfb5c1a1b\",\"type\":\"internal_server_error\"},\"ok\":false}",
     ),
 };
 /// Starts a mock of the Seam Connect API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.

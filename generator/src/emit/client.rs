@@ -221,8 +221,10 @@ fn emit_client(api: &Api) -> TokenStream {
         let module = ident(&resource.name);
         let ops = resource.endpoints.iter().map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation)).collect::<Vec<_>>().join(", ");
         let docs = doc(&format!("Operations on `{}`: {ops}.", resource.name));
+        let cfg = super::resource_cfg(api, &resource.name);
         quote! {
             #docs
+            #cfg
             pub fn #fn_name(&self) -> #module::#handler<'_> {
                 #module::#handler { client: self }
             }
@@ -334,10 +336,13 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
                 exports.push(ident(&super::endpoints::request_struct_name(endpoint)));
             }
         }
-        let docs = doc(&format!("Operations on `{}`.", r.name));
+        let docs = doc(&format!("Operations on `{}` (cargo feature `{}`).", r.name, super::resource_feature(api, &r.name)));
+        let cfg = super::resource_cfg(api, &r.name);
         quote! {
             #docs
+            #cfg
             pub mod #module;
+            #cfg
             pub use self::#module::{#(#exports),*};
         }
     });

@@ -247,7 +247,6 @@ pub fn quickstart(apis: &[Api]) -> TokenStream {
         let module = ident(&api.name);
         let client = ident(&api.client_name);
         let auth = ident(&api.auth_name);
-        let feature = &api.name;
         let mode = api.auth_modes.first();
         let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
         let args = mode
@@ -257,7 +256,9 @@ pub fn quickstart(apis: &[Api]) -> TokenStream {
             let call = example_call(api, endpoint);
             let line = format!("{} {}: {{result:#?}}", api.name, endpoint.id);
             let imports = imports(api, endpoint);
+            let cfg = super::resource_cfg(api, &endpoint.resource);
             quote! {
+                #cfg
                 {
                     #[allow(unused_imports)]
                     use #krate::#module::{#(#imports),*};
@@ -267,8 +268,9 @@ pub fn quickstart(apis: &[Api]) -> TokenStream {
             }
         });
         let title = format!("--- {} (mock at {{}})", api.title);
+        let cfg = super::api_cfg(api);
         quote! {
-            #[cfg(feature = #feature)]
+            #cfg
             {
                 let mock = #krate::#module::mock_server().await?;
                 println!(#title, mock.url());

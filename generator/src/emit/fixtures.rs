@@ -58,8 +58,9 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
         let body = compact(&fixture.body);
         let check_name = format!("{}.{}", endpoint.id, fixture.status);
         let resource_module = ident(&endpoint.resource);
+        let cfg = super::resource_cfg(api, &endpoint.resource);
         checks.push(quote! {
-            (#check_name, (|| #resource_module::#fn_name().round_trip()) as RoundTrip)
+            #cfg (#check_name, (|| #resource_module::#fn_name().round_trip()) as RoundTrip)
         });
         by_resource.entry(endpoint.resource.as_str()).or_default().push(quote! {
             #const_doc
@@ -74,14 +75,18 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
     let resources = by_resource.into_iter().map(|(resource, items)| {
         let module = ident(resource);
         let docs = doc(&format!("Fixtures of `{resource}` endpoints."));
+        let cfg = super::resource_cfg(api, resource);
         quote! {
             #docs
+            #cfg
             pub mod #module {
                 #(#items)*
             }
         }
     });
+    let type_use = super::TypeUse::of(api);
     let models = model_fixtures(api).into_iter().map(|fixture| {
+        let cfg = type_use.cfg(&fixture.model.name);
         let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
         let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
         let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
@@ -90,10 +95,11 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
         let body = compact(&fixture.body);
         let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
         checks.push(quote! {
-            (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
+            #cfg (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
         });
         quote! {
             #fn_doc
+            #cfg
             pub fn #fn_name() -> crate::Fixture<#ty> {
                 crate::Fixture::new(200, #body, ::std::option::Option::None)
             }
@@ -169,14 +175,13 @@ pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
     let endpoints = api.endpoints().map(|e| {
         let module = ident(&e.resource);
         let name = ident(&format!("{}_MOCK", shouty(&e.id)));
-        quote!(&#module::#name)
+        let cfg = super::resource_cfg(api, &e.resource);
+        quote!(#cfg &#module::#name)
     });
-    let template = endpoint_fixtures(api)
-        .iter()
-        .find(|f| f.status >= 400 && !f.synthesized)
-        .map(|f| fixture_const_path(api, f));
+    // Inline rather than a fixture constant: the resource it comes from may be turned off.
+    let template = endpoint_fixtures(api).iter().find(|f| f.status >= 400 && !f.synthesized).map(|f| compact(&f.body));
     let template = match template {
-        Some(path) => quote!(::std::option::Option::Some(#path)),
+        Some(json) => quote!(::std::option::Option::Some(#json)),
         None => quote!(::std::option::Option::None),
     };
     let client = &api.client_name;

@@ -144,6 +144,98 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+
+/// The cargo feature of one resource: `seam-access_codes` (API names are snake_case, so
+/// the `-` keeps these apart from API features).
+pub(crate) fn resource_feature(api: &Api, resource: &str) -> String {
+    format!("{}-{resource}", api.name)
+}
+
+/// The API module exists when any of its resources is enabled (the API's own feature
+/// enables them all).
+pub(crate) fn api_cfg(api: &Api) -> TokenStream {
+    cfg_any(api.resources.iter().map(|r| resource_feature(api, &r.name)).collect())
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several.
+fn cfg_any(features: Vec<String>) -> TokenStream {
+    match features.as_slice() {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `#[cfg(feature = "seam-access_codes")]`.
+pub(crate) fn resource_cfg(api: &Api, resource: &str) -> TokenStream {
+    let feature = resource_feature(api, resource);
+    quote!(#[cfg(feature = #feature)])
+}
+
+/// For each type, the resources whose parameters or responses reach it (through fields,
+/// array items and union variants). Computed once per API: one walk per resource.
+pub(crate) struct TypeUse<'a> {
+    api: &'a Api,
+    resources_of: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl<'a> TypeUse<'a> {
+    pub(crate) fn of(api: &'a Api) -> Self {
+        let mut resources_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+        for resource in &api.resources {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut stack: Vec<&TypeRef> = resource
+                .endpoints
+                .iter()
+                .flat_map(|e| e.params.iter().map(|p| &p.ty).chain(std::iter::once(&e.response)))
+                .collect();
+            while let Some(ty) = stack.pop() {
+                match ty {
+                    TypeRef::Array(inner) => stack.push(inner),
+                    TypeRef::Named(name) if seen.insert(name.clone()) => match api.type_def(name) {
+                        Some(crate::ir::TypeDef::Model(model)) => stack.extend(model.fields.iter().map(|f| &f.ty)),
+                        Some(crate::ir::TypeDef::Union(union)) => {
+                            for variant in &union.variants {
+                                seen.insert(variant.model.clone());
+                                if let Some(crate::ir::TypeDef::Model(model)) = api.type_def(&variant.model) {
+                                    stack.extend(model.fields.iter().map(|f| &f.ty));
+                                }
+                            }
+                        }
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            for name in seen {
+                resources_of.entry(name).or_default().push(resource.name.clone());
+            }
+        }
+        TypeUse { api, resources_of }
+    }
+
+    /// `#[cfg(any(feature = …))]` over the resources that use the type, so a crate built for
+    /// some resources compiles only their types. A type every resource (or none) uses
+    /// follows the API module itself: no attribute.
+    pub(crate) fn cfg(&self, type_name: &str) -> TokenStream {
+        let resources = self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default();
+        if resources.is_empty() || resources.len() == self.api.resources.len() {
+            return quote!();
+        }
+        cfg_any(resources.iter().map(|r| resource_feature(self.api, r)).collect())
+    }
+}
+
+/// Puts `attr` on every item of `tokens` (all the impls of one type share its cfg).
+pub(crate) fn with_attr_on_items(tokens: TokenStream, attr: &TokenStream) -> TokenStream {
+    if attr.is_empty() {
+        return tokens;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
+    let items = file.items.iter();
+    quote!(#(#attr #items)*)
+}
+
 #[cfg(test)]
 mod tests {
     use super::desc;

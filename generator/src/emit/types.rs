@@ -8,11 +8,15 @@ use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef
 use crate::names::ident;
 
 pub fn emit_types_module(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| match def {
-        TypeDef::Id(id) => emit_id(id),
-        TypeDef::Enum(def) => emit_enum(def),
-        TypeDef::Model(model) => emit_model(api, model),
-        TypeDef::Union(union) => emit_union(union),
+    let type_use = super::TypeUse::of(api);
+    let items = api.types.iter().map(|def| {
+        let tokens = match def {
+            TypeDef::Id(id) => emit_id(id),
+            TypeDef::Enum(def) => emit_enum(def),
+            TypeDef::Model(model) => emit_model(api, model),
+            TypeDef::Union(union) => emit_union(union),
+        };
+        super::with_attr_on_items(tokens, &type_use.cfg(def.name()))
     });
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
     quote! {

@@ -17,8 +17,10 @@
 //! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
 mod types;
 pub use self::types::*;
-/// Operations on `widgets`.
+/// Operations on `widgets` (cargo feature `acme-widgets`).
+#[cfg(feature = "acme-widgets")]
 pub mod widgets;
+#[cfg(feature = "acme-widgets")]
 pub use self::widgets::{Widgets, WidgetsListRequest, SearchOwner};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
@@ -140,6 +142,7 @@ impl AcmeClient {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
     /// Operations on `widgets`: [`get`](widgets::Widgets::get), [`list`](widgets::Widgets::list), [`search`](widgets::Widgets::search).
+    #[cfg(feature = "acme-widgets")]
     pub fn widgets(&self) -> widgets::Widgets<'_> {
         widgets::Widgets { client: self }
     }
@@ -148,8 +151,11 @@ impl AcmeClient {
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
+        #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_GET_MOCK,
+        #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_LIST_MOCK,
+        #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_SEARCH_MOCK,
     ],
     error_template: ::std::option::Option::None,
