@@ -261,6 +261,8 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
         types,
     };
 
+    let endpoint_index: BTreeMap<(&str, &str), usize> =
+        endpoints.iter().enumerate().map(|(i, e)| ((e.resource.as_str(), e.operation.as_str()), i)).collect();
     // Examples are checked against the fully lowered types.
     for file in &api.files {
         for (name, spec) in &file.spec.models {
@@ -272,7 +274,7 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
             }
         }
         for (index, spec) in file.spec.endpoints.iter().enumerate() {
-            let Some(endpoint) = endpoints.iter().find(|e| e.resource == spec.resource && e.operation == spec.operation && e.source == file.path) else {
+            let Some(endpoint) = endpoint_index.get(&(spec.resource.as_str(), spec.operation.as_str())).map(|i| &endpoints[*i]).filter(|e| e.source == file.path) else {
                 continue;
             };
             for (response_index, response) in endpoint.responses.iter().enumerate() {
