@@ -1,6 +1,9 @@
-//! Project automation: `cargo xtask <command>`. Kept dependency-free beyond the generator.
+//! Project automation: `cargo xtask <command>`. Dependencies: the generator, plus serde_yaml
+//! and serde_json for `synth` and `bench`.
 
+mod bench;
 mod codegen;
+mod synth;
 mod test;
 
 use std::path::PathBuf;
@@ -12,7 +15,12 @@ usage: cargo xtask <command>
 commands:
   codegen          regenerate generated/ from specs/
   codegen --check  fail if generated/ is not what specs/ give (writes nothing)
-  test             run every check: freshness, tests, clippy, docs";
+  test             run every check: freshness, tests, clippy, docs
+  synth --endpoints N --out DIR
+                   write a valid spec set of N endpoints (copies of the documented ones)
+  bench [--quick] [--only codegen,compile,runtime]
+                   measure codegen, the generated crate's build and its runtime; prints a
+                   Markdown table and writes target/bench/report.md (builds xtask in release)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +29,9 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["test"] => test::run(),
+        ["synth", rest @ ..] => synth::run(rest),
+        ["bench", rest @ ..] => bench::run(rest),
+        ["bench-inner", rest @ ..] => bench::run_inner(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

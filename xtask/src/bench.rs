@@ -1,0 +1,666 @@
+//! `cargo xtask bench`: how fast the generator is, what the generated crate costs to build,
+//! and what the generated client costs at run time. Prints one Markdown table and writes it
+//! to `target/bench/report.md`.
+//!
+//! `cargo xtask` is a debug build (the alias in `.cargo/config.toml`, kept so that
+//! `cargo xtask codegen` and `cargo xtask test` stay quick to start); timing a debug
+//! generator would say nothing about the real one. So `bench` only re-runs xtask as
+//! `cargo run --release -p xtask -- bench-inner`, which does the work.
+//!
+//! 1. Codegen: for each N, the median of several runs of `generator::generate_timed` on
+//!    `synth(N)` (stage by stage), the write of its files to a fresh directory, and the
+//!    parse-only baseline (`serde_yaml::Value` of the same sources) run alternately in this
+//!    process; peak heap of the generate call from a counting global allocator.
+//! 2. Compile: the generated crate of N endpoints as its own workspace under
+//!    `target/bench/compile/`, built with a shared `CARGO_TARGET_DIR` whose dependencies were
+//!    built beforehand; wall time and peak RSS (`/usr/bin/time -v`: the largest single
+//!    process, i.e. rustc) of `cargo build`, then of the rebuild after touching one file.
+//! 3. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//!    times) and `--bench concurrency`; their figures are read back from Criterion's
+//!    `estimates.json` and the concurrency bench's JSON.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use generator::SourceFile;
+
+use crate::synth;
+
+// ---------------------------------------------------------------------------------------
+// A counting allocator: current and peak heap bytes, for the generate call's peak.
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; the counters only
+// observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout` (every allocation goes
+        // through this type).
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Starts a peak measurement; returns the bytes in use now.
+fn reset_peak() -> usize {
+    let now = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+/// The peak since [`reset_peak`], above what was in use then.
+fn peak_since(start: usize) -> usize {
+    PEAK.load(Ordering::Relaxed).saturating_sub(start)
+}
+
+// ---------------------------------------------------------------------------------------
+// Entry points.
+
+/// `cargo xtask bench [args]`: re-runs itself in release as `bench-inner`.
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = crate::project_root();
+    println!("==> cargo run --release -p xtask -- bench-inner {}", args.join(" "));
+    let status = Command::new(&cargo)
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench-inner"])
+        .args(args)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the release bench failed ({status})")) }
+}
+
+/// The sizes measured; 3000 only for codegen.
+const CODEGEN_SIZES: [usize; 4] = [3, 30, 300, 3000];
+const COMPILE_SIZES: [usize; 3] = [3, 30, 300];
+/// Codegen at 3000 endpoints runs (1 to 3 times) until this much time has been spent.
+const LARGE_BUDGET: Duration = Duration::from_secs(90);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Codegen,
+    Compile,
+    Runtime,
+}
+
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,runtime]`.
+pub fn run_inner(args: &[&str]) -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
+    }
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,runtime]";
+    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Runtime];
+    let mut quick = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--quick" => quick = true,
+            "--only" => {
+                let list = rest.next().ok_or(usage)?;
+                stages = list
+                    .split(',')
+                    .map(|s| match s {
+                        "codegen" => Ok(Stage::Codegen),
+                        "compile" => Ok(Stage::Compile),
+                        "runtime" => Ok(Stage::Runtime),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, runtime)")),
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            other => return Err(format!("unknown argument `{other}`\n{usage}")),
+        }
+    }
+    let root = crate::project_root();
+    let out = root.join("target").join("bench");
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let started = Instant::now();
+    let load_before = load_average();
+    let mut table = Table::default();
+    let mut codegen = Vec::new();
+    if stages.contains(&Stage::Codegen) {
+        codegen = codegen_stage(&root, &out, quick, &mut table)?;
+    }
+    if stages.contains(&Stage::Compile) {
+        compile_stage(&root, &out, quick, &codegen, &mut table)?;
+    }
+    if stages.contains(&Stage::Runtime) {
+        runtime_stage(&root, &out, quick, &mut table)?;
+    }
+    let note = if quick { " `--quick`: smaller sizes and shorter measurements; not for the README." } else { "" };
+    let report = format!(
+        "{}\n{}\n_Whole run: {} (after building xtask in release). Load average (1 min) {load_before} at the start, {} at the end: \
+         other work on the machine shows up in absolute times more than in the side-by-side ratios._{note}\n",
+        machine(),
+        table.markdown(),
+        seconds(started.elapsed()),
+        load_average(),
+    );
+    let path = out.join("report.md");
+    fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("\n{report}\n(written to {})", path.display());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<[String; 7]>,
+}
+
+impl Table {
+    #[allow(clippy::too_many_arguments)]
+    fn row(&mut self, area: &str, what: &str, value: String, baseline: String, ratio: String, target: &str, met: Option<bool>) {
+        let met = match met {
+            Some(true) => "✅ met",
+            Some(false) => "❌ missed",
+            None => "",
+        };
+        self.rows.push([area.into(), what.into(), value, baseline, ratio, target.into(), met.into()]);
+        let last = self.rows.last().map(|r| r.join(" | ")).unwrap_or_default();
+        println!("    {last}");
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::from("| area | measurement | value | baseline | ratio | target | |\n| --- | --- | --: | --: | --: | --- | --- |\n");
+        for row in &self.rows {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
+        }
+        out
+    }
+}
+
+/// Date, machine and toolchain, for the README.
+fn machine() -> String {
+    let date = Command::new("date").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| text.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, v)| v.trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let rustc = Command::new("rustc").arg("-V").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    format!("Measured {date} on {cpus} cores ({cpu}), {rustc}.\n")
+}
+
+/// The 1-minute load average, as `/proc/loadavg` gives it.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg").ok().and_then(|t| t.split_whitespace().next().map(str::to_owned)).unwrap_or_else(|| "?".into())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    match samples.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => samples[n / 2],
+        n => (samples[n / 2 - 1] + samples[n / 2]) / 2,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Codegen.
+
+/// One size's medians.
+struct Codegen {
+    n: usize,
+    parse: Duration,
+    total: Duration,
+    /// Lines of generated Rust (`*.rs`).
+    rust_lines: usize,
+}
+
+fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Result<Vec<Codegen>, String> {
+    let sizes: Vec<usize> = CODEGEN_SIZES.into_iter().filter(|&n| !quick || n <= 300).collect();
+    println!("\n==> codegen: generate_timed vs parse-only, N = {sizes:?}");
+    // Every run writes to its own fresh directory, and nothing is deleted until all sizes are
+    // done: on ext4, creating files right after deleting many is several times slower
+    // (the inode allocator skips recently deleted inodes), which would be measured as write.
+    let write_dir = out.join("write");
+    let _ = fs::remove_dir_all(&write_dir);
+    let mut results = Vec::new();
+    for n in sizes {
+        let sources = synth::synth(&root.join("specs"), n)?;
+        let yaml_bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        // One warm-up run, then 5 measured ones. At 3000 one run takes minutes on 2 cores:
+        // no warm-up (the process is warm from the smaller sizes), and as many runs (1 to 3)
+        // as fit in `LARGE_BUDGET`, to keep the whole bench under 15 minutes.
+        let large = n >= 3000;
+        let warm_up = usize::from(!large);
+        let max_runs = if large { 3 } else { 5 };
+        let mut samples: [Vec<Duration>; 7] = Default::default();
+        let mut peak = 0;
+        let mut rust_lines = 0;
+        let mut files_count = 0;
+        let write_root = write_dir.join(format!("n{n}"));
+        let size_started = Instant::now();
+        for run in 0..warm_up + max_runs {
+            if large && run > 0 && size_started.elapsed() > LARGE_BUDGET {
+                break;
+            }
+            let parse = parse_only(&sources)?;
+            let before = reset_peak();
+            let (files, timings) =
+                generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)))?;
+            let heap = peak_since(before);
+            // A fresh directory per run.
+            let dir = write_root.join(format!("run{run}"));
+            let start = Instant::now();
+            for file in &files {
+                let path = dir.join(&file.path);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                fs::write(&path, &file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            let write = start.elapsed();
+            if run == 0 {
+                rust_lines = files.iter().filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+                files_count = files.len();
+            }
+            if run < warm_up {
+                continue;
+            }
+            peak = peak.max(heap);
+            let generate = timings.load + timings.lower + timings.emit + timings.format;
+            for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format, write, generate + write].into_iter().enumerate() {
+                samples[i].push(d);
+            }
+        }
+        let runs = samples[0].len();
+        let [parse, load, lower, emit, format, write, total] = samples.map(median);
+        let label = format!("N={n}");
+        table.row(
+            "codegen",
+            &format!("{label}: load · lower · emit · format · write ({} spec files, {} KiB YAML → {files_count} files, {rust_lines} lines of Rust in src/)", sources.len(), yaml_bytes / 1024),
+            format!("{} · {} · {} · {} · {}", ms(load), ms(lower), ms(emit), ms(format), ms(write)),
+            String::new(),
+            String::new(),
+            "",
+            None,
+        );
+        let ratio = total.as_secs_f64() / parse.as_secs_f64().max(1e-9);
+        let (target, met) = if n == 300 {
+            ("≤ 150 ms and ≤ 3× parse-only", Some(total <= Duration::from_millis(150) && ratio <= 3.0))
+        } else {
+            ("", None)
+        };
+        table.row(
+            "codegen",
+            &format!("{label}: total = generate + write (median of {runs}) vs parse-only"),
+            ms(total),
+            ms(parse),
+            format!("{ratio:.1}×"),
+            target,
+            met,
+        );
+        table.row("codegen", &format!("{label}: peak heap of generate"), mib(peak), String::new(), String::new(), "", None);
+        results.push(Codegen { n, parse, total, rust_lines });
+    }
+    let _ = fs::remove_dir_all(&write_dir);
+    let at = |n: usize| results.iter().find(|r| r.n == n);
+    if let (Some(small), Some(large)) = (at(300), at(3000)) {
+        let growth = large.total.as_secs_f64() / small.total.as_secs_f64().max(1e-9);
+        let parse_growth = large.parse.as_secs_f64() / small.parse.as_secs_f64().max(1e-9);
+        table.row(
+            "codegen",
+            "growth 300 → 3000 endpoints: total(3000) / total(300), vs 10 for linear",
+            format!("{growth:.1}×"),
+            format!("{parse_growth:.1}× parse-only"),
+            format!("{:.2} of linear", growth / 10.0),
+            "close to 10× (linear)",
+            Some(growth <= 12.0),
+        );
+    }
+    Ok(results)
+}
+
+/// The baseline: parse every source into a `serde_yaml::Value`, nothing else.
+fn parse_only(sources: &[SourceFile]) -> Result<Duration, String> {
+    let start = Instant::now();
+    for source in sources {
+        let value: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| format!("{}: {e}", source.path))?;
+        std::hint::black_box(value);
+    }
+    Ok(start.elapsed())
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Compile cost of the generated crate.
+
+fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], table: &mut Table) -> Result<(), String> {
+    let sizes: Vec<usize> = COMPILE_SIZES.into_iter().filter(|&n| !quick || n <= 30).collect();
+    println!("\n==> compile: `cargo build` of the generated crate, N = {sizes:?}");
+    let dir = out.join("compile");
+    let target = dir.join("target");
+    let time_v = Path::new("/usr/bin/time");
+    let rss_source = if time_v.exists() { "peak RSS from /usr/bin/time -v (largest process: rustc)" } else { "peak RSS not measured: /usr/bin/time is missing" };
+
+    // Dependencies first, once, through a crate of the same shape: the measured builds then
+    // compile `keyway` alone.
+    let warm = write_crate(root, &dir.join("deps"), 3)?;
+    let (deps_time, _, _) = cargo_build(&warm, &target, None)?;
+    table.row("compile", "dependencies of the generated crate (once, not counted below; ~0 when already built)", seconds(deps_time), String::new(), String::new(), "", None);
+
+    let mut lines_at = Vec::new();
+    for n in sizes {
+        let crate_dir = write_crate(root, &dir.join(format!("n{n}")), n)?;
+        // A previous bench left `keyway`'s incremental cache for the same path: the first
+        // build must start from nothing but the dependencies.
+        forget_keyway_builds(&target)?;
+        let time_tool = time_v.exists().then_some(time_v);
+        let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool)?;
+        if compiled.iter().any(|c| c != "keyway") {
+            eprintln!("warning: the build at N={n} also compiled {compiled:?}: dependency builds are not shared");
+        }
+        // The rebuild after one generated file changes (its mtime is enough for cargo).
+        let touched = crate_dir.join("src/lib.rs");
+        let file = fs::File::options().write(true).open(&touched).map_err(|e| format!("cannot open {}: {e}", touched.display()))?;
+        file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", touched.display()))?;
+        drop(file);
+        let (rebuild, rebuild_rss, _) = cargo_build(&crate_dir, &target, time_tool)?;
+
+        let rust_lines = codegen.iter().find(|c| c.n == n).map(|c| c.rust_lines).unwrap_or_else(|| count_rust_lines(&crate_dir));
+        lines_at.push((n, rust_lines));
+        let (target_text, met) = if n == 300 {
+            ("well under 60 s, < 1 GB peak", Some(build < Duration::from_secs(60) && rss.is_some_and(|r| r < 1_000_000_000)))
+        } else {
+            ("", None)
+        };
+        table.row(
+            "compile",
+            &format!("N={n}: `cargo build` (debug) · peak RSS"),
+            format!("{} · {}", seconds(build), rss.map(mib).unwrap_or_else(|| "n/a".into())),
+            String::new(),
+            String::new(),
+            target_text,
+            met,
+        );
+        table.row(
+            "compile",
+            &format!("N={n}: rebuild after touching src/lib.rs · peak RSS"),
+            format!("{} · {}", seconds(rebuild), rebuild_rss.map(mib).unwrap_or_else(|| "n/a".into())),
+            String::new(),
+            String::new(),
+            "",
+            None,
+        );
+        table.row(
+            "compile",
+            &format!("N={n}: lines of generated Rust (all of src/, runtime included) per endpoint"),
+            format!("{} ({rust_lines} lines)", rust_lines / n),
+            String::new(),
+            String::new(),
+            "",
+            None,
+        );
+    }
+    if let (Some((a, la)), Some((b, lb))) = (lines_at.iter().find(|(n, _)| *n == 30), lines_at.iter().find(|(n, _)| *n == 300)) {
+        table.row(
+            "compile",
+            &format!("lines of Rust per added endpoint (N={a} → N={b})"),
+            format!("{}", (lb - la) / (b - a)),
+            String::new(),
+            String::new(),
+            "",
+            None,
+        );
+    }
+    table.row("compile", "how peak RSS is measured", rss_source.into(), String::new(), String::new(), "", None);
+    Ok(())
+}
+
+/// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental
+/// caches) from the shared target directory, keeping its dependencies.
+fn forget_keyway_builds(target: &Path) -> Result<(), String> {
+    let debug = target.join("debug");
+    for sub in ["deps", ".fingerprint", "incremental", "build"] {
+        let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("keyway-") || name.starts_with("libkeyway-") {
+                let path = entry.path();
+                let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+                removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The generated crate of `n` endpoints in `dir`, as its own workspace with the workspace's
+/// lock file (so it resolves to the versions already built). Returns its directory.
+fn write_crate(root: &Path, dir: &Path, n: usize) -> Result<PathBuf, String> {
+    let sources = synth::synth(&root.join("specs"), n)?;
+    let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
+    let _ = fs::remove_dir_all(dir);
+    for file in &files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let mut contents = file.contents.clone();
+        if file.path == "Cargo.toml" {
+            contents.push_str("\n# Added by `cargo xtask bench`: its own workspace.\n[workspace]\n");
+        }
+        fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    Ok(dir.to_path_buf())
+}
+
+fn count_rust_lines(dir: &Path) -> usize {
+    let mut total = 0;
+    let mut stack = vec![dir.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                total += fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+/// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`), and
+/// the crates it compiled.
+fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>) -> Result<(Duration, Option<usize>, Vec<String>), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = match time_v {
+        Some(time) => {
+            let mut c = Command::new(time);
+            c.arg("-v").arg(&cargo);
+            c
+        }
+        None => Command::new(&cargo),
+    };
+    command
+        .args(["build", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    println!("    cargo build --manifest-path {}", dir.join("Cargo.toml").display());
+    let start = Instant::now();
+    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        return Err(format!("`cargo build` of {} failed:\n{stderr}", dir.display()));
+    }
+    let rss = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map(|kb| kb * 1024);
+    let compiled =
+        stderr.lines().filter_map(|l| l.trim().strip_prefix("Compiling ")).filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
+    Ok((elapsed, rss, compiled))
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Runtime (Criterion and the concurrency bench in tests/benches/).
+
+/// Criterion's flags for a short but stable run (its defaults: 3 s warm-up, 5 s measurement).
+const CRITERION_ARGS: [&str; 5] = ["--warm-up-time", "1", "--measurement-time", "2", "--noplot"];
+const CRITERION_QUICK_ARGS: [&str; 5] = ["--warm-up-time", "0.5", "--measurement-time", "0.5", "--noplot"];
+
+fn runtime_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Result<(), String> {
+    println!("\n==> runtime: cargo bench -p keyway-tests (Criterion) and the concurrency run");
+    let criterion_home = out.join("criterion");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let bench = |name: &str, extra: &[&str], paired: Option<&Path>| -> Result<(), String> {
+        println!("    cargo bench -p keyway-tests --bench {name} -- {}", extra.join(" "));
+        let mut command = Command::new(&cargo);
+        command.args(["bench", "-p", "keyway-tests", "--bench", name, "--"]).args(extra).current_dir(root).env("CRITERION_HOME", &criterion_home);
+        if let Some(path) = paired {
+            command.env("KEYWAY_BENCH_PAIRED", path);
+        }
+        let status = command
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if status.success() { Ok(()) } else { Err(format!("`cargo bench --bench {name}` failed ({status})")) }
+    };
+    let _ = fs::remove_dir_all(&criterion_home);
+    let paired_json = out.join("paired.json");
+    let _ = fs::remove_file(&paired_json);
+    bench("runtime", if quick { &CRITERION_QUICK_ARGS } else { &CRITERION_ARGS }, Some(&paired_json))?;
+    let concurrency_json = out.join("concurrency.json");
+    let _ = fs::remove_file(&concurrency_json);
+    let json_arg = concurrency_json.to_string_lossy().into_owned();
+    bench("concurrency", &["--out", &json_arg], None)?;
+
+    let read_json = |path: &Path| -> Result<serde_json::Value, String> {
+        let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let estimate = |group: &str, id: &str| -> Result<f64, String> {
+        let path = criterion_home.join(group).join(id).join("new").join("estimates.json");
+        read_json(&path)?["median"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no median.point_estimate", path.display()))
+    };
+    let paired = read_json(&paired_json)?;
+    let ratio_of = |name: &str| -> Result<f64, String> {
+        paired[name]["median_ratio"].as_f64().ok_or_else(|| format!("{}: no ratio for {name}", paired_json.display()))
+    };
+    let nanos = |ns: f64| if ns >= 10_000.0 { format!("{:.1} µs", ns / 1e3) } else { format!("{ns:.0} ns") };
+
+    for fixture in ["seam_access_codes", "seam_access_grants", "nexudus_access_tokens"] {
+        let hand = estimate("decode", &format!("{fixture}_handwritten"))?;
+        let generated = estimate("decode", &format!("{fixture}_generated"))?;
+        let client = estimate("decode", &format!("{fixture}_client_path"))?;
+        let ratio = ratio_of(fixture)?;
+        table.row(
+            "runtime",
+            &format!("decode {fixture} 200 example: generated type vs hand-written serde struct"),
+            nanos(generated),
+            nanos(hand),
+            format!("{ratio:.3}"),
+            "≤ 1.05",
+            Some(ratio <= 1.05),
+        );
+        let ratio = ratio_of(&format!("{fixture}_client_path"))?;
+        table.row(
+            "runtime",
+            &format!("decode {fixture}: client path (`Fixture::value`: envelope seed, JSON-path tracking) vs hand-written"),
+            nanos(client),
+            nanos(hand),
+            format!("{ratio:.3}"),
+            "≤ 1.05",
+            Some(ratio <= 1.05),
+        );
+    }
+    let plain = estimate("round_trip", "plain_reqwest")?;
+    let generated = estimate("round_trip", "generated_client")?;
+    let ratio = ratio_of("round_trip")?;
+    table.row(
+        "runtime",
+        "one request round trip (seam access_codes.get, local axum server): generated client vs plain reqwest",
+        nanos(generated),
+        nanos(plain),
+        format!("{ratio:.3}"),
+        "≤ 1.10",
+        Some(ratio <= 1.10),
+    );
+
+    let c = read_json(&concurrency_json)?;
+    let number = |key: &str| c[key].as_f64().unwrap_or(f64::NAN);
+    let errors = number("errors");
+    table.row(
+        "runtime",
+        &format!(
+            "{} concurrent requests through one client against the mock server ({} bursts): throughput · p50 · p99 · errors (server saw {} requests)",
+            number("concurrency"),
+            number("rounds"),
+            number("server_received"),
+        ),
+        format!("{:.0} req/s · {:.2} ms · {:.2} ms · {errors}", number("throughput_per_s"), number("p50_ms"), number("p99_ms")),
+        String::new(),
+        String::new(),
+        "no errors",
+        Some(errors == 0.0),
+    );
+    Ok(())
+}

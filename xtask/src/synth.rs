@@ -1,0 +1,298 @@
+//! `cargo xtask synth --endpoints N --out DIR`: a valid spec set of N endpoints, made by
+//! replicating the three documented endpoints, to measure how the generator and the
+//! generated crate scale.
+//!
+//! Endpoint `i` (0-based) is copy `k = i / 3` of template `i % 3` (round robin over
+//! `seam/access_codes.get.yaml`, `seam/access_grants.get.yaml`,
+//! `nexudus/accesstokens.get.yaml`). Copy 0 is the template itself, so `synth(3)` is exactly
+//! the real spec set; copy `k ≥ 1` renames, on the parsed YAML (never on text):
+//!
+//! - the resource `access_codes` → `access_codes_k{k}`, and its path segment
+//!   (`/access_codes_k{k}/get`; when no segment is named after the resource, the last literal
+//!   segment: `/api/spaces/accesstokens_k{k}/{id}`);
+//! - every type the file defines (`ids`, `enums`, `models`, `unions`) and every one-of enum
+//!   name: `AccessCode` → `AccessCodeK{k}`;
+//! - every reference to those names: parameter, field, variant-field and response `type`s,
+//!   also inside `array<…>`.
+//!
+//! Types the file does not define (the ids of `api.yaml`) stay shared. Each API folder's
+//! `api.yaml` is copied once.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use generator::SourceFile;
+use serde_yaml::{Mapping, Value};
+
+/// The documented endpoints that are replicated, as (API folder, file name), in round-robin
+/// order.
+pub const TEMPLATES: [(&str, &str); 3] =
+    [("seam", "access_codes.get.yaml"), ("seam", "access_grants.get.yaml"), ("nexudus", "accesstokens.get.yaml")];
+
+/// `cargo xtask synth --endpoints N --out DIR`.
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let mut endpoints = None;
+    let mut out = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--endpoints" => {
+                let value = rest.next().ok_or("--endpoints needs a number")?;
+                endpoints = Some(value.parse::<usize>().map_err(|e| format!("--endpoints {value}: {e}"))?);
+            }
+            "--out" => out = Some(rest.next().ok_or("--out needs a directory")?.to_string()),
+            other => return Err(format!("unknown argument `{other}` (usage: cargo xtask synth --endpoints N --out DIR)")),
+        }
+    }
+    let (Some(endpoints), Some(out)) = (endpoints, out) else {
+        return Err("usage: cargo xtask synth --endpoints N --out DIR".into());
+    };
+    let sources = synth(&crate::project_root().join("specs"), endpoints)?;
+    let out = Path::new(&out);
+    write(&sources, out)?;
+    println!("synth: {endpoints} endpoints in {} spec files under {}", sources.len(), out.display());
+    Ok(())
+}
+
+/// Writes `sources` as `DIR/<api>/<file>`.
+pub fn write(sources: &[SourceFile], out: &Path) -> Result<(), String> {
+    for source in sources {
+        let name = source.path.rsplit('/').next().unwrap_or(&source.path);
+        let dir = out.join(&source.api_dir);
+        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = dir.join(name);
+        fs::write(&path, &source.text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The spec set of `endpoints` endpoints, in memory, with display paths `specs/<api>/<file>`.
+pub fn synth(specs: &Path, endpoints: usize) -> Result<Vec<SourceFile>, String> {
+    let mut templates = Vec::new();
+    for (api, file) in TEMPLATES {
+        let path = specs.join(api).join(file);
+        let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let value: Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        templates.push((api, file, text, value));
+    }
+    let mut sources = Vec::new();
+    let mut apis = BTreeSet::new();
+    for i in 0..endpoints {
+        let (api, file, text, value) = &templates[i % TEMPLATES.len()];
+        let k = i / TEMPLATES.len();
+        apis.insert(*api);
+        if k == 0 {
+            sources.push(SourceFile { path: format!("specs/{api}/{file}"), api_dir: (*api).to_owned(), text: text.clone() });
+            continue;
+        }
+        let renamed = rename_copy(value, k)?;
+        let text = serde_yaml::to_string(&renamed).map_err(|e| format!("cannot write copy {k} of {file}: {e}"))?;
+        // `access_codes.get.yaml` → `access_codes_k1.get.yaml`
+        let (stem, tail) = file.split_once('.').unwrap_or((file, "yaml"));
+        sources.push(SourceFile { path: format!("specs/{api}/{stem}_k{k}.{tail}"), api_dir: (*api).to_owned(), text });
+    }
+    for api in apis {
+        let path = specs.join(api).join("api.yaml");
+        let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        sources.push(SourceFile { path: format!("specs/{api}/api.yaml"), api_dir: api.to_owned(), text });
+    }
+    // The order `read_specs` gives: by API folder, then by file name.
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(sources)
+}
+
+const TYPE_SECTIONS: [&str; 4] = ["ids", "enums", "models", "unions"];
+
+/// Copy `k` of one endpoint file, with its resource, path and own type names suffixed.
+fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
+    let mut value = template.clone();
+    let root = value.as_mapping_mut().ok_or("a spec file must be a mapping")?;
+    let suffix = format!("K{k}");
+
+    // Every name the file defines, including one-of enum names.
+    let mut defined = BTreeSet::new();
+    for section in TYPE_SECTIONS {
+        if let Some(types) = root.get(section).and_then(Value::as_mapping) {
+            defined.extend(types.keys().filter_map(Value::as_str).map(str::to_owned));
+        }
+    }
+    let rename = |name: &str| -> Option<String> { defined.contains(name).then(|| format!("{name}{suffix}")) };
+
+    // Type definitions: rename the keys, then the references inside.
+    for section in TYPE_SECTIONS {
+        let Some(types) = root.get_mut(section).and_then(Value::as_mapping_mut) else { continue };
+        let renamed: Mapping = std::mem::take(types)
+            .into_iter()
+            .map(|(key, mut def)| {
+                rename_fields(&mut def, "fields", &rename);
+                if let Some(variants) = def.get_mut("variants").and_then(Value::as_sequence_mut) {
+                    for variant in variants {
+                        rename_fields(variant, "fields", &rename);
+                    }
+                }
+                let key = match key.as_str().and_then(&rename) {
+                    Some(new) => Value::String(new),
+                    None => key,
+                };
+                (key, def)
+            })
+            .collect();
+        *types = renamed;
+    }
+
+    // Endpoints: resource, path, parameter and response types, one-of names.
+    if let Some(endpoints) = root.get_mut("endpoints").and_then(Value::as_sequence_mut) {
+        for endpoint in endpoints {
+            let resource = endpoint.get("resource").and_then(Value::as_str).ok_or("an endpoint without `resource`")?.to_owned();
+            let new_resource = format!("{resource}_k{k}");
+            let path = endpoint.get("path").and_then(Value::as_str).ok_or("an endpoint without `path`")?;
+            let new_path = rename_path(path, &resource, &new_resource, k);
+            set_str(endpoint, "resource", new_resource);
+            set_str(endpoint, "path", new_path);
+            rename_fields(endpoint, "params", &rename);
+            if let Some(response) = endpoint.get_mut("response") {
+                rename_type_key(response, &rename);
+            }
+            if let Some(groups) = endpoint.get_mut("one_of").and_then(Value::as_sequence_mut) {
+                for group in groups {
+                    if let Some(name) = group.get("name").and_then(Value::as_str) {
+                        let name = format!("{name}{suffix}");
+                        set_str(group, "name", name);
+                    }
+                }
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// `/access_codes/get` → `/access_codes_k1/get`: the segment named after the resource, or
+/// else the last literal one (`/api/spaces/accesstokens/{id}` → `…/accesstokens_k1/{id}`).
+fn rename_path(path: &str, resource: &str, new_resource: &str, k: usize) -> String {
+    let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
+    if let Some(segment) = segments.iter_mut().find(|s| *s == resource) {
+        *segment = new_resource.to_owned();
+    } else if let Some(segment) = segments.iter_mut().rev().find(|s| !s.is_empty() && !s.starts_with('{')) {
+        segment.push_str(&format!("_k{k}"));
+    }
+    segments.join("/")
+}
+
+/// Renames the `type` of each item of the list under `key` (fields or params).
+fn rename_fields(owner: &mut Value, key: &str, rename: &impl Fn(&str) -> Option<String>) {
+    if let Some(items) = owner.get_mut(key).and_then(Value::as_sequence_mut) {
+        for item in items {
+            rename_type_key(item, rename);
+        }
+    }
+}
+
+fn rename_type_key(owner: &mut Value, rename: &impl Fn(&str) -> Option<String>) {
+    if let Some(ty) = owner.get("type").and_then(Value::as_str) {
+        let ty = rename_type(ty, rename);
+        set_str(owner, "type", ty);
+    }
+}
+
+/// `AccessCode` → `AccessCodeK1`, `array<AccessCodeError>` → `array<AccessCodeErrorK1>`;
+/// built-in types and names defined elsewhere are kept.
+fn rename_type(ty: &str, rename: &impl Fn(&str) -> Option<String>) -> String {
+    let ty = ty.trim();
+    if let Some(inner) = ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')) {
+        return format!("array<{}>", rename_type(inner, rename));
+    }
+    rename(ty).unwrap_or_else(|| ty.to_owned())
+}
+
+fn set_str(owner: &mut Value, key: &str, value: String) {
+    if let Some(map) = owner.as_mapping_mut() {
+        map.insert(Value::String(key.to_owned()), Value::String(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use generator::surface::{SURFACE_PATH, Surface};
+
+    fn endpoints_of(files: &[generator::OutputFile]) -> Surface {
+        let surface = files.iter().find(|f| f.path == SURFACE_PATH).expect("api-surface.json");
+        Surface::from_json(&surface.contents).expect("a readable surface")
+    }
+
+    #[test]
+    fn thirty_endpoints_generate_without_diagnostics() {
+        let sources = synth(&crate::project_root().join("specs"), 30).unwrap();
+        let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{}", generator::render(&d, &sources)));
+        let surface = endpoints_of(&files);
+        assert_eq!(surface.endpoints.len(), 30, "{:?}", surface.endpoints.keys().collect::<Vec<_>>());
+        assert!(files.iter().any(|f| f.path == "src/seam/access_codes_k9.rs"), "copy 9 of access_codes");
+        assert!(files.iter().any(|f| f.path == "src/nexudus/access_tokens_k9.rs"), "copy 9 of access_tokens");
+    }
+
+    #[test]
+    fn three_endpoints_are_the_real_specs() {
+        let root = crate::project_root();
+        let synthesized = synth(&root.join("specs"), 3).unwrap();
+        let real = crate::codegen::read_specs(&root.join("specs")).unwrap();
+        let names = |s: &[SourceFile]| s.iter().map(|f| (f.path.clone(), f.text.clone())).collect::<Vec<_>>();
+        let real: Vec<_> = names(&real).into_iter().filter(|(path, _)| synthesized.iter().any(|s| &s.path == path)).collect();
+        assert_eq!(names(&synthesized), real);
+    }
+
+    #[test]
+    fn a_copy_renames_definitions_and_references_only() {
+        let yaml = "
+endpoints:
+  - resource: access_codes
+    path: /access_codes/get
+    params:
+      - { name: access_code_id, type: AccessCodeId }
+      - { name: code, type: string }
+    one_of:
+      - { name: AccessCodeLookup, alternatives: [[access_code_id]] }
+    response: { type: AccessCode, envelope: access_code }
+    responses:
+      - { status: 200, example: { access_code: { type: AccessCode } } }
+enums:
+  AccessCodeType: { values: [{ value: AccessCode }] }
+models:
+  AccessCode:
+    fields:
+      - { name: type, type: AccessCodeType }
+      - { name: errors, type: array<AccessCodeError> }
+      - { name: workspace_id, type: WorkspaceId }
+unions:
+  AccessCodeError:
+    tag: error_code
+    variants:
+      - { tag: x, fields: [{ name: nested, type: 'array<array<AccessCode>>' }] }
+";
+        let copy = rename_copy(&serde_yaml::from_str(yaml).unwrap(), 7).unwrap();
+        let at = |path: &[&str]| {
+            let mut value = &copy;
+            for key in path {
+                value = match key.parse::<usize>() {
+                    Ok(i) => &value[i],
+                    Err(_) => &value[*key],
+                };
+            }
+            value.as_str().unwrap_or_else(|| panic!("{path:?} in {copy:?}")).to_owned()
+        };
+        assert_eq!(at(&["endpoints", "0", "resource"]), "access_codes_k7");
+        assert_eq!(at(&["endpoints", "0", "path"]), "/access_codes_k7/get");
+        assert_eq!(at(&["endpoints", "0", "params", "0", "type"]), "AccessCodeId", "api.yaml ids stay shared");
+        assert_eq!(at(&["endpoints", "0", "params", "1", "type"]), "string");
+        assert_eq!(at(&["endpoints", "0", "one_of", "0", "name"]), "AccessCodeLookupK7");
+        assert_eq!(at(&["endpoints", "0", "response", "type"]), "AccessCodeK7");
+        assert_eq!(at(&["endpoints", "0", "response", "envelope"]), "access_code");
+        assert_eq!(at(&["endpoints", "0", "responses", "0", "example", "access_code", "type"]), "AccessCode", "examples are data");
+        assert_eq!(at(&["enums", "AccessCodeTypeK7", "values", "0", "value"]), "AccessCode");
+        assert_eq!(at(&["models", "AccessCodeK7", "fields", "0", "type"]), "AccessCodeTypeK7");
+        assert_eq!(at(&["models", "AccessCodeK7", "fields", "1", "type"]), "array<AccessCodeErrorK7>");
+        assert_eq!(at(&["models", "AccessCodeK7", "fields", "2", "type"]), "WorkspaceId");
+        assert_eq!(at(&["unions", "AccessCodeErrorK7", "variants", "0", "fields", "0", "type"]), "array<array<AccessCodeK7>>");
+        assert_eq!(rename_path("/api/spaces/accesstokens/{id}", "access_tokens", "access_tokens_k2", 2), "/api/spaces/accesstokens_k2/{id}");
+    }
+}
