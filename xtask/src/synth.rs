@@ -232,6 +232,16 @@ mod tests {
     }
 
     #[test]
+    fn a_count_not_divisible_by_three_goes_round_robin() {
+        let sources = synth(&crate::project_root().join("specs"), 7).unwrap();
+        let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{}", generator::render(&d, &sources)));
+        let endpoints: Vec<String> = endpoints_of(&files).endpoints.into_keys().collect();
+        assert_eq!(endpoints.len(), 7, "{endpoints:?}");
+        assert!(files.iter().any(|f| f.path == "src/seam/access_codes_k2.rs"), "the seventh endpoint is copy 2 of access_codes");
+        assert!(!files.iter().any(|f| f.path == "src/seam/access_grants_k2.rs"));
+    }
+
+    #[test]
     fn three_endpoints_are_the_real_specs() {
         let root = crate::project_root();
         let synthesized = synth(&root.join("specs"), 3).unwrap();
