@@ -295,7 +295,7 @@ fn curl_example(api: &Api, endpoint: &Endpoint) -> String {
         .filter(|(name, _)| location(name) == Some(ParamLocation::Body))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    if matches!(endpoint.method, crate::spec::HttpMethod::Post | crate::spec::HttpMethod::Put | crate::spec::HttpMethod::Patch) {
+    if endpoint.method.has_body() {
         lines.push(format!("  --json '{}'", Value::Object(body)));
     }
     lines.join(" \\\n")

@@ -736,7 +736,7 @@ fn lower_endpoint(
                 format!("path parameter `{}` must be required", param.name),
                 "set `required: true`",
             ),
-            ParamLocation::Body if matches!(spec.method, crate::spec::HttpMethod::Get | crate::spec::HttpMethod::Delete) => {
+            ParamLocation::Body if !spec.method.has_body() => {
                 lw.error_with_help(
                     file,
                     [path.clone(), yaml_path!["in"]].concat(),

@@ -104,6 +104,11 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// Whether requests with this method carry a JSON body (the runtime's rule too).
+    pub fn has_body(self) -> bool {
+        matches!(self, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",

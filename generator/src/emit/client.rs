@@ -3,17 +3,11 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::doc;
+use super::{doc, opt_str};
 use crate::ir::{Api, AuthMode};
 use crate::names::ident;
 use crate::CRATE_NAME;
 
-fn opt_str(value: &Option<String>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    }
-}
 
 fn emit_descriptor(api: &Api) -> TokenStream {
     let name = &api.name;

@@ -87,10 +87,7 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
     });
     let modes = &endpoint.auth_modes;
     let read_only = endpoint.read_only;
-    let envelope = match &endpoint.envelope {
-        Some(key) => quote!(::std::option::Option::Some(#key)),
-        None => quote!(::std::option::Option::None),
-    };
+    let envelope = super::opt_str(&endpoint.envelope);
     quote! {
         static #name: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
             api: &super::API,

@@ -39,10 +39,7 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
         let endpoint = fixture.endpoint;
         let success = (200..300).contains(&fixture.status);
         let ty = if success { rust_type(api, &endpoint.response) } else { quote!(::serde_json::Value) };
-        let envelope = match (&endpoint.envelope, success) {
-            (Some(key), true) => quote!(::std::option::Option::Some(#key)),
-            _ => quote!(::std::option::Option::None),
-        };
+        let envelope = super::opt_str(if success { &endpoint.envelope } else { &None });
         let fn_name = ident(&format!("{}_{}", endpoint.operation, fixture.status));
         let const_ident = ident(&const_name(&fixture));
         let origin = if fixture.synthesized { "synthesized from the declared types (the docs give no example)" } else { "as documented" };
@@ -179,11 +176,7 @@ pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
         quote!(#cfg &#module::#name)
     });
     // Inline rather than a fixture constant: the resource it comes from may be turned off.
-    let template = endpoint_fixtures(api).iter().find(|f| f.status >= 400 && !f.synthesized).map(|f| compact(&f.body));
-    let template = match template {
-        Some(json) => quote!(::std::option::Option::Some(#json)),
-        None => quote!(::std::option::Option::None),
-    };
+    let template = super::opt_str(&endpoint_fixtures(api).iter().find(|f| f.status >= 400 && !f.synthesized).map(|f| compact(&f.body)));
     let client = &api.client_name;
     let auth = &api.auth_name;
     let krate = crate::CRATE_NAME;

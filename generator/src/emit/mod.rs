@@ -106,6 +106,14 @@ fn escape_inline(line: &str) -> String {
     out
 }
 
+/// `Some("…")` or `None`, fully qualified, for descriptor fields.
+pub(crate) fn opt_str(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
 /// Doc attributes, one per line, so prettyplease prints them as `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|line| {
