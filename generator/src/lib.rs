@@ -15,6 +15,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 mod openapi;
+mod parallel;
 pub mod output;
 pub mod spec;
 pub mod surface;
@@ -29,16 +30,17 @@ pub use output::{OutputFile, REGENERATE};
 /// The generated crate's name, as users write it in `Cargo.toml` and `use` lines.
 pub const CRATE_NAME: &str = "keyway";
 
-/// Wall time of each stage of one [`generate_timed`] run.
+/// Wall time of each stage of one [`generate_timed`] run; they add up to the whole run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
-    /// YAML → spec types (serde_yaml), and the position index for diagnostics.
+    /// YAML → spec types (serde_yaml), one file per thread.
     pub load: Duration,
     /// Validation and lowering into the IR.
     pub lower: Duration,
-    /// IR → token trees (and JSON fixtures).
+    /// The non-Rust files (docs, JSON fixtures, OpenAPI, API surface), plus the share of the
+    /// parallel Rust stage that building token trees took.
     pub emit: Duration,
-    /// prettyplease and headers.
+    /// The rest of the parallel Rust stage: syn parsing and prettyplease printing.
     pub format: Duration,
 }
 
@@ -102,11 +104,15 @@ pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timing
     timings.lower = start.elapsed();
     let start = Instant::now();
     let emitted = output::emit_crate(&apis);
-    timings.emit = start.elapsed();
+    let files_done = start.elapsed();
     let start = Instant::now();
-    let files = output::format_crate(emitted).map_err(|message| {
+    let (files, work) = output::format_crate(emitted).map_err(|message| {
         Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }])
     })?;
-    timings.format = start.elapsed();
+    // The Rust stage runs on every core: its wall time is split by where the thread time went.
+    let rust_stage = start.elapsed();
+    let thread_time = (work.emit + work.print).as_secs_f64().max(1e-12);
+    timings.emit = files_done + rust_stage.mul_f64(work.emit.as_secs_f64() / thread_time);
+    timings.format = rust_stage.saturating_sub(timings.emit - files_done);
     Ok((files, timings))
 }

@@ -1,6 +1,7 @@
 //! Stage 1: YAML text → spec types, grouped by API. Syntax and shape errors come from
 //! serde_yaml with their line and column.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, PositionIndex};
@@ -19,13 +20,16 @@ pub struct SourceFile {
 pub struct LoadedFile {
     pub path: String,
     pub spec: SpecFile,
-    pub positions: PositionIndex,
+    text: String,
+    /// Built on the first diagnostic only: a second YAML parse (with positions) of every
+    /// file would cost a third of loading, and valid specs never need it.
+    positions: OnceCell<PositionIndex>,
 }
 
 impl LoadedFile {
     /// A diagnostic for the node at `path` in this file.
     pub fn diagnostic(&self, path: &[crate::diagnostics::PathSeg], message: impl Into<String>) -> Diagnostic {
-        let (line, column) = self.positions.locate(path);
+        let (line, column) = self.positions.get_or_init(|| PositionIndex::new(&self.text)).locate(path);
         Diagnostic { file: self.path.clone(), line, column, message: message.into(), help: None }
     }
 }
@@ -40,14 +44,18 @@ pub struct LoadedApi {
 pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
-    for source in sources {
-        match serde_yaml::from_str::<SpecFile>(&source.text) {
+    let parsed = crate::parallel::map(sources, |source| {
+        serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| yaml_error_diagnostic(&source.path, &error))
+    });
+    for (source, parsed) in sources.iter().zip(parsed) {
+        match parsed {
             Ok(spec) => apis.entry(source.api_dir.clone()).or_default().push(LoadedFile {
                 path: source.path.clone(),
                 spec,
-                positions: PositionIndex::new(&source.text),
+                text: source.text.clone(),
+                positions: OnceCell::new(),
             }),
-            Err(error) => diagnostics.push(yaml_error_diagnostic(&source.path, &error)),
+            Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
     if !diagnostics.is_empty() {

@@ -7,22 +7,22 @@ use super::{doc, doc_paragraphs, rust_type};
 use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
 use crate::names::ident;
 
-pub fn emit_types_module(api: &Api) -> TokenStream {
-    let type_use = super::TypeUse::of(api);
-    let items = api.types.iter().map(|def| {
-        let tokens = match def {
-            TypeDef::Id(id) => emit_id(id),
-            TypeDef::Enum(def) => emit_enum(def),
-            TypeDef::Model(model) => emit_model(api, model),
-            TypeDef::Union(union) => emit_union(union),
-        };
-        super::with_attr_on_items(tokens, &type_use.cfg(def.name()))
-    });
+/// The inner doc of `src/<api>/types.rs`. The rest of the file is one [`emit_type`] per
+/// type, emitted and formatted in parallel by `output`.
+pub(crate) fn emit_types_module_doc(api: &Api) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
-    quote! {
-        #![doc = #module_doc]
-        #(#items)*
-    }
+    quote!(#![doc = #module_doc])
+}
+
+/// One type and its impls, each under the cfg of the resources that use the type.
+pub(crate) fn emit_type(api: &Api, type_use: &super::TypeUse<'_>, def: &TypeDef) -> TokenStream {
+    let tokens = match def {
+        TypeDef::Id(id) => emit_id(id),
+        TypeDef::Enum(def) => emit_enum(def),
+        TypeDef::Model(model) => emit_model(api, model),
+        TypeDef::Union(union) => emit_union(union),
+    };
+    super::with_attr_on_items(tokens, &type_use.cfg(def.name()))
 }
 
 fn emit_id(id: &IdDef) -> TokenStream {
