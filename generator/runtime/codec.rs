@@ -8,13 +8,15 @@ use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::Value;
 
 /// Reads a string and converts it with `from` without allocating for borrowed input.
-pub fn deserialize_str<'de, D, T>(deserializer: D, from: fn(&str) -> T) -> Result<T, D::Error>
+/// Generic over `F` (not a `fn` pointer) so the conversion inlines into the visitor.
+pub fn deserialize_str<'de, D, T, F>(deserializer: D, from: F) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
+    F: FnOnce(&str) -> T,
 {
-    struct StrVisitor<T>(fn(&str) -> T);
+    struct StrVisitor<F>(F);
 
-    impl<T> Visitor<'_> for StrVisitor<T> {
+    impl<T, F: FnOnce(&str) -> T> Visitor<'_> for StrVisitor<F> {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::Error;
-use super::response::{RawResponse, decode};
+use super::response::decode;
 
 /// One response of an endpoint exactly as the vendor documents it: the status and the body.
 ///
@@ -67,14 +67,7 @@ impl<T: DeserializeOwned> Fixture<T> {
     /// # Errors
     /// [`Error::Decode`], with the JSON path of the failure, when the body is not a `T`.
     pub fn value(&self) -> Result<T, Error> {
-        let raw = RawResponse {
-            status: self.status,
-            request_id: None,
-            content_type: Some("application/json".to_owned()),
-            retry_after: None,
-            body: self.body.as_bytes().to_vec(),
-        };
-        decode(self.envelope, &raw)
+        decode(self.envelope, self.status, None, self.body.as_bytes())
     }
 }
 

@@ -259,7 +259,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
-    ("serde_path_to_error", r#""0.1""#),
     ("thiserror", r#""2""#),
     ("time", r#"{ version = "0.3", features = ["serde", "parsing", "formatting"] }"#),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),

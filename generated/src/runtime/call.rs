@@ -105,7 +105,7 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     pub async fn send(self) -> Result<T, Error> {
         let params = self.params?;
         let raw = execute(&self.core, self.endpoint, &params, self.options).await?;
-        decode(self.endpoint.response_envelope, &raw)
+        decode(self.endpoint.response_envelope, raw.status, raw.request_id.as_deref(), &raw.body)
     }
 }
 

@@ -36,47 +36,163 @@ impl RawResponse {
 }
 
 /// Decodes a 2xx body as `T`, from under `envelope` when given, reporting where it failed.
+///
+/// Takes the response's parts rather than a [`RawResponse`] so that fixtures decode their
+/// static text without copying it.
 pub(crate) fn decode<T: DeserializeOwned>(
     envelope: Option<&'static str>,
-    raw: &RawResponse,
+    status: u16,
+    request_id: Option<&str>,
+    raw_body: &[u8],
 ) -> Result<T, Error> {
+    let fail = |path: String, message: String| Error::Decode {
+        status,
+        request_id: request_id.map(str::to_owned),
+        path,
+        message,
+        body_snippet: snippet(raw_body),
+    };
     // An empty body (204) reads as `null`, so `()` and `Option<_>` results still work.
-    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+    let body: &[u8] = if raw_body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
-        &raw.body
+        raw_body
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+    // JSON is UTF-8 (RFC 8259). Checking the whole body at once lets serde_json read it as
+    // `str`, which skips its per-string check: as fast as a hand-written `from_str`.
+    let body = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => return Err(fail(".".to_owned(), format!("the body is not UTF-8: {e}"))),
+    };
+    // Plain serde_json: the path of a failure is recovered afterwards from the error's
+    // position (see `json_path_at`), so the success path pays nothing for it and no second
+    // deserializer is instantiated per type.
+    let mut de = serde_json::Deserializer::from_str(body);
     let result = match envelope {
         // The seed reads only the envelope key and skips the rest without building a
         // `Value` of the whole body.
-        Some(key) => EnvelopeSeed::<T>::new(key).deserialize(tracked),
-        None => T::deserialize(tracked).map(Some),
+        Some(key) => EnvelopeSeed::<T>::new(key).deserialize(&mut de),
+        None => T::deserialize(&mut de).map(Some),
     };
     match result.and_then(|value| de.end().map(|()| value)) {
         Ok(Some(value)) => Ok(value),
         Ok(None) => {
             let key = envelope.unwrap_or_default();
-            Err(decode_error(
-                raw,
-                key.to_owned(),
-                format!("missing field `{key}`"),
-            ))
+            Err(fail(key.to_owned(), format!("missing field `{key}`")))
         }
-        Err(e) => Err(decode_error(raw, track.path().to_string(), e.to_string())),
+        Err(e) => {
+            let body = body.as_bytes();
+            let path = json_path_at(body, byte_offset(body, e.line(), e.column()));
+            // serde_json appends " at line L column C"; the path says more.
+            let message = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let message = message.strip_suffix(&suffix).map(str::to_owned).unwrap_or(message);
+            Err(fail(path, message))
+        }
     }
 }
 
-fn decode_error(raw: &RawResponse, path: String, message: String) -> Error {
-    Error::Decode {
-        status: raw.status,
-        request_id: raw.request_id.clone(),
-        path,
-        message,
-        body_snippet: snippet(&raw.body),
+/// The byte offset serde_json means by `line` (1-based) and `column` (bytes into the line).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(i, _)| i + 1)
+    };
+    (line_start + column).min(body.len())
+}
+
+/// The JSON path (`access_code.errors[0].message`) of the value a decoder was reading when
+/// it stopped at `offset`: serde_json reports a bad value just after reading it, and a
+/// missing field just after the object's closing brace, so that brace still counts as
+/// inside its object, and the path is the object's.
+fn json_path_at(body: &[u8], offset: usize) -> String {
+    enum Frame {
+        /// The current key, once its `:` has been read.
+        Object { key: Option<String>, in_value: bool },
+        /// The current index, once an element has started.
+        Array { index: usize, started: bool },
     }
+    let offset = offset.min(body.len());
+    let closes_container = offset > 0 && matches!(body[offset - 1], b'}' | b']');
+    let scan = if closes_container { offset - 1 } else { offset };
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < scan {
+        let byte = body[i];
+        if let Some(Frame::Array { started, .. }) = frames.last_mut()
+            && !byte.is_ascii_whitespace()
+            && byte != b']'
+            && byte != b','
+        {
+            *started = true;
+        }
+        match byte {
+            b'{' => frames.push(Frame::Object { key: None, in_value: false }),
+            b'[' => frames.push(Frame::Array { index: 0, started: false }),
+            b'}' | b']' => {
+                frames.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = frames.last_mut() {
+                    *in_value = true;
+                }
+            }
+            b',' => match frames.last_mut() {
+                Some(Frame::Object { key, in_value }) => {
+                    *key = None;
+                    *in_value = false;
+                }
+                Some(Frame::Array { index, started }) => {
+                    *index += 1;
+                    *started = false;
+                }
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < scan && body[end] != b'"' {
+                    end += if body[end] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, in_value: false }) = frames.last_mut() {
+                    *key = Some(String::from_utf8_lossy(&body[start..end.min(scan)]).into_owned());
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if closes_container {
+        // The error is about the container itself (a missing field, a union variant that
+        // did not decode): its own path, not that of its last member.
+        match frames.last_mut() {
+            Some(Frame::Object { in_value, .. }) => *in_value = false,
+            Some(Frame::Array { started, .. }) => *started = false,
+            None => {}
+        }
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(key), in_value: true } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array { index, started: true } => {
+                path.push_str(&format!("[{index}]"));
+            }
+            _ => break,
+        }
+    }
+    if path.is_empty() { ".".to_owned() } else { path }
 }
 
 /// Reads the value under one key of the top-level object; `None` when the key is absent.
@@ -283,12 +399,12 @@ mod tests {
             n: u32,
         }
         let r = raw(200, r#"{"ok": true, "thing": {"n": "x"}}"#);
-        match decode::<Thing>(Some("thing"), &r) {
+        match decode::<Thing>(Some("thing"), r.status, None, &r.body) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "thing.n"),
             other => panic!("{other:?}"),
         }
         let r = raw(200, r#"{"ok": true}"#);
-        match decode::<Thing>(Some("thing"), &r) {
+        match decode::<Thing>(Some("thing"), r.status, None, &r.body) {
             Err(Error::Decode { path, message, .. }) => {
                 assert_eq!(path, "thing");
                 assert!(message.contains("missing field"), "{message}");
@@ -296,10 +412,56 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let r = raw(200, r#"{"thing": {"n": 1}, "thing": {"n": 2}}"#);
-        assert!(decode::<Thing>(Some("thing"), &r).is_err());
+        assert!(decode::<Thing>(Some("thing"), r.status, None, &r.body).is_err());
         let r = raw(200, r#"{"thing": {"n": 1}} trailing"#);
-        assert!(decode::<Thing>(Some("thing"), &r).is_err());
+        assert!(decode::<Thing>(Some("thing"), r.status, None, &r.body).is_err());
         let r = raw(204, "");
-        decode::<()>(None, &r).expect("empty body is unit");
+        decode::<()>(None, r.status, None, &r.body).expect("empty body is unit");
+    }
+
+    /// The path recovered from serde_json's error position, case by case.
+    #[test]
+    fn paths_of_failures() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            n: u32,
+            s: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            name: String,
+            items: Vec<Inner>,
+            #[serde(default)]
+            tags: Vec<String>,
+        }
+        let path_of = |body: &str| match decode::<Outer>(Some("outer"), 200, None, body.as_bytes()) {
+            Err(Error::Decode { path, message, .. }) => (path, message),
+            other => panic!("{body}: {other:?}"),
+        };
+        let cases = [
+            (r#"{"outer": {"name": 7, "items": []}}"#, "outer.name"),
+            (r#"{"outer": {"name": "a", "items": [{"n": 1}, {"n": "x"}]}}"#, "outer.items[1].n"),
+            (r#"{"outer": {"name": "a", "items": [{"n": 1}, {"s": "}{]["}]}}"#, "outer.items[1]"),
+            (r#"{"outer": {"name": "a", "items": [], "tags": ["x", 2]}}"#, "outer.tags[1]"),
+            (r#"{"outer": {"items": []}}"#, "outer"),
+            (r#"{"outer": {"name": "a\"b,c:d", "items": 3}}"#, "outer.items"),
+            ("{\n  \"outer\": {\n    \"name\": \"a\",\n    \"items\": [\n      {\"n\": -1}\n    ]\n  }\n}", "outer.items[0].n"),
+            (r#"{"outer": {"name": "a", "items": [{"n": 1, "s": "unterminated"#, "outer.items[0].s"),
+            (r#"{"outer": {"name": "a", "items": []}} trailing"#, "."),
+        ];
+        for (body, expected) in cases {
+            let (path, message) = path_of(body);
+            assert_eq!(path, expected, "{body}: {message}");
+            assert!(!message.contains(" at line "), "{message}");
+        }
+        match decode::<Outer>(Some("outer"), 200, Some("req_1"), b"{\"outer\": \"\xff\"}") {
+            Err(Error::Decode { path, message, request_id, .. }) => {
+                assert_eq!((path.as_str(), request_id.as_deref()), (".", Some("req_1")));
+                assert!(message.contains("not UTF-8"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
