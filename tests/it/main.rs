@@ -1,6 +1,7 @@
 //! Integration tests of the generated `keyway` crate, through its public API only.
 
 mod auth;
+mod decoding;
 mod descriptors;
 mod docs;
 mod endpoints;

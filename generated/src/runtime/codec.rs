@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::Value;
 
@@ -64,4 +64,91 @@ where
 /// Decodes a variant's payload from the object already read, keeping the error message.
 pub fn from_value<T: DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// An object key, borrowed from the input when it has no escapes (no allocation), owned
+/// otherwise. The generated models' `Deserialize` matches on it.
+pub enum Key<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Unescaped or handed over by the deserializer.
+    Owned(String),
+}
+
+impl Key<'_> {
+    /// The key's text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(key) => key,
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(key))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of field `name` into its slot; a second value for it is an error.
+#[inline]
+pub fn next_field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a key the model does not know.
+#[inline]
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// A required field's value, or the "missing field" error.
+#[inline]
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// An `Option` field: absent and `null` are both `None`.
+#[inline]
+pub fn absent_is_none<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
+}
+
+/// An optional array (or other collection): absent is empty.
+#[inline]
+pub fn absent_is_empty<T: Default>(slot: Option<T>) -> T {
+    slot.unwrap_or_default()
 }

@@ -11,7 +11,7 @@
 /// In addition, for certain devices, Seam also supports [offline access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes#offline-access-codes). Offline access (PIN) codes are designed for door locks that might not always maintain an internet connection. For this type of access code, the device manufacturer uses encryption keys (tokens) to create server-based registries of algorithmically-generated offline PIN codes. Because the tokens remain synchronized with the managed devices, the locks do not require an active internet connection—and you do not need to be near the locks—to create an offline access code. Then, owners or managers can share these offline codes with users through a variety of mechanisms, such as messaging applications. That is, lock users do not need to install a smartphone application to receive an offline access code.
 ///
 /// For granting a person access to a space, [Access Grants](https://docs.seam.co/use-cases/granting-access) are the default and recommended approach and work across both standalone smart locks and access systems. Use the lower-level Access Codes API directly only when you specifically need to manage individual PIN codes.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCode {
     /// Unique identifier for the access code.
@@ -33,7 +33,7 @@ pub struct AccessCode {
     /// Unique identifier for the device associated with the access code.
     ///
     /// Wire name: `device_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: ::std::option::Option<crate::seam::DeviceId>,
     /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
     ///
@@ -48,47 +48,46 @@ pub struct AccessCode {
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `errors`. Empty when absent.
-    #[serde(default)]
     pub errors: ::std::vec::Vec<crate::seam::AccessCodeError>,
     /// Indicates whether the access code is a backup code.
     ///
     /// Wire name: `is_backup`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_backup: ::std::option::Option<bool>,
     /// Indicates whether a backup access code is available for use if the primary access code is lost or compromised.
     ///
     /// Wire name: `is_backup_access_code_available`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_backup_access_code_available: ::std::option::Option<bool>,
     /// Indicates whether changes to the access code from external sources are permitted.
     ///
     /// Wire name: `is_external_modification_allowed`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_external_modification_allowed: ::std::option::Option<bool>,
     /// Indicates whether Seam manages the access code.
     ///
     /// Wire name: `is_managed`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_managed: ::std::option::Option<bool>,
     /// Indicates whether the access code is intended for use in offline scenarios. If `true`, this code can be created on a device without a network connection.
     ///
     /// Wire name: `is_offline_access_code`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_offline_access_code: ::std::option::Option<bool>,
     /// Indicates whether the access code can only be used once. If `true`, the code becomes invalid after the first use.
     ///
     /// Wire name: `is_one_time_use`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_one_time_use: ::std::option::Option<bool>,
     /// Indicates whether the code is set on the device according to a preconfigured schedule.
     ///
     /// Wire name: `is_scheduled_on_device`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scheduled_on_device: ::std::option::Option<bool>,
     /// Indicates whether the access code is waiting for a code assignment.
     ///
     /// Wire name: `is_waiting_for_code_assignment`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_waiting_for_code_assignment: ::std::option::Option<bool>,
     /// Name of the access code. Enables administrators and users to identify the access code easily, especially when there are numerous access codes. Note that the name provided on Seam is used to identify the code on Seam and is not necessarily the name that will appear in the lock provider's app or on the device. This is because lock providers may have constraints on names, such as length, uniqueness, or characters that can be used. In addition, some lock providers may break down names into components such as `first_name` and `last_name`. To provide a consistent experience, Seam identifies the code on Seam by its name but may modify the name that appears on the lock provider's app or on the device. For example, Seam may add additional characters or truncate the name to meet provider constraints. To help your users identify codes set by Seam, Seam provides the name exactly as it appears on the lock provider's app or on the device as a separate property called `appearance`. This is an object with a `name` property and, optionally, `first_name` and `last_name` properties (for providers that break down a name into components).
     ///
@@ -97,7 +96,6 @@ pub struct AccessCode {
     /// Collection of pending mutations for the access code. Indicates changes that Seam is in the process of pushing to the device.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
-    #[serde(default)]
     pub pending_mutations: ::std::vec::Vec<crate::seam::AccessCodePendingMutation>,
     /// Identifier of the pulled backup access code. Used to associate the pulled backup access code with the original access code.
     ///
@@ -118,13 +116,157 @@ pub struct AccessCode {
     /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `warnings`. Empty when absent.
-    #[serde(default)]
     pub warnings: ::std::vec::Vec<crate::seam::AccessCodeWarning>,
     /// Unique identifier for the Seam workspace associated with the access code.
     ///
     /// Wire name: `workspace_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: ::std::option::Option<crate::seam::WorkspaceId>,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "access_code_id",
+            "code",
+            "common_code_key",
+            "created_at",
+            "device_id",
+            "dormakaba_oracode_metadata",
+            "ends_at",
+            "errors",
+            "is_backup",
+            "is_backup_access_code_available",
+            "is_external_modification_allowed",
+            "is_managed",
+            "is_offline_access_code",
+            "is_one_time_use",
+            "is_scheduled_on_device",
+            "is_waiting_for_code_assignment",
+            "name",
+            "pending_mutations",
+            "pulled_backup_access_code_id",
+            "starts_at",
+            "status",
+            "type",
+            "warnings",
+            "workspace_id",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCode")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCode, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                let mut f10 = ::std::option::Option::None;
+                let mut f11 = ::std::option::Option::None;
+                let mut f12 = ::std::option::Option::None;
+                let mut f13 = ::std::option::Option::None;
+                let mut f14 = ::std::option::Option::None;
+                let mut f15 = ::std::option::Option::None;
+                let mut f16 = ::std::option::Option::None;
+                let mut f17 = ::std::option::Option::None;
+                let mut f18 = ::std::option::Option::None;
+                let mut f19 = ::std::option::Option::None;
+                let mut f20 = ::std::option::Option::None;
+                let mut f21 = ::std::option::Option::None;
+                let mut f22 = ::std::option::Option::None;
+                let mut f23 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access_code_id" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "code" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "common_code_key" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "created_at" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "device_id" => read(&mut map, &mut f4, FIELDS[4])?,
+                        "dormakaba_oracode_metadata" => {
+                            read(&mut map, &mut f5, FIELDS[5])?
+                        }
+                        "ends_at" => read(&mut map, &mut f6, FIELDS[6])?,
+                        "errors" => read(&mut map, &mut f7, FIELDS[7])?,
+                        "is_backup" => read(&mut map, &mut f8, FIELDS[8])?,
+                        "is_backup_access_code_available" => {
+                            read(&mut map, &mut f9, FIELDS[9])?
+                        }
+                        "is_external_modification_allowed" => {
+                            read(&mut map, &mut f10, FIELDS[10])?
+                        }
+                        "is_managed" => read(&mut map, &mut f11, FIELDS[11])?,
+                        "is_offline_access_code" => read(&mut map, &mut f12, FIELDS[12])?,
+                        "is_one_time_use" => read(&mut map, &mut f13, FIELDS[13])?,
+                        "is_scheduled_on_device" => read(&mut map, &mut f14, FIELDS[14])?,
+                        "is_waiting_for_code_assignment" => {
+                            read(&mut map, &mut f15, FIELDS[15])?
+                        }
+                        "name" => read(&mut map, &mut f16, FIELDS[16])?,
+                        "pending_mutations" => read(&mut map, &mut f17, FIELDS[17])?,
+                        "pulled_backup_access_code_id" => {
+                            read(&mut map, &mut f18, FIELDS[18])?
+                        }
+                        "starts_at" => read(&mut map, &mut f19, FIELDS[19])?,
+                        "status" => read(&mut map, &mut f20, FIELDS[20])?,
+                        "type" => read(&mut map, &mut f21, FIELDS[21])?,
+                        "warnings" => read(&mut map, &mut f22, FIELDS[22])?,
+                        "workspace_id" => read(&mut map, &mut f23, FIELDS[23])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCode {
+                    access_code_id: required(f0, FIELDS[0])?,
+                    code: absent_is_none(f1),
+                    common_code_key: absent_is_none(f2),
+                    created_at: required(f3, FIELDS[3])?,
+                    device_id: absent_is_none(f4),
+                    dormakaba_oracode_metadata: absent_is_none(f5),
+                    ends_at: absent_is_none(f6),
+                    errors: absent_is_empty(f7),
+                    is_backup: absent_is_none(f8),
+                    is_backup_access_code_available: absent_is_none(f9),
+                    is_external_modification_allowed: absent_is_none(f10),
+                    is_managed: absent_is_none(f11),
+                    is_offline_access_code: absent_is_none(f12),
+                    is_one_time_use: absent_is_none(f13),
+                    is_scheduled_on_device: absent_is_none(f14),
+                    is_waiting_for_code_assignment: absent_is_none(f15),
+                    name: absent_is_none(f16),
+                    pending_mutations: absent_is_empty(f17),
+                    pulled_backup_access_code_id: absent_is_none(f18),
+                    starts_at: absent_is_none(f19),
+                    status: required(f20, FIELDS[20])?,
+                    r#type: required(f21, FIELDS[21])?,
+                    warnings: absent_is_empty(f22),
+                    workspace_id: absent_is_none(f23),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCode", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
@@ -192,13 +334,54 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeChangeType {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Code configuration of an `updating_code` mutation: the previous code configuration (`from`) or the new code configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeCodeConfiguration {
     /// Previous PIN code (in `from`) or new PIN code (in `to`).
     ///
     /// Wire name: `code`. May be `null`.
     pub code: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeCodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeCodeConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeCodeConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeCodeConfiguration, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => read(&mut map, &mut f0, FIELDS[0])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeCodeConfiguration {
+                    code: absent_is_none(f0),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeCodeConfiguration", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
@@ -577,13 +760,13 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeError {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAccessCodeInactive {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -595,8 +778,56 @@ pub struct AccessCodeErrorAccessCodeInactive {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAccessCodeInactive {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorAccessCodeInactive;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorAccessCodeInactive")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorAccessCodeInactive, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorAccessCodeInactive {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorAccessCodeInactive", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the account is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAccountDisconnected {
     /// Date and time at which Seam created the error.
@@ -617,8 +848,66 @@ pub struct AccessCodeErrorAccountDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAccountDisconnected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "is_connected_account_error",
+            "is_device_error",
+            "message",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorAccountDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorAccountDisconnected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorAccountDisconnected, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_connected_account_error" => {
+                            read(&mut map, &mut f1, FIELDS[1])?
+                        }
+                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorAccountDisconnected {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_connected_account_error: required(f1, FIELDS[1])?,
+                    is_device_error: required(f2, FIELDS[2])?,
+                    message: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorAccountDisconnected", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the user is not authorized to use the August lock.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAugustLockNotAuthorized {
     /// Date and time at which Seam created the error.
@@ -635,8 +924,63 @@ pub struct AccessCodeErrorAugustLockNotAuthorized {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAugustLockNotAuthorized {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorAugustLockNotAuthorized;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorAugustLockNotAuthorized")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorAugustLockNotAuthorized,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorAugustLockNotAuthorized {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorAugustLockNotAuthorized",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the auxiliary heat is running.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAuxiliaryHeatRunning {
     /// Date and time at which Seam created the error.
@@ -653,8 +997,56 @@ pub struct AccessCodeErrorAuxiliaryHeatRunning {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAuxiliaryHeatRunning {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorAuxiliaryHeatRunning;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorAuxiliaryHeatRunning")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorAuxiliaryHeatRunning, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorAuxiliaryHeatRunning {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorAuxiliaryHeatRunning", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorBridgeDisconnected {
     /// Date and time at which Seam created the error.
@@ -664,12 +1056,12 @@ pub struct AccessCodeErrorBridgeDisconnected {
     /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
     ///
     /// Wire name: `is_bridge_error`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bridge_error: ::std::option::Option<bool>,
     /// Indicates whether the error is related specifically to the connected account.
     ///
     /// Wire name: `is_connected_account_error`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_connected_account_error: ::std::option::Option<bool>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -677,19 +1069,77 @@ pub struct AccessCodeErrorBridgeDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorBridgeDisconnected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "is_bridge_error",
+            "is_connected_account_error",
+            "message",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorBridgeDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorBridgeDisconnected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorBridgeDisconnected, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_bridge_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "is_connected_account_error" => {
+                            read(&mut map, &mut f2, FIELDS[2])?
+                        }
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorBridgeDisconnected {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_bridge_error: absent_is_none(f1),
+                    is_connected_account_error: absent_is_none(f2),
+                    message: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorBridgeDisconnected", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorConflictingExternalModification {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -702,12 +1152,78 @@ pub struct AccessCodeErrorConflictingExternalModification {
     /// List of fields that were changed externally, with their previous and new values.
     ///
     /// Wire name: `modified_fields`. Empty when absent.
-    #[serde(default)]
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorConflictingExternalModification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "change_type",
+            "created_at",
+            "is_access_code_error",
+            "message",
+            "modified_fields",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorConflictingExternalModification;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorConflictingExternalModification")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorConflictingExternalModification,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "change_type" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "is_access_code_error" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "modified_fields" => read(&mut map, &mut f4, FIELDS[4])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorConflictingExternalModification {
+                    change_type: absent_is_none(f0),
+                    created_at: absent_is_none(f1),
+                    is_access_code_error: required(f2, FIELDS[2])?,
+                    message: required(f3, FIELDS[3])?,
+                    modified_fields: absent_is_empty(f4),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorConflictingExternalModification",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the device is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceDisconnected {
     /// Date and time at which Seam created the error.
@@ -724,10 +1240,58 @@ pub struct AccessCodeErrorDeviceDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceDisconnected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorDeviceDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorDeviceDisconnected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorDeviceDisconnected, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorDeviceDisconnected {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorDeviceDisconnected", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the device is offline.
 ///
 /// Deprecated: Use `device_disconnected` instead.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceOffline {
     /// Date and time at which Seam created the error.
@@ -744,8 +1308,55 @@ pub struct AccessCodeErrorDeviceOffline {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceOffline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorDeviceOffline;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorDeviceOffline")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorDeviceOffline, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorDeviceOffline {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeErrorDeviceOffline", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the device has been removed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceRemoved {
     /// Date and time at which Seam created the error.
@@ -762,8 +1373,55 @@ pub struct AccessCodeErrorDeviceRemoved {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceRemoved {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorDeviceRemoved;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorDeviceRemoved")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorDeviceRemoved, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorDeviceRemoved {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeErrorDeviceRemoved", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDormakabaSitesDisconnected {
     /// Date and time at which Seam created the error.
@@ -784,14 +1442,79 @@ pub struct AccessCodeErrorDormakabaSitesDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDormakabaSitesDisconnected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "is_connected_account_error",
+            "is_device_error",
+            "message",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorDormakabaSitesDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorDormakabaSitesDisconnected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorDormakabaSitesDisconnected,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_connected_account_error" => {
+                            read(&mut map, &mut f1, FIELDS[1])?
+                        }
+                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorDormakabaSitesDisconnected {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_connected_account_error: required(f1, FIELDS[1])?,
+                    is_device_error: required(f2, FIELDS[2])?,
+                    message: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorDormakabaSitesDisconnected",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Duplicate access code detected on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -800,7 +1523,7 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the managed access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `managed_access_code_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -809,12 +1532,72 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the unmanaged access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `unmanaged_access_code_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmanaged_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDuplicateCodeOnDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "is_access_code_error",
+            "managed_access_code_id",
+            "message",
+            "unmanaged_access_code_id",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorDuplicateCodeOnDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorDuplicateCodeOnDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorDuplicateCodeOnDevice, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "managed_access_code_id" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "unmanaged_access_code_id" => read(&mut map, &mut f4, FIELDS[4])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorDuplicateCodeOnDevice {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    managed_access_code_id: absent_is_none(f2),
+                    message: required(f3, FIELDS[3])?,
+                    unmanaged_access_code_id: absent_is_none(f4),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorDuplicateCodeOnDevice", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorEmptyBackupAccessCodePool {
     /// Date and time at which Seam created the error.
@@ -831,14 +1614,69 @@ pub struct AccessCodeErrorEmptyBackupAccessCodePool {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorEmptyBackupAccessCodePool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorEmptyBackupAccessCodePool;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorEmptyBackupAccessCodePool")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorEmptyBackupAccessCodePool,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorEmptyBackupAccessCodePool {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorEmptyBackupAccessCodePool",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Failed to remove code from device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorFailedToRemoveFromDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -850,14 +1688,69 @@ pub struct AccessCodeErrorFailedToRemoveFromDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorFailedToRemoveFromDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorFailedToRemoveFromDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorFailedToRemoveFromDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorFailedToRemoveFromDevice,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorFailedToRemoveFromDevice {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorFailedToRemoveFromDevice",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Failed to set code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorFailedToSetOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -869,8 +1762,56 @@ pub struct AccessCodeErrorFailedToSetOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorFailedToSetOnDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorFailedToSetOnDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorFailedToSetOnDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorFailedToSetOnDevice, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorFailedToSetOnDevice {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorFailedToSetOnDevice", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the hub is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorHubDisconnected {
     /// Date and time at which Seam created the error.
@@ -887,14 +1828,62 @@ pub struct AccessCodeErrorHubDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorHubDisconnected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorHubDisconnected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorHubDisconnected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorHubDisconnected, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorHubDisconnected {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorHubDisconnected", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorInsufficientPermissions {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -906,8 +1895,63 @@ pub struct AccessCodeErrorInsufficientPermissions {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorInsufficientPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorInsufficientPermissions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorInsufficientPermissions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorInsufficientPermissions,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorInsufficientPermissions {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorInsufficientPermissions",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that device credentials are missing.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorMissingDeviceCredentials {
     /// Date and time at which Seam created the error.
@@ -924,14 +1968,69 @@ pub struct AccessCodeErrorMissingDeviceCredentials {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorMissingDeviceCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorMissingDeviceCredentials;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorMissingDeviceCredentials")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorMissingDeviceCredentials,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorMissingDeviceCredentials {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorMissingDeviceCredentials",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// No space for access code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorNoSpaceForAccessCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -943,14 +2042,69 @@ pub struct AccessCodeErrorNoSpaceForAccessCodeOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorNoSpaceForAccessCodeOnDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorNoSpaceForAccessCodeOnDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorNoSpaceForAccessCodeOnDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorNoSpaceForAccessCodeOnDevice,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorNoSpaceForAccessCodeOnDevice {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorNoSpaceForAccessCodeOnDevice",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorProviderIssue {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -962,8 +2116,55 @@ pub struct AccessCodeErrorProviderIssue {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorProviderIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorProviderIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorProviderIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorProviderIssue, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorProviderIssue {
+                    created_at: absent_is_none(f0),
+                    is_access_code_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeErrorProviderIssue", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that the Salto site user limit has been reached.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
     /// Date and time at which Seam created the error.
@@ -984,8 +2185,73 @@ pub struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "is_connected_account_error",
+            "is_device_error",
+            "message",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorSaltoKsSubscriptionLimitExceeded;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeErrorSaltoKsSubscriptionLimitExceeded,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_connected_account_error" => {
+                            read(&mut map, &mut f1, FIELDS[1])?
+                        }
+                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_connected_account_error: required(f1, FIELDS[1])?,
+                    is_device_error: required(f2, FIELDS[2])?,
+                    message: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeErrorSaltoKsSubscriptionLimitExceeded",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates that a subscription is required to connect.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeErrorSubscriptionRequired {
     /// Date and time at which Seam created the error.
@@ -1000,6 +2266,54 @@ pub struct AccessCodeErrorSubscriptionRequired {
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorSubscriptionRequired {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeErrorSubscriptionRequired;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeErrorSubscriptionRequired")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeErrorSubscriptionRequired, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeErrorSubscriptionRequired {
+                    created_at: required(f0, FIELDS[0])?,
+                    is_device_error: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeErrorSubscriptionRequired", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// Unique identifier for an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
@@ -1041,7 +2355,7 @@ impl ::std::fmt::Display for AccessCodeId {
 }
 #[cfg(feature = "seam-access_codes")]
 /// A field that was changed externally, with its previous and new values (an item of `modified_fields`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeModifiedField {
     /// The name of the field that was changed (e.g. `code`, `starts_at`, `ends_at`).
@@ -1058,14 +2372,102 @@ pub struct AccessCodeModifiedField {
     pub to: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeModifiedField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field", "from", "to"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeModifiedField;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeModifiedField")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeModifiedField, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "field" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "to" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeModifiedField {
+                    field: required(f0, FIELDS[0])?,
+                    from: absent_is_none(f1),
+                    to: absent_is_none(f2),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeModifiedField", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Name configuration of an `updating_name` mutation: the previous name configuration (`from`) or the new name configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeNameConfiguration {
     /// Previous access code name (in `from`) or new access code name (in `to`).
     ///
     /// Wire name: `name`. May be `null`.
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeNameConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeNameConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeNameConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeNameConfiguration, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => read(&mut map, &mut f0, FIELDS[0])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeNameConfiguration {
+                    name: absent_is_none(f0),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeNameConfiguration", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
@@ -1202,7 +2604,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutation {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of setting an access code on the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationCreating {
     /// Date and time at which the mutation was created.
@@ -1215,8 +2617,53 @@ pub struct AccessCodePendingMutationCreating {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationCreating {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationCreating;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationCreating")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodePendingMutationCreating, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationCreating {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodePendingMutationCreating", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeferringCreation {
     /// Date and time at which the mutation was created.
@@ -1233,8 +2680,63 @@ pub struct AccessCodePendingMutationDeferringCreation {
     pub scheduled_at: crate::Timestamp,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationDeferringCreation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message", "scheduled_at"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationDeferringCreation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationDeferringCreation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodePendingMutationDeferringCreation,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "scheduled_at" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationDeferringCreation {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                    scheduled_at: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodePendingMutationDeferringCreation",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of removing an access code from the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeleting {
     /// Date and time at which the mutation was created.
@@ -1247,8 +2749,53 @@ pub struct AccessCodePendingMutationDeleting {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationDeleting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationDeleting;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationDeleting")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodePendingMutationDeleting, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationDeleting {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodePendingMutationDeleting", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated PIN code to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingCode {
     /// Date and time at which the mutation was created.
@@ -1269,8 +2816,59 @@ pub struct AccessCodePendingMutationUpdatingCode {
     pub to: crate::seam::AccessCodeCodeConfiguration,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationUpdatingCode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationUpdatingCode")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodePendingMutationUpdatingCode, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingCode {
+                    created_at: required(f0, FIELDS[0])?,
+                    from: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    to: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodePendingMutationUpdatingCode", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated access code name to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingName {
     /// Date and time at which the mutation was created.
@@ -1291,8 +2889,59 @@ pub struct AccessCodePendingMutationUpdatingName {
     pub to: crate::seam::AccessCodeNameConfiguration,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationUpdatingName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationUpdatingName")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodePendingMutationUpdatingName, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingName {
+                    created_at: required(f0, FIELDS[0])?,
+                    from: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    to: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodePendingMutationUpdatingName", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated time frame to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Date and time at which the mutation was created.
@@ -1311,6 +2960,64 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     ///
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingTimeFrame {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodePendingMutationUpdatingTimeFrame;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodePendingMutationUpdatingTimeFrame")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodePendingMutationUpdatingTimeFrame,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingTimeFrame {
+                    created_at: required(f0, FIELDS[0])?,
+                    from: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    to: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodePendingMutationUpdatingTimeFrame",
+                FIELDS,
+                Visitor,
+            )
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
@@ -1390,7 +3097,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeStatus {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Time frame configuration of an `updating_time_frame` mutation: the previous time frame configuration (`from`) or the new time frame configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeTimeFrameConfiguration {
     /// Previous start time for the access code (in `from`) or new start time for the access code (in `to`).
@@ -1401,6 +3108,51 @@ pub struct AccessCodeTimeFrameConfiguration {
     ///
     /// Wire name: `ends_at`. May be `null`.
     pub ends_at: ::std::option::Option<crate::Timestamp>,
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeTimeFrameConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["starts_at", "ends_at"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeTimeFrameConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeTimeFrameConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeTimeFrameConfiguration, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "starts_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "ends_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeTimeFrameConfiguration {
+                    starts_at: absent_is_none(f0),
+                    ends_at: absent_is_none(f1),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessCodeTimeFrameConfiguration", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_codes")]
 /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
@@ -1698,13 +3450,13 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeWarning {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Access code is being deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningBeingDeleted {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1712,14 +3464,58 @@ pub struct AccessCodeWarningBeingDeleted {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningBeingDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningBeingDeleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningBeingDeleted")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessCodeWarningBeingDeleted, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningBeingDeleted {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessCodeWarningBeingDeleted", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningCodeRotatesPeriodically {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1727,14 +3523,66 @@ pub struct AccessCodeWarningCodeRotatesPeriodically {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningCodeRotatesPeriodically {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningCodeRotatesPeriodically;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningCodeRotatesPeriodically")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningCodeRotatesPeriodically,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningCodeRotatesPeriodically {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningCodeRotatesPeriodically",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Delay in removing code from device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningDelayInRemovingFromDevice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1742,14 +3590,66 @@ pub struct AccessCodeWarningDelayInRemovingFromDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningDelayInRemovingFromDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningDelayInRemovingFromDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningDelayInRemovingFromDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningDelayInRemovingFromDevice,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningDelayInRemovingFromDevice {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningDelayInRemovingFromDevice",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Delay in setting code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningDelayInSettingOnDevice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1757,19 +3657,71 @@ pub struct AccessCodeWarningDelayInSettingOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningDelayInSettingOnDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningDelayInSettingOnDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningDelayInSettingOnDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningDelayInSettingOnDevice,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningDelayInSettingOnDevice {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningDelayInSettingOnDevice",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningExternalModificationInEffect {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1778,18 +3730,80 @@ pub struct AccessCodeWarningExternalModificationInEffect {
     /// List of fields that were changed externally, with their previous and new values.
     ///
     /// Wire name: `modified_fields`. Empty when absent.
-    #[serde(default)]
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningExternalModificationInEffect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "change_type",
+            "created_at",
+            "message",
+            "modified_fields",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningExternalModificationInEffect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningExternalModificationInEffect")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningExternalModificationInEffect,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "change_type" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "modified_fields" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningExternalModificationInEffect {
+                    change_type: absent_is_none(f0),
+                    created_at: absent_is_none(f1),
+                    message: required(f2, FIELDS[2])?,
+                    modified_fields: absent_is_empty(f3),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningExternalModificationInEffect",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Algopins must be used within 24 hours.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1797,14 +3811,69 @@ pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Management was transferred to another workspace.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningManagementTransferred {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1812,14 +3881,66 @@ pub struct AccessCodeWarningManagementTransferred {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningManagementTransferred {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningManagementTransferred;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningManagementTransferred")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningManagementTransferred,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningManagementTransferred {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningManagementTransferred",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// Third-party integration detected that may cause access codes to fail.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningThirdPartyIntegrationDetected {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1827,14 +3948,66 @@ pub struct AccessCodeWarningThirdPartyIntegrationDetected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningThirdPartyIntegrationDetected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningThirdPartyIntegrationDetected;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningThirdPartyIntegrationDetected")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningThirdPartyIntegrationDetected,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningThirdPartyIntegrationDetected {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningThirdPartyIntegrationDetected",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1842,14 +4015,69 @@ pub struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// An unknown issue occurred with the access code.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningUnknownIssueWithAccessCode {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1857,24 +4085,128 @@ pub struct AccessCodeWarningUnknownIssueWithAccessCode {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningUnknownIssueWithAccessCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningUnknownIssueWithAccessCode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningUnknownIssueWithAccessCode")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningUnknownIssueWithAccessCode,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningUnknownIssueWithAccessCode {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningUnknownIssueWithAccessCode",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_codes")]
 /// A backup access code has been pulled and is being used in place of this access code.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessCodeWarningUsingBackupAccessCode {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningUsingBackupAccessCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessCodeWarningUsingBackupAccessCode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessCodeWarningUsingBackupAccessCode")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessCodeWarningUsingBackupAccessCode,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessCodeWarningUsingBackupAccessCode {
+                    created_at: absent_is_none(f0),
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessCodeWarningUsingBackupAccessCode",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
 #[cfg(feature = "seam-access_grants")]
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
 #[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrant {
     /// ID of the Access Grant.
@@ -1884,7 +4216,7 @@ pub struct AccessGrant {
     /// Unique key for the access grant within the workspace.
     ///
     /// Wire name: `access_grant_key`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_grant_key: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the Access Grant.
     ///
@@ -1893,7 +4225,7 @@ pub struct AccessGrant {
     /// Client Session Token. Only returned if the Access Grant has a mobile_key access method.
     ///
     /// Wire name: `client_session_token`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_session_token: ::std::option::Option<crate::Secret>,
     /// Date and time at which the Access Grant was created.
     ///
@@ -1902,7 +4234,7 @@ pub struct AccessGrant {
     /// ID of the customization profile associated with the Access Grant.
     ///
     /// Wire name: `customization_profile_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization_profile_id: ::std::option::Option<
         crate::seam::CustomizationProfileId,
     >,
@@ -1917,12 +4249,11 @@ pub struct AccessGrant {
     /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     ///
     /// Wire name: `errors`. Empty when absent.
-    #[serde(default)]
     pub errors: ::std::vec::Vec<crate::seam::AccessGrantError>,
     /// Instant Key URL. Only returned if the Access Grant has a single mobile_key access_method.
     ///
     /// Wire name: `instant_key_url`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instant_key_url: ::std::option::Option<::std::string::String>,
     /// Deprecated. Use `space_ids`.
     ///
@@ -1930,7 +4261,6 @@ pub struct AccessGrant {
     ///
     /// Wire name: `location_ids`. Empty when absent.
     #[deprecated(note = "Use `space_ids`.")]
-    #[serde(default)]
     pub location_ids: ::std::vec::Vec<::std::string::String>,
     /// Name of the Access Grant. If not provided, the display name will be computed.
     ///
@@ -1939,7 +4269,6 @@ pub struct AccessGrant {
     /// List of pending mutations for the access grant. This shows updates that are in progress.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
-    #[serde(default)]
     pub pending_mutations: ::std::vec::Vec<crate::seam::AccessGrantPendingMutation>,
     /// Access methods that the user requested for the Access Grant.
     ///
@@ -1948,7 +4277,7 @@ pub struct AccessGrant {
     /// Reservation key for the access grant.
     ///
     /// Wire name: `reservation_key`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_key: ::std::option::Option<::std::string::String>,
     /// IDs of the spaces to which the Access Grant gives access.
     ///
@@ -1965,7 +4294,6 @@ pub struct AccessGrant {
     /// Warnings associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     ///
     /// Wire name: `warnings`. Empty when absent.
-    #[serde(default)]
     pub warnings: ::std::vec::Vec<crate::seam::AccessGrantWarning>,
     /// ID of the Seam workspace associated with the Access Grant.
     ///
@@ -1973,8 +4301,130 @@ pub struct AccessGrant {
     pub workspace_id: crate::seam::WorkspaceId,
 }
 #[cfg(feature = "seam-access_grants")]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for AccessGrant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "access_grant_id",
+            "access_grant_key",
+            "access_method_ids",
+            "client_session_token",
+            "created_at",
+            "customization_profile_id",
+            "display_name",
+            "ends_at",
+            "errors",
+            "instant_key_url",
+            "location_ids",
+            "name",
+            "pending_mutations",
+            "requested_access_methods",
+            "reservation_key",
+            "space_ids",
+            "starts_at",
+            "user_identity_id",
+            "warnings",
+            "workspace_id",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrant;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrant")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrant, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                let mut f10 = ::std::option::Option::None;
+                let mut f11 = ::std::option::Option::None;
+                let mut f12 = ::std::option::Option::None;
+                let mut f13 = ::std::option::Option::None;
+                let mut f14 = ::std::option::Option::None;
+                let mut f15 = ::std::option::Option::None;
+                let mut f16 = ::std::option::Option::None;
+                let mut f17 = ::std::option::Option::None;
+                let mut f18 = ::std::option::Option::None;
+                let mut f19 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access_grant_id" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "access_grant_key" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "access_method_ids" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "client_session_token" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "created_at" => read(&mut map, &mut f4, FIELDS[4])?,
+                        "customization_profile_id" => read(&mut map, &mut f5, FIELDS[5])?,
+                        "display_name" => read(&mut map, &mut f6, FIELDS[6])?,
+                        "ends_at" => read(&mut map, &mut f7, FIELDS[7])?,
+                        "errors" => read(&mut map, &mut f8, FIELDS[8])?,
+                        "instant_key_url" => read(&mut map, &mut f9, FIELDS[9])?,
+                        "location_ids" => read(&mut map, &mut f10, FIELDS[10])?,
+                        "name" => read(&mut map, &mut f11, FIELDS[11])?,
+                        "pending_mutations" => read(&mut map, &mut f12, FIELDS[12])?,
+                        "requested_access_methods" => {
+                            read(&mut map, &mut f13, FIELDS[13])?
+                        }
+                        "reservation_key" => read(&mut map, &mut f14, FIELDS[14])?,
+                        "space_ids" => read(&mut map, &mut f15, FIELDS[15])?,
+                        "starts_at" => read(&mut map, &mut f16, FIELDS[16])?,
+                        "user_identity_id" => read(&mut map, &mut f17, FIELDS[17])?,
+                        "warnings" => read(&mut map, &mut f18, FIELDS[18])?,
+                        "workspace_id" => read(&mut map, &mut f19, FIELDS[19])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrant {
+                    access_grant_id: required(f0, FIELDS[0])?,
+                    access_grant_key: absent_is_none(f1),
+                    access_method_ids: required(f2, FIELDS[2])?,
+                    client_session_token: absent_is_none(f3),
+                    created_at: required(f4, FIELDS[4])?,
+                    customization_profile_id: absent_is_none(f5),
+                    display_name: required(f6, FIELDS[6])?,
+                    ends_at: absent_is_none(f7),
+                    errors: absent_is_empty(f8),
+                    instant_key_url: absent_is_none(f9),
+                    location_ids: absent_is_empty(f10),
+                    name: absent_is_none(f11),
+                    pending_mutations: absent_is_empty(f12),
+                    requested_access_methods: required(f13, FIELDS[13])?,
+                    reservation_key: absent_is_none(f14),
+                    space_ids: required(f15, FIELDS[15])?,
+                    starts_at: required(f16, FIELDS[16])?,
+                    user_identity_id: required(f17, FIELDS[17])?,
+                    warnings: absent_is_empty(f18),
+                    workspace_id: required(f19, FIELDS[19])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessGrant", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Access time configuration of an `updating_access_times` mutation: the previous access time configuration (`from`) or the new access time configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantAccessTimeConfiguration {
     /// Previous start time for access (in `from`) or new start time for access (in `to`).
@@ -1985,6 +4435,51 @@ pub struct AccessGrantAccessTimeConfiguration {
     ///
     /// Wire name: `ends_at`. May be `null`.
     pub ends_at: ::std::option::Option<crate::Timestamp>,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantAccessTimeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["starts_at", "ends_at"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantAccessTimeConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantAccessTimeConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrantAccessTimeConfiguration, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "starts_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "ends_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantAccessTimeConfiguration {
+                    starts_at: absent_is_none(f0),
+                    ends_at: absent_is_none(f1),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessGrantAccessTimeConfiguration", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
@@ -2057,7 +4552,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantError {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that Seam could not create one or more of the requested access methods for the access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// Date and time at which Seam created the error.
@@ -2071,12 +4566,67 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// IDs of the devices that did not receive an access code at grant creation. Use these to identify which specific devices failed when the message reports a partial failure.
     ///
     /// Wire name: `missing_device_ids`. Empty when absent.
-    #[serde(default)]
     pub missing_device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessGrantErrorCannotCreateRequestedAccessMethods {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message", "missing_device_ids"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantErrorCannotCreateRequestedAccessMethods;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantErrorCannotCreateRequestedAccessMethods")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantErrorCannotCreateRequestedAccessMethods,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "missing_device_ids" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantErrorCannotCreateRequestedAccessMethods {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                    missing_device_ids: absent_is_empty(f2),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantErrorCannotCreateRequestedAccessMethods",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// A device whose access code could not be revoked during reconciliation (an item of `failed_devices`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantFailedDevice {
     /// Device whose access code could not be revoked.
@@ -2091,6 +4641,53 @@ pub struct AccessGrantFailedDevice {
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantFailedDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["device_id", "error_code", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantFailedDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantFailedDevice")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrantFailedDevice, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "device_id" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "error_code" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantFailedDevice {
+                    device_id: required(f0, FIELDS[0])?,
+                    error_code: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessGrantFailedDevice", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of an [Access Grant](https://docs.seam.co/use-cases/granting-access).
@@ -2132,7 +4729,7 @@ impl ::std::fmt::Display for AccessGrantId {
 }
 #[cfg(feature = "seam-access_grants")]
 /// New location configuration of an `updating_spaces` mutation (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantNewLocationConfiguration {
     /// Common code key to ensure PIN code reuse across devices.
@@ -2143,6 +4740,51 @@ pub struct AccessGrantNewLocationConfiguration {
     ///
     /// Wire name: `device_ids`.
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantNewLocationConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["common_code_key", "device_ids"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantNewLocationConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantNewLocationConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrantNewLocationConfiguration, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "common_code_key" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "device_ids" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantNewLocationConfiguration {
+                    common_code_key: absent_is_none(f0),
+                    device_ids: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessGrantNewLocationConfiguration", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// A pending mutation of the access grant: an update that is in progress.
@@ -2222,7 +4864,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutation {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the access times for this access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -2247,8 +4889,75 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     pub to: crate::seam::AccessGrantAccessTimeConfiguration,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutationUpdatingAccessTimes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "access_method_ids",
+            "created_at",
+            "from",
+            "message",
+            "to",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantPendingMutationUpdatingAccessTimes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantPendingMutationUpdatingAccessTimes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantPendingMutationUpdatingAccessTimes,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access_method_ids" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "from" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "to" => read(&mut map, &mut f4, FIELDS[4])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantPendingMutationUpdatingAccessTimes {
+                    access_method_ids: required(f0, FIELDS[0])?,
+                    created_at: required(f1, FIELDS[1])?,
+                    from: required(f2, FIELDS[2])?,
+                    message: required(f3, FIELDS[3])?,
+                    to: required(f4, FIELDS[4])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantPendingMutationUpdatingAccessTimes",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the devices/spaces associated with this access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingSpaces {
     /// Date and time at which the mutation was created.
@@ -2269,14 +4978,121 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
     pub to: crate::seam::AccessGrantNewLocationConfiguration,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutationUpdatingSpaces {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantPendingMutationUpdatingSpaces;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantPendingMutationUpdatingSpaces")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantPendingMutationUpdatingSpaces,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantPendingMutationUpdatingSpaces {
+                    created_at: required(f0, FIELDS[0])?,
+                    from: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    to: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantPendingMutationUpdatingSpaces",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Previous location configuration of an `updating_spaces` mutation (`from`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantPreviousLocationConfiguration {
     /// Previous device IDs where access codes existed.
     ///
     /// Wire name: `device_ids`.
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantPreviousLocationConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["device_ids"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantPreviousLocationConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantPreviousLocationConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantPreviousLocationConfiguration,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "device_ids" => read(&mut map, &mut f0, FIELDS[0])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantPreviousLocationConfiguration {
+                    device_ids: required(f0, FIELDS[0])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantPreviousLocationConfiguration",
+                FIELDS,
+                Visitor,
+            )
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
@@ -2440,7 +5256,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantWarning {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningBeingDeleted {
     /// Date and time at which Seam created the warning.
@@ -2453,8 +5269,53 @@ pub struct AccessGrantWarningBeingDeleted {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningBeingDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningBeingDeleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningBeingDeleted")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrantWarningBeingDeleted, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningBeingDeleted {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessGrantWarningBeingDeleted", FIELDS, Visitor)
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     /// Date and time at which Seam created the warning.
@@ -2471,8 +5332,64 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessGrantWarningDeviceDoesNotSupportAccessCodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "device_id", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningDeviceDoesNotSupportAccessCodes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningDeviceDoesNotSupportAccessCodes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantWarningDeviceDoesNotSupportAccessCodes,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningDeviceDoesNotSupportAccessCodes {
+                    created_at: required(f0, FIELDS[0])?,
+                    device_id: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantWarningDeviceDoesNotSupportAccessCodes",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     /// Date and time at which Seam created the warning.
@@ -2493,8 +5410,66 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     pub reason: crate::seam::DeviceTimeConstraintsViolationReason,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningDeviceTimeConstraintsViolated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "device_id", "message", "reason"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningDeviceTimeConstraintsViolated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningDeviceTimeConstraintsViolated")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantWarningDeviceTimeConstraintsViolated,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "reason" => read(&mut map, &mut f3, FIELDS[3])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningDeviceTimeConstraintsViolated {
+                    created_at: required(f0, FIELDS[0])?,
+                    device_id: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    reason: required(f3, FIELDS[3])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantWarningDeviceTimeConstraintsViolated",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningOverprovisionedAccess {
     /// Date and time at which Seam created the warning.
@@ -2504,7 +5479,6 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     /// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
     ///
     /// Wire name: `failed_devices`. Empty when absent.
-    #[serde(default)]
     pub failed_devices: ::std::vec::Vec<crate::seam::AccessGrantFailedDevice>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -2512,8 +5486,63 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningOverprovisionedAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "failed_devices", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningOverprovisionedAccess;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningOverprovisionedAccess")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantWarningOverprovisionedAccess,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "failed_devices" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningOverprovisionedAccess {
+                    created_at: required(f0, FIELDS[0])?,
+                    failed_devices: absent_is_empty(f1),
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantWarningOverprovisionedAccess",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningRequestedCodeUnavailable {
     /// Date and time at which Seam created the warning.
@@ -2538,8 +5567,75 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
     pub original_code: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningRequestedCodeUnavailable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "created_at",
+            "device_id",
+            "message",
+            "new_code",
+            "original_code",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningRequestedCodeUnavailable;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningRequestedCodeUnavailable")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantWarningRequestedCodeUnavailable,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "new_code" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "original_code" => read(&mut map, &mut f4, FIELDS[4])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningRequestedCodeUnavailable {
+                    created_at: required(f0, FIELDS[0])?,
+                    device_id: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                    new_code: required(f3, FIELDS[3])?,
+                    original_code: required(f4, FIELDS[4])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantWarningRequestedCodeUnavailable",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUnderprovisionedAccess {
     /// Date and time at which Seam created the warning.
@@ -2552,8 +5648,60 @@ pub struct AccessGrantWarningUnderprovisionedAccess {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningUnderprovisionedAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningUnderprovisionedAccess;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningUnderprovisionedAccess")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                AccessGrantWarningUnderprovisionedAccess,
+                A::Error,
+            > {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningUnderprovisionedAccess {
+                    created_at: required(f0, FIELDS[0])?,
+                    message: required(f1, FIELDS[1])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccessGrantWarningUnderprovisionedAccess",
+                FIELDS,
+                Visitor,
+            )
+    }
+}
+#[cfg(feature = "seam-access_grants")]
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -2568,6 +5716,54 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningUpdatingAccessTimes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["access_method_ids", "created_at", "message"];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AccessGrantWarningUpdatingAccessTimes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccessGrantWarningUpdatingAccessTimes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessGrantWarningUpdatingAccessTimes, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access_method_ids" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccessGrantWarningUpdatingAccessTimes {
+                    access_method_ids: required(f0, FIELDS[0])?,
+                    created_at: required(f1, FIELDS[1])?,
+                    message: required(f2, FIELDS[2])?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AccessGrantWarningUpdatingAccessTimes", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of an access method. Access methods describe the modes of access of an Access Grant, such as PIN codes, plastic cards, and mobile keys.
@@ -2822,58 +6018,129 @@ impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DormakabaOracodeMetadata {
     /// Indicates whether the stay can be cancelled via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_cancellable`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cancellable: ::std::option::Option<bool>,
     /// Indicates whether early check-in is available for this stay.
     ///
     /// Wire name: `is_early_checkin_able`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_early_checkin_able: ::std::option::Option<bool>,
     /// Indicates whether the stay can be extended via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_extendable`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_extendable: ::std::option::Option<bool>,
     /// Indicates whether the access code can be overridden. When false, the maximum number of overrides has been reached.
     ///
     /// Wire name: `is_overridable`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_overridable: ::std::option::Option<bool>,
     /// Dormakaba Oracode site name associated with this access code.
     ///
     /// Wire name: `site_name`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_name: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode stay ID associated with this access code.
     ///
     /// Wire name: `stay_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stay_id: ::std::option::Option<f64>,
     /// Dormakaba Oracode user level ID associated with this access code.
     ///
     /// Wire name: `user_level_id`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_level_id: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode user level name associated with this access code.
     ///
     /// Wire name: `user_level_name`. May be absent or `null`.
     pub user_level_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for DormakabaOracodeMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "is_cancellable",
+            "is_early_checkin_able",
+            "is_extendable",
+            "is_overridable",
+            "site_name",
+            "stay_id",
+            "user_level_id",
+            "user_level_name",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DormakabaOracodeMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DormakabaOracodeMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DormakabaOracodeMetadata, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "is_cancellable" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "is_early_checkin_able" => read(&mut map, &mut f1, FIELDS[1])?,
+                        "is_extendable" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "is_overridable" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "site_name" => read(&mut map, &mut f4, FIELDS[4])?,
+                        "stay_id" => read(&mut map, &mut f5, FIELDS[5])?,
+                        "user_level_id" => read(&mut map, &mut f6, FIELDS[6])?,
+                        "user_level_name" => read(&mut map, &mut f7, FIELDS[7])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DormakabaOracodeMetadata {
+                    is_cancellable: absent_is_none(f0),
+                    is_early_checkin_able: absent_is_none(f1),
+                    is_extendable: absent_is_none(f2),
+                    is_overridable: absent_is_none(f3),
+                    site_name: absent_is_none(f4),
+                    stay_id: absent_is_none(f5),
+                    user_level_id: absent_is_none(f6),
+                    user_level_name: absent_is_none(f7),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DormakabaOracodeMetadata", FIELDS, Visitor)
+    }
+}
 #[cfg(feature = "seam-access_grants")]
 /// An access method that the user requested for the Access Grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestedAccessMethod {
     /// Specific PIN code to use for this access method. Only applicable when mode is 'code'.
     ///
     /// Wire name: `code`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the requested access method.
     ///
@@ -2890,12 +6157,79 @@ pub struct RequestedAccessMethod {
     /// Maximum number of times the instant key can be used. Only applicable when mode is 'mobile_key'. Defaults to 1 if not specified.
     ///
     /// Wire name: `instant_key_max_use_count`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instant_key_max_use_count: ::std::option::Option<i64>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     ///
     /// Wire name: `mode`.
     pub mode: crate::seam::AccessMethodMode,
+}
+#[cfg(feature = "seam-access_grants")]
+impl<'de> ::serde::Deserialize<'de> for RequestedAccessMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "code",
+            "created_access_method_ids",
+            "created_at",
+            "display_name",
+            "instant_key_max_use_count",
+            "mode",
+        ];
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RequestedAccessMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RequestedAccessMethod")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RequestedAccessMethod, A::Error> {
+                #[allow(unused_imports)]
+                use crate::runtime::codec::{
+                    absent_is_empty, absent_is_none, next_field as read, required,
+                    skip_value,
+                };
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::runtime::codec::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => read(&mut map, &mut f0, FIELDS[0])?,
+                        "created_access_method_ids" => {
+                            read(&mut map, &mut f1, FIELDS[1])?
+                        }
+                        "created_at" => read(&mut map, &mut f2, FIELDS[2])?,
+                        "display_name" => read(&mut map, &mut f3, FIELDS[3])?,
+                        "instant_key_max_use_count" => {
+                            read(&mut map, &mut f4, FIELDS[4])?
+                        }
+                        "mode" => read(&mut map, &mut f5, FIELDS[5])?,
+                        _ => skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RequestedAccessMethod {
+                    code: absent_is_none(f0),
+                    created_access_method_ids: required(f1, FIELDS[1])?,
+                    created_at: required(f2, FIELDS[2])?,
+                    display_name: required(f3, FIELDS[3])?,
+                    instant_key_max_use_count: absent_is_none(f4),
+                    mode: required(f5, FIELDS[5])?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequestedAccessMethod", FIELDS, Visitor)
+    }
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of a space: a logical grouping of devices and entrances to which access can be assigned as a whole.
