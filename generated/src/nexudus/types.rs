@@ -2,255 +2,114 @@
 
 //! Types of the Nexudus Spaces API: ids, enums, models and unions.
 /// A WiFi Access Token: a unique network access code for customers and visitors, with a number of minutes of WiFi access and, optionally, an expiration date and user limit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Business Id.
     ///
     /// Wire name: `BusinessId`. May be absent.
-    #[serde(rename = "BusinessId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_id: ::std::option::Option<i64>,
     /// Unique network access code used to connect to WiFi.
     ///
     /// Wire name: `AccessCode`. May be absent.
-    #[serde(rename = "AccessCode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_code: ::std::option::Option<::std::string::String>,
     /// Free-text description of this access token.
     ///
     /// Wire name: `Description`. May be absent or `null`.
-    #[serde(rename = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Total minutes of WiFi access included in this token.
     ///
     /// Wire name: `MinutesIncluded`. May be absent.
-    #[serde(rename = "MinutesIncluded")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes_included: ::std::option::Option<i64>,
     /// Start date from which this token can be used.
     ///
     /// Wire name: `ValidFrom`. May be absent or `null`.
-    #[serde(rename = "ValidFrom")]
     pub valid_from: ::std::option::Option<crate::Timestamp>,
     /// Expiration date after which this token is no longer valid.
     ///
     /// Wire name: `ValidTo`. May be absent or `null`.
-    #[serde(rename = "ValidTo")]
     pub valid_to: ::std::option::Option<crate::Timestamp>,
     /// Maximum number of users that can use this token simultaneously.
     ///
     /// Wire name: `UserLimit`. May be absent or `null`.
-    #[serde(rename = "UserLimit")]
     pub user_limit: ::std::option::Option<i64>,
     /// Remaining minutes of WiFi access available on this token.
     ///
     /// Wire name: `MinutesLeft`. May be absent.
-    #[serde(rename = "MinutesLeft")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes_left: ::std::option::Option<i64>,
     /// MAC address of the device associated with this token.
     ///
     /// Wire name: `MacAddress`. May be absent or `null`.
-    #[serde(rename = "MacAddress")]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Booking Guid.
     ///
     /// Wire name: `BookingGuid`. May be absent or `null`.
-    #[serde(rename = "BookingGuid")]
     pub booking_guid: ::std::option::Option<::std::string::String>,
     /// Visitor Guid.
     ///
     /// Wire name: `VisitorGuid`. May be absent or `null`.
-    #[serde(rename = "VisitorGuid")]
     pub visitor_guid: ::std::option::Option<::std::string::String>,
     /// Date and time this token was last used to connect.
     ///
     /// Wire name: `LastAccess`. May be absent or `null`.
-    #[serde(rename = "LastAccess")]
     pub last_access: ::std::option::Option<crate::Timestamp>,
     /// Unique record identifier.
     ///
     /// Wire name: `Id`.
-    #[serde(rename = "Id")]
     pub id: crate::nexudus::AccessTokenId,
     /// UUID of the record.
     ///
     /// Wire name: `UniqueId`. May be absent.
-    #[serde(rename = "UniqueId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_id: ::std::option::Option<::std::string::String>,
     /// Date and time the record was created (ISO 8601).
     ///
     /// Wire name: `CreatedOn`. May be absent.
-    #[serde(rename = "CreatedOn")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_on: ::std::option::Option<crate::Timestamp>,
     /// Date and time the record was last updated (ISO 8601).
     ///
     /// Wire name: `UpdatedOn`. May be absent.
-    #[serde(rename = "UpdatedOn")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_on: ::std::option::Option<crate::Timestamp>,
     /// Email of the user who last updated this record.
     ///
     /// Wire name: `UpdatedBy`. May be absent.
-    #[serde(rename = "UpdatedBy")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// Whether the record was recently created.
     ///
     /// Wire name: `IsNew`. May be absent.
-    #[serde(rename = "IsNew")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_new: ::std::option::Option<bool>,
     /// External system identifier.
     ///
     /// Wire name: `SystemId`. May be absent or `null`.
-    #[serde(rename = "SystemId")]
     pub system_id: ::std::option::Option<::std::string::String>,
     /// Appears in the documented example response (as `"AccessToken Example"`) but not in the documented field list.
     ///
     /// Wire name: `ToStringText`. May be absent.
-    #[serde(rename = "ToStringText")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_string_text: ::std::option::Option<::std::string::String>,
     /// Appears in the documented example response (as `null`) but not in the documented field list, so its shape is not documented.
     ///
     /// Wire name: `LocalizationDetails`. May be absent or `null`.
-    #[serde(rename = "LocalizationDetails")]
     pub localization_details: ::std::option::Option<::serde_json::Value>,
     /// Appears in the documented example response (as `null`) but not in the documented field list, so its shape is not documented.
     ///
     /// Wire name: `CustomFields`. May be absent or `null`.
-    #[serde(rename = "CustomFields")]
     pub custom_fields: ::std::option::Option<::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "BusinessId",
-            "AccessCode",
-            "Description",
-            "MinutesIncluded",
-            "ValidFrom",
-            "ValidTo",
-            "UserLimit",
-            "MinutesLeft",
-            "MacAddress",
-            "BookingGuid",
-            "VisitorGuid",
-            "LastAccess",
-            "Id",
-            "UniqueId",
-            "CreatedOn",
-            "UpdatedOn",
-            "UpdatedBy",
-            "IsNew",
-            "SystemId",
-            "ToStringText",
-            "LocalizationDetails",
-            "CustomFields",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessToken, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                let mut f10 = ::std::option::Option::None;
-                let mut f11 = ::std::option::Option::None;
-                let mut f12 = ::std::option::Option::None;
-                let mut f13 = ::std::option::Option::None;
-                let mut f14 = ::std::option::Option::None;
-                let mut f15 = ::std::option::Option::None;
-                let mut f16 = ::std::option::Option::None;
-                let mut f17 = ::std::option::Option::None;
-                let mut f18 = ::std::option::Option::None;
-                let mut f19 = ::std::option::Option::None;
-                let mut f20 = ::std::option::Option::None;
-                let mut f21 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "BusinessId" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "AccessCode" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "Description" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "MinutesIncluded" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "ValidFrom" => read(&mut map, &mut f4, FIELDS[4])?,
-                        "ValidTo" => read(&mut map, &mut f5, FIELDS[5])?,
-                        "UserLimit" => read(&mut map, &mut f6, FIELDS[6])?,
-                        "MinutesLeft" => read(&mut map, &mut f7, FIELDS[7])?,
-                        "MacAddress" => read(&mut map, &mut f8, FIELDS[8])?,
-                        "BookingGuid" => read(&mut map, &mut f9, FIELDS[9])?,
-                        "VisitorGuid" => read(&mut map, &mut f10, FIELDS[10])?,
-                        "LastAccess" => read(&mut map, &mut f11, FIELDS[11])?,
-                        "Id" => read(&mut map, &mut f12, FIELDS[12])?,
-                        "UniqueId" => read(&mut map, &mut f13, FIELDS[13])?,
-                        "CreatedOn" => read(&mut map, &mut f14, FIELDS[14])?,
-                        "UpdatedOn" => read(&mut map, &mut f15, FIELDS[15])?,
-                        "UpdatedBy" => read(&mut map, &mut f16, FIELDS[16])?,
-                        "IsNew" => read(&mut map, &mut f17, FIELDS[17])?,
-                        "SystemId" => read(&mut map, &mut f18, FIELDS[18])?,
-                        "ToStringText" => read(&mut map, &mut f19, FIELDS[19])?,
-                        "LocalizationDetails" => read(&mut map, &mut f20, FIELDS[20])?,
-                        "CustomFields" => read(&mut map, &mut f21, FIELDS[21])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessToken {
-                    business_id: absent_is_none(f0),
-                    access_code: absent_is_none(f1),
-                    description: absent_is_none(f2),
-                    minutes_included: absent_is_none(f3),
-                    valid_from: absent_is_none(f4),
-                    valid_to: absent_is_none(f5),
-                    user_limit: absent_is_none(f6),
-                    minutes_left: absent_is_none(f7),
-                    mac_address: absent_is_none(f8),
-                    booking_guid: absent_is_none(f9),
-                    visitor_guid: absent_is_none(f10),
-                    last_access: absent_is_none(f11),
-                    id: required(f12, FIELDS[12])?,
-                    unique_id: absent_is_none(f13),
-                    created_on: absent_is_none(f14),
-                    updated_on: absent_is_none(f15),
-                    updated_by: absent_is_none(f16),
-                    is_new: absent_is_none(f17),
-                    system_id: absent_is_none(f18),
-                    to_string_text: absent_is_none(f19),
-                    localization_details: absent_is_none(f20),
-                    custom_fields: absent_is_none(f21),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessToken", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessToken; "BusinessId" => business_id, absent_is_none, skip_none; "AccessCode" =>
+    access_code, absent_is_none, skip_none; "Description" => description, absent_is_none,
+    always; "MinutesIncluded" => minutes_included, absent_is_none, skip_none; "ValidFrom"
+    => valid_from, absent_is_none, always; "ValidTo" => valid_to, absent_is_none, always;
+    "UserLimit" => user_limit, absent_is_none, always; "MinutesLeft" => minutes_left,
+    absent_is_none, skip_none; "MacAddress" => mac_address, absent_is_none, always;
+    "BookingGuid" => booking_guid, absent_is_none, always; "VisitorGuid" => visitor_guid,
+    absent_is_none, always; "LastAccess" => last_access, absent_is_none, always; "Id" =>
+    id, required, always; "UniqueId" => unique_id, absent_is_none, skip_none; "CreatedOn"
+    => created_on, absent_is_none, skip_none; "UpdatedOn" => updated_on, absent_is_none,
+    skip_none; "UpdatedBy" => updated_by, absent_is_none, skip_none; "IsNew" => is_new,
+    absent_is_none, skip_none; "SystemId" => system_id, absent_is_none, always;
+    "ToStringText" => to_string_text, absent_is_none, skip_none; "LocalizationDetails" =>
+    localization_details, absent_is_none, always; "CustomFields" => custom_fields,
+    absent_is_none, always;
 }
 /// Unique record identifier (`Id`) of an AccessToken (WiFi Access Token) record.
 ///

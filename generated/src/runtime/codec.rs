@@ -143,12 +143,111 @@ pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<
 
 /// An `Option` field: absent and `null` are both `None`.
 #[inline]
-pub fn absent_is_none<T>(slot: Option<Option<T>>) -> Option<T> {
-    slot.flatten()
+pub fn absent_is_none<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
+    Ok(slot.flatten())
 }
 
 /// An optional array (or other collection): absent is empty.
 #[inline]
-pub fn absent_is_empty<T: Default>(slot: Option<T>) -> T {
-    slot.unwrap_or_default()
+pub fn absent_is_empty<T: Default, E>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
+    Ok(slot.unwrap_or_default())
 }
+
+/// Serializing a field that is always written.
+pub mod always {
+    use serde::ser::SerializeStruct;
+
+    /// How many entries the field writes.
+    #[inline]
+    pub fn len<T>(_value: &T) -> usize {
+        1
+    }
+
+    /// Writes the field.
+    #[inline]
+    pub fn write<S: SerializeStruct, T: serde::Serialize>(state: &mut S, name: &'static str, value: &T) -> Result<(), S::Error> {
+        state.serialize_field(name, value)
+    }
+}
+
+/// Serializing an optional field that is left out when `None`.
+pub mod skip_none {
+    use serde::ser::SerializeStruct;
+
+    /// How many entries the field writes.
+    #[inline]
+    pub fn len<T>(value: &Option<T>) -> usize {
+        usize::from(value.is_some())
+    }
+
+    /// Writes the field, or marks it skipped.
+    #[inline]
+    pub fn write<S: SerializeStruct, T: serde::Serialize>(state: &mut S, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
+        match value {
+            Some(_) => state.serialize_field(name, value),
+            None => state.skip_field(name),
+        }
+    }
+}
+
+/// `Serialize` and `Deserialize` for a generated model, from its field table:
+/// `Model; "wire_name" => rust_name, absent, ser; …`, where `absent` is `required`,
+/// `absent_is_none` or `absent_is_empty` (what decoding does when the key is missing) and `ser`
+/// is `always` or `skip_none`.
+///
+/// The same behaviour as serde's derives (unknown keys skipped, a duplicate key or a missing
+/// required field is an error, absent `Option`s are `None`) in a fraction of the code: the
+/// derives' expansion (a field enum with three visitors, a sequence visitor, per-field
+/// missing-field handling) was most of what rustc type- and borrow-checked in this crate,
+/// and spelled out in the generated source it doubled the lines the generator prints. Here
+/// each field is one slot, one match arm and one result line; the shared steps are
+/// functions generic only over the field's type. Locals of the macro are hygienic, so a
+/// field may be called `map` or `key`.
+#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
+macro_rules! model_serde {
+    ($(#[$attr:meta])* $model:ident; $($wire:literal => $field:ident, $absent:ident, $ser:ident;)*) => {
+        $(#[$attr])*
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0 $( + $crate::runtime::codec::$ser::len(&self.$field) )*;
+                let mut state = serializer.serialize_struct(stringify!($model), len)?;
+                $( $crate::runtime::codec::$ser::write(&mut state, $wire, &self.$field)?; )*
+                state.end()
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $model;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($model)))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$model, A::Error> {
+                        $( let mut $field = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::codec::Key<'de>>()? {
+                            match key.as_str() {
+                                $( $wire => $crate::runtime::codec::next_field(&mut map, &mut $field, $wire)?, )*
+                                _ => $crate::runtime::codec::skip_value(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($model {
+                            $( $field: $crate::runtime::codec::$absent::<_, A::Error>($field, $wire)?, )*
+                        })
+                    }
+                }
+
+                deserializer.deserialize_struct(stringify!($model), &[$($wire),*], Visitor)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "used by generated models, which features may turn off")]
+pub(crate) use model_serde;

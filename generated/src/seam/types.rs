@@ -11,7 +11,7 @@
 /// In addition, for certain devices, Seam also supports [offline access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes#offline-access-codes). Offline access (PIN) codes are designed for door locks that might not always maintain an internet connection. For this type of access code, the device manufacturer uses encryption keys (tokens) to create server-based registries of algorithmically-generated offline PIN codes. Because the tokens remain synchronized with the managed devices, the locks do not require an active internet connection—and you do not need to be near the locks—to create an offline access code. Then, owners or managers can share these offline codes with users through a variety of mechanisms, such as messaging applications. That is, lock users do not need to install a smartphone application to receive an offline access code.
 ///
 /// For granting a person access to a space, [Access Grants](https://docs.seam.co/use-cases/granting-access) are the default and recommended approach and work across both standalone smart locks and access systems. Use the lower-level Access Codes API directly only when you specifically need to manage individual PIN codes.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCode {
     /// Unique identifier for the access code.
@@ -33,7 +33,6 @@ pub struct AccessCode {
     /// Unique identifier for the device associated with the access code.
     ///
     /// Wire name: `device_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: ::std::option::Option<crate::seam::DeviceId>,
     /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
     ///
@@ -52,42 +51,34 @@ pub struct AccessCode {
     /// Indicates whether the access code is a backup code.
     ///
     /// Wire name: `is_backup`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_backup: ::std::option::Option<bool>,
     /// Indicates whether a backup access code is available for use if the primary access code is lost or compromised.
     ///
     /// Wire name: `is_backup_access_code_available`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_backup_access_code_available: ::std::option::Option<bool>,
     /// Indicates whether changes to the access code from external sources are permitted.
     ///
     /// Wire name: `is_external_modification_allowed`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_external_modification_allowed: ::std::option::Option<bool>,
     /// Indicates whether Seam manages the access code.
     ///
     /// Wire name: `is_managed`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_managed: ::std::option::Option<bool>,
     /// Indicates whether the access code is intended for use in offline scenarios. If `true`, this code can be created on a device without a network connection.
     ///
     /// Wire name: `is_offline_access_code`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_offline_access_code: ::std::option::Option<bool>,
     /// Indicates whether the access code can only be used once. If `true`, the code becomes invalid after the first use.
     ///
     /// Wire name: `is_one_time_use`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_one_time_use: ::std::option::Option<bool>,
     /// Indicates whether the code is set on the device according to a preconfigured schedule.
     ///
     /// Wire name: `is_scheduled_on_device`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scheduled_on_device: ::std::option::Option<bool>,
     /// Indicates whether the access code is waiting for a code assignment.
     ///
     /// Wire name: `is_waiting_for_code_assignment`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_waiting_for_code_assignment: ::std::option::Option<bool>,
     /// Name of the access code. Enables administrators and users to identify the access code easily, especially when there are numerous access codes. Note that the name provided on Seam is used to identify the code on Seam and is not necessarily the name that will appear in the lock provider's app or on the device. This is because lock providers may have constraints on names, such as length, uniqueness, or characters that can be used. In addition, some lock providers may break down names into components such as `first_name` and `last_name`. To provide a consistent experience, Seam identifies the code on Seam by its name but may modify the name that appears on the lock provider's app or on the device. For example, Seam may add additional characters or truncate the name to meet provider constraints. To help your users identify codes set by Seam, Seam provides the name exactly as it appears on the lock provider's app or on the device as a separate property called `appearance`. This is an object with a `name` property and, optionally, `first_name` and `last_name` properties (for providers that break down a name into components).
     ///
@@ -120,153 +111,30 @@ pub struct AccessCode {
     /// Unique identifier for the Seam workspace associated with the access code.
     ///
     /// Wire name: `workspace_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: ::std::option::Option<crate::seam::WorkspaceId>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_code_id",
-            "code",
-            "common_code_key",
-            "created_at",
-            "device_id",
-            "dormakaba_oracode_metadata",
-            "ends_at",
-            "errors",
-            "is_backup",
-            "is_backup_access_code_available",
-            "is_external_modification_allowed",
-            "is_managed",
-            "is_offline_access_code",
-            "is_one_time_use",
-            "is_scheduled_on_device",
-            "is_waiting_for_code_assignment",
-            "name",
-            "pending_mutations",
-            "pulled_backup_access_code_id",
-            "starts_at",
-            "status",
-            "type",
-            "warnings",
-            "workspace_id",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCode")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCode, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                let mut f10 = ::std::option::Option::None;
-                let mut f11 = ::std::option::Option::None;
-                let mut f12 = ::std::option::Option::None;
-                let mut f13 = ::std::option::Option::None;
-                let mut f14 = ::std::option::Option::None;
-                let mut f15 = ::std::option::Option::None;
-                let mut f16 = ::std::option::Option::None;
-                let mut f17 = ::std::option::Option::None;
-                let mut f18 = ::std::option::Option::None;
-                let mut f19 = ::std::option::Option::None;
-                let mut f20 = ::std::option::Option::None;
-                let mut f21 = ::std::option::Option::None;
-                let mut f22 = ::std::option::Option::None;
-                let mut f23 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "access_code_id" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "code" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "common_code_key" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "created_at" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "device_id" => read(&mut map, &mut f4, FIELDS[4])?,
-                        "dormakaba_oracode_metadata" => {
-                            read(&mut map, &mut f5, FIELDS[5])?
-                        }
-                        "ends_at" => read(&mut map, &mut f6, FIELDS[6])?,
-                        "errors" => read(&mut map, &mut f7, FIELDS[7])?,
-                        "is_backup" => read(&mut map, &mut f8, FIELDS[8])?,
-                        "is_backup_access_code_available" => {
-                            read(&mut map, &mut f9, FIELDS[9])?
-                        }
-                        "is_external_modification_allowed" => {
-                            read(&mut map, &mut f10, FIELDS[10])?
-                        }
-                        "is_managed" => read(&mut map, &mut f11, FIELDS[11])?,
-                        "is_offline_access_code" => read(&mut map, &mut f12, FIELDS[12])?,
-                        "is_one_time_use" => read(&mut map, &mut f13, FIELDS[13])?,
-                        "is_scheduled_on_device" => read(&mut map, &mut f14, FIELDS[14])?,
-                        "is_waiting_for_code_assignment" => {
-                            read(&mut map, &mut f15, FIELDS[15])?
-                        }
-                        "name" => read(&mut map, &mut f16, FIELDS[16])?,
-                        "pending_mutations" => read(&mut map, &mut f17, FIELDS[17])?,
-                        "pulled_backup_access_code_id" => {
-                            read(&mut map, &mut f18, FIELDS[18])?
-                        }
-                        "starts_at" => read(&mut map, &mut f19, FIELDS[19])?,
-                        "status" => read(&mut map, &mut f20, FIELDS[20])?,
-                        "type" => read(&mut map, &mut f21, FIELDS[21])?,
-                        "warnings" => read(&mut map, &mut f22, FIELDS[22])?,
-                        "workspace_id" => read(&mut map, &mut f23, FIELDS[23])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCode {
-                    access_code_id: required(f0, FIELDS[0])?,
-                    code: absent_is_none(f1),
-                    common_code_key: absent_is_none(f2),
-                    created_at: required(f3, FIELDS[3])?,
-                    device_id: absent_is_none(f4),
-                    dormakaba_oracode_metadata: absent_is_none(f5),
-                    ends_at: absent_is_none(f6),
-                    errors: absent_is_empty(f7),
-                    is_backup: absent_is_none(f8),
-                    is_backup_access_code_available: absent_is_none(f9),
-                    is_external_modification_allowed: absent_is_none(f10),
-                    is_managed: absent_is_none(f11),
-                    is_offline_access_code: absent_is_none(f12),
-                    is_one_time_use: absent_is_none(f13),
-                    is_scheduled_on_device: absent_is_none(f14),
-                    is_waiting_for_code_assignment: absent_is_none(f15),
-                    name: absent_is_none(f16),
-                    pending_mutations: absent_is_empty(f17),
-                    pulled_backup_access_code_id: absent_is_none(f18),
-                    starts_at: absent_is_none(f19),
-                    status: required(f20, FIELDS[20])?,
-                    r#type: required(f21, FIELDS[21])?,
-                    warnings: absent_is_empty(f22),
-                    workspace_id: absent_is_none(f23),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCode", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCode; "access_code_id" => access_code_id, required, always; "code" => code,
+    absent_is_none, always; "common_code_key" => common_code_key, absent_is_none, always;
+    "created_at" => created_at, required, always; "device_id" => device_id,
+    absent_is_none, skip_none; "dormakaba_oracode_metadata" =>
+    dormakaba_oracode_metadata, absent_is_none, always; "ends_at" => ends_at,
+    absent_is_none, always; "errors" => errors, absent_is_empty, always; "is_backup" =>
+    is_backup, absent_is_none, skip_none; "is_backup_access_code_available" =>
+    is_backup_access_code_available, absent_is_none, skip_none;
+    "is_external_modification_allowed" => is_external_modification_allowed,
+    absent_is_none, skip_none; "is_managed" => is_managed, absent_is_none, skip_none;
+    "is_offline_access_code" => is_offline_access_code, absent_is_none, skip_none;
+    "is_one_time_use" => is_one_time_use, absent_is_none, skip_none;
+    "is_scheduled_on_device" => is_scheduled_on_device, absent_is_none, skip_none;
+    "is_waiting_for_code_assignment" => is_waiting_for_code_assignment, absent_is_none,
+    skip_none; "name" => name, absent_is_none, always; "pending_mutations" =>
+    pending_mutations, absent_is_empty, always; "pulled_backup_access_code_id" =>
+    pulled_backup_access_code_id, absent_is_none, always; "starts_at" => starts_at,
+    absent_is_none, always; "status" => status, required, always; "type" => r#type,
+    required, always; "warnings" => warnings, absent_is_empty, always; "workspace_id" =>
+    workspace_id, absent_is_none, skip_none;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
@@ -334,7 +202,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeChangeType {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Code configuration of an `updating_code` mutation: the previous code configuration (`from`) or the new code configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeCodeConfiguration {
     /// Previous PIN code (in `from`) or new PIN code (in `to`).
@@ -343,45 +211,8 @@ pub struct AccessCodeCodeConfiguration {
     pub code: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeCodeConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeCodeConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeCodeConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeCodeConfiguration, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "code" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeCodeConfiguration {
-                    code: absent_is_none(f0),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeCodeConfiguration", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeCodeConfiguration; "code" => code, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
@@ -760,13 +591,12 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeError {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAccessCodeInactive {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -778,56 +608,14 @@ pub struct AccessCodeErrorAccessCodeInactive {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAccessCodeInactive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorAccessCodeInactive;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorAccessCodeInactive")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorAccessCodeInactive, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorAccessCodeInactive {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorAccessCodeInactive", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorAccessCodeInactive; "created_at" => created_at, absent_is_none,
+    skip_none; "is_access_code_error" => is_access_code_error, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the account is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAccountDisconnected {
     /// Date and time at which Seam created the error.
@@ -848,66 +636,15 @@ pub struct AccessCodeErrorAccountDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAccountDisconnected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "is_connected_account_error",
-            "is_device_error",
-            "message",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorAccountDisconnected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorAccountDisconnected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorAccountDisconnected, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_connected_account_error" => {
-                            read(&mut map, &mut f1, FIELDS[1])?
-                        }
-                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorAccountDisconnected {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_connected_account_error: required(f1, FIELDS[1])?,
-                    is_device_error: required(f2, FIELDS[2])?,
-                    message: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorAccountDisconnected", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorAccountDisconnected; "created_at" => created_at, required, always;
+    "is_connected_account_error" => is_connected_account_error, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the user is not authorized to use the August lock.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAugustLockNotAuthorized {
     /// Date and time at which Seam created the error.
@@ -924,63 +661,14 @@ pub struct AccessCodeErrorAugustLockNotAuthorized {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAugustLockNotAuthorized {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorAugustLockNotAuthorized;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorAugustLockNotAuthorized")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorAugustLockNotAuthorized,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorAugustLockNotAuthorized {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorAugustLockNotAuthorized",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorAugustLockNotAuthorized; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the auxiliary heat is running.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorAuxiliaryHeatRunning {
     /// Date and time at which Seam created the error.
@@ -997,56 +685,14 @@ pub struct AccessCodeErrorAuxiliaryHeatRunning {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorAuxiliaryHeatRunning {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorAuxiliaryHeatRunning;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorAuxiliaryHeatRunning")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorAuxiliaryHeatRunning, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorAuxiliaryHeatRunning {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorAuxiliaryHeatRunning", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorAuxiliaryHeatRunning; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorBridgeDisconnected {
     /// Date and time at which Seam created the error.
@@ -1056,12 +702,10 @@ pub struct AccessCodeErrorBridgeDisconnected {
     /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
     ///
     /// Wire name: `is_bridge_error`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bridge_error: ::std::option::Option<bool>,
     /// Indicates whether the error is related specifically to the connected account.
     ///
     /// Wire name: `is_connected_account_error`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_connected_account_error: ::std::option::Option<bool>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1069,77 +713,24 @@ pub struct AccessCodeErrorBridgeDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorBridgeDisconnected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "is_bridge_error",
-            "is_connected_account_error",
-            "message",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorBridgeDisconnected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorBridgeDisconnected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorBridgeDisconnected, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_bridge_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "is_connected_account_error" => {
-                            read(&mut map, &mut f2, FIELDS[2])?
-                        }
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorBridgeDisconnected {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_bridge_error: absent_is_none(f1),
-                    is_connected_account_error: absent_is_none(f2),
-                    message: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorBridgeDisconnected", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorBridgeDisconnected; "created_at" => created_at, required, always;
+    "is_bridge_error" => is_bridge_error, absent_is_none, skip_none;
+    "is_connected_account_error" => is_connected_account_error, absent_is_none,
+    skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorConflictingExternalModification {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -1155,75 +746,16 @@ pub struct AccessCodeErrorConflictingExternalModification {
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorConflictingExternalModification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "change_type",
-            "created_at",
-            "is_access_code_error",
-            "message",
-            "modified_fields",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorConflictingExternalModification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorConflictingExternalModification")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorConflictingExternalModification,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "change_type" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "is_access_code_error" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "modified_fields" => read(&mut map, &mut f4, FIELDS[4])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorConflictingExternalModification {
-                    change_type: absent_is_none(f0),
-                    created_at: absent_is_none(f1),
-                    is_access_code_error: required(f2, FIELDS[2])?,
-                    message: required(f3, FIELDS[3])?,
-                    modified_fields: absent_is_empty(f4),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorConflictingExternalModification",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorConflictingExternalModification; "change_type" => change_type,
+    absent_is_none, skip_none; "created_at" => created_at, absent_is_none, skip_none;
+    "is_access_code_error" => is_access_code_error, required, always; "message" =>
+    message, required, always; "modified_fields" => modified_fields, absent_is_empty,
+    always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the device is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceDisconnected {
     /// Date and time at which Seam created the error.
@@ -1240,58 +772,16 @@ pub struct AccessCodeErrorDeviceDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceDisconnected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorDeviceDisconnected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorDeviceDisconnected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorDeviceDisconnected, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorDeviceDisconnected {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorDeviceDisconnected", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorDeviceDisconnected; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the device is offline.
 ///
 /// Deprecated: Use `device_disconnected` instead.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceOffline {
     /// Date and time at which Seam created the error.
@@ -1308,55 +798,14 @@ pub struct AccessCodeErrorDeviceOffline {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceOffline {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorDeviceOffline;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorDeviceOffline")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorDeviceOffline, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorDeviceOffline {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeErrorDeviceOffline", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorDeviceOffline; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the device has been removed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDeviceRemoved {
     /// Date and time at which Seam created the error.
@@ -1373,55 +822,14 @@ pub struct AccessCodeErrorDeviceRemoved {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDeviceRemoved {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorDeviceRemoved;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorDeviceRemoved")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorDeviceRemoved, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorDeviceRemoved {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeErrorDeviceRemoved", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorDeviceRemoved; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDormakabaSitesDisconnected {
     /// Date and time at which Seam created the error.
@@ -1442,79 +850,20 @@ pub struct AccessCodeErrorDormakabaSitesDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDormakabaSitesDisconnected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "is_connected_account_error",
-            "is_device_error",
-            "message",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorDormakabaSitesDisconnected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorDormakabaSitesDisconnected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorDormakabaSitesDisconnected,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_connected_account_error" => {
-                            read(&mut map, &mut f1, FIELDS[1])?
-                        }
-                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorDormakabaSitesDisconnected {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_connected_account_error: required(f1, FIELDS[1])?,
-                    is_device_error: required(f2, FIELDS[2])?,
-                    message: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorDormakabaSitesDisconnected",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorDormakabaSitesDisconnected; "created_at" => created_at, required,
+    always; "is_connected_account_error" => is_connected_account_error, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Duplicate access code detected on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -1523,7 +872,6 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the managed access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `managed_access_code_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1532,72 +880,19 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the unmanaged access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `unmanaged_access_code_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmanaged_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorDuplicateCodeOnDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "is_access_code_error",
-            "managed_access_code_id",
-            "message",
-            "unmanaged_access_code_id",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorDuplicateCodeOnDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorDuplicateCodeOnDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorDuplicateCodeOnDevice, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "managed_access_code_id" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "unmanaged_access_code_id" => read(&mut map, &mut f4, FIELDS[4])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorDuplicateCodeOnDevice {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    managed_access_code_id: absent_is_none(f2),
-                    message: required(f3, FIELDS[3])?,
-                    unmanaged_access_code_id: absent_is_none(f4),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorDuplicateCodeOnDevice", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorDuplicateCodeOnDevice; "created_at" => created_at, absent_is_none,
+    skip_none; "is_access_code_error" => is_access_code_error, required, always;
+    "managed_access_code_id" => managed_access_code_id, absent_is_none, skip_none;
+    "message" => message, required, always; "unmanaged_access_code_id" =>
+    unmanaged_access_code_id, absent_is_none, skip_none;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorEmptyBackupAccessCodePool {
     /// Date and time at which Seam created the error.
@@ -1614,69 +909,19 @@ pub struct AccessCodeErrorEmptyBackupAccessCodePool {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorEmptyBackupAccessCodePool {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorEmptyBackupAccessCodePool;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorEmptyBackupAccessCodePool")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorEmptyBackupAccessCodePool,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorEmptyBackupAccessCodePool {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorEmptyBackupAccessCodePool",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorEmptyBackupAccessCodePool; "created_at" => created_at, required,
+    always; "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Failed to remove code from device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorFailedToRemoveFromDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -1688,69 +933,19 @@ pub struct AccessCodeErrorFailedToRemoveFromDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorFailedToRemoveFromDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorFailedToRemoveFromDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorFailedToRemoveFromDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorFailedToRemoveFromDevice,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorFailedToRemoveFromDevice {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorFailedToRemoveFromDevice",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorFailedToRemoveFromDevice; "created_at" => created_at, absent_is_none,
+    skip_none; "is_access_code_error" => is_access_code_error, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Failed to set code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorFailedToSetOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -1762,56 +957,14 @@ pub struct AccessCodeErrorFailedToSetOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorFailedToSetOnDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorFailedToSetOnDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorFailedToSetOnDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorFailedToSetOnDevice, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorFailedToSetOnDevice {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorFailedToSetOnDevice", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorFailedToSetOnDevice; "created_at" => created_at, absent_is_none,
+    skip_none; "is_access_code_error" => is_access_code_error, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the hub is disconnected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorHubDisconnected {
     /// Date and time at which Seam created the error.
@@ -1828,62 +981,19 @@ pub struct AccessCodeErrorHubDisconnected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorHubDisconnected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorHubDisconnected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorHubDisconnected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorHubDisconnected, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorHubDisconnected {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorHubDisconnected", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorHubDisconnected; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorInsufficientPermissions {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -1895,63 +1005,14 @@ pub struct AccessCodeErrorInsufficientPermissions {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorInsufficientPermissions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorInsufficientPermissions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorInsufficientPermissions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorInsufficientPermissions,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorInsufficientPermissions {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorInsufficientPermissions",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorInsufficientPermissions; "created_at" => created_at, absent_is_none,
+    skip_none; "is_access_code_error" => is_access_code_error, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that device credentials are missing.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorMissingDeviceCredentials {
     /// Date and time at which Seam created the error.
@@ -1968,69 +1029,19 @@ pub struct AccessCodeErrorMissingDeviceCredentials {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorMissingDeviceCredentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorMissingDeviceCredentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorMissingDeviceCredentials")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorMissingDeviceCredentials,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorMissingDeviceCredentials {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorMissingDeviceCredentials",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorMissingDeviceCredentials; "created_at" => created_at, required,
+    always; "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// No space for access code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorNoSpaceForAccessCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -2042,69 +1053,19 @@ pub struct AccessCodeErrorNoSpaceForAccessCodeOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorNoSpaceForAccessCodeOnDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorNoSpaceForAccessCodeOnDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorNoSpaceForAccessCodeOnDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorNoSpaceForAccessCodeOnDevice,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorNoSpaceForAccessCodeOnDevice {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorNoSpaceForAccessCodeOnDevice",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorNoSpaceForAccessCodeOnDevice; "created_at" => created_at,
+    absent_is_none, skip_none; "is_access_code_error" => is_access_code_error, required,
+    always; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorProviderIssue {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -2116,55 +1077,14 @@ pub struct AccessCodeErrorProviderIssue {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorProviderIssue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_access_code_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorProviderIssue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorProviderIssue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorProviderIssue, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_access_code_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorProviderIssue {
-                    created_at: absent_is_none(f0),
-                    is_access_code_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeErrorProviderIssue", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorProviderIssue; "created_at" => created_at, absent_is_none, skip_none;
+    "is_access_code_error" => is_access_code_error, required, always; "message" =>
+    message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that the Salto site user limit has been reached.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
     /// Date and time at which Seam created the error.
@@ -2185,73 +1105,15 @@ pub struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "is_connected_account_error",
-            "is_device_error",
-            "message",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorSaltoKsSubscriptionLimitExceeded;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeErrorSaltoKsSubscriptionLimitExceeded,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_connected_account_error" => {
-                            read(&mut map, &mut f1, FIELDS[1])?
-                        }
-                        "is_device_error" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_connected_account_error: required(f1, FIELDS[1])?,
-                    is_device_error: required(f2, FIELDS[2])?,
-                    message: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeErrorSaltoKsSubscriptionLimitExceeded",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorSaltoKsSubscriptionLimitExceeded; "created_at" => created_at,
+    required, always; "is_connected_account_error" => is_connected_account_error,
+    required, always; "is_device_error" => is_device_error, required, always; "message"
+    => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Indicates that a subscription is required to connect.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeErrorSubscriptionRequired {
     /// Date and time at which Seam created the error.
@@ -2268,52 +1130,10 @@ pub struct AccessCodeErrorSubscriptionRequired {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeErrorSubscriptionRequired {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "is_device_error", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeErrorSubscriptionRequired;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeErrorSubscriptionRequired")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeErrorSubscriptionRequired, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_device_error" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeErrorSubscriptionRequired {
-                    created_at: required(f0, FIELDS[0])?,
-                    is_device_error: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeErrorSubscriptionRequired", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeErrorSubscriptionRequired; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Unique identifier for an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
@@ -2355,7 +1175,7 @@ impl ::std::fmt::Display for AccessCodeId {
 }
 #[cfg(feature = "seam-access_codes")]
 /// A field that was changed externally, with its previous and new values (an item of `modified_fields`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeModifiedField {
     /// The name of the field that was changed (e.g. `code`, `starts_at`, `ends_at`).
@@ -2372,55 +1192,13 @@ pub struct AccessCodeModifiedField {
     pub to: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeModifiedField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field", "from", "to"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeModifiedField;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeModifiedField")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeModifiedField, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "field" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "to" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeModifiedField {
-                    field: required(f0, FIELDS[0])?,
-                    from: absent_is_none(f1),
-                    to: absent_is_none(f2),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeModifiedField", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeModifiedField; "field" => field, required, always; "from" => from,
+    absent_is_none, always; "to" => to, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Name configuration of an `updating_name` mutation: the previous name configuration (`from`) or the new name configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeNameConfiguration {
     /// Previous access code name (in `from`) or new access code name (in `to`).
@@ -2429,45 +1207,8 @@ pub struct AccessCodeNameConfiguration {
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeNameConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeNameConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeNameConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeNameConfiguration, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeNameConfiguration {
-                    name: absent_is_none(f0),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeNameConfiguration", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeNameConfiguration; "name" => name, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
@@ -2604,7 +1345,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutation {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of setting an access code on the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationCreating {
     /// Date and time at which the mutation was created.
@@ -2617,53 +1358,13 @@ pub struct AccessCodePendingMutationCreating {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationCreating {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationCreating;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationCreating")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodePendingMutationCreating, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationCreating {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodePendingMutationCreating", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationCreating; "created_at" => created_at, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeferringCreation {
     /// Date and time at which the mutation was created.
@@ -2680,63 +1381,14 @@ pub struct AccessCodePendingMutationDeferringCreation {
     pub scheduled_at: crate::Timestamp,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationDeferringCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message", "scheduled_at"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationDeferringCreation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationDeferringCreation")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodePendingMutationDeferringCreation,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "scheduled_at" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationDeferringCreation {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                    scheduled_at: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodePendingMutationDeferringCreation",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationDeferringCreation; "created_at" => created_at, required,
+    always; "message" => message, required, always; "scheduled_at" => scheduled_at,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of removing an access code from the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeleting {
     /// Date and time at which the mutation was created.
@@ -2749,53 +1401,13 @@ pub struct AccessCodePendingMutationDeleting {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationDeleting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationDeleting;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationDeleting")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodePendingMutationDeleting, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationDeleting {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodePendingMutationDeleting", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationDeleting; "created_at" => created_at, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated PIN code to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingCode {
     /// Date and time at which the mutation was created.
@@ -2816,59 +1428,14 @@ pub struct AccessCodePendingMutationUpdatingCode {
     pub to: crate::seam::AccessCodeCodeConfiguration,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationUpdatingCode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationUpdatingCode")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodePendingMutationUpdatingCode, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingCode {
-                    created_at: required(f0, FIELDS[0])?,
-                    from: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    to: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodePendingMutationUpdatingCode", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationUpdatingCode; "created_at" => created_at, required, always;
+    "from" => from, required, always; "message" => message, required, always; "to" => to,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated access code name to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingName {
     /// Date and time at which the mutation was created.
@@ -2889,59 +1456,14 @@ pub struct AccessCodePendingMutationUpdatingName {
     pub to: crate::seam::AccessCodeNameConfiguration,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationUpdatingName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationUpdatingName")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodePendingMutationUpdatingName, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingName {
-                    created_at: required(f0, FIELDS[0])?,
-                    from: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    to: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodePendingMutationUpdatingName", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationUpdatingName; "created_at" => created_at, required, always;
+    "from" => from, required, always; "message" => message, required, always; "to" => to,
+    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated time frame to the device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Date and time at which the mutation was created.
@@ -2962,62 +1484,10 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutationUpdatingTimeFrame {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodePendingMutationUpdatingTimeFrame;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodePendingMutationUpdatingTimeFrame")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodePendingMutationUpdatingTimeFrame,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodePendingMutationUpdatingTimeFrame {
-                    created_at: required(f0, FIELDS[0])?,
-                    from: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    to: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodePendingMutationUpdatingTimeFrame",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodePendingMutationUpdatingTimeFrame; "created_at" => created_at, required,
+    always; "from" => from, required, always; "message" => message, required, always;
+    "to" => to, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
@@ -3097,7 +1567,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeStatus {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Time frame configuration of an `updating_time_frame` mutation: the previous time frame configuration (`from`) or the new time frame configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeTimeFrameConfiguration {
     /// Previous start time for the access code (in `from`) or new start time for the access code (in `to`).
@@ -3110,49 +1580,9 @@ pub struct AccessCodeTimeFrameConfiguration {
     pub ends_at: ::std::option::Option<crate::Timestamp>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeTimeFrameConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["starts_at", "ends_at"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeTimeFrameConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeTimeFrameConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeTimeFrameConfiguration, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "starts_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "ends_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeTimeFrameConfiguration {
-                    starts_at: absent_is_none(f0),
-                    ends_at: absent_is_none(f1),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessCodeTimeFrameConfiguration", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeTimeFrameConfiguration; "starts_at" => starts_at, absent_is_none, always;
+    "ends_at" => ends_at, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
@@ -3450,13 +1880,12 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeWarning {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Access code is being deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningBeingDeleted {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3464,58 +1893,18 @@ pub struct AccessCodeWarningBeingDeleted {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningBeingDeleted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningBeingDeleted;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningBeingDeleted")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessCodeWarningBeingDeleted, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningBeingDeleted {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessCodeWarningBeingDeleted", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningBeingDeleted; "created_at" => created_at, absent_is_none, skip_none;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningCodeRotatesPeriodically {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3523,66 +1912,18 @@ pub struct AccessCodeWarningCodeRotatesPeriodically {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningCodeRotatesPeriodically {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningCodeRotatesPeriodically;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningCodeRotatesPeriodically")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningCodeRotatesPeriodically,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningCodeRotatesPeriodically {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningCodeRotatesPeriodically",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningCodeRotatesPeriodically; "created_at" => created_at, absent_is_none,
+    skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Delay in removing code from device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningDelayInRemovingFromDevice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3590,66 +1931,18 @@ pub struct AccessCodeWarningDelayInRemovingFromDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningDelayInRemovingFromDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningDelayInRemovingFromDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningDelayInRemovingFromDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningDelayInRemovingFromDevice,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningDelayInRemovingFromDevice {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningDelayInRemovingFromDevice",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningDelayInRemovingFromDevice; "created_at" => created_at,
+    absent_is_none, skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Delay in setting code on device.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningDelayInSettingOnDevice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3657,71 +1950,22 @@ pub struct AccessCodeWarningDelayInSettingOnDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningDelayInSettingOnDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningDelayInSettingOnDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningDelayInSettingOnDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningDelayInSettingOnDevice,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningDelayInSettingOnDevice {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningDelayInSettingOnDevice",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningDelayInSettingOnDevice; "created_at" => created_at, absent_is_none,
+    skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningExternalModificationInEffect {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3733,77 +1977,20 @@ pub struct AccessCodeWarningExternalModificationInEffect {
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningExternalModificationInEffect {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "change_type",
-            "created_at",
-            "message",
-            "modified_fields",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningExternalModificationInEffect;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningExternalModificationInEffect")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningExternalModificationInEffect,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "change_type" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "modified_fields" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningExternalModificationInEffect {
-                    change_type: absent_is_none(f0),
-                    created_at: absent_is_none(f1),
-                    message: required(f2, FIELDS[2])?,
-                    modified_fields: absent_is_empty(f3),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningExternalModificationInEffect",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningExternalModificationInEffect; "change_type" => change_type,
+    absent_is_none, skip_none; "created_at" => created_at, absent_is_none, skip_none;
+    "message" => message, required, always; "modified_fields" => modified_fields,
+    absent_is_empty, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Algopins must be used within 24 hours.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3811,69 +1998,18 @@ pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours; "created_at" => created_at,
+    absent_is_none, skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Management was transferred to another workspace.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningManagementTransferred {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3881,66 +2017,18 @@ pub struct AccessCodeWarningManagementTransferred {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningManagementTransferred {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningManagementTransferred;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningManagementTransferred")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningManagementTransferred,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningManagementTransferred {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningManagementTransferred",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningManagementTransferred; "created_at" => created_at, absent_is_none,
+    skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Third-party integration detected that may cause access codes to fail.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningThirdPartyIntegrationDetected {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -3948,66 +2036,18 @@ pub struct AccessCodeWarningThirdPartyIntegrationDetected {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningThirdPartyIntegrationDetected {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningThirdPartyIntegrationDetected;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningThirdPartyIntegrationDetected")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningThirdPartyIntegrationDetected,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningThirdPartyIntegrationDetected {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningThirdPartyIntegrationDetected",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningThirdPartyIntegrationDetected; "created_at" => created_at,
+    absent_is_none, skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -4015,69 +2055,18 @@ pub struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone; "created_at" => created_at,
+    absent_is_none, skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// An unknown issue occurred with the access code.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningUnknownIssueWithAccessCode {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -4085,66 +2074,18 @@ pub struct AccessCodeWarningUnknownIssueWithAccessCode {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningUnknownIssueWithAccessCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningUnknownIssueWithAccessCode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningUnknownIssueWithAccessCode")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningUnknownIssueWithAccessCode,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningUnknownIssueWithAccessCode {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningUnknownIssueWithAccessCode",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningUnknownIssueWithAccessCode; "created_at" => created_at,
+    absent_is_none, skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// A backup access code has been pulled and is being used in place of this access code.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningUsingBackupAccessCode {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -4152,61 +2093,14 @@ pub struct AccessCodeWarningUsingBackupAccessCode {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeWarningUsingBackupAccessCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessCodeWarningUsingBackupAccessCode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessCodeWarningUsingBackupAccessCode")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessCodeWarningUsingBackupAccessCode,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessCodeWarningUsingBackupAccessCode {
-                    created_at: absent_is_none(f0),
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessCodeWarningUsingBackupAccessCode",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessCodeWarningUsingBackupAccessCode; "created_at" => created_at, absent_is_none,
+    skip_none; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
 #[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrant {
     /// ID of the Access Grant.
@@ -4216,7 +2110,6 @@ pub struct AccessGrant {
     /// Unique key for the access grant within the workspace.
     ///
     /// Wire name: `access_grant_key`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_grant_key: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the Access Grant.
     ///
@@ -4225,7 +2118,6 @@ pub struct AccessGrant {
     /// Client Session Token. Only returned if the Access Grant has a mobile_key access method.
     ///
     /// Wire name: `client_session_token`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_session_token: ::std::option::Option<crate::Secret>,
     /// Date and time at which the Access Grant was created.
     ///
@@ -4234,7 +2126,6 @@ pub struct AccessGrant {
     /// ID of the customization profile associated with the Access Grant.
     ///
     /// Wire name: `customization_profile_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization_profile_id: ::std::option::Option<
         crate::seam::CustomizationProfileId,
     >,
@@ -4253,7 +2144,6 @@ pub struct AccessGrant {
     /// Instant Key URL. Only returned if the Access Grant has a single mobile_key access_method.
     ///
     /// Wire name: `instant_key_url`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instant_key_url: ::std::option::Option<::std::string::String>,
     /// Deprecated. Use `space_ids`.
     ///
@@ -4277,7 +2167,6 @@ pub struct AccessGrant {
     /// Reservation key for the access grant.
     ///
     /// Wire name: `reservation_key`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_key: ::std::option::Option<::std::string::String>,
     /// IDs of the spaces to which the Access Grant gives access.
     ///
@@ -4301,130 +2190,26 @@ pub struct AccessGrant {
     pub workspace_id: crate::seam::WorkspaceId,
 }
 #[cfg(feature = "seam-access_grants")]
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for AccessGrant {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_grant_id",
-            "access_grant_key",
-            "access_method_ids",
-            "client_session_token",
-            "created_at",
-            "customization_profile_id",
-            "display_name",
-            "ends_at",
-            "errors",
-            "instant_key_url",
-            "location_ids",
-            "name",
-            "pending_mutations",
-            "requested_access_methods",
-            "reservation_key",
-            "space_ids",
-            "starts_at",
-            "user_identity_id",
-            "warnings",
-            "workspace_id",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrant")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrant, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                let mut f10 = ::std::option::Option::None;
-                let mut f11 = ::std::option::Option::None;
-                let mut f12 = ::std::option::Option::None;
-                let mut f13 = ::std::option::Option::None;
-                let mut f14 = ::std::option::Option::None;
-                let mut f15 = ::std::option::Option::None;
-                let mut f16 = ::std::option::Option::None;
-                let mut f17 = ::std::option::Option::None;
-                let mut f18 = ::std::option::Option::None;
-                let mut f19 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "access_grant_id" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "access_grant_key" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "access_method_ids" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "client_session_token" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "created_at" => read(&mut map, &mut f4, FIELDS[4])?,
-                        "customization_profile_id" => read(&mut map, &mut f5, FIELDS[5])?,
-                        "display_name" => read(&mut map, &mut f6, FIELDS[6])?,
-                        "ends_at" => read(&mut map, &mut f7, FIELDS[7])?,
-                        "errors" => read(&mut map, &mut f8, FIELDS[8])?,
-                        "instant_key_url" => read(&mut map, &mut f9, FIELDS[9])?,
-                        "location_ids" => read(&mut map, &mut f10, FIELDS[10])?,
-                        "name" => read(&mut map, &mut f11, FIELDS[11])?,
-                        "pending_mutations" => read(&mut map, &mut f12, FIELDS[12])?,
-                        "requested_access_methods" => {
-                            read(&mut map, &mut f13, FIELDS[13])?
-                        }
-                        "reservation_key" => read(&mut map, &mut f14, FIELDS[14])?,
-                        "space_ids" => read(&mut map, &mut f15, FIELDS[15])?,
-                        "starts_at" => read(&mut map, &mut f16, FIELDS[16])?,
-                        "user_identity_id" => read(&mut map, &mut f17, FIELDS[17])?,
-                        "warnings" => read(&mut map, &mut f18, FIELDS[18])?,
-                        "workspace_id" => read(&mut map, &mut f19, FIELDS[19])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrant {
-                    access_grant_id: required(f0, FIELDS[0])?,
-                    access_grant_key: absent_is_none(f1),
-                    access_method_ids: required(f2, FIELDS[2])?,
-                    client_session_token: absent_is_none(f3),
-                    created_at: required(f4, FIELDS[4])?,
-                    customization_profile_id: absent_is_none(f5),
-                    display_name: required(f6, FIELDS[6])?,
-                    ends_at: absent_is_none(f7),
-                    errors: absent_is_empty(f8),
-                    instant_key_url: absent_is_none(f9),
-                    location_ids: absent_is_empty(f10),
-                    name: absent_is_none(f11),
-                    pending_mutations: absent_is_empty(f12),
-                    requested_access_methods: required(f13, FIELDS[13])?,
-                    reservation_key: absent_is_none(f14),
-                    space_ids: required(f15, FIELDS[15])?,
-                    starts_at: required(f16, FIELDS[16])?,
-                    user_identity_id: required(f17, FIELDS[17])?,
-                    warnings: absent_is_empty(f18),
-                    workspace_id: required(f19, FIELDS[19])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessGrant", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    #[allow(deprecated)] AccessGrant; "access_grant_id" => access_grant_id, required,
+    always; "access_grant_key" => access_grant_key, absent_is_none, skip_none;
+    "access_method_ids" => access_method_ids, required, always; "client_session_token" =>
+    client_session_token, absent_is_none, skip_none; "created_at" => created_at,
+    required, always; "customization_profile_id" => customization_profile_id,
+    absent_is_none, skip_none; "display_name" => display_name, required, always;
+    "ends_at" => ends_at, absent_is_none, always; "errors" => errors, absent_is_empty,
+    always; "instant_key_url" => instant_key_url, absent_is_none, skip_none;
+    "location_ids" => location_ids, absent_is_empty, always; "name" => name,
+    absent_is_none, always; "pending_mutations" => pending_mutations, absent_is_empty,
+    always; "requested_access_methods" => requested_access_methods, required, always;
+    "reservation_key" => reservation_key, absent_is_none, skip_none; "space_ids" =>
+    space_ids, required, always; "starts_at" => starts_at, required, always;
+    "user_identity_id" => user_identity_id, required, always; "warnings" => warnings,
+    absent_is_empty, always; "workspace_id" => workspace_id, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Access time configuration of an `updating_access_times` mutation: the previous access time configuration (`from`) or the new access time configuration (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantAccessTimeConfiguration {
     /// Previous start time for access (in `from`) or new start time for access (in `to`).
@@ -4437,49 +2222,9 @@ pub struct AccessGrantAccessTimeConfiguration {
     pub ends_at: ::std::option::Option<crate::Timestamp>,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantAccessTimeConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["starts_at", "ends_at"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantAccessTimeConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantAccessTimeConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrantAccessTimeConfiguration, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "starts_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "ends_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantAccessTimeConfiguration {
-                    starts_at: absent_is_none(f0),
-                    ends_at: absent_is_none(f1),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessGrantAccessTimeConfiguration", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantAccessTimeConfiguration; "starts_at" => starts_at, absent_is_none, always;
+    "ends_at" => ends_at, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
@@ -4552,7 +2297,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantError {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that Seam could not create one or more of the requested access methods for the access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// Date and time at which Seam created the error.
@@ -4569,64 +2314,14 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     pub missing_device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessGrantErrorCannotCreateRequestedAccessMethods {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message", "missing_device_ids"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantErrorCannotCreateRequestedAccessMethods;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantErrorCannotCreateRequestedAccessMethods")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantErrorCannotCreateRequestedAccessMethods,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "missing_device_ids" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantErrorCannotCreateRequestedAccessMethods {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                    missing_device_ids: absent_is_empty(f2),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantErrorCannotCreateRequestedAccessMethods",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantErrorCannotCreateRequestedAccessMethods; "created_at" => created_at,
+    required, always; "message" => message, required, always; "missing_device_ids" =>
+    missing_device_ids, absent_is_empty, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// A device whose access code could not be revoked during reconciliation (an item of `failed_devices`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantFailedDevice {
     /// Device whose access code could not be revoked.
@@ -4643,51 +2338,9 @@ pub struct AccessGrantFailedDevice {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantFailedDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["device_id", "error_code", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantFailedDevice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantFailedDevice")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrantFailedDevice, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "device_id" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "error_code" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantFailedDevice {
-                    device_id: required(f0, FIELDS[0])?,
-                    error_code: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccessGrantFailedDevice", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantFailedDevice; "device_id" => device_id, required, always; "error_code" =>
+    error_code, required, always; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of an [Access Grant](https://docs.seam.co/use-cases/granting-access).
@@ -4729,7 +2382,7 @@ impl ::std::fmt::Display for AccessGrantId {
 }
 #[cfg(feature = "seam-access_grants")]
 /// New location configuration of an `updating_spaces` mutation (`to`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantNewLocationConfiguration {
     /// Common code key to ensure PIN code reuse across devices.
@@ -4742,49 +2395,9 @@ pub struct AccessGrantNewLocationConfiguration {
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantNewLocationConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["common_code_key", "device_ids"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantNewLocationConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantNewLocationConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrantNewLocationConfiguration, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "common_code_key" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "device_ids" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantNewLocationConfiguration {
-                    common_code_key: absent_is_none(f0),
-                    device_ids: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessGrantNewLocationConfiguration", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantNewLocationConfiguration; "common_code_key" => common_code_key,
+    absent_is_none, always; "device_ids" => device_ids, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// A pending mutation of the access grant: an update that is in progress.
@@ -4864,7 +2477,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutation {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the access times for this access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -4889,75 +2502,15 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     pub to: crate::seam::AccessGrantAccessTimeConfiguration,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutationUpdatingAccessTimes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_method_ids",
-            "created_at",
-            "from",
-            "message",
-            "to",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantPendingMutationUpdatingAccessTimes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantPendingMutationUpdatingAccessTimes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantPendingMutationUpdatingAccessTimes,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "access_method_ids" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "from" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "message" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "to" => read(&mut map, &mut f4, FIELDS[4])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantPendingMutationUpdatingAccessTimes {
-                    access_method_ids: required(f0, FIELDS[0])?,
-                    created_at: required(f1, FIELDS[1])?,
-                    from: required(f2, FIELDS[2])?,
-                    message: required(f3, FIELDS[3])?,
-                    to: required(f4, FIELDS[4])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantPendingMutationUpdatingAccessTimes",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantPendingMutationUpdatingAccessTimes; "access_method_ids" =>
+    access_method_ids, required, always; "created_at" => created_at, required, always;
+    "from" => from, required, always; "message" => message, required, always; "to" => to,
+    required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the devices/spaces associated with this access grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingSpaces {
     /// Date and time at which the mutation was created.
@@ -4978,66 +2531,14 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
     pub to: crate::seam::AccessGrantNewLocationConfiguration,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutationUpdatingSpaces {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "from", "message", "to"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantPendingMutationUpdatingSpaces;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantPendingMutationUpdatingSpaces")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantPendingMutationUpdatingSpaces,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "from" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "to" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantPendingMutationUpdatingSpaces {
-                    created_at: required(f0, FIELDS[0])?,
-                    from: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    to: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantPendingMutationUpdatingSpaces",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantPendingMutationUpdatingSpaces; "created_at" => created_at, required,
+    always; "from" => from, required, always; "message" => message, required, always;
+    "to" => to, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Previous location configuration of an `updating_spaces` mutation (`from`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantPreviousLocationConfiguration {
     /// Previous device IDs where access codes existed.
@@ -5046,53 +2547,9 @@ pub struct AccessGrantPreviousLocationConfiguration {
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantPreviousLocationConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["device_ids"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantPreviousLocationConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantPreviousLocationConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantPreviousLocationConfiguration,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "device_ids" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantPreviousLocationConfiguration {
-                    device_ids: required(f0, FIELDS[0])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantPreviousLocationConfiguration",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantPreviousLocationConfiguration; "device_ids" => device_ids, required,
+    always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
@@ -5256,7 +2713,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantWarning {
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningBeingDeleted {
     /// Date and time at which Seam created the warning.
@@ -5269,53 +2726,13 @@ pub struct AccessGrantWarningBeingDeleted {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningBeingDeleted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningBeingDeleted;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningBeingDeleted")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrantWarningBeingDeleted, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningBeingDeleted {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessGrantWarningBeingDeleted", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningBeingDeleted; "created_at" => created_at, required, always;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     /// Date and time at which Seam created the warning.
@@ -5332,64 +2749,14 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessGrantWarningDeviceDoesNotSupportAccessCodes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "device_id", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningDeviceDoesNotSupportAccessCodes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningDeviceDoesNotSupportAccessCodes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantWarningDeviceDoesNotSupportAccessCodes,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningDeviceDoesNotSupportAccessCodes {
-                    created_at: required(f0, FIELDS[0])?,
-                    device_id: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantWarningDeviceDoesNotSupportAccessCodes",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningDeviceDoesNotSupportAccessCodes; "created_at" => created_at,
+    required, always; "device_id" => device_id, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     /// Date and time at which Seam created the warning.
@@ -5410,66 +2777,14 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     pub reason: crate::seam::DeviceTimeConstraintsViolationReason,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningDeviceTimeConstraintsViolated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "device_id", "message", "reason"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningDeviceTimeConstraintsViolated;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningDeviceTimeConstraintsViolated")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantWarningDeviceTimeConstraintsViolated,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "reason" => read(&mut map, &mut f3, FIELDS[3])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningDeviceTimeConstraintsViolated {
-                    created_at: required(f0, FIELDS[0])?,
-                    device_id: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    reason: required(f3, FIELDS[3])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantWarningDeviceTimeConstraintsViolated",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningDeviceTimeConstraintsViolated; "created_at" => created_at,
+    required, always; "device_id" => device_id, required, always; "message" => message,
+    required, always; "reason" => reason, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningOverprovisionedAccess {
     /// Date and time at which Seam created the warning.
@@ -5486,63 +2801,14 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningOverprovisionedAccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "failed_devices", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningOverprovisionedAccess;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningOverprovisionedAccess")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantWarningOverprovisionedAccess,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "failed_devices" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningOverprovisionedAccess {
-                    created_at: required(f0, FIELDS[0])?,
-                    failed_devices: absent_is_empty(f1),
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantWarningOverprovisionedAccess",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningOverprovisionedAccess; "created_at" => created_at, required,
+    always; "failed_devices" => failed_devices, absent_is_empty, always; "message" =>
+    message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningRequestedCodeUnavailable {
     /// Date and time at which Seam created the warning.
@@ -5567,75 +2833,15 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
     pub original_code: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningRequestedCodeUnavailable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "device_id",
-            "message",
-            "new_code",
-            "original_code",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningRequestedCodeUnavailable;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningRequestedCodeUnavailable")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantWarningRequestedCodeUnavailable,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "device_id" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "new_code" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "original_code" => read(&mut map, &mut f4, FIELDS[4])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningRequestedCodeUnavailable {
-                    created_at: required(f0, FIELDS[0])?,
-                    device_id: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                    new_code: required(f3, FIELDS[3])?,
-                    original_code: required(f4, FIELDS[4])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantWarningRequestedCodeUnavailable",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningRequestedCodeUnavailable; "created_at" => created_at, required,
+    always; "device_id" => device_id, required, always; "message" => message, required,
+    always; "new_code" => new_code, required, always; "original_code" => original_code,
+    required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUnderprovisionedAccess {
     /// Date and time at which Seam created the warning.
@@ -5648,60 +2854,13 @@ pub struct AccessGrantWarningUnderprovisionedAccess {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningUnderprovisionedAccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningUnderprovisionedAccess;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningUnderprovisionedAccess")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                AccessGrantWarningUnderprovisionedAccess,
-                A::Error,
-            > {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created_at" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "message" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningUnderprovisionedAccess {
-                    created_at: required(f0, FIELDS[0])?,
-                    message: required(f1, FIELDS[1])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccessGrantWarningUnderprovisionedAccess",
-                FIELDS,
-                Visitor,
-            )
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningUnderprovisionedAccess; "created_at" => created_at, required,
+    always; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -5718,52 +2877,10 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantWarningUpdatingAccessTimes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_method_ids", "created_at", "message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AccessGrantWarningUpdatingAccessTimes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccessGrantWarningUpdatingAccessTimes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccessGrantWarningUpdatingAccessTimes, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "access_method_ids" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "created_at" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "message" => read(&mut map, &mut f2, FIELDS[2])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccessGrantWarningUpdatingAccessTimes {
-                    access_method_ids: required(f0, FIELDS[0])?,
-                    created_at: required(f1, FIELDS[1])?,
-                    message: required(f2, FIELDS[2])?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AccessGrantWarningUpdatingAccessTimes", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningUpdatingAccessTimes; "access_method_ids" => access_method_ids,
+    required, always; "created_at" => created_at, required, always; "message" => message,
+    required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of an access method. Access methods describe the modes of access of an Access Grant, such as PIN codes, plastic cards, and mobile keys.
@@ -6018,43 +3135,36 @@ impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
 }
 #[cfg(feature = "seam-access_codes")]
 /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DormakabaOracodeMetadata {
     /// Indicates whether the stay can be cancelled via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_cancellable`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cancellable: ::std::option::Option<bool>,
     /// Indicates whether early check-in is available for this stay.
     ///
     /// Wire name: `is_early_checkin_able`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_early_checkin_able: ::std::option::Option<bool>,
     /// Indicates whether the stay can be extended via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_extendable`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_extendable: ::std::option::Option<bool>,
     /// Indicates whether the access code can be overridden. When false, the maximum number of overrides has been reached.
     ///
     /// Wire name: `is_overridable`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_overridable: ::std::option::Option<bool>,
     /// Dormakaba Oracode site name associated with this access code.
     ///
     /// Wire name: `site_name`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_name: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode stay ID associated with this access code.
     ///
     /// Wire name: `stay_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stay_id: ::std::option::Option<f64>,
     /// Dormakaba Oracode user level ID associated with this access code.
     ///
     /// Wire name: `user_level_id`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_level_id: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode user level name associated with this access code.
     ///
@@ -6062,85 +3172,23 @@ pub struct DormakabaOracodeMetadata {
     pub user_level_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for DormakabaOracodeMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "is_cancellable",
-            "is_early_checkin_able",
-            "is_extendable",
-            "is_overridable",
-            "site_name",
-            "stay_id",
-            "user_level_id",
-            "user_level_name",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DormakabaOracodeMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DormakabaOracodeMetadata")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DormakabaOracodeMetadata, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "is_cancellable" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "is_early_checkin_able" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "is_extendable" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "is_overridable" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "site_name" => read(&mut map, &mut f4, FIELDS[4])?,
-                        "stay_id" => read(&mut map, &mut f5, FIELDS[5])?,
-                        "user_level_id" => read(&mut map, &mut f6, FIELDS[6])?,
-                        "user_level_name" => read(&mut map, &mut f7, FIELDS[7])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DormakabaOracodeMetadata {
-                    is_cancellable: absent_is_none(f0),
-                    is_early_checkin_able: absent_is_none(f1),
-                    is_extendable: absent_is_none(f2),
-                    is_overridable: absent_is_none(f3),
-                    site_name: absent_is_none(f4),
-                    stay_id: absent_is_none(f5),
-                    user_level_id: absent_is_none(f6),
-                    user_level_name: absent_is_none(f7),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DormakabaOracodeMetadata", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    DormakabaOracodeMetadata; "is_cancellable" => is_cancellable, absent_is_none,
+    skip_none; "is_early_checkin_able" => is_early_checkin_able, absent_is_none,
+    skip_none; "is_extendable" => is_extendable, absent_is_none, skip_none;
+    "is_overridable" => is_overridable, absent_is_none, skip_none; "site_name" =>
+    site_name, absent_is_none, skip_none; "stay_id" => stay_id, absent_is_none,
+    skip_none; "user_level_id" => user_level_id, absent_is_none, skip_none;
+    "user_level_name" => user_level_name, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// An access method that the user requested for the Access Grant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAccessMethod {
     /// Specific PIN code to use for this access method. Only applicable when mode is 'code'.
     ///
     /// Wire name: `code`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the requested access method.
     ///
@@ -6157,7 +3205,6 @@ pub struct RequestedAccessMethod {
     /// Maximum number of times the instant key can be used. Only applicable when mode is 'mobile_key'. Defaults to 1 if not specified.
     ///
     /// Wire name: `instant_key_max_use_count`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instant_key_max_use_count: ::std::option::Option<i64>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     ///
@@ -6165,71 +3212,12 @@ pub struct RequestedAccessMethod {
     pub mode: crate::seam::AccessMethodMode,
 }
 #[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for RequestedAccessMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "code",
-            "created_access_method_ids",
-            "created_at",
-            "display_name",
-            "instant_key_max_use_count",
-            "mode",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = RequestedAccessMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RequestedAccessMethod")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RequestedAccessMethod, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "code" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "created_access_method_ids" => {
-                            read(&mut map, &mut f1, FIELDS[1])?
-                        }
-                        "created_at" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "display_name" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "instant_key_max_use_count" => {
-                            read(&mut map, &mut f4, FIELDS[4])?
-                        }
-                        "mode" => read(&mut map, &mut f5, FIELDS[5])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(RequestedAccessMethod {
-                    code: absent_is_none(f0),
-                    created_access_method_ids: required(f1, FIELDS[1])?,
-                    created_at: required(f2, FIELDS[2])?,
-                    display_name: required(f3, FIELDS[3])?,
-                    instant_key_max_use_count: absent_is_none(f4),
-                    mode: required(f5, FIELDS[5])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RequestedAccessMethod", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    RequestedAccessMethod; "code" => code, absent_is_none, skip_none;
+    "created_access_method_ids" => created_access_method_ids, required, always;
+    "created_at" => created_at, required, always; "display_name" => display_name,
+    required, always; "instant_key_max_use_count" => instant_key_max_use_count,
+    absent_is_none, skip_none; "mode" => mode, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// ID of a space: a logical grouping of devices and entrances to which access can be assigned as a whole.

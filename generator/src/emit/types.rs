@@ -186,40 +186,27 @@ fn contains_inline(api: &Api, ty: &TypeRef, target: &str, seen: &mut Vec<String>
     }
 }
 
-/// The field's type with `Option` applied, and its serde attributes.
-fn field_type_and_attrs(api: &Api, owner: &str, field: &Field) -> (TokenStream, TokenStream) {
+/// The field's type, with `Option` applied unless an absent field reads as an empty array.
+fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
     let inner = rust_type(api, &field.ty);
     let inner = if contains_inline(api, &field.ty, owner, &mut Vec::new()) {
         quote!(::std::boxed::Box<#inner>)
     } else {
         inner
     };
-    let is_array = matches!(field.ty, TypeRef::Array(_));
-    let wire = field.wire_name.as_str();
-    let rename = (crate::names::ident(&field.rust_name).to_string().trim_start_matches("r#") != wire)
-        .then(|| quote!(#[serde(rename = #wire)]));
-    // Serialize-side attributes only: `Deserialize` is emitted by `emit_deserialize`.
-    let (ty, extra) = if field.optional && is_array && !field.nullable {
-        // An absent array reads as empty: callers iterate without unwrapping.
-        (quote!(#inner), quote!())
-    } else if field.optional && !field.nullable {
-        (quote!(::std::option::Option<#inner>), quote!(#[serde(skip_serializing_if = "Option::is_none")]))
-    } else if field.nullable {
-        // Serialized as `null` rather than skipped, so a documented `null` survives a round trip.
-        (quote!(::std::option::Option<#inner>), quote!())
-    } else {
-        (inner, quote!())
-    };
-    (ty, quote!(#rename #extra))
+    match absent(field) {
+        Absent::None => quote!(::std::option::Option<#inner>),
+        Absent::Empty | Absent::Missing => inner,
+    }
 }
 
-/// How a decoded field is finished once the whole object has been read.
+/// What decoding does when a field's key is missing (`runtime::codec` has one function each).
 enum Absent {
     /// Required: its absence is an error.
     Missing,
     /// An `Option`: absent and `null` are both `None`.
     None,
-    /// An optional array: absent is empty.
+    /// An optional array: absent is empty, so callers iterate without unwrapping.
     Empty,
 }
 
@@ -233,63 +220,33 @@ fn absent(field: &Field) -> Absent {
     }
 }
 
-/// `Deserialize` for a model: the same behaviour as serde's derive (unknown keys skipped,
-/// a duplicate key or a missing required field is an error, absent `Option`s are `None`),
-/// in about a fifth of the code. The derive's expansion (a field enum with three visitors,
-/// a sequence visitor, per-field missing-field handling) was most of what rustc
-/// type-checked and borrow-checked in the generated crate; here each field is one slot, one
-/// match arm and one line of the result, and the shared work is in `runtime::codec`
-/// functions that are generic only over the field's type, so they are instantiated once per
-/// field type rather than once per field.
-fn emit_deserialize(model: &ModelDef) -> TokenStream {
+/// The model's `Serialize` and `Deserialize`: one `model_serde!` line per field (see
+/// `runtime/codec.rs` for why not serde's derives).
+fn emit_serde(model: &ModelDef) -> TokenStream {
     let name = ident(&model.name);
-    let expecting = format!("struct {}", model.name);
-    let name_str = model.name.as_str();
-    let slots: Vec<_> = (0..model.fields.len()).map(|i| format_ident!("f{}", i)).collect();
-    let wire: Vec<_> = model.fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let indexes: Vec<_> = (0..model.fields.len()).map(proc_macro2::Literal::usize_unsuffixed).collect();
-    let field_names = model.fields.iter().map(|f| ident(&f.rust_name));
-    let finish = model.fields.iter().zip(&slots).zip(&indexes).map(|((field, slot), index)| match absent(field) {
-        Absent::Missing => quote!(required(#slot, FIELDS[#index])?),
-        Absent::None => quote!(absent_is_none(#slot)),
-        Absent::Empty => quote!(absent_is_empty(#slot)),
+    let fields = model.fields.iter().map(|field| {
+        let rust_name = ident(&field.rust_name);
+        let wire = field.wire_name.as_str();
+        let absent = match absent(field) {
+            Absent::Missing => quote!(required),
+            Absent::None => quote!(absent_is_none),
+            Absent::Empty => quote!(absent_is_empty),
+        };
+        // An optional field is left out when `None`; a nullable one is written as `null`,
+        // so a documented `null` survives a round trip.
+        let ser = if field.optional && !field.nullable && !matches!(field.ty, TypeRef::Array(_)) {
+            quote!(skip_none)
+        } else {
+            quote!(always)
+        };
+        quote!(#wire => #rust_name, #absent, #ser;)
     });
     let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow_deprecated
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wire),*];
-
-                struct Visitor;
-
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        #[allow(unused_imports)]
-                        use crate::runtime::codec::{absent_is_empty, absent_is_none, next_field as read, required, skip_value};
-                        // Typed by inference from the struct literal below: spelling each
-                        // type again would double the tokens rustc and prettyplease read.
-                        #( let mut #slots = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::codec::Key<'de>>()? {
-                            match key.as_str() {
-                                #( #wire => read(&mut map, &mut #slots, FIELDS[#indexes])?, )*
-                                _ => skip_value(&mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok(#name {
-                            #( #field_names: #finish, )*
-                        })
-                    }
-                }
-
-                deserializer.deserialize_struct(#name_str, FIELDS, Visitor)
-            }
+        crate::runtime::codec::model_serde! {
+            #allow_deprecated
+            #name;
+            #(#fields)*
         }
     }
 }
@@ -322,28 +279,27 @@ fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
     let docs = doc(&super::desc(&model.description));
     let fields = model.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
-        let (ty, attrs) = field_type_and_attrs(api, &model.name, field);
+        let ty = field_type(api, &model.name, field);
         let docs = field_doc(field);
         let deprecated = field.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {
             #docs
             #deprecated
-            #attrs
             pub #field_name: #ty,
         }
     });
     let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let deserialize = emit_deserialize(model);
+    let serde = emit_serde(model);
     quote! {
         #docs
         #allow_deprecated
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
-        #deserialize
+        #serde
     }
 }
 

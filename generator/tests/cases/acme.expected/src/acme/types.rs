@@ -2,47 +2,14 @@
 
 //! Types of the Acme Widgets API: ids, enums, models and unions.
 /// Nothing at all.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {}
-impl<'de> ::serde::Deserialize<'de> for Empty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Empty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Empty")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Empty, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Empty {})
-            }
-        }
-        deserializer.deserialize_struct("Empty", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Empty;
 }
 /// Nesting, level 1.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level1 {
     /// Deeper.
@@ -50,48 +17,11 @@ pub struct Level1 {
     /// Wire name: `level2`.
     pub level2: crate::acme::Level2,
 }
-impl<'de> ::serde::Deserialize<'de> for Level1 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["level2"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Level1;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Level1")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Level1, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "level2" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Level1 {
-                    level2: required(f0, FIELDS[0])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Level1", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Level1; "level2" => level2, required, always;
 }
 /// Nesting, level 2.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level2 {
     /// Deeper.
@@ -99,48 +29,11 @@ pub struct Level2 {
     /// Wire name: `level3`.
     pub level3: crate::acme::Level3,
 }
-impl<'de> ::serde::Deserialize<'de> for Level2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["level3"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Level2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Level2")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Level2, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "level3" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Level2 {
-                    level3: required(f0, FIELDS[0])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Level2", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Level2; "level3" => level3, required, always;
 }
 /// Nesting, level 3.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level3 {
     /// Deeper, in an array.
@@ -148,48 +41,11 @@ pub struct Level3 {
     /// Wire name: `level4`.
     pub level4: ::std::vec::Vec<crate::acme::Level4>,
 }
-impl<'de> ::serde::Deserialize<'de> for Level3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["level4"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Level3;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Level3")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Level3, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "level4" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Level3 {
-                    level4: required(f0, FIELDS[0])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Level3", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Level3; "level4" => level4, required, always;
 }
 /// Nesting, level 4.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level4 {
     /// Anything at all.
@@ -197,100 +53,25 @@ pub struct Level4 {
     /// Wire name: `leaf`. May be `null`.
     pub leaf: ::std::option::Option<::serde_json::Value>,
 }
-impl<'de> ::serde::Deserialize<'de> for Level4 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["leaf"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Level4;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Level4")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Level4, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "leaf" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Level4 { leaf: absent_is_none(f0) })
-            }
-        }
-        deserializer.deserialize_struct("Level4", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Level4; "leaf" => leaf, absent_is_none, always;
 }
 /// A part of a widget.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Part {
     /// PascalCase on the wire.
     ///
     /// Wire name: `PartName`.
-    #[serde(rename = "PartName")]
     pub part_name: ::std::string::String,
     /// A part within.
     ///
     /// Wire name: `inner`. May be absent or `null`.
     pub inner: ::std::option::Option<::std::boxed::Box<crate::acme::Part>>,
 }
-impl<'de> ::serde::Deserialize<'de> for Part {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["PartName", "inner"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Part;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Part")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Part, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "PartName" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "inner" => read(&mut map, &mut f1, FIELDS[1])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Part {
-                    part_name: required(f0, FIELDS[0])?,
-                    inner: absent_is_none(f1),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Part", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Part; "PartName" => part_name, required, always; "inner" => inner, absent_is_none,
+    always;
 }
 /// Values that are not identifiers.
 ///
@@ -408,7 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for Review {
     }
 }
 /// A good review.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReviewGood {
     /// How many stars.
@@ -416,48 +197,11 @@ pub struct ReviewGood {
     /// Wire name: `stars`.
     pub stars: f64,
 }
-impl<'de> ::serde::Deserialize<'de> for ReviewGood {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["stars"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ReviewGood;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ReviewGood")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ReviewGood, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "stars" => read(&mut map, &mut f0, FIELDS[0])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ReviewGood {
-                    stars: required(f0, FIELDS[0])?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ReviewGood", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    ReviewGood; "stars" => stars, required, always;
 }
 /// A widget, with fields whose names are Rust keywords.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Widget {
     /// Its id; `|` and &lt;T> stay literal.
@@ -475,7 +219,6 @@ pub struct Widget {
     /// The single review union.
     ///
     /// Wire name: `review`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: ::std::option::Option<crate::acme::Review>,
     /// Nested arrays of parts.
     ///
@@ -484,99 +227,26 @@ pub struct Widget {
     /// An object with no fields.
     ///
     /// Wire name: `empty`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: ::std::option::Option<crate::acme::Empty>,
     /// camelCase on the wire.
     ///
     /// Wire name: `ownerId`. May be absent.
-    #[serde(rename = "ownerId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The same name after case conversion, renamed.
     ///
     /// Wire name: `owner_id`. May be absent.
-    #[serde(rename = "owner_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id_snake: ::std::option::Option<::std::string::String>,
     /// A deeply nested object.
     ///
     /// Wire name: `depth`. May be absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: ::std::option::Option<crate::acme::Level1>,
 }
-impl<'de> ::serde::Deserialize<'de> for Widget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "type",
-            "ref",
-            "review",
-            "parts",
-            "empty",
-            "ownerId",
-            "owner_id",
-            "depth",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Widget;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Widget")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Widget, A::Error> {
-                #[allow(unused_imports)]
-                use crate::runtime::codec::{
-                    absent_is_empty, absent_is_none, next_field as read, required,
-                    skip_value,
-                };
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::codec::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => read(&mut map, &mut f0, FIELDS[0])?,
-                        "type" => read(&mut map, &mut f1, FIELDS[1])?,
-                        "ref" => read(&mut map, &mut f2, FIELDS[2])?,
-                        "review" => read(&mut map, &mut f3, FIELDS[3])?,
-                        "parts" => read(&mut map, &mut f4, FIELDS[4])?,
-                        "empty" => read(&mut map, &mut f5, FIELDS[5])?,
-                        "ownerId" => read(&mut map, &mut f6, FIELDS[6])?,
-                        "owner_id" => read(&mut map, &mut f7, FIELDS[7])?,
-                        "depth" => read(&mut map, &mut f8, FIELDS[8])?,
-                        _ => skip_value(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Widget {
-                    id: required(f0, FIELDS[0])?,
-                    r#type: required(f1, FIELDS[1])?,
-                    r#ref: absent_is_none(f2),
-                    review: absent_is_none(f3),
-                    parts: absent_is_empty(f4),
-                    empty: absent_is_none(f5),
-                    owner_id: absent_is_none(f6),
-                    owner_id_snake: absent_is_none(f7),
-                    depth: absent_is_none(f8),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Widget", FIELDS, Visitor)
-    }
+crate::runtime::codec::model_serde! {
+    Widget; "id" => id, required, always; "type" => r#type, required, always; "ref" =>
+    r#ref, absent_is_none, always; "review" => review, absent_is_none, skip_none; "parts"
+    => parts, absent_is_empty, always; "empty" => empty, absent_is_none, skip_none;
+    "ownerId" => owner_id, absent_is_none, skip_none; "owner_id" => owner_id_snake,
+    absent_is_none, skip_none; "depth" => depth, absent_is_none, skip_none;
 }
 /// Identifies a widget.
 ///
