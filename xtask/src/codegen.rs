@@ -90,30 +90,33 @@ pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
         ..Outcome::default()
     };
 
+    let (unchanged, changed, removed) = apply(&generated, &files, mode)?;
+    outcome.unchanged = unchanged;
+    outcome.changed = changed;
+    outcome.removed = removed;
+    Ok(outcome)
+}
+
+/// Compares `files` with the directory `generated` and, in `Mode::Write`, writes the files
+/// that differ and removes the ones no longer generated. Returns (unchanged count, changed,
+/// removed). Also what `cargo xtask bench` times as codegen's write stage.
+pub fn apply(generated: &Path, files: &[OutputFile], mode: Mode) -> Result<(usize, Vec<String>, Vec<String>), String> {
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for file in &files {
-        if is_fresh(&generated, file) {
-            outcome.unchanged += 1;
-        } else {
-            outcome.changed.push(file.path.clone());
-        }
-    }
-    for existing in list_files(&generated)? {
-        if !wanted.contains(existing.as_str()) {
-            outcome.removed.push(existing);
-        }
-    }
+    let stale: Vec<&OutputFile> = files.iter().filter(|file| !is_fresh(generated, file)).collect();
+    let unchanged = files.len() - stale.len();
+    let changed = stale.iter().map(|f| f.path.clone()).collect();
+    let removed: Vec<String> = list_files(generated)?.into_iter().filter(|existing| !wanted.contains(existing.as_str())).collect();
     if mode == Mode::Write {
-        for file in files.iter().filter(|f| outcome.changed.contains(&f.path)) {
+        for file in stale {
             write_atomically(&generated.join(&file.path), &file.contents)?;
         }
-        for path in &outcome.removed {
+        for path in &removed {
             let full = generated.join(path);
             fs::remove_file(&full).map_err(|e| format!("cannot remove {}: {e}", full.display()))?;
-            remove_empty_parents(&full, &generated);
+            remove_empty_parents(&full, generated);
         }
     }
-    Ok(outcome)
+    Ok((unchanged, changed, removed))
 }
 
 fn is_fresh(generated: &Path, file: &OutputFile) -> bool {
