@@ -419,7 +419,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     // Dependencies first, once, through a crate of the same shape: the measured builds then
     // compile `keyway` alone.
     let warm = write_crate(root, &dir.join("deps"), 3)?;
-    let (deps_time, _, _) = cargo_build(&warm, &target, None)?;
+    let (deps_time, _, _) = cargo_build(&warm, &target, None, true)?;
     table.row("compile", "dependencies of the generated crate (once, not counted below; ~0 when already built)", seconds(deps_time), String::new(), String::new(), "", None);
 
     let mut lines_at = Vec::new();
@@ -429,7 +429,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         // build must start from nothing but the dependencies.
         forget_keyway_builds(&target)?;
         let time_tool = time_v.exists().then_some(time_v);
-        let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool)?;
+        let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool, true)?;
         if compiled.iter().any(|c| c != "keyway") {
             eprintln!("warning: the build at N={n} also compiled {compiled:?}: dependency builds are not shared");
         }
@@ -438,7 +438,10 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         let file = fs::File::options().write(true).open(&touched).map_err(|e| format!("cannot open {}: {e}", touched.display()))?;
         file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", touched.display()))?;
         drop(file);
-        let (rebuild, rebuild_rss, _) = cargo_build(&crate_dir, &target, time_tool)?;
+        let (rebuild, rebuild_rss, _) = cargo_build(&crate_dir, &target, time_tool, true)?;
+        // As a downstream crate's dependency, cargo builds it without incremental state.
+        forget_keyway_builds(&target)?;
+        let (as_dependency, dependency_rss, _) = cargo_build(&crate_dir, &target, time_tool, false)?;
 
         let rust_lines = codegen.iter().find(|c| c.n == n).map(|c| c.rust_lines).unwrap_or_else(|| count_rust_lines(&crate_dir));
         lines_at.push((n, rust_lines));
@@ -455,6 +458,15 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
             String::new(),
             target_text,
             met,
+        );
+        table.row(
+            "compile",
+            &format!("N={n}: the same build without incremental state (how cargo builds it as a dependency of another crate) · peak RSS"),
+            format!("{} · {}", seconds(as_dependency), dependency_rss.map(mib).unwrap_or_else(|| "n/a".into())),
+            String::new(),
+            String::new(),
+            "",
+            None,
         );
         table.row(
             "compile",
@@ -547,7 +559,7 @@ fn count_rust_lines(dir: &Path) -> usize {
 
 /// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`), and
 /// the crates it compiled.
-fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>) -> Result<(Duration, Option<usize>, Vec<String>), String> {
+fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool) -> Result<(Duration, Option<usize>, Vec<String>), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = match time_v {
         Some(time) => {
@@ -561,6 +573,7 @@ fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>) -> Result<(Dura
         .args(["build", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .env_remove("RUSTFLAGS")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
