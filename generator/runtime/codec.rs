@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::Value;
 
@@ -59,9 +59,89 @@ where
     }
 }
 
-/// Decodes a variant's payload from the object already read, keeping the error message.
-pub fn from_value<T: DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+/// Decodes a tagged union: the object is read whole (its tag may come last), then `decode`
+/// picks the variant. It is read through a visitor rather than as a `Value` so that a
+/// variant that does not decode fails inside `visit_map`, where serde_json places the error
+/// at the end of this object: the client's decode error then names the union's path. A
+/// value that is not an object is handed to `decode` as it is (it becomes `Unknown`).
+pub fn deserialize_tagged<'de, D, T, F>(deserializer: D, decode: F) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(Value) -> Result<T, serde_json::Error>,
+{
+    struct TaggedVisitor<F>(F);
+
+    impl<F> TaggedVisitor<F> {
+        fn finish<T, E: de::Error>(self, value: Value) -> Result<T, E>
+        where
+            F: FnOnce(Value) -> Result<T, serde_json::Error>,
+        {
+            (self.0)(value).map_err(E::custom)
+        }
+    }
+
+    impl<'de, T, F: FnOnce(Value) -> Result<T, serde_json::Error>> Visitor<'de> for TaggedVisitor<F> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a tagged object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut object = serde_json::Map::new();
+            while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                object.insert(key, value);
+            }
+            self.finish(Value::Object(object))
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<Value>()? {
+                items.push(item);
+            }
+            self.finish(Value::Array(items))
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+            self.finish(Value::Bool(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            self.finish(Value::from(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            self.finish(Value::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            self.finish(Value::from(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            self.finish(Value::from(v))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+            self.finish(Value::String(v))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+            self.finish(Value::Null)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<T, E> {
+            self.finish(Value::Null)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, deserializer: D2) -> Result<T, D2::Error> {
+            let value = Value::deserialize(deserializer)?;
+            self.finish(value)
+        }
+    }
+
+    deserializer.deserialize_any(TaggedVisitor(decode))
 }
 
 /// An object key, borrowed from the input when it has no escapes (no allocation), owned
@@ -193,22 +273,26 @@ pub mod skip_none {
 /// `absent_is_none` or `absent_is_empty` (what decoding does when the key is missing) and `ser`
 /// is `always` or `skip_none`.
 ///
-/// The same behaviour as serde's derives (unknown keys skipped, a duplicate key or a missing
-/// required field is an error, absent `Option`s are `None`) in a fraction of the code: the
+/// The same behaviour as serde's derives for JSON objects (unknown keys skipped, a duplicate
+/// key or a missing required field is an error, absent `Option`s are `None`; unlike the
+/// derive, a JSON array is not accepted in place of an object) in a fraction of the code: the
 /// derives' expansion (a field enum with three visitors, a sequence visitor, per-field
 /// missing-field handling) was most of what rustc type- and borrow-checked in this crate,
 /// and spelled out in the generated source it doubled the lines the generator prints. Here
 /// each field is one slot, one match arm and one result line; the shared steps are
 /// functions generic only over the field's type. Locals of the macro are hygienic, so a
-/// field may be called `map` or `key`.
+/// field may be called `map` or `key`; its own items and type parameters start with `__`,
+/// which generated type names never do.
 #[allow(unused_macros, reason = "used by generated models, which features may turn off")]
 macro_rules! model_serde {
     ($(#[$attr:meta])* $model:ident; $($wire:literal => $field:ident, $absent:ident, $ser:ident;)*) => {
         $(#[$attr])*
         impl ::serde::Serialize for $model {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeStruct as _;
                 let len = 0 $( + $crate::runtime::codec::$ser::len(&self.$field) )*;
+                // A model without fields writes nothing more.
+                #[allow(unused_mut)]
                 let mut state = serializer.serialize_struct(stringify!($model), len)?;
                 $( $crate::runtime::codec::$ser::write(&mut state, $wire, &self.$field)?; )*
                 state.end()
@@ -217,17 +301,17 @@ macro_rules! model_serde {
 
         $(#[$attr])*
         impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
 
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $model;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($model)))
                     }
 
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$model, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$model, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::codec::Key<'de>>()? {
                             match key.as_str() {
@@ -236,12 +320,12 @@ macro_rules! model_serde {
                             }
                         }
                         ::std::result::Result::Ok($model {
-                            $( $field: $crate::runtime::codec::$absent::<_, A::Error>($field, $wire)?, )*
+                            $( $field: $crate::runtime::codec::$absent::<_, __A::Error>($field, $wire)?, )*
                         })
                     }
                 }
 
-                deserializer.deserialize_struct(stringify!($model), &[$($wire),*], Visitor)
+                deserializer.deserialize_struct(stringify!($model), &[$($wire),*], __Visitor)
             }
         }
     };

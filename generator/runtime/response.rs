@@ -57,10 +57,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
         raw_body
     };
     // JSON is UTF-8 (RFC 8259). Checking the whole body at once lets serde_json read it as
-    // `str`, which skips its per-string check: as fast as a hand-written `from_str`.
+    // `str`, which skips its per-string check: as fast as a hand-written `from_str`. A body
+    // with invalid bytes is read with them replaced by U+FFFD rather than refused, so bad
+    // bytes in a field the model skips do not fail the call (as with `from_slice`); a
+    // second, byte-reading deserializer would double every type's decoding code.
+    let lossy;
     let body = match std::str::from_utf8(body) {
         Ok(text) => text,
-        Err(e) => return Err(fail(".".to_owned(), format!("the body is not UTF-8: {e}"))),
+        Err(_) => {
+            lossy = String::from_utf8_lossy(body);
+            &*lossy
+        }
     };
     // Plain serde_json: the path of a failure is recovered afterwards from the error's
     // position (see `json_path_at`), so the success path pays nothing for it and no second
@@ -158,7 +165,13 @@ fn json_path_at(body: &[u8], offset: usize) -> String {
                     end += if body[end] == b'\\' { 2 } else { 1 };
                 }
                 if let Some(Frame::Object { key, in_value: false }) = frames.last_mut() {
-                    *key = Some(String::from_utf8_lossy(&body[start..end.min(scan)]).into_owned());
+                    let raw = &body[start..end.min(scan)];
+                    // An escaped key (`"a\u005fb"`) is shown as the name it stands for.
+                    let unescaped = raw
+                        .contains(&b'\\')
+                        .then(|| body.get(i..=end).and_then(|quoted| serde_json::from_slice::<String>(quoted).ok()))
+                        .flatten();
+                    *key = Some(unescaped.unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned()));
                 }
                 i = end;
             }
@@ -173,6 +186,13 @@ fn json_path_at(body: &[u8], offset: usize) -> String {
             Some(Frame::Object { in_value, .. }) => *in_value = false,
             Some(Frame::Array { started, .. }) => *started = false,
             None => {}
+        }
+    } else if let Some(Frame::Array { started, .. }) = frames.last_mut() {
+        // serde_json reports an object or array of the wrong type before reading its
+        // opening bracket: the element has begun if anything but `]` or `,` comes next.
+        let next = body[offset..].iter().find(|b| !b.is_ascii_whitespace());
+        if next.is_some_and(|b| *b != b']' && *b != b',') {
+            *started = true;
         }
     }
     let mut path = String::new();
@@ -448,17 +468,20 @@ mod tests {
             ("{\n  \"outer\": {\n    \"name\": \"a\",\n    \"items\": [\n      {\"n\": -1}\n    ]\n  }\n}", "outer.items[0].n"),
             (r#"{"outer": {"name": "a", "items": [{"n": 1, "s": "unterminated"#, "outer.items[0].s"),
             (r#"{"outer": {"name": "a", "items": []}} trailing"#, "."),
+            (r#"{"outer": {"name": "a", "items": [], "tags": ["x", {}]}}"#, "outer.tags[1]"),
+            (r#"{"outer": {"name": "a", "items": [{"n": 1}, []]}}"#, "outer.items[1]"),
+            (r#"{"outer": {"name": "a", "items": [], "ta\u0067s": [1]}}"#, "outer.tags[0]"),
         ];
         for (body, expected) in cases {
             let (path, message) = path_of(body);
             assert_eq!(path, expected, "{body}: {message}");
             assert!(!message.contains(" at line "), "{message}");
         }
-        match decode::<Outer>(Some("outer"), 200, Some("req_1"), b"{\"outer\": \"\xff\"}") {
-            Err(Error::Decode { path, message, request_id, .. }) => {
-                assert_eq!((path.as_str(), request_id.as_deref()), (".", Some("req_1")));
-                assert!(message.contains("not UTF-8"), "{message}");
-            }
+        // Invalid UTF-8 in a skipped field does not fail the decode; in a decoded one it is
+        // replaced, not refused.
+        let body = b"{\"outer\": {\"name\": \"a\xffb\", \"items\": [], \"skipped\": \"\xfe\"}}";
+        match decode::<Outer>(Some("outer"), 200, Some("req_1"), body) {
+            Ok(outer) => assert_eq!(outer.name, "a\u{fffd}b"),
             other => panic!("{other:?}"),
         }
     }

@@ -303,3 +303,32 @@ fn auth_mode_not_accepted_error_names_the_accepted_modes() {
     );
     assert_eq!(err.status(), None);
 }
+
+#[tokio::test]
+async fn a_union_variant_that_does_not_decode_is_a_decode_error_at_the_union() {
+    let mut body = body("seam/access_codes.get.200.json");
+    // A known tag whose object lacks the variant's required `message`.
+    body["access_code"]["errors"] = json!([
+        {"error_code": "account_disconnected", "message": "ok", "created_at": "2025-01-01T00:00:00Z",
+         "is_connected_account_error": true, "is_device_error": false},
+        {"error_code": "account_disconnected", "created_at": "2025-01-01T00:00:00Z",
+         "is_connected_account_error": true, "is_device_error": false}
+    ]);
+    let (err, _server) = seam_error(vec![Reply::json(200, &body)]).await;
+    let Error::Decode { path, message, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(path, "access_code.errors[1]");
+    assert!(message.contains("missing field `message`"), "{message}");
+}
+
+#[tokio::test]
+async fn an_unknown_union_tag_or_a_non_object_is_kept_not_refused() {
+    use keyway::seam::AccessCodeError;
+    let mut body = body("seam/access_codes.get.200.json");
+    body["access_code"]["errors"] = json!([{"error_code": "added_next_year", "x": 1}, "just a string"]);
+    let server = serve(vec![Reply::json(200, &body)]).await;
+    let code = seam_at(&server).access_codes().get(AccessCodeId::new(CODE_ID)).await.unwrap();
+    assert!(matches!(&code.errors[0], AccessCodeError::Unknown(v) if v["x"] == 1));
+    assert!(matches!(&code.errors[1], AccessCodeError::Unknown(v) if v == "just a string"));
+    assert_eq!(code.errors[0].error_code(), "added_next_year");
+    assert_eq!(server.count(), 1);
+}

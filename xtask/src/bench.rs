@@ -283,12 +283,11 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
     for n in sizes {
         let sources = synth::synth(&root.join("specs"), n)?;
         let yaml_bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-        // One warm-up run, then 5 measured ones. At 3000 a run takes tens of seconds on 2
-        // cores: no warm-up (the process is warm from the smaller sizes), and as many runs
-        // (2 to 3: the first one's write is not a regeneration) as fit in `LARGE_BUDGET`.
+        // One warm-up run (it also writes the first output), then 5 measured ones. At 3000 a
+        // run takes tens of seconds on 2 cores: the warm-up, then as many runs (1 or 2) as fit
+        // in `LARGE_BUDGET`.
         let large = n >= 3000;
-        let warm_up = usize::from(!large);
-        let max_runs = if large { 3 } else { 5 };
+        let max_runs = if large { 3 } else { 6 };
         let mut samples: [Vec<Duration>; 7] = Default::default();
         let mut peak = 0;
         let mut rust_lines = 0;
@@ -296,7 +295,7 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
         let write_root = write_dir.join(format!("n{n}"));
         let mut first_write = Duration::ZERO;
         let size_started = Instant::now();
-        for run in 0..warm_up + max_runs {
+        for run in 0..max_runs {
             if large && run > 1 && size_started.elapsed() > LARGE_BUDGET {
                 break;
             }
@@ -321,18 +320,15 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
                 rust_lines = files.iter().filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
                 files_count = files.len();
             }
-            if run < warm_up {
+            // Run 0 warms up (or, at 3000, is the one whose write is not a regeneration): no
+            // sample from it, so every stage and the total come from the same runs.
+            if run == 0 {
                 continue;
             }
             peak = peak.max(heap);
             let generate = timings.load + timings.lower + timings.emit + timings.format;
-            for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format].into_iter().enumerate() {
+            for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format, write, generate + write].into_iter().enumerate() {
                 samples[i].push(d);
-            }
-            // The first run's write into an empty directory is not a regeneration.
-            if run > 0 {
-                samples[5].push(write);
-                samples[6].push(generate + write);
             }
         }
         if samples[5].is_empty() {

@@ -489,104 +489,106 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "error_code",
-            &[
-                "provider_issue",
-                "failed_to_set_on_device",
-                "failed_to_remove_from_device",
-                "duplicate_code_on_device",
-                "no_space_for_access_code_on_device",
-                "conflicting_external_modification",
-                "access_code_inactive",
-                "insufficient_permissions",
-                "account_disconnected",
-                "salto_ks_subscription_limit_exceeded",
-                "dormakaba_sites_disconnected",
-                "device_offline",
-                "device_removed",
-                "hub_disconnected",
-                "device_disconnected",
-                "empty_backup_access_code_pool",
-                "august_lock_not_authorized",
-                "missing_device_credentials",
-                "auxiliary_heat_running",
-                "subscription_required",
-                "bridge_disconnected",
-            ],
-        ) {
-            Some(0) => crate::runtime::codec::from_value(value).map(Self::ProviderIssue),
-            Some(1) => {
-                crate::runtime::codec::from_value(value).map(Self::FailedToSetOnDevice)
-            }
-            Some(2) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::FailedToRemoveFromDevice)
-            }
-            Some(3) => {
-                crate::runtime::codec::from_value(value).map(Self::DuplicateCodeOnDevice)
-            }
-            Some(4) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::NoSpaceForAccessCodeOnDevice)
-            }
-            Some(5) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::ConflictingExternalModification)
-            }
-            Some(6) => {
-                crate::runtime::codec::from_value(value).map(Self::AccessCodeInactive)
-            }
-            Some(7) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::InsufficientPermissions)
-            }
-            Some(8) => {
-                crate::runtime::codec::from_value(value).map(Self::AccountDisconnected)
-            }
-            Some(9) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::SaltoKsSubscriptionLimitExceeded)
-            }
-            Some(10) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::DormakabaSitesDisconnected)
-            }
-            Some(11) => crate::runtime::codec::from_value(value).map(Self::DeviceOffline),
-            Some(12) => crate::runtime::codec::from_value(value).map(Self::DeviceRemoved),
-            Some(13) => {
-                crate::runtime::codec::from_value(value).map(Self::HubDisconnected)
-            }
-            Some(14) => {
-                crate::runtime::codec::from_value(value).map(Self::DeviceDisconnected)
-            }
-            Some(15) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::EmptyBackupAccessCodePool)
-            }
-            Some(16) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::AugustLockNotAuthorized)
-            }
-            Some(17) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::MissingDeviceCredentials)
-            }
-            Some(18) => {
-                crate::runtime::codec::from_value(value).map(Self::AuxiliaryHeatRunning)
-            }
-            Some(19) => {
-                crate::runtime::codec::from_value(value).map(Self::SubscriptionRequired)
-            }
-            Some(20) => {
-                crate::runtime::codec::from_value(value).map(Self::BridgeDisconnected)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "error_code",
+                    &[
+                        "provider_issue",
+                        "failed_to_set_on_device",
+                        "failed_to_remove_from_device",
+                        "duplicate_code_on_device",
+                        "no_space_for_access_code_on_device",
+                        "conflicting_external_modification",
+                        "access_code_inactive",
+                        "insufficient_permissions",
+                        "account_disconnected",
+                        "salto_ks_subscription_limit_exceeded",
+                        "dormakaba_sites_disconnected",
+                        "device_offline",
+                        "device_removed",
+                        "hub_disconnected",
+                        "device_disconnected",
+                        "empty_backup_access_code_pool",
+                        "august_lock_not_authorized",
+                        "missing_device_credentials",
+                        "auxiliary_heat_running",
+                        "subscription_required",
+                        "bridge_disconnected",
+                    ],
+                ) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::ProviderIssue),
+                    Some(1) => {
+                        ::serde_json::from_value(value).map(Self::FailedToSetOnDevice)
+                    }
+                    Some(2) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::FailedToRemoveFromDevice)
+                    }
+                    Some(3) => {
+                        ::serde_json::from_value(value).map(Self::DuplicateCodeOnDevice)
+                    }
+                    Some(4) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::NoSpaceForAccessCodeOnDevice)
+                    }
+                    Some(5) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::ConflictingExternalModification)
+                    }
+                    Some(6) => {
+                        ::serde_json::from_value(value).map(Self::AccessCodeInactive)
+                    }
+                    Some(7) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::InsufficientPermissions)
+                    }
+                    Some(8) => {
+                        ::serde_json::from_value(value).map(Self::AccountDisconnected)
+                    }
+                    Some(9) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::SaltoKsSubscriptionLimitExceeded)
+                    }
+                    Some(10) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::DormakabaSitesDisconnected)
+                    }
+                    Some(11) => ::serde_json::from_value(value).map(Self::DeviceOffline),
+                    Some(12) => ::serde_json::from_value(value).map(Self::DeviceRemoved),
+                    Some(13) => {
+                        ::serde_json::from_value(value).map(Self::HubDisconnected)
+                    }
+                    Some(14) => {
+                        ::serde_json::from_value(value).map(Self::DeviceDisconnected)
+                    }
+                    Some(15) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::EmptyBackupAccessCodePool)
+                    }
+                    Some(16) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::AugustLockNotAuthorized)
+                    }
+                    Some(17) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::MissingDeviceCredentials)
+                    }
+                    Some(18) => {
+                        ::serde_json::from_value(value).map(Self::AuxiliaryHeatRunning)
+                    }
+                    Some(19) => {
+                        ::serde_json::from_value(value).map(Self::SubscriptionRequired)
+                    }
+                    Some(20) => {
+                        ::serde_json::from_value(value).map(Self::BridgeDisconnected)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -1314,33 +1316,35 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "mutation_code",
-            &[
-                "creating",
-                "deferring_creation",
-                "deleting",
-                "updating_code",
-                "updating_name",
-                "updating_time_frame",
-            ],
-        ) {
-            Some(0) => crate::runtime::codec::from_value(value).map(Self::Creating),
-            Some(1) => {
-                crate::runtime::codec::from_value(value).map(Self::DeferringCreation)
-            }
-            Some(2) => crate::runtime::codec::from_value(value).map(Self::Deleting),
-            Some(3) => crate::runtime::codec::from_value(value).map(Self::UpdatingCode),
-            Some(4) => crate::runtime::codec::from_value(value).map(Self::UpdatingName),
-            Some(5) => {
-                crate::runtime::codec::from_value(value).map(Self::UpdatingTimeFrame)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "mutation_code",
+                    &[
+                        "creating",
+                        "deferring_creation",
+                        "deleting",
+                        "updating_code",
+                        "updating_name",
+                        "updating_time_frame",
+                    ],
+                ) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::Creating),
+                    Some(1) => {
+                        ::serde_json::from_value(value).map(Self::DeferringCreation)
+                    }
+                    Some(2) => ::serde_json::from_value(value).map(Self::Deleting),
+                    Some(3) => ::serde_json::from_value(value).map(Self::UpdatingCode),
+                    Some(4) => ::serde_json::from_value(value).map(Self::UpdatingName),
+                    Some(5) => {
+                        ::serde_json::from_value(value).map(Self::UpdatingTimeFrame)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -1815,67 +1819,68 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeWarning {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "warning_code",
-            &[
-                "code_rotates_periodically",
-                "time_frame_adjusted_for_unknown_time_zone",
-                "external_modification_in_effect",
-                "delay_in_setting_on_device",
-                "delay_in_removing_from_device",
-                "third_party_integration_detected",
-                "igloo_algopin_must_be_used_within_24_hours",
-                "management_transferred",
-                "using_backup_access_code",
-                "being_deleted",
-                "unknown_issue_with_access_code",
-            ],
-        ) {
-            Some(0) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::CodeRotatesPeriodically)
-            }
-            Some(1) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::TimeFrameAdjustedForUnknownTimeZone)
-            }
-            Some(2) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::ExternalModificationInEffect)
-            }
-            Some(3) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::DelayInSettingOnDevice)
-            }
-            Some(4) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::DelayInRemovingFromDevice)
-            }
-            Some(5) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::ThirdPartyIntegrationDetected)
-            }
-            Some(6) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::IglooAlgopinMustBeUsedWithin24Hours)
-            }
-            Some(7) => {
-                crate::runtime::codec::from_value(value).map(Self::ManagementTransferred)
-            }
-            Some(8) => {
-                crate::runtime::codec::from_value(value).map(Self::UsingBackupAccessCode)
-            }
-            Some(9) => crate::runtime::codec::from_value(value).map(Self::BeingDeleted),
-            Some(10) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::UnknownIssueWithAccessCode)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "warning_code",
+                    &[
+                        "code_rotates_periodically",
+                        "time_frame_adjusted_for_unknown_time_zone",
+                        "external_modification_in_effect",
+                        "delay_in_setting_on_device",
+                        "delay_in_removing_from_device",
+                        "third_party_integration_detected",
+                        "igloo_algopin_must_be_used_within_24_hours",
+                        "management_transferred",
+                        "using_backup_access_code",
+                        "being_deleted",
+                        "unknown_issue_with_access_code",
+                    ],
+                ) {
+                    Some(0) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::CodeRotatesPeriodically)
+                    }
+                    Some(1) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::TimeFrameAdjustedForUnknownTimeZone)
+                    }
+                    Some(2) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::ExternalModificationInEffect)
+                    }
+                    Some(3) => {
+                        ::serde_json::from_value(value).map(Self::DelayInSettingOnDevice)
+                    }
+                    Some(4) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::DelayInRemovingFromDevice)
+                    }
+                    Some(5) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::ThirdPartyIntegrationDetected)
+                    }
+                    Some(6) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::IglooAlgopinMustBeUsedWithin24Hours)
+                    }
+                    Some(7) => {
+                        ::serde_json::from_value(value).map(Self::ManagementTransferred)
+                    }
+                    Some(8) => {
+                        ::serde_json::from_value(value).map(Self::UsingBackupAccessCode)
+                    }
+                    Some(9) => ::serde_json::from_value(value).map(Self::BeingDeleted),
+                    Some(10) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::UnknownIssueWithAccessCode)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -2279,20 +2284,22 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "error_code",
-            &["cannot_create_requested_access_methods"],
-        ) {
-            Some(0) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::CannotCreateRequestedAccessMethods)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "error_code",
+                    &["cannot_create_requested_access_methods"],
+                ) {
+                    Some(0) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::CannotCreateRequestedAccessMethods)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -2459,20 +2466,22 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantPendingMutation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "mutation_code",
-            &["updating_spaces", "updating_access_times"],
-        ) {
-            Some(0) => crate::runtime::codec::from_value(value).map(Self::UpdatingSpaces),
-            Some(1) => {
-                crate::runtime::codec::from_value(value).map(Self::UpdatingAccessTimes)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "mutation_code",
+                    &["updating_spaces", "updating_access_times"],
+                ) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::UpdatingSpaces),
+                    Some(1) => {
+                        ::serde_json::from_value(value).map(Self::UpdatingAccessTimes)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -2668,47 +2677,48 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantWarning {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(
-            &value,
-            "warning_code",
-            &[
-                "being_deleted",
-                "underprovisioned_access",
-                "overprovisioned_access",
-                "updating_access_times",
-                "requested_code_unavailable",
-                "device_does_not_support_access_codes",
-                "device_time_constraints_violated",
-            ],
-        ) {
-            Some(0) => crate::runtime::codec::from_value(value).map(Self::BeingDeleted),
-            Some(1) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::UnderprovisionedAccess)
-            }
-            Some(2) => {
-                crate::runtime::codec::from_value(value).map(Self::OverprovisionedAccess)
-            }
-            Some(3) => {
-                crate::runtime::codec::from_value(value).map(Self::UpdatingAccessTimes)
-            }
-            Some(4) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::RequestedCodeUnavailable)
-            }
-            Some(5) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::DeviceDoesNotSupportAccessCodes)
-            }
-            Some(6) => {
-                crate::runtime::codec::from_value(value)
-                    .map(Self::DeviceTimeConstraintsViolated)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "warning_code",
+                    &[
+                        "being_deleted",
+                        "underprovisioned_access",
+                        "overprovisioned_access",
+                        "updating_access_times",
+                        "requested_code_unavailable",
+                        "device_does_not_support_access_codes",
+                        "device_time_constraints_violated",
+                    ],
+                ) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::BeingDeleted),
+                    Some(1) => {
+                        ::serde_json::from_value(value).map(Self::UnderprovisionedAccess)
+                    }
+                    Some(2) => {
+                        ::serde_json::from_value(value).map(Self::OverprovisionedAccess)
+                    }
+                    Some(3) => {
+                        ::serde_json::from_value(value).map(Self::UpdatingAccessTimes)
+                    }
+                    Some(4) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::RequestedCodeUnavailable)
+                    }
+                    Some(5) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::DeviceDoesNotSupportAccessCodes)
+                    }
+                    Some(6) => {
+                        ::serde_json::from_value(value)
+                            .map(Self::DeviceTimeConstraintsViolated)
+                    }
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 #[cfg(feature = "seam-access_grants")]

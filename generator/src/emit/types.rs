@@ -354,11 +354,12 @@ fn emit_union(union: &UnionDef) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match crate::runtime::codec::tag_position(&value, #tag_field, &[#(#tags),*]) {
-                    #( Some(#positions) => crate::runtime::codec::from_value(value).map(Self::#variants), )*
-                    _ => Ok(Self::Unknown(value)),
-                }
+                crate::runtime::codec::deserialize_tagged(deserializer, |value| {
+                    match crate::runtime::codec::tag_position(&value, #tag_field, &[#(#tags),*]) {
+                        #( Some(#positions) => ::serde_json::from_value(value).map(Self::#variants), )*
+                        _ => Ok(Self::Unknown(value)),
+                    }
+                })
             }
         }
     }

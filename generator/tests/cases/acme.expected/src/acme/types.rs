@@ -179,13 +179,15 @@ impl<'de> ::serde::Deserialize<'de> for Review {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        crate::runtime::codec::deserialize_tagged(
             deserializer,
-        )?;
-        match crate::runtime::codec::tag_position(&value, "verdict", &["good"]) {
-            Some(0) => crate::runtime::codec::from_value(value).map(Self::Good),
-            _ => Ok(Self::Unknown(value)),
-        }
+            |value| {
+                match crate::runtime::codec::tag_position(&value, "verdict", &["good"]) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::Good),
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
     }
 }
 /// A good review.
@@ -199,6 +201,27 @@ pub struct ReviewGood {
 }
 crate::runtime::codec::model_serde! {
     ReviewGood; "stars" => stars, required, always;
+}
+/// Named like serde's visitor, with fields named like the impls' locals.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Visitor {
+    /// Named like the map access.
+    ///
+    /// Wire name: `map`.
+    pub map: ::std::string::String,
+    /// Named like the current key.
+    ///
+    /// Wire name: `key`. May be absent.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Named like the serializer state.
+    ///
+    /// Wire name: `state`. May be absent.
+    pub state: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::codec::model_serde! {
+    Visitor; "map" => map, required, always; "key" => key, absent_is_none, skip_none;
+    "state" => state, absent_is_none, skip_none;
 }
 /// A widget, with fields whose names are Rust keywords.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,6 +251,10 @@ pub struct Widget {
     ///
     /// Wire name: `empty`. May be absent.
     pub empty: ::std::option::Option<crate::acme::Empty>,
+    /// A model named like the serde visitor the generated impls use.
+    ///
+    /// Wire name: `visitor`. May be absent.
+    pub visitor: ::std::option::Option<crate::acme::Visitor>,
     /// camelCase on the wire.
     ///
     /// Wire name: `ownerId`. May be absent.
@@ -245,8 +272,9 @@ crate::runtime::codec::model_serde! {
     Widget; "id" => id, required, always; "type" => r#type, required, always; "ref" =>
     r#ref, absent_is_none, always; "review" => review, absent_is_none, skip_none; "parts"
     => parts, absent_is_empty, always; "empty" => empty, absent_is_none, skip_none;
-    "ownerId" => owner_id, absent_is_none, skip_none; "owner_id" => owner_id_snake,
-    absent_is_none, skip_none; "depth" => depth, absent_is_none, skip_none;
+    "visitor" => visitor, absent_is_none, skip_none; "ownerId" => owner_id,
+    absent_is_none, skip_none; "owner_id" => owner_id_snake, absent_is_none, skip_none;
+    "depth" => depth, absent_is_none, skip_none;
 }
 /// Identifies a widget.
 ///
