@@ -37,10 +37,10 @@ pub struct Timings {
     pub load: Duration,
     /// Validation and lowering into the IR.
     pub lower: Duration,
-    /// The non-Rust files (docs, JSON fixtures, OpenAPI, API surface), plus the share of the
-    /// parallel Rust stage that building token trees took.
+    /// The fixed files and the plan, plus the share of the parallel stage spent building
+    /// token trees and rendering the other files (docs, JSON fixtures, OpenAPI).
     pub emit: Duration,
-    /// The rest of the parallel Rust stage: syn parsing and prettyplease printing.
+    /// The rest of the parallel stage: syn parsing and prettyplease printing.
     pub format: Duration,
 }
 

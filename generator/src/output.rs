@@ -65,10 +65,27 @@ pub(crate) struct RustFile<'a> {
 pub(crate) struct Emitted<'a> {
     rust: Vec<RustFile<'a>>,
     done: Vec<OutputFile>,
-    docs: Result<Vec<OutputFile>, String>,
+    /// Non-Rust files still to render (docs, fixtures, OpenAPI), run beside the Rust parts.
+    other: Vec<FilesJob<'a>>,
 }
 
-/// The emit stage: every non-Rust file, and the plan of every Rust file.
+/// Renders some non-Rust files.
+type FilesJob<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>;
+
+/// One unit of the parallel stage.
+enum Job<'j, 'a> {
+    /// A part of the Rust file with this index.
+    Rust(usize, &'j Part<'a>),
+    Files(&'j FilesJob<'a>),
+}
+
+enum JobOutput {
+    /// The file's index, its printed text (`None`: the tokens did not parse), emit and print time.
+    Rust(usize, Option<String>, Duration, Duration),
+    Files(Result<Vec<OutputFile>, String>, Duration),
+}
+
+/// The emit stage: the fixed files, and the plan of every other one.
 pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
     let mut done = vec![cargo_toml(apis), rustfmt_toml(), crate::surface::Surface::of(apis).to_file(), spec_schema()];
     for (name, text) in RUNTIME_FILES {
@@ -77,6 +94,8 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
             contents: format!("{}\n{text}", rust_header("generator/runtime")),
         });
     }
+    // The docs first: the biggest job, so it does not start last.
+    let mut other: Vec<FilesJob<'a>> = vec![Box::new(move || crate::docs::render_docs(apis))];
     let mut rust = Vec::new();
     let mut push = |path: String, sources: &str, parts: Vec<Part<'a>>| {
         rust.push(RustFile { path, sources: sources.to_owned(), parts });
@@ -98,43 +117,60 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
             let files = files.into_iter().collect::<Vec<_>>().join(", ");
             push(format!("src/{}/{}.rs", api.name, resource.name), &files, vec![Box::new(move || emit::emit_resource_module(api, resource))]);
         }
-        done.extend(crate::fixtures::fixture_files(api));
-        done.push(crate::openapi::openapi_file(api));
+        other.push(Box::new(move || Ok(crate::fixtures::fixture_files(api))));
+        other.push(Box::new(move || Ok(vec![crate::openapi::openapi_file(api)])));
         push(format!("src/fixtures/{}.rs", api.name), &sources, vec![Box::new(move || emit::emit_fixtures_module(api))]);
     }
     push("src/fixtures/mod.rs".into(), "specs/", vec![Box::new(move || fixtures_mod_rs(apis))]);
     push("examples/quickstart.rs".into(), "specs/", vec![Box::new(move || emit::quickstart(apis))]);
-    Emitted { rust, done, docs: crate::docs::render_docs(apis) }
+    Emitted { rust, done, other }
 }
 
-/// Thread time spent emitting tokens and printing them, in the format stage.
+/// Thread time of the parallel stage: emitting tokens and rendering other files, and
+/// printing Rust.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct RustWork {
     pub(crate) emit: Duration,
     pub(crate) print: Duration,
 }
 
-/// The format stage: every Rust part emitted and printed in parallel, headers added; all
-/// files sorted by path.
+/// The format stage: every Rust part emitted and printed, and every other file rendered, in
+/// parallel; headers added; all files sorted by path.
 pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, RustWork), String> {
     let mut files = emitted.done;
-    files.extend(emitted.docs?);
-    let parts: Vec<(usize, &Part<'_>)> =
-        emitted.rust.iter().enumerate().flat_map(|(file, rust)| rust.parts.iter().map(move |part| (file, part))).collect();
-    let printed = crate::parallel::map(&parts, |(file, part)| {
+    let jobs: Vec<Job<'_, '_>> = emitted
+        .other
+        .iter()
+        .map(Job::Files)
+        .chain(emitted.rust.iter().enumerate().flat_map(|(file, rust)| rust.parts.iter().map(move |part| Job::Rust(file, part))))
+        .collect();
+    let outputs = crate::parallel::map(&jobs, |job| {
         let start = Instant::now();
-        let tokens = part();
-        let emitted_in = start.elapsed();
-        let text = format_tokens(tokens).ok_or(*file);
-        (text, emitted_in, start.elapsed() - emitted_in)
+        match job {
+            Job::Rust(file, part) => {
+                let tokens = part();
+                let emitted_in = start.elapsed();
+                let text = format_tokens(tokens);
+                JobOutput::Rust(*file, text, emitted_in, start.elapsed() - emitted_in)
+            }
+            Job::Files(render) => JobOutput::Files(render(), start.elapsed()),
+        }
     });
     let mut bodies = vec![String::new(); emitted.rust.len()];
     let mut work = RustWork::default();
-    for ((file, _), (text, emit, print)) in parts.iter().zip(printed) {
-        let text = text.map_err(|file| format!("internal error: the generator produced invalid Rust for {}", emitted.rust[file].path))?;
-        bodies[*file].push_str(&text);
-        work.emit += emit;
-        work.print += print;
+    for output in outputs {
+        match output {
+            JobOutput::Rust(file, text, emit, print) => {
+                let text = text.ok_or_else(|| format!("internal error: the generator produced invalid Rust for {}", emitted.rust[file].path))?;
+                bodies[file].push_str(&text);
+                work.emit += emit;
+                work.print += print;
+            }
+            JobOutput::Files(rendered, took) => {
+                files.extend(rendered?);
+                work.emit += took;
+            }
+        }
     }
     for (rust, body) in emitted.rust.iter().zip(bodies) {
         files.push(OutputFile { path: rust.path.clone(), contents: format!("{}\n{body}", rust_header(&rust.sources)) });
