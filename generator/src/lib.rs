@@ -109,10 +109,12 @@ pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timing
     let (files, work) = output::format_crate(emitted).map_err(|message| {
         Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }])
     })?;
-    // The Rust stage runs on every core: its wall time is split by where the thread time went.
-    let rust_stage = start.elapsed();
+    // The parallel stage runs on every core: its wall time is split by where the thread
+    // time went.
+    let parallel_stage = start.elapsed();
     let thread_time = (work.emit + work.print).as_secs_f64().max(1e-12);
-    timings.emit = files_done + rust_stage.mul_f64(work.emit.as_secs_f64() / thread_time);
-    timings.format = rust_stage.saturating_sub(timings.emit - files_done);
+    let emit_share = parallel_stage.mul_f64(work.emit.as_secs_f64() / thread_time);
+    timings.emit = files_done + emit_share;
+    timings.format = parallel_stage.saturating_sub(emit_share);
     Ok((files, timings))
 }

@@ -129,14 +129,14 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
 /// Thread time of the parallel stage: emitting tokens and rendering other files, and
 /// printing Rust.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct RustWork {
+pub(crate) struct ParallelWork {
     pub(crate) emit: Duration,
     pub(crate) print: Duration,
 }
 
 /// The format stage: every Rust part emitted and printed, and every other file rendered, in
 /// parallel; headers added; all files sorted by path.
-pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, RustWork), String> {
+pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, ParallelWork), String> {
     let mut files = emitted.done;
     let jobs: Vec<Job<'_, '_>> = emitted
         .other
@@ -157,7 +157,7 @@ pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, Rus
         }
     });
     let mut bodies = vec![String::new(); emitted.rust.len()];
-    let mut work = RustWork::default();
+    let mut work = ParallelWork::default();
     for output in outputs {
         match output {
             JobOutput::Rust(file, text, emit, print) => {

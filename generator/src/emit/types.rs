@@ -222,26 +222,21 @@ fn absent(field: &Field) -> Absent {
 
 /// The model's `Serialize` and `Deserialize`: one `model_serde!` line per field (see
 /// `runtime/codec.rs` for why not serde's derives).
-fn emit_serde(model: &ModelDef) -> TokenStream {
+fn emit_serde(model: &ModelDef, allow_deprecated: &Option<TokenStream>) -> TokenStream {
     let name = ident(&model.name);
     let fields = model.fields.iter().map(|field| {
         let rust_name = ident(&field.rust_name);
         let wire = field.wire_name.as_str();
-        let absent = match absent(field) {
-            Absent::Missing => quote!(required),
-            Absent::None => quote!(absent_is_none),
-            Absent::Empty => quote!(absent_is_empty),
-        };
-        // An optional field is left out when `None`; a nullable one is written as `null`,
-        // so a documented `null` survives a round trip.
-        let ser = if field.optional && !field.nullable && !matches!(field.ty, TypeRef::Array(_)) {
-            quote!(skip_none)
-        } else {
-            quote!(always)
+        // An `Option` that may be absent is left out when `None`; a nullable one is written
+        // as `null`, so a documented `null` survives a round trip.
+        let (absent, ser) = match absent(field) {
+            Absent::Missing => (quote!(required), quote!(always)),
+            Absent::None if field.nullable => (quote!(absent_is_none), quote!(always)),
+            Absent::None => (quote!(absent_is_none), quote!(skip_none)),
+            Absent::Empty => (quote!(absent_is_empty), quote!(always)),
         };
         quote!(#wire => #rust_name, #absent, #ser;)
     });
-    let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     quote! {
         crate::runtime::codec::model_serde! {
             #allow_deprecated
@@ -289,7 +284,7 @@ fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
         }
     });
     let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let serde = emit_serde(model);
+    let serde = emit_serde(model, &allow_deprecated);
     quote! {
         #docs
         #allow_deprecated
