@@ -415,17 +415,18 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     // Dependencies first, once, through a crate of the same shape: the measured builds then
     // compile `keyway` alone.
     let warm = write_crate(root, &dir.join("deps"), 3)?;
-    let (deps_time, _, _) = cargo_build(&warm, &target, None, true)?;
+    let (deps_time, _, _) = cargo_build(&warm, &target, None, true, None)?;
     table.row("compile", "dependencies of the generated crate (once, not counted below; ~0 when already built)", seconds(deps_time), String::new(), String::new(), "", None);
 
     let mut lines_at = Vec::new();
+    let largest = sizes.last().copied();
     for n in sizes {
         let crate_dir = write_crate(root, &dir.join(format!("n{n}")), n)?;
         // A previous bench left `keyway`'s incremental cache for the same path: the first
         // build must start from nothing but the dependencies.
         forget_keyway_builds(&target)?;
         let time_tool = time_v.exists().then_some(time_v);
-        let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool, true)?;
+        let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool, true, None)?;
         if compiled.iter().any(|c| c != "keyway") {
             eprintln!("warning: the build at N={n} also compiled {compiled:?}: dependency builds are not shared");
         }
@@ -434,10 +435,10 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         let file = fs::File::options().write(true).open(&touched).map_err(|e| format!("cannot open {}: {e}", touched.display()))?;
         file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", touched.display()))?;
         drop(file);
-        let (rebuild, rebuild_rss, _) = cargo_build(&crate_dir, &target, time_tool, true)?;
+        let (rebuild, rebuild_rss, _) = cargo_build(&crate_dir, &target, time_tool, true, None)?;
         // As a downstream crate's dependency, cargo builds it without incremental state.
         forget_keyway_builds(&target)?;
-        let (as_dependency, dependency_rss, _) = cargo_build(&crate_dir, &target, time_tool, false)?;
+        let (as_dependency, dependency_rss, _) = cargo_build(&crate_dir, &target, time_tool, false, None)?;
 
         let rust_lines = codegen.iter().find(|c| c.n == n).map(|c| c.rust_lines).unwrap_or_else(|| count_rust_lines(&crate_dir));
         lines_at.push((n, rust_lines));
@@ -482,6 +483,9 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
             "",
             None,
         );
+        if Some(n) == largest {
+            one_resource_row(&crate_dir, &target, time_tool, n, table)?;
+        }
     }
     if let (Some((a, la)), Some((b, lb))) = (lines_at.iter().find(|(n, _)| *n == 30), lines_at.iter().find(|(n, _)| *n == 300)) {
         table.row(
@@ -495,6 +499,32 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         );
     }
     table.row("compile", "how peak RSS is measured", rss_source.into(), String::new(), String::new(), "", None);
+    Ok(())
+}
+
+/// The resource with the most types in the documented specs: a downstream crate that uses
+/// only it turns the others off.
+const ONE_RESOURCE_FEATURE: &str = "seam-access_codes";
+
+/// What the per-resource features buy: the `n`-endpoint crate built with one resource on,
+/// as a downstream crate that uses only that resource gets it (its first, incremental build).
+fn one_resource_row(crate_dir: &Path, target: &Path, time_tool: Option<&Path>, n: usize, table: &mut Table) -> Result<(), String> {
+    let manifest = fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| format!("cannot read the generated Cargo.toml: {e}"))?;
+    if !manifest.lines().any(|line| line.starts_with(&format!("{ONE_RESOURCE_FEATURE} = "))) {
+        return Err(format!("the generated crate has no feature `{ONE_RESOURCE_FEATURE}`: update ONE_RESOURCE_FEATURE in xtask/src/bench.rs"));
+    }
+    forget_keyway_builds(target)?;
+    let (build, rss, _) = cargo_build(crate_dir, target, time_tool, true, Some(ONE_RESOURCE_FEATURE))?;
+    forget_keyway_builds(target)?;
+    table.row(
+        "compile",
+        &format!("N={n}: one resource only (`--no-default-features --features {ONE_RESOURCE_FEATURE}`, what a crate using just that resource builds) · peak RSS"),
+        format!("{} · {}", seconds(build), rss.map(mib).unwrap_or_else(|| "n/a".into())),
+        String::new(),
+        String::new(),
+        "",
+        None,
+    );
     Ok(())
 }
 
@@ -555,7 +585,13 @@ fn count_rust_lines(dir: &Path) -> usize {
 
 /// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`), and
 /// the crates it compiled.
-fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool) -> Result<(Duration, Option<usize>, Vec<String>), String> {
+fn cargo_build(
+    dir: &Path,
+    target: &Path,
+    time_v: Option<&Path>,
+    incremental: bool,
+    features: Option<&str>,
+) -> Result<(Duration, Option<usize>, Vec<String>), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = match time_v {
         Some(time) => {
@@ -568,12 +604,14 @@ fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bo
     command
         .args(["build", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
+        .args(features.map(|f| ["--no-default-features", "--features", f]).into_iter().flatten())
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .env_remove("RUSTFLAGS")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    println!("    cargo build --manifest-path {}", dir.join("Cargo.toml").display());
+    let feature_args = features.map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
+    println!("    cargo build --manifest-path {}{feature_args}", dir.join("Cargo.toml").display());
     let start = Instant::now();
     let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     let elapsed = start.elapsed();
