@@ -178,8 +178,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The longest one attempt may take, from connecting to reading the whole body
-    /// (default 30 s).
+    /// The longest one attempt may take, from asking the token source (if the auth has one)
+    /// and connecting to reading the whole body (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

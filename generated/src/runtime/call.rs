@@ -190,15 +190,25 @@ async fn attempts(
     let mut retry = 0;
     loop {
         span.record("attempt", retry + 1);
-        // Asked every attempt: a token source may have refreshed since the last one.
-        let headers = core.auth_headers().await?;
+        // Asked every attempt: a token source may have refreshed since the last one. The
+        // attempt's timeout covers it too, so a source that hangs cannot hang the call.
+        let attempt_started = tokio::time::Instant::now();
+        let headers = match tokio::time::timeout(timeout, core.auth_headers()).await {
+            Ok(headers) => headers?,
+            Err(_) => {
+                return Err(Error::TokenSource(format!(
+                    "the token source did not answer within the {timeout:?} timeout"
+                )));
+            }
+        };
+        let timeout_left = timeout.saturating_sub(attempt_started.elapsed());
         let mut request = core
             .http()
             .request(endpoint.method.to_reqwest(), prepared.url.clone())
             .headers(headers)
             .header(header::ACCEPT, HeaderValue::from_static("application/json"))
             .header(header::USER_AGENT, HeaderValue::from_static(USER_AGENT))
-            .timeout(timeout);
+            .timeout(timeout_left);
         if let Some(body) = &prepared.body {
             request = request
                 .header(
