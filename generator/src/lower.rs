@@ -179,7 +179,7 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     let mut generated_names: BTreeMap<String, String> = BTreeMap::new();
     for file in &api.files {
         for (name, union) in &file.spec.unions {
-            for variant in &union.variants {
+            for variant in union.variants.iter().filter(|v| v.model.is_none()) {
                 generated_names.insert(format!("{name}{}", names::pascal(&variant.tag)), format!("union {name}"));
             }
         }
@@ -636,6 +636,16 @@ fn lower_union(
         if let Some(other) = seen.insert(variant.clone(), variant_spec.tag.clone()) {
             lw.error(file, [path.clone(), yaml_path!["tag"]].concat(), format!("union tags `{other}` and `{}` both become the variant `{variant}`", variant_spec.tag));
         }
+        if let Some(shared) = &variant_spec.model {
+            check_variant_model(lw, file, &path, spec, variant_spec, shared, sites);
+            variants.push(UnionVariant {
+                tag: variant_spec.tag.clone(),
+                variant,
+                model: shared.clone(),
+                description: variant_spec.description.clone(),
+            });
+            continue;
+        }
         let model = format!("{name}{variant}");
         if let Some(site) = sites.get(&model) {
             lw.error_with_help(
@@ -664,6 +674,55 @@ fn lower_union(
         });
     }
     (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)
+}
+
+/// A variant whose payload is a named model: it must be a model of this API, given instead
+/// of `fields`, without a field of the tag's name (the tag is written by the union).
+fn check_variant_model(
+    lw: &mut Lowerer,
+    file: &LoadedFile,
+    path: &[PathSeg],
+    union: &crate::spec::UnionSpec,
+    variant: &crate::spec::UnionVariantSpec,
+    model: &str,
+    sites: &BTreeMap<String, TypeSite>,
+) {
+    let at_model = [path.to_vec(), yaml_path!["model"]].concat();
+    if !variant.fields.is_empty() {
+        lw.error_with_help(
+            file,
+            at_model.clone(),
+            format!("variant `{}` has both `model` and `fields`", variant.tag),
+            "keep `model` to share that model's fields, or `fields` for a payload of its own",
+        );
+    }
+    match sites.get(model) {
+        Some(site) if site.section == "models" => {
+            let fields = site.file.spec.models.get(model).map(|m| m.fields.as_slice()).unwrap_or_default();
+            if fields.iter().any(|f| f.name == union.tag) {
+                lw.error_with_help(
+                    file,
+                    at_model,
+                    format!("model `{model}` has a field `{}`, the union's tag", union.tag),
+                    "the union writes the tag itself: remove that field from the model",
+                );
+            }
+        }
+        Some(site) => lw.error_with_help(
+            file,
+            at_model,
+            format!("`{model}` is not a model (it is defined under `{}`)", site.section),
+            "a variant's payload is an object: name a model under `models`",
+        ),
+        None => {
+            let models = sites.iter().filter(|(_, site)| site.section == "models").map(|(name, _)| name.as_str());
+            let help = match names::closest(model, models) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "define it under `models`".to_owned(),
+            };
+            lw.error_with_help(file, at_model, format!("unknown model `{model}`"), help);
+        }
+    }
 }
 
 fn lower_endpoint(

@@ -310,7 +310,10 @@ pub struct UnionVariantSpec {
     /// The tag value.
     pub tag: String,
     pub description: String,
-    /// The variant's fields besides the tag.
+    /// The variant's fields besides the tag, for a payload of its own.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// A model of this API that is the payload, instead of `fields`: variants of the same
+    /// shape share it, and a match can bind them in one arm.
+    pub model: Option<String>,
 }

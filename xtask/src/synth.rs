@@ -12,8 +12,8 @@
 //!   segment: `/api/spaces/accesstokens_k{k}/{id}`);
 //! - every type the file defines (`ids`, `enums`, `models`, `unions`) and every one-of enum
 //!   name: `AccessCode` → `AccessCodeK{k}`;
-//! - every reference to those names: parameter, field, variant-field and response `type`s,
-//!   also inside `array<…>`.
+//! - every reference to those names: parameter, field, variant-field and response `type`s
+//!   (also inside `array<…>`) and variant `model`s.
 //!
 //! Types the file does not define (the ids of `api.yaml`) stay shared. Each API folder's
 //! `api.yaml` is copied once.
@@ -129,6 +129,10 @@ fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
                 if let Some(variants) = def.get_mut("variants").and_then(Value::as_sequence_mut) {
                     for variant in variants {
                         rename_fields(variant, "fields", &rename);
+                        if let Some(model) = variant.get("model").and_then(Value::as_str) {
+                            let model = rename_type(model, &rename);
+                            set_str(variant, "model", model);
+                        }
                     }
                 }
                 let key = match key.as_str().and_then(&rename) {
@@ -278,6 +282,7 @@ unions:
     tag: error_code
     variants:
       - { tag: x, fields: [{ name: nested, type: 'array<array<AccessCode>>' }] }
+      - { tag: y, model: AccessCode }
 ";
         let copy = rename_copy(&serde_yaml::from_str(yaml).unwrap(), 7).unwrap();
         let at = |path: &[&str]| {
@@ -303,6 +308,7 @@ unions:
         assert_eq!(at(&["models", "AccessCodeK7", "fields", "1", "type"]), "array<AccessCodeErrorK7>");
         assert_eq!(at(&["models", "AccessCodeK7", "fields", "2", "type"]), "WorkspaceId");
         assert_eq!(at(&["unions", "AccessCodeErrorK7", "variants", "0", "fields", "0", "type"]), "array<array<AccessCodeK7>>");
+        assert_eq!(at(&["unions", "AccessCodeErrorK7", "variants", "1", "model"]), "AccessCodeK7");
         assert_eq!(rename_path("/api/spaces/accesstokens/{id}", "access_tokens", "access_tokens_k2", 2), "/api/spaces/accesstokens_k2/{id}");
     }
 }

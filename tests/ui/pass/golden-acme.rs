@@ -1,6 +1,7 @@
 // The generator's golden output for the edge-case spec (generator/tests/cases/acme: fields
-// named `type` and `ref`, enum values that are not identifiers, a one-variant union, an empty
-// object, nested arrays, a recursive model) must compile. The golden files are compiled in
+// named `type` and `ref`, enum values that are not identifiers, a one-variant union, a union
+// whose variants share a model, an empty object, nested arrays, a recursive model) must
+// compile. The golden files are compiled in
 // place, in the shape of the generated crate: the runtime and the API module at the root,
 // with the runtime's public types re-exported there.
 
@@ -22,7 +23,7 @@ pub mod acme;
 
 use std::time::Duration;
 
-use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Widget, WidgetId};
+use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Widget, WidgetId};
 
 async fn use_it() -> Result<(), Error> {
     let client = AcmeClient::new(AcmeAuth::token("token"))?;
@@ -53,6 +54,20 @@ async fn use_it() -> Result<(), Error> {
     }
     if let Some(review) = &widget.review {
         let _: &str = review.verdict();
+    }
+    for signal in &widget.signals {
+        match signal {
+            // Variants that share a model bind in one arm.
+            Signal::Blink(part) | Signal::Beep(part) => {
+                let _: &Part = part;
+            }
+            Signal::Hum(hum) => {
+                let _: i64 = hum.pitch;
+            }
+            Signal::Unknown(value) => {
+                let _: &serde_json::Value = value;
+            }
+        }
     }
 
     let widgets: Vec<Widget> = client

@@ -202,6 +202,97 @@ pub struct ReviewGood {
 crate::runtime::codec::model_serde! {
     ReviewGood; "stars" => stars, required, always;
 }
+/// Two variants that share a model, beside one with fields of its own.
+///
+/// Tagged by the `kind` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Signal {
+    /// `blink`: A blink.
+    Blink(Part),
+    /// `beep`: A beep.
+    Beep(Part),
+    /// `hum`: A hum.
+    Hum(SignalHum),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl Signal {
+    ///The `kind` of this value.
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::Blink(_) => "blink",
+            Self::Beep(_) => "beep",
+            Self::Hum(_) => "hum",
+            Self::Unknown(value) => {
+                crate::runtime::codec::tag_of(value, "kind").unwrap_or_default()
+            }
+        }
+    }
+}
+impl ::serde::Serialize for Signal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Blink(value) => {
+                crate::runtime::codec::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "blink",
+                    value,
+                )
+            }
+            Self::Beep(value) => {
+                crate::runtime::codec::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "beep",
+                    value,
+                )
+            }
+            Self::Hum(value) => {
+                crate::runtime::codec::serialize_tagged(serializer, "kind", "hum", value)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Signal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::codec::deserialize_tagged(
+            deserializer,
+            |value| {
+                match crate::runtime::codec::tag_position(
+                    &value,
+                    "kind",
+                    &["blink", "beep", "hum"],
+                ) {
+                    Some(0) => ::serde_json::from_value(value).map(Self::Blink),
+                    Some(1) => ::serde_json::from_value(value).map(Self::Beep),
+                    Some(2) => ::serde_json::from_value(value).map(Self::Hum),
+                    _ => Ok(Self::Unknown(value)),
+                }
+            },
+        )
+    }
+}
+/// A hum.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SignalHum {
+    /// How high.
+    ///
+    /// Wire name: `pitch`.
+    pub pitch: i64,
+}
+crate::runtime::codec::model_serde! {
+    SignalHum; "pitch" => pitch, required, always;
+}
 /// Named like serde's visitor, with fields named like the impls' locals.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -267,6 +358,10 @@ pub struct Widget {
     ///
     /// Wire name: `depth`. May be absent.
     pub depth: ::std::option::Option<crate::acme::Level1>,
+    /// Union variants that share a model.
+    ///
+    /// Wire name: `signals`. Empty when absent.
+    pub signals: ::std::vec::Vec<crate::acme::Signal>,
 }
 crate::runtime::codec::model_serde! {
     Widget; "id" => id, required, always; "type" => r#type, required, always; "ref" =>
@@ -274,7 +369,8 @@ crate::runtime::codec::model_serde! {
     => parts, absent_is_empty, always; "empty" => empty, absent_is_none, skip_none;
     "visitor" => visitor, absent_is_none, skip_none; "ownerId" => owner_id,
     absent_is_none, skip_none; "owner_id" => owner_id_snake, absent_is_none, skip_none;
-    "depth" => depth, absent_is_none, skip_none;
+    "depth" => depth, absent_is_none, skip_none; "signals" => signals, absent_is_empty,
+    always;
 }
 /// Identifies a widget.
 ///
