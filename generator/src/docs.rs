@@ -169,6 +169,8 @@ struct EndpointPage {
 struct VariantView {
     tag: String,
     description: String,
+    /// The page of the named model the variant shares with others, if it names one.
+    shared_model: Option<String>,
     fields: Vec<FieldRow>,
 }
 
@@ -448,6 +450,10 @@ fn type_page(api: &Api, def: &TypeDef) -> Result<String, askama::Error> {
                 .map(|v| VariantView {
                     tag: v.tag.clone(),
                     description: v.description.trim().to_owned(),
+                    shared_model: match api.type_def(&v.model) {
+                        Some(TypeDef::Model(model)) if model.declared => Some(type_link(api, &TypeRef::Named(model.name.clone()), "")),
+                        _ => None,
+                    },
                     fields: match api.type_def(&v.model) {
                         Some(TypeDef::Model(model)) => field_rows(api, &model.fields, ""),
                         _ => Vec::new(),

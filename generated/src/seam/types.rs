@@ -137,6 +137,35 @@ crate::runtime::codec::model_serde! {
     workspace_id, absent_is_none, skip_none;
 }
 #[cfg(feature = "seam-access_codes")]
+/// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the access code errors that report one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AccessCodeAccountError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_codes")]
+crate::runtime::codec::model_serde! {
+    AccessCodeAccountError; "created_at" => created_at, required, always;
+    "is_connected_account_error" => is_connected_account_error, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
+}
+#[cfg(feature = "seam-access_codes")]
 /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
@@ -215,6 +244,30 @@ crate::runtime::codec::model_serde! {
     AccessCodeCodeConfiguration; "code" => code, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
+/// An error of the device that holds the access code (`is_device_error`): the fields shared by the access code errors that report one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AccessCodeDeviceError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_codes")]
+crate::runtime::codec::model_serde! {
+    AccessCodeDeviceError; "created_at" => created_at, required, always;
+    "is_device_error" => is_device_error, required, always; "message" => message,
+    required, always;
+}
+#[cfg(feature = "seam-access_codes")]
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
@@ -223,47 +276,47 @@ crate::runtime::codec::model_serde! {
 #[non_exhaustive]
 pub enum AccessCodeError {
     /// `provider_issue`: Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
-    ProviderIssue(AccessCodeErrorProviderIssue),
+    ProviderIssue(AccessCodeOwnError),
     /// `failed_to_set_on_device`: Failed to set code on device.
-    FailedToSetOnDevice(AccessCodeErrorFailedToSetOnDevice),
+    FailedToSetOnDevice(AccessCodeOwnError),
     /// `failed_to_remove_from_device`: Failed to remove code from device.
-    FailedToRemoveFromDevice(AccessCodeErrorFailedToRemoveFromDevice),
+    FailedToRemoveFromDevice(AccessCodeOwnError),
     /// `duplicate_code_on_device`: Duplicate access code detected on device.
     DuplicateCodeOnDevice(AccessCodeErrorDuplicateCodeOnDevice),
     /// `no_space_for_access_code_on_device`: No space for access code on device.
-    NoSpaceForAccessCodeOnDevice(AccessCodeErrorNoSpaceForAccessCodeOnDevice),
+    NoSpaceForAccessCodeOnDevice(AccessCodeOwnError),
     /// `conflicting_external_modification`: Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
     ConflictingExternalModification(AccessCodeErrorConflictingExternalModification),
     /// `access_code_inactive`: Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
-    AccessCodeInactive(AccessCodeErrorAccessCodeInactive),
+    AccessCodeInactive(AccessCodeOwnError),
     /// `insufficient_permissions`: Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
-    InsufficientPermissions(AccessCodeErrorInsufficientPermissions),
+    InsufficientPermissions(AccessCodeOwnError),
     /// `account_disconnected`: Indicates that the account is disconnected.
-    AccountDisconnected(AccessCodeErrorAccountDisconnected),
+    AccountDisconnected(AccessCodeAccountError),
     /// `salto_ks_subscription_limit_exceeded`: Indicates that the Salto site user limit has been reached.
-    SaltoKsSubscriptionLimitExceeded(AccessCodeErrorSaltoKsSubscriptionLimitExceeded),
+    SaltoKsSubscriptionLimitExceeded(AccessCodeAccountError),
     /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
-    DormakabaSitesDisconnected(AccessCodeErrorDormakabaSitesDisconnected),
+    DormakabaSitesDisconnected(AccessCodeAccountError),
     /// `device_offline`: Indicates that the device is offline.
     ///
     /// Deprecated: Use `device_disconnected` instead.
-    DeviceOffline(AccessCodeErrorDeviceOffline),
+    DeviceOffline(AccessCodeDeviceError),
     /// `device_removed`: Indicates that the device has been removed.
-    DeviceRemoved(AccessCodeErrorDeviceRemoved),
+    DeviceRemoved(AccessCodeDeviceError),
     /// `hub_disconnected`: Indicates that the hub is disconnected.
-    HubDisconnected(AccessCodeErrorHubDisconnected),
+    HubDisconnected(AccessCodeDeviceError),
     /// `device_disconnected`: Indicates that the device is disconnected.
-    DeviceDisconnected(AccessCodeErrorDeviceDisconnected),
+    DeviceDisconnected(AccessCodeDeviceError),
     /// `empty_backup_access_code_pool`: Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
-    EmptyBackupAccessCodePool(AccessCodeErrorEmptyBackupAccessCodePool),
+    EmptyBackupAccessCodePool(AccessCodeDeviceError),
     /// `august_lock_not_authorized`: Indicates that the user is not authorized to use the August lock.
-    AugustLockNotAuthorized(AccessCodeErrorAugustLockNotAuthorized),
+    AugustLockNotAuthorized(AccessCodeDeviceError),
     /// `missing_device_credentials`: Indicates that device credentials are missing.
-    MissingDeviceCredentials(AccessCodeErrorMissingDeviceCredentials),
+    MissingDeviceCredentials(AccessCodeDeviceError),
     /// `auxiliary_heat_running`: Indicates that the auxiliary heat is running.
-    AuxiliaryHeatRunning(AccessCodeErrorAuxiliaryHeatRunning),
+    AuxiliaryHeatRunning(AccessCodeDeviceError),
     /// `subscription_required`: Indicates that a subscription is required to connect.
-    SubscriptionRequired(AccessCodeErrorSubscriptionRequired),
+    SubscriptionRequired(AccessCodeDeviceError),
     /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
     BridgeDisconnected(AccessCodeErrorBridgeDisconnected),
     /// A variant this version of the client does not know, kept as sent.
@@ -592,107 +645,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeError {
     }
 }
 #[cfg(feature = "seam-access_codes")]
-/// Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorAccessCodeInactive {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorAccessCodeInactive; "created_at" => created_at, absent_is_none,
-    skip_none; "is_access_code_error" => is_access_code_error, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the account is disconnected.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorAccountDisconnected {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
-    ///
-    /// Wire name: `is_connected_account_error`.
-    pub is_connected_account_error: bool,
-    /// Indicates that the error is not a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorAccountDisconnected; "created_at" => created_at, required, always;
-    "is_connected_account_error" => is_connected_account_error, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the user is not authorized to use the August lock.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorAugustLockNotAuthorized {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorAugustLockNotAuthorized; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the auxiliary heat is running.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorAuxiliaryHeatRunning {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorAuxiliaryHeatRunning; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -756,109 +708,6 @@ crate::runtime::codec::model_serde! {
     always;
 }
 #[cfg(feature = "seam-access_codes")]
-/// Indicates that the device is disconnected.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorDeviceDisconnected {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorDeviceDisconnected; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the device is offline.
-///
-/// Deprecated: Use `device_disconnected` instead.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorDeviceOffline {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorDeviceOffline; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the device has been removed.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorDeviceRemoved {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorDeviceRemoved; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorDormakabaSitesDisconnected {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
-    ///
-    /// Wire name: `is_connected_account_error`.
-    pub is_connected_account_error: bool,
-    /// Indicates that the error is not a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorDormakabaSitesDisconnected; "created_at" => created_at, required,
-    always; "is_connected_account_error" => is_connected_account_error, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Duplicate access code detected on device.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -891,251 +740,6 @@ crate::runtime::codec::model_serde! {
     "managed_access_code_id" => managed_access_code_id, absent_is_none, skip_none;
     "message" => message, required, always; "unmanaged_access_code_id" =>
     unmanaged_access_code_id, absent_is_none, skip_none;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorEmptyBackupAccessCodePool {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorEmptyBackupAccessCodePool; "created_at" => created_at, required,
-    always; "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Failed to remove code from device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorFailedToRemoveFromDevice {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorFailedToRemoveFromDevice; "created_at" => created_at, absent_is_none,
-    skip_none; "is_access_code_error" => is_access_code_error, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Failed to set code on device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorFailedToSetOnDevice {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorFailedToSetOnDevice; "created_at" => created_at, absent_is_none,
-    skip_none; "is_access_code_error" => is_access_code_error, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the hub is disconnected.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorHubDisconnected {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorHubDisconnected; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorInsufficientPermissions {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorInsufficientPermissions; "created_at" => created_at, absent_is_none,
-    skip_none; "is_access_code_error" => is_access_code_error, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that device credentials are missing.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorMissingDeviceCredentials {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorMissingDeviceCredentials; "created_at" => created_at, required,
-    always; "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// No space for access code on device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorNoSpaceForAccessCodeOnDevice {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorNoSpaceForAccessCodeOnDevice; "created_at" => created_at,
-    absent_is_none, skip_none; "is_access_code_error" => is_access_code_error, required,
-    always; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorProviderIssue {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Indicates that this is an access code error.
-    ///
-    /// Wire name: `is_access_code_error`.
-    pub is_access_code_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorProviderIssue; "created_at" => created_at, absent_is_none, skip_none;
-    "is_access_code_error" => is_access_code_error, required, always; "message" =>
-    message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that the Salto site user limit has been reached.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorSaltoKsSubscriptionLimitExceeded {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
-    ///
-    /// Wire name: `is_connected_account_error`.
-    pub is_connected_account_error: bool,
-    /// Indicates that the error is not a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorSaltoKsSubscriptionLimitExceeded; "created_at" => created_at,
-    required, always; "is_connected_account_error" => is_connected_account_error,
-    required, always; "is_device_error" => is_device_error, required, always; "message"
-    => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Indicates that a subscription is required to connect.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeErrorSubscriptionRequired {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Indicates that the error is a device error.
-    ///
-    /// Wire name: `is_device_error`.
-    pub is_device_error: bool,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeErrorSubscriptionRequired; "created_at" => created_at, required, always;
-    "is_device_error" => is_device_error, required, always; "message" => message,
-    required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Unique identifier for an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
@@ -1199,6 +803,25 @@ crate::runtime::codec::model_serde! {
     absent_is_none, always; "to" => to, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
+/// A pending mutation that carries only its message and when it was created: the fields shared by the access code mutations that have no others.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AccessCodeMutationNotice {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_codes")]
+crate::runtime::codec::model_serde! {
+    AccessCodeMutationNotice; "created_at" => created_at, required, always; "message" =>
+    message, required, always;
+}
+#[cfg(feature = "seam-access_codes")]
 /// Name configuration of an `updating_name` mutation: the previous name configuration (`from`) or the new name configuration (`to`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1213,6 +836,30 @@ crate::runtime::codec::model_serde! {
     AccessCodeNameConfiguration; "name" => name, absent_is_none, always;
 }
 #[cfg(feature = "seam-access_codes")]
+/// An error of the access code itself (`is_access_code_error`): the fields shared by the access code errors that report one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AccessCodeOwnError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_codes")]
+crate::runtime::codec::model_serde! {
+    AccessCodeOwnError; "created_at" => created_at, absent_is_none, skip_none;
+    "is_access_code_error" => is_access_code_error, required, always; "message" =>
+    message, required, always;
+}
+#[cfg(feature = "seam-access_codes")]
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
@@ -1221,11 +868,11 @@ crate::runtime::codec::model_serde! {
 #[non_exhaustive]
 pub enum AccessCodePendingMutation {
     /// `creating`: Seam is in the process of setting an access code on the device.
-    Creating(AccessCodePendingMutationCreating),
+    Creating(AccessCodeMutationNotice),
     /// `deferring_creation`: Seam is waiting until closer to the access code's start time before programming it on the device.
     DeferringCreation(AccessCodePendingMutationDeferringCreation),
     /// `deleting`: Seam is in the process of removing an access code from the device.
-    Deleting(AccessCodePendingMutationDeleting),
+    Deleting(AccessCodeMutationNotice),
     /// `updating_code`: Seam is in the process of pushing an updated PIN code to the device.
     UpdatingCode(AccessCodePendingMutationUpdatingCode),
     /// `updating_name`: Seam is in the process of pushing an updated access code name to the device.
@@ -1348,25 +995,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodePendingMutation {
     }
 }
 #[cfg(feature = "seam-access_codes")]
-/// Seam is in the process of setting an access code on the device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodePendingMutationCreating {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodePendingMutationCreating; "created_at" => created_at, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1389,25 +1017,6 @@ crate::runtime::codec::model_serde! {
     AccessCodePendingMutationDeferringCreation; "created_at" => created_at, required,
     always; "message" => message, required, always; "scheduled_at" => scheduled_at,
     required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Seam is in the process of removing an access code from the device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodePendingMutationDeleting {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodePendingMutationDeleting; "created_at" => created_at, required, always;
-    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated PIN code to the device.
@@ -1661,31 +1270,27 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeType {
 #[non_exhaustive]
 pub enum AccessCodeWarning {
     /// `code_rotates_periodically`: The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
-    CodeRotatesPeriodically(AccessCodeWarningCodeRotatesPeriodically),
+    CodeRotatesPeriodically(AccessCodeWarningNotice),
     /// `time_frame_adjusted_for_unknown_time_zone`: The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
-    TimeFrameAdjustedForUnknownTimeZone(
-        AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone,
-    ),
+    TimeFrameAdjustedForUnknownTimeZone(AccessCodeWarningNotice),
     /// `external_modification_in_effect`: Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
     ExternalModificationInEffect(AccessCodeWarningExternalModificationInEffect),
     /// `delay_in_setting_on_device`: Delay in setting code on device.
-    DelayInSettingOnDevice(AccessCodeWarningDelayInSettingOnDevice),
+    DelayInSettingOnDevice(AccessCodeWarningNotice),
     /// `delay_in_removing_from_device`: Delay in removing code from device.
-    DelayInRemovingFromDevice(AccessCodeWarningDelayInRemovingFromDevice),
+    DelayInRemovingFromDevice(AccessCodeWarningNotice),
     /// `third_party_integration_detected`: Third-party integration detected that may cause access codes to fail.
-    ThirdPartyIntegrationDetected(AccessCodeWarningThirdPartyIntegrationDetected),
+    ThirdPartyIntegrationDetected(AccessCodeWarningNotice),
     /// `igloo_algopin_must_be_used_within_24_hours`: Algopins must be used within 24 hours.
-    IglooAlgopinMustBeUsedWithin24Hours(
-        AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours,
-    ),
+    IglooAlgopinMustBeUsedWithin24Hours(AccessCodeWarningNotice),
     /// `management_transferred`: Management was transferred to another workspace.
-    ManagementTransferred(AccessCodeWarningManagementTransferred),
+    ManagementTransferred(AccessCodeWarningNotice),
     /// `using_backup_access_code`: A backup access code has been pulled and is being used in place of this access code.
-    UsingBackupAccessCode(AccessCodeWarningUsingBackupAccessCode),
+    UsingBackupAccessCode(AccessCodeWarningNotice),
     /// `being_deleted`: Access code is being deleted.
-    BeingDeleted(AccessCodeWarningBeingDeleted),
+    BeingDeleted(AccessCodeWarningNotice),
     /// `unknown_issue_with_access_code`: An unknown issue occurred with the access code.
-    UnknownIssueWithAccessCode(AccessCodeWarningUnknownIssueWithAccessCode),
+    UnknownIssueWithAccessCode(AccessCodeWarningNotice),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -1884,82 +1489,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeWarning {
     }
 }
 #[cfg(feature = "seam-access_codes")]
-/// Access code is being deleted.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningBeingDeleted; "created_at" => created_at, absent_is_none, skip_none;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningCodeRotatesPeriodically {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningCodeRotatesPeriodically; "created_at" => created_at, absent_is_none,
-    skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Delay in removing code from device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningDelayInRemovingFromDevice {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningDelayInRemovingFromDevice; "created_at" => created_at,
-    absent_is_none, skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Delay in setting code on device.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningDelayInSettingOnDevice {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningDelayInSettingOnDevice; "created_at" => created_at, absent_is_none,
-    skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1989,10 +1518,10 @@ crate::runtime::codec::model_serde! {
     absent_is_empty, always;
 }
 #[cfg(feature = "seam-access_codes")]
-/// Algopins must be used within 24 hours.
+/// A warning that carries only its message and when Seam created it: the fields shared by the access code warnings that have no others.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
+pub struct AccessCodeWarningNotice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
@@ -2004,103 +1533,8 @@ pub struct AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
 }
 #[cfg(feature = "seam-access_codes")]
 crate::runtime::codec::model_serde! {
-    AccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours; "created_at" => created_at,
-    absent_is_none, skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Management was transferred to another workspace.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningManagementTransferred {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningManagementTransferred; "created_at" => created_at, absent_is_none,
-    skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// Third-party integration detected that may cause access codes to fail.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningThirdPartyIntegrationDetected {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningThirdPartyIntegrationDetected; "created_at" => created_at,
-    absent_is_none, skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningTimeFrameAdjustedForUnknownTimeZone; "created_at" => created_at,
-    absent_is_none, skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// An unknown issue occurred with the access code.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningUnknownIssueWithAccessCode {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningUnknownIssueWithAccessCode; "created_at" => created_at,
-    absent_is_none, skip_none; "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_codes")]
-/// A backup access code has been pulled and is being used in place of this access code.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessCodeWarningUsingBackupAccessCode {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_codes")]
-crate::runtime::codec::model_serde! {
-    AccessCodeWarningUsingBackupAccessCode; "created_at" => created_at, absent_is_none,
-    skip_none; "message" => message, required, always;
+    AccessCodeWarningNotice; "created_at" => created_at, absent_is_none, skip_none;
+    "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
@@ -2569,9 +2003,9 @@ crate::runtime::codec::model_serde! {
 #[non_exhaustive]
 pub enum AccessGrantWarning {
     /// `being_deleted`: Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-    BeingDeleted(AccessGrantWarningBeingDeleted),
+    BeingDeleted(AccessGrantWarningNotice),
     /// `underprovisioned_access`: Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-    UnderprovisionedAccess(AccessGrantWarningUnderprovisionedAccess),
+    UnderprovisionedAccess(AccessGrantWarningNotice),
     /// `overprovisioned_access`: Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
     OverprovisionedAccess(AccessGrantWarningOverprovisionedAccess),
     /// `updating_access_times`: Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
@@ -2722,25 +2156,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessGrantWarning {
     }
 }
 #[cfg(feature = "seam-access_grants")]
-/// Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessGrantWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_grants")]
-crate::runtime::codec::model_serde! {
-    AccessGrantWarningBeingDeleted; "created_at" => created_at, required, always;
-    "message" => message, required, always;
-}
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2791,6 +2206,25 @@ crate::runtime::codec::model_serde! {
     AccessGrantWarningDeviceTimeConstraintsViolated; "created_at" => created_at,
     required, always; "device_id" => device_id, required, always; "message" => message,
     required, always; "reason" => reason, required, always;
+}
+#[cfg(feature = "seam-access_grants")]
+/// A warning that carries only its message and when Seam created it: the fields shared by the access grant warnings that have no others.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AccessGrantWarningNotice {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "seam-access_grants")]
+crate::runtime::codec::model_serde! {
+    AccessGrantWarningNotice; "created_at" => created_at, required, always; "message" =>
+    message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
@@ -2848,25 +2282,6 @@ crate::runtime::codec::model_serde! {
     always; "device_id" => device_id, required, always; "message" => message, required,
     always; "new_code" => new_code, required, always; "original_code" => original_code,
     required, always;
-}
-#[cfg(feature = "seam-access_grants")]
-/// Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AccessGrantWarningUnderprovisionedAccess {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-#[cfg(feature = "seam-access_grants")]
-crate::runtime::codec::model_serde! {
-    AccessGrantWarningUnderprovisionedAccess; "created_at" => created_at, required,
-    always; "message" => message, required, always;
 }
 #[cfg(feature = "seam-access_grants")]
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
