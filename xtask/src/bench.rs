@@ -11,7 +11,8 @@
 //!    `synth(N)` (stage by stage), the write of its files over the previous run's output
 //!    (as `cargo xtask codegen` regenerates), and the
 //!    parse-only baseline (`serde_yaml::Value` of the same sources) run alternately in this
-//!    process; peak heap of the generate call from a counting global allocator.
+//!    process; peak heap of the generate call from a counting global allocator, which
+//!    counts only on the untimed warm-up run.
 //! 2. Compile: the generated crate of N endpoints as its own workspace under
 //!    `target/bench/compile/`, built with a shared `CARGO_TARGET_DIR` whose dependencies were
 //!    built beforehand; wall time and peak RSS (`/usr/bin/time -v`: the largest single
@@ -25,7 +26,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use generator::SourceFile;
@@ -33,16 +34,29 @@ use generator::SourceFile;
 use crate::synth;
 
 // ---------------------------------------------------------------------------------------
-// A counting allocator: current and peak heap bytes, for the generate call's peak.
+// A counting allocator: the peak heap of the generate call. It counts only while
+// `COUNTING` is on (one untimed run per size): counting every allocation from two threads
+// costs ~12 % of the generator's time, which the timed runs must not pay. The binary also
+// runs `cargo xtask codegen`, which never turns it on.
 
 struct Counting;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+// Signed: memory allocated before counting started may be freed while it runs.
+static CURRENT: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        let now = CURRENT.fetch_add(bytes as isize, Ordering::Relaxed) + bytes as isize;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+fn shrank(bytes: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        CURRENT.fetch_sub(bytes as isize, Ordering::Relaxed);
+    }
 }
 
 // SAFETY: every call is forwarded to the system allocator unchanged; the counters only
@@ -70,7 +84,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: `ptr` was allocated by `System` with `layout` (every allocation goes
         // through this type).
         unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrank(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -80,7 +94,7 @@ unsafe impl GlobalAlloc for Counting {
             if new_size >= layout.size() {
                 grew(new_size - layout.size());
             } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+                shrank(layout.size() - new_size);
             }
         }
         new
@@ -90,16 +104,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Starts a peak measurement; returns the bytes in use now.
-fn reset_peak() -> usize {
-    let now = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(now, Ordering::Relaxed);
-    now
-}
-
-/// The peak since [`reset_peak`], above what was in use then.
-fn peak_since(start: usize) -> usize {
-    PEAK.load(Ordering::Relaxed).saturating_sub(start)
+/// Runs `f` with the allocator counting: its result and the peak heap it reached above
+/// what was in use when it started (less whatever older memory it freed on the way).
+fn with_peak_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    CURRENT.store(0, Ordering::SeqCst);
+    PEAK.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let result = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    (result, PEAK.load(Ordering::SeqCst).max(0) as usize)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -300,10 +313,15 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
                 break;
             }
             let parse = parse_only(&sources)?;
-            let before = reset_peak();
-            let (files, timings) =
-                generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)))?;
-            let heap = peak_since(before);
+            let generate = || generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)));
+            // The warm-up run measures the peak heap; the timed runs do not count.
+            let (files, timings) = if run == 0 {
+                let (generated, heap) = with_peak_heap(generate);
+                peak = heap;
+                generated?
+            } else {
+                generate()?
+            };
             // Write as `cargo xtask codegen` does: compare with what is there, write what
             // differs. The first run writes every file into an empty directory (reported
             // apart: on ext4 its time swings several-fold with how recently many files were
@@ -325,7 +343,6 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             if run == 0 {
                 continue;
             }
-            peak = peak.max(heap);
             let generate = timings.load + timings.lower + timings.emit + timings.format;
             for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format, write, generate + write].into_iter().enumerate() {
                 samples[i].push(d);
