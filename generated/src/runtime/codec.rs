@@ -38,12 +38,6 @@ pub fn tag_of<'v>(value: &'v Value, field: &str) -> Option<&'v str> {
     value.get(field)?.as_str()
 }
 
-/// Which of `tags` the object's `field` holds.
-pub fn tag_position(value: &Value, field: &str, tags: &[&str]) -> Option<usize> {
-    let tag = tag_of(value, field)?;
-    tags.iter().position(|t| *t == tag)
-}
-
 /// Serializes a variant's payload with its tag field added back.
 pub fn serialize_tagged<S, T>(serializer: S, field: &str, tag: &str, payload: &T) -> Result<S::Ok, S::Error>
 where
@@ -335,3 +329,50 @@ macro_rules! model_serde {
 
 #[allow(unused_imports, reason = "used by generated models, which features may turn off")]
 pub(crate) use model_serde;
+
+/// The tag accessor, `Serialize` and `Deserialize` of a generated tagged union, from its
+/// variant table: `Union, tag_method, "tag_field"; "tag" => Variant; …`. The enum itself
+/// (with its docs and an `Unknown(serde_json::Value)` variant) is written out by the
+/// generator; this is the part that is the same for every union, one line per variant
+/// instead of fifteen printed ones.
+///
+/// Decoding reads the object into a `serde_json::Value` (see [`deserialize_tagged`]) and
+/// decodes the variant whose tag it holds; an unknown tag, or a value without one, is kept
+/// as `Unknown`. Encoding writes the payload's fields and the tag beside them.
+#[allow(unused_macros, reason = "used by generated unions, which features may turn off")]
+macro_rules! union_serde {
+    ($union:ident, $tag_method:ident, $tag_field:literal; $($tag:literal => $variant:ident;)*) => {
+        impl $union {
+            #[doc = concat!("The `", $tag_field, "` of this value.")]
+            pub fn $tag_method(&self) -> &str {
+                match self {
+                    $( Self::$variant(_) => $tag, )*
+                    Self::Unknown(value) => $crate::runtime::codec::tag_of(value, $tag_field).unwrap_or_default(),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $union {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    $( Self::$variant(value) => $crate::runtime::codec::serialize_tagged(serializer, $tag_field, $tag, value), )*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $union {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                $crate::runtime::codec::deserialize_tagged(deserializer, |value| {
+                    match $crate::runtime::codec::tag_of(&value, $tag_field) {
+                        $( ::std::option::Option::Some($tag) => ::serde_json::from_value(value).map(Self::$variant), )*
+                        _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    }
+                })
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "used by generated unions, which features may turn off")]
+pub(crate) use union_serde;

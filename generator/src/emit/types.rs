@@ -1,7 +1,7 @@
 //! Ids, enums, models and unions of one API: `src/<api>/types.rs`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc, doc_paragraphs, rust_type};
 use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
@@ -312,9 +312,6 @@ fn emit_union(union: &UnionDef) -> TokenStream {
     let models: Vec<_> = union.variants.iter().map(|v| ident(&v.model)).collect();
     let tags: Vec<_> = union.variants.iter().map(|v| v.tag.as_str()).collect();
     let variant_docs = union.variants.iter().map(|v| doc(&format!("`{}`: {}", v.tag, super::desc(&v.description))));
-    let tag_doc = format!("The `{tag_field}` of this value.");
-    let unknown_var = format_ident!("value");
-    let positions = (0..union.variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
     quote! {
         #docs
         // Variants are decoded payloads of very different sizes; boxing them would only
@@ -328,34 +325,9 @@ fn emit_union(union: &UnionDef) -> TokenStream {
             Unknown(::serde_json::Value),
         }
 
-        impl #name {
-            #[doc = #tag_doc]
-            pub fn #tag_method(&self) -> &str {
-                match self {
-                    #( Self::#variants(_) => #tags, )*
-                    Self::Unknown(#unknown_var) => crate::runtime::codec::tag_of(#unknown_var, #tag_field).unwrap_or_default(),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variants(value) => crate::runtime::codec::serialize_tagged(serializer, #tag_field, #tags, value), )*
-                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::codec::deserialize_tagged(deserializer, |value| {
-                    match crate::runtime::codec::tag_position(&value, #tag_field, &[#(#tags),*]) {
-                        #( Some(#positions) => ::serde_json::from_value(value).map(Self::#variants), )*
-                        _ => Ok(Self::Unknown(value)),
-                    }
-                })
-            }
+        crate::runtime::codec::union_serde! {
+            #name, #tag_method, #tag_field;
+            #( #tags => #variants; )*
         }
     }
 }

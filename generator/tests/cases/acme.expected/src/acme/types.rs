@@ -146,49 +146,8 @@ pub enum Review {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl Review {
-    ///The `verdict` of this value.
-    pub fn verdict(&self) -> &str {
-        match self {
-            Self::Good(_) => "good",
-            Self::Unknown(value) => {
-                crate::runtime::codec::tag_of(value, "verdict").unwrap_or_default()
-            }
-        }
-    }
-}
-impl ::serde::Serialize for Review {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Good(value) => {
-                crate::runtime::codec::serialize_tagged(
-                    serializer,
-                    "verdict",
-                    "good",
-                    value,
-                )
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Review {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::codec::deserialize_tagged(
-            deserializer,
-            |value| {
-                match crate::runtime::codec::tag_position(&value, "verdict", &["good"]) {
-                    Some(0) => ::serde_json::from_value(value).map(Self::Good),
-                    _ => Ok(Self::Unknown(value)),
-                }
-            },
-        )
-    }
+crate::runtime::codec::union_serde! {
+    Review, verdict, "verdict"; "good" => Good;
 }
 /// A good review.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,68 +177,8 @@ pub enum Signal {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-impl Signal {
-    ///The `kind` of this value.
-    pub fn kind(&self) -> &str {
-        match self {
-            Self::Blink(_) => "blink",
-            Self::Beep(_) => "beep",
-            Self::Hum(_) => "hum",
-            Self::Unknown(value) => {
-                crate::runtime::codec::tag_of(value, "kind").unwrap_or_default()
-            }
-        }
-    }
-}
-impl ::serde::Serialize for Signal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Blink(value) => {
-                crate::runtime::codec::serialize_tagged(
-                    serializer,
-                    "kind",
-                    "blink",
-                    value,
-                )
-            }
-            Self::Beep(value) => {
-                crate::runtime::codec::serialize_tagged(
-                    serializer,
-                    "kind",
-                    "beep",
-                    value,
-                )
-            }
-            Self::Hum(value) => {
-                crate::runtime::codec::serialize_tagged(serializer, "kind", "hum", value)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Signal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::codec::deserialize_tagged(
-            deserializer,
-            |value| {
-                match crate::runtime::codec::tag_position(
-                    &value,
-                    "kind",
-                    &["blink", "beep", "hum"],
-                ) {
-                    Some(0) => ::serde_json::from_value(value).map(Self::Blink),
-                    Some(1) => ::serde_json::from_value(value).map(Self::Beep),
-                    Some(2) => ::serde_json::from_value(value).map(Self::Hum),
-                    _ => Ok(Self::Unknown(value)),
-                }
-            },
-        )
-    }
+crate::runtime::codec::union_serde! {
+    Signal, kind, "kind"; "blink" => Blink; "beep" => Beep; "hum" => Hum;
 }
 /// A hum.
 #[derive(Debug, Clone, PartialEq)]
