@@ -73,11 +73,15 @@ fn component(api: &Api, def: &TypeDef) -> Value {
                 .variants
                 .iter()
                 .map(|v| {
-                    let fields = match api.type_def(&v.model) {
-                        Some(TypeDef::Model(model)) => model.fields.as_slice(),
-                        _ => &[],
+                    let mut schema = match api.type_def(&v.model) {
+                        // A model the spec shares between variants has its own component:
+                        // the variant is that model with the tag beside its fields.
+                        Some(TypeDef::Model(model)) if model.declared => json!({
+                            "allOf": [schema_of(&TypeRef::Named(model.name.clone())), object_schema(&[], Some((&union.tag, &v.tag)))],
+                        }),
+                        Some(TypeDef::Model(model)) => object_schema(&model.fields, Some((&union.tag, &v.tag))),
+                        _ => object_schema(&[], Some((&union.tag, &v.tag))),
                     };
-                    let mut schema = object_schema(fields, Some((&union.tag, &v.tag)));
                     schema["description"] = json!(v.description.trim());
                     schema
                 })
