@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check a change must pass, in the order that fails fastest.
 //! It installs the tools its checks need when they are missing (mdbook from crates.io,
-//! openapi-spec-validator from PyPI into `target/venv`), so a new machine and CI run the
-//! same command.
+//! openapi-spec-validator from PyPI into `target/venv`, whose `jsonschema` also checks every
+//! example against its OpenAPI schema), so a new machine and CI run the same command.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,6 +131,8 @@ pub fn run() -> Result<(), String> {
     for document in &documents {
         run_in_root(&python, &["-m", "openapi_spec_validator", document], &[])?;
     }
+    // A valid document can still describe the API wrongly: its examples must fit its schemas.
+    run_in_root(&python, &["xtask/check_openapi_examples.py", "generated"], &[])?;
     println!("\nall checks passed");
     Ok(())
 }
