@@ -2,6 +2,8 @@
 //! the IR through askama templates in `generator/templates/`. The views are prepared here;
 //! the templates only lay them out.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use serde_json::Value;
 
@@ -192,6 +194,8 @@ struct TypePage {
     values: Vec<ValueView>,
     tag: String,
     variants: Vec<VariantView>,
+    /// For a model that union variants share: those variants, as links.
+    payload_of: Vec<String>,
     example: Option<String>,
 }
 
@@ -398,7 +402,26 @@ fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error
     page.render()
 }
 
-fn type_page(api: &Api, def: &TypeDef) -> Result<String, askama::Error> {
+/// For each model named as union variants' payload: per union, a link to it and the tags
+/// (`[`AccessCodeError`](AccessCodeError.md): `device_offline`, `device_removed``).
+fn shared_payloads(api: &Api) -> BTreeMap<&str, Vec<String>> {
+    let mut shared: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for def in &api.types {
+        let TypeDef::Union(union) = def else { continue };
+        let mut tags_by_model: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for variant in &union.variants {
+            if matches!(api.type_def(&variant.model), Some(TypeDef::Model(model)) if model.declared) {
+                tags_by_model.entry(variant.model.as_str()).or_default().push(format!("`{}`", variant.tag));
+            }
+        }
+        for (model, tags) in tags_by_model {
+            shared.entry(model).or_default().push(format!("[`{0}`]({0}.md): {1}", union.name, tags.join(", ")));
+        }
+    }
+    shared
+}
+
+fn type_page(api: &Api, def: &TypeDef, payload_of: Vec<String>) -> Result<String, askama::Error> {
     let mut page = TypePage {
         regenerate: REGENERATE,
         source: format!("specs/{}/", api.name),
@@ -410,6 +433,7 @@ fn type_page(api: &Api, def: &TypeDef) -> Result<String, askama::Error> {
         values: Vec::new(),
         tag: String::new(),
         variants: Vec::new(),
+        payload_of,
         example: None,
     };
     match def {
@@ -533,10 +557,12 @@ pub(crate) fn render_docs(apis: &[Api]) -> Result<Vec<OutputFile>, String> {
                 contents: endpoint_page(api, endpoint).map_err(|e| fail(&endpoint.id, e))?,
             });
         }
+        let mut shared = shared_payloads(api);
         for def in page_types(api) {
+            let payload_of = shared.remove(def.name()).unwrap_or_default();
             files.push(OutputFile {
                 path: format!("docs/src/{}/types/{}.md", api.name, def.name()),
-                contents: type_page(api, def).map_err(|e| fail(def.name(), e))?,
+                contents: type_page(api, def, payload_of).map_err(|e| fail(def.name(), e))?,
             });
         }
     }
