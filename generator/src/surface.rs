@@ -21,6 +21,10 @@ pub struct Surface {
     pub enums: BTreeMap<String, BTreeSet<String>>,
     /// `seam.AccessCodeError` → tags.
     pub unions: BTreeMap<String, BTreeSet<String>>,
+    /// `seam.AccessCodeError::device_offline` → the variant's payload type. Not in surfaces
+    /// written before variants could name a shared model; those compare as unknown.
+    #[serde(default)]
+    pub variant_payloads: BTreeMap<String, String>,
     /// `seam.AccessCodeId` → `string` or `integer`.
     pub ids: BTreeMap<String, String>,
 }
@@ -90,6 +94,9 @@ impl Surface {
                         surface.enums.insert(key, def.values.iter().map(|v| v.value.clone()).collect());
                     }
                     TypeDef::Union(union) => {
+                        for variant in &union.variants {
+                            surface.variant_payloads.insert(format!("{key}::{}", variant.tag), variant.model.clone());
+                        }
                         surface.unions.insert(key, union.variants.iter().map(|v| v.tag.clone()).collect());
                     }
                     TypeDef::Model(model) => {
@@ -213,6 +220,12 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
             // Enums and unions are #[non_exhaustive] with an Unknown fallback.
             changes.extend(n.difference(o).map(|v| change(false, format!("{kind} value added: {key}::{v}"))));
             changes.extend(o.difference(n).map(|v| change(true, format!("{kind} value removed: {key}::{v}"))));
+        }
+    }
+    // A variant whose payload becomes another type breaks every match that binds it.
+    for (variant, payload) in &new.variant_payloads {
+        if let Some(was) = old.variant_payloads.get(variant).filter(|was| *was != payload) {
+            changes.push(change(true, format!("union variant {variant}: payload {payload} (was {was})")));
         }
     }
     let (added, removed, both) = keys(&old.ids, &new.ids);

@@ -294,4 +294,20 @@ mod tests {
         assert!(report.contains("+ enum value added: seam.AccessCodeType::recurring"), "{report}");
         assert!(report.contains("3 changes, 2 breaking"), "{report}");
     }
+
+    #[test]
+    fn a_variant_that_names_another_model_is_a_breaking_change() {
+        let scratch = Scratch::new("payload");
+        scratch.edit("specs/seam/access_codes.get.yaml", |text| {
+            let variant = text.find("- tag: device_offline\n").expect("the device_offline variant");
+            let model = variant + text[variant..].find("model: AccessCodeDeviceError").expect("its shared model");
+            format!("{}model: AccessCodeOwnError{}", &text[..model], &text[model + "model: AccessCodeDeviceError".len()..])
+        });
+        let report = sync(&scratch.0, Mode::Write).unwrap().report(Mode::Write);
+        assert!(
+            report.contains("BREAKING union variant seam.AccessCodeError::device_offline: payload AccessCodeOwnError (was AccessCodeDeviceError)"),
+            "{report}"
+        );
+        assert!(report.contains("1 change, 1 breaking"), "{report}");
+    }
 }
