@@ -58,6 +58,11 @@ impl fmt::Display for Secret {
 /// decides when to refresh; it should cache the token while it is valid. An error it
 /// returns ends the call (use [`Error::TokenSource`] for your own failures).
 ///
+/// Asking counts against the attempt's timeout: a source that has not answered when it
+/// elapses is dropped at its current `.await` and the call ends with
+/// [`Error::TokenSource`], without a retry. So the future must be safe to drop part-way,
+/// and must not block the thread (run blocking work on `tokio::task::spawn_blocking`).
+///
 /// A closure returning a future implements it:
 ///
 /// ```

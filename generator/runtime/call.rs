@@ -195,7 +195,7 @@ async fn attempts(
             Ok(headers) => headers?,
             Err(_) => {
                 return Err(Error::TokenSource(format!(
-                    "the token source did not answer within the {timeout:?} timeout"
+                    "no token within the attempt's {timeout:?} timeout"
                 )));
             }
         };
