@@ -655,10 +655,11 @@ fn lower_union(
                 format!("rename the type under `{}` in {}", site.section, site.file.path),
             );
         }
-        if variant_spec.fields.iter().any(|f| f.name == spec.tag) {
+        let variant_fields = variant_spec.fields.as_deref().unwrap_or_default();
+        if variant_fields.iter().any(|f| f.name == spec.tag) {
             lw.error(file, path.clone(), format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
-        let fields = lower_fields(lw, file, &path, &variant_spec.fields, known);
+        let fields = lower_fields(lw, file, &path, variant_fields, known);
         models.push(ModelDef {
             name: model.clone(),
             description: variant_spec.description.clone(),
@@ -688,7 +689,7 @@ fn check_variant_model(
     sites: &BTreeMap<String, TypeSite>,
 ) {
     let at_model = [path.to_vec(), yaml_path!["model"]].concat();
-    if !variant.fields.is_empty() {
+    if variant.fields.is_some() {
         lw.error_with_help(
             file,
             at_model.clone(),

@@ -310,9 +310,8 @@ pub struct UnionVariantSpec {
     /// The tag value.
     pub tag: String,
     pub description: String,
-    /// The variant's fields besides the tag, for a payload of its own.
-    #[serde(default)]
-    pub fields: Vec<FieldSpec>,
+    /// The variant's fields besides the tag, for a payload of its own (none when absent).
+    pub fields: Option<Vec<FieldSpec>>,
     /// A model of this API that is the payload, instead of `fields`: variants of the same
     /// shape share it, and a match can bind them in one arm.
     pub model: Option<String>,

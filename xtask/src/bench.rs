@@ -36,7 +36,7 @@ use crate::synth;
 // ---------------------------------------------------------------------------------------
 // A counting allocator: the peak heap of the generate call. It counts only while
 // `COUNTING` is on (one untimed run per size): counting every allocation from two threads
-// costs ~12 % of the generator's time, which the timed runs must not pay. The binary also
+// costs ~16 % of the generator's time, which the timed runs must not pay. The binary also
 // runs `cargo xtask codegen`, which never turns it on.
 
 struct Counting;
