@@ -102,7 +102,7 @@ pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
 /// removed). Also what `cargo xtask bench` times as codegen's write stage.
 pub fn apply(generated: &Path, files: &[OutputFile], mode: Mode) -> Result<(usize, Vec<String>, Vec<String>), String> {
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&OutputFile> = files.iter().filter(|file| !is_fresh(generated, file)).collect();
+    let stale = stale_files(generated, files);
     let unchanged = files.len() - stale.len();
     let changed = stale.iter().map(|f| f.path.clone()).collect();
     let removed: Vec<String> = list_files(generated)?.into_iter().filter(|existing| !wanted.contains(existing.as_str())).collect();
@@ -119,16 +119,29 @@ pub fn apply(generated: &Path, files: &[OutputFile], mode: Mode) -> Result<(usiz
     Ok((unchanged, changed, removed))
 }
 
-fn is_fresh(generated: &Path, file: &OutputFile) -> bool {
-    match fs::read_to_string(generated.join(&file.path)) {
-        Ok(existing) => normalize(&existing) == normalize(&file.contents),
-        Err(_) => false,
-    }
+/// The files whose text on disk differs from `files`, in their order. Reading and comparing
+/// thousands of files is spread over the cores, like the generator's own stages.
+fn stale_files<'f>(generated: &Path, files: &'f [OutputFile]) -> Vec<&'f OutputFile> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().filter(|file| !is_fresh(generated, file)).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
-/// Line endings may be rewritten by git on checkout; they are not a difference.
-fn normalize(text: &str) -> String {
-    text.replace("\r\n", "\n")
+fn is_fresh(generated: &Path, file: &OutputFile) -> bool {
+    match fs::read(generated.join(&file.path)) {
+        Ok(existing) => {
+            existing == file.contents.as_bytes()
+                // Line endings may be rewritten by git on checkout; they are not a difference.
+                || (existing.contains(&b'\r') && String::from_utf8_lossy(&existing).replace("\r\n", "\n") == file.contents.replace("\r\n", "\n"))
+        }
+        Err(_) => false,
+    }
 }
 
 /// Writes next to the target, then renames: a crash never leaves a half-written file.
@@ -262,6 +275,16 @@ mod tests {
         assert_eq!((fixed.changed.len(), fixed.removed.len()), (1, 1));
         let clean = sync(&scratch.0, Mode::Check).unwrap();
         assert!(clean.changed.is_empty() && clean.removed.is_empty());
+    }
+
+    #[test]
+    fn line_endings_rewritten_on_checkout_are_not_a_change() {
+        let scratch = Scratch::new("crlf");
+        scratch.edit("generated/src/seam/types.rs", |text| text.replace('\n', "\r\n"));
+        let outcome = sync(&scratch.0, Mode::Check).unwrap();
+        assert!(outcome.changed.is_empty(), "{:?}", outcome.changed);
+        scratch.edit("generated/src/seam/types.rs", |text| text.replacen("pub struct", "pub  struct", 1));
+        assert_eq!(sync(&scratch.0, Mode::Check).unwrap().changed, ["src/seam/types.rs"]);
     }
 
     #[test]
