@@ -138,6 +138,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_codes")]
 /// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the access code errors that report one.
+///
+/// The payload of the union variants `AccessCodeError::AccountDisconnected`, `AccessCodeError::SaltoKsSubscriptionLimitExceeded`, `AccessCodeError::DormakabaSitesDisconnected`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeAccountError {
@@ -245,6 +247,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_codes")]
 /// An error of the device that holds the access code (`is_device_error`): the fields shared by the access code errors that report one.
+///
+/// The payload of the union variants `AccessCodeError::DeviceOffline`, `AccessCodeError::DeviceRemoved`, `AccessCodeError::HubDisconnected`, `AccessCodeError::DeviceDisconnected`, `AccessCodeError::EmptyBackupAccessCodePool`, `AccessCodeError::AugustLockNotAuthorized`, `AccessCodeError::MissingDeviceCredentials`, `AccessCodeError::AuxiliaryHeatRunning`, `AccessCodeError::SubscriptionRequired`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeDeviceError {
@@ -501,6 +505,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_codes")]
 /// A pending mutation that carries only its message and when it was created: the fields shared by the access code mutations that have no others.
+///
+/// The payload of the union variants `AccessCodePendingMutation::Creating`, `AccessCodePendingMutation::Deleting`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeMutationNotice {
@@ -534,6 +540,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_codes")]
 /// An error of the access code itself (`is_access_code_error`): the fields shared by the access code errors that report one.
+///
+/// The payload of the union variants `AccessCodeError::ProviderIssue`, `AccessCodeError::FailedToSetOnDevice`, `AccessCodeError::FailedToRemoveFromDevice`, `AccessCodeError::NoSpaceForAccessCodeOnDevice`, `AccessCodeError::AccessCodeInactive`, `AccessCodeError::InsufficientPermissions`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeOwnError {
@@ -930,6 +938,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_codes")]
 /// A warning that carries only its message and when Seam created it: the fields shared by the access code warnings that have no others.
+///
+/// The payload of the union variants `AccessCodeWarning::CodeRotatesPeriodically`, `AccessCodeWarning::TimeFrameAdjustedForUnknownTimeZone`, `AccessCodeWarning::DelayInSettingOnDevice`, `AccessCodeWarning::DelayInRemovingFromDevice`, `AccessCodeWarning::ThirdPartyIntegrationDetected`, `AccessCodeWarning::IglooAlgopinMustBeUsedWithin24Hours`, `AccessCodeWarning::ManagementTransferred`, `AccessCodeWarning::UsingBackupAccessCode`, `AccessCodeWarning::BeingDeleted`, `AccessCodeWarning::UnknownIssueWithAccessCode`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessCodeWarningNotice {
@@ -1384,6 +1394,8 @@ crate::runtime::codec::model_serde! {
 }
 #[cfg(feature = "seam-access_grants")]
 /// A warning that carries only its message and when Seam created it: the fields shared by the access grant warnings that have no others.
+///
+/// The payload of the union variants `AccessGrantWarning::BeingDeleted`, `AccessGrantWarning::UnderprovisionedAccess`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessGrantWarningNotice {

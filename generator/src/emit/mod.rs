@@ -184,6 +184,9 @@ pub(crate) fn resource_cfg(api: &Api, resource: &str) -> TokenStream {
 pub(crate) struct TypeUse<'a> {
     api: &'a Api,
     resources_of: std::collections::BTreeMap<String, Vec<String>>,
+    /// For a model the spec names as union variants' payload: those variants
+    /// (`AccessCodeError::DeviceOffline`), for its docs.
+    payload_of: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> TypeUse<'a> {
@@ -218,7 +221,22 @@ impl<'a> TypeUse<'a> {
                 resources_of.entry(name).or_default().push(resource.name.clone());
             }
         }
-        TypeUse { api, resources_of }
+        let mut payload_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+        for def in &api.types {
+            if let crate::ir::TypeDef::Union(union) = def {
+                for variant in &union.variants {
+                    if matches!(api.type_def(&variant.model), Some(crate::ir::TypeDef::Model(model)) if model.declared) {
+                        payload_of.entry(variant.model.clone()).or_default().push(format!("{}::{}", union.name, variant.variant));
+                    }
+                }
+            }
+        }
+        TypeUse { api, resources_of, payload_of }
+    }
+
+    /// The union variants whose payload is this (declared) model.
+    pub(crate) fn payload_of(&self, model: &str) -> &[String] {
+        self.payload_of.get(model).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// `#[cfg(any(feature = …))]` over the resources that use the type, so a crate built for

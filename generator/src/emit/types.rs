@@ -19,7 +19,7 @@ pub(crate) fn emit_type(api: &Api, type_use: &super::TypeUse<'_>, def: &TypeDef)
     let tokens = match def {
         TypeDef::Id(id) => emit_id(id),
         TypeDef::Enum(def) => emit_enum(def),
-        TypeDef::Model(model) => emit_model(api, model),
+        TypeDef::Model(model) => emit_model(api, model, type_use.payload_of(&model.name)),
         TypeDef::Union(union) => emit_union(union),
     };
     super::with_attr_on_items(tokens, &type_use.cfg(def.name()))
@@ -269,9 +269,15 @@ fn field_doc(field: &Field) -> TokenStream {
     doc_paragraphs(paragraphs.iter().map(String::as_str))
 }
 
-fn emit_model(api: &Api, model: &ModelDef) -> TokenStream {
+fn emit_model(api: &Api, model: &ModelDef, payload_of: &[String]) -> TokenStream {
     let name = ident(&model.name);
-    let docs = doc(&super::desc(&model.description));
+    let description = super::desc(&model.description);
+    let docs = if payload_of.is_empty() {
+        doc(&description)
+    } else {
+        let variants = payload_of.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        doc_paragraphs([description.as_str(), &format!("The payload of the union variants {variants}.")])
+    };
     let fields = model.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = field_type(api, &model.name, field);

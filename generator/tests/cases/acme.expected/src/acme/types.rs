@@ -57,6 +57,8 @@ crate::runtime::codec::model_serde! {
     Level4; "leaf" => leaf, absent_is_none, always;
 }
 /// A part of a widget.
+///
+/// The payload of the union variants `Signal::Blink`, `Signal::Beep`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Part {
