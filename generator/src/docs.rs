@@ -405,20 +405,17 @@ fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error
 /// For each model named as union variants' payload: per union, a link to it and the tags
 /// (`[`AccessCodeError`](AccessCodeError.md): `device_offline`, `device_removed``).
 fn shared_payloads(api: &Api) -> BTreeMap<&str, Vec<String>> {
-    let mut shared: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for def in &api.types {
-        let TypeDef::Union(union) = def else { continue };
-        let mut tags_by_model: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for variant in &union.variants {
-            if matches!(api.type_def(&variant.model), Some(TypeDef::Model(model)) if model.declared) {
-                tags_by_model.entry(variant.model.as_str()).or_default().push(format!("`{}`", variant.tag));
-            }
-        }
-        for (model, tags) in tags_by_model {
-            shared.entry(model).or_default().push(format!("[`{0}`]({0}.md): {1}", union.name, tags.join(", ")));
-        }
-    }
-    shared
+    api.shared_payloads()
+        .into_iter()
+        .map(|(model, variants)| {
+            // Variants come in union order: one entry per run of the same union.
+            let by_union = variants.chunk_by(|(a, _), (b, _)| a.name == b.name).map(|run| {
+                let tags = run.iter().map(|(_, v)| format!("`{}`", v.tag)).collect::<Vec<_>>().join(", ");
+                format!("[`{0}`]({0}.md): {tags}", run[0].0.name)
+            });
+            (model, by_union.collect())
+        })
+        .collect()
 }
 
 fn type_page(api: &Api, def: &TypeDef, payload_of: Vec<String>) -> Result<String, askama::Error> {
@@ -474,10 +471,7 @@ fn type_page(api: &Api, def: &TypeDef, payload_of: Vec<String>) -> Result<String
                 .map(|v| VariantView {
                     tag: v.tag.clone(),
                     description: v.description.trim().to_owned(),
-                    shared_model: match api.type_def(&v.model) {
-                        Some(TypeDef::Model(model)) if model.declared => Some(type_link(api, &TypeRef::Named(model.name.clone()), "")),
-                        _ => None,
-                    },
+                    shared_model: v.shared.then(|| type_link(api, &TypeRef::Named(v.model.clone()), "")),
                     fields: match api.type_def(&v.model) {
                         Some(TypeDef::Model(model)) => field_rows(api, &model.fields, ""),
                         _ => Vec::new(),

@@ -107,6 +107,20 @@ impl Api {
         // `types` is sorted by name: lookups stay logarithmic at thousands of types.
         self.types.binary_search_by(|t| t.name().cmp(name)).ok().map(|i| &self.types[i])
     }
+
+    /// For each model that union variants name as their payload (`model:` in the spec): those
+    /// variants with their union, in type and variant order.
+    pub fn shared_payloads(&self) -> std::collections::BTreeMap<&str, Vec<(&UnionDef, &UnionVariant)>> {
+        let mut shared: std::collections::BTreeMap<&str, Vec<(&UnionDef, &UnionVariant)>> = std::collections::BTreeMap::new();
+        for def in &self.types {
+            if let TypeDef::Union(union) = def {
+                for variant in union.variants.iter().filter(|v| v.shared) {
+                    shared.entry(variant.model.as_str()).or_default().push((union, variant));
+                }
+            }
+        }
+        shared
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -306,8 +320,11 @@ pub struct UnionDef {
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
     pub tag: String,
-    /// The Rust variant name, and `<Union><Variant>` is its payload model.
+    /// The Rust variant name.
     pub variant: String,
+    /// The payload model: `<Union><Variant>`, or the model the spec names.
     pub model: String,
+    /// The spec names the payload model (`model:`), which other variants may share.
+    pub shared: bool,
     pub description: String,
 }

@@ -642,6 +642,7 @@ fn lower_union(
                 tag: variant_spec.tag.clone(),
                 variant,
                 model: shared.clone(),
+                shared: true,
                 description: variant_spec.description.clone(),
             });
             continue;
@@ -671,6 +672,7 @@ fn lower_union(
             tag: variant_spec.tag.clone(),
             variant,
             model,
+            shared: false,
             description: variant_spec.description.clone(),
         });
     }

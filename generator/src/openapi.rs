@@ -76,8 +76,8 @@ fn component(api: &Api, def: &TypeDef) -> Value {
                     let mut schema = match api.type_def(&v.model) {
                         // A model the spec shares between variants has its own component:
                         // the variant is that model with the tag beside its fields.
-                        Some(TypeDef::Model(model)) if model.declared => json!({
-                            "allOf": [schema_of(&TypeRef::Named(model.name.clone())), object_schema(&[], Some((&union.tag, &v.tag)))],
+                        Some(TypeDef::Model(_)) if v.shared => json!({
+                            "allOf": [schema_of(&TypeRef::Named(v.model.clone())), object_schema(&[], Some((&union.tag, &v.tag)))],
                         }),
                         Some(TypeDef::Model(model)) => object_schema(&model.fields, Some((&union.tag, &v.tag))),
                         _ => object_schema(&[], Some((&union.tag, &v.tag))),

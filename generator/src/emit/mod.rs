@@ -221,16 +221,11 @@ impl<'a> TypeUse<'a> {
                 resources_of.entry(name).or_default().push(resource.name.clone());
             }
         }
-        let mut payload_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
-        for def in &api.types {
-            if let crate::ir::TypeDef::Union(union) = def {
-                for variant in &union.variants {
-                    if matches!(api.type_def(&variant.model), Some(crate::ir::TypeDef::Model(model)) if model.declared) {
-                        payload_of.entry(variant.model.clone()).or_default().push(format!("{}::{}", union.name, variant.variant));
-                    }
-                }
-            }
-        }
+        let payload_of = api
+            .shared_payloads()
+            .into_iter()
+            .map(|(model, variants)| (model.to_owned(), variants.iter().map(|(union, v)| format!("{}::{}", union.name, v.variant)).collect()))
+            .collect();
         TypeUse { api, resources_of, payload_of }
     }
 
