@@ -15,7 +15,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 mod openapi;
-mod parallel;
+pub mod parallel;
 pub mod output;
 pub mod spec;
 pub mod surface;

@@ -1,4 +1,5 @@
-//! A scoped, order-keeping parallel map over a slice: the generator's only concurrency.
+//! A scoped, order-keeping parallel map over a slice: the generator's only concurrency
+//! (xtask uses it too, to compare the files it regenerates).
 //!
 //! Codegen is a batch of independent pieces (one spec file to parse, one Rust item to emit
 //! and format), so a shared counter handing out indexes to one thread per core is enough;
@@ -8,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `items.iter().map(f).collect()`, on up to one thread per available core; results keep
 /// the order of `items`.
-pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();

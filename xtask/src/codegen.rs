@@ -120,17 +120,10 @@ pub fn apply(generated: &Path, files: &[OutputFile], mode: Mode) -> Result<(usiz
 }
 
 /// The files whose text on disk differs from `files`, in their order. Reading and comparing
-/// thousands of files is spread over the cores, like the generator's own stages.
+/// thousands of files is spread over the cores with the generator's own parallel map.
 fn stale_files<'f>(generated: &Path, files: &'f [OutputFile]) -> Vec<&'f OutputFile> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().filter(|file| !is_fresh(generated, file)).collect::<Vec<_>>()))
-            .collect();
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
+    let fresh = generator::parallel::map(files, |file| is_fresh(generated, file));
+    files.iter().zip(fresh).filter(|(_, fresh)| !fresh).map(|(file, _)| file).collect()
 }
 
 fn is_fresh(generated: &Path, file: &OutputFile) -> bool {
