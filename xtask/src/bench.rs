@@ -329,19 +329,17 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             let start = Instant::now();
             let (_, written, _) = crate::codegen::apply(&write_root, &files, crate::codegen::Mode::Write)?;
             let write = start.elapsed();
+            // Run 0 warms up (or, at 3000, is the one whose write is not a regeneration): it
+            // gives the sizes and the first write, and no sample, so every stage and the total
+            // come from the same runs.
             if run == 0 {
                 first_write = write;
-            } else if !written.is_empty() {
-                return Err(format!("synth({n}) generated different files on run {run}: {:?}…", &written[..written.len().min(3)]));
-            }
-            if run == 0 {
                 rust_lines = files.iter().filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
                 files_count = files.len();
-            }
-            // Run 0 warms up (or, at 3000, is the one whose write is not a regeneration): no
-            // sample from it, so every stage and the total come from the same runs.
-            if run == 0 {
                 continue;
+            }
+            if !written.is_empty() {
+                return Err(format!("synth({n}) generated different files on run {run}: {:?}…", &written[..written.len().min(3)]));
             }
             let generate = timings.load + timings.lower + timings.emit + timings.format;
             for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format, write, generate + write].into_iter().enumerate() {
