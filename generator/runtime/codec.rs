@@ -2,9 +2,10 @@
 //! type stays a few lines long.
 
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::ser::{Error as _, Serialize, Serializer};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Error as _, Serialize, SerializeStruct, Serializer};
 use serde_json::Value;
 
 /// Reads a string and converts it with `from` without allocating for borrowed input.
@@ -187,13 +188,49 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the value of field `name` into its slot; a second value for it is an error.
+/// A generated model's field table: what its `Deserialize` and `Serialize` need to know, as
+/// types and constants rather than code, so that the work is done by the generic functions
+/// below ([`deserialize_model`], [`serialize_model`]). The generator writes `Slots`; the rest
+/// comes from [`model_fields!`].
+pub trait Model: Sized {
+    /// The type's name, for serde's messages.
+    const NAME: &'static str;
+    /// The wire names of the fields, in the order of [`Model::Slots`].
+    const FIELDS: &'static [&'static str];
+    /// One slot per field ([`Required`] or [`Defaulted`]), grouped in tuples.
+    type Slots: Slots;
+    /// Builds the model from its fields' values, in the order of [`Model::FIELDS`].
+    fn from_values(values: <Self::Slots as Slots>::Out) -> Self;
+    /// The fields to write, with their wire names.
+    fn fields(&self) -> impl Fields;
+}
+
+/// The slots of an object's fields while it is decoded: one slot ([`Required`],
+/// [`Defaulted`]) or a tuple of them, which may nest. A tuple is the concatenation of its
+/// elements, so a model of any size is a tuple of tuples of at most 16 slots.
+pub trait Slots: Sized {
+    /// The decoded values: the field's type for a slot, a tuple of values for a tuple.
+    type Out;
+    /// How many fields this holds.
+    const LEN: usize;
+    /// All slots empty.
+    fn empty() -> Self;
+    /// Reads the next value of `map` into the field at `index`, whose wire name is `name`; a
+    /// second value for a field is an error.
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error>;
+    /// The values, or the error for the first required field that is missing; `names` yields
+    /// the fields' wire names in order.
+    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<Self::Out, E>;
+}
+
+/// The slot of a required field: absent is a "missing field" error.
+pub struct Required<T>(Option<T>);
+
+/// The slot of an optional field: absent is `T::default()` (`None`, or an empty array).
+pub struct Defaulted<T>(Option<T>);
+
 #[inline]
-pub fn next_field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
+fn fill_slot<'de, A: MapAccess<'de>, T: DeserializeOwned>(slot: &mut Option<T>, name: &'static str, map: &mut A) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
@@ -201,125 +238,277 @@ where
     Ok(())
 }
 
-/// Skips the value of a key the model does not know.
-#[inline]
-pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
+impl<T: DeserializeOwned> Slots for Required<T> {
+    type Out = T;
+    const LEN: usize = 1;
 
-/// A required field's value, or the "missing field" error.
-#[inline]
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
-}
-
-/// An `Option` field: absent and `null` are both `None`.
-#[inline]
-pub fn absent_is_none<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
-    Ok(slot.flatten())
-}
-
-/// An optional array (or other collection): absent is empty.
-#[inline]
-pub fn absent_is_empty<T: Default, E>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
-    Ok(slot.unwrap_or_default())
-}
-
-/// Serializing a field that is always written.
-pub mod always {
-    use serde::ser::SerializeStruct;
-
-    /// How many entries the field writes.
     #[inline]
-    pub fn len<T>(_value: &T) -> usize {
-        1
+    fn empty() -> Self {
+        Self(None)
     }
 
-    /// Writes the field.
     #[inline]
-    pub fn write<S: SerializeStruct, T: serde::Serialize>(state: &mut S, name: &'static str, value: &T) -> Result<(), S::Error> {
-        state.serialize_field(name, value)
+    fn fill<'de, A: MapAccess<'de>>(&mut self, _index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+        fill_slot(&mut self.0, name, map)
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<T, E> {
+        let name = names.next().copied().unwrap_or_default();
+        self.0.ok_or_else(|| E::missing_field(name))
     }
 }
 
-/// Serializing an optional field that is left out when `None`.
-pub mod skip_none {
-    use serde::ser::SerializeStruct;
+impl<T: DeserializeOwned + Default> Slots for Defaulted<T> {
+    type Out = T;
+    const LEN: usize = 1;
 
-    /// How many entries the field writes.
     #[inline]
-    pub fn len<T>(value: &Option<T>) -> usize {
-        usize::from(value.is_some())
+    fn empty() -> Self {
+        Self(None)
     }
 
-    /// Writes the field, or marks it skipped.
     #[inline]
-    pub fn write<S: SerializeStruct, T: serde::Serialize>(state: &mut S, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        match value {
-            Some(_) => state.serialize_field(name, value),
-            None => state.skip_field(name),
-        }
+    fn fill<'de, A: MapAccess<'de>>(&mut self, _index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+        fill_slot(&mut self.0, name, map)
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<T, E> {
+        names.next();
+        Ok(self.0.unwrap_or_default())
     }
 }
 
-/// `Serialize` and `Deserialize` for a generated model, from its field table:
-/// `Model; "wire_name" => rust_name, absent, ser; …`, where `absent` is `required`,
-/// `absent_is_none` or `absent_is_empty` (what decoding does when the key is missing) and `ser`
-/// is `always` or `skip_none`.
-///
-/// The same behaviour as serde's derives for JSON objects (unknown keys skipped, a duplicate
-/// key or a missing required field is an error, absent `Option`s are `None`; unlike the
-/// derive, a JSON array is not accepted in place of an object) in a fraction of the code: the
-/// derives' expansion (a field enum with three visitors, a sequence visitor, per-field
-/// missing-field handling) was most of what rustc type- and borrow-checked in this crate,
-/// and spelled out in the generated source it doubled the lines the generator prints. Here
-/// each field is one slot, one match arm and one result line; the shared steps are
-/// functions generic only over the field's type. Locals of the macro are hygienic, so a
-/// field may be called `map` or `key`; its own items and type parameters start with `__`,
-/// which generated type names never do.
-#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
-macro_rules! model_serde {
-    ($(#[$attr:meta])* $model:ident; $($wire:literal => $field:ident, $absent:ident, $ser:ident;)*) => {
-        $(#[$attr])*
-        impl ::serde::Serialize for $model {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeStruct as _;
-                let len = 0 $( + $crate::runtime::codec::$ser::len(&self.$field) )*;
-                // A model without fields writes nothing more.
-                #[allow(unused_mut)]
-                let mut state = serializer.serialize_struct(stringify!($model), len)?;
-                $( $crate::runtime::codec::$ser::write(&mut state, $wire, &self.$field)?; )*
-                state.end()
+/// A model without fields.
+impl Slots for () {
+    type Out = ();
+    const LEN: usize = 0;
+
+    #[inline]
+    fn empty() -> Self {}
+
+    #[inline]
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, _name: &'static str, _map: &mut A) -> Result<(), A::Error> {
+        Err(de::Error::custom(format_args!("no field has index {index}")))
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(self, _names: &mut std::slice::Iter<'_, &'static str>) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+macro_rules! tuple_slots {
+    ($($slot:ident $index:tt),+) => {
+        impl<$($slot: Slots),+> Slots for ($($slot,)+) {
+            type Out = ($($slot::Out,)+);
+            const LEN: usize = 0 $(+ $slot::LEN)+;
+
+            #[inline]
+            fn empty() -> Self {
+                ($($slot::empty(),)+)
+            }
+
+            #[inline]
+            fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+                let mut index = index;
+                $(
+                    if index < $slot::LEN {
+                        return self.$index.fill(index, name, map);
+                    }
+                    index -= $slot::LEN;
+                )+
+                Err(de::Error::custom(format_args!("field `{name}` has no slot ({index} past the last)")))
+            }
+
+            #[inline]
+            fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<Self::Out, E> {
+                // Tuple operands are evaluated left to right, so `names` stays in step.
+                Ok(($(self.$index.finish(names)?,)+))
             }
         }
 
-        $(#[$attr])*
-        impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
+        impl<$($slot: Fields),+> Fields for ($($slot,)+) {
+            #[inline]
+            fn len(&self) -> usize {
+                0 $(+ self.$index.len())+
+            }
 
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $model;
+            #[inline]
+            fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+                $( self.$index.write(state)?; )+
+                Ok(())
+            }
+        }
+    };
+}
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($model)))
-                    }
+tuple_slots!(S0 0);
+tuple_slots!(S0 0, S1 1);
+tuple_slots!(S0 0, S1 1, S2 2);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14, S15 15);
 
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$model, __A::Error> {
-                        $( let mut $field = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::codec::Key<'de>>()? {
-                            match key.as_str() {
-                                $( $wire => $crate::runtime::codec::next_field(&mut map, &mut $field, $wire)?, )*
-                                _ => $crate::runtime::codec::skip_value(&mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok($model {
-                            $( $field: $crate::runtime::codec::$absent::<_, __A::Error>($field, $wire)?, )*
-                        })
+/// `Deserialize` of a generated model: serde's derive for a JSON object, driven by the
+/// model's field table. Unknown keys are skipped, a duplicate key or a missing required
+/// field is an error; unlike the derive, a JSON array is not accepted in place of an object.
+pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -> Result<M, D::Error> {
+    struct ModelVisitor<M>(PhantomData<M>);
+
+    impl<'de, M: Model> Visitor<'de> for ModelVisitor<M> {
+        type Value = M;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", M::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
+            let mut slots = M::Slots::empty();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                let key = key.as_str();
+                match M::FIELDS.iter().position(|name| *name == key) {
+                    Some(index) => slots.fill(index, M::FIELDS[index], &mut map)?,
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
                     }
                 }
+            }
+            Ok(M::from_values(slots.finish(&mut M::FIELDS.iter())?))
+        }
+    }
 
-                deserializer.deserialize_struct(stringify!($model), &[$($wire),*], __Visitor)
+    deserializer.deserialize_struct(M::NAME, M::FIELDS, ModelVisitor(PhantomData))
+}
+
+/// The fields a model writes: one field ([`Always`], [`SkipNone`]) or a tuple of them.
+pub trait Fields {
+    /// How many entries are written.
+    fn len(&self) -> usize;
+    /// Writes the fields.
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error>;
+}
+
+/// A field that is always written: its wire name and value.
+pub struct Always<'a, T>(pub &'static str, pub &'a T);
+
+/// An optional field that is left out when `None`: its wire name and value.
+pub struct SkipNone<'a, T>(pub &'static str, pub &'a Option<T>);
+
+impl<T: Serialize> Fields for Always<'_, T> {
+    #[inline]
+    fn len(&self) -> usize {
+        1
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        state.serialize_field(self.0, self.1)
+    }
+}
+
+impl<T: Serialize> Fields for SkipNone<'_, T> {
+    #[inline]
+    fn len(&self) -> usize {
+        usize::from(self.1.is_some())
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        match self.1 {
+            Some(_) => state.serialize_field(self.0, self.1),
+            None => state.skip_field(self.0),
+        }
+    }
+}
+
+/// A model without fields.
+impl Fields for () {
+    #[inline]
+    fn len(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, _state: &mut S) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+/// `Serialize` of a generated model: a struct of its [`Model::fields`].
+pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Result<S::Ok, S::Error> {
+    let fields = model.fields();
+    let mut state = serializer.serialize_struct(M::NAME, fields.len())?;
+    fields.write(&mut state)?;
+    state.end()
+}
+
+/// The items of a generated model's [`Model`] impl other than `Slots`, from its field
+/// table: `Model; { "wire_name" => rust_name, Ser; … } { … }`, where `Ser` is [`Always`] or
+/// [`SkipNone`]. The lines are in the order of `Slots` and grouped the same way: by at most
+/// 16 (the largest tuple [`Slots`] and [`Fields`] are implemented for), the groups nesting as
+/// pairs, so a model may have any number of fields.
+///
+/// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
+/// visitor, per-field missing-field handling), and even a hand-written visitor with one match
+/// arm per field, cost rustc about a millisecond per field to type- and borrow-check, which
+/// made models most of this crate's build. Here a field is a type in a tuple, a name in a
+/// list and a binding in a pattern; the code that reads and writes fields is the generic
+/// functions above, written once and instantiated per type.
+#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
+macro_rules! model_fields {
+    ($model:ident; $({ $($wire:literal => $field:ident, $ser:ident;)* })*) => {
+        const NAME: &'static str = stringify!($model);
+        const FIELDS: &'static [&'static str] = &[$($($wire,)*)*];
+
+        #[inline]
+        fn from_values(
+            $crate::runtime::codec::model_fields!(@pairs $( ($($field,)*) )*): <Self::Slots as $crate::runtime::codec::Slots>::Out,
+        ) -> Self {
+            Self { $($($field,)*)* }
+        }
+
+        #[inline]
+        fn fields(&self) -> impl $crate::runtime::codec::Fields {
+            $crate::runtime::codec::model_fields!(@pairs $( ($($crate::runtime::codec::$ser($wire, &self.$field),)*) )*)
+        }
+    };
+    // Groups as nested pairs, `(g1, (g2, ()))`; one group stays as it is. The same shape in
+    // pattern and expression position as the generator writes in `Slots`.
+    (@pairs) => { () };
+    (@pairs $group:tt) => { $group };
+    (@pairs $group:tt $($rest:tt)+) => { ($group, $crate::runtime::codec::model_fields!(@pairs $($rest)+)) };
+}
+
+#[allow(unused_imports, reason = "used by generated models, which features may turn off")]
+pub(crate) use model_fields;
+
+/// `Serialize` and `Deserialize` of a generated model, through its [`Model`] impl.
+#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
+macro_rules! model_serde {
+    ($model:ident) => {
+        impl ::serde::Serialize for $model {
+            #[inline]
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                $crate::runtime::codec::serialize_model(serializer, self)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            #[inline]
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                $crate::runtime::codec::deserialize_model(deserializer)
             }
         }
     };

@@ -7,11 +7,17 @@ use super::{doc, doc_paragraphs, rust_type};
 use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
 use crate::names::ident;
 
-/// The inner doc of `src/<api>/types.rs`. The rest of the file is one [`emit_type`] per
+/// The inner doc of `src/<api>/types.rs` and its imports. The rest of the file is one [`emit_type`] per
 /// type, emitted and formatted in parallel by `output`.
 pub(crate) fn emit_types_module_doc(api: &Api) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
-    quote!(#![doc = #module_doc])
+    // The serde impls name the runtime's codec often; a lowercase module name cannot clash
+    // with a generated type.
+    quote! {
+        #![doc = #module_doc]
+        #[allow(unused_imports, reason = "features may turn off every type of this API")]
+        use crate::runtime::codec;
+    }
 }
 
 /// One type and its impls, each under the cfg of the resources that use the type.
@@ -159,7 +165,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::codec::deserialize_str(deserializer, Self::from_wire)
+                codec::deserialize_str(deserializer, Self::from_wire)
             }
         }
     }
@@ -200,7 +206,7 @@ fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
     }
 }
 
-/// What decoding does when a field's key is missing (`runtime::codec` has one function each).
+/// What decoding does when a field's key is missing (`runtime::codec` has a slot type for each).
 enum Absent {
     /// Required: its absence is an error.
     Missing,
@@ -220,29 +226,63 @@ fn absent(field: &Field) -> Absent {
     }
 }
 
-/// The model's `Serialize` and `Deserialize`: one `model_serde!` line per field (see
-/// `runtime/codec.rs` for why not serde's derives).
-fn emit_serde(model: &ModelDef, allow_deprecated: &Option<TokenStream>) -> TokenStream {
+/// The most fields in one group of `Slots` and of the `model_fields!` table: the largest
+/// tuple the runtime's `Slots` and `Fields` are implemented for.
+const FIELDS_PER_GROUP: usize = 16;
+
+/// The model's `Model` impl (its slot types, then one `model_fields!` line per field, grouped
+/// the same way) and its `Serialize` and `Deserialize` through it (see `runtime/codec.rs`
+/// for why not serde's derives).
+fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream>) -> TokenStream {
     let name = ident(&model.name);
-    let fields = model.fields.iter().map(|field| {
+    let slot = |field: &Field| {
+        let ty = field_type(api, &model.name, field);
+        match absent(field) {
+            Absent::Missing => quote!(codec::Required<#ty>),
+            Absent::None | Absent::Empty => quote!(codec::Defaulted<#ty>),
+        }
+    };
+    let line = |field: &Field| {
         let rust_name = ident(&field.rust_name);
         let wire = field.wire_name.as_str();
         // An `Option` that may be absent is left out when `None`; a nullable one is written
         // as `null`, so a documented `null` survives a round trip.
-        let (absent, ser) = match absent(field) {
-            Absent::Missing => (quote!(required), quote!(always)),
-            Absent::None if field.nullable => (quote!(absent_is_none), quote!(always)),
-            Absent::None => (quote!(absent_is_none), quote!(skip_none)),
-            Absent::Empty => (quote!(absent_is_empty), quote!(always)),
+        let ser = match absent(field) {
+            Absent::None if !field.nullable => quote!(SkipNone),
+            _ => quote!(Always),
         };
-        quote!(#wire => #rust_name, #absent, #ser;)
+        quote!(#wire => #rust_name, #ser;)
+    };
+    let groups: Vec<_> = model.fields.chunks(FIELDS_PER_GROUP).collect();
+    let slot_groups: Vec<_> = groups
+        .iter()
+        .map(|group| {
+            let slots = group.iter().map(slot);
+            quote!((#(#slots,)*))
+        })
+        .collect();
+    // The same nesting as `model_fields!(@pairs …)`: `(g1, (g2, ()))`, one group as it is.
+    let slots = slot_groups.iter().rev().fold(None, |rest, group| match rest {
+        None => Some(group.clone()),
+        Some(rest) => Some(quote!((#group, #rest))),
+    });
+    let slots = slots.unwrap_or_else(|| quote!(()));
+    let lines = groups.iter().map(|group| {
+        let lines = group.iter().map(line);
+        quote!({ #(#lines)* })
     });
     quote! {
-        crate::runtime::codec::model_serde! {
-            #allow_deprecated
-            #name;
-            #(#fields)*
+        #allow_deprecated
+        impl codec::Model for #name {
+            type Slots = #slots;
+
+            codec::model_fields! {
+                #name;
+                #(#lines)*
+            }
         }
+
+        codec::model_serde!(#name);
     }
 }
 
@@ -290,7 +330,7 @@ fn emit_model(api: &Api, model: &ModelDef, payload_of: &[String]) -> TokenStream
         }
     });
     let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let serde = emit_serde(model, &allow_deprecated);
+    let serde = emit_serde(api, model, &allow_deprecated);
     quote! {
         #docs
         #allow_deprecated
@@ -331,7 +371,7 @@ fn emit_union(union: &UnionDef) -> TokenStream {
             Unknown(::serde_json::Value),
         }
 
-        crate::runtime::codec::union_serde! {
+        codec::union_serde! {
             #name, #tag_method, #tag_field;
             #( #tags => #variants; )*
         }
