@@ -197,20 +197,21 @@ pub trait Model: Sized {
     const NAME: &'static str;
     /// The wire names of the fields, in the order of [`Model::Slots`].
     const FIELDS: &'static [&'static str];
+    /// The index in [`Model::FIELDS`] of the field named `key` on the wire. A `match` on the
+    /// names, which compiles to compares against constants: faster than a search of `FIELDS`.
+    fn field_index(key: &str) -> Option<usize>;
     /// One slot per field ([`Required`] or [`Defaulted`]), grouped in tuples.
     type Slots: Slots;
-    /// Builds the model from its fields' values, in the order of [`Model::FIELDS`].
-    fn from_values(values: <Self::Slots as Slots>::Out) -> Self;
+    /// Builds the model from its filled slots, or names the first required field that is
+    /// missing. Not generic over the deserializer: the caller turns the name into its error.
+    fn from_slots(slots: Self::Slots) -> Result<Self, &'static str>;
     /// The fields to write, with their wire names.
     fn fields(&self) -> impl Fields;
 }
 
-/// The slots of an object's fields while it is decoded: one slot ([`Required`],
-/// [`Defaulted`]) or a tuple of them, which may nest. A tuple is the concatenation of its
-/// elements, so a model of any size is a tuple of tuples of at most 16 slots.
+/// The slots of an object's fields while it is decoded: a tuple of at most 16 [`Slot`]s,
+/// or groups of them chained with [`Then`], so a model may have any number of fields.
 pub trait Slots: Sized {
-    /// The decoded values: the field's type for a slot, a tuple of values for a tuple.
-    type Out;
     /// How many fields this holds.
     const LEN: usize;
     /// All slots empty.
@@ -218,16 +219,38 @@ pub trait Slots: Sized {
     /// Reads the next value of `map` into the field at `index`, whose wire name is `name`; a
     /// second value for a field is an error.
     fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error>;
-    /// The values, or the error for the first required field that is missing; `names` yields
-    /// the fields' wire names in order.
-    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<Self::Out, E>;
+}
+
+/// One field's slot: [`Required`] or [`Defaulted`].
+pub trait Slot {
+    /// An empty slot.
+    fn empty() -> Self;
+    /// Reads the next value of `map` into the slot; a second value is an error.
+    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error>;
 }
 
 /// The slot of a required field: absent is a "missing field" error.
 pub struct Required<T>(Option<T>);
 
+impl<T> Required<T> {
+    /// The value, or `name` when the field was absent.
+    #[inline]
+    pub fn value(self, name: &'static str) -> Result<T, &'static str> {
+        self.0.ok_or(name)
+    }
+}
+
 /// The slot of an optional field: absent is `T::default()` (`None`, or an empty array).
 pub struct Defaulted<T>(Option<T>);
+
+impl<T: Default> Defaulted<T> {
+    /// The value, or the default when the field was absent; never an error (the signature
+    /// matches [`Required::value`]).
+    #[inline]
+    pub fn value(self, _name: &'static str) -> Result<T, &'static str> {
+        Ok(self.0.unwrap_or_default())
+    }
+}
 
 #[inline]
 fn fill_slot<'de, A: MapAccess<'de>, T: DeserializeOwned>(slot: &mut Option<T>, name: &'static str, map: &mut A) -> Result<(), A::Error> {
@@ -238,51 +261,63 @@ fn fill_slot<'de, A: MapAccess<'de>, T: DeserializeOwned>(slot: &mut Option<T>, 
     Ok(())
 }
 
-impl<T: DeserializeOwned> Slots for Required<T> {
-    type Out = T;
-    const LEN: usize = 1;
-
+impl<T: DeserializeOwned> Slot for Required<T> {
     #[inline]
     fn empty() -> Self {
         Self(None)
     }
 
     #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, _index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error> {
         fill_slot(&mut self.0, name, map)
-    }
-
-    #[inline]
-    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<T, E> {
-        let name = names.next().copied().unwrap_or_default();
-        self.0.ok_or_else(|| E::missing_field(name))
     }
 }
 
-impl<T: DeserializeOwned + Default> Slots for Defaulted<T> {
-    type Out = T;
-    const LEN: usize = 1;
-
+impl<T: DeserializeOwned + Default> Slot for Defaulted<T> {
     #[inline]
     fn empty() -> Self {
         Self(None)
     }
 
     #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, _index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error> {
         fill_slot(&mut self.0, name, map)
+    }
+}
+
+/// Two groups of fields, one after the other: `Then(first 16, Then(next 16, rest))`. Its own
+/// type, not a pair, so that a tuple of slots can dispatch with a `match` on the index.
+pub struct Then<G, R>(pub G, pub R);
+
+impl<G: Slots, R: Slots> Slots for Then<G, R> {
+    const LEN: usize = G::LEN + R::LEN;
+
+    #[inline]
+    fn empty() -> Self {
+        Then(G::empty(), R::empty())
     }
 
     #[inline]
-    fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<T, E> {
-        names.next();
-        Ok(self.0.unwrap_or_default())
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+        if index < G::LEN { self.0.fill(index, name, map) } else { self.1.fill(index - G::LEN, name, map) }
+    }
+}
+
+impl<G: Fields, R: Fields> Fields for Then<G, R> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.0.len() + self.1.len()
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        self.0.write(state)?;
+        self.1.write(state)
     }
 }
 
 /// A model without fields.
 impl Slots for () {
-    type Out = ();
     const LEN: usize = 0;
 
     #[inline]
@@ -292,18 +327,12 @@ impl Slots for () {
     fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, _name: &'static str, _map: &mut A) -> Result<(), A::Error> {
         Err(de::Error::custom(format_args!("no field has index {index}")))
     }
-
-    #[inline]
-    fn finish<E: de::Error>(self, _names: &mut std::slice::Iter<'_, &'static str>) -> Result<(), E> {
-        Ok(())
-    }
 }
 
 macro_rules! tuple_slots {
-    ($($slot:ident $index:tt),+) => {
-        impl<$($slot: Slots),+> Slots for ($($slot,)+) {
-            type Out = ($($slot::Out,)+);
-            const LEN: usize = 0 $(+ $slot::LEN)+;
+    ($len:literal; $($slot:ident $index:tt),+) => {
+        impl<$($slot: Slot),+> Slots for ($($slot,)+) {
+            const LEN: usize = $len;
 
             #[inline]
             fn empty() -> Self {
@@ -312,20 +341,10 @@ macro_rules! tuple_slots {
 
             #[inline]
             fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
-                let mut index = index;
-                $(
-                    if index < $slot::LEN {
-                        return self.$index.fill(index, name, map);
-                    }
-                    index -= $slot::LEN;
-                )+
-                Err(de::Error::custom(format_args!("field `{name}` has no slot ({index} past the last)")))
-            }
-
-            #[inline]
-            fn finish<E: de::Error>(self, names: &mut std::slice::Iter<'_, &'static str>) -> Result<Self::Out, E> {
-                // Tuple operands are evaluated left to right, so `names` stays in step.
-                Ok(($(self.$index.finish(names)?,)+))
+                match index {
+                    $( $index => self.$index.fill(name, map), )+
+                    _ => Err(de::Error::custom(format_args!("field `{name}` has no slot ({index} past the last)"))),
+                }
             }
         }
 
@@ -344,22 +363,22 @@ macro_rules! tuple_slots {
     };
 }
 
-tuple_slots!(S0 0);
-tuple_slots!(S0 0, S1 1);
-tuple_slots!(S0 0, S1 1, S2 2);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14);
-tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14, S15 15);
+tuple_slots!(1; S0 0);
+tuple_slots!(2; S0 0, S1 1);
+tuple_slots!(3; S0 0, S1 1, S2 2);
+tuple_slots!(4; S0 0, S1 1, S2 2, S3 3);
+tuple_slots!(5; S0 0, S1 1, S2 2, S3 3, S4 4);
+tuple_slots!(6; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
+tuple_slots!(7; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
+tuple_slots!(8; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
+tuple_slots!(9; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
+tuple_slots!(10; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
+tuple_slots!(11; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
+tuple_slots!(12; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+tuple_slots!(13; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12);
+tuple_slots!(14; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13);
+tuple_slots!(15; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14);
+tuple_slots!(16; S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13, S14 14, S15 15);
 
 /// `Deserialize` of a generated model: serde's derive for a JSON object, driven by the
 /// model's field table. Unknown keys are skipped, a duplicate key or a missing required
@@ -377,15 +396,15 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
             let mut slots = M::Slots::empty();
             while let Some(key) = map.next_key::<Key<'de>>()? {
-                let key = key.as_str();
-                match M::FIELDS.iter().position(|name| *name == key) {
-                    Some(index) => slots.fill(index, M::FIELDS[index], &mut map)?,
+                let field = M::field_index(key.as_str()).and_then(|index| Some((index, *M::FIELDS.get(index)?)));
+                match field {
+                    Some((index, name)) => slots.fill(index, name, &mut map)?,
                     None => {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
             }
-            Ok(M::from_values(slots.finish(&mut M::FIELDS.iter())?))
+            M::from_slots(slots).map_err(de::Error::missing_field)
         }
     }
 
@@ -455,28 +474,37 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
 }
 
 /// The items of a generated model's [`Model`] impl other than `Slots`, from its field
-/// table: `Model; { "wire_name" => rust_name, Ser; … } { … }`, where `Ser` is [`Always`] or
-/// [`SkipNone`]. The lines are in the order of `Slots` and grouped the same way: by at most
-/// 16 (the largest tuple [`Slots`] and [`Fields`] are implemented for), the groups nesting as
-/// pairs, so a model may have any number of fields.
+/// table: `Model; { "wire_name" => rust_name, Ser, index; … } { … }`, where `Ser` is
+/// [`Always`] or [`SkipNone`] and `index` counts the fields from 0. The lines are in the order of `Slots` and grouped the same way: by at most
+/// 16 (the largest tuple [`Slots`] and [`Fields`] are implemented for), the groups chained
+/// with [`Then`], so a model may have any number of fields.
 ///
 /// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
 /// visitor, per-field missing-field handling), and even a hand-written visitor with one match
 /// arm per field, cost rustc about a millisecond per field to type- and borrow-check, which
 /// made models most of this crate's build. Here a field is a type in a tuple, a name in a
-/// list and a binding in a pattern; the code that reads and writes fields is the generic
+/// list, a string-to-index arm and a binding; nothing per field is generic over the
+/// deserializer or serializer. The code that reads and writes fields is the generic
 /// functions above, written once and instantiated per type.
 #[allow(unused_macros, reason = "used by generated models, which features may turn off")]
 macro_rules! model_fields {
-    ($model:ident; $({ $($wire:literal => $field:ident, $ser:ident;)* })*) => {
+    ($model:ident; $({ $($wire:literal => $field:ident, $ser:ident, $index:literal;)* })*) => {
         const NAME: &'static str = stringify!($model);
         const FIELDS: &'static [&'static str] = &[$($($wire,)*)*];
 
         #[inline]
-        fn from_values(
-            $crate::runtime::codec::model_fields!(@pairs $( ($($field,)*) )*): <Self::Slots as $crate::runtime::codec::Slots>::Out,
-        ) -> Self {
-            Self { $($($field,)*)* }
+        fn field_index(key: &str) -> ::std::option::Option<usize> {
+            match key {
+                $($($wire => ::std::option::Option::Some($index),)*)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        #[inline]
+        fn from_slots(
+            $crate::runtime::codec::model_fields!(@pairs $( ($($field,)*) )*): Self::Slots,
+        ) -> ::std::result::Result<Self, &'static str> {
+            ::std::result::Result::Ok(Self { $($($field: $field.value($wire)?,)*)* })
         }
 
         #[inline]
@@ -484,11 +512,11 @@ macro_rules! model_fields {
             $crate::runtime::codec::model_fields!(@pairs $( ($($crate::runtime::codec::$ser($wire, &self.$field),)*) )*)
         }
     };
-    // Groups as nested pairs, `(g1, (g2, ()))`; one group stays as it is. The same shape in
-    // pattern and expression position as the generator writes in `Slots`.
+    // Groups chained with `Then`: `Then(g1, Then(g2, g3))`; one group stays as it is. The
+    // same shape in pattern and expression position as the generator writes in `Slots`.
     (@pairs) => { () };
     (@pairs $group:tt) => { $group };
-    (@pairs $group:tt $($rest:tt)+) => { ($group, $crate::runtime::codec::model_fields!(@pairs $($rest)+)) };
+    (@pairs $group:tt $($rest:tt)+) => { $crate::runtime::codec::Then($group, $crate::runtime::codec::model_fields!(@pairs $($rest)+)) };
 }
 
 #[allow(unused_imports, reason = "used by generated models, which features may turn off")]

@@ -97,7 +97,7 @@ pub struct AccessToken {
     pub custom_fields: ::std::option::Option<::serde_json::Value>,
 }
 impl codec::Model for AccessToken {
-    type Slots = (
+    type Slots = codec::Then<
         (
             codec::Defaulted<::std::option::Option<i64>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
@@ -124,20 +124,21 @@ impl codec::Model for AccessToken {
             codec::Defaulted<::std::option::Option<::serde_json::Value>>,
             codec::Defaulted<::std::option::Option<::serde_json::Value>>,
         ),
-    );
+    >;
     codec::model_fields! {
-        AccessToken; { "BusinessId" => business_id, SkipNone; "AccessCode" =>
-        access_code, SkipNone; "Description" => description, Always; "MinutesIncluded" =>
-        minutes_included, SkipNone; "ValidFrom" => valid_from, Always; "ValidTo" =>
-        valid_to, Always; "UserLimit" => user_limit, Always; "MinutesLeft" =>
-        minutes_left, SkipNone; "MacAddress" => mac_address, Always; "BookingGuid" =>
-        booking_guid, Always; "VisitorGuid" => visitor_guid, Always; "LastAccess" =>
-        last_access, Always; "Id" => id, Always; "UniqueId" => unique_id, SkipNone;
-        "CreatedOn" => created_on, SkipNone; "UpdatedOn" => updated_on, SkipNone; } {
-        "UpdatedBy" => updated_by, SkipNone; "IsNew" => is_new, SkipNone; "SystemId" =>
-        system_id, Always; "ToStringText" => to_string_text, SkipNone;
-        "LocalizationDetails" => localization_details, Always; "CustomFields" =>
-        custom_fields, Always; }
+        AccessToken; { "BusinessId" => business_id, SkipNone, 0; "AccessCode" =>
+        access_code, SkipNone, 1; "Description" => description, Always, 2;
+        "MinutesIncluded" => minutes_included, SkipNone, 3; "ValidFrom" => valid_from,
+        Always, 4; "ValidTo" => valid_to, Always, 5; "UserLimit" => user_limit, Always,
+        6; "MinutesLeft" => minutes_left, SkipNone, 7; "MacAddress" => mac_address,
+        Always, 8; "BookingGuid" => booking_guid, Always, 9; "VisitorGuid" =>
+        visitor_guid, Always, 10; "LastAccess" => last_access, Always, 11; "Id" => id,
+        Always, 12; "UniqueId" => unique_id, SkipNone, 13; "CreatedOn" => created_on,
+        SkipNone, 14; "UpdatedOn" => updated_on, SkipNone, 15; } { "UpdatedBy" =>
+        updated_by, SkipNone, 16; "IsNew" => is_new, SkipNone, 17; "SystemId" =>
+        system_id, Always, 18; "ToStringText" => to_string_text, SkipNone, 19;
+        "LocalizationDetails" => localization_details, Always, 20; "CustomFields" =>
+        custom_fields, Always, 21; }
     }
 }
 codec::model_serde!(AccessToken);

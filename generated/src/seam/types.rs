@@ -117,7 +117,7 @@ pub struct AccessCode {
 }
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCode {
-    type Slots = (
+    type Slots = codec::Then<
         (
             codec::Required<crate::seam::AccessCodeId>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
@@ -148,24 +148,25 @@ impl codec::Model for AccessCode {
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeWarning>>,
             codec::Defaulted<::std::option::Option<crate::seam::WorkspaceId>>,
         ),
-    );
+    >;
     codec::model_fields! {
-        AccessCode; { "access_code_id" => access_code_id, Always; "code" => code, Always;
-        "common_code_key" => common_code_key, Always; "created_at" => created_at, Always;
-        "device_id" => device_id, SkipNone; "dormakaba_oracode_metadata" =>
-        dormakaba_oracode_metadata, Always; "ends_at" => ends_at, Always; "errors" =>
-        errors, Always; "is_backup" => is_backup, SkipNone;
-        "is_backup_access_code_available" => is_backup_access_code_available, SkipNone;
-        "is_external_modification_allowed" => is_external_modification_allowed, SkipNone;
-        "is_managed" => is_managed, SkipNone; "is_offline_access_code" =>
-        is_offline_access_code, SkipNone; "is_one_time_use" => is_one_time_use, SkipNone;
-        "is_scheduled_on_device" => is_scheduled_on_device, SkipNone;
-        "is_waiting_for_code_assignment" => is_waiting_for_code_assignment, SkipNone; } {
-        "name" => name, Always; "pending_mutations" => pending_mutations, Always;
-        "pulled_backup_access_code_id" => pulled_backup_access_code_id, Always;
-        "starts_at" => starts_at, Always; "status" => status, Always; "type" => r#type,
-        Always; "warnings" => warnings, Always; "workspace_id" => workspace_id, SkipNone;
-        }
+        AccessCode; { "access_code_id" => access_code_id, Always, 0; "code" => code,
+        Always, 1; "common_code_key" => common_code_key, Always, 2; "created_at" =>
+        created_at, Always, 3; "device_id" => device_id, SkipNone, 4;
+        "dormakaba_oracode_metadata" => dormakaba_oracode_metadata, Always, 5; "ends_at"
+        => ends_at, Always, 6; "errors" => errors, Always, 7; "is_backup" => is_backup,
+        SkipNone, 8; "is_backup_access_code_available" =>
+        is_backup_access_code_available, SkipNone, 9; "is_external_modification_allowed"
+        => is_external_modification_allowed, SkipNone, 10; "is_managed" => is_managed,
+        SkipNone, 11; "is_offline_access_code" => is_offline_access_code, SkipNone, 12;
+        "is_one_time_use" => is_one_time_use, SkipNone, 13; "is_scheduled_on_device" =>
+        is_scheduled_on_device, SkipNone, 14; "is_waiting_for_code_assignment" =>
+        is_waiting_for_code_assignment, SkipNone, 15; } { "name" => name, Always, 16;
+        "pending_mutations" => pending_mutations, Always, 17;
+        "pulled_backup_access_code_id" => pulled_backup_access_code_id, Always, 18;
+        "starts_at" => starts_at, Always, 19; "status" => status, Always, 20; "type" =>
+        r#type, Always, 21; "warnings" => warnings, Always, 22; "workspace_id" =>
+        workspace_id, SkipNone, 23; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -203,9 +204,10 @@ impl codec::Model for AccessCodeAccountError {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeAccountError; { "created_at" => created_at, Always;
-        "is_connected_account_error" => is_connected_account_error, Always;
-        "is_device_error" => is_device_error, Always; "message" => message, Always; }
+        AccessCodeAccountError; { "created_at" => created_at, Always, 0;
+        "is_connected_account_error" => is_connected_account_error, Always, 1;
+        "is_device_error" => is_device_error, Always, 2; "message" => message, Always, 3;
+        }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -288,7 +290,7 @@ pub struct AccessCodeCodeConfiguration {
 impl codec::Model for AccessCodeCodeConfiguration {
     type Slots = (codec::Defaulted<::std::option::Option<::std::string::String>>,);
     codec::model_fields! {
-        AccessCodeCodeConfiguration; { "code" => code, Always; }
+        AccessCodeCodeConfiguration; { "code" => code, Always, 0; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -321,8 +323,8 @@ impl codec::Model for AccessCodeDeviceError {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeDeviceError; { "created_at" => created_at, Always; "is_device_error" =>
-        is_device_error, Always; "message" => message, Always; }
+        AccessCodeDeviceError; { "created_at" => created_at, Always, 0; "is_device_error"
+        => is_device_error, Always, 1; "message" => message, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -432,9 +434,9 @@ impl codec::Model for AccessCodeErrorBridgeDisconnected {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeErrorBridgeDisconnected; { "created_at" => created_at, Always;
-        "is_bridge_error" => is_bridge_error, SkipNone; "is_connected_account_error" =>
-        is_connected_account_error, SkipNone; "message" => message, Always; }
+        AccessCodeErrorBridgeDisconnected; { "created_at" => created_at, Always, 0;
+        "is_bridge_error" => is_bridge_error, SkipNone, 1; "is_connected_account_error"
+        => is_connected_account_error, SkipNone, 2; "message" => message, Always, 3; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -476,9 +478,9 @@ impl codec::Model for AccessCodeErrorConflictingExternalModification {
     );
     codec::model_fields! {
         AccessCodeErrorConflictingExternalModification; { "change_type" => change_type,
-        SkipNone; "created_at" => created_at, SkipNone; "is_access_code_error" =>
-        is_access_code_error, Always; "message" => message, Always; "modified_fields" =>
-        modified_fields, Always; }
+        SkipNone, 0; "created_at" => created_at, SkipNone, 1; "is_access_code_error" =>
+        is_access_code_error, Always, 2; "message" => message, Always, 3;
+        "modified_fields" => modified_fields, Always, 4; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -519,10 +521,11 @@ impl codec::Model for AccessCodeErrorDuplicateCodeOnDevice {
         codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
     );
     codec::model_fields! {
-        AccessCodeErrorDuplicateCodeOnDevice; { "created_at" => created_at, SkipNone;
-        "is_access_code_error" => is_access_code_error, Always; "managed_access_code_id"
-        => managed_access_code_id, SkipNone; "message" => message, Always;
-        "unmanaged_access_code_id" => unmanaged_access_code_id, SkipNone; }
+        AccessCodeErrorDuplicateCodeOnDevice; { "created_at" => created_at, SkipNone, 0;
+        "is_access_code_error" => is_access_code_error, Always, 1;
+        "managed_access_code_id" => managed_access_code_id, SkipNone, 2; "message" =>
+        message, Always, 3; "unmanaged_access_code_id" => unmanaged_access_code_id,
+        SkipNone, 4; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -591,8 +594,8 @@ impl codec::Model for AccessCodeModifiedField {
         codec::Defaulted<::std::option::Option<::std::string::String>>,
     );
     codec::model_fields! {
-        AccessCodeModifiedField; { "field" => field, Always; "from" => from, Always; "to"
-        => to, Always; }
+        AccessCodeModifiedField; { "field" => field, Always, 0; "from" => from, Always,
+        1; "to" => to, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -620,8 +623,8 @@ impl codec::Model for AccessCodeMutationNotice {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeMutationNotice; { "created_at" => created_at, Always; "message" =>
-        message, Always; }
+        AccessCodeMutationNotice; { "created_at" => created_at, Always, 0; "message" =>
+        message, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -640,7 +643,7 @@ pub struct AccessCodeNameConfiguration {
 impl codec::Model for AccessCodeNameConfiguration {
     type Slots = (codec::Defaulted<::std::option::Option<::std::string::String>>,);
     codec::model_fields! {
-        AccessCodeNameConfiguration; { "name" => name, Always; }
+        AccessCodeNameConfiguration; { "name" => name, Always, 0; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -673,9 +676,9 @@ impl codec::Model for AccessCodeOwnError {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeOwnError; { "created_at" => created_at, SkipNone;
-        "is_access_code_error" => is_access_code_error, Always; "message" => message,
-        Always; }
+        AccessCodeOwnError; { "created_at" => created_at, SkipNone, 0;
+        "is_access_code_error" => is_access_code_error, Always, 1; "message" => message,
+        Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -736,8 +739,8 @@ impl codec::Model for AccessCodePendingMutationDeferringCreation {
         codec::Required<crate::Timestamp>,
     );
     codec::model_fields! {
-        AccessCodePendingMutationDeferringCreation; { "created_at" => created_at, Always;
-        "message" => message, Always; "scheduled_at" => scheduled_at, Always; }
+        AccessCodePendingMutationDeferringCreation; { "created_at" => created_at, Always,
+        0; "message" => message, Always, 1; "scheduled_at" => scheduled_at, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -773,8 +776,9 @@ impl codec::Model for AccessCodePendingMutationUpdatingCode {
         codec::Required<crate::seam::AccessCodeCodeConfiguration>,
     );
     codec::model_fields! {
-        AccessCodePendingMutationUpdatingCode; { "created_at" => created_at, Always;
-        "from" => from, Always; "message" => message, Always; "to" => to, Always; }
+        AccessCodePendingMutationUpdatingCode; { "created_at" => created_at, Always, 0;
+        "from" => from, Always, 1; "message" => message, Always, 2; "to" => to, Always,
+        3; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -810,8 +814,9 @@ impl codec::Model for AccessCodePendingMutationUpdatingName {
         codec::Required<crate::seam::AccessCodeNameConfiguration>,
     );
     codec::model_fields! {
-        AccessCodePendingMutationUpdatingName; { "created_at" => created_at, Always;
-        "from" => from, Always; "message" => message, Always; "to" => to, Always; }
+        AccessCodePendingMutationUpdatingName; { "created_at" => created_at, Always, 0;
+        "from" => from, Always, 1; "message" => message, Always, 2; "to" => to, Always,
+        3; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -847,8 +852,9 @@ impl codec::Model for AccessCodePendingMutationUpdatingTimeFrame {
         codec::Required<crate::seam::AccessCodeTimeFrameConfiguration>,
     );
     codec::model_fields! {
-        AccessCodePendingMutationUpdatingTimeFrame; { "created_at" => created_at, Always;
-        "from" => from, Always; "message" => message, Always; "to" => to, Always; }
+        AccessCodePendingMutationUpdatingTimeFrame; { "created_at" => created_at, Always,
+        0; "from" => from, Always, 1; "message" => message, Always, 2; "to" => to,
+        Always, 3; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -950,8 +956,8 @@ impl codec::Model for AccessCodeTimeFrameConfiguration {
         codec::Defaulted<::std::option::Option<crate::Timestamp>>,
     );
     codec::model_fields! {
-        AccessCodeTimeFrameConfiguration; { "starts_at" => starts_at, Always; "ends_at"
-        => ends_at, Always; }
+        AccessCodeTimeFrameConfiguration; { "starts_at" => starts_at, Always, 0;
+        "ends_at" => ends_at, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -1098,8 +1104,8 @@ impl codec::Model for AccessCodeWarningExternalModificationInEffect {
     );
     codec::model_fields! {
         AccessCodeWarningExternalModificationInEffect; { "change_type" => change_type,
-        SkipNone; "created_at" => created_at, SkipNone; "message" => message, Always;
-        "modified_fields" => modified_fields, Always; }
+        SkipNone, 0; "created_at" => created_at, SkipNone, 1; "message" => message,
+        Always, 2; "modified_fields" => modified_fields, Always, 3; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -1127,8 +1133,8 @@ impl codec::Model for AccessCodeWarningNotice {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessCodeWarningNotice; { "created_at" => created_at, SkipNone; "message" =>
-        message, Always; }
+        AccessCodeWarningNotice; { "created_at" => created_at, SkipNone, 0; "message" =>
+        message, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -1228,7 +1234,7 @@ pub struct AccessGrant {
 #[cfg(feature = "seam-access_grants")]
 #[allow(deprecated)]
 impl codec::Model for AccessGrant {
-    type Slots = (
+    type Slots = codec::Then<
         (
             codec::Required<crate::seam::AccessGrantId>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
@@ -1253,20 +1259,21 @@ impl codec::Model for AccessGrant {
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantWarning>>,
             codec::Required<crate::seam::WorkspaceId>,
         ),
-    );
+    >;
     codec::model_fields! {
-        AccessGrant; { "access_grant_id" => access_grant_id, Always; "access_grant_key"
-        => access_grant_key, SkipNone; "access_method_ids" => access_method_ids, Always;
-        "client_session_token" => client_session_token, SkipNone; "created_at" =>
-        created_at, Always; "customization_profile_id" => customization_profile_id,
-        SkipNone; "display_name" => display_name, Always; "ends_at" => ends_at, Always;
-        "errors" => errors, Always; "instant_key_url" => instant_key_url, SkipNone;
-        "location_ids" => location_ids, Always; "name" => name, Always;
-        "pending_mutations" => pending_mutations, Always; "requested_access_methods" =>
-        requested_access_methods, Always; "reservation_key" => reservation_key, SkipNone;
-        "space_ids" => space_ids, Always; } { "starts_at" => starts_at, Always;
-        "user_identity_id" => user_identity_id, Always; "warnings" => warnings, Always;
-        "workspace_id" => workspace_id, Always; }
+        AccessGrant; { "access_grant_id" => access_grant_id, Always, 0;
+        "access_grant_key" => access_grant_key, SkipNone, 1; "access_method_ids" =>
+        access_method_ids, Always, 2; "client_session_token" => client_session_token,
+        SkipNone, 3; "created_at" => created_at, Always, 4; "customization_profile_id" =>
+        customization_profile_id, SkipNone, 5; "display_name" => display_name, Always, 6;
+        "ends_at" => ends_at, Always, 7; "errors" => errors, Always, 8; "instant_key_url"
+        => instant_key_url, SkipNone, 9; "location_ids" => location_ids, Always, 10;
+        "name" => name, Always, 11; "pending_mutations" => pending_mutations, Always, 12;
+        "requested_access_methods" => requested_access_methods, Always, 13;
+        "reservation_key" => reservation_key, SkipNone, 14; "space_ids" => space_ids,
+        Always, 15; } { "starts_at" => starts_at, Always, 16; "user_identity_id" =>
+        user_identity_id, Always, 17; "warnings" => warnings, Always, 18; "workspace_id"
+        => workspace_id, Always, 19; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1292,8 +1299,8 @@ impl codec::Model for AccessGrantAccessTimeConfiguration {
         codec::Defaulted<::std::option::Option<crate::Timestamp>>,
     );
     codec::model_fields! {
-        AccessGrantAccessTimeConfiguration; { "starts_at" => starts_at, Always; "ends_at"
-        => ends_at, Always; }
+        AccessGrantAccessTimeConfiguration; { "starts_at" => starts_at, Always, 0;
+        "ends_at" => ends_at, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1345,8 +1352,8 @@ impl codec::Model for AccessGrantErrorCannotCreateRequestedAccessMethods {
     );
     codec::model_fields! {
         AccessGrantErrorCannotCreateRequestedAccessMethods; { "created_at" => created_at,
-        Always; "message" => message, Always; "missing_device_ids" => missing_device_ids,
-        Always; }
+        Always, 0; "message" => message, Always, 1; "missing_device_ids" =>
+        missing_device_ids, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1377,8 +1384,8 @@ impl codec::Model for AccessGrantFailedDevice {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessGrantFailedDevice; { "device_id" => device_id, Always; "error_code" =>
-        error_code, Always; "message" => message, Always; }
+        AccessGrantFailedDevice; { "device_id" => device_id, Always, 0; "error_code" =>
+        error_code, Always, 1; "message" => message, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1443,7 +1450,7 @@ impl codec::Model for AccessGrantNewLocationConfiguration {
     );
     codec::model_fields! {
         AccessGrantNewLocationConfiguration; { "common_code_key" => common_code_key,
-        Always; "device_ids" => device_ids, Always; }
+        Always, 0; "device_ids" => device_ids, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1505,8 +1512,8 @@ impl codec::Model for AccessGrantPendingMutationUpdatingAccessTimes {
     );
     codec::model_fields! {
         AccessGrantPendingMutationUpdatingAccessTimes; { "access_method_ids" =>
-        access_method_ids, Always; "created_at" => created_at, Always; "from" => from,
-        Always; "message" => message, Always; "to" => to, Always; }
+        access_method_ids, Always, 0; "created_at" => created_at, Always, 1; "from" =>
+        from, Always, 2; "message" => message, Always, 3; "to" => to, Always, 4; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1542,8 +1549,9 @@ impl codec::Model for AccessGrantPendingMutationUpdatingSpaces {
         codec::Required<crate::seam::AccessGrantNewLocationConfiguration>,
     );
     codec::model_fields! {
-        AccessGrantPendingMutationUpdatingSpaces; { "created_at" => created_at, Always;
-        "from" => from, Always; "message" => message, Always; "to" => to, Always; }
+        AccessGrantPendingMutationUpdatingSpaces; { "created_at" => created_at, Always,
+        0; "from" => from, Always, 1; "message" => message, Always, 2; "to" => to,
+        Always, 3; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1562,7 +1570,8 @@ pub struct AccessGrantPreviousLocationConfiguration {
 impl codec::Model for AccessGrantPreviousLocationConfiguration {
     type Slots = (codec::Required<::std::vec::Vec<crate::seam::DeviceId>>,);
     codec::model_fields! {
-        AccessGrantPreviousLocationConfiguration; { "device_ids" => device_ids, Always; }
+        AccessGrantPreviousLocationConfiguration; { "device_ids" => device_ids, Always,
+        0; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1628,7 +1637,8 @@ impl codec::Model for AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     );
     codec::model_fields! {
         AccessGrantWarningDeviceDoesNotSupportAccessCodes; { "created_at" => created_at,
-        Always; "device_id" => device_id, Always; "message" => message, Always; }
+        Always, 0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
+        }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1665,8 +1675,8 @@ impl codec::Model for AccessGrantWarningDeviceTimeConstraintsViolated {
     );
     codec::model_fields! {
         AccessGrantWarningDeviceTimeConstraintsViolated; { "created_at" => created_at,
-        Always; "device_id" => device_id, Always; "message" => message, Always; "reason"
-        => reason, Always; }
+        Always, 0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
+        "reason" => reason, Always, 3; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1694,8 +1704,8 @@ impl codec::Model for AccessGrantWarningNotice {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessGrantWarningNotice; { "created_at" => created_at, Always; "message" =>
-        message, Always; }
+        AccessGrantWarningNotice; { "created_at" => created_at, Always, 0; "message" =>
+        message, Always, 1; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1726,8 +1736,8 @@ impl codec::Model for AccessGrantWarningOverprovisionedAccess {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessGrantWarningOverprovisionedAccess; { "created_at" => created_at, Always;
-        "failed_devices" => failed_devices, Always; "message" => message, Always; }
+        AccessGrantWarningOverprovisionedAccess; { "created_at" => created_at, Always, 0;
+        "failed_devices" => failed_devices, Always, 1; "message" => message, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1768,9 +1778,9 @@ impl codec::Model for AccessGrantWarningRequestedCodeUnavailable {
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
-        AccessGrantWarningRequestedCodeUnavailable; { "created_at" => created_at, Always;
-        "device_id" => device_id, Always; "message" => message, Always; "new_code" =>
-        new_code, Always; "original_code" => original_code, Always; }
+        AccessGrantWarningRequestedCodeUnavailable; { "created_at" => created_at, Always,
+        0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
+        "new_code" => new_code, Always, 3; "original_code" => original_code, Always, 4; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -1802,8 +1812,8 @@ impl codec::Model for AccessGrantWarningUpdatingAccessTimes {
     );
     codec::model_fields! {
         AccessGrantWarningUpdatingAccessTimes; { "access_method_ids" =>
-        access_method_ids, Always; "created_at" => created_at, Always; "message" =>
-        message, Always; }
+        access_method_ids, Always, 0; "created_at" => created_at, Always, 1; "message" =>
+        message, Always, 2; }
     }
 }
 #[cfg(feature = "seam-access_grants")]
@@ -2110,12 +2120,12 @@ impl codec::Model for DormakabaOracodeMetadata {
         codec::Defaulted<::std::option::Option<::std::string::String>>,
     );
     codec::model_fields! {
-        DormakabaOracodeMetadata; { "is_cancellable" => is_cancellable, SkipNone;
-        "is_early_checkin_able" => is_early_checkin_able, SkipNone; "is_extendable" =>
-        is_extendable, SkipNone; "is_overridable" => is_overridable, SkipNone;
-        "site_name" => site_name, SkipNone; "stay_id" => stay_id, SkipNone;
-        "user_level_id" => user_level_id, SkipNone; "user_level_name" => user_level_name,
-        Always; }
+        DormakabaOracodeMetadata; { "is_cancellable" => is_cancellable, SkipNone, 0;
+        "is_early_checkin_able" => is_early_checkin_able, SkipNone, 1; "is_extendable" =>
+        is_extendable, SkipNone, 2; "is_overridable" => is_overridable, SkipNone, 3;
+        "site_name" => site_name, SkipNone, 4; "stay_id" => stay_id, SkipNone, 5;
+        "user_level_id" => user_level_id, SkipNone, 6; "user_level_name" =>
+        user_level_name, Always, 7; }
     }
 }
 #[cfg(feature = "seam-access_codes")]
@@ -2161,10 +2171,10 @@ impl codec::Model for RequestedAccessMethod {
         codec::Required<crate::seam::AccessMethodMode>,
     );
     codec::model_fields! {
-        RequestedAccessMethod; { "code" => code, SkipNone; "created_access_method_ids" =>
-        created_access_method_ids, Always; "created_at" => created_at, Always;
-        "display_name" => display_name, Always; "instant_key_max_use_count" =>
-        instant_key_max_use_count, SkipNone; "mode" => mode, Always; }
+        RequestedAccessMethod; { "code" => code, SkipNone, 0; "created_access_method_ids"
+        => created_access_method_ids, Always, 1; "created_at" => created_at, Always, 2;
+        "display_name" => display_name, Always, 3; "instant_key_max_use_count" =>
+        instant_key_max_use_count, SkipNone, 4; "mode" => mode, Always, 5; }
     }
 }
 #[cfg(feature = "seam-access_grants")]

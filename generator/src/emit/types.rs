@@ -242,7 +242,7 @@ fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream
             Absent::None | Absent::Empty => quote!(codec::Defaulted<#ty>),
         }
     };
-    let line = |field: &Field| {
+    let line = |(index, field): (usize, &Field)| {
         let rust_name = ident(&field.rust_name);
         let wire = field.wire_name.as_str();
         // An `Option` that may be absent is left out when `None`; a nullable one is written
@@ -251,9 +251,11 @@ fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream
             Absent::None if !field.nullable => quote!(SkipNone),
             _ => quote!(Always),
         };
-        quote!(#wire => #rust_name, #ser;)
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#wire => #rust_name, #ser, #index;)
     };
     let groups: Vec<_> = model.fields.chunks(FIELDS_PER_GROUP).collect();
+    let numbered: Vec<_> = model.fields.iter().enumerate().collect();
     let slot_groups: Vec<_> = groups
         .iter()
         .map(|group| {
@@ -261,14 +263,15 @@ fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream
             quote!((#(#slots,)*))
         })
         .collect();
-    // The same nesting as `model_fields!(@pairs …)`: `(g1, (g2, ()))`, one group as it is.
+    // The same chaining as `model_fields!(@pairs …)`: `Then<g1, Then<g2, g3>>`, one group as
+    // it is.
     let slots = slot_groups.iter().rev().fold(None, |rest, group| match rest {
         None => Some(group.clone()),
-        Some(rest) => Some(quote!((#group, #rest))),
+        Some(rest) => Some(quote!(codec::Then<#group, #rest>)),
     });
     let slots = slots.unwrap_or_else(|| quote!(()));
-    let lines = groups.iter().map(|group| {
-        let lines = group.iter().map(line);
+    let lines = numbered.chunks(FIELDS_PER_GROUP).map(|group| {
+        let lines = group.iter().copied().map(line);
         quote!({ #(#lines)* })
     });
     quote! {

@@ -1,9 +1,9 @@
 // The generator's golden output for the edge-case spec (generator/tests/cases/acme: fields
 // named `type` and `ref`, enum values that are not identifiers, a one-variant union, a union
-// whose variants share a model, an empty object, nested arrays, a recursive model) must
-// compile. The golden files are compiled in
-// place, in the shape of the generated crate: the runtime and the API module at the root,
-// with the runtime's public types re-exported there.
+// whose variants share a model, an empty object, nested arrays, a recursive model, a model
+// of 35 fields) must compile, and the wide model must decode and encode. The golden files
+// are compiled in place, in the shape of the generated crate: the runtime and the API module
+// at the root, with the runtime's public types re-exported there.
 
 // Nothing in a binary is reachable from outside it: the runtime's and the module's public
 // items that this program does not use would all be reported as dead code.
@@ -23,7 +23,7 @@ pub mod acme;
 
 use std::time::Duration;
 
-use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Widget, WidgetId};
+use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Wide, Widget, WidgetId};
 
 async fn use_it() -> Result<(), Error> {
     let client = AcmeClient::new(AcmeAuth::token("token"))?;
@@ -94,6 +94,59 @@ async fn use_it() -> Result<(), Error> {
     Ok(())
 }
 
+/// `Wide` has 35 fields: three groups of the serde table, nested as pairs. Every third field
+/// is an optional string, every fifth (not third) an optional array, the rest required
+/// integers. Run, not only compiled: a slot out of step with its name would pass the
+/// compiler.
+fn wide_decodes_and_encodes_through_nested_groups() {
+    let kind = |i: u32| match (i % 3, i % 5) {
+        (0, _) => "optional",
+        (_, 0) => "array",
+        _ => "required",
+    };
+    let mut object = serde_json::Map::new();
+    for i in 1..=35 {
+        let value = match kind(i) {
+            "optional" => serde_json::json!(format!("s{i}")),
+            "array" => serde_json::json!([i]),
+            _ => serde_json::json!(i),
+        };
+        object.insert(format!("f{i:02}"), value);
+    }
+    let full = serde_json::Value::Object(object.clone());
+    let wide: Wide = serde_json::from_value(full.clone()).expect("every field present");
+    assert_eq!((wide.f01, wide.f16, wide.f17, wide.f32, wide.f34), (1, 16, 17, 32, 34));
+    assert_eq!(wide.f33.as_deref(), Some("s33"));
+    assert_eq!(wide.f35, vec![35]);
+    assert_eq!(serde_json::to_value(&wide).unwrap(), full);
+
+    // The missing-field error names the field, in any group.
+    for missing in ["f01", "f17", "f34"] {
+        let mut partial = object.clone();
+        partial.remove(missing);
+        let error = serde_json::from_value::<Wide>(serde_json::Value::Object(partial)).unwrap_err();
+        assert_eq!(error.to_string(), format!("missing field `{missing}`"));
+    }
+
+    // Absent optionals: `None` (and left out when encoding), arrays empty.
+    let mut required_only = object.clone();
+    required_only.retain(|name, _| kind(name[1..].parse().unwrap()) == "required");
+    let sparse: Wide = serde_json::from_value(serde_json::Value::Object(required_only.clone())).unwrap();
+    assert_eq!(sparse.f33, None);
+    assert!(sparse.f35.is_empty());
+    let encoded = serde_json::to_value(&sparse).unwrap();
+    assert_eq!(encoded.as_object().unwrap().len(), 19 + 5, "the required fields and the arrays, no None");
+
+    // A key given twice is an error naming it; unknown keys are skipped.
+    let text = serde_json::to_string(&full).unwrap();
+    let twice = text.replacen("\"f34\":34", "\"f34\":34,\"f34\":34", 1);
+    let error = serde_json::from_str::<Wide>(&twice).unwrap_err();
+    assert!(error.to_string().starts_with("duplicate field `f34`"), "{error}");
+    let extra = text.replacen('{', "{\"unknown\":{\"deep\":[1]},", 1);
+    assert_eq!(serde_json::from_str::<Wide>(&extra).unwrap(), wide);
+}
+
 fn main() {
     let _ = use_it();
+    wide_decodes_and_encodes_through_nested_groups();
 }

@@ -26,7 +26,7 @@ pub struct Level1 {
 impl codec::Model for Level1 {
     type Slots = (codec::Required<crate::acme::Level2>,);
     codec::model_fields! {
-        Level1; { "level2" => level2, Always; }
+        Level1; { "level2" => level2, Always, 0; }
     }
 }
 codec::model_serde!(Level1);
@@ -42,7 +42,7 @@ pub struct Level2 {
 impl codec::Model for Level2 {
     type Slots = (codec::Required<crate::acme::Level3>,);
     codec::model_fields! {
-        Level2; { "level3" => level3, Always; }
+        Level2; { "level3" => level3, Always, 0; }
     }
 }
 codec::model_serde!(Level2);
@@ -58,7 +58,7 @@ pub struct Level3 {
 impl codec::Model for Level3 {
     type Slots = (codec::Required<::std::vec::Vec<crate::acme::Level4>>,);
     codec::model_fields! {
-        Level3; { "level4" => level4, Always; }
+        Level3; { "level4" => level4, Always, 0; }
     }
 }
 codec::model_serde!(Level3);
@@ -74,7 +74,7 @@ pub struct Level4 {
 impl codec::Model for Level4 {
     type Slots = (codec::Defaulted<::std::option::Option<::serde_json::Value>>,);
     codec::model_fields! {
-        Level4; { "leaf" => leaf, Always; }
+        Level4; { "leaf" => leaf, Always, 0; }
     }
 }
 codec::model_serde!(Level4);
@@ -99,7 +99,7 @@ impl codec::Model for Part {
         codec::Defaulted<::std::option::Option<::std::boxed::Box<crate::acme::Part>>>,
     );
     codec::model_fields! {
-        Part; { "PartName" => part_name, Always; "inner" => inner, Always; }
+        Part; { "PartName" => part_name, Always, 0; "inner" => inner, Always, 1; }
     }
 }
 codec::model_serde!(Part);
@@ -191,7 +191,7 @@ pub struct ReviewGood {
 impl codec::Model for ReviewGood {
     type Slots = (codec::Required<f64>,);
     codec::model_fields! {
-        ReviewGood; { "stars" => stars, Always; }
+        ReviewGood; { "stars" => stars, Always, 0; }
     }
 }
 codec::model_serde!(ReviewGood);
@@ -226,7 +226,7 @@ pub struct SignalHum {
 impl codec::Model for SignalHum {
     type Slots = (codec::Required<i64>,);
     codec::model_fields! {
-        SignalHum; { "pitch" => pitch, Always; }
+        SignalHum; { "pitch" => pitch, Always, 0; }
     }
 }
 codec::model_serde!(SignalHum);
@@ -254,11 +254,218 @@ impl codec::Model for Visitor {
         codec::Defaulted<::std::option::Option<::std::string::String>>,
     );
     codec::model_fields! {
-        Visitor; { "map" => map, Always; "key" => key, SkipNone; "state" => state,
-        SkipNone; }
+        Visitor; { "map" => map, Always, 0; "key" => key, SkipNone, 1; "state" => state,
+        SkipNone, 2; }
     }
 }
 codec::model_serde!(Visitor);
+/// More fields than two groups of the serde table hold (16 each), so the groups nest.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Wide {
+    /// Field 1: required.
+    ///
+    /// Wire name: `f01`.
+    pub f01: i64,
+    /// Field 2: required.
+    ///
+    /// Wire name: `f02`.
+    pub f02: i64,
+    /// Field 3: may be absent.
+    ///
+    /// Wire name: `f03`. May be absent.
+    pub f03: ::std::option::Option<::std::string::String>,
+    /// Field 4: required.
+    ///
+    /// Wire name: `f04`.
+    pub f04: i64,
+    /// Field 5: empty when absent.
+    ///
+    /// Wire name: `f05`. Empty when absent.
+    pub f05: ::std::vec::Vec<i64>,
+    /// Field 6: may be absent.
+    ///
+    /// Wire name: `f06`. May be absent.
+    pub f06: ::std::option::Option<::std::string::String>,
+    /// Field 7: required.
+    ///
+    /// Wire name: `f07`.
+    pub f07: i64,
+    /// Field 8: required.
+    ///
+    /// Wire name: `f08`.
+    pub f08: i64,
+    /// Field 9: may be absent.
+    ///
+    /// Wire name: `f09`. May be absent.
+    pub f09: ::std::option::Option<::std::string::String>,
+    /// Field 10: empty when absent.
+    ///
+    /// Wire name: `f10`. Empty when absent.
+    pub f10: ::std::vec::Vec<i64>,
+    /// Field 11: required.
+    ///
+    /// Wire name: `f11`.
+    pub f11: i64,
+    /// Field 12: may be absent.
+    ///
+    /// Wire name: `f12`. May be absent.
+    pub f12: ::std::option::Option<::std::string::String>,
+    /// Field 13: required.
+    ///
+    /// Wire name: `f13`.
+    pub f13: i64,
+    /// Field 14: required.
+    ///
+    /// Wire name: `f14`.
+    pub f14: i64,
+    /// Field 15: may be absent.
+    ///
+    /// Wire name: `f15`. May be absent.
+    pub f15: ::std::option::Option<::std::string::String>,
+    /// Field 16: required.
+    ///
+    /// Wire name: `f16`.
+    pub f16: i64,
+    /// Field 17: required.
+    ///
+    /// Wire name: `f17`.
+    pub f17: i64,
+    /// Field 18: may be absent.
+    ///
+    /// Wire name: `f18`. May be absent.
+    pub f18: ::std::option::Option<::std::string::String>,
+    /// Field 19: required.
+    ///
+    /// Wire name: `f19`.
+    pub f19: i64,
+    /// Field 20: empty when absent.
+    ///
+    /// Wire name: `f20`. Empty when absent.
+    pub f20: ::std::vec::Vec<i64>,
+    /// Field 21: may be absent.
+    ///
+    /// Wire name: `f21`. May be absent.
+    pub f21: ::std::option::Option<::std::string::String>,
+    /// Field 22: required.
+    ///
+    /// Wire name: `f22`.
+    pub f22: i64,
+    /// Field 23: required.
+    ///
+    /// Wire name: `f23`.
+    pub f23: i64,
+    /// Field 24: may be absent.
+    ///
+    /// Wire name: `f24`. May be absent.
+    pub f24: ::std::option::Option<::std::string::String>,
+    /// Field 25: empty when absent.
+    ///
+    /// Wire name: `f25`. Empty when absent.
+    pub f25: ::std::vec::Vec<i64>,
+    /// Field 26: required.
+    ///
+    /// Wire name: `f26`.
+    pub f26: i64,
+    /// Field 27: may be absent.
+    ///
+    /// Wire name: `f27`. May be absent.
+    pub f27: ::std::option::Option<::std::string::String>,
+    /// Field 28: required.
+    ///
+    /// Wire name: `f28`.
+    pub f28: i64,
+    /// Field 29: required.
+    ///
+    /// Wire name: `f29`.
+    pub f29: i64,
+    /// Field 30: may be absent.
+    ///
+    /// Wire name: `f30`. May be absent.
+    pub f30: ::std::option::Option<::std::string::String>,
+    /// Field 31: required.
+    ///
+    /// Wire name: `f31`.
+    pub f31: i64,
+    /// Field 32: required.
+    ///
+    /// Wire name: `f32`.
+    pub f32: i64,
+    /// Field 33: may be absent.
+    ///
+    /// Wire name: `f33`. May be absent.
+    pub f33: ::std::option::Option<::std::string::String>,
+    /// Field 34: required.
+    ///
+    /// Wire name: `f34`.
+    pub f34: i64,
+    /// Field 35: empty when absent.
+    ///
+    /// Wire name: `f35`. Empty when absent.
+    pub f35: ::std::vec::Vec<i64>,
+}
+impl codec::Model for Wide {
+    type Slots = codec::Then<
+        (
+            codec::Required<i64>,
+            codec::Required<i64>,
+            codec::Defaulted<::std::option::Option<::std::string::String>>,
+            codec::Required<i64>,
+            codec::Defaulted<::std::vec::Vec<i64>>,
+            codec::Defaulted<::std::option::Option<::std::string::String>>,
+            codec::Required<i64>,
+            codec::Required<i64>,
+            codec::Defaulted<::std::option::Option<::std::string::String>>,
+            codec::Defaulted<::std::vec::Vec<i64>>,
+            codec::Required<i64>,
+            codec::Defaulted<::std::option::Option<::std::string::String>>,
+            codec::Required<i64>,
+            codec::Required<i64>,
+            codec::Defaulted<::std::option::Option<::std::string::String>>,
+            codec::Required<i64>,
+        ),
+        codec::Then<
+            (
+                codec::Required<i64>,
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Required<i64>,
+                codec::Defaulted<::std::vec::Vec<i64>>,
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Required<i64>,
+                codec::Required<i64>,
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Defaulted<::std::vec::Vec<i64>>,
+                codec::Required<i64>,
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Required<i64>,
+                codec::Required<i64>,
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Required<i64>,
+                codec::Required<i64>,
+            ),
+            (
+                codec::Defaulted<::std::option::Option<::std::string::String>>,
+                codec::Required<i64>,
+                codec::Defaulted<::std::vec::Vec<i64>>,
+            ),
+        >,
+    >;
+    codec::model_fields! {
+        Wide; { "f01" => f01, Always, 0; "f02" => f02, Always, 1; "f03" => f03, SkipNone,
+        2; "f04" => f04, Always, 3; "f05" => f05, Always, 4; "f06" => f06, SkipNone, 5;
+        "f07" => f07, Always, 6; "f08" => f08, Always, 7; "f09" => f09, SkipNone, 8;
+        "f10" => f10, Always, 9; "f11" => f11, Always, 10; "f12" => f12, SkipNone, 11;
+        "f13" => f13, Always, 12; "f14" => f14, Always, 13; "f15" => f15, SkipNone, 14;
+        "f16" => f16, Always, 15; } { "f17" => f17, Always, 16; "f18" => f18, SkipNone,
+        17; "f19" => f19, Always, 18; "f20" => f20, Always, 19; "f21" => f21, SkipNone,
+        20; "f22" => f22, Always, 21; "f23" => f23, Always, 22; "f24" => f24, SkipNone,
+        23; "f25" => f25, Always, 24; "f26" => f26, Always, 25; "f27" => f27, SkipNone,
+        26; "f28" => f28, Always, 27; "f29" => f29, Always, 28; "f30" => f30, SkipNone,
+        29; "f31" => f31, Always, 30; "f32" => f32, Always, 31; } { "f33" => f33,
+        SkipNone, 32; "f34" => f34, Always, 33; "f35" => f35, Always, 34; }
+    }
+}
+codec::model_serde!(Wide);
 /// A widget, with fields whose names are Rust keywords.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -307,6 +514,10 @@ pub struct Widget {
     ///
     /// Wire name: `signals`. Empty when absent.
     pub signals: ::std::vec::Vec<crate::acme::Signal>,
+    /// A model with more fields than two groups of the serde table.
+    ///
+    /// Wire name: `wide`. May be absent.
+    pub wide: ::std::option::Option<crate::acme::Wide>,
 }
 impl codec::Model for Widget {
     type Slots = (
@@ -321,13 +532,14 @@ impl codec::Model for Widget {
         codec::Defaulted<::std::option::Option<::std::string::String>>,
         codec::Defaulted<::std::option::Option<crate::acme::Level1>>,
         codec::Defaulted<::std::vec::Vec<crate::acme::Signal>>,
+        codec::Defaulted<::std::option::Option<crate::acme::Wide>>,
     );
     codec::model_fields! {
-        Widget; { "id" => id, Always; "type" => r#type, Always; "ref" => r#ref, Always;
-        "review" => review, SkipNone; "parts" => parts, Always; "empty" => empty,
-        SkipNone; "visitor" => visitor, SkipNone; "ownerId" => owner_id, SkipNone;
-        "owner_id" => owner_id_snake, SkipNone; "depth" => depth, SkipNone; "signals" =>
-        signals, Always; }
+        Widget; { "id" => id, Always, 0; "type" => r#type, Always, 1; "ref" => r#ref,
+        Always, 2; "review" => review, SkipNone, 3; "parts" => parts, Always, 4; "empty"
+        => empty, SkipNone, 5; "visitor" => visitor, SkipNone, 6; "ownerId" => owner_id,
+        SkipNone, 7; "owner_id" => owner_id_snake, SkipNone, 8; "depth" => depth,
+        SkipNone, 9; "signals" => signals, Always, 10; "wide" => wide, SkipNone, 11; }
     }
 }
 codec::model_serde!(Widget);
