@@ -1,5 +1,6 @@
-//! Serde helpers shared by the generated enums and tagged unions, so that each generated
-//! type stays a few lines long.
+//! Serde for the generated types, written once here so that each generated type stays a
+//! few lines long: models through their field table ([`Model`], [`model_fields!`]), tagged
+//! unions ([`union_serde!`]) and enums.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -140,7 +141,8 @@ where
 }
 
 /// An object key, borrowed from the input when it has no escapes (no allocation), owned
-/// otherwise. The generated models' `Deserialize` matches on it.
+/// otherwise. [`deserialize_model`] reads keys as this and looks them up with
+/// [`Model::field_index`].
 pub enum Key<'de> {
     /// Borrowed from the input.
     Borrowed(&'de str),
@@ -200,7 +202,8 @@ pub trait Model: Sized {
     /// The index in [`Model::FIELDS`] of the field named `key` on the wire. A `match` on the
     /// names, which compiles to compares against constants: faster than a search of `FIELDS`.
     fn field_index(key: &str) -> Option<usize>;
-    /// One slot per field ([`Required`] or [`Defaulted`]), grouped in tuples.
+    /// One slot per field ([`Required`] or [`Defaulted`]), in tuples of at most 16 chained
+    /// with [`Then`]; `()` for a model without fields.
     type Slots: Slots;
     /// Builds the model from its filled slots, straight into the struct (through a tuple of
     /// values first cost 5 % in decoding). [`deserialize_model`] calls it only once
@@ -436,6 +439,9 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
+            // The generator writes the names and the slots from the same field list; a
+            // table whose two halves disagree fails to compile rather than skip fields.
+            const { assert!(M::FIELDS.len() == <M::Slots as Slots>::LEN, "a model's FIELDS and Slots differ in length") };
             let mut slots = M::Slots::empty();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 let field = M::field_index(key.as_str()).and_then(|index| Some((index, *M::FIELDS.get(index)?)));
@@ -520,14 +526,15 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
 
 /// The items of a generated model's [`Model`] impl other than `Slots`, from its field
 /// table: `Model; { "wire_name" => rust_name, Ser, index; … } { … }`, where `Ser` is
-/// [`Always`] or [`SkipNone`] and `index` counts the fields from 0. The lines are in the order of `Slots` and grouped the same way: by at most
-/// 16 (the largest tuple [`Slots`] and [`Fields`] are implemented for), the groups chained
-/// with [`Then`], so a model may have any number of fields.
+/// [`Always`] or [`SkipNone`] and `index` counts the fields from 0. The lines are in the
+/// order of `Slots` and grouped the same way: by at most 16 (the largest tuple [`Slots`] and
+/// [`Fields`] are implemented for), the groups chained with [`Then`], so a model may have any
+/// number of fields.
 ///
 /// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
 /// visitor, per-field missing-field handling), and even a hand-written visitor with one match
 /// arm per field, cost rustc about a millisecond per field to type- and borrow-check, which
-/// made models most of this crate's build. Here a field is a type in a tuple, a name in a
+/// made models about half of this crate's build. Here a field is a type in a tuple, a name in a
 /// list, a string-to-index arm and a binding; nothing per field is generic over the
 /// deserializer or serializer. The code that reads and writes fields is the generic
 /// functions above, written once and instantiated per type.

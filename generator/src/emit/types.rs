@@ -206,7 +206,8 @@ fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
     }
 }
 
-/// What decoding does when a field's key is missing (`runtime::codec` has a slot type for each).
+/// What decoding does when a field's key is missing: `Missing` is a `codec::Required` slot,
+/// `None` and `Empty` a `codec::Defaulted` one.
 enum Absent {
     /// Required: its absence is an error.
     Missing,
