@@ -255,26 +255,18 @@ fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         quote!(#wire => #rust_name, #ser, #index;)
     };
-    let groups: Vec<_> = model.fields.chunks(FIELDS_PER_GROUP).collect();
     let numbered: Vec<_> = model.fields.iter().enumerate().collect();
-    let slot_groups: Vec<_> = groups
-        .iter()
+    let (slot_groups, line_groups): (Vec<_>, Vec<_>) = numbered
+        .chunks(FIELDS_PER_GROUP)
         .map(|group| {
-            let slots = group.iter().map(slot);
-            quote!((#(#slots,)*))
+            let slots = group.iter().map(|(_, field)| slot(field));
+            let lines = group.iter().copied().map(line);
+            (quote!((#(#slots,)*)), quote!({ #(#lines)* }))
         })
-        .collect();
+        .unzip();
     // The same chaining as `model_fields!(@pairs …)`: `Then<g1, Then<g2, g3>>`, one group as
     // it is.
-    let slots = slot_groups.iter().rev().fold(None, |rest, group| match rest {
-        None => Some(group.clone()),
-        Some(rest) => Some(quote!(codec::Then<#group, #rest>)),
-    });
-    let slots = slots.unwrap_or_else(|| quote!(()));
-    let lines = numbered.chunks(FIELDS_PER_GROUP).map(|group| {
-        let lines = group.iter().copied().map(line);
-        quote!({ #(#lines)* })
-    });
+    let slots = slot_groups.into_iter().rev().reduce(|rest, group| quote!(codec::Then<#group, #rest>)).unwrap_or_else(|| quote!(()));
     quote! {
         #allow_deprecated
         impl codec::Model for #name {
@@ -282,7 +274,7 @@ fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream
 
             codec::model_fields! {
                 #name;
-                #(#lines)*
+                #(#line_groups)*
             }
         }
 
