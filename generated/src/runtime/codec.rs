@@ -240,8 +240,15 @@ pub trait Slot {
     fn is_missing(&self) -> bool;
 }
 
+/// One field's slot while its object is decoded: the value, once read. `REQUIRED` says
+/// whether its absence is an error ([`Required`]) or reads as the default ([`Defaulted`]).
+pub struct FieldSlot<T, const REQUIRED: bool>(Option<T>);
+
 /// The slot of a required field: absent is a "missing field" error.
-pub struct Required<T>(Option<T>);
+pub type Required<T> = FieldSlot<T, true>;
+
+/// The slot of an optional field: absent is `T::default()` (`None`, or an empty array).
+pub type Defaulted<T> = FieldSlot<T, false>;
 
 impl<T> Required<T> {
     /// The value. Only for [`Model::from_slots`], after [`Slots::missing`] found it present.
@@ -262,9 +269,6 @@ fn required_field_missing() -> ! {
     unreachable!("from_slots called with a required field missing")
 }
 
-/// The slot of an optional field: absent is `T::default()` (`None`, or an empty array).
-pub struct Defaulted<T>(Option<T>);
-
 impl<T: Default> Defaulted<T> {
     /// The value, or the default when the field was absent.
     #[inline]
@@ -273,16 +277,7 @@ impl<T: Default> Defaulted<T> {
     }
 }
 
-#[inline]
-fn fill_slot<'de, A: MapAccess<'de>, T: DeserializeOwned>(slot: &mut Option<T>, name: &'static str, map: &mut A) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-impl<T: DeserializeOwned> Slot for Required<T> {
+impl<T: DeserializeOwned, const REQUIRED: bool> Slot for FieldSlot<T, REQUIRED> {
     #[inline]
     fn empty() -> Self {
         Self(None)
@@ -290,29 +285,16 @@ impl<T: DeserializeOwned> Slot for Required<T> {
 
     #[inline]
     fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error> {
-        fill_slot(&mut self.0, name, map)
+        if self.0.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        self.0 = Some(map.next_value()?);
+        Ok(())
     }
 
     #[inline]
     fn is_missing(&self) -> bool {
-        self.0.is_none()
-    }
-}
-
-impl<T: DeserializeOwned + Default> Slot for Defaulted<T> {
-    #[inline]
-    fn empty() -> Self {
-        Self(None)
-    }
-
-    #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error> {
-        fill_slot(&mut self.0, name, map)
-    }
-
-    #[inline]
-    fn is_missing(&self) -> bool {
-        false
+        REQUIRED && self.0.is_none()
     }
 }
 
