@@ -10,12 +10,14 @@
 //! Every call returns [`Result<T, Error>`](Error): API errors carry the status and request id; transport problems, timeouts and undecodable bodies are typed too, never panics.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-mod runtime;
+use ::keyway_runtime as runtime;
+#[doc(inline)]
 pub use runtime::{
     ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp,
     TokenSource,
 };
 #[cfg(feature = "fixtures")]
+#[doc(inline)]
 pub use runtime::Fixture;
 /// The runtime's descriptor types, for this crate's own tests of behaviour no spec
 /// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
@@ -33,6 +35,7 @@ pub mod fixtures;
 /// A spec-driven mock server for tests: start one with `<api>::mock_server()`.
 #[cfg(feature = "mock")]
 pub mod mock {
+    #[doc(inline)]
     pub use crate::runtime::{MockRequest, MockRule, MockServer};
 }
 #[cfg(feature = "nexudus-access_tokens")]

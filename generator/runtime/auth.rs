@@ -66,6 +66,7 @@ impl fmt::Display for Secret {
 /// A closure returning a future implements it:
 ///
 /// ```
+/// # extern crate keyway_runtime as keyway; // shown as it reads through `keyway`
 /// use keyway::{Error, Secret, TokenSource};
 ///
 /// fn takes_source(_: impl TokenSource) {}

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 use tracing::Instrument;
 
-use super::client::{ClientCore, USER_AGENT};
+use super::client::ClientCore;
 use super::descriptor::{EndpointDescriptor, ParamLocation, PathPart};
 use super::error::Error;
 use super::response::{RawResponse, decode, error_from_response};
@@ -205,7 +205,7 @@ async fn attempts(
             .request(endpoint.method.to_reqwest(), prepared.url.clone())
             .headers(headers)
             .header(header::ACCEPT, HeaderValue::from_static("application/json"))
-            .header(header::USER_AGENT, HeaderValue::from_static(USER_AGENT))
+            .header(header::USER_AGENT, HeaderValue::from_static(endpoint.api.user_agent))
             .timeout(timeout_left);
         if let Some(body) = &prepared.body {
             request = request
@@ -474,7 +474,7 @@ fn encode_segment(value: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::descriptor::*;
+    use crate::descriptor::*;
 
     static API: ApiDescriptor = ApiDescriptor {
         name: "t",
@@ -482,6 +482,7 @@ mod tests {
         default_base_url: "https://example.com",
         base_url_env: None,
         auth_modes: &[],
+        user_agent: "t/1.0",
         errors: ErrorFormat {
             envelope: None,
             type_field: None,

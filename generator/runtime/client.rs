@@ -18,9 +18,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
 
-/// Sent as `user-agent` with every request.
-pub(crate) const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
 /// Implemented by each generated client so that [`ClientBuilder::build`] can make it.
 pub trait FromCore {
     /// Wraps a configured core.

@@ -321,8 +321,8 @@ impl<G: Slots, R: Slots> Slots for Then<G, R> {
 
 impl<G: Fields, R: Fields> Fields for Then<G, R> {
     #[inline]
-    fn len(&self) -> usize {
-        self.0.len() + self.1.len()
+    fn count(&self) -> usize {
+        self.0.count() + self.1.count()
     }
 
     #[inline]
@@ -377,8 +377,8 @@ macro_rules! tuple_slots {
 
         impl<$($slot: Fields),+> Fields for ($($slot,)+) {
             #[inline]
-            fn len(&self) -> usize {
-                0 $(+ self.$index.len())+
+            fn count(&self) -> usize {
+                0 $(+ self.$index.count())+
             }
 
             #[inline]
@@ -447,7 +447,7 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
 /// The fields a model writes: one field ([`Always`], [`SkipNone`]) or a tuple of them.
 pub trait Fields {
     /// How many entries are written.
-    fn len(&self) -> usize;
+    fn count(&self) -> usize;
     /// Writes the fields.
     fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error>;
 }
@@ -460,7 +460,7 @@ pub struct SkipNone<'a, T>(pub &'static str, pub &'a Option<T>);
 
 impl<T: Serialize> Fields for Always<'_, T> {
     #[inline]
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         1
     }
 
@@ -472,7 +472,7 @@ impl<T: Serialize> Fields for Always<'_, T> {
 
 impl<T: Serialize> Fields for SkipNone<'_, T> {
     #[inline]
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         usize::from(self.1.is_some())
     }
 
@@ -488,7 +488,7 @@ impl<T: Serialize> Fields for SkipNone<'_, T> {
 /// A model without fields.
 impl Fields for () {
     #[inline]
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         0
     }
 
@@ -501,7 +501,7 @@ impl Fields for () {
 /// `Serialize` of a generated model: a struct of its [`Model::fields`].
 pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Result<S::Ok, S::Error> {
     let fields = model.fields();
-    let mut state = serializer.serialize_struct(M::NAME, fields.len())?;
+    let mut state = serializer.serialize_struct(M::NAME, fields.count())?;
     fields.write(&mut state)?;
     state.end()
 }
@@ -520,7 +520,8 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
 /// list, a string-to-index arm and a binding; nothing per field is generic over the
 /// deserializer or serializer. The code that reads and writes fields is the generic
 /// functions above, written once and instantiated per type.
-#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
+#[doc(hidden)]
+#[macro_export]
 macro_rules! model_fields {
     ($model:ident; $({ $($wire:literal => $field:ident, $ser:ident, $index:literal;)* })*) => {
         const NAME: &'static str = stringify!($model);
@@ -536,48 +537,49 @@ macro_rules! model_fields {
 
         #[inline]
         fn from_slots(
-            $crate::runtime::codec::model_fields!(@pairs $( ($($field,)*) )*): Self::Slots,
+            $crate::codec::model_fields!(@pairs $( ($($field,)*) )*): Self::Slots,
         ) -> Self {
             Self { $($($field: $field.into_value(),)*)* }
         }
 
         #[inline]
-        fn fields(&self) -> impl $crate::runtime::codec::Fields {
-            $crate::runtime::codec::model_fields!(@pairs $( ($($crate::runtime::codec::$ser($wire, &self.$field),)*) )*)
+        fn fields(&self) -> impl $crate::codec::Fields {
+            $crate::codec::model_fields!(@pairs $( ($($crate::codec::$ser($wire, &self.$field),)*) )*)
         }
     };
     // Groups chained with `Then`: `Then(g1, Then(g2, g3))`; one group stays as it is. The
     // same shape in pattern and expression position as the generator writes in `Slots`.
     (@pairs) => { () };
     (@pairs $group:tt) => { $group };
-    (@pairs $group:tt $($rest:tt)+) => { $crate::runtime::codec::Then($group, $crate::runtime::codec::model_fields!(@pairs $($rest)+)) };
+    (@pairs $group:tt $($rest:tt)+) => { $crate::codec::Then($group, $crate::codec::model_fields!(@pairs $($rest)+)) };
 }
 
-#[allow(unused_imports, reason = "used by generated models, which features may turn off")]
-pub(crate) use model_fields;
+#[doc(inline)]
+pub use crate::model_fields;
 
 /// `Serialize` and `Deserialize` of a generated model, through its [`Model`] impl.
-#[allow(unused_macros, reason = "used by generated models, which features may turn off")]
+#[doc(hidden)]
+#[macro_export]
 macro_rules! model_serde {
     ($model:ident) => {
         impl ::serde::Serialize for $model {
             #[inline]
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::runtime::codec::serialize_model(serializer, self)
+                $crate::codec::serialize_model(serializer, self)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             #[inline]
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::codec::deserialize_model(deserializer)
+                $crate::codec::deserialize_model(deserializer)
             }
         }
     };
 }
 
-#[allow(unused_imports, reason = "used by generated models, which features may turn off")]
-pub(crate) use model_serde;
+#[doc(inline)]
+pub use crate::model_serde;
 
 /// The tag accessor, `Serialize` and `Deserialize` of a generated tagged union, from its
 /// variant table: `Union, tag_method, "tag_field"; "tag" => Variant; …`. The enum itself
@@ -588,7 +590,8 @@ pub(crate) use model_serde;
 /// Decoding reads the object into a `serde_json::Value` (see [`deserialize_tagged`]) and
 /// decodes the variant whose tag it holds; an unknown tag, or a value without one, is kept
 /// as `Unknown`. Encoding writes the payload's fields and the tag beside them.
-#[allow(unused_macros, reason = "used by generated unions, which features may turn off")]
+#[doc(hidden)]
+#[macro_export]
 macro_rules! union_serde {
     ($union:ident, $tag_method:ident, $tag_field:literal; $($tag:literal => $variant:ident;)*) => {
         impl $union {
@@ -596,7 +599,7 @@ macro_rules! union_serde {
             pub fn $tag_method(&self) -> &str {
                 match self {
                     $( Self::$variant(_) => $tag, )*
-                    Self::Unknown(value) => $crate::runtime::codec::tag_of(value, $tag_field).unwrap_or_default(),
+                    Self::Unknown(value) => $crate::codec::tag_of(value, $tag_field).unwrap_or_default(),
                 }
             }
         }
@@ -604,7 +607,7 @@ macro_rules! union_serde {
         impl ::serde::Serialize for $union {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 match self {
-                    $( Self::$variant(value) => $crate::runtime::codec::serialize_tagged(serializer, $tag_field, $tag, value), )*
+                    $( Self::$variant(value) => $crate::codec::serialize_tagged(serializer, $tag_field, $tag, value), )*
                     Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -612,8 +615,8 @@ macro_rules! union_serde {
 
         impl<'de> ::serde::Deserialize<'de> for $union {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::codec::deserialize_tagged(deserializer, |value| {
-                    match $crate::runtime::codec::tag_of(&value, $tag_field) {
+                $crate::codec::deserialize_tagged(deserializer, |value| {
+                    match $crate::codec::tag_of(&value, $tag_field) {
                         $( ::std::option::Option::Some($tag) => ::serde_json::from_value(value).map(Self::$variant), )*
                         _ => ::std::result::Result::Ok(Self::Unknown(value)),
                     }
@@ -623,5 +626,5 @@ macro_rules! union_serde {
     };
 }
 
-#[allow(unused_imports, reason = "used by generated unions, which features may turn off")]
-pub(crate) use union_serde;
+#[doc(inline)]
+pub use crate::union_serde;

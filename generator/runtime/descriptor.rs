@@ -21,6 +21,9 @@ pub struct ApiDescriptor {
     pub auth_modes: &'static [AuthModeDescriptor],
     /// Where the fields of an error body are.
     pub errors: ErrorFormat,
+    /// The `User-Agent` of every request: the generated crate's name and version
+    /// (`keyway/0.1.0`), which the generated code reads from its own manifest.
+    pub user_agent: &'static str,
 }
 
 impl ApiDescriptor {

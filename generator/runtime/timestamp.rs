@@ -44,7 +44,7 @@ impl Timestamp {
             return Ok(Timestamp(t));
         }
         Err(ParseTimestampError {
-            value: crate::runtime::error::truncate_str(s, QUOTE_LIMIT).to_owned(),
+            value: crate::error::truncate_str(s, QUOTE_LIMIT).to_owned(),
         })
     }
 

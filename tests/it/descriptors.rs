@@ -32,6 +32,7 @@ static API: ApiDescriptor = ApiDescriptor {
     default_base_url: "https://shop.invalid",
     base_url_env: None,
     auth_modes: &MODES,
+    user_agent: "shop/1.0",
     errors: ErrorFormat {
         envelope: None,
         type_field: Some("type"),

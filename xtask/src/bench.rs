@@ -334,7 +334,7 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             // come from the same runs.
             if run == 0 {
                 first_write = write;
-                rust_lines = files.iter().filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+                rust_lines = files.iter().filter(|f| is_crate_source(&f.path)).map(|f| f.contents.lines().count()).sum();
                 files_count = files.len();
                 continue;
             }
@@ -354,7 +354,7 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
         let label = format!("N={n}");
         table.row(
             "codegen",
-            &format!("{label}: load · lower · emit · format · write ({} spec files, {} KiB YAML → {files_count} files, {rust_lines} lines of Rust in src/; write = regenerate over the previous output, as `cargo xtask codegen`)", sources.len(), yaml_bytes / 1024),
+            &format!("{label}: load · lower · emit · format · write ({} spec files, {} KiB YAML → {files_count} files, {rust_lines} lines of Rust in the crates' src/; write = regenerate over the previous output, as `cargo xtask codegen`)", sources.len(), yaml_bytes / 1024),
             format!("{} · {} · {} · {} · {}", ms(load), ms(lower), ms(emit), ms(format), ms(write)),
             String::new(),
             String::new(),
@@ -442,7 +442,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         forget_keyway_builds(&target)?;
         let time_tool = time_v.exists().then_some(time_v);
         let (build, rss, compiled) = cargo_build(&crate_dir, &target, time_tool, true, None)?;
-        if compiled.iter().any(|c| c != "keyway") {
+        if compiled.iter().any(|c| !c.starts_with("keyway")) {
             eprintln!("warning: the build at N={n} also compiled {compiled:?}: dependency builds are not shared");
         }
         // The rebuild after one generated file changes (its mtime is enough for cargo).
@@ -551,7 +551,8 @@ fn forget_keyway_builds(target: &Path) -> Result<(), String> {
         let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("keyway-") || name.starts_with("libkeyway-") {
+            // `keyway` and the generated crates beside it (`keyway-runtime`, …).
+            if name.starts_with("keyway") || name.starts_with("libkeyway") {
                 let path = entry.path();
                 let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
                 removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
@@ -582,15 +583,22 @@ fn write_crate(root: &Path, dir: &Path, n: usize) -> Result<PathBuf, String> {
     Ok(dir.to_path_buf())
 }
 
-fn count_rust_lines(dir: &Path) -> usize {
+/// Whether a generated file (path relative to `generated/`) is Rust source that `cargo build`
+/// compiles: `src/` of the crate and of the crates under `crates/` (the runtime included).
+fn is_crate_source(path: &str) -> bool {
+    let in_src = path.starts_with("src/") || path.starts_with("crates/") && path.split('/').nth(2) == Some("src");
+    in_src && path.ends_with(".rs")
+}
+
+fn count_rust_lines(crate_dir: &Path) -> usize {
     let mut total = 0;
-    let mut stack = vec![dir.join("src")];
+    let mut stack = vec![crate_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.strip_prefix(crate_dir).ok().and_then(|p| p.to_str()).is_some_and(is_crate_source) {
                 total += fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
             }
         }

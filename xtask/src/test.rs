@@ -114,7 +114,7 @@ pub fn run() -> Result<(), String> {
     // A crate outside the workspace, depending on keyway as a user would (features = ["mock"]).
     cargo(&["test", "--manifest-path", "tests/downstream/Cargo.toml"])?;
     // rustdoc with every warning an error: a broken intra-doc link fails here.
-    run_in_root(&cargo_program(), &["doc", "--no-deps", "-p", "keyway", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run_in_root(&cargo_program(), &["doc", "--no-deps", "-p", "keyway", "-p", "keyway-runtime", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
 
     let root = crate::project_root();
     // book.toml sends the pages to target/book; a custom target dir gets them there too.

@@ -159,6 +159,9 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
     default_base_url: "https://connect.getseam.com",
     base_url_env: ::std::option::Option::Some("SEAM_ENDPOINT"),
     auth_modes: &AUTH_MODES,
+    user_agent: ::std::concat!(
+        ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+    ),
     errors: crate::runtime::ErrorFormat {
         envelope: ::std::option::Option::Some("error"),
         type_field: ::std::option::Option::Some("type"),

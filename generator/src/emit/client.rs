@@ -61,6 +61,7 @@ fn emit_descriptor(api: &Api) -> TokenStream {
             default_base_url: #base_url,
             base_url_env: #base_url_env,
             auth_modes: &AUTH_MODES,
+            user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")),
             errors: crate::runtime::ErrorFormat {
                 envelope: #envelope,
                 type_field: #type_field,

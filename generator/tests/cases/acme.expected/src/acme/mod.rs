@@ -50,6 +50,9 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
     default_base_url: "https://api.acme.test/v1",
     base_url_env: ::std::option::Option::Some("ACME_ENDPOINT"),
     auth_modes: &AUTH_MODES,
+    user_agent: ::std::concat!(
+        ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+    ),
     errors: crate::runtime::ErrorFormat {
         envelope: ::std::option::Option::None,
         type_field: ::std::option::Option::None,

@@ -1,0 +1,51 @@
+//! The hand-written, vendor-neutral HTTP runtime of the generated `keyway` crate.
+//!
+//! **Not for direct use:** depend on `keyway`, which re-exports what users name
+//! (`Error`, `Call`, `Secret`, …). This crate is a separate crate only so that it is
+//! compiled once, not again with every regeneration, and so that the generated type crates
+//! can share it; its version is pinned by `keyway` and its items outside those re-exports
+//! carry no semver promise.
+//!
+//! Generated code describes each API and endpoint as static descriptors
+//! ([`ApiDescriptor`], [`EndpointDescriptor`]) and calls into this crate, which does the
+//! work once for all of them: authentication headers, URL and body building, retries,
+//! timeouts, error classification and decoding.
+
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod auth;
+mod call;
+mod client;
+pub mod codec;
+mod descriptor;
+mod error;
+#[cfg(feature = "fixtures")]
+mod fixture;
+#[cfg(feature = "mock")]
+mod mock;
+mod response;
+mod timestamp;
+
+// Re-exported by `keyway`.
+pub use auth::{Secret, TokenSource};
+pub use call::Call;
+pub use client::ClientBuilder;
+pub use error::{ApiError, Error};
+pub use timestamp::Timestamp;
+
+#[cfg(feature = "fixtures")]
+pub use fixture::Fixture;
+#[cfg(feature = "mock")]
+pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
+
+// Used by generated code.
+pub use auth::{CredentialValue, Credentials};
+pub use client::{ClientCore, FromCore};
+pub use descriptor::{
+    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat,
+    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+};
+
+// `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.
+pub use timestamp::ParseTimestampError;
