@@ -39,6 +39,10 @@ pub mod mock {
     pub use crate::runtime::{MockRequest, MockRule, MockServer};
 }
 #[cfg(feature = "nexudus-access_tokens")]
+use ::keyway_nexudus_types;
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+use ::keyway_seam_types;
+#[cfg(feature = "nexudus-access_tokens")]
 ///The Nexudus Spaces API.
 pub mod nexudus;
 #[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]

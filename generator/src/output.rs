@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit;
+use crate::emit::{self, TypeCrate};
 use crate::ir::Api;
 use crate::names::ident;
 use crate::CRATE_NAME;
@@ -91,7 +91,19 @@ enum JobOutput {
 
 /// The emit stage: the fixed files, and the plan of every other one.
 pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
-    let mut done = vec![cargo_toml(apis), runtime_cargo_toml(), rustfmt_toml(), crate::surface::Surface::of(apis).to_file(), spec_schema()];
+    // Which crate each type goes to, decided once: the manifests, `lib.rs` and each API
+    // module name the crates, and each crate gets its types.
+    let type_uses: Vec<Arc<emit::TypeUse<'a>>> = apis.iter().map(|api| Arc::new(emit::TypeUse::of(api))).collect();
+    let type_crates: Arc<Vec<Vec<TypeCrate>>> =
+        Arc::new(apis.iter().zip(&type_uses).map(|(api, type_use)| emit::type_crates(api, type_use)).collect());
+
+    let mut done = vec![
+        cargo_toml(apis, &type_crates),
+        runtime_cargo_toml(),
+        rustfmt_toml(),
+        crate::surface::Surface::of(apis).to_file(),
+        spec_schema(),
+    ];
     for (name, text) in RUNTIME_FILES {
         done.push(OutputFile {
             path: format!("crates/{RUNTIME_CRATE}/src/{name}"),
@@ -104,18 +116,24 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
     let mut push = |path: String, sources: &str, parts: Vec<Part<'a>>| {
         rust.push(RustFile { path, sources: sources.to_owned(), parts });
     };
-    push("src/lib.rs".into(), "specs/", vec![Box::new(move || lib_rs(apis))]);
-    for api in apis {
+    let all_crates = Arc::clone(&type_crates);
+    push("src/lib.rs".into(), "specs/", vec![Box::new(move || lib_rs(apis, &all_crates))]);
+    for (index, (api, type_use)) in apis.iter().zip(type_uses).enumerate() {
         let sources = format!("specs/{}/", api.name);
-        push(format!("src/{}/mod.rs", api.name), &sources, vec![Box::new(move || emit::emit_api_module(api))]);
-        // The biggest file by far: one part per type.
-        let type_use = Arc::new(emit::TypeUse::of(api));
-        let mut parts: Vec<Part<'a>> = vec![Box::new(move || emit::emit_types_module_doc(api))];
-        for def in &api.types {
-            let type_use = Arc::clone(&type_use);
-            parts.push(Box::new(move || emit::emit_type(api, &type_use, def)));
+        let crates = Arc::clone(&type_crates);
+        push(format!("src/{}/mod.rs", api.name), &sources, vec![Box::new(move || emit::emit_api_module(api, &crates[index]))]);
+        for krate in &type_crates[index] {
+            done.push(types_cargo_toml(api, krate));
+            push(format!("crates/{}/src/lib.rs", krate.package), &sources, vec![Box::new(move || types_lib_rs(api))]);
+            // The biggest files by far: one part per type.
+            let header_of = krate.clone();
+            let mut parts: Vec<Part<'a>> = vec![Box::new(move || emit::emit_types_module_doc(api, &header_of))];
+            for &type_index in &krate.types {
+                let type_use = Arc::clone(&type_use);
+                parts.push(Box::new(move || emit::emit_type(api, &type_use, &api.types[type_index])));
+            }
+            push(format!("crates/{}/src/{}.rs", krate.package, api.name), &sources, parts);
         }
-        push(format!("src/{}/types.rs", api.name), &sources, parts);
         for resource in &api.resources {
             let files = resource.endpoints.iter().map(|e| e.source.as_str()).collect::<std::collections::BTreeSet<_>>();
             let files = files.into_iter().collect::<Vec<_>>().join(", ");
@@ -128,6 +146,26 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
     push("src/fixtures/mod.rs".into(), "specs/", vec![Box::new(move || fixtures_mod_rs(apis))]);
     push("examples/quickstart.rs".into(), "specs/", vec![Box::new(move || emit::quickstart(apis))]);
     Emitted { rust, done, other }
+}
+
+/// `crates/keyway-<api>-types/src/lib.rs`: the crate's docs and the API module.
+fn types_lib_rs(api: &Api) -> TokenStream {
+    let doc = format!(
+        " Types of the {} API, compiled apart from `{CRATE_NAME}` so that cargo builds an API's types in parallel and with less memory. Use them through `{CRATE_NAME}::{}`, which re-exports every one of them; this crate on its own has no semver promise.",
+        api.title, api.name
+    );
+    let module = ident(&api.name);
+    quote! {
+        #![doc = #doc]
+        #![deny(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
+        // Named as in `keyway`, so the types' code is the same in both.
+        use ::keyway_runtime as runtime;
+
+        // Documented by its own inner doc comment.
+        pub mod #module;
+    }
 }
 
 /// Thread time of the parallel stage: emitting tokens and rendering other files, and
@@ -183,7 +221,7 @@ pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, Par
     Ok((files, work))
 }
 
-fn lib_rs(apis: &[Api]) -> TokenStream {
+fn lib_rs(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> TokenStream {
     let mut crate_doc = vec![
         format!("# {CRATE_NAME}"),
         "Typed async clients generated from hand-written endpoint specs. Each API is a module behind a cargo feature of the same name (all on by default).".to_owned(),
@@ -208,6 +246,15 @@ fn lib_rs(apis: &[Api]) -> TokenStream {
             #cfg
             #[doc = #docs]
             pub mod #module;
+        }
+    });
+    // Each API module re-exports its types from `crate::<types crate>`.
+    let type_crate_uses = type_crates.iter().flatten().map(|krate| {
+        let cfg = emit::cfg_any(krate.features.clone());
+        let name = ident(&krate.rust_name());
+        quote! {
+            #cfg
+            use ::#name;
         }
     });
     quote! {
@@ -247,6 +294,8 @@ fn lib_rs(apis: &[Api]) -> TokenStream {
             #[doc(inline)]
             pub use crate::runtime::{MockRequest, MockRule, MockServer};
         }
+
+        #(#type_crate_uses)*
 
         #(#modules)*
     }
@@ -330,8 +379,52 @@ categories = [\"api-bindings\", \"web-programming::http-client\"]\n"
 
 /// A dependency on another generated crate: by path here, by the same exact version once
 /// published.
-fn generated_dependency(name: &str, path: &str) -> String {
-    format!("{name} = {{ version = \"={VERSION}\", path = \"{path}\" }}\n")
+fn generated_dependency(name: &str, path: &str, optional: bool) -> String {
+    let optional = if optional { ", optional = true" } else { "" };
+    format!("{name} = {{ version = \"={VERSION}\", path = \"{path}\"{optional} }}\n")
+}
+
+/// `crates/keyway-<api>-types[-n]/Cargo.toml`: one feature per resource whose types it has
+/// (each type compiles only with the resources that use it, as in one crate).
+fn types_cargo_toml(api: &Api, krate: &TypeCrate) -> OutputFile {
+    let package = package(
+        &krate.package,
+        &format!("Types of the {} API for `{CRATE_NAME}`; use them through `{CRATE_NAME}`.", api.title),
+        &format!("\"api\", \"sdk\", \"{}\"", api.name),
+    );
+    // A part of a split API passes each feature on to the base crate, which has the ids and
+    // enums its types name.
+    let features = krate
+        .features
+        .iter()
+        .map(|f| match &krate.base {
+            Some(base) if base.features.contains(f) => format!("{f} = [\"{}/{f}\"]\n", base.package),
+            _ => format!("{f} = []\n"),
+        })
+        .collect::<String>();
+    let mut runtime = generated_dependency(RUNTIME_CRATE, &format!("../{RUNTIME_CRATE}"), false);
+    if let Some(base) = &krate.base {
+        runtime.push_str(&generated_dependency(&base.package, &format!("../{}", base.package), false));
+    }
+    OutputFile {
+        path: format!("crates/{}/Cargo.toml", krate.package),
+        contents: format!(
+            "# @generated by `{REGENERATE}` from specs/{}/. Do not edit: change the specs and regenerate.\n\
+{package}\
+\n\
+[features]\n\
+{features}\
+\n\
+[dependencies]\n\
+{runtime}\
+serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+serde_json = \"1\"\n\
+\n\
+[package.metadata.docs.rs]\n\
+all-features = true\n",
+            api.name
+        ),
+    }
 }
 
 fn runtime_cargo_toml() -> OutputFile {
@@ -359,19 +452,35 @@ all-features = true\n"
     }
 }
 
-fn cargo_toml(apis: &[Api]) -> OutputFile {
-    // An API's feature enables each of its resources' features.
+fn cargo_toml(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> OutputFile {
+    // An API's feature enables each of its resources' features; a resource's feature turns
+    // on, in each types crate holding some of its types, the dependency and that feature.
     let features = apis
         .iter()
-        .map(|a| {
+        .zip(type_crates)
+        .map(|(a, crates)| {
             let resources: Vec<String> = a.resources.iter().map(|r| emit::resource_feature(a, &r.name)).collect();
-            let each = resources.iter().map(|f| format!("{f} = []\n")).collect::<String>();
+            let each = resources
+                .iter()
+                .map(|f| {
+                    let enables = crates
+                        .iter()
+                        .filter(|krate| krate.features.contains(f))
+                        .flat_map(|krate| [format!("\"dep:{}\"", krate.package), format!("\"{}/{f}\"", krate.package)])
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("{f} = [{enables}]\n")
+                })
+                .collect::<String>();
             let list = resources.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
             format!("{} = [{list}]\n{each}", a.name)
         })
         .collect::<String>();
     let default = apis.iter().map(|a| format!("\"{}\"", a.name)).collect::<Vec<_>>().join(", ");
-    let mut deps = generated_dependency(RUNTIME_CRATE, &format!("crates/{RUNTIME_CRATE}"));
+    let mut deps = generated_dependency(RUNTIME_CRATE, &format!("crates/{RUNTIME_CRATE}"), false);
+    for krate in type_crates.iter().flatten() {
+        deps.push_str(&generated_dependency(&krate.package, &format!("crates/{}", krate.package), true));
+    }
     // Generated code names these itself: params derive `Serialize`, fields may be JSON values.
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n");
     // crates.io allows five keywords.

@@ -257,9 +257,9 @@ mod tests {
     #[test]
     fn an_edited_generated_file_is_named_with_the_fix() {
         let scratch = Scratch::new("tamper");
-        scratch.edit("generated/src/seam/types.rs", |text| text.replace("pub struct AccessCode {", "pub struct AccessCode { // edited"));
+        scratch.edit("generated/crates/keyway-seam-types/src/seam.rs", |text| text.replace("pub struct AccessCode {", "pub struct AccessCode { // edited"));
         let outcome = sync(&scratch.0, Mode::Check).unwrap();
-        assert_eq!(outcome.changed, ["src/seam/types.rs"]);
+        assert_eq!(outcome.changed, ["crates/keyway-seam-types/src/seam.rs"]);
         fs::write(scratch.0.join("generated/src/stray.rs"), "// left behind").unwrap();
         let outcome = sync(&scratch.0, Mode::Check).unwrap();
         assert_eq!(outcome.removed, ["src/stray.rs"]);
@@ -273,11 +273,11 @@ mod tests {
     #[test]
     fn line_endings_rewritten_on_checkout_are_not_a_change() {
         let scratch = Scratch::new("crlf");
-        scratch.edit("generated/src/seam/types.rs", |text| text.replace('\n', "\r\n"));
+        scratch.edit("generated/crates/keyway-seam-types/src/seam.rs", |text| text.replace('\n', "\r\n"));
         let outcome = sync(&scratch.0, Mode::Check).unwrap();
         assert!(outcome.changed.is_empty(), "{:?}", outcome.changed);
-        scratch.edit("generated/src/seam/types.rs", |text| text.replacen("pub struct", "pub  struct", 1));
-        assert_eq!(sync(&scratch.0, Mode::Check).unwrap().changed, ["src/seam/types.rs"]);
+        scratch.edit("generated/crates/keyway-seam-types/src/seam.rs", |text| text.replacen("pub struct", "pub  struct", 1));
+        assert_eq!(sync(&scratch.0, Mode::Check).unwrap().changed, ["crates/keyway-seam-types/src/seam.rs"]);
     }
 
     #[test]

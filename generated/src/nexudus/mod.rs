@@ -23,8 +23,8 @@
 //! Endpoints:
 //!
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
-mod types;
-pub use self::types::*;
+#[cfg(feature = "nexudus-access_tokens")]
+pub use crate::keyway_nexudus_types::nexudus::*;
 /// Operations on `access_tokens` (cargo feature `nexudus-access_tokens`).
 #[cfg(feature = "nexudus-access_tokens")]
 pub mod access_tokens;

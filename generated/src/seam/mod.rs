@@ -34,8 +34,8 @@
 //!
 //! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
-mod types;
-pub use self::types::*;
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+pub use crate::keyway_seam_types::seam::*;
 /// Operations on `access_codes` (cargo feature `seam-access_codes`).
 #[cfg(feature = "seam-access_codes")]
 pub mod access_codes;

@@ -284,8 +284,8 @@ fn emit_client(api: &Api) -> TokenStream {
     }
 }
 
-/// `src/<api>/mod.rs`.
-pub fn emit_api_module(api: &Api) -> TokenStream {
+/// `src/<api>/mod.rs`; `type_crates` are the crates of the API's types, which it re-exports.
+pub(crate) fn emit_api_module(api: &Api, type_crates: &[super::TypeCrate]) -> TokenStream {
     let mut module_doc = vec![format!("# {}", api.title), super::desc(&api.description)];
     module_doc.push(format!("Base URL: `{}`.", api.base_url));
     if let Some(url) = &api.docs_url {
@@ -345,11 +345,19 @@ pub fn emit_api_module(api: &Api) -> TokenStream {
     let auth = emit_auth(api);
     let client = emit_client(api);
     let mock = super::emit_mock_api(api);
+    let module = ident(&api.name);
+    let types = type_crates.iter().map(|krate| {
+        let cfg = super::cfg_any(krate.features.clone());
+        let krate = ident(&krate.rust_name());
+        quote! {
+            #cfg
+            pub use crate::#krate::#module::*;
+        }
+    });
     quote! {
         #(#module_doc_attr)*
 
-        mod types;
-        pub use self::types::*;
+        #(#types)*
 
         #(#resource_mods)*
 

@@ -5,6 +5,7 @@ mod client;
 mod endpoints;
 mod example;
 mod fixtures;
+mod type_crates;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -12,12 +13,13 @@ use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
-pub use client::emit_api_module;
+pub(crate) use client::emit_api_module;
 pub use endpoints::emit_resource_module;
 pub(crate) use endpoints::request_struct_name;
 pub use example::{example_call, example_source, example_values, quickstart};
 pub use fixtures::emit_fixtures_module;
 pub(crate) use fixtures::{emit_mock_api, emit_mock_endpoint};
+pub(crate) use type_crates::{type_crates, TypeCrate};
 pub(crate) use types::{emit_type, emit_types_module_doc};
 
 /// Vendor text made safe for rustdoc, whose lints (run with `-D warnings`) reject what
@@ -136,8 +138,9 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
-        TypeRef::Timestamp => quote!(crate::Timestamp),
-        TypeRef::Secret => quote!(crate::Secret),
+        // Through the runtime, which the types crates name `crate::runtime` as `keyway` does.
+        TypeRef::Timestamp => quote!(crate::runtime::Timestamp),
+        TypeRef::Secret => quote!(crate::runtime::Secret),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Array(inner) => {
             let inner = rust_type(api, inner);
@@ -165,7 +168,7 @@ pub(crate) fn api_cfg(api: &Api) -> TokenStream {
 }
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several.
-fn cfg_any(features: Vec<String>) -> TokenStream {
+pub(crate) fn cfg_any(features: Vec<String>) -> TokenStream {
     match features.as_slice() {
         [] => quote!(),
         [one] => quote!(#[cfg(feature = #one)]),
@@ -238,11 +241,17 @@ impl<'a> TypeUse<'a> {
     /// some resources compiles only their types. A type every resource (or none) uses
     /// follows the API module itself: no attribute.
     pub(crate) fn cfg(&self, type_name: &str) -> TokenStream {
-        let resources = self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default();
-        if resources.is_empty() || resources.len() == self.api.resources.len() {
-            return quote!();
+        match self.gating_resources(type_name) {
+            Some(resources) => cfg_any(resources.iter().map(|r| resource_feature(self.api, r)).collect()),
+            None => quote!(),
         }
-        cfg_any(resources.iter().map(|r| resource_feature(self.api, r)).collect())
+    }
+
+    /// The resources whose features compile the type, or `None` when it follows the API
+    /// module (every resource uses it, or none does).
+    pub(crate) fn gating_resources(&self, type_name: &str) -> Option<&[String]> {
+        let resources = self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default();
+        (!resources.is_empty() && resources.len() != self.api.resources.len()).then_some(resources)
     }
 }
 

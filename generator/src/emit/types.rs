@@ -1,4 +1,4 @@
-//! Ids, enums, models and unions of one API: `src/<api>/types.rs`.
+//! Ids, enums, models and unions of one API: the `<api>.rs` of its types crates (`crates/keyway-<api>-types*/src/`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,16 +7,27 @@ use super::{doc, doc_paragraphs, rust_type};
 use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
 use crate::names::ident;
 
-/// The inner doc of `src/<api>/types.rs` and its imports. The rest of the file is one [`emit_type`] per
+/// The inner doc of a types crate's `<api>.rs` and its imports. The rest of the file is one [`emit_type`] per
 /// type, emitted and formatted in parallel by `output`.
-pub(crate) fn emit_types_module_doc(api: &Api) -> TokenStream {
+pub(crate) fn emit_types_module_doc(api: &Api, krate: &super::TypeCrate) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
+    // A part of a split API names the ids and enums of the API's base crate as
+    // `crate::<api>::X`, like its own types.
+    let base = krate.base.as_ref().map(|base| {
+        let base = ident(&base.rust_name());
+        let module = ident(&api.name);
+        quote! {
+            #[allow(unused_imports, reason = "features may turn off every type that names one")]
+            use ::#base::#module::*;
+        }
+    });
     // The serde impls name the runtime's codec often; a lowercase module name cannot clash
     // with a generated type.
     quote! {
         #![doc = #module_doc]
         #[allow(unused_imports, reason = "features may turn off every type of this API")]
         use crate::runtime::codec;
+        #base
     }
 }
 

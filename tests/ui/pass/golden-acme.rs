@@ -3,17 +3,26 @@
 // whose variants share a model, an empty object, nested arrays, a recursive model, a model
 // of 35 fields) must compile, and the wide model must decode and encode. The golden files
 // are compiled in place, in the shape of the generated crate: the runtime crate named
-// `runtime` and the API module at the root, with the runtime's public types re-exported there.
+// `runtime`, the API module and the module its types crate would be at the root, with the
+// runtime's public types re-exported there.
 
 // Nothing in a binary is reachable from outside it: the module's public items that this
 // program does not use would all be reported as dead code.
 #![allow(dead_code)]
+// The acme module gates its mock server on a feature this pass case does not have.
+#![allow(unexpected_cfgs)]
 
 use keyway_runtime as runtime;
 
 pub use runtime::{
     ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource,
 };
+
+// The acme types crate, where `use ::keyway_acme_types;` in the generated lib.rs puts it.
+// Its own `runtime` alias is unused here: as a module, its types reach the root's.
+#[path = "../../../generator/tests/cases/acme.expected/crates/keyway-acme-types/src/lib.rs"]
+#[allow(unused_imports)]
+mod keyway_acme_types;
 
 #[path = "../../../generator/tests/cases/acme.expected/src/acme/mod.rs"]
 pub mod acme;

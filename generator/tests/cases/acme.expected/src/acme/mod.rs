@@ -15,8 +15,8 @@
 //! - [`widgets::get`](crate::acme::widgets::Widgets::get): Get a widget
 //! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
 //! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
-mod types;
-pub use self::types::*;
+#[cfg(feature = "acme-widgets")]
+pub use crate::keyway_acme_types::acme::*;
 /// Operations on `widgets` (cargo feature `acme-widgets`).
 #[cfg(feature = "acme-widgets")]
 pub mod widgets;

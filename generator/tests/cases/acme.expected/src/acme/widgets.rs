@@ -133,7 +133,7 @@ impl Widgets<'_> {
         &self,
         filter: crate::acme::Part,
         tags: ::std::vec::Vec<::std::string::String>,
-        since: crate::Timestamp,
+        since: crate::runtime::Timestamp,
         search_owner: impl ::std::convert::Into<SearchOwner>,
     ) -> crate::Call<::std::vec::Vec<crate::acme::Widget>> {
         let mut params = WidgetsSearchParams {
@@ -283,7 +283,7 @@ impl ::std::convert::From<crate::acme::WidgetId> for SearchOwner {
 struct WidgetsSearchParams {
     filter: crate::acme::Part,
     tags: ::std::vec::Vec<::std::string::String>,
-    since: crate::Timestamp,
+    since: crate::runtime::Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "Option::is_none")]

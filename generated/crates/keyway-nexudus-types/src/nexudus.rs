@@ -26,11 +26,11 @@ pub struct AccessToken {
     /// Start date from which this token can be used.
     ///
     /// Wire name: `ValidFrom`. May be absent or `null`.
-    pub valid_from: ::std::option::Option<crate::Timestamp>,
+    pub valid_from: ::std::option::Option<crate::runtime::Timestamp>,
     /// Expiration date after which this token is no longer valid.
     ///
     /// Wire name: `ValidTo`. May be absent or `null`.
-    pub valid_to: ::std::option::Option<crate::Timestamp>,
+    pub valid_to: ::std::option::Option<crate::runtime::Timestamp>,
     /// Maximum number of users that can use this token simultaneously.
     ///
     /// Wire name: `UserLimit`. May be absent or `null`.
@@ -54,7 +54,7 @@ pub struct AccessToken {
     /// Date and time this token was last used to connect.
     ///
     /// Wire name: `LastAccess`. May be absent or `null`.
-    pub last_access: ::std::option::Option<crate::Timestamp>,
+    pub last_access: ::std::option::Option<crate::runtime::Timestamp>,
     /// Unique record identifier.
     ///
     /// Wire name: `Id`.
@@ -66,11 +66,11 @@ pub struct AccessToken {
     /// Date and time the record was created (ISO 8601).
     ///
     /// Wire name: `CreatedOn`. May be absent.
-    pub created_on: ::std::option::Option<crate::Timestamp>,
+    pub created_on: ::std::option::Option<crate::runtime::Timestamp>,
     /// Date and time the record was last updated (ISO 8601).
     ///
     /// Wire name: `UpdatedOn`. May be absent.
-    pub updated_on: ::std::option::Option<crate::Timestamp>,
+    pub updated_on: ::std::option::Option<crate::runtime::Timestamp>,
     /// Email of the user who last updated this record.
     ///
     /// Wire name: `UpdatedBy`. May be absent.
@@ -103,18 +103,18 @@ impl codec::Model for AccessToken {
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::option::Option<i64>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
             codec::Defaulted<::std::option::Option<i64>>,
             codec::Defaulted<::std::option::Option<i64>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
             codec::Required<crate::nexudus::AccessTokenId>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         ),
         (
             codec::Defaulted<::std::option::Option<::std::string::String>>,

@@ -31,7 +31,7 @@ pub struct AccessCode {
     /// Date and time at which the access code was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Unique identifier for the device associated with the access code.
     ///
     /// Wire name: `device_id`. May be absent.
@@ -45,7 +45,7 @@ pub struct AccessCode {
     /// Date and time after which the time-bound access code becomes inactive.
     ///
     /// Wire name: `ends_at`. May be absent or `null`.
-    pub ends_at: ::std::option::Option<crate::Timestamp>,
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `errors`. Empty when absent.
@@ -97,7 +97,7 @@ pub struct AccessCode {
     /// Date and time at which the time-bound access code becomes active.
     ///
     /// Wire name: `starts_at`. May be absent or `null`.
-    pub starts_at: ::std::option::Option<crate::Timestamp>,
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Current status of the access code within the operational lifecycle. Values are `setting`, a transitional phase that indicates that the code is being configured or activated; `set`, which indicates that the code is active and operational; `unset`, which indicates a deactivated or unused state, either before activation or after deliberate deactivation; `removing`, which indicates a transitional period in which the code is being deleted or made inactive; and `unknown`, which indicates an indeterminate state, due to reasons such as system errors or incomplete data, that highlights a potential need for system review or troubleshooting. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
     ///
     /// Wire name: `status`.
@@ -122,12 +122,12 @@ impl codec::Model for AccessCode {
             codec::Required<crate::seam::AccessCodeId>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<crate::Timestamp>,
+            codec::Required<crate::runtime::Timestamp>,
             codec::Defaulted<::std::option::Option<crate::seam::DeviceId>>,
             codec::Defaulted<
                 ::std::option::Option<crate::seam::DormakabaOracodeMetadata>,
             >,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeError>>,
             codec::Defaulted<::std::option::Option<bool>>,
             codec::Defaulted<::std::option::Option<bool>>,
@@ -142,7 +142,7 @@ impl codec::Model for AccessCode {
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodePendingMutation>>,
             codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
             codec::Required<crate::seam::AccessCodeStatus>,
             codec::Required<crate::seam::AccessCodeType>,
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeWarning>>,
@@ -181,7 +181,7 @@ pub struct AccessCodeAccountError {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
     ///
     /// Wire name: `is_connected_account_error`.
@@ -198,7 +198,7 @@ pub struct AccessCodeAccountError {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeAccountError {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<bool>,
         codec::Required<bool>,
         codec::Required<::std::string::String>,
@@ -305,7 +305,7 @@ pub struct AccessCodeDeviceError {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Indicates that the error is a device error.
     ///
     /// Wire name: `is_device_error`.
@@ -318,7 +318,7 @@ pub struct AccessCodeDeviceError {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeDeviceError {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<bool>,
         codec::Required<::std::string::String>,
     );
@@ -411,7 +411,7 @@ pub struct AccessCodeErrorBridgeDisconnected {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
     ///
     /// Wire name: `is_bridge_error`. May be absent.
@@ -428,7 +428,7 @@ pub struct AccessCodeErrorBridgeDisconnected {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeErrorBridgeDisconnected {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Defaulted<::std::option::Option<bool>>,
         codec::Defaulted<::std::option::Option<bool>>,
         codec::Required<::std::string::String>,
@@ -453,7 +453,7 @@ pub struct AccessCodeErrorConflictingExternalModification {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
     /// Wire name: `is_access_code_error`.
@@ -471,7 +471,7 @@ pub struct AccessCodeErrorConflictingExternalModification {
 impl codec::Model for AccessCodeErrorConflictingExternalModification {
     type Slots = (
         codec::Defaulted<::std::option::Option<crate::seam::AccessCodeChangeType>>,
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         codec::Required<bool>,
         codec::Required<::std::string::String>,
         codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeModifiedField>>,
@@ -493,7 +493,7 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
     /// Wire name: `is_access_code_error`.
@@ -514,7 +514,7 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeErrorDuplicateCodeOnDevice {
     type Slots = (
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         codec::Required<bool>,
         codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
         codec::Required<::std::string::String>,
@@ -610,7 +610,7 @@ pub struct AccessCodeMutationNotice {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Detailed description of the mutation.
     ///
     /// Wire name: `message`.
@@ -619,7 +619,7 @@ pub struct AccessCodeMutationNotice {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeMutationNotice {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
@@ -658,7 +658,7 @@ pub struct AccessCodeOwnError {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
     /// Wire name: `is_access_code_error`.
@@ -671,7 +671,7 @@ pub struct AccessCodeOwnError {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeOwnError {
     type Slots = (
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         codec::Required<bool>,
         codec::Required<::std::string::String>,
     );
@@ -721,7 +721,7 @@ pub struct AccessCodePendingMutationDeferringCreation {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Detailed description of the mutation.
     ///
     /// Wire name: `message`.
@@ -729,14 +729,14 @@ pub struct AccessCodePendingMutationDeferringCreation {
     /// Date and time at which Seam will attempt to program this access code on the device.
     ///
     /// Wire name: `scheduled_at`.
-    pub scheduled_at: crate::Timestamp,
+    pub scheduled_at: crate::runtime::Timestamp,
 }
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodePendingMutationDeferringCreation {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
     );
     codec::model_fields! {
         AccessCodePendingMutationDeferringCreation; { "created_at" => created_at, Always,
@@ -753,7 +753,7 @@ pub struct AccessCodePendingMutationUpdatingCode {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Previous code configuration.
     ///
     /// Wire name: `from`.
@@ -770,7 +770,7 @@ pub struct AccessCodePendingMutationUpdatingCode {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodePendingMutationUpdatingCode {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::AccessCodeCodeConfiguration>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::AccessCodeCodeConfiguration>,
@@ -791,7 +791,7 @@ pub struct AccessCodePendingMutationUpdatingName {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Previous name configuration.
     ///
     /// Wire name: `from`.
@@ -808,7 +808,7 @@ pub struct AccessCodePendingMutationUpdatingName {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodePendingMutationUpdatingName {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::AccessCodeNameConfiguration>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::AccessCodeNameConfiguration>,
@@ -829,7 +829,7 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Previous time frame configuration.
     ///
     /// Wire name: `from`.
@@ -846,7 +846,7 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodePendingMutationUpdatingTimeFrame {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::AccessCodeTimeFrameConfiguration>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::AccessCodeTimeFrameConfiguration>,
@@ -943,17 +943,17 @@ pub struct AccessCodeTimeFrameConfiguration {
     /// Previous start time for the access code (in `from`) or new start time for the access code (in `to`).
     ///
     /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::Timestamp>,
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Previous end time for the access code (in `from`) or new end time for the access code (in `to`).
     ///
     /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::Timestamp>,
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
 }
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeTimeFrameConfiguration {
     type Slots = (
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
     );
     codec::model_fields! {
         AccessCodeTimeFrameConfiguration; { "starts_at" => starts_at, Always, 0;
@@ -1084,7 +1084,7 @@ pub struct AccessCodeWarningExternalModificationInEffect {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
@@ -1098,7 +1098,7 @@ pub struct AccessCodeWarningExternalModificationInEffect {
 impl codec::Model for AccessCodeWarningExternalModificationInEffect {
     type Slots = (
         codec::Defaulted<::std::option::Option<crate::seam::AccessCodeChangeType>>,
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         codec::Required<::std::string::String>,
         codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeModifiedField>>,
     );
@@ -1120,7 +1120,7 @@ pub struct AccessCodeWarningNotice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
@@ -1129,7 +1129,7 @@ pub struct AccessCodeWarningNotice {
 #[cfg(feature = "seam-access_codes")]
 impl codec::Model for AccessCodeWarningNotice {
     type Slots = (
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
@@ -1160,11 +1160,11 @@ pub struct AccessGrant {
     /// Client Session Token. Only returned if the Access Grant has a mobile_key access method.
     ///
     /// Wire name: `client_session_token`. May be absent.
-    pub client_session_token: ::std::option::Option<crate::Secret>,
+    pub client_session_token: ::std::option::Option<crate::runtime::Secret>,
     /// Date and time at which the Access Grant was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// ID of the customization profile associated with the Access Grant.
     ///
     /// Wire name: `customization_profile_id`. May be absent.
@@ -1178,7 +1178,7 @@ pub struct AccessGrant {
     /// Date and time at which the Access Grant ends.
     ///
     /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::Timestamp>,
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     ///
     /// Wire name: `errors`. Empty when absent.
@@ -1217,7 +1217,7 @@ pub struct AccessGrant {
     /// Date and time at which the Access Grant starts.
     ///
     /// Wire name: `starts_at`.
-    pub starts_at: crate::Timestamp,
+    pub starts_at: crate::runtime::Timestamp,
     /// ID of user identity to which the Access Grant gives access.
     ///
     /// Wire name: `user_identity_id`.
@@ -1239,11 +1239,11 @@ impl codec::Model for AccessGrant {
             codec::Required<crate::seam::AccessGrantId>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-            codec::Defaulted<::std::option::Option<crate::Secret>>,
-            codec::Required<crate::Timestamp>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Secret>>,
+            codec::Required<crate::runtime::Timestamp>,
             codec::Defaulted<::std::option::Option<crate::seam::CustomizationProfileId>>,
             codec::Required<::std::string::String>,
-            codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantError>>,
             codec::Defaulted<::std::option::Option<::std::string::String>>,
             codec::Defaulted<::std::vec::Vec<::std::string::String>>,
@@ -1254,7 +1254,7 @@ impl codec::Model for AccessGrant {
             codec::Required<::std::vec::Vec<crate::seam::SpaceId>>,
         ),
         (
-            codec::Required<crate::Timestamp>,
+            codec::Required<crate::runtime::Timestamp>,
             codec::Required<crate::seam::UserIdentityId>,
             codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantWarning>>,
             codec::Required<crate::seam::WorkspaceId>,
@@ -1286,17 +1286,17 @@ pub struct AccessGrantAccessTimeConfiguration {
     /// Previous start time for access (in `from`) or new start time for access (in `to`).
     ///
     /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::Timestamp>,
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Previous end time for access (in `from`) or new end time for access (in `to`).
     ///
     /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::Timestamp>,
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
 }
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantAccessTimeConfiguration {
     type Slots = (
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
-        codec::Defaulted<::std::option::Option<crate::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
+        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
     );
     codec::model_fields! {
         AccessGrantAccessTimeConfiguration; { "starts_at" => starts_at, Always, 0;
@@ -1333,7 +1333,7 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
@@ -1346,7 +1346,7 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantErrorCannotCreateRequestedAccessMethods {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
         codec::Defaulted<::std::vec::Vec<crate::seam::DeviceId>>,
     );
@@ -1487,7 +1487,7 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Previous access time configuration.
     ///
     /// Wire name: `from`.
@@ -1505,7 +1505,7 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
 impl codec::Model for AccessGrantPendingMutationUpdatingAccessTimes {
     type Slots = (
         codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::AccessGrantAccessTimeConfiguration>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::AccessGrantAccessTimeConfiguration>,
@@ -1526,7 +1526,7 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
     /// Date and time at which the mutation was created.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Previous location configuration.
     ///
     /// Wire name: `from`.
@@ -1543,7 +1543,7 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantPendingMutationUpdatingSpaces {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::AccessGrantPreviousLocationConfiguration>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::AccessGrantNewLocationConfiguration>,
@@ -1618,7 +1618,7 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// ID of the device that does not support access codes.
     ///
     /// Wire name: `device_id`.
@@ -1631,7 +1631,7 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::DeviceId>,
         codec::Required<::std::string::String>,
     );
@@ -1651,7 +1651,7 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// ID of the device whose time constraints the access grant violates.
     ///
     /// Wire name: `device_id`.
@@ -1668,7 +1668,7 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantWarningDeviceTimeConstraintsViolated {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::DeviceId>,
         codec::Required<::std::string::String>,
         codec::Required<crate::seam::DeviceTimeConstraintsViolationReason>,
@@ -1691,7 +1691,7 @@ pub struct AccessGrantWarningNotice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
@@ -1700,7 +1700,7 @@ pub struct AccessGrantWarningNotice {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantWarningNotice {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
@@ -1718,7 +1718,7 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
     ///
     /// Wire name: `failed_devices`. Empty when absent.
@@ -1731,7 +1731,7 @@ pub struct AccessGrantWarningOverprovisionedAccess {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantWarningOverprovisionedAccess {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantFailedDevice>>,
         codec::Required<::std::string::String>,
     );
@@ -1750,7 +1750,7 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// ID of the device where the requested code was unavailable.
     ///
     /// Wire name: `device_id`.
@@ -1771,7 +1771,7 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
 #[cfg(feature = "seam-access_grants")]
 impl codec::Model for AccessGrantWarningRequestedCodeUnavailable {
     type Slots = (
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<crate::seam::DeviceId>,
         codec::Required<::std::string::String>,
         codec::Required<::std::string::String>,
@@ -1797,7 +1797,7 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
@@ -1807,7 +1807,7 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
 impl codec::Model for AccessGrantWarningUpdatingAccessTimes {
     type Slots = (
         codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
     );
     codec::model_fields! {
@@ -2146,7 +2146,7 @@ pub struct RequestedAccessMethod {
     /// Date and time at which the requested access method was added to the Access Grant.
     ///
     /// Wire name: `created_at`.
-    pub created_at: crate::Timestamp,
+    pub created_at: crate::runtime::Timestamp,
     /// Display name of the access method.
     ///
     /// Wire name: `display_name`.
@@ -2165,7 +2165,7 @@ impl codec::Model for RequestedAccessMethod {
     type Slots = (
         codec::Defaulted<::std::option::Option<::std::string::String>>,
         codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::Timestamp>,
+        codec::Required<crate::runtime::Timestamp>,
         codec::Required<::std::string::String>,
         codec::Defaulted<::std::option::Option<i64>>,
         codec::Required<crate::seam::AccessMethodMode>,
