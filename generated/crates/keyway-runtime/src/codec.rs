@@ -142,53 +142,30 @@ where
     deserializer.deserialize_any(TaggedVisitor(decode))
 }
 
-/// An object key, borrowed from the input when it has no escapes (no allocation), owned
-/// otherwise. [`deserialize_model`] reads keys as this and looks them up with
-/// [`Model::field_index`].
-pub enum Key<'de> {
-    /// Borrowed from the input.
-    Borrowed(&'de str),
-    /// Unescaped or handed over by the deserializer.
-    Owned(String),
-}
+/// Reads an object key as the index of the model's field it names (`None`: a key the model
+/// does not have), straight from the deserializer's text: no key value is built and an
+/// escaped key is not copied. What serde's derive does with its field enum.
+struct FieldIndex<M>(PhantomData<M>);
 
-impl Key<'_> {
-    /// The key's text.
+impl<'de, M: Model> de::DeserializeSeed<'de> for FieldIndex<M> {
+    type Value = Option<usize>;
+
     #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(key) => key,
-            Key::Owned(key) => key,
-        }
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_identifier(self)
     }
 }
 
-impl<'de> Deserialize<'de> for Key<'de> {
+impl<M: Model> Visitor<'_> for FieldIndex<M> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
     #[inline]
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(key))
-            }
-
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(key.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(key))
-            }
-        }
-
-        deserializer.deserialize_str(KeyVisitor)
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(M::field_index(key))
     }
 }
 
@@ -427,8 +404,8 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
             // table whose two halves disagree fails to compile rather than skip fields.
             const { assert!(M::FIELDS.len() == <M::Slots as Slots>::LEN, "a model's FIELDS and Slots differ in length") };
             let mut slots = M::Slots::empty();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                let field = M::field_index(key.as_str()).and_then(|index| Some((index, *M::FIELDS.get(index)?)));
+            while let Some(index) = map.next_key_seed(FieldIndex::<M>(PhantomData))? {
+                let field = index.and_then(|index| Some((index, *M::FIELDS.get(index)?)));
                 match field {
                     Some((index, name)) => slots.fill(index, name, &mut map)?,
                     None => {
