@@ -141,7 +141,10 @@ pub(crate) async fn execute(
     let prepared = prepare(core.base_url(), endpoint, params)?;
     // Fields name the request, never its headers, body or parameter values (a path
     // parameter can be a secret): the path is the template.
+    // One target for every generated crate's spans and events, whatever crate the runtime
+    // is compiled in: `RUST_LOG=keyway=debug`.
     let span = tracing::debug_span!(
+        target: "keyway",
         "request",
         api = endpoint.api.name,
         endpoint = endpoint.id,
@@ -247,7 +250,7 @@ async fn attempts(
             Some(after) => after.min(MAX_RETRY_AFTER),
             None => backoff(core.retry_base_delay(), retry),
         };
-        tracing::debug!(error = %error, ?delay, "retrying");
+        tracing::debug!(target: "keyway", error = %error, ?delay, "retrying");
         tokio::time::sleep(delay).await;
         retry += 1;
     }

@@ -20,7 +20,7 @@ fn reserved_names(client: &str, auth: &str) -> Vec<String> {
 const RESERVED_API_NAMES: &[&str] = &["runtime", "fixtures", "mock", "default", "std", "core", "alloc", "crate"];
 
 /// Module names inside an API module (and its fixtures module) that resources may not take.
-const RESERVED_RESOURCE_NAMES: &[&str] = &["types", "models", "round_trips", "mock_server"];
+const RESERVED_RESOURCE_NAMES: &[&str] = &["models", "round_trips", "mock_server"];
 
 /// Methods of the generated client that a resource accessor would clash with.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "builder_from_env", "builder_from_env_with"];

@@ -13,10 +13,12 @@
 //!    parse-only baseline (`serde_yaml::Value` of the same sources) run alternately in this
 //!    process; peak heap of the generate call from a counting global allocator, which
 //!    counts only on the untimed warm-up run.
-//! 2. Compile: the generated crate of N endpoints as its own workspace under
-//!    `target/bench/compile/`, built with a shared `CARGO_TARGET_DIR` whose dependencies were
-//!    built beforehand; wall time and peak RSS (`/usr/bin/time -v`: the largest single
-//!    process, i.e. rustc) of `cargo build`, then of the rebuild after touching one file.
+//! 2. Compile: the generated crates of N endpoints (`keyway`, the runtime, the types
+//!    crates) as their own workspace under `target/bench/compile/`, built with a shared
+//!    `CARGO_TARGET_DIR` whose dependencies were built beforehand; wall time and peak memory
+//!    (`/usr/bin/time -v`: the largest single process, a rustc; and the summed RSS of the
+//!    rustc processes running at once) of `cargo build`, then of the rebuild after touching
+//!    one file.
 //! 3. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
@@ -426,7 +428,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     let target = dir.join("target");
     let time_v = Path::new("/usr/bin/time");
     let rss_source = if time_v.exists() {
-        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side)"
+        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes on the machine held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
     } else {
         "peak RSS not measured: /usr/bin/time is missing"
     };
@@ -469,7 +471,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         };
         table.row(
             "compile",
-            &format!("N={n}: `cargo build` (debug) · peak RSS: largest process / all at once"),
+            &format!("N={n}: `cargo build` (debug) · peak RSS: largest / all at once"),
             build.summary(),
             String::new(),
             String::new(),
@@ -478,7 +480,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         );
         table.row(
             "compile",
-            &format!("N={n}: the same build without incremental state (how cargo builds it as a dependency of another crate) · peak RSS"),
+            &format!("N={n}: the same build without incremental state (how cargo builds it as a dependency of another crate) · peak RSS: largest / all at once"),
             as_dependency.summary(),
             String::new(),
             String::new(),
@@ -487,7 +489,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         );
         table.row(
             "compile",
-            &format!("N={n}: rebuild after touching src/lib.rs (`keyway` only: the types crates are unchanged) · peak RSS"),
+            &format!("N={n}: rebuild after touching src/lib.rs (`keyway` only: the types crates are unchanged) · peak RSS: largest / all at once"),
             rebuild.summary(),
             String::new(),
             String::new(),
@@ -538,7 +540,7 @@ fn one_resource_row(crate_dir: &Path, target: &Path, time_tool: Option<&Path>, n
     forget_keyway_builds(target)?;
     table.row(
         "compile",
-        &format!("N={n}: one resource only (`--no-default-features --features {ONE_RESOURCE_FEATURE}`, what a crate using just that resource builds) · peak RSS"),
+        &format!("N={n}: one resource only (`--no-default-features --features {ONE_RESOURCE_FEATURE}`, what a crate using just that resource builds) · peak RSS: largest / all at once"),
         build.summary(),
         String::new(),
         String::new(),
@@ -702,9 +704,10 @@ fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bo
     println!("    cargo build --manifest-path {}{feature_args}", dir.join("Cargo.toml").display());
     let memory = RustcMemory::start();
     let start = Instant::now();
-    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = command.output();
     let time = start.elapsed();
     let all_rss = memory.finish();
+    let output = output.map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         return Err(format!("`cargo build` of {} failed:\n{stderr}", dir.display()));

@@ -119,7 +119,7 @@ const SPLIT_CHECK_ENDPOINTS: usize = 90;
 /// A big API's types are split into several crates (`generator/src/emit/type_crates.rs`), but
 /// the real specs are small enough for one: a synthesized set of
 /// [`SPLIT_CHECK_ENDPOINTS`] endpoints is generated, must have a base crate and at least two
-/// parts, and is linted with every feature and with one resource's alone.
+/// parts, and is linted with every feature and with single resources of different parts.
 fn split_types_check() -> Result<(), String> {
     let root = crate::project_root();
     let dir = target_dir(&root).join("split-check");
@@ -137,7 +137,9 @@ fn split_types_check() -> Result<(), String> {
     }
     let manifest = crate_dir.join("Cargo.toml").to_string_lossy().into_owned();
     let lint = ["--", "-D", "warnings"];
-    for features in [&["--all-features"][..], &["--no-default-features", "--features", "seam-access_codes_k1"]] {
+    // Every feature; one resource of the first part; one of another part.
+    let one_resource = |f| ["--no-default-features", "--features", f];
+    for features in [&["--all-features"][..], &one_resource("seam-access_codes_k1"), &one_resource("seam-access_grants_k20")] {
         let mut args = vec!["clippy", "-q", "--manifest-path", &manifest];
         args.extend(features);
         args.extend(lint);

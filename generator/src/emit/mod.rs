@@ -196,32 +196,20 @@ impl<'a> TypeUse<'a> {
     pub(crate) fn of(api: &'a Api) -> Self {
         let mut resources_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
         for resource in &api.resources {
-            let mut seen = std::collections::BTreeSet::new();
-            let mut stack: Vec<&TypeRef> = resource
-                .endpoints
-                .iter()
-                .flat_map(|e| e.params.iter().map(|p| &p.ty).chain(std::iter::once(&e.response)))
-                .collect();
-            while let Some(ty) = stack.pop() {
-                match ty {
-                    TypeRef::Array(inner) => stack.push(inner),
-                    TypeRef::Named(name) if seen.insert(name.clone()) => match api.type_def(name) {
-                        Some(crate::ir::TypeDef::Model(model)) => stack.extend(model.fields.iter().map(|f| &f.ty)),
-                        Some(crate::ir::TypeDef::Union(union)) => {
-                            for variant in &union.variants {
-                                seen.insert(variant.model.clone());
-                                if let Some(crate::ir::TypeDef::Model(model)) = api.type_def(&variant.model) {
-                                    stack.extend(model.fields.iter().map(|f| &f.ty));
-                                }
-                            }
-                        }
-                        _ => {}
-                    },
-                    _ => {}
-                }
-            }
-            for name in seen {
+            let roots = resource.endpoints.iter().flat_map(|e| e.params.iter().map(|p| &p.ty).chain(std::iter::once(&e.response)));
+            for name in Self::reached(api, roots) {
                 resources_of.entry(name).or_default().push(resource.name.clone());
+            }
+        }
+        // A type no endpoint reaches is compiled with the API module (no cfg), so whatever it
+        // names must be too: everything reached from such a type counts as used by every
+        // resource.
+        let unused: Vec<TypeRef> =
+            api.types.iter().filter(|t| !resources_of.contains_key(t.name())).map(|t| TypeRef::Named(t.name().to_owned())).collect();
+        let every: Vec<String> = api.resources.iter().map(|r| r.name.clone()).collect();
+        for name in Self::reached(api, unused.iter()) {
+            if resources_of.contains_key(&name) {
+                resources_of.insert(name, every.clone());
             }
         }
         let payload_of = api
@@ -230,6 +218,31 @@ impl<'a> TypeUse<'a> {
             .map(|(model, variants)| (model.to_owned(), variants.iter().map(|(union, v)| format!("{}::{}", union.name, v.variant)).collect()))
             .collect();
         TypeUse { api, resources_of, payload_of }
+    }
+
+    /// The named types reached from `roots` through fields, array items and union variants.
+    fn reached<'t>(api: &Api, roots: impl IntoIterator<Item = &'t TypeRef>) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Array(inner) => stack.push(inner),
+                TypeRef::Named(name) if seen.insert(name.clone()) => match api.type_def(name) {
+                    Some(crate::ir::TypeDef::Model(model)) => stack.extend(model.fields.iter().map(|f| &f.ty)),
+                    Some(crate::ir::TypeDef::Union(union)) => {
+                        for variant in &union.variants {
+                            seen.insert(variant.model.clone());
+                            if let Some(crate::ir::TypeDef::Model(model)) = api.type_def(&variant.model) {
+                                stack.extend(model.fields.iter().map(|f| &f.ty));
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        seen
     }
 
     /// The union variants whose payload is this (declared) model.
@@ -291,8 +304,43 @@ pub(crate) fn with_attr_on_items(tokens: TokenStream, attr: &TokenStream) -> Tok
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::desc;
+
+    /// A two-resource API (`alpha`, `beta`) from its `api.yaml` tail (types) and endpoint
+    /// lines, lowered.
+    pub(crate) fn small_api(types: &str, endpoints: &str) -> crate::ir::Api {
+        let sources = small_sources(types, endpoints);
+        crate::lower_all(&sources).unwrap_or_else(|d| panic!("{}", crate::render(&d, &sources))).remove(0)
+    }
+
+    /// The spec file of [`small_api`].
+    pub(crate) fn small_sources(types: &str, endpoints: &str) -> Vec<crate::SourceFile> {
+        let api = format!(
+            "api:\n  name: x\n  title: X\n  description: X.\n  base_url: https://x.test\n  auth_modes:\n    - name: token\n      title: Token\n      description: A token.\n      credentials:\n        - {{ name: token, description: The token., secret: true }}\n      headers:\n        - {{ name: X-Token, value: \"{{token}}\" }}\n  errors:\n    message_field: detail\n{types}{endpoints}"
+        );
+        vec![crate::SourceFile { path: "specs/x/api.yaml".into(), api_dir: "x".into(), text: api }]
+    }
+
+    /// `alpha` returns a `Color`, `beta` a string; `Orphan` names `Color` but no endpoint
+    /// reaches it.
+    const ORPHAN: &str = "enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\nmodels:\n  Orphan:\n    description: Used by nothing.\n    fields:\n      - { name: color, type: Color, description: Its color. }\n";
+    const TWO_RESOURCES: &str = "endpoints:\n  - { resource: alpha, operation: get, title: A, description: A., method: GET, path: /a, read_only: true, auth: [token], response: { type: Color } }\n  - { resource: beta, operation: get, title: B, description: B., method: GET, path: /b, read_only: true, auth: [token], response: { type: string } }\n";
+
+    /// A type no endpoint reaches is compiled with the API module, so what it names must not
+    /// be behind one resource's feature (or `--features x-beta` would not build).
+    #[test]
+    fn what_an_unused_type_names_is_compiled_with_every_resource() {
+        let api = small_api(ORPHAN, TWO_RESOURCES);
+        let type_use = super::TypeUse::of(&api);
+        assert_eq!(type_use.gating_resources("Orphan"), None);
+        assert_eq!(type_use.gating_resources("Color"), None, "Color is named by the ungated Orphan");
+        let no_orphan = small_api(
+            "enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\n",
+            TWO_RESOURCES,
+        );
+        assert_eq!(super::TypeUse::of(&no_orphan).gating_resources("Color"), Some(&["alpha".to_owned()][..]));
+    }
 
     #[test]
     fn vendor_text_is_made_safe_for_rustdoc() {

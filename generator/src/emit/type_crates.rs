@@ -5,13 +5,18 @@
 //! code) go into crates of their own, which cargo builds side by side before `keyway`, which
 //! re-exports them as `keyway::<api>::…`.
 //!
-//! An API up to [`CRATE_WEIGHT`] has one, `keyway-<api>-types`. A bigger one is split:
-//! models and unions are grouped into connected components of the "names" relation (a type
-//! and every model or union it names stay together); an id or enum (which names nothing)
-//! joins the one component that uses it, or, when several or none do, goes to the API's base
-//! crate `keyway-<api>-types`; the components are packed in name order into crates
-//! `keyway-<api>-types-<n>` of at most [`CRATE_WEIGHT`], each depending on the base crate
-//! only.
+//! An API up to [`CRATE_WEIGHT`] has one, `keyway-<api>-types` (an API without types has
+//! none). A bigger one is split: models and unions are grouped into connected components of
+//! the "names" relation (a type and every model or union it names stay together); an id or
+//! enum (which names nothing) joins the one component that uses it, or, when several or none
+//! do, goes to the API's base crate `keyway-<api>-types`; the components are packed in name
+//! order into parts `keyway-<api>-types-<n>` of at most [`CRATE_WEIGHT`] (a heavier component
+//! is a part of its own), each depending on the base crate only. When that leaves one part
+//! and no base crate (everything names everything), the one crate is `keyway-<api>-types`.
+//!
+//! A known limit: the split follows components, so an API whose models all name each other
+//! (through a shared model or error union) stays one crate however big it is; splitting
+//! along dependency layers (parts depending on earlier parts) would be the next step.
 
 use crate::emit::{resource_feature, TypeUse};
 use crate::ir::{Api, TypeDef, TypeRef};
@@ -26,7 +31,8 @@ pub(crate) const CRATE_WEIGHT: usize = 4_000;
 /// One crate of an API's types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TypeCrate {
-    /// Package name: `keyway-seam-types`, or `keyway-seam-types-2` when the API has several.
+    /// Package name: `keyway-seam-types` (one crate, or a split API's base crate), or
+    /// `keyway-seam-types-2` (a part).
     pub(crate) package: String,
     /// Indices into `api.types`, ascending (so by name).
     pub(crate) types: Vec<usize>,
@@ -84,6 +90,9 @@ fn type_crates_within(api: &Api, type_use: &TypeUse<'_>, crate_weight: usize) ->
     let total: usize = api.types.iter().map(weight).sum();
     let all: Vec<usize> = (0..api.types.len()).collect();
     let package = |suffix: &str| format!("{}-{}-types{suffix}", crate::CRATE_NAME, api.name);
+    if api.types.is_empty() {
+        return Vec::new();
+    }
     if total <= crate_weight {
         return vec![new_crate(api, type_use, package(""), all, None)];
     }
@@ -138,6 +147,9 @@ fn type_crates_within(api: &Api, type_use: &TypeUse<'_>, crate_weight: usize) ->
         }
     }
 
+    if base.is_empty() && packed.len() == 1 {
+        return vec![new_crate(api, type_use, package(""), packed.remove(0).0, None)];
+    }
     let base = (!base.is_empty()).then(|| new_crate(api, type_use, package(""), base, None));
     let parts = packed
         .into_iter()
@@ -176,6 +188,26 @@ mod tests {
             .collect();
         sources.sort_by(|a, b| a.path.cmp(&b.path));
         crate::lower_all(&sources).unwrap().remove(0)
+    }
+
+    #[test]
+    fn an_api_without_types_has_no_types_crate() {
+        let endpoints = "endpoints:\n  - { resource: alpha, operation: get, title: A, description: A., method: GET, path: /a, read_only: true, auth: [token], response: { type: string } }\n";
+        let api = crate::emit::tests::small_api("", endpoints);
+        assert!(api.types.is_empty());
+        assert_eq!(type_crates(&api, &TypeUse::of(&api)), Vec::new());
+    }
+
+    /// Nothing would turn on an optional dependency of an API without resources, whose
+    /// module is always compiled: its types crate is a plain dependency.
+    #[test]
+    fn the_types_crate_of_an_api_without_resources_is_not_optional() {
+        let ids = "ids:\n  ThingId:\n    description: A thing.\n    format: string\n";
+        let sources = crate::emit::tests::small_sources(ids, "");
+        let files = crate::generate(&sources).unwrap_or_else(|d| panic!("{}", crate::render(&d, &sources)));
+        let manifest = &files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
+        let line = manifest.lines().find(|l| l.starts_with("keyway-x-types = ")).expect("a dependency on the types crate");
+        assert!(!line.contains("optional"), "{line}");
     }
 
     #[test]

@@ -144,7 +144,8 @@ where
 
 /// Reads an object key as the index of the model's field it names (`None`: a key the model
 /// does not have), straight from the deserializer's text: no key value is built and an
-/// escaped key is not copied. What serde's derive does with its field enum.
+/// escaped key is not copied. What serde's derive does with its field enum for string keys
+/// (it also accepts byte and integer keys, which JSON does not have).
 struct FieldIndex<M>(PhantomData<M>);
 
 impl<'de, M: Model> de::DeserializeSeed<'de> for FieldIndex<M> {
@@ -533,7 +534,7 @@ macro_rules! model_fields {
     (@pairs $group:tt $($rest:tt)+) => { $crate::codec::Then($group, $crate::codec::model_fields!(@pairs $($rest)+)) };
 }
 
-#[doc(inline)]
+#[doc(hidden)]
 pub use crate::model_fields;
 
 /// `Serialize` and `Deserialize` of a generated model, through its [`Model`] impl.
@@ -557,7 +558,7 @@ macro_rules! model_serde {
     };
 }
 
-#[doc(inline)]
+#[doc(hidden)]
 pub use crate::model_serde;
 
 /// The tag accessor, `Serialize` and `Deserialize` of a generated tagged union, from its
@@ -605,5 +606,5 @@ macro_rules! union_serde {
     };
 }
 
-#[doc(inline)]
+#[doc(hidden)]
 pub use crate::union_serde;
