@@ -260,10 +260,16 @@ impl<'a> TypeUse<'a> {
         }
     }
 
+    /// The resources that reach the type, in the API's order (everything named by a type no
+    /// endpoint reaches counts as reached by every resource).
+    pub(crate) fn resources(&self, type_name: &str) -> &[String] {
+        self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// The resources whose features compile the type, or `None` when it follows the API
     /// module (every resource uses it, or none does).
     pub(crate) fn gating_resources(&self, type_name: &str) -> Option<&[String]> {
-        let resources = self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default();
+        let resources = self.resources(type_name);
         (!resources.is_empty() && resources.len() != self.api.resources.len()).then_some(resources)
     }
 }

@@ -6,17 +6,18 @@
 //! re-exports them as `keyway::<api>::…`.
 //!
 //! An API up to [`CRATE_WEIGHT`] has one, `keyway-<api>-types` (an API without types has
-//! none). A bigger one is split: models and unions are grouped into connected components of
-//! the "names" relation (a type and every model or union it names stay together); an id or
-//! enum (which names nothing) joins the one component that uses it, or, when several or none
-//! do, goes to the API's base crate `keyway-<api>-types`; the components are packed in name
-//! order into parts `keyway-<api>-types-<n>` of at most [`CRATE_WEIGHT`] (a heavier component
-//! is a part of its own), each depending on the base crate only. When that leaves one part
-//! and no base crate (everything names everything), the one crate is `keyway-<api>-types`.
+//! none). A bigger one is split along its resources, which are also its cargo features: a
+//! type that exactly one resource reaches (through parameters, responses, fields and union
+//! variants; `TypeUse`) goes with that resource, and the resources' types are packed in
+//! resource order into parts `keyway-<api>-types-<n>` of at most [`CRATE_WEIGHT`] (a heavier
+//! resource is a part of its own). A type several resources share, or none reaches, goes to
+//! the API's base crate `keyway-<api>-types`, with everything it names. Since what a type
+//! names is reached by at least the resources that reach the type, a part names only its
+//! own types and the base crate's, and depends only on the runtime and the base crate. When
+//! that leaves one part and no base crate, the one crate is `keyway-<api>-types`.
 //!
-//! A known limit: the split follows components, so an API whose models all name each other
-//! (through a shared model or error union) stays one crate however big it is; splitting
-//! along dependency layers (parts depending on earlier parts) would be the next step.
+//! A known limit: the base crate is not split, so an API whose types are mostly shared
+//! between resources keeps most of them in one crate.
 
 use crate::emit::{resource_feature, TypeUse};
 use crate::ir::{Api, TypeDef, TypeRef};
@@ -39,8 +40,8 @@ pub(crate) struct TypeCrate {
     /// The resource features that compile at least one of its types, sorted: the crate is a
     /// dependency of `keyway` exactly when one of them is on.
     pub(crate) features: Vec<String>,
-    /// The API's base crate (the ids and enums several components share), when this crate
-    /// is one of the parts of a split API: its types name some of the base crate's.
+    /// The API's base crate (the types several resources share), when this crate is one of
+    /// the parts of a split API: its types may name the base crate's.
     pub(crate) base: Option<Box<TypeCrate>>,
 }
 
@@ -97,53 +98,38 @@ fn type_crates_within(api: &Api, type_use: &TypeUse<'_>, crate_weight: usize) ->
         return vec![new_crate(api, type_use, package(""), all, None)];
     }
 
+    // A type that exactly one resource reaches goes with that resource. Any other (reached by
+    // several resources, or by none) goes to the base crate, and so does everything it names;
+    // a type one resource reaches names only that resource's types and shared ones, so a
+    // part never needs another part.
     let index_of = |name: &str| api.types.binary_search_by(|t| t.name().cmp(name)).ok();
-    let is_leaf = |i: usize| matches!(api.types[i], TypeDef::Id(_) | TypeDef::Enum(_));
-    // Union-find over the models and unions; a component is named by its smallest index.
-    let mut parent: Vec<usize> = all.clone();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    let mut users_of_leaf: std::collections::BTreeMap<usize, std::collections::BTreeSet<usize>> = std::collections::BTreeMap::new();
-    for i in all.iter().copied().filter(|&i| !is_leaf(i)) {
-        for other in referenced(&api.types[i]).into_iter().filter_map(index_of) {
-            if is_leaf(other) {
-                users_of_leaf.entry(other).or_default().insert(i);
-            } else {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, other));
-                parent[a.max(b)] = a.min(b);
-            }
+    let mut in_base = vec![false; api.types.len()];
+    let mut stack: Vec<usize> = all.iter().copied().filter(|&i| type_use.resources(api.types[i].name()).len() != 1).collect();
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut in_base[i], true) {
+            stack.extend(referenced(&api.types[i]).into_iter().filter_map(index_of).filter(|&j| !in_base[j]));
         }
     }
-    let mut components: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    // Each resource's own types, in the API's resource order.
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     let mut base = Vec::new();
     for i in all {
-        if !is_leaf(i) {
-            let r = root(&mut parent, i);
-            components.entry(r).or_default().push(i);
-            continue;
-        }
-        let users: std::collections::BTreeSet<usize> =
-            users_of_leaf.get(&i).into_iter().flatten().map(|&user| root(&mut parent, user)).collect();
-        match users.into_iter().collect::<Vec<_>>().as_slice() {
-            [only] => components.entry(*only).or_default().push(i),
+        let owner = type_use.resources(api.types[i].name()).first();
+        match owner.and_then(|owner| api.resources.iter().position(|r| &r.name == owner)) {
+            Some(resource) if !in_base[i] => groups.entry(resource).or_default().push(i),
             _ => base.push(i),
         }
     }
 
     let mut packed: Vec<(Vec<usize>, usize)> = Vec::new();
-    for (_, members) in components {
-        let component_weight: usize = members.iter().map(|&i| weight(&api.types[i])).sum();
+    for (_, members) in groups {
+        let group_weight: usize = members.iter().map(|&i| weight(&api.types[i])).sum();
         match packed.last_mut() {
-            Some((types, total)) if *total + component_weight <= crate_weight => {
+            Some((types, total)) if *total + group_weight <= crate_weight => {
                 types.extend(members);
-                *total += component_weight;
+                *total += group_weight;
             }
-            _ => packed.push((members, component_weight)),
+            _ => packed.push((members, group_weight)),
         }
     }
 
@@ -210,6 +196,27 @@ mod tests {
         assert!(!line.contains("optional"), "{line}");
     }
 
+    /// Two resources whose models both name a shared one: the shared model goes to the base
+    /// crate and each resource's model to a part of its own (a split by connected components
+    /// would have kept all three together).
+    #[test]
+    fn a_model_two_resources_share_goes_to_the_base_crate() {
+        let models = "models:\n  A:\n    description: A.\n    fields:\n      - { name: shared, type: Shared, description: S. }\n  B:\n    description: B.\n    fields:\n      - { name: shared, type: Shared, description: S. }\n  Shared:\n    description: Shared.\n    fields:\n      - { name: n, type: integer, description: N. }\n";
+        let endpoints = "endpoints:\n  - { resource: alpha, operation: get, title: A, description: A., method: GET, path: /a, read_only: true, auth: [token], response: { type: A } }\n  - { resource: beta, operation: get, title: B, description: B., method: GET, path: /b, read_only: true, auth: [token], response: { type: B } }\n";
+        let api = crate::emit::tests::small_api(models, endpoints);
+        let crates = type_crates_within(&api, &TypeUse::of(&api), 1);
+        let names = |krate: &TypeCrate| krate.types.iter().map(|&i| api.types[i].name().to_owned()).collect::<Vec<_>>();
+        let summary: Vec<(String, Vec<String>, Vec<String>)> = crates.iter().map(|c| (c.package.clone(), names(c), c.features.clone())).collect();
+        assert_eq!(
+            summary,
+            [
+                ("keyway-x-types".to_owned(), vec!["Shared".to_owned()], vec!["x-alpha".to_owned(), "x-beta".to_owned()]),
+                ("keyway-x-types-1".to_owned(), vec!["A".to_owned()], vec!["x-alpha".to_owned()]),
+                ("keyway-x-types-2".to_owned(), vec!["B".to_owned()], vec!["x-beta".to_owned()]),
+            ]
+        );
+    }
+
     #[test]
     fn an_api_within_the_weight_is_one_crate() {
         let api = seam();
@@ -222,8 +229,8 @@ mod tests {
     }
 
     /// Split with a small weight, the real Seam types must still be in crates that compile:
-    /// each type once, a part naming only its own types and the base crate's, the base crate
-    /// holding only ids and enums, and every crate having the features of its types.
+    /// each type once, a part naming only its own types and the base crate's and holding
+    /// only types one resource reaches, and every crate having the features of its types.
     #[test]
     fn a_split_keeps_what_a_type_names_within_its_crate_or_the_base() {
         let api = seam();
@@ -236,8 +243,8 @@ mod tests {
             krate.types.iter().for_each(|&i| seen[i] += 1);
             for &i in &krate.types {
                 let def = &api.types[i];
-                if krate.base.is_none() && crates.len() > 1 {
-                    assert!(matches!(def, TypeDef::Id(_) | TypeDef::Enum(_)), "{} in the base crate", def.name());
+                if krate.base.is_some() {
+                    assert_eq!(type_use.resources(def.name()).len(), 1, "{} in the part {}", def.name(), krate.package);
                 }
                 for name in referenced(def) {
                     let j = api.types.iter().position(|t| t.name() == name).unwrap();
