@@ -263,7 +263,7 @@ fn lib_rs(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> TokenStream {
         #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
-        // The runtime is its own crate (built once, shared with nothing else); generated
+        // The runtime is its own crate (built once, shared with the types crates); generated
         // code names it `crate::runtime`.
         use ::keyway_runtime as runtime;
 
@@ -395,8 +395,8 @@ fn types_cargo_toml(api: &Api, krate: &TypeCrate) -> OutputFile {
         &format!("Types of the {} API for `{CRATE_NAME}`; use them through `{CRATE_NAME}`.", api.title),
         &format!("\"api\", \"sdk\", \"{}\"", api.name),
     );
-    // A part of a split API passes each feature on to the base crate, which has the ids and
-    // enums its types name.
+    // A part of a split API passes each feature on to the base crate, which has the shared
+    // types its types name.
     let features = krate
         .features
         .iter()
@@ -405,9 +405,9 @@ fn types_cargo_toml(api: &Api, krate: &TypeCrate) -> OutputFile {
             _ => format!("{f} = []\n"),
         })
         .collect::<String>();
-    let mut runtime = generated_dependency(RUNTIME_CRATE, &format!("../{RUNTIME_CRATE}"), false);
+    let mut generated_deps = generated_dependency(RUNTIME_CRATE, &format!("../{RUNTIME_CRATE}"), false);
     if let Some(base) = &krate.base {
-        runtime.push_str(&generated_dependency(&base.package, &format!("../{}", base.package), false));
+        generated_deps.push_str(&generated_dependency(&base.package, &format!("../{}", base.package), false));
     }
     OutputFile {
         path: format!("crates/{}/Cargo.toml", krate.package),
@@ -419,7 +419,7 @@ fn types_cargo_toml(api: &Api, krate: &TypeCrate) -> OutputFile {
 {features}\
 \n\
 [dependencies]\n\
-{runtime}\
+{generated_deps}\
 serde = {{ version = \"1\", features = [\"derive\"] }}\n\
 serde_json = \"1\"\n\
 \n\

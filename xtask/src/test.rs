@@ -112,8 +112,8 @@ fn feature_matrix() -> Result<(), String> {
     Ok(())
 }
 
-/// Endpoints in the synthesized spec set of [`split_types_check`]: the smallest multiple of 3
-/// whose Seam types outweigh one types crate several times over.
+/// Endpoints in the synthesized spec set of [`split_types_check`]: a multiple of 3 (one copy
+/// of each template) whose Seam types outweigh one types crate several times over.
 const SPLIT_CHECK_ENDPOINTS: usize = 90;
 
 /// A big API's types are split into several crates (`generator/src/emit/type_crates.rs`), but

@@ -220,8 +220,9 @@ impl<'a> TypeUse<'a> {
         TypeUse { api, resources_of, payload_of }
     }
 
-    /// The named types reached from `roots` through fields, array items and union variants.
-    fn reached<'t>(api: &Api, roots: impl IntoIterator<Item = &'t TypeRef>) -> std::collections::BTreeSet<String> {
+    /// The named types reached from `roots` (themselves included) through fields, array items
+    /// and union variants.
+    pub(crate) fn reached<'t>(api: &Api, roots: impl IntoIterator<Item = &'t TypeRef>) -> std::collections::BTreeSet<String> {
         let mut seen = std::collections::BTreeSet::new();
         let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {

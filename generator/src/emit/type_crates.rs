@@ -63,24 +63,6 @@ fn weight(def: &TypeDef) -> usize {
     }
 }
 
-/// The named types a type refers to directly.
-fn referenced(def: &TypeDef) -> Vec<&str> {
-    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-        match ty {
-            TypeRef::Named(name) => out.push(name),
-            TypeRef::Array(inner) => named(inner, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match def {
-        TypeDef::Model(model) => model.fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        TypeDef::Union(union) => out.extend(union.variants.iter().map(|v| v.model.as_str())),
-        TypeDef::Id(_) | TypeDef::Enum(_) => {}
-    }
-    out
-}
-
 /// The API's types crates, in order (a split API's base crate first); every type is in
 /// exactly one.
 pub(crate) fn type_crates(api: &Api, type_use: &TypeUse<'_>) -> Vec<TypeCrate> {
@@ -102,21 +84,20 @@ fn type_crates_within(api: &Api, type_use: &TypeUse<'_>, crate_weight: usize) ->
     // several resources, or by none) goes to the base crate, and so does everything it names;
     // a type one resource reaches names only that resource's types and shared ones, so a
     // part never needs another part.
-    let index_of = |name: &str| api.types.binary_search_by(|t| t.name().cmp(name)).ok();
-    let mut in_base = vec![false; api.types.len()];
-    let mut stack: Vec<usize> = all.iter().copied().filter(|&i| type_use.resources(api.types[i].name()).len() != 1).collect();
-    while let Some(i) = stack.pop() {
-        if !std::mem::replace(&mut in_base[i], true) {
-            stack.extend(referenced(&api.types[i]).into_iter().filter_map(index_of).filter(|&j| !in_base[j]));
-        }
-    }
+    let shared: Vec<TypeRef> = api
+        .types
+        .iter()
+        .filter(|t| type_use.resources(t.name()).len() != 1)
+        .map(|t| TypeRef::Named(t.name().to_owned()))
+        .collect();
+    let in_base = TypeUse::reached(api, &shared);
     // Each resource's own types, in the API's resource order.
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     let mut base = Vec::new();
     for i in all {
         let owner = type_use.resources(api.types[i].name()).first();
         match owner.and_then(|owner| api.resources.iter().position(|r| &r.name == owner)) {
-            Some(resource) if !in_base[i] => groups.entry(resource).or_default().push(i),
+            Some(resource) if !in_base.contains(api.types[i].name()) => groups.entry(resource).or_default().push(i),
             _ => base.push(i),
         }
     }
@@ -159,6 +140,24 @@ fn new_crate(api: &Api, type_use: &TypeUse<'_>, package: String, mut types: Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+/// The named types a type refers to directly.
+fn referenced(def: &TypeDef) -> Vec<&str> {
+    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+        match ty {
+            TypeRef::Named(name) => out.push(name),
+            TypeRef::Array(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match def {
+        TypeDef::Model(model) => model.fields.iter().for_each(|f| named(&f.ty, &mut out)),
+        TypeDef::Union(union) => out.extend(union.variants.iter().map(|v| v.model.as_str())),
+        TypeDef::Id(_) | TypeDef::Enum(_) => {}
+    }
+    out
+}
 
     fn seam() -> Api {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/seam");

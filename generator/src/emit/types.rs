@@ -11,7 +11,7 @@ use crate::names::ident;
 /// type, emitted and formatted in parallel by `output`.
 pub(crate) fn emit_types_module_doc(api: &Api, krate: &super::TypeCrate) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
-    // A part of a split API names the ids and enums of the API's base crate as
+    // A part of a split API names the shared types of the API's base crate as
     // `crate::<api>::X`, like its own types.
     let base = krate.base.as_ref().map(|base| {
         let base = ident(&base.rust_name());
