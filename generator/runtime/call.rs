@@ -48,10 +48,7 @@ pub struct Call<T> {
 impl<T> fmt::Debug for Call<T> {
     // Parameters are left out: they can hold codes and other user data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call")
-            .field("endpoint", &self.endpoint.id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
+        f.debug_struct("Call").field("endpoint", &self.endpoint.id).field("options", &self.options).finish_non_exhaustive()
     }
 }
 
@@ -59,24 +56,9 @@ impl<T> Call<T> {
     /// A call of `endpoint` with `params` (a struct serializing to an object keyed by wire
     /// name; `None` fields are not sent). Generated methods wrap this.
     #[doc(hidden)]
-    pub fn new(
-        core: &ClientCore,
-        endpoint: &'static EndpointDescriptor,
-        params: impl serde::Serialize,
-    ) -> Self {
-        let params = serde_json::to_value(params).map_err(|e| {
-            Error::Config(format!(
-                "could not serialize the parameters of {}: {e}",
-                endpoint.id
-            ))
-        });
-        Call {
-            core: core.clone(),
-            endpoint,
-            params,
-            options: RequestOptions::default(),
-            response: PhantomData,
-        }
+    pub fn new(core: &ClientCore, endpoint: &'static EndpointDescriptor, params: impl serde::Serialize) -> Self {
+        let params = serde_json::to_value(params).map_err(|e| Error::Config(format!("could not serialize the parameters of {}: {e}", endpoint.id)));
+        Call { core: core.clone(), endpoint, params, options: RequestOptions::default(), response: PhantomData }
     }
 
     /// Overrides the client's per-attempt timeout for this call.
@@ -132,11 +114,7 @@ pub(crate) async fn execute(
 ) -> Result<RawResponse, Error> {
     let mode = core.auth_mode();
     if !endpoint.auth_modes.contains(&mode.name) {
-        return Err(Error::AuthModeNotAccepted {
-            endpoint: endpoint.id,
-            mode: mode.name,
-            accepted: endpoint.auth_modes,
-        });
+        return Err(Error::AuthModeNotAccepted { endpoint: endpoint.id, mode: mode.name, accepted: endpoint.auth_modes });
     }
     let prepared = prepare(core.base_url(), endpoint, params)?;
     // Fields name the request, never its headers, body or parameter values (a path
@@ -154,9 +132,7 @@ pub(crate) async fn execute(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    attempts(core, endpoint, &prepared, options)
-        .instrument(span)
-        .await
+    attempts(core, endpoint, &prepared, options).instrument(span).await
 }
 
 /// `/api/spaces/accesstokens/{id}`, for logs.
@@ -182,11 +158,7 @@ async fn attempts(
 ) -> Result<RawResponse, Error> {
     let span = tracing::Span::current();
     // Repeating a request with side effects could apply them twice.
-    let max_retries = if endpoint.is_retryable() {
-        options.max_retries.unwrap_or(core.max_retries())
-    } else {
-        0
-    };
+    let max_retries = if endpoint.is_retryable() { options.max_retries.unwrap_or(core.max_retries()) } else { 0 };
     let timeout = options.timeout.unwrap_or(core.timeout());
     let mut retry = 0;
     loop {
@@ -197,9 +169,7 @@ async fn attempts(
         let headers = match tokio::time::timeout(timeout, core.auth_headers()).await {
             Ok(headers) => headers?,
             Err(_) => {
-                return Err(Error::TokenSource(format!(
-                    "no token within the attempt's {timeout:?} timeout"
-                )));
+                return Err(Error::TokenSource(format!("no token within the attempt's {timeout:?} timeout")));
             }
         };
         let timeout_left = timeout.saturating_sub(attempt_started.elapsed());
@@ -211,12 +181,7 @@ async fn attempts(
             .header(header::USER_AGENT, HeaderValue::from_static(endpoint.api.user_agent))
             .timeout(timeout_left);
         if let Some(body) = &prepared.body {
-            request = request
-                .header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body.clone());
+            request = request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.clone());
         }
 
         let (error, retry_after) = match send_once(request, endpoint, timeout).await {
@@ -257,55 +222,24 @@ async fn attempts(
 }
 
 /// One attempt; a failure comes with whether it is worth repeating.
-async fn send_once(
-    request: reqwest::RequestBuilder,
-    endpoint: &'static EndpointDescriptor,
-    timeout: Duration,
-) -> Result<RawResponse, (Error, bool)> {
-    let response = request
-        .send()
-        .await
-        .map_err(|e| transport_error(endpoint.id, timeout, e))?;
+async fn send_once(request: reqwest::RequestBuilder, endpoint: &'static EndpointDescriptor, timeout: Duration) -> Result<RawResponse, (Error, bool)> {
+    let response = request.send().await.map_err(|e| transport_error(endpoint.id, timeout, e))?;
     let headers = response.headers();
-    let header_text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let request_id = endpoint.api.errors.request_id_header.and_then(header_text);
     let content_type = header_text(header::CONTENT_TYPE.as_str());
     let retry_after = headers.get(header::RETRY_AFTER).and_then(parse_retry_after);
     let status = response.status().as_u16();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport_error(endpoint.id, timeout, e))?;
-    Ok(RawResponse {
-        status,
-        request_id,
-        content_type,
-        retry_after,
-        body: Vec::from(body),
-    })
+    let body = response.bytes().await.map_err(|e| transport_error(endpoint.id, timeout, e))?;
+    Ok(RawResponse { status, request_id, content_type, retry_after, body: Vec::from(body) })
 }
 
 /// Classifies a reqwest failure; the flag says whether the attempt may be repeated.
-fn transport_error(
-    endpoint: &'static str,
-    timeout: Duration,
-    error: reqwest::Error,
-) -> (Error, bool) {
+fn transport_error(endpoint: &'static str, timeout: Duration, error: reqwest::Error) -> (Error, bool) {
     // The URL's query may carry user data; messages name the endpoint instead.
     let error = error.without_url();
     if error.is_timeout() {
-        return (
-            Error::Timeout {
-                endpoint,
-                after: timeout,
-            },
-            true,
-        );
+        return (Error::Timeout { endpoint, after: timeout }, true);
     }
     let message = error_chain(&error);
     if error.is_connect() {
@@ -352,20 +286,13 @@ fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
 }
 
 /// Builds the URL and body from the endpoint's descriptor and the parameter object.
-fn prepare(
-    base: &Url,
-    endpoint: &'static EndpointDescriptor,
-    params: &Value,
-) -> Result<Prepared, Error> {
+fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) -> Result<Prepared, Error> {
     let empty = Map::new();
     let params = match params {
         Value::Object(map) => map,
         Value::Null => &empty,
         _ => {
-            return Err(Error::Config(format!(
-                "the parameters of {} must serialize to an object",
-                endpoint.id
-            )));
+            return Err(Error::Config(format!("the parameters of {} must serialize to an object", endpoint.id)));
         }
     };
     let param = |name: &str| params.get(name).filter(|v| !v.is_null());
@@ -375,18 +302,12 @@ fn prepare(
         match part {
             PathPart::Literal(text) => path.push_str(text),
             PathPart::Param(name) => {
-                let value = param(name).and_then(scalar_text).ok_or_else(|| {
-                    Error::Config(format!(
-                        "{} needs the path parameter `{name}` as a string or number",
-                        endpoint.id
-                    ))
-                })?;
+                let value = param(name)
+                    .and_then(scalar_text)
+                    .ok_or_else(|| Error::Config(format!("{} needs the path parameter `{name}` as a string or number", endpoint.id)))?;
                 // Empty or dot segments would change which resource the path names.
                 if value.is_empty() || value == "." || value == ".." {
-                    return Err(Error::Config(format!(
-                        "the path parameter `{name}` of {} must not be empty, `.` or `..`",
-                        endpoint.id
-                    )));
+                    return Err(Error::Config(format!("the path parameter `{name}` of {} must not be empty, `.` or `..`", endpoint.id)));
                 }
                 encode_segment(&value, &mut path);
             }
@@ -407,12 +328,7 @@ fn prepare(
             ParamLocation::Path => {}
             ParamLocation::Query => match value {
                 // Arrays repeat the key: `ids=a&ids=b`.
-                Value::Array(items) => query.extend(
-                    items
-                        .iter()
-                        .filter(|item| !item.is_null())
-                        .map(|item| (descriptor.name, query_text(item))),
-                ),
+                Value::Array(items) => query.extend(items.iter().filter(|item| !item.is_null()).map(|item| (descriptor.name, query_text(item)))),
                 other => query.push((descriptor.name, query_text(other))),
             },
             ParamLocation::Body => {
@@ -424,22 +340,13 @@ fn prepare(
         url.query_pairs_mut().extend_pairs(query);
     }
     let body = if endpoint.method.has_body() {
-        let bytes = serde_json::to_vec(&body).map_err(|e| {
-            Error::Config(format!(
-                "could not serialize the body of {}: {e}",
-                endpoint.id
-            ))
-        })?;
+        let bytes = serde_json::to_vec(&body).map_err(|e| Error::Config(format!("could not serialize the body of {}: {e}", endpoint.id)))?;
         Some(bytes)
     } else if body.is_empty() {
         None
     } else {
         // Dropping them silently would send a different request than the caller asked for.
-        return Err(Error::Config(format!(
-            "{} is a {} request and cannot send body parameters",
-            endpoint.id,
-            endpoint.method.as_str()
-        )));
+        return Err(Error::Config(format!("{} is a {} request and cannot send body parameters", endpoint.id, endpoint.method.as_str())));
     };
     Ok(Prepared { url, body })
 }
@@ -503,28 +410,12 @@ mod tests {
         api: &API,
         id: "things.get",
         method: HttpMethod::Get,
-        path: &[
-            PathPart::Literal("/things/"),
-            PathPart::Param("id"),
-            PathPart::Literal("/parts"),
-        ],
+        path: &[PathPart::Literal("/things/"), PathPart::Param("id"), PathPart::Literal("/parts")],
         params: &[
-            ParamDescriptor {
-                name: "id",
-                location: ParamLocation::Path,
-            },
-            ParamDescriptor {
-                name: "q",
-                location: ParamLocation::Query,
-            },
-            ParamDescriptor {
-                name: "tags",
-                location: ParamLocation::Query,
-            },
-            ParamDescriptor {
-                name: "n",
-                location: ParamLocation::Query,
-            },
+            ParamDescriptor { name: "id", location: ParamLocation::Path },
+            ParamDescriptor { name: "q", location: ParamLocation::Query },
+            ParamDescriptor { name: "tags", location: ParamLocation::Query },
+            ParamDescriptor { name: "n", location: ParamLocation::Query },
         ],
         auth_modes: &[],
         read_only: true,
@@ -541,17 +432,9 @@ mod tests {
             "id": "a/b c?%", "q": "x y&z", "tags": ["t1", "t2"], "n": 3, "unused": 1
         });
         let p = prepare(&url("https://h.test/api"), &GET, &params).expect("prepare");
-        assert_eq!(
-            p.url.as_str(),
-            "https://h.test/api/things/a%2Fb%20c%3F%25/parts?q=x+y%26z&tags=t1&tags=t2&n=3"
-        );
+        assert_eq!(p.url.as_str(), "https://h.test/api/things/a%2Fb%20c%3F%25/parts?q=x+y%26z&tags=t1&tags=t2&n=3");
         assert!(p.body.is_none());
-        let p = prepare(
-            &url("https://h.test/"),
-            &GET,
-            &serde_json::json!({"id": 7, "q": null}),
-        )
-        .expect("prepare");
+        let p = prepare(&url("https://h.test/"), &GET, &serde_json::json!({"id": 7, "q": null})).expect("prepare");
         assert_eq!(p.url.as_str(), "https://h.test/things/7/parts");
     }
 
@@ -585,18 +468,11 @@ mod tests {
     fn retry_after_forms() {
         let v = |s: &'static str| HeaderValue::from_static(s);
         assert_eq!(parse_retry_after(&v("3")), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_retry_after(&v("Sun, 06 Nov 1994 08:49:37 GMT")),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(parse_retry_after(&v("Sun, 06 Nov 1994 08:49:37 GMT")), Some(Duration::ZERO));
         let later = OffsetDateTime::now_utc() + time::Duration::seconds(30);
         let text = later.format(&Rfc2822).expect("format");
-        let parsed =
-            parse_retry_after(&HeaderValue::from_str(&text).expect("header")).expect("parse date");
-        assert!(
-            parsed > Duration::from_secs(25) && parsed <= Duration::from_secs(30),
-            "{parsed:?}"
-        );
+        let parsed = parse_retry_after(&HeaderValue::from_str(&text).expect("header")).expect("parse date");
+        assert!(parsed > Duration::from_secs(25) && parsed <= Duration::from_secs(30), "{parsed:?}");
         assert_eq!(parse_retry_after(&v("soon")), None);
     }
 }

@@ -49,9 +49,7 @@ where
             object.insert(field.to_owned(), Value::String(tag.to_owned()));
             object.serialize(serializer)
         }
-        other => Err(S::Error::custom(format_args!(
-            "a tagged variant must serialize to an object, not {other}"
-        ))),
+        other => Err(S::Error::custom(format_args!("a tagged variant must serialize to an object, not {other}"))),
     }
 }
 

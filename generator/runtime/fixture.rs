@@ -27,12 +27,7 @@ impl<T> Fixture<T> {
     /// of the top-level object the resource sits under. Generated code makes these.
     #[doc(hidden)]
     pub const fn new(status: u16, body: &'static str, envelope: Option<&'static str>) -> Self {
-        Fixture {
-            status,
-            body,
-            envelope,
-            value: PhantomData,
-        }
+        Fixture { status, body, envelope, value: PhantomData }
     }
 
     /// The documented HTTP status.
@@ -99,10 +94,6 @@ impl<T> Copy for Fixture<T> {}
 
 impl<T> fmt::Debug for Fixture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fixture")
-            .field("status", &self.status)
-            .field("envelope", &self.envelope)
-            .field("body", &self.body)
-            .finish()
+        f.debug_struct("Fixture").field("status", &self.status).field("envelope", &self.envelope).field("body", &self.body).finish()
     }
 }

@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::descriptor::{ApiDescriptor, EndpointDescriptor, ParamLocation, PathPart};
 use super::call::scalar_text;
+use super::descriptor::{ApiDescriptor, EndpointDescriptor, ParamLocation, PathPart};
 use super::error::Error;
 use super::response::status_kind;
 
@@ -108,16 +108,10 @@ impl MockServer {
     #[doc(hidden)]
     pub async fn start(api: &'static MockApi) -> Result<MockServer, Error> {
         if tokio::runtime::Handle::try_current().is_err() {
-            return Err(Error::Config(
-                "the mock server must be started from within a Tokio runtime".into(),
-            ));
+            return Err(Error::Config("the mock server must be started from within a Tokio runtime".into()));
         }
-        let bind_error = |e: std::io::Error| {
-            Error::Config(format!("could not start the mock server on 127.0.0.1: {e}"))
-        };
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .map_err(bind_error)?;
+        let bind_error = |e: std::io::Error| Error::Config(format!("could not start the mock server on 127.0.0.1: {e}"));
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
         let (stop, stopped) = watch::channel(());
         let template = api
@@ -128,16 +122,8 @@ impl MockServer {
                 _ => None,
             })
             .unwrap_or_default();
-        let shared = Arc::new(Shared {
-            api,
-            template,
-            log: Mutex::new(Log::default()),
-            next_id: AtomicU64::new(1),
-            stopped: stopped.clone(),
-        });
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(Arc::clone(&shared));
+        let shared = Arc::new(Shared { api, template, log: Mutex::new(Log::default()), next_id: AtomicU64::new(1), stopped: stopped.clone() });
+        let app = Router::new().fallback(handle).with_state(Arc::clone(&shared));
         let mut signal = stopped;
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             // Resolves (with an error) when the sender is dropped.
@@ -147,12 +133,7 @@ impl MockServer {
             // Accept errors are retried inside `serve`; it returns only on shutdown.
             let _ = serve.await;
         });
-        Ok(MockServer {
-            shared,
-            addr,
-            task,
-            _stop: stop,
-        })
+        Ok(MockServer { shared, addr, task, _stop: stop })
     }
 
     /// The base URL of the server, `http://127.0.0.1:PORT`, to give a client builder's
@@ -181,12 +162,7 @@ impl MockServer {
     /// uses left) applies. An override for an id that is not one of the API's endpoints is
     /// accepted but never matches.
     pub fn on(&self, endpoint_id: &str) -> MockRule<'_> {
-        MockRule {
-            server: self,
-            endpoint: endpoint_id.to_owned(),
-            params: Vec::new(),
-            times: None,
-        }
+        MockRule { server: self, endpoint: endpoint_id.to_owned(), params: Vec::new(), times: None }
     }
 }
 
@@ -236,34 +212,22 @@ pub struct MockRequest {
 impl MockRequest {
     /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The first value of a query parameter.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// Whether a header's value is a credential, to be kept out of `Debug` output.
     fn is_secret_header(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-        ) || self.api.auth_modes.iter().any(|mode| {
-            mode.headers.iter().any(|template| {
-                template.name.eq_ignore_ascii_case(name)
-                    && mode
-                        .credentials
-                        .iter()
-                        .any(|c| c.name == template.credential && c.secret)
+        matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+            || self.api.auth_modes.iter().any(|mode| {
+                mode.headers.iter().any(|template| {
+                    template.name.eq_ignore_ascii_case(name) && mode.credentials.iter().any(|c| c.name == template.credential && c.secret)
+                })
             })
-        })
     }
 }
 
@@ -275,11 +239,7 @@ impl fmt::Debug for MockRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if self.is_secret_header(name) {
-                    "***"
-                } else {
-                    value.as_str()
-                };
+                let shown = if self.is_secret_header(name) { "***" } else { value.as_str() };
                 (name.as_str(), shown)
             })
             .collect();
@@ -326,13 +286,7 @@ impl MockRule<'_> {
     /// 304 is sent without a body.
     pub fn respond(self, status: u16, body: Value) {
         let times = self.times;
-        self.install(
-            Action::Respond {
-                status,
-                body: body.to_string(),
-            },
-            times,
-        );
+        self.install(Action::Respond { status, body: body.to_string() }, times);
     }
 
     /// Installs a fault sequence: the k-th matching request gets `statuses[k]` with an error
@@ -351,24 +305,14 @@ impl MockRule<'_> {
     }
 
     fn install(self, action: Action, remaining: Option<usize>) {
-        let rule = Rule {
-            endpoint: self.endpoint,
-            params: self.params,
-            remaining,
-            used: 0,
-            action,
-        };
+        let rule = Rule { endpoint: self.endpoint, params: self.params, remaining, used: 0, action };
         self.server.shared.log().rules.push(rule);
     }
 }
 
 impl fmt::Debug for MockRule<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockRule")
-            .field("endpoint", &self.endpoint)
-            .field("params", &self.params)
-            .field("times", &self.times)
-            .finish()
+        f.debug_struct("MockRule").field("endpoint", &self.endpoint).field("params", &self.params).field("times", &self.times).finish()
     }
 }
 
@@ -397,12 +341,7 @@ impl Shared {
 
     /// The answer to requests that arrive after the server was dropped.
     fn stopped_reply(&self, request_id: &str) -> Reply {
-        let mut reply = self.error(
-            503,
-            "service_unavailable",
-            "the mock server stopped",
-            request_id,
-        );
+        let mut reply = self.error(503, "service_unavailable", "the mock server stopped", request_id);
         reply.close = true;
         reply
     }
@@ -417,11 +356,7 @@ impl Shared {
         let rule = log.rules.iter_mut().rev().find(|rule| {
             rule.endpoint == endpoint_id
                 && rule.remaining != Some(0)
-                && rule.params.iter().all(|(name, expected)| {
-                    params
-                        .get(name)
-                        .is_some_and(|given| same_param(&given, expected))
-                })
+                && rule.params.iter().all(|(name, expected)| params.get(name).is_some_and(|given| same_param(&given, expected)))
         })?;
         let k = rule.used;
         rule.used = rule.used.saturating_add(1);
@@ -429,10 +364,7 @@ impl Shared {
             *remaining = remaining.saturating_sub(1);
         }
         Some(match &rule.action {
-            Action::Respond { status, body } => Applied::Respond {
-                status: *status,
-                body: body.clone(),
-            },
+            Action::Respond { status, body } => Applied::Respond { status: *status, body: body.clone() },
             Action::Statuses(statuses) => Applied::Fault(statuses.get(k).copied().unwrap_or(500)),
             Action::Delay(delay) => Applied::Delay(*delay),
         })
@@ -440,13 +372,7 @@ impl Shared {
 
     /// An error body in the API's shape: the template with the type, message and request
     /// id set, and the validation tree when given.
-    fn error_body(
-        &self,
-        kind: &str,
-        message: &str,
-        request_id: &str,
-        validation: Option<Value>,
-    ) -> String {
+    fn error_body(&self, kind: &str, message: &str, request_id: &str, validation: Option<Value>) -> String {
         let format = &self.api.api.errors;
         let mut outer = self.template.clone();
         let mut object = match format.envelope {
@@ -457,10 +383,7 @@ impl Shared {
             None => std::mem::take(&mut outer),
         };
         // The template's own details would describe another error.
-        for field in [format.data_field, format.validation_errors_field]
-            .into_iter()
-            .flatten()
-        {
+        for field in [format.data_field, format.validation_errors_field].into_iter().flatten() {
             object.remove(field);
         }
         if let Some(field) = format.type_field {
@@ -495,11 +418,7 @@ impl Shared {
     }
 
     fn invalid_input_type(&self) -> &'static str {
-        self.api
-            .api
-            .errors
-            .invalid_input_type
-            .unwrap_or(DEFAULT_INVALID_INPUT)
+        self.api.api.errors.invalid_input_type.unwrap_or(DEFAULT_INVALID_INPUT)
     }
 }
 
@@ -545,42 +464,26 @@ struct Reply {
 
 impl Reply {
     fn json(status: u16, body: String) -> Self {
-        Reply {
-            status,
-            body: Some(body),
-            allow: None,
-            close: false,
-        }
+        Reply { status, body: Some(body), allow: None, close: false }
     }
 
     /// A documented body, sent as documented (an empty one as no body).
     fn documented(status: u16, body: &str) -> Self {
-        Reply {
-            status,
-            body: (!body.trim().is_empty()).then(|| body.to_owned()),
-            allow: None,
-            close: false,
-        }
+        Reply { status, body: (!body.trim().is_empty()).then(|| body.to_owned()), allow: None, close: false }
     }
 
     fn into_response(self, request_id_header: Option<&str>, request_id: &str) -> Response {
-        let status = StatusCode::from_u16(self.status)
-            .ok()
-            .filter(|s| (200..=599).contains(&s.as_u16()))
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status).ok().filter(|s| (200..=599).contains(&s.as_u16())).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = self.body.filter(|_| !matches!(status.as_u16(), 204 | 304));
         let has_body = body.is_some();
         let mut response = Response::new(body.map_or_else(Body::empty, Body::from));
         *response.status_mut() = status;
         let headers = response.headers_mut();
         if has_body {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        if let Some(name) =
-            request_id_header.and_then(|n| HeaderName::from_bytes(n.as_bytes()).ok())
+        if let Some(name) = request_id_header.and_then(|n| HeaderName::from_bytes(n.as_bytes()).ok())
             && let Ok(value) = HeaderValue::from_str(request_id)
         {
             headers.insert(name, value);
@@ -615,38 +518,21 @@ impl Params<'_> {
     /// The value of a parameter, read where the endpoint declares it (anywhere for a name it
     /// does not declare); `None` when absent or `null`.
     fn get(&self, name: &str) -> Option<Value> {
-        let declared = self
-            .endpoint
-            .params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.location);
+        let declared = self.endpoint.params.iter().find(|p| p.name == name).map(|p| p.location);
         match declared {
             Some(ParamLocation::Path) => self.path(name),
             Some(ParamLocation::Query) => self.query(name),
             Some(ParamLocation::Body) => self.body(name),
-            None => self
-                .path(name)
-                .or_else(|| self.body(name))
-                .or_else(|| self.query(name)),
+            None => self.path(name).or_else(|| self.body(name)).or_else(|| self.query(name)),
         }
     }
 
     fn path(&self, name: &str) -> Option<Value> {
-        self.captures
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| Value::from(v.as_str()))
+        self.captures.iter().find(|(n, _)| *n == name).map(|(_, v)| Value::from(v.as_str()))
     }
 
     fn query(&self, name: &str) -> Option<Value> {
-        let mut values: Vec<Value> = self
-            .incoming
-            .query
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| Value::from(v.as_str()))
-            .collect();
+        let mut values: Vec<Value> = self.incoming.query.iter().filter(|(n, _)| n == name).map(|(_, v)| Value::from(v.as_str())).collect();
         match values.len() {
             0 => None,
             1 => values.pop(),
@@ -671,7 +557,6 @@ fn same_param(given: &Value, expected: &Value) -> bool {
     }
 }
 
-
 /// Where a request goes.
 enum Route {
     Found(&'static MockEndpoint, Vec<(&'static str, String)>),
@@ -691,10 +576,7 @@ fn route(api: &'static MockApi, method: &str, path: &str) -> Route {
         if endpoint_method == method {
             // A template with fewer parameters is more specific (`/things/new` over
             // `/things/{id}`).
-            if found
-                .as_ref()
-                .is_none_or(|(_, best)| captures.len() < best.len())
-            {
+            if found.as_ref().is_none_or(|(_, best)| captures.len() < best.len()) {
                 found = Some((endpoint, captures));
             }
         } else if !allowed.contains(&endpoint_method) {
@@ -721,9 +603,7 @@ fn match_path(template: &[PathPart], path: &str) -> Option<Vec<(&'static str, St
             PathPart::Param(name) => {
                 let segment = rest.split('/').next().unwrap_or_default();
                 let end = match parts.peek() {
-                    Some(PathPart::Literal(next)) if !next.is_empty() && !next.starts_with('/') => {
-                        segment.find(next)?
-                    }
+                    Some(PathPart::Literal(next)) if !next.is_empty() && !next.starts_with('/') => segment.find(next)?,
                     _ => segment.len(),
                 };
                 let raw = segment.get(..end)?;
@@ -742,19 +622,14 @@ fn match_path(template: &[PathPart], path: &str) -> Option<Vec<(&'static str, St
 /// UTF-8 become U+FFFD.
 fn percent_decode(text: &str) -> String {
     fn hex(byte: u8) -> Option<u8> {
-        char::from(byte)
-            .to_digit(16)
-            .and_then(|d| u8::try_from(d).ok())
+        char::from(byte).to_digit(16).and_then(|d| u8::try_from(d).ok())
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&byte) = bytes.get(i) {
         if byte == b'%'
-            && let (Some(high), Some(low)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
+            && let (Some(high), Some(low)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
         {
             out.push(high << 4 | low);
             i += 3;
@@ -786,31 +661,27 @@ fn authorized(api: &ApiDescriptor, endpoint: &EndpointDescriptor, headers: &Head
     if endpoint.auth_modes.is_empty() {
         return true;
     }
-    endpoint
-        .auth_modes
-        .iter()
-        .filter_map(|name| api.auth_mode(name))
-        .any(|mode| {
-            let mut seen: Vec<(&str, &str)> = Vec::new();
-            mode.headers.iter().all(|template| {
-                let credential = headers
-                    .get(template.name)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix(template.prefix))
-                    .and_then(|v| v.strip_suffix(template.suffix))
-                    .filter(|v| !v.trim().is_empty());
-                let Some(credential) = credential else {
-                    return false;
-                };
-                match seen.iter().find(|(name, _)| *name == template.credential) {
-                    Some((_, earlier)) => *earlier == credential,
-                    None => {
-                        seen.push((template.credential, credential));
-                        true
-                    }
+    endpoint.auth_modes.iter().filter_map(|name| api.auth_mode(name)).any(|mode| {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        mode.headers.iter().all(|template| {
+            let credential = headers
+                .get(template.name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix(template.prefix))
+                .and_then(|v| v.strip_suffix(template.suffix))
+                .filter(|v| !v.trim().is_empty());
+            let Some(credential) = credential else {
+                return false;
+            };
+            match seen.iter().find(|(name, _)| *name == template.credential) {
+                Some((_, earlier)) => *earlier == credential,
+                None => {
+                    seen.push((template.credential, credential));
+                    true
                 }
-            })
+            }
         })
+    })
 }
 
 /// Whether the content type is JSON (`application/json`, parameters allowed).
@@ -866,11 +737,7 @@ impl Invalid {
 
     fn message(&self) -> String {
         let mut parts = self.form.clone();
-        parts.extend(
-            self.missing
-                .iter()
-                .map(|name| format!("`{name}`: Required")),
-        );
+        parts.extend(self.missing.iter().map(|name| format!("`{name}`: Required")));
         format!("Invalid input: {}", parts.join("; "))
     }
 }
@@ -898,22 +765,16 @@ fn validate(endpoint: &MockEndpoint, given: impl Fn(&str) -> bool) -> Invalid {
         }
         let options = describe_alternatives(group);
         if present.is_empty() {
-            invalid
-                .form
-                .push(format!("Exactly one of {options} is required"));
+            invalid.form.push(format!("Exactly one of {options} is required"));
         } else if let Some(partial) = group.iter().find(|alt| covers(alt)) {
             for name in partial.iter() {
                 if !given(name) {
                     invalid.require(name);
                 }
             }
-            invalid
-                .form
-                .push(format!("{} must be given together", describe(partial)));
+            invalid.form.push(format!("{} must be given together", describe(partial)));
         } else {
-            invalid
-                .form
-                .push(format!("Only one of {options} may be given"));
+            invalid.form.push(format!("Only one of {options} may be given"));
         }
     }
     invalid
@@ -921,22 +782,13 @@ fn validate(endpoint: &MockEndpoint, given: impl Fn(&str) -> bool) -> Invalid {
 
 /// `` `a`, or `b` and `c` ``
 fn describe_alternatives(group: &[&[&str]]) -> String {
-    group
-        .iter()
-        .map(|alternative| describe(alternative))
-        .collect::<Vec<_>>()
-        .join(", or ")
+    group.iter().map(|alternative| describe(alternative)).collect::<Vec<_>>().join(", or ")
 }
 
 /// `` `b` and `c` ``
 fn describe(alternative: &[&str]) -> String {
-    alternative
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(" and ")
+    alternative.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and ")
 }
-
 
 /// The one handler: every request, whatever its method and path, comes here.
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -957,10 +809,7 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(parse_query).unwrap_or_default(),
         headers: parts.headers,
-        body: bytes
-            .as_ref()
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(b).ok()),
+        body: bytes.as_ref().ok().and_then(|b| serde_json::from_slice::<Value>(b).ok()),
     };
     let routed = route(shared.api, &incoming.method, &incoming.path);
     shared.log().requests.push(MockRequest {
@@ -970,12 +819,7 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
         headers: incoming
             .headers
             .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect(),
         body: incoming.body.clone(),
         endpoint: match &routed {
@@ -996,10 +840,7 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
         Route::NotFound => shared.error(
             404,
             "not_found",
-            &format!(
-                "{} {} is not an endpoint of {}",
-                incoming.method, incoming.path, shared.api.api.title
-            ),
+            &format!("{} {} is not an endpoint of {}", incoming.method, incoming.path, shared.api.api.title),
             request_id,
         ),
         Route::WrongMethod(allowed) => {
@@ -1007,31 +848,19 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
             let mut reply = shared.error(
                 405,
                 "method_not_allowed",
-                &format!(
-                    "{} does not accept {}; it accepts {allow}",
-                    incoming.path, incoming.method
-                ),
+                &format!("{} does not accept {}; it accepts {allow}", incoming.path, incoming.method),
                 request_id,
             );
             reply.allow = Some(allow);
             reply
         }
         Route::Found(endpoint, captures) => {
-            let params = Params {
-                endpoint: endpoint.endpoint,
-                captures: &captures,
-                incoming: &incoming,
-            };
+            let params = Params { endpoint: endpoint.endpoint, captures: &captures, incoming: &incoming };
             let applied = shared.take_rule(endpoint.endpoint.id, &params);
             match applied {
                 Some(Applied::Respond { status, body }) => return Reply::json(status, body),
                 Some(Applied::Fault(status)) => {
-                    return shared.error(
-                        status,
-                        &status_kind(status),
-                        &format!("fault injected by the mock server (HTTP {status})"),
-                        request_id,
-                    );
+                    return shared.error(status, &status_kind(status), &format!("fault injected by the mock server (HTTP {status})"), request_id);
                 }
                 Some(Applied::Delay(delay)) => {
                     let mut stopped = shared.stopped.clone();
@@ -1048,55 +877,33 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
 }
 
 /// The answer from the spec's data, for a routed request no override answered.
-fn normal(
-    shared: &Shared,
-    mock: &'static MockEndpoint,
-    params: &Params<'_>,
-    request_id: &str,
-) -> Reply {
+fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, request_id: &str) -> Reply {
     let endpoint = mock.endpoint;
     let api = shared.api.api;
     let incoming = params.incoming;
 
     if !authorized(api, endpoint, &incoming.headers) {
-        let modes: Vec<&str> = endpoint
-            .auth_modes
-            .iter()
-            .map(|name| api.auth_mode(name).map_or(*name, |mode| mode.title))
-            .collect();
+        let modes: Vec<&str> = endpoint.auth_modes.iter().map(|name| api.auth_mode(name).map_or(*name, |mode| mode.title)).collect();
         return shared.error(
             401,
             "unauthorized",
-            &format!(
-                "{} needs the credentials of one of these auth modes: {}",
-                endpoint.id,
-                modes.join(", ")
-            ),
+            &format!("{} needs the credentials of one of these auth modes: {}", endpoint.id, modes.join(", ")),
             request_id,
         );
     }
 
-    let has_body_params = endpoint
-        .params
-        .iter()
-        .any(|p| p.location == ParamLocation::Body);
+    let has_body_params = endpoint.params.iter().any(|p| p.location == ParamLocation::Body);
     if has_body_params {
         if !is_json_content_type(&incoming.headers) {
             return shared.error(
                 415,
                 "unsupported_media_type",
-                &format!(
-                    "{} needs a JSON body sent with `content-type: application/json`",
-                    endpoint.id
-                ),
+                &format!("{} needs a JSON body sent with `content-type: application/json`", endpoint.id),
                 request_id,
             );
         }
         if !matches!(incoming.body, Some(Value::Object(_))) {
-            let invalid = Invalid {
-                form: vec!["Expected a JSON object as the body".to_owned()],
-                missing: Vec::new(),
-            };
+            let invalid = Invalid { form: vec!["Expected a JSON object as the body".to_owned()], missing: Vec::new() };
             return invalid_input(shared, &invalid, request_id);
         }
     }
@@ -1110,51 +917,26 @@ fn normal(
     let unknown = mock.known_ids.iter().find_map(|(name, _)| {
         let given = params.get(name)?;
         let text = scalar_text(&given).unwrap_or_else(|| given.to_string());
-        let known = mock
-            .known_ids
-            .iter()
-            .any(|(n, value)| n == name && *value == text);
+        let known = mock.known_ids.iter().any(|(n, value)| n == name && *value == text);
         (!known).then_some((*name, text))
     });
     if let Some((name, value)) = unknown {
         if let Some((status, body)) = mock.responses.iter().find(|(status, _)| *status == 404) {
             return Reply::documented(*status, body);
         }
-        return shared.error(
-            404,
-            "not_found",
-            &format!("no resource with {name} `{value}`"),
-            request_id,
-        );
+        return shared.error(404, "not_found", &format!("no resource with {name} `{value}`"), request_id);
     }
 
-    match mock
-        .responses
-        .iter()
-        .find(|(status, _)| (200..300).contains(status))
-    {
+    match mock.responses.iter().find(|(status, _)| (200..300).contains(status)) {
         Some((status, body)) => Reply::documented(*status, body),
-        None => shared.error(
-            501,
-            "not_implemented",
-            &format!("the spec documents no success response for {}", endpoint.id),
-            request_id,
-        ),
+        None => shared.error(501, "not_implemented", &format!("the spec documents no success response for {}", endpoint.id), request_id),
     }
 }
 
 fn invalid_input(shared: &Shared, invalid: &Invalid, request_id: &str) -> Reply {
     let format = &shared.api.api.errors;
     let tree = format.validation_errors_field.map(|_| invalid.tree(format.validation_messages_key));
-    Reply::json(
-        400,
-        shared.error_body(
-            shared.invalid_input_type(),
-            &invalid.message(),
-            request_id,
-            tree,
-        ),
-    )
+    Reply::json(400, shared.error_body(shared.invalid_input_type(), &invalid.message(), request_id, tree))
 }
 
 #[cfg(test)]
@@ -1163,32 +945,15 @@ mod tests {
 
     #[test]
     fn paths_match_templates() {
-        let template = [
-            PathPart::Literal("/things/"),
-            PathPart::Param("id"),
-            PathPart::Literal("/parts"),
-        ];
-        assert_eq!(
-            match_path(&template, "/things/a%2Fb%20c/parts"),
-            Some(vec![("id", "a/b c".to_owned())])
-        );
+        let template = [PathPart::Literal("/things/"), PathPart::Param("id"), PathPart::Literal("/parts")];
+        assert_eq!(match_path(&template, "/things/a%2Fb%20c/parts"), Some(vec![("id", "a/b c".to_owned())]));
         assert_eq!(match_path(&template, "/things//parts"), None);
         assert_eq!(match_path(&template, "/things/a/b/parts"), None);
         assert_eq!(match_path(&template, "/things/a/parts/"), None);
-        let dotted = [
-            PathPart::Literal("/files/"),
-            PathPart::Param("name"),
-            PathPart::Literal(".json"),
-        ];
-        assert_eq!(
-            match_path(&dotted, "/files/report.json"),
-            Some(vec![("name", "report".to_owned())])
-        );
+        let dotted = [PathPart::Literal("/files/"), PathPart::Param("name"), PathPart::Literal(".json")];
+        assert_eq!(match_path(&dotted, "/files/report.json"), Some(vec![("name", "report".to_owned())]));
         assert_eq!(match_path(&dotted, "/files/.json"), None);
-        assert_eq!(
-            match_path(&[PathPart::Param("x")], "é%"),
-            Some(vec![("x", "é%".to_owned())])
-        );
+        assert_eq!(match_path(&[PathPart::Param("x")], "é%"), Some(vec![("x", "é%".to_owned())]));
     }
 
     #[test]

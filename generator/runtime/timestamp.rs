@@ -43,9 +43,7 @@ impl Timestamp {
         {
             return Ok(Timestamp(t));
         }
-        Err(ParseTimestampError {
-            value: crate::error::truncate_str(s, QUOTE_LIMIT).to_owned(),
-        })
+        Err(ParseTimestampError { value: crate::error::truncate_str(s, QUOTE_LIMIT).to_owned() })
     }
 
     /// RFC 3339 text, or `None` for an instant RFC 3339 cannot write (a year outside
@@ -96,10 +94,7 @@ impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.rfc3339() {
             Some(s) => serializer.serialize_str(&s),
-            None => Err(ser::Error::custom(format!(
-                "timestamp {} cannot be written as RFC 3339",
-                self.0
-            ))),
+            None => Err(ser::Error::custom(format!("timestamp {} cannot be written as RFC 3339", self.0))),
         }
     }
 }
@@ -133,11 +128,7 @@ pub struct ParseTimestampError {
 
 impl fmt::Display for ParseTimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid timestamp {:?}: expected RFC 3339 such as 2025-01-15T10:30:00Z",
-            self.value
-        )
+        write!(f, "invalid timestamp {:?}: expected RFC 3339 such as 2025-01-15T10:30:00Z", self.value)
     }
 }
 
@@ -171,13 +162,7 @@ mod tests {
 
     #[test]
     fn rejects_and_names_bad_values() {
-        for bad in [
-            "",
-            "yesterday",
-            "2025-01-15",
-            "2025-01-15T10:30:00+2",
-            "2025-13-15T10:30:00Z",
-        ] {
+        for bad in ["", "yesterday", "2025-01-15", "2025-01-15T10:30:00+2", "2025-13-15T10:30:00Z"] {
             let err = bad.parse::<Timestamp>().expect_err(bad);
             assert!(err.to_string().contains(&format!("{bad:?}")), "{err}");
         }
@@ -188,10 +173,7 @@ mod tests {
     #[test]
     fn serde_round_trip() {
         let t: Timestamp = serde_json::from_str("\"2025-01-15T10:30:00\"").expect("parse");
-        assert_eq!(
-            serde_json::to_string(&t).expect("write"),
-            "\"2025-01-15T10:30:00Z\""
-        );
+        assert_eq!(serde_json::to_string(&t).expect("write"), "\"2025-01-15T10:30:00Z\"");
         assert_eq!(format!("{t:?}"), "2025-01-15T10:30:00Z");
     }
 }

@@ -94,8 +94,7 @@ impl Diagnostics {
     }
 
     pub(crate) fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.0.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         self.0.dedup();
     }
 }
@@ -106,11 +105,7 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{diagnostic}")?;
         }
         let count = self.0.len();
-        write!(
-            f,
-            "{count} problem{} in the specs; nothing was written",
-            if count == 1 { "" } else { "s" }
-        )
+        write!(f, "{count} problem{} in the specs; nothing was written", if count == 1 { "" } else { "s" })
     }
 }
 
@@ -171,10 +166,7 @@ pub fn render(diagnostics: &Diagnostics, sources: &[crate::SourceFile]) -> Strin
         }
     }
     let count = diagnostics.len();
-    out.push_str(&format!(
-        "{count} problem{} in the specs; nothing was written\n",
-        if count == 1 { "" } else { "s" }
-    ));
+    out.push_str(&format!("{count} problem{} in the specs; nothing was written\n", if count == 1 { "" } else { "s" }));
     out
 }
 
@@ -194,10 +186,9 @@ impl Rendered {
             Some((text, offset, token_len(&text[offset..])))
         });
         let (source, span) = match located {
-            Some((text, offset, len)) => (
-                Some(miette::NamedSource::new(diagnostic.file.clone(), text.to_owned())),
-                Some(miette::SourceSpan::new(offset.into(), len)),
-            ),
+            Some((text, offset, len)) => {
+                (Some(miette::NamedSource::new(diagnostic.file.clone(), text.to_owned())), Some(miette::SourceSpan::new(offset.into(), len)))
+            }
             None => (None, None),
         };
         let message = if source.is_some() { diagnostic.message.clone() } else { format!("{}: {}", diagnostic.file, diagnostic.message) };
@@ -230,11 +221,7 @@ impl miette::Diagnostic for Rendered {
 
 /// Byte offset of a 1-based line and (character) column.
 fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start = if line == 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
-    };
+    let start = if line == 1 { 0 } else { text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)? };
     let rest = &text[start..];
     let in_line = rest.char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(rest.len());
     Some(start + in_line)

@@ -113,12 +113,7 @@ fn auth_rows(api: &Api, names: Option<&[String]>) -> Vec<AuthRow> {
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
-            headers: m
-                .headers
-                .iter()
-                .map(|h| format!("`{}: {}{{{}}}{}`", h.name, h.prefix, h.credential, h.suffix))
-                .collect::<Vec<_>>()
-                .join(", "),
+            headers: m.headers.iter().map(|h| format!("`{}: {}{{{}}}{}`", h.name, h.prefix, h.credential, h.suffix)).collect::<Vec<_>>().join(", "),
         })
         .collect()
 }
@@ -296,11 +291,8 @@ fn curl_example(api: &Api, endpoint: &Endpoint) -> String {
             lines.push(format!("  --header \"{}: {}{value}{}\"", header.name, header.prefix, header.suffix));
         }
     }
-    let body: serde_json::Map<String, Value> = values
-        .iter()
-        .filter(|(name, _)| location(name) == Some(ParamLocation::Body))
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect();
+    let body: serde_json::Map<String, Value> =
+        values.iter().filter(|(name, _)| location(name) == Some(ParamLocation::Body)).map(|(name, value)| (name.clone(), value.clone())).collect();
     if endpoint.method.has_body() {
         lines.push(format!("  --json '{}'", Value::Object(body)));
     }
@@ -308,9 +300,10 @@ fn curl_example(api: &Api, endpoint: &Endpoint) -> String {
 }
 
 fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error> {
-    let stability = endpoint.stability.banner().map(|label| {
-        format!("**{label}.** {}", endpoint.stability_note.as_deref().unwrap_or("Expect breaking changes.").trim())
-    });
+    let stability = endpoint
+        .stability
+        .banner()
+        .map(|label| format!("**{label}.** {}", endpoint.stability_note.as_deref().unwrap_or("Expect breaking changes.").trim()));
     let fixtures = fixtures_of(api, endpoint);
     let fixtures: Vec<_> = fixtures.iter().collect();
     let view = |f: &&crate::fixtures::EndpointFixture| ResponseView {
@@ -347,16 +340,9 @@ fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, askama::Error
         alternates: if endpoint.alternate_methods.is_empty() {
             String::new()
         } else {
-            format!(
-                " (also documented as {})",
-                endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", ")
-            )
+            format!(" (also documented as {})", endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", "))
         },
-        retry: if endpoint.is_retryable() {
-            "read-only: the client retries it on transient failures"
-        } else {
-            "changes state: never retried"
-        },
+        retry: if endpoint.is_retryable() { "read-only: the client retries it on transient failures" } else { "changes state: never retried" },
         auth: auth_rows(api, Some(&endpoint.auth_modes)),
         role: endpoint.required_role.clone(),
         params: endpoint
@@ -445,11 +431,8 @@ fn type_page(api: &Api, def: &TypeDef, payload_of: Vec<String>) -> Result<String
         TypeDef::Enum(def) => {
             page.kind = "An enum";
             page.description = def.description.trim().to_owned();
-            page.values = def
-                .values
-                .iter()
-                .map(|v| ValueView { name: v.value.clone(), description: v.description.clone().unwrap_or_default() })
-                .collect();
+            page.values =
+                def.values.iter().map(|v| ValueView { name: v.value.clone(), description: v.description.clone().unwrap_or_default() }).collect();
         }
         TypeDef::Model(model) => {
             page.kind = "A model";
@@ -541,10 +524,7 @@ pub(crate) fn render_docs(apis: &[Api]) -> Result<Vec<OutputFile>, String> {
             auth: auth_rows(api, None),
             types: page_types(api).map(|t| format!("[`{0}`](types/{0}.md)", t.name())).collect(),
         };
-        files.push(OutputFile {
-            path: format!("docs/src/{}/README.md", api.name),
-            contents: page.render().map_err(|e| fail(&api.name, e))?,
-        });
+        files.push(OutputFile { path: format!("docs/src/{}/README.md", api.name), contents: page.render().map_err(|e| fail(&api.name, e))? });
         for endpoint in api.endpoints() {
             files.push(OutputFile {
                 path: format!("docs/src/{}/{}", api.name, endpoint_file(endpoint)),

@@ -108,10 +108,9 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
                 };
                 for field in &model.fields {
                     match object.get(&field.wire_name) {
-                        None if !field.optional => sink.push(format!(
-                            "missing required field `{}` (add it, or mark the field `optional`)",
-                            field.wire_name
-                        )),
+                        None if !field.optional => {
+                            sink.push(format!("missing required field `{}` (add it, or mark the field `optional`)", field.wire_name))
+                        }
                         None => {}
                         Some(Value::Null) if field.nullable => {}
                         Some(inner) => {
@@ -147,10 +146,7 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
                         }
                         check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);
                     }
-                    None => sink.push(format!(
-                        "`{}` does not name a variant of `{name}`",
-                        tag.unwrap_or("(missing)")
-                    )),
+                    None => sink.push(format!("`{}` does not name a variant of `{name}`", tag.unwrap_or("(missing)"))),
                 }
             }
         },

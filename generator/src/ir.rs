@@ -47,16 +47,13 @@ impl TypeRef {
             "uuid" => TypeRef::Uuid,
             "secret" => TypeRef::Secret,
             "json" => TypeRef::Json,
-            name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-                TypeRef::Named(name.to_owned())
-            }
+            name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
             _ => return None,
         })
     }
 
     /// The names a spec may use for primitive types, for suggestions.
-    pub const PRIMITIVES: &'static [&'static str] =
-        &["string", "integer", "number", "boolean", "timestamp", "url", "uuid", "secret", "json"];
+    pub const PRIMITIVES: &'static [&'static str] = &["string", "integer", "number", "boolean", "timestamp", "url", "uuid", "secret", "json"];
 
     /// The spec spelling, for docs and diagnostics.
     pub fn spec_name(&self) -> String {

@@ -15,8 +15,8 @@ pub mod load;
 pub mod lower;
 pub mod names;
 mod openapi;
-pub mod parallel;
 pub mod output;
+pub mod parallel;
 pub mod spec;
 pub mod surface;
 mod synth;
@@ -106,9 +106,8 @@ pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timing
     let emitted = output::emit_crate(&apis);
     let files_done = start.elapsed();
     let start = Instant::now();
-    let (files, work) = output::format_crate(emitted).map_err(|message| {
-        Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }])
-    })?;
+    let (files, work) = output::format_crate(emitted)
+        .map_err(|message| Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }]))?;
     // The parallel stage runs on every core: its wall time is split by where the thread
     // time went.
     let parallel_stage = start.elapsed();

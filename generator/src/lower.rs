@@ -34,13 +34,7 @@ impl Lowerer {
         self.diagnostics.push(file.diagnostic(&path, message));
     }
 
-    fn error_with_help(
-        &mut self,
-        file: &LoadedFile,
-        path: Vec<PathSeg>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn error_with_help(&mut self, file: &LoadedFile, path: Vec<PathSeg>, message: impl Into<String>, help: impl Into<String>) {
         self.diagnostics.push(file.diagnostic(&path, message).with_help(help));
     }
 }
@@ -109,19 +103,9 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
             for name in type_names {
                 let path = yaml_path![section, name];
                 if !is_pascal_ident(name) {
-                    lw.error_with_help(
-                        file,
-                        path,
-                        format!("type name `{name}` is not PascalCase"),
-                        format!("use `{}`", names::pascal(name)),
-                    );
+                    lw.error_with_help(file, path, format!("type name `{name}` is not PascalCase"), format!("use `{}`", names::pascal(name)));
                 } else if reserved.contains(name) || TypeRef::PRIMITIVES.contains(&name.as_str()) {
-                    lw.error_with_help(
-                        file,
-                        path,
-                        format!("type name `{name}` is taken by the generated code"),
-                        "choose another name",
-                    );
+                    lw.error_with_help(file, path, format!("type name `{name}` is taken by the generated code"), "choose another name");
                 } else if let Some(first) = sites.get(name) {
                     lw.error_with_help(
                         file,
@@ -141,11 +125,7 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     let mut variant_models = Vec::new();
     for file in &api.files {
         for (name, id) in &file.spec.ids {
-            types.push(TypeDef::Id(IdDef {
-                name: name.clone(),
-                description: id.description.clone(),
-                integer: id.format == IdFormat::Integer,
-            }));
+            types.push(TypeDef::Id(IdDef { name: name.clone(), description: id.description.clone(), integer: id.format == IdFormat::Integer }));
         }
         for (name, spec) in &file.spec.enums {
             types.push(TypeDef::Enum(lower_enum(&mut lw, file, name, spec)));
@@ -274,7 +254,9 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
             }
         }
         for (index, spec) in file.spec.endpoints.iter().enumerate() {
-            let Some(endpoint) = endpoint_index.get(&(spec.resource.as_str(), spec.operation.as_str())).map(|i| &endpoints[*i]).filter(|e| e.source == file.path) else {
+            let Some(endpoint) =
+                endpoint_index.get(&(spec.resource.as_str(), spec.operation.as_str())).map(|i| &endpoints[*i]).filter(|e| e.source == file.path)
+            else {
                 continue;
             };
             for (response_index, response) in endpoint.responses.iter().enumerate() {
@@ -331,7 +313,12 @@ fn is_pascal_ident(name: &str) -> bool {
 /// cannot produce a client that refuses its own default.
 fn check_url(lw: &mut Lowerer, file: &LoadedFile, path: Vec<PathSeg>, url: &str) {
     let Some(rest) = url.strip_prefix("https://") else {
-        lw.error_with_help(file, path, format!("`{url}` is not an https URL"), "production base URLs must be `https://…`; a test server is set with `.base_url(…)`");
+        lw.error_with_help(
+            file,
+            path,
+            format!("`{url}` is not an https URL"),
+            "production base URLs must be `https://…`; a test server is set with `.base_url(…)`",
+        );
         return;
     };
     let host = rest.split('/').next().unwrap_or_default();
@@ -440,10 +427,7 @@ fn lower_auth_modes(lw: &mut Lowerer, file: &LoadedFile) -> Vec<AuthMode> {
                     file,
                     path,
                     format!("header template names `{credential}`, which is not a credential of `{}`", mode.name),
-                    format!(
-                        "use one of: {}",
-                        mode.credentials.iter().map(|c| format!("{{{}}}", c.name)).collect::<Vec<_>>().join(", ")
-                    ),
+                    format!("use one of: {}", mode.credentials.iter().map(|c| format!("{{{}}}", c.name)).collect::<Vec<_>>().join(", ")),
                 ),
                 None => lw.error_with_help(
                     file,
@@ -491,13 +475,7 @@ fn parse_header_template(value: &str) -> Option<(String, String, String)> {
     Some((prefix.to_owned(), name.to_owned(), suffix.to_owned()))
 }
 
-fn resolve_type(
-    lw: &mut Lowerer,
-    file: &LoadedFile,
-    path: Vec<PathSeg>,
-    text: &str,
-    known: &BTreeSet<String>,
-) -> Option<TypeRef> {
+fn resolve_type(lw: &mut Lowerer, file: &LoadedFile, path: Vec<PathSeg>, text: &str, known: &BTreeSet<String>) -> Option<TypeRef> {
     let Some(ty) = TypeRef::parse(text) else {
         lw.error_with_help(file, path, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
         return None;
@@ -509,24 +487,18 @@ fn resolve_type(
     if let TypeRef::Named(name) = leaf
         && !known.contains(name)
     {
-            let candidates = TypeRef::PRIMITIVES.iter().copied().chain(known.iter().map(String::as_str));
-            let help = match names::closest(name, candidates) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "define it under `ids`, `enums`, `models` or `unions`, or use a primitive type".to_owned(),
-            };
+        let candidates = TypeRef::PRIMITIVES.iter().copied().chain(known.iter().map(String::as_str));
+        let help = match names::closest(name, candidates) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "define it under `ids`, `enums`, `models` or `unions`, or use a primitive type".to_owned(),
+        };
         lw.error_with_help(file, path, format!("unknown type `{name}`"), help);
         return None;
     }
     Some(ty)
 }
 
-fn lower_fields(
-    lw: &mut Lowerer,
-    file: &LoadedFile,
-    base: &[PathSeg],
-    specs: &[FieldSpec],
-    known: &BTreeSet<String>,
-) -> Vec<Field> {
+fn lower_fields(lw: &mut Lowerer, file: &LoadedFile, base: &[PathSeg], specs: &[FieldSpec], known: &BTreeSet<String>) -> Vec<Field> {
     let mut fields = Vec::new();
     let mut wire_seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rust_seen: BTreeMap<String, &str> = BTreeMap::new();
@@ -622,7 +594,12 @@ fn lower_union(
 ) -> (UnionDef, Vec<ModelDef>) {
     let base = yaml_path!["unions", name];
     if spec.variants.is_empty() {
-        lw.error_with_help(file, [base.clone(), yaml_path!["variants"]].concat(), format!("union `{name}` has no variants"), "list at least one variant");
+        lw.error_with_help(
+            file,
+            [base.clone(), yaml_path!["variants"]].concat(),
+            format!("union `{name}` has no variants"),
+            "list at least one variant",
+        );
     }
     let mut variants = Vec::new();
     let mut models = Vec::new();
@@ -631,10 +608,18 @@ fn lower_union(
         let path = [base.clone(), yaml_path!["variants", index]].concat();
         let variant = names::pascal(&variant_spec.tag);
         if variant == "Unknown" {
-            lw.error(file, [path.clone(), yaml_path!["tag"]].concat(), format!("union tag `{}` would be the variant `Unknown`, which holds tags this version does not know", variant_spec.tag));
+            lw.error(
+                file,
+                [path.clone(), yaml_path!["tag"]].concat(),
+                format!("union tag `{}` would be the variant `Unknown`, which holds tags this version does not know", variant_spec.tag),
+            );
         }
         if let Some(other) = seen.insert(variant.clone(), variant_spec.tag.clone()) {
-            lw.error(file, [path.clone(), yaml_path!["tag"]].concat(), format!("union tags `{other}` and `{}` both become the variant `{variant}`", variant_spec.tag));
+            lw.error(
+                file,
+                [path.clone(), yaml_path!["tag"]].concat(),
+                format!("union tags `{other}` and `{}` both become the variant `{variant}`", variant_spec.tag),
+            );
         }
         if let Some(shared) = &variant_spec.model {
             check_variant_model(lw, file, &path, spec, variant_spec, shared, sites);
@@ -661,20 +646,8 @@ fn lower_union(
             lw.error(file, path.clone(), format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
         let fields = lower_fields(lw, file, &path, variant_fields, known);
-        models.push(ModelDef {
-            name: model.clone(),
-            description: variant_spec.description.clone(),
-            declared: false,
-            fields,
-            examples: Vec::new(),
-        });
-        variants.push(UnionVariant {
-            tag: variant_spec.tag.clone(),
-            variant,
-            model,
-            shared: false,
-            description: variant_spec.description.clone(),
-        });
+        models.push(ModelDef { name: model.clone(), description: variant_spec.description.clone(), declared: false, fields, examples: Vec::new() });
+        variants.push(UnionVariant { tag: variant_spec.tag.clone(), variant, model, shared: false, description: variant_spec.description.clone() });
     }
     (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)
 }
@@ -740,7 +713,12 @@ fn lower_endpoint(
     let before = lw.diagnostics.len();
     for (key, value) in [("resource", &spec.resource), ("operation", &spec.operation)] {
         if !is_snake_ident(value) {
-            lw.error_with_help(file, at(yaml_path![key]), format!("{key} `{value}` is not a snake_case identifier"), format!("use `{}`", names::snake(value)));
+            lw.error_with_help(
+                file,
+                at(yaml_path![key]),
+                format!("{key} `{value}` is not a snake_case identifier"),
+                format!("use `{}`", names::snake(value)),
+            );
         }
     }
     let id = format!("{}.{}", spec.resource, spec.operation);
@@ -755,13 +733,23 @@ fn lower_endpoint(
         }
     }
     if spec.auth.is_empty() {
-        lw.error_with_help(file, at(yaml_path!["auth"]), format!("endpoint `{id}` accepts no auth mode"), "list the modes from `api.auth_modes` it accepts");
+        lw.error_with_help(
+            file,
+            at(yaml_path!["auth"]),
+            format!("endpoint `{id}` accepts no auth mode"),
+            "list the modes from `api.auth_modes` it accepts",
+        );
     }
 
     let path_parts = parse_path(&spec.path);
     let path_ok = spec.path.starts_with('/') && path_parts.is_some();
     if !path_ok {
-        lw.error_with_help(file, at(yaml_path!["path"]), format!("`{}` is not a valid path template", spec.path), "start with `/` and write parameters as `{name}`");
+        lw.error_with_help(
+            file,
+            at(yaml_path!["path"]),
+            format!("`{}` is not a valid path template", spec.path),
+            "start with `/` and write parameters as `{name}`",
+        );
     }
     let path_parts = path_parts.unwrap_or_default();
     let path_params: Vec<&str> = path_parts
@@ -783,7 +771,11 @@ fn lower_endpoint(
         }
         let rust_name = names::snake(&param.name);
         if let Some(other) = seen_rust.insert(rust_name.clone(), param.name.clone()) {
-            lw.error(file, [path.clone(), yaml_path!["name"]].concat(), format!("parameters `{other}` and `{}` both become `{rust_name}` in Rust", param.name));
+            lw.error(
+                file,
+                [path.clone(), yaml_path!["name"]].concat(),
+                format!("parameters `{other}` and `{}` both become `{rust_name}` in Rust", param.name),
+            );
         }
         match param.location {
             ParamLocation::Path if path_ok && !path_params.contains(&param.name.as_str()) => lw.error_with_help(
@@ -798,14 +790,12 @@ fn lower_endpoint(
                 format!("path parameter `{}` must be required", param.name),
                 "set `required: true`",
             ),
-            ParamLocation::Body if !spec.method.has_body() => {
-                lw.error_with_help(
-                    file,
-                    [path.clone(), yaml_path!["in"]].concat(),
-                    format!("`{}` requests carry no body, but `{}` is a body parameter", spec.method.as_str(), param.name),
-                    "use `in: query`",
-                )
-            }
+            ParamLocation::Body if !spec.method.has_body() => lw.error_with_help(
+                file,
+                [path.clone(), yaml_path!["in"]].concat(),
+                format!("`{}` requests carry no body, but `{}` is a body parameter", spec.method.as_str(), param.name),
+                "use `in: query`",
+            ),
             _ => {}
         }
         let ty = resolve_type(lw, file, [path.clone(), yaml_path!["type"]].concat(), &param.ty, known);
@@ -844,10 +834,20 @@ fn lower_endpoint(
     for (group_index, group) in spec.one_of.iter().enumerate() {
         let gpath = at(yaml_path!["one_of", group_index]);
         if !is_pascal_ident(&group.name) {
-            lw.error_with_help(file, [gpath.clone(), yaml_path!["name"]].concat(), format!("one_of name `{}` is not PascalCase", group.name), format!("use `{}`", names::pascal(&group.name)));
+            lw.error_with_help(
+                file,
+                [gpath.clone(), yaml_path!["name"]].concat(),
+                format!("one_of name `{}` is not PascalCase", group.name),
+                format!("use `{}`", names::pascal(&group.name)),
+            );
         }
         if group.alternatives.len() < 2 {
-            lw.error_with_help(file, [gpath.clone(), yaml_path!["alternatives"]].concat(), "a one_of group needs at least two alternatives", "list the alternatives, or make the parameter required");
+            lw.error_with_help(
+                file,
+                [gpath.clone(), yaml_path!["alternatives"]].concat(),
+                "a one_of group needs at least two alternatives",
+                "list the alternatives, or make the parameter required",
+            );
         }
         let mut alternatives = Vec::new();
         let mut variant_names = BTreeSet::new();
@@ -969,10 +969,7 @@ fn check_success_example(api: &Api, endpoint: &Endpoint, example: &serde_json::V
                 .into_iter()
                 .map(|p| Problem { path: [yaml_path![key], p.path].concat(), message: format!("under `{key}`: {}", p.message) })
                 .collect(),
-            None => vec![Problem {
-                path: Vec::new(),
-                message: format!("the body has no `{key}` key, which `response.envelope` names"),
-            }],
+            None => vec![Problem { path: Vec::new(), message: format!("the body has no `{key}` key, which `response.envelope` names") }],
         },
     }
 }

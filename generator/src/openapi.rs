@@ -228,12 +228,8 @@ pub(crate) fn openapi_file(api: &Api) -> OutputFile {
         let entry = paths.entry(endpoint.path.clone()).or_insert_with(|| json!({}));
         entry[endpoint.method.as_str().to_lowercase()] = operation(api, endpoint, &by_mode);
     }
-    let mut schemas: Map<String, Value> = api
-        .types
-        .iter()
-        .filter(|t| !matches!(t, TypeDef::Model(m) if !m.declared))
-        .map(|t| (t.name().to_owned(), component(api, t)))
-        .collect();
+    let mut schemas: Map<String, Value> =
+        api.types.iter().filter(|t| !matches!(t, TypeDef::Model(m) if !m.declared)).map(|t| (t.name().to_owned(), component(api, t))).collect();
     schemas.insert("Error".into(), error_schema(api));
     let mut info = json!({"title": api.title, "version": "0.1.0", "description": api.description.trim()});
     if let Some(url) = &api.docs_url {

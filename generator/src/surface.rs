@@ -103,9 +103,7 @@ impl Surface {
                         let fields = model
                             .fields
                             .iter()
-                            .map(|f| {
-                                (f.wire_name.clone(), FieldSurface { ty: f.ty.spec_name(), option: f.is_option() })
-                            })
+                            .map(|f| (f.wire_name.clone(), FieldSurface { ty: f.ty.spec_name(), option: f.is_option() }))
                             .collect();
                         surface.models.insert(key, fields);
                     }
@@ -118,10 +116,7 @@ impl Surface {
     pub fn to_file(&self) -> OutputFile {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(object) = value.as_object_mut() {
-            object.insert(
-                "@generated".into(),
-                format!("by `{REGENERATE}`: the API surface, for change reports. Do not edit.").into(),
-            );
+            object.insert("@generated".into(), format!("by `{REGENERATE}`: the API surface, for change reports. Do not edit.").into());
         }
         let mut contents = serde_json::to_string_pretty(&value).unwrap_or_default();
         contents.push('\n');

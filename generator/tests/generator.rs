@@ -12,11 +12,8 @@ fn root() -> PathBuf {
 
 /// Every `*.yaml` directly in `dir`, as the API folder `api_dir`.
 fn read_dir_sources(dir: &Path, api_dir: &str) -> Vec<SourceFile> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
     paths.sort();
     paths
         .into_iter()
@@ -54,7 +51,10 @@ fn acme_edge_cases_match_their_golden_files() {
     let expected_dir = root().join("tests/cases/acme.expected");
     let mut compared = 0;
     let acme_files = |path: &str| {
-        path.starts_with("src/acme/") || path.starts_with("crates/keyway-acme-types/") || path.starts_with("fixtures/") || path == "src/fixtures/acme.rs"
+        path.starts_with("src/acme/")
+            || path.starts_with("crates/keyway-acme-types/")
+            || path.starts_with("fixtures/")
+            || path == "src/fixtures/acme.rs"
     };
     for file in files.iter().filter(|f| acme_files(&f.path)) {
         expectorate::assert_contents(expected_dir.join(&file.path), &file.contents);
@@ -91,11 +91,7 @@ fn a_fourth_endpoint_is_a_yaml_change_only() {
     assert!(module.contents.contains("pub struct AccessCodesListRequest"), "optional parameters get a builder");
     assert!(module.contents.contains("pub fn limit("), "each optional parameter is a setter");
     assert!(after.iter().any(|f| f.path == "fixtures/seam/access_codes.list.200.json"));
-    let changed: Vec<&str> = after
-        .iter()
-        .filter(|f| !before.contains(f))
-        .map(|f| f.path.as_str())
-        .collect();
+    let changed: Vec<&str> = after.iter().filter(|f| !before.contains(f)).map(|f| f.path.as_str()).collect();
     // Everything that changes belongs to the Seam API's outputs (or lists every API).
     let seam_outputs = [
         "api-surface.json",
@@ -121,20 +117,13 @@ fn a_fourth_endpoint_is_a_yaml_change_only() {
 #[test]
 fn broken_specs_get_located_diagnostics() {
     let dir = root().join("tests/bad_specs");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
     cases.sort();
     assert!(cases.len() >= 6);
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let source = SourceFile {
-            path: format!("bad_specs/{name}"),
-            api_dir: "shop".into(),
-            text: std::fs::read_to_string(&case).unwrap(),
-        };
+        let source = SourceFile { path: format!("bad_specs/{name}"), api_dir: "shop".into(), text: std::fs::read_to_string(&case).unwrap() };
         let diagnostics = match generator::generate(std::slice::from_ref(&source)) {
             Ok(_) => panic!("{name}: a broken spec generated output"),
             Err(diagnostics) => diagnostics,

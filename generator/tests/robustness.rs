@@ -54,16 +54,19 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<usize>().prop_map(Mutation::DeleteLine),
         any::<usize>().prop_map(Mutation::DuplicateLine),
-        (any::<usize>(), prop_oneof![
-            Just("strng".to_owned()),
-            Just("array<".to_owned()),
-            Just("{".to_owned()),
-            Just("- ".to_owned()),
-            Just("null".to_owned()),
-            Just("Unknown".to_owned()),
-            Just("{id}".to_owned()),
-            "[a-zA-Z_<>{}:\\- ]{0,12}",
-        ])
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just("strng".to_owned()),
+                Just("array<".to_owned()),
+                Just("{".to_owned()),
+                Just("- ".to_owned()),
+                Just("null".to_owned()),
+                Just("Unknown".to_owned()),
+                Just("{id}".to_owned()),
+                "[a-zA-Z_<>{}:\\- ]{0,12}",
+            ]
+        )
             .prop_map(|(at, token)| Mutation::ReplaceToken(at, token)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         any::<usize>().prop_map(Mutation::Truncate),

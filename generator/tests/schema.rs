@@ -6,8 +6,7 @@ use std::path::Path;
 #[test]
 fn every_spec_validates_against_the_generated_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("generated/spec.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("generated/spec.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
     let mut checked = 0;
     for api in std::fs::read_dir(root.join("specs")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {

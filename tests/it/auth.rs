@@ -84,30 +84,21 @@ async fn seam_api_key_sends_only_a_bearer_authorization_header() {
 async fn seam_client_session_token_sends_bearer_and_client_session_token() {
     let server = seam_ok().await;
     get_code(&seam_at(&server.url, SeamAuth::client_session_token("seam_cst_1"))).await.unwrap();
-    assert_eq!(
-        auth_headers(&server.only_request()),
-        pairs(&[("authorization", "Bearer seam_cst_1"), ("client-session-token", "seam_cst_1")])
-    );
+    assert_eq!(auth_headers(&server.only_request()), pairs(&[("authorization", "Bearer seam_cst_1"), ("client-session-token", "seam_cst_1")]));
 }
 
 #[tokio::test]
 async fn seam_personal_access_token_sends_bearer_and_seam_workspace() {
     let server = seam_ok().await;
     get_code(&seam_at(&server.url, SeamAuth::personal_access_token("seam_at_1", "ws_1"))).await.unwrap();
-    assert_eq!(
-        auth_headers(&server.only_request()),
-        pairs(&[("authorization", "Bearer seam_at_1"), ("seam-workspace", "ws_1")])
-    );
+    assert_eq!(auth_headers(&server.only_request()), pairs(&[("authorization", "Bearer seam_at_1"), ("seam-workspace", "ws_1")]));
 }
 
 #[tokio::test]
 async fn seam_console_session_token_sends_bearer_and_seam_workspace() {
     let server = seam_ok().await;
     get_code(&seam_at(&server.url, SeamAuth::console_session_token("console_1", "ws_2"))).await.unwrap();
-    assert_eq!(
-        auth_headers(&server.only_request()),
-        pairs(&[("authorization", "Bearer console_1"), ("seam-workspace", "ws_2")])
-    );
+    assert_eq!(auth_headers(&server.only_request()), pairs(&[("authorization", "Bearer console_1"), ("seam-workspace", "ws_2")]));
 }
 
 #[tokio::test]
@@ -159,11 +150,7 @@ fn bearers(server: &Scripted) -> Vec<String> {
 
 #[tokio::test]
 async fn token_source_struct_is_asked_before_every_attempt_and_the_retry_uses_the_refreshed_token() {
-    let server = serve(vec![
-        Reply::json(503, &json!({"Message": "busy"})),
-        Reply::json(200, &body("nexudus/access_tokens.get.200.json")),
-    ])
-    .await;
+    let server = serve(vec![Reply::json(503, &json!({"Message": "busy"})), Reply::json(200, &body("nexudus/access_tokens.get.200.json"))]).await;
     let asked = Arc::new(AtomicUsize::new(0));
     let client = nexudus_at(&server.url, NexudusAuth::oauth2_from_source(Refreshing { asked: asked.clone() }));
     assert_eq!(asked.load(Ordering::SeqCst), 0, "building the client does not ask for a token");
@@ -209,11 +196,8 @@ async fn token_source_error_ends_the_call_before_anything_is_sent() {
 async fn token_source_that_never_answers_fails_the_call_at_the_attempt_timeout() {
     let server = nexudus_ok().await;
     let hanging = || std::future::pending::<Result<Secret, Error>>();
-    let client = NexudusClient::builder(NexudusAuth::oauth2_from_source(hanging))
-        .base_url(&server.url)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let client =
+        NexudusClient::builder(NexudusAuth::oauth2_from_source(hanging)).base_url(&server.url).timeout(Duration::from_millis(100)).build().unwrap();
 
     // The guard only turns a hang into a failure; the call must end well before it.
     let err = tokio::time::timeout(Duration::from_secs(10), get_token(&client)).await.expect("the call hung").unwrap_err();
@@ -270,10 +254,8 @@ fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
 #[tokio::test]
 async fn env_seam_api_key_alone_configures_bearer_auth() {
     let server = seam_ok().await;
-    let client = SeamClient::builder_from_env_with(env(&[("SEAM_API_KEY", "seam_env_key"), ("SEAM_ENDPOINT", server.url.as_str())]))
-        .unwrap()
-        .build()
-        .unwrap();
+    let client =
+        SeamClient::builder_from_env_with(env(&[("SEAM_API_KEY", "seam_env_key"), ("SEAM_ENDPOINT", server.url.as_str())])).unwrap().build().unwrap();
     get_code(&client).await.unwrap();
     assert_eq!(auth_headers(&server.only_request()), pairs(&[("authorization", "Bearer seam_env_key")]));
 }
@@ -298,10 +280,7 @@ async fn env_seam_personal_access_token_with_workspace_sends_seam_workspace() {
     ];
     let client = SeamClient::builder_from_env_with(env(&vars)).unwrap().build().unwrap();
     get_code(&client).await.unwrap();
-    assert_eq!(
-        auth_headers(&server.only_request()),
-        pairs(&[("authorization", "Bearer seam_at_env"), ("seam-workspace", "ws_env")])
-    );
+    assert_eq!(auth_headers(&server.only_request()), pairs(&[("authorization", "Bearer seam_at_env"), ("seam-workspace", "ws_env")]));
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! through `keyway::__private`, over real HTTP like the rest.
 
 use keyway::__private::{
-    ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
-    EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+    ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
+    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
 };
 use keyway::{Call, ClientBuilder, Error};
 use serde_json::json;
@@ -68,11 +68,7 @@ impl FromCore for ShopClient {
 
 fn client(url: &str, mode: usize, value: &str) -> ShopClient {
     let credentials = Credentials { mode: &MODES[mode], values: vec![CredentialValue::Secret(value.into())] };
-    ClientBuilder::<ShopClient>::new(&API, credentials)
-        .base_url(url)
-        .retry_base_delay(std::time::Duration::from_millis(1))
-        .build()
-        .unwrap()
+    ClientBuilder::<ShopClient>::new(&API, credentials).base_url(url).retry_base_delay(std::time::Duration::from_millis(1)).build().unwrap()
 }
 
 fn create_order(client: &ShopClient) -> Call<serde_json::Value> {

@@ -4,8 +4,7 @@
 use keyway::Error;
 use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
 use keyway::seam::{
-    AccessCodeId, AccessCodeLookup, AccessCodeStatus, AccessGrantId, AccessGrantLookup, AccessMethodMode, DeviceId,
-    SeamAuth, SeamClient,
+    AccessCodeId, AccessCodeLookup, AccessCodeStatus, AccessGrantId, AccessGrantLookup, AccessMethodMode, DeviceId, SeamAuth, SeamClient,
 };
 use serde_json::json;
 
@@ -50,11 +49,7 @@ async fn access_codes_get_by_device_and_code_sends_both() {
 async fn each_seam_auth_mode_sends_its_headers() {
     let cases = [
         (SeamAuth::api_key("key_1"), vec![("authorization", "Bearer key_1")], vec!["client-session-token", "seam-workspace"]),
-        (
-            SeamAuth::client_session_token("cst_1"),
-            vec![("authorization", "Bearer cst_1"), ("client-session-token", "cst_1")],
-            vec!["seam-workspace"],
-        ),
+        (SeamAuth::client_session_token("cst_1"), vec![("authorization", "Bearer cst_1"), ("client-session-token", "cst_1")], vec!["seam-workspace"]),
         (
             SeamAuth::personal_access_token("pat_1", "ws_1"),
             vec![("authorization", "Bearer pat_1"), ("seam-workspace", "ws_1")],

@@ -16,11 +16,7 @@ const CODE_ID: &str = "26d6138c-6524-4f3c-ac96-43cc3bea0a8d";
 const SNIPPET_LIMIT: usize = 512;
 
 fn seam_at(server: &Scripted) -> SeamClient {
-    SeamClient::builder(SeamAuth::api_key("seam_test_key"))
-        .base_url(&server.url)
-        .retry_base_delay(Duration::from_millis(10))
-        .build()
-        .unwrap()
+    SeamClient::builder(SeamAuth::api_key("seam_test_key")).base_url(&server.url).retry_base_delay(Duration::from_millis(10)).build().unwrap()
 }
 
 /// One call of `access_codes.get` against a server giving these replies, without retries.
@@ -149,16 +145,10 @@ async fn nexudus_401_is_unauthorized_with_its_message() {
 
 #[tokio::test]
 async fn truncated_json_on_200_is_a_decode_error_with_a_path_and_bounded_snippet() {
-    let text = format!(
-        r#"{{"ok": true, "padding": "{}", "access_code": {{"access_code_id": "{CODE_ID}", "code": "19"#,
-        "x".repeat(2000)
-    );
-    let (err, _server) =
-        seam_error(vec![Reply::raw(200, "application/json", text.clone()).header("seam-request-id", "req_trunc")]).await;
+    let text = format!(r#"{{"ok": true, "padding": "{}", "access_code": {{"access_code_id": "{CODE_ID}", "code": "19"#, "x".repeat(2000));
+    let (err, _server) = seam_error(vec![Reply::raw(200, "application/json", text.clone()).header("seam-request-id", "req_trunc")]).await;
 
-    let Error::Decode { status, request_id, path, message, body_snippet } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
+    let Error::Decode { status, request_id, path, message, body_snippet } = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(*status, 200);
     assert_eq!(request_id.as_deref(), Some("req_trunc"));
     assert_eq!(path, "access_code.code");
@@ -175,9 +165,7 @@ async fn created_at_that_is_not_a_timestamp_is_a_decode_error_at_its_path() {
     body["access_code"]["created_at"] = "last tuesday".into();
     let (err, server) = seam_error(vec![Reply::json(200, &body)]).await;
 
-    let Error::Decode { status, path, message, body_snippet, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
+    let Error::Decode { status, path, message, body_snippet, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(*status, 200);
     assert_eq!(path, "access_code.created_at");
     assert!(message.contains("last tuesday"), "{message}");
@@ -247,11 +235,8 @@ async fn snippet_of_a_multibyte_body_is_cut_on_a_character_boundary() {
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     let (_reserved, closed) = refusing_address();
-    let client = SeamClient::builder(SeamAuth::api_key("k"))
-        .base_url(format!("http://{closed}"))
-        .retry_base_delay(Duration::from_millis(10))
-        .build()
-        .unwrap();
+    let client =
+        SeamClient::builder(SeamAuth::api_key("k")).base_url(format!("http://{closed}")).retry_base_delay(Duration::from_millis(10)).build().unwrap();
     let err = client.access_codes().get(AccessCodeId::new(CODE_ID)).await.unwrap_err();
     assert!(matches!(err, Error::Connect { endpoint: "access_codes.get", .. }), "{err:?}");
     assert_eq!((err.status(), err.request_id()), (None, None));
@@ -292,15 +277,9 @@ async fn call_and_its_future_are_send_and_can_be_spawned() {
 /// says when it happens.
 #[test]
 fn auth_mode_not_accepted_error_names_the_accepted_modes() {
-    let err = Error::AuthModeNotAccepted {
-        endpoint: "access_codes.get",
-        mode: "console_session_token",
-        accepted: &["api_key", "personal_access_token"],
-    };
-    assert_eq!(
-        err.to_string(),
-        "access_codes.get does not accept the `console_session_token` auth mode; it accepts: api_key, personal_access_token"
-    );
+    let err =
+        Error::AuthModeNotAccepted { endpoint: "access_codes.get", mode: "console_session_token", accepted: &["api_key", "personal_access_token"] };
+    assert_eq!(err.to_string(), "access_codes.get does not accept the `console_session_token` auth mode; it accepts: api_key, personal_access_token");
     assert_eq!(err.status(), None);
 }
 

@@ -70,10 +70,7 @@ fn assert_preserved(original: &Value, reencoded: &Value, at: &str) {
 type RoundTrips = Vec<(&'static str, keyway::fixtures::seam::RoundTrip)>;
 
 fn all_round_trips() -> Vec<(String, RoundTrips)> {
-    vec![
-        ("seam".to_owned(), keyway::fixtures::seam::round_trips()),
-        ("nexudus".to_owned(), keyway::fixtures::nexudus::round_trips()),
-    ]
+    vec![("seam".to_owned(), keyway::fixtures::seam::round_trips()), ("nexudus".to_owned(), keyway::fixtures::nexudus::round_trips())]
 }
 
 #[test]

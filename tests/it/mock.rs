@@ -10,11 +10,7 @@ use keyway::seam::{AccessCodeId, AccessCodeLookup, AccessGrantId, AccessGrantLoo
 use serde_json::{Value, json};
 
 fn seam(mock: &MockServer) -> SeamClient {
-    SeamClient::builder(SeamAuth::api_key("test-key"))
-        .base_url(mock.url())
-        .retry_base_delay(Duration::from_millis(1))
-        .build()
-        .unwrap()
+    SeamClient::builder(SeamAuth::api_key("test-key")).base_url(mock.url()).retry_base_delay(Duration::from_millis(1)).build().unwrap()
 }
 
 /// A request the typed client cannot make (it would not compile), sent by hand.
@@ -22,10 +18,7 @@ async fn raw_post(mock: &MockServer, path: &str, auth: Option<&str>, body: Value
     // reqwest is built without a TLS provider of its own; plain http needs none, but
     // building a client asks for one.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", mock.url()))
-        .header("content-type", "application/json")
-        .body(body.to_string());
+    let mut request = reqwest::Client::new().post(format!("{}{path}", mock.url())).header("content-type", "application/json").body(body.to_string());
     if let Some(token) = auth {
         request = request.bearer_auth(token);
     }
@@ -115,9 +108,12 @@ async fn overrides_faults_and_recorded_requests() {
     let client = seam(&mock);
     let id = AccessCodeId::new("26d6138c-6524-4f3c-ac96-43cc3bea0a8d");
 
-    mock.on("access_codes.get").with_param("access_code_id", "special").respond(200, json!({"ok": true, "access_code": {
-        "access_code_id": "special", "code": "4242", "type": "ongoing", "status": "set", "created_at": "2025-01-01T00:00:00Z"
-    }}));
+    mock.on("access_codes.get").with_param("access_code_id", "special").respond(
+        200,
+        json!({"ok": true, "access_code": {
+            "access_code_id": "special", "code": "4242", "type": "ongoing", "status": "set", "created_at": "2025-01-01T00:00:00Z"
+        }}),
+    );
     let special = client.access_codes().get(AccessCodeId::new("special")).await.unwrap();
     assert_eq!(special.code.as_deref(), Some("4242"));
 

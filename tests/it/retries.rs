@@ -73,16 +73,9 @@ async fn three_500s_end_in_an_api_error_after_exactly_three_attempts() {
 
 #[tokio::test]
 async fn nexudus_get_is_retried_on_502() {
-    let server = serve(vec![
-        Reply::raw(502, "text/html", "<html>Bad Gateway</html>"),
-        Reply::json(200, &body("nexudus/access_tokens.get.200.json")),
-    ])
-    .await;
-    let client = NexudusClient::builder(NexudusAuth::oauth2("t"))
-        .base_url(&server.url)
-        .retry_base_delay(Duration::from_millis(10))
-        .build()
-        .unwrap();
+    let server =
+        serve(vec![Reply::raw(502, "text/html", "<html>Bad Gateway</html>"), Reply::json(200, &body("nexudus/access_tokens.get.200.json"))]).await;
+    let client = NexudusClient::builder(NexudusAuth::oauth2("t")).base_url(&server.url).retry_base_delay(Duration::from_millis(10)).build().unwrap();
 
     let token = client.access_tokens().get(AccessTokenId::new(87654321)).await.unwrap();
 

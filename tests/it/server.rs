@@ -18,22 +18,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
-        Reply {
-            status,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: body.to_string(),
-            delay: Duration::ZERO,
-        }
+        Reply { status, headers: vec![("content-type".into(), "application/json".into())], body: body.to_string(), delay: Duration::ZERO }
     }
 
     /// A reply whose body is sent as is: HTML from a proxy, plain text, truncated JSON.
     pub fn raw(status: u16, content_type: &str, body: impl Into<String>) -> Self {
-        Reply {
-            status,
-            headers: vec![("content-type".into(), content_type.into())],
-            body: body.into(),
-            delay: Duration::ZERO,
-        }
+        Reply { status, headers: vec![("content-type".into(), content_type.into())], body: body.into(), delay: Duration::ZERO }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -104,13 +94,7 @@ pub async fn serve(replies: Vec<Reply>) -> Scripted {
         async move {
             let reply = {
                 let mut state = state.lock().unwrap();
-                state.requests.push(Recorded {
-                    method,
-                    path: uri.path().to_owned(),
-                    query: uri.query().map(str::to_owned),
-                    headers,
-                    body,
-                });
+                state.requests.push(Recorded { method, path: uri.path().to_owned(), query: uri.query().map(str::to_owned), headers, body });
                 let index = state.served.min(state.replies.len().saturating_sub(1));
                 state.served += 1;
                 state.replies.get(index).cloned()

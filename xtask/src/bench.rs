@@ -315,7 +315,8 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
                 break;
             }
             let parse = parse_only(&sources)?;
-            let generate = || generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)));
+            let generate =
+                || generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)));
             // The warm-up run measures the peak heap; the timed runs do not count.
             let (files, timings) = if run == 0 {
                 let (generated, heap) = with_peak_heap(generate);
@@ -364,11 +365,8 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             None,
         );
         let ratio = total.as_secs_f64() / parse.as_secs_f64().max(1e-9);
-        let (target, met) = if n == 300 {
-            ("≤ 150 ms and ≤ 3× parse-only", Some(total <= Duration::from_millis(150) && ratio <= 3.0))
-        } else {
-            ("", None)
-        };
+        let (target, met) =
+            if n == 300 { ("≤ 150 ms and ≤ 3× parse-only", Some(total <= Duration::from_millis(150) && ratio <= 3.0)) } else { ("", None) };
         table.row(
             "codegen",
             &format!("{label}: total = generate + write (median of {runs}) vs parse-only"),
@@ -437,7 +435,15 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     // compile `keyway` alone.
     let warm = write_crate(root, &dir.join("deps"), 3)?;
     let deps = cargo_build(&warm, &target, None, true, None)?;
-    table.row("compile", "dependencies of the generated crates (once, not counted below; ~0 when already built)", seconds(deps.time), String::new(), String::new(), "", None);
+    table.row(
+        "compile",
+        "dependencies of the generated crates (once, not counted below; ~0 when already built)",
+        seconds(deps.time),
+        String::new(),
+        String::new(),
+        "",
+        None,
+    );
 
     let mut lines_at = Vec::new();
     let largest = sizes.last().copied();
@@ -740,9 +746,7 @@ fn runtime_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
         if let Some(path) = paired {
             command.env("KEYWAY_BENCH_PAIRED", path);
         }
-        let status = command
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
         if status.success() { Ok(()) } else { Err(format!("`cargo bench --bench {name}` failed ({status})")) }
     };
     let _ = fs::remove_dir_all(&criterion_home);

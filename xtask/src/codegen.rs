@@ -73,14 +73,8 @@ pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
     let sources = read_specs(&root.join("specs"))?;
     let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
     let generated = root.join("generated");
-    let new_surface = files
-        .iter()
-        .find(|f| f.path == surface::SURFACE_PATH)
-        .and_then(|f| Surface::from_json(&f.contents))
-        .unwrap_or_default();
-    let old_surface = fs::read_to_string(generated.join(surface::SURFACE_PATH))
-        .ok()
-        .and_then(|text| Surface::from_json(&text));
+    let new_surface = files.iter().find(|f| f.path == surface::SURFACE_PATH).and_then(|f| Surface::from_json(&f.contents)).unwrap_or_default();
+    let old_surface = fs::read_to_string(generated.join(surface::SURFACE_PATH)).ok().and_then(|text| Surface::from_json(&text));
     let mut outcome = Outcome {
         spec_files: sources.len(),
         endpoints: new_surface.endpoints.len(),
@@ -257,7 +251,9 @@ mod tests {
     #[test]
     fn an_edited_generated_file_is_named_with_the_fix() {
         let scratch = Scratch::new("tamper");
-        scratch.edit("generated/crates/keyway-seam-types/src/seam.rs", |text| text.replace("pub struct AccessCode {", "pub struct AccessCode { // edited"));
+        scratch.edit("generated/crates/keyway-seam-types/src/seam.rs", |text| {
+            text.replace("pub struct AccessCode {", "pub struct AccessCode { // edited")
+        });
         let outcome = sync(&scratch.0, Mode::Check).unwrap();
         assert_eq!(outcome.changed, ["crates/keyway-seam-types/src/seam.rs"]);
         fs::write(scratch.0.join("generated/src/stray.rs"), "// left behind").unwrap();
@@ -302,7 +298,13 @@ mod tests {
             let text = format!("{}{}", &text[..start], &text[end..]);
             text.replacen("      - value: ongoing", "      - value: recurring\n      - value: ongoing", 1)
         });
-        scratch.edit("specs/nexudus/accesstokens.get.yaml", |text| text.replacen("    params:\n", "    params:\n      - { name: expand, in: query, type: boolean, required: true, description: Expand. }\n", 1));
+        scratch.edit("specs/nexudus/accesstokens.get.yaml", |text| {
+            text.replacen(
+                "    params:\n",
+                "    params:\n      - { name: expand, in: query, type: boolean, required: true, description: Expand. }\n",
+                1,
+            )
+        });
         let outcome = sync(&scratch.0, Mode::Write).unwrap();
         let report = outcome.report(Mode::Write);
         assert!(report.contains("BREAKING field removed: seam.AccessCode.name"), "{report}");

@@ -66,10 +66,7 @@ fn openapi_validator_python() -> Result<String, String> {
     let root = crate::project_root();
     let venv = target_dir(&root).join("venv");
     let python = venv.join("bin/python").to_string_lossy().into_owned();
-    let ready = Command::new(&python)
-        .args(["-c", "import openapi_spec_validator"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ready = Command::new(&python).args(["-c", "import openapi_spec_validator"]).output().is_ok_and(|o| o.status.success());
     if !ready {
         println!("\n==> installing openapi-spec-validator into {} (once)", venv.display());
         let venv_arg = venv.to_string_lossy().into_owned();
@@ -82,8 +79,8 @@ fn openapi_validator_python() -> Result<String, String> {
 /// The generated crate is clean with each resource feature alone (with and without the
 /// mock) and with none: gating mistakes show up here, not in a user's build.
 fn feature_matrix() -> Result<(), String> {
-    let manifest = std::fs::read_to_string(crate::project_root().join("generated/Cargo.toml"))
-        .map_err(|e| format!("cannot read generated/Cargo.toml: {e}"))?;
+    let manifest =
+        std::fs::read_to_string(crate::project_root().join("generated/Cargo.toml")).map_err(|e| format!("cannot read generated/Cargo.toml: {e}"))?;
     // Resource features are the `<api>-<resource> = [...]` lines of `[features]` (API names
     // are snake_case: only a resource's feature has a `-`).
     let resources: Vec<String> = manifest
@@ -148,8 +145,18 @@ fn split_types_check() -> Result<(), String> {
     Ok(())
 }
 
+/// Hand-written code is rustfmt-clean: the workspace, the runtime's sources (copied into
+/// `generated/`, whose own `rustfmt.toml` turns formatting off, so they are checked where they
+/// are written) and the downstream crate. The cheapest check, so it runs first.
+fn format_check() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--check"])?;
+    run_in_root("rustfmt", &["--check", "--edition", "2024", "--config-path", "rustfmt.toml", "generator/runtime/lib.rs"], &[])?;
+    cargo(&["fmt", "--check", "--manifest-path", "tests/downstream/Cargo.toml"])
+}
+
 pub fn run() -> Result<(), String> {
-    println!("==> cargo xtask codegen --check");
+    format_check()?;
+    println!("\n==> cargo xtask codegen --check");
     crate::codegen::run(crate::codegen::Mode::Check)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
     cargo(&["test", "--workspace", "--all-features", "--no-fail-fast"])?;
@@ -158,7 +165,11 @@ pub fn run() -> Result<(), String> {
     // A crate outside the workspace, depending on keyway as a user would (features = ["mock"]).
     cargo(&["test", "--manifest-path", "tests/downstream/Cargo.toml"])?;
     // rustdoc with every warning an error: a broken intra-doc link fails here.
-    run_in_root(&cargo_program(), &["doc", "--no-deps", "--workspace", "--exclude", "keyway-generator", "--exclude", "xtask", "--exclude", "keyway-tests", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run_in_root(
+        &cargo_program(),
+        &["doc", "--no-deps", "--workspace", "--exclude", "keyway-generator", "--exclude", "xtask", "--exclude", "keyway-tests", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
 
     let root = crate::project_root();
     // book.toml sends the pages to target/book; a custom target dir gets them there too.

@@ -4,10 +4,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc, opt_str};
+use crate::CRATE_NAME;
 use crate::ir::{Api, AuthMode};
 use crate::names::ident;
-use crate::CRATE_NAME;
-
 
 fn emit_descriptor(api: &Api) -> TokenStream {
     let name = &api.name;
@@ -38,19 +37,28 @@ fn emit_descriptor(api: &Api) -> TokenStream {
     });
     let mode_count = Literal::usize_unsuffixed(api.auth_modes.len());
     let e = &api.errors;
-    let [envelope, type_field, message_field, request_id_field, data_field, validation_errors_field, validation_messages_key, request_id_header, invalid_input_type] =
-        [
-            &e.envelope,
-            &e.type_field,
-            &e.message_field,
-            &e.request_id_field,
-            &e.data_field,
-            &e.validation_errors_field,
-            &e.validation_messages_key,
-            &e.request_id_header,
-            &e.invalid_input_type,
-        ]
-        .map(opt_str);
+    let [
+        envelope,
+        type_field,
+        message_field,
+        request_id_field,
+        data_field,
+        validation_errors_field,
+        validation_messages_key,
+        request_id_header,
+        invalid_input_type,
+    ] = [
+        &e.envelope,
+        &e.type_field,
+        &e.message_field,
+        &e.request_id_field,
+        &e.data_field,
+        &e.validation_errors_field,
+        &e.validation_messages_key,
+        &e.request_id_header,
+        &e.invalid_input_type,
+    ]
+    .map(opt_str);
     quote! {
         static AUTH_MODES: [crate::runtime::AuthModeDescriptor; #mode_count] = [#(#modes),*];
 
@@ -78,17 +86,8 @@ fn emit_descriptor(api: &Api) -> TokenStream {
 }
 
 fn mode_doc(api: &Api, mode: &AuthMode) -> String {
-    let headers = mode
-        .headers
-        .iter()
-        .map(|h| format!("`{}: {}{{{}}}{}`", h.name, h.prefix, h.credential, h.suffix))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let endpoints: Vec<String> = api
-        .endpoints()
-        .filter(|e| e.auth_modes.contains(&mode.name))
-        .map(|e| format!("`{}`", e.id))
-        .collect();
+    let headers = mode.headers.iter().map(|h| format!("`{}: {}{{{}}}{}`", h.name, h.prefix, h.credential, h.suffix)).collect::<Vec<_>>().join(", ");
+    let endpoints: Vec<String> = api.endpoints().filter(|e| e.auth_modes.contains(&mode.name)).map(|e| format!("`{}`", e.id)).collect();
     let credentials = mode
         .credentials
         .iter()
@@ -118,7 +117,11 @@ fn emit_auth(api: &Api) -> TokenStream {
         let docs = doc(&mode_doc(api, mode));
         let args = mode.credentials.iter().map(|c| {
             let name = ident(&c.name);
-            if c.secret { quote!(#name: impl ::std::convert::Into<crate::Secret>) } else { quote!(#name: impl ::std::convert::Into<::std::string::String>) }
+            if c.secret {
+                quote!(#name: impl ::std::convert::Into<crate::Secret>)
+            } else {
+                quote!(#name: impl ::std::convert::Into<::std::string::String>)
+            }
         });
         let values = mode.credentials.iter().map(|c| {
             let name = ident(&c.name);
@@ -204,17 +207,24 @@ fn emit_client(api: &Api) -> TokenStream {
         client_name = api.client_name,
         auth_name = api.auth_name,
         mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
-        args = api.auth_modes.first().map(|m| m.credentials.iter().map(|c| format!("\"YOUR_{}\"", c.name.to_uppercase())).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+        args = api
+            .auth_modes
+            .first()
+            .map(|m| m.credentials.iter().map(|c| format!("\"YOUR_{}\"", c.name.to_uppercase())).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default(),
     ));
-    let from_env_doc = doc(&format!(
-        "A client configured from the environment: {}. Exactly one auth mode's secret must be set.",
-        env_names.join(", ")
-    ));
+    let from_env_doc =
+        doc(&format!("A client configured from the environment: {}. Exactly one auth mode's secret must be set.", env_names.join(", ")));
     let resources = api.resources.iter().map(|resource| {
         let fn_name = ident(&resource.name);
         let handler = ident(&resource.handler_name);
         let module = ident(&resource.name);
-        let ops = resource.endpoints.iter().map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation)).collect::<Vec<_>>().join(", ");
+        let ops = resource
+            .endpoints
+            .iter()
+            .map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation))
+            .collect::<Vec<_>>()
+            .join(", ");
         let docs = doc(&format!("Operations on `{}`: {ops}.", resource.name));
         let cfg = super::resource_cfg(api, &resource.name);
         quote! {

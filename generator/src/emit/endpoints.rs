@@ -110,12 +110,7 @@ pub(crate) fn converts_into_group(api: &Api, endpoint: &Endpoint, group: &OneOf,
     let param = &endpoint.params[*only];
     let TypeRef::Named(type_name) = &param.ty else { return false };
     matches!(api.type_def(type_name), Some(TypeDef::Id(_)))
-        && group
-            .alternatives
-            .iter()
-            .filter(|a| matches!(a.params.as_slice(), [i] if endpoint.params[*i].ty == param.ty))
-            .count()
-            == 1
+        && group.alternatives.iter().filter(|a| matches!(a.params.as_slice(), [i] if endpoint.params[*i].ty == param.ty)).count() == 1
 }
 
 fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
@@ -126,10 +121,8 @@ fn emit_one_of(api: &Api, endpoint: &Endpoint, group: &OneOf) -> TokenStream {
         .map(|a| a.params.iter().map(|i| format!("`{}`", endpoint.params[*i].wire_name)).collect::<Vec<_>>().join(" and "))
         .collect::<Vec<_>>()
         .join(", or ");
-    let docs = doc(&format!(
-        "{}\n\nExactly one of: {alternatives_text}. An enum, so giving two at once does not compile.",
-        super::desc(&group.description)
-    ));
+    let docs =
+        doc(&format!("{}\n\nExactly one of: {alternatives_text}. An enum, so giving two at once does not compile.", super::desc(&group.description)));
     let variants = group.alternatives.iter().map(|alt| {
         let variant = ident(&alt.variant);
         if let [only] = alt.params.as_slice() {
@@ -186,18 +179,11 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
             endpoint.alternate_methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>().join(", ")
         )
     };
-    let retry = if endpoint.is_retryable() {
-        "Read-only: retried on connection errors, timeouts, 429 and 5xx."
-    } else {
-        "Not retried: it may change state."
-    };
+    let retry =
+        if endpoint.is_retryable() { "Read-only: retried on connection errors, timeouts, 429 and 5xx." } else { "Not retried: it may change state." };
     paragraphs.push(format!("`{} {}`{alternates}. {retry}", endpoint.method.as_str(), endpoint.path));
-    let modes = endpoint
-        .auth_modes
-        .iter()
-        .map(|m| format!("[`{}::{m}`](super::{}::{m})", api.auth_name, api.auth_name))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let modes =
+        endpoint.auth_modes.iter().map(|m| format!("[`{}::{m}`](super::{}::{m})", api.auth_name, api.auth_name)).collect::<Vec<_>>().join(", ");
     paragraphs.push(format!("Accepted auth modes: {modes}."));
     if let Some(role) = &endpoint.required_role {
         paragraphs.push(format!("The caller must hold the `{role}` role."));
@@ -208,17 +194,17 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
         .filter(|p| p.required)
         // One line per item: a continuation line would need indenting (clippy's doc_lazy_continuation).
         .map(|p| format!("- `{}`: {}", p.rust_name, one_line(&super::desc(&p.description))))
-        .chain(endpoint.one_of.iter().map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, one_line(&super::desc(&g.description)))))
+        .chain(
+            endpoint
+                .one_of
+                .iter()
+                .map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, one_line(&super::desc(&g.description)))),
+        )
         .collect();
     if !arguments.is_empty() {
         paragraphs.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
-    let statuses = endpoint
-        .responses
-        .iter()
-        .filter(|r| r.status >= 400)
-        .map(|r| r.status.to_string())
-        .collect::<Vec<_>>();
+    let statuses = endpoint.responses.iter().filter(|r| r.status >= 400).map(|r| r.status.to_string()).collect::<Vec<_>>();
     let documented = if statuses.is_empty() { String::new() } else { format!(" The API documents {} responses.", statuses.join(", ")) };
     paragraphs.push(format!(
         "# Errors\n\nAwaiting the call gives [`crate::Error`]: the API's error (with status and request id), an undecodable body, a timeout or a connection failure.{documented}"
@@ -242,11 +228,7 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
             quote!(#name: #ty)
         })
         .collect();
-    let group_args: Vec<_> = endpoint
-        .one_of
-        .iter()
-        .map(|g| ident(&crate::names::snake(&g.name)))
-        .collect();
+    let group_args: Vec<_> = endpoint.one_of.iter().map(|g| ident(&crate::names::snake(&g.name))).collect();
     for (group, arg) in endpoint.one_of.iter().zip(&group_args) {
         let ty = ident(&group.name);
         args.push(quote!(#arg: impl ::std::convert::Into<#ty>));

@@ -6,9 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use crate::CRATE_NAME;
 use crate::ir::{Api, Endpoint, Param, TypeDef, TypeRef};
 use crate::names::ident;
-use crate::CRATE_NAME;
 
 /// A value for `param` from the endpoint's documented success responses (what the mock
 /// server treats as the one id it knows), else from any documented response.
@@ -110,12 +110,8 @@ fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
                     quote!(#ty_ident::new(#text))
                 }
                 Some(TypeDef::Enum(def)) => {
-                    let variant = def
-                        .values
-                        .iter()
-                        .find(|v| Some(v.value.as_str()) == value.as_str())
-                        .or(def.values.first())
-                        .map(|v| ident(&v.variant));
+                    let variant =
+                        def.values.iter().find(|v| Some(v.value.as_str()) == value.as_str()).or(def.values.first()).map(|v| ident(&v.variant));
                     quote!(#ty_ident::#variant)
                 }
                 _ => {
@@ -161,19 +157,21 @@ fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
     }
     names.sort();
     names.dedup();
-    names.iter().map(|n| { let n = ident(n); quote!(#n) }).collect()
+    names
+        .iter()
+        .map(|n| {
+            let n = ident(n);
+            quote!(#n)
+        })
+        .collect()
 }
 
 /// The call expression, e.g. `client.access_codes().get(AccessCodeId::new("…"))`.
 pub fn example_call(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let resource = ident(&endpoint.resource);
     let operation = ident(&endpoint.operation);
-    let mut args: Vec<TokenStream> = endpoint
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| value_expr(api, &p.ty, &param_value(api, endpoint, p)))
-        .collect();
+    let mut args: Vec<TokenStream> =
+        endpoint.params.iter().filter(|p| p.required).map(|p| value_expr(api, &p.ty, &param_value(api, endpoint, p))).collect();
     for group in &endpoint.one_of {
         let Some(first) = group.alternatives.first() else { continue };
         let enum_name = ident(&group.name);
@@ -207,16 +205,18 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
     let client = ident(&api.client_name);
     let auth = ident(&api.auth_name);
     let imports = imports(api, endpoint);
-    let mode = endpoint
-        .auth_modes
-        .first()
-        .and_then(|m| api.auth_modes.iter().find(|mode| &mode.name == m));
-    let auth_args = mode.map(|mode| {
-        mode.credentials.iter().map(|c| {
-            let placeholder = format!("YOUR_{}", c.name.to_uppercase());
-            quote!(#placeholder)
-        }).collect::<Vec<_>>()
-    }).unwrap_or_default();
+    let mode = endpoint.auth_modes.first().and_then(|m| api.auth_modes.iter().find(|mode| &mode.name == m));
+    let auth_args = mode
+        .map(|mode| {
+            mode.credentials
+                .iter()
+                .map(|c| {
+                    let placeholder = format!("YOUR_{}", c.name.to_uppercase());
+                    quote!(#placeholder)
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
     let call = example_call(api, endpoint);
     // Named after the response type when that is a plain identifier (format strings cannot
@@ -249,9 +249,7 @@ pub fn quickstart(apis: &[Api]) -> TokenStream {
         let auth = ident(&api.auth_name);
         let mode = api.auth_modes.first();
         let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
-        let args = mode
-            .map(|m| m.credentials.iter().map(|c| format!("test-{}", c.name.replace('_', "-"))).collect::<Vec<_>>())
-            .unwrap_or_default();
+        let args = mode.map(|m| m.credentials.iter().map(|c| format!("test-{}", c.name.replace('_', "-"))).collect::<Vec<_>>()).unwrap_or_default();
         let calls = api.endpoints().map(|endpoint| {
             let call = example_call(api, endpoint);
             let line = format!("{} {}: {{result:#?}}", api.name, endpoint.id);

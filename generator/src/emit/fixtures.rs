@@ -82,26 +82,29 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
         }
     });
     let type_use = super::TypeUse::of(api);
-    let models = model_fixtures(api).into_iter().map(|fixture| {
-        let cfg = type_use.cfg(&fixture.model.name);
-        let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
-        let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
-        let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
-        let origin = if fixture.synthesized { "synthesized from its declared fields" } else { "from the docs" };
-        let fn_doc = doc(&format!("An example [`{}`]({ty}), {origin}.", fixture.model.name, ty = ty.to_string().replace(' ', "")));
-        let body = compact(&fixture.body);
-        let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
-        checks.push(quote! {
-            #cfg (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
-        });
-        quote! {
-            #fn_doc
-            #cfg
-            pub fn #fn_name() -> crate::Fixture<#ty> {
-                crate::Fixture::new(200, #body, ::std::option::Option::None)
+    let models = model_fixtures(api)
+        .into_iter()
+        .map(|fixture| {
+            let cfg = type_use.cfg(&fixture.model.name);
+            let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
+            let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
+            let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
+            let origin = if fixture.synthesized { "synthesized from its declared fields" } else { "from the docs" };
+            let fn_doc = doc(&format!("An example [`{}`]({ty}), {origin}.", fixture.model.name, ty = ty.to_string().replace(' ', "")));
+            let body = compact(&fixture.body);
+            let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
+            checks.push(quote! {
+                #cfg (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
+            });
+            quote! {
+                #fn_doc
+                #cfg
+                pub fn #fn_name() -> crate::Fixture<#ty> {
+                    crate::Fixture::new(200, #body, ::std::option::Option::None)
+                }
             }
-        }
-    }).collect::<Vec<_>>();
+        })
+        .collect::<Vec<_>>();
     quote! {
         #![doc = #module_doc]
 
@@ -185,7 +188,11 @@ pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
         "Starts a mock of the {} API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.\n\n# Errors\n[`crate::Error::Config`] if it cannot bind a port.\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet mock = {krate}::{module}::mock_server().await?;\nlet client = {krate}::{module}::{client}::builder({krate}::{module}::{auth}::{mode}({args}))\n    .base_url(mock.url())\n    .build()?;\n# Ok(()) }}\n```",
         api.title,
         mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
-        args = api.auth_modes.first().map(|m| m.credentials.iter().map(|c| format!("\"test-{}\"", c.name.replace('_', "-"))).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+        args = api
+            .auth_modes
+            .first()
+            .map(|m| m.credentials.iter().map(|c| format!("\"test-{}\"", c.name.replace('_', "-"))).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default(),
     ));
     quote! {
         #[cfg(feature = "mock")]

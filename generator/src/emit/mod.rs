@@ -19,7 +19,7 @@ pub(crate) use endpoints::request_struct_name;
 pub use example::{example_call, example_source, example_values, quickstart};
 pub use fixtures::emit_fixtures_module;
 pub(crate) use fixtures::{emit_mock_api, emit_mock_endpoint};
-pub(crate) use type_crates::{type_crates, TypeCrate};
+pub(crate) use type_crates::{TypeCrate, type_crates};
 pub(crate) use types::{emit_type, emit_types_module_doc};
 
 /// Vendor text made safe for rustdoc, whose lints (run with `-D warnings`) reject what
@@ -153,7 +153,6 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         }
     }
 }
-
 
 /// The cargo feature of one resource: `seam-access_codes` (API names are snake_case, so
 /// the `-` keeps these apart from API features).
@@ -342,10 +341,7 @@ pub(crate) mod tests {
         let type_use = super::TypeUse::of(&api);
         assert_eq!(type_use.gating_resources("Orphan"), None);
         assert_eq!(type_use.gating_resources("Color"), None, "Color is named by the ungated Orphan");
-        let no_orphan = small_api(
-            "enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\n",
-            TWO_RESOURCES,
-        );
+        let no_orphan = small_api("enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\n", TWO_RESOURCES);
         assert_eq!(super::TypeUse::of(&no_orphan).gating_resources("Color"), Some(&["alpha".to_owned()][..]));
     }
 

@@ -19,7 +19,7 @@
 //! A known limit: the base crate is not split, so an API whose types are mostly shared
 //! between resources keeps most of them in one crate.
 
-use crate::emit::{resource_feature, TypeUse};
+use crate::emit::{TypeUse, resource_feature};
 use crate::ir::{Api, TypeDef, TypeRef};
 
 /// The most weight (see [`weight`]) packed into one types crate: about 22 endpoints of the
@@ -84,12 +84,8 @@ fn type_crates_within(api: &Api, type_use: &TypeUse<'_>, crate_weight: usize) ->
     // several resources, or by none) goes to the base crate, and so does everything it names;
     // a type one resource reaches names only that resource's types and shared ones, so a
     // part never needs another part.
-    let shared: Vec<TypeRef> = api
-        .types
-        .iter()
-        .filter(|t| type_use.resources(t.name()).len() != 1)
-        .map(|t| TypeRef::Named(t.name().to_owned()))
-        .collect();
+    let shared: Vec<TypeRef> =
+        api.types.iter().filter(|t| type_use.resources(t.name()).len() != 1).map(|t| TypeRef::Named(t.name().to_owned())).collect();
     let in_base = TypeUse::reached(api, &shared);
     // Each resource's own types, in the API's resource order.
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
@@ -141,23 +137,23 @@ fn new_crate(api: &Api, type_use: &TypeUse<'_>, package: String, mut types: Vec<
 mod tests {
     use super::*;
 
-/// The named types a type refers to directly.
-fn referenced(def: &TypeDef) -> Vec<&str> {
-    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-        match ty {
-            TypeRef::Named(name) => out.push(name),
-            TypeRef::Array(inner) => named(inner, out),
-            _ => {}
+    /// The named types a type refers to directly.
+    fn referenced(def: &TypeDef) -> Vec<&str> {
+        fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+            match ty {
+                TypeRef::Named(name) => out.push(name),
+                TypeRef::Array(inner) => named(inner, out),
+                _ => {}
+            }
         }
+        let mut out = Vec::new();
+        match def {
+            TypeDef::Model(model) => model.fields.iter().for_each(|f| named(&f.ty, &mut out)),
+            TypeDef::Union(union) => out.extend(union.variants.iter().map(|v| v.model.as_str())),
+            TypeDef::Id(_) | TypeDef::Enum(_) => {}
+        }
+        out
     }
-    let mut out = Vec::new();
-    match def {
-        TypeDef::Model(model) => model.fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        TypeDef::Union(union) => out.extend(union.variants.iter().map(|v| v.model.as_str())),
-        TypeDef::Id(_) | TypeDef::Enum(_) => {}
-    }
-    out
-}
 
     fn seam() -> Api {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/seam");
@@ -250,7 +246,10 @@ fn referenced(def: &TypeDef) -> Vec<&str> {
                     let in_base = krate.base.as_ref().is_some_and(|b| b.types.contains(&j));
                     assert!(krate.types.contains(&j) || in_base, "{} names {name}, which is in neither {} nor its base", def.name(), krate.package);
                 }
-                let gating = type_use.gating_resources(def.name()).map(<[String]>::to_vec).unwrap_or_else(|| api.resources.iter().map(|r| r.name.clone()).collect());
+                let gating = type_use
+                    .gating_resources(def.name())
+                    .map(<[String]>::to_vec)
+                    .unwrap_or_else(|| api.resources.iter().map(|r| r.name.clone()).collect());
                 for resource in gating {
                     assert!(krate.features.contains(&resource_feature(&api, &resource)), "{} lacks the feature of {resource}", krate.package);
                 }

@@ -44,10 +44,7 @@ pub(crate) fn emit_type(api: &Api, type_use: &super::TypeUse<'_>, def: &TypeDef)
 
 fn emit_id(id: &IdDef) -> TokenStream {
     let name = ident(&id.name);
-    let docs = doc_paragraphs([
-        &super::desc(&id.description),
-        "An id of its own type, so it cannot be passed where another kind of id is expected.",
-    ]);
+    let docs = doc_paragraphs([&super::desc(&id.description), "An id of its own type, so it cannot be passed where another kind of id is expected."]);
     if id.integer {
         quote! {
             #docs
@@ -195,10 +192,7 @@ fn contains_inline(api: &Api, ty: &TypeRef, target: &str, seen: &mut Vec<String>
     seen.push(name.clone());
     match api.type_def(name) {
         Some(TypeDef::Model(model)) => model.fields.iter().any(|f| contains_inline(api, &f.ty, target, seen)),
-        Some(TypeDef::Union(union)) => union
-            .variants
-            .iter()
-            .any(|v| contains_inline(api, &TypeRef::Named(v.model.clone()), target, seen)),
+        Some(TypeDef::Union(union)) => union.variants.iter().any(|v| contains_inline(api, &TypeRef::Named(v.model.clone()), target, seen)),
         _ => false,
     }
 }
@@ -206,11 +200,7 @@ fn contains_inline(api: &Api, ty: &TypeRef, target: &str, seen: &mut Vec<String>
 /// The field's type, with `Option` applied unless an absent field reads as an empty array.
 fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
     let inner = rust_type(api, &field.ty);
-    let inner = if contains_inline(api, &field.ty, owner, &mut Vec::new()) {
-        quote!(::std::boxed::Box<#inner>)
-    } else {
-        inner
-    };
+    let inner = if contains_inline(api, &field.ty, owner, &mut Vec::new()) { quote!(::std::boxed::Box<#inner>) } else { inner };
     match absent(field) {
         Absent::None => quote!(::std::option::Option<#inner>),
         Absent::Empty | Absent::Missing => inner,
@@ -357,9 +347,7 @@ fn emit_union(union: &UnionDef) -> TokenStream {
     let tag_method = ident(&crate::names::snake(&union.tag));
     let docs = doc_paragraphs([
         super::desc(&union.description).as_str(),
-        &format!(
-            "Tagged by the `{tag_field}` field. A tag this version does not know decodes as `Unknown` with the whole object kept."
-        ),
+        &format!("Tagged by the `{tag_field}` field. A tag this version does not know decodes as `Unknown` with the whole object kept."),
     ]);
     let variants: Vec<_> = union.variants.iter().map(|v| ident(&v.variant)).collect();
     let models: Vec<_> = union.variants.iter().map(|v| ident(&v.model)).collect();

@@ -127,9 +127,7 @@ impl fmt::Debug for Credentials {
         s.field("mode", &self.mode.name);
         for (descriptor, value) in self.mode.credentials.iter().zip(&self.values) {
             match value {
-                CredentialValue::Plain(value) if !descriptor.secret => {
-                    s.field(descriptor.name, value)
-                }
+                CredentialValue::Plain(value) if !descriptor.secret => s.field(descriptor.name, value),
                 _ => s.field(descriptor.name, &format_args!("***")),
             };
         }
@@ -172,8 +170,7 @@ impl AuthHeaders {
         // (a client session token goes in two headers).
         let mut sources = Vec::new();
         let mut source_index = vec![None; credentials.values.len()];
-        for (i, (descriptor, value)) in mode.credentials.iter().zip(&credentials.values).enumerate()
-        {
+        for (i, (descriptor, value)) in mode.credentials.iter().zip(&credentials.values).enumerate() {
             match value {
                 CredentialValue::Plain(v) if v.is_empty() => {}
                 CredentialValue::Secret(v) if v.expose().is_empty() => {}
@@ -184,23 +181,15 @@ impl AuthHeaders {
                 }
                 _ => continue,
             }
-            return Err(Error::Config(format!(
-                "the credential `{}` is empty",
-                descriptor.name
-            )));
+            return Err(Error::Config(format!("the credential `{}` is empty", descriptor.name)));
         }
 
         let mut fixed = HeaderMap::new();
         let mut sourced = Vec::new();
         for template in mode.headers {
-            let name = HeaderName::from_bytes(template.name.as_bytes()).map_err(|_| {
-                Error::Config(format!("`{}` is not a valid header name", template.name))
-            })?;
-            let Some(i) = mode
-                .credentials
-                .iter()
-                .position(|c| c.name == template.credential)
-            else {
+            let name = HeaderName::from_bytes(template.name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{}` is not a valid header name", template.name)))?;
+            let Some(i) = mode.credentials.iter().position(|c| c.name == template.credential) else {
                 return Err(Error::Config(format!(
                     "header `{}` of the `{}` auth mode refers to unknown credential `{}`",
                     template.name, mode.name, template.credential
@@ -211,30 +200,17 @@ impl AuthHeaders {
                 CredentialValue::Secret(v) => (v.expose(), true),
                 CredentialValue::Source(_) => {
                     if let Some(source) = source_index[i] {
-                        sourced.push(SourcedHeader {
-                            name,
-                            prefix: template.prefix,
-                            suffix: template.suffix,
-                            source,
-                        });
+                        sourced.push(SourcedHeader { name, prefix: template.prefix, suffix: template.suffix, source });
                     }
                     continue;
                 }
             };
-            let value = header_value(template.prefix, value, template.suffix, sensitive)
-                .ok_or_else(|| {
-                    Error::Config(format!(
-                        "the credential `{}` contains characters not allowed in an HTTP header",
-                        template.credential
-                    ))
-                })?;
+            let value = header_value(template.prefix, value, template.suffix, sensitive).ok_or_else(|| {
+                Error::Config(format!("the credential `{}` contains characters not allowed in an HTTP header", template.credential))
+            })?;
             fixed.insert(name, value);
         }
-        Ok(AuthHeaders {
-            fixed,
-            sourced,
-            sources,
-        })
+        Ok(AuthHeaders { fixed, sourced, sources })
     }
 
     /// The headers for one attempt, asking each token source for its current token.
@@ -247,20 +223,14 @@ impl AuthHeaders {
         for source in &self.sources {
             let token = source.token().await?;
             if token.expose().is_empty() {
-                return Err(Error::TokenSource(
-                    "the token source returned an empty token".into(),
-                ));
+                return Err(Error::TokenSource("the token source returned an empty token".into()));
             }
             tokens.push(token);
         }
         for header in &self.sourced {
             let token = tokens[header.source].expose();
-            let value =
-                header_value(header.prefix, token, header.suffix, true).ok_or_else(|| {
-                    Error::TokenSource(
-                        "the token contains characters not allowed in an HTTP header".into(),
-                    )
-                })?;
+            let value = header_value(header.prefix, token, header.suffix, true)
+                .ok_or_else(|| Error::TokenSource("the token contains characters not allowed in an HTTP header".into()))?;
             headers.insert(header.name.clone(), value);
         }
         Ok(headers)

@@ -120,13 +120,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("api", &self.api.name)
             .field("credentials", &self.credentials)
             // Unchecked yet: a URL with userinfo may hold a password.
-            .field(
-                "base_url",
-                &self
-                    .base_url
-                    .as_deref()
-                    .map(|u| if u.contains('@') { "(redacted)" } else { u }),
-            )
+            .field("base_url", &self.base_url.as_deref().map(|u| if u.contains('@') { "(redacted)" } else { u }))
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_base_delay", &self.retry_base_delay)
@@ -160,10 +154,7 @@ impl<C> ClientBuilder<C> {
     /// whose secret credential's variable is set; every other credential of that mode must
     /// then be set too. Empty values count as unset.
     #[doc(hidden)]
-    pub fn from_env_with(
-        api: &'static ApiDescriptor,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, Error> {
+    pub fn from_env_with(api: &'static ApiDescriptor, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let credentials = credentials_from_env(api, &get)?;
         let mut builder = Self::new(api, credentials);
@@ -225,10 +216,7 @@ impl<C> ClientBuilder<C> {
     fn build_core(self) -> Result<ClientCore, Error> {
         let api = self.api;
         if api.auth_mode(self.credentials.mode.name).is_none() {
-            return Err(Error::Config(format!(
-                "{} has no `{}` auth mode",
-                api.title, self.credentials.mode.name
-            )));
+            return Err(Error::Config(format!("{} has no `{}` auth mode", api.title, self.credentials.mode.name)));
         }
         let base = self.base_url.as_deref().unwrap_or(api.default_base_url);
         let base_url = parse_base_url(base, self.allow_insecure_http)?;
@@ -274,8 +262,7 @@ fn default_http_client() -> Result<reqwest::Client, Error> {
 pub(crate) fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, Error> {
     // A URL with userinfo may carry a password: don't quote those.
     let shown = if raw.contains('@') { "(redacted)" } else { raw };
-    let mut url =
-        Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL `{shown}`: {e}")))?;
+    let mut url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL `{shown}`: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -288,15 +275,11 @@ pub(crate) fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url
             }
         }
         other => {
-            return Err(Error::Config(format!(
-                "invalid base URL `{shown}`: the scheme must be http or https, not `{other}`"
-            )));
+            return Err(Error::Config(format!("invalid base URL `{shown}`: the scheme must be http or https, not `{other}`")));
         }
     }
     if url.host().is_none() {
-        return Err(Error::Config(format!(
-            "invalid base URL `{shown}`: no host"
-        )));
+        return Err(Error::Config(format!("invalid base URL `{shown}`: no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Config(
@@ -306,9 +289,7 @@ pub(crate) fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!(
-            "invalid base URL `{shown}`: it must not have a query or fragment"
-        )));
+        return Err(Error::Config(format!("invalid base URL `{shown}`: it must not have a query or fragment")));
     }
     // Endpoint paths start with `/`; dropping the trailing one avoids `//` when joining.
     let path = url.path().trim_end_matches('/').to_owned();
@@ -330,20 +311,11 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// Picks the auth mode and its values from environment variables.
-fn credentials_from_env(
-    api: &'static ApiDescriptor,
-    get: &dyn Fn(&str) -> Option<String>,
-) -> Result<Credentials, Error> {
+fn credentials_from_env(api: &'static ApiDescriptor, get: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, Error> {
     // Only modes whose every credential has a variable can be configured this way, and a
     // mode is selected by its secret variables.
-    let eligible: Vec<&'static AuthModeDescriptor> = api
-        .auth_modes
-        .iter()
-        .filter(|mode| {
-            mode.credentials.iter().all(|c| c.env.is_some())
-                && mode.credentials.iter().any(|c| c.secret)
-        })
-        .collect();
+    let eligible: Vec<&'static AuthModeDescriptor> =
+        api.auth_modes.iter().filter(|mode| mode.credentials.iter().all(|c| c.env.is_some()) && mode.credentials.iter().any(|c| c.secret)).collect();
     if eligible.is_empty() {
         return Err(Error::Config(format!(
             "{} cannot be configured from the environment: none of its auth modes has \
@@ -355,14 +327,7 @@ fn credentials_from_env(
     // (mode, the first of its secret variables that is set)
     let chosen: Vec<(&'static AuthModeDescriptor, &'static str)> = eligible
         .iter()
-        .filter_map(|mode| {
-            mode.credentials
-                .iter()
-                .filter(|c| c.secret)
-                .filter_map(|c| c.env)
-                .find(|var| get(var).is_some())
-                .map(|var| (*mode, var))
-        })
+        .filter_map(|mode| mode.credentials.iter().filter(|c| c.secret).filter_map(|c| c.env).find(|var| get(var).is_some()).map(|var| (*mode, var)))
         .collect();
 
     let (mode, trigger) = match chosen.as_slice() {
@@ -374,30 +339,16 @@ fn credentials_from_env(
                     format!("{} ({})", vars.join(" and "), mode.title)
                 })
                 .collect();
-            return Err(Error::Config(format!(
-                "no {} credentials in the environment; set {}",
-                api.title,
-                options.join(", or ")
-            )));
+            return Err(Error::Config(format!("no {} credentials in the environment; set {}", api.title, options.join(", or "))));
         }
         [one] => *one,
         [first, rest @ ..] => {
             // Two different secret variables are set: refuse to guess which was meant.
             if let Some((_, other)) = rest.iter().find(|(_, var)| *var != first.1) {
-                return Err(Error::Config(format!(
-                    "both {} and {} are set; set only one",
-                    first.1, other
-                )));
+                return Err(Error::Config(format!("both {} and {} are set; set only one", first.1, other)));
             }
             // Modes sharing one secret variable: the first whose variables are all set.
-            *chosen
-                .iter()
-                .find(|(mode, _)| {
-                    mode.credentials
-                        .iter()
-                        .all(|c| c.env.and_then(get).is_some())
-                })
-                .unwrap_or(first)
+            *chosen.iter().find(|(mode, _)| mode.credentials.iter().all(|c| c.env.and_then(get).is_some())).unwrap_or(first)
         }
     };
 
@@ -407,11 +358,7 @@ fn credentials_from_env(
         let Some(value) = get(var) else {
             return Err(Error::Config(format!("{trigger} is set but {var} is not")));
         };
-        values.push(if credential.secret {
-            CredentialValue::Secret(Secret::from(value))
-        } else {
-            CredentialValue::Plain(value)
-        });
+        values.push(if credential.secret { CredentialValue::Secret(Secret::from(value)) } else { CredentialValue::Plain(value) });
     }
     Ok(Credentials { mode, values })
 }

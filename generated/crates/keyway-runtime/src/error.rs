@@ -140,21 +140,12 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("body_snippet", &format_args!("<{} bytes, not shown>", body_snippet.len()))
                 .finish(),
-            Error::Timeout { endpoint, after } => {
-                f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish()
+            Error::Timeout { endpoint, after } => f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish(),
+            Error::Connect { endpoint, message } => f.debug_struct("Connect").field("endpoint", endpoint).field("message", message).finish(),
+            Error::Transport { endpoint, message } => f.debug_struct("Transport").field("endpoint", endpoint).field("message", message).finish(),
+            Error::AuthModeNotAccepted { endpoint, mode, accepted } => {
+                f.debug_struct("AuthModeNotAccepted").field("endpoint", endpoint).field("mode", mode).field("accepted", accepted).finish()
             }
-            Error::Connect { endpoint, message } => {
-                f.debug_struct("Connect").field("endpoint", endpoint).field("message", message).finish()
-            }
-            Error::Transport { endpoint, message } => {
-                f.debug_struct("Transport").field("endpoint", endpoint).field("message", message).finish()
-            }
-            Error::AuthModeNotAccepted { endpoint, mode, accepted } => f
-                .debug_struct("AuthModeNotAccepted")
-                .field("endpoint", endpoint)
-                .field("mode", mode)
-                .field("accepted", accepted)
-                .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
             Error::TokenSource(message) => f.debug_tuple("TokenSource").field(message).finish(),
         }
@@ -166,9 +157,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => Some(e.status),
-            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
-                Some(*status)
-            }
+            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -176,12 +165,8 @@ impl Error {
     /// The request id the server gave the failed request, if any.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => {
-                e.request_id.as_deref()
-            }
-            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => e.request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -242,11 +227,7 @@ impl ApiError {
             return Vec::new();
         };
         // A key that itself contains dots wins over walking the dotted path.
-        let node = tree.get(param).or_else(|| {
-            param
-                .split('.')
-                .try_fold(tree, |node, segment| node.get(segment))
-        });
+        let node = tree.get(param).or_else(|| param.split('.').try_fold(tree, |node, segment| node.get(segment)));
         node.map(|node| error_strings(node, self.validation_messages_key)).unwrap_or_default()
     }
 
@@ -370,10 +351,7 @@ mod tests {
             validation_messages_key: Some("_errors"),
         };
         assert_eq!(e.form_errors(), vec!["form"]);
-        assert_eq!(
-            e.validation_errors_for("code"),
-            vec!["too short", "digits only"]
-        );
+        assert_eq!(e.validation_errors_for("code"), vec!["too short", "digits only"]);
         assert_eq!(e.validation_errors_for("location.name"), vec!["required"]);
         assert!(e.validation_errors_for("nope").is_empty());
     }

@@ -45,8 +45,8 @@ pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
 pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
-    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat,
-    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, ParamDescriptor,
+    ParamLocation, PathPart,
 };
 
 // `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.

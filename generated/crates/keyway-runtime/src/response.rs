@@ -9,9 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::descriptor::ErrorFormat;
@@ -53,11 +51,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         body_snippet: snippet(raw_body),
     };
     // An empty body (204) reads as `null`, so `()` and `Option<_>` results still work.
-    let body: &[u8] = if raw_body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        raw_body
-    };
+    let body: &[u8] = if raw_body.iter().all(u8::is_ascii_whitespace) { b"null" } else { raw_body };
     // JSON is UTF-8 (RFC 8259). Checking the whole body at once lets serde_json read it as
     // `str`, which skips its per-string check: as fast as a hand-written `from_str`. A body
     // with invalid bytes is read with them replaced by U+FFFD rather than refused, so bad
@@ -101,15 +95,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
 
 /// The byte offset serde_json means by `line` (1-based) and `column` (bytes into the line).
 fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        body.iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map_or(body.len(), |(i, _)| i + 1)
-    };
+    let line_start =
+        if line <= 1 { 0 } else { body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(body.len(), |(i, _)| i + 1) };
     (line_start + column).min(body.len())
 }
 
@@ -169,10 +156,8 @@ fn json_path_at(body: &[u8], offset: usize) -> String {
                 if let Some(Frame::Object { key, in_value: false }) = frames.last_mut() {
                     let raw = &body[start..end.min(scan)];
                     // An escaped key (`"a\u005fb"`) is shown as the name it stands for.
-                    let unescaped = raw
-                        .contains(&b'\\')
-                        .then(|| body.get(i..=end).and_then(|quoted| serde_json::from_slice::<String>(quoted).ok()))
-                        .flatten();
+                    let unescaped =
+                        raw.contains(&b'\\').then(|| body.get(i..=end).and_then(|quoted| serde_json::from_slice::<String>(quoted).ok())).flatten();
                     *key = Some(unescaped.unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned()));
                 }
                 i = end;
@@ -223,10 +208,7 @@ struct EnvelopeSeed<T> {
 
 impl<T> EnvelopeSeed<T> {
     fn new(key: &'static str) -> Self {
-        EnvelopeSeed {
-            key,
-            value: PhantomData,
-        }
+        EnvelopeSeed { key, value: PhantomData }
     }
 }
 
@@ -285,14 +267,11 @@ impl Visitor<'_> for KeyIs {
 
 /// The error for a non-2xx response.
 pub(crate) fn error_from_response(format: &ErrorFormat, raw: RawResponse) -> Error {
-    let api_error = serde_json::from_slice::<Value>(&raw.body)
-        .ok()
-        .and_then(|body| api_error_from_body(format, raw.status, raw.request_id.as_deref(), body));
+    let api_error =
+        serde_json::from_slice::<Value>(&raw.body).ok().and_then(|body| api_error_from_body(format, raw.status, raw.request_id.as_deref(), body));
     match api_error {
         Some(e) if e.status == 401 => Error::Unauthorized(Box::new(e)),
-        Some(e) if e.status == 400 && format.invalid_input_type == Some(e.kind.as_str()) => {
-            Error::InvalidInput(Box::new(e))
-        }
+        Some(e) if e.status == 400 && format.invalid_input_type == Some(e.kind.as_str()) => Error::InvalidInput(Box::new(e)),
         Some(e) => Error::Api(Box::new(e)),
         // A 401 is an auth failure whatever the body says (a gateway may answer it).
         None if raw.status == 401 => Error::Unauthorized(Box::new(ApiError {
@@ -315,12 +294,7 @@ pub(crate) fn error_from_response(format: &ErrorFormat, raw: RawResponse) -> Err
 
 /// The error object of a body in the API's error shape: a JSON object (under `envelope` if
 /// set) with the type or message field.
-fn api_error_from_body(
-    format: &ErrorFormat,
-    status: u16,
-    header_request_id: Option<&str>,
-    body: Value,
-) -> Option<ApiError> {
+fn api_error_from_body(format: &ErrorFormat, status: u16, header_request_id: Option<&str>, body: Value) -> Option<ApiError> {
     let Value::Object(mut outer) = body else {
         return None;
     };
@@ -336,12 +310,8 @@ fn api_error_from_body(
         return None;
     }
     let mut take = |field: Option<&str>| field.and_then(|f| object.remove(f));
-    let kind = take(format.type_field)
-        .and_then(text)
-        .unwrap_or_else(|| status_kind(status));
-    let message = take(format.message_field)
-        .and_then(text)
-        .unwrap_or_default();
+    let kind = take(format.type_field).and_then(text).unwrap_or_else(|| status_kind(status));
+    let message = take(format.message_field).and_then(text).unwrap_or_default();
     // The id may sit in the error object or beside it; else it is in a header.
     let request_id = take(format.request_id_field)
         .or_else(|| format.request_id_field.and_then(|f| outer.remove(f)))
@@ -349,15 +319,7 @@ fn api_error_from_body(
         .or_else(|| header_request_id.map(str::to_owned));
     let data = take(format.data_field).filter(|v| !v.is_null());
     let validation_errors = take(format.validation_errors_field).filter(|v| !v.is_null());
-    Some(ApiError {
-        status,
-        kind,
-        message,
-        request_id,
-        data,
-        validation_errors,
-        validation_messages_key: format.validation_messages_key,
-    })
+    Some(ApiError { status, kind, message, request_id, data, validation_errors, validation_messages_key: format.validation_messages_key })
 }
 
 /// A JSON scalar as text; `None` for null.
@@ -378,13 +340,7 @@ pub(super) fn status_kind(status: u16) -> String {
             reason
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
-                .map(|c| {
-                    if c == ' ' || c == '-' {
-                        '_'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
+                .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() })
                 .collect()
         })
         .unwrap_or_else(|| format!("http_{status}"))
@@ -395,13 +351,7 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse {
-            status,
-            request_id: Some("hdr".into()),
-            content_type: None,
-            retry_after: None,
-            body: body.as_bytes().to_vec(),
-        }
+        RawResponse { status, request_id: Some("hdr".into()), content_type: None, retry_after: None, body: body.as_bytes().to_vec() }
     }
 
     #[test]
