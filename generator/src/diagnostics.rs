@@ -38,6 +38,15 @@ impl From<usize> for PathSeg {
     }
 }
 
+/// The help line of every "did you mean": the candidate closest to `word`, or `otherwise`
+/// when none is close enough to be a likely typo.
+pub(crate) fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, otherwise: impl FnOnce() -> String) -> String {
+    match crate::names::closest(word, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise(),
+    }
+}
+
 /// One problem, with where it is and, when known, how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

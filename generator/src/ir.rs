@@ -122,7 +122,11 @@ impl Api {
 
 #[derive(Debug, Clone)]
 pub struct AuthMode {
+    /// Also the auth type's constructor of this mode.
     pub name: String,
+    /// The constructor that takes a token source (`api_key_from_source`), when a credential
+    /// of the mode is refreshable.
+    pub source_constructor: Option<String>,
     pub title: String,
     pub description: String,
     pub credentials: Vec<Credential>,
@@ -163,6 +167,8 @@ pub struct Endpoint {
     pub operation: String,
     /// `access_codes.get`.
     pub id: String,
+    /// The Rust names of what the endpoint makes.
+    pub names: EndpointNames,
     pub title: String,
     pub description: String,
     pub method: HttpMethod,
@@ -187,14 +193,30 @@ impl Endpoint {
         self.params.iter().filter(|p| !p.required && p.group.is_none())
     }
 
+    /// Whether the call takes a request builder (it has optional parameters).
     pub fn has_builder(&self) -> bool {
-        self.optional_params().next().is_some()
+        self.names.request.is_some()
     }
 
     /// Safe to repeat: read-only, or a GET. The runtime's rule, stated once for the emitters.
     pub fn is_retryable(&self) -> bool {
         self.read_only || self.method == crate::spec::HttpMethod::Get
     }
+}
+
+/// The Rust names of an endpoint's items, decided (and checked for clashes) in lowering.
+#[derive(Debug, Clone)]
+pub struct EndpointNames {
+    /// The handler method: `get`.
+    pub method: String,
+    /// The private struct its parameters are serialized from: `AccessCodesGetParams`.
+    pub params: String,
+    /// The request builder, when it has optional parameters: `AccessCodesListRequest`.
+    pub request: Option<String>,
+    /// The static `EndpointDescriptor`: `ACCESS_CODES_GET`.
+    pub descriptor: String,
+    /// The static mock table (feature `mock`): `ACCESS_CODES_GET_MOCK`.
+    pub mock: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +239,10 @@ pub struct Param {
 
 #[derive(Debug, Clone)]
 pub struct OneOf {
+    /// The enum: `AccessCodeLookup`.
     pub name: String,
+    /// The argument of the endpoint's method that takes it: `access_code_lookup`.
+    pub arg_name: String,
     pub description: String,
     pub alternatives: Vec<Alternative>,
 }

@@ -46,46 +46,7 @@ pub struct Timings {
 
 /// Loads, checks and lowers every API; all problems of all files are reported together.
 pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
-    let loaded = load_specs(sources)?;
-    lower_loaded(&loaded)
-}
-
-fn lower_loaded(loaded: &[load::LoadedApi]) -> Result<Vec<ir::Api>, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
-    let mut apis: Vec<ir::Api> = Vec::new();
-    for api in loaded {
-        match lower::lower_api(api) {
-            Ok(lowered) => {
-                if let Some(other) = apis.iter().find(|a| a.name == lowered.name) {
-                    diagnostics.push(Diagnostic {
-                        file: lowered.source.clone(),
-                        line: 0,
-                        column: 0,
-                        message: format!("API name `{}` is also used by {}", lowered.name, other.source),
-                        help: Some("give each API folder its own `api.name`".into()),
-                    });
-                }
-                apis.push(lowered);
-            }
-            Err(problems) => diagnostics.0.extend(problems.0),
-        }
-    }
-    if loaded.is_empty() {
-        diagnostics.push(Diagnostic {
-            file: "specs/".into(),
-            line: 0,
-            column: 0,
-            message: "no spec files found".into(),
-            help: Some("add `specs/<api>/api.yaml` (see specs/README.md)".into()),
-        });
-    }
-    if diagnostics.is_empty() {
-        apis.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(apis)
-    } else {
-        diagnostics.sort();
-        Err(diagnostics)
-    }
+    lower::lower_all(&load_specs(sources)?)
 }
 
 /// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
@@ -100,7 +61,7 @@ pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timing
     let loaded = load_specs(sources)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let apis = lower_loaded(&loaded)?;
+    let apis = lower::lower_all(&loaded)?;
     timings.lower = start.elapsed();
     let start = Instant::now();
     let emitted = output::emit_crate(&apis);

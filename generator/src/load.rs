@@ -88,8 +88,5 @@ fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match crate::names::closest(unknown, candidates.iter().copied()) {
-        Some(best) => Some(format!("did you mean `{best}`?")),
-        None => Some(format!("the keys allowed here are: {}", candidates.join(", "))),
-    }
+    Some(crate::diagnostics::suggest(unknown, candidates.iter().copied(), || format!("the keys allowed here are: {}", candidates.join(", "))))
 }

@@ -118,6 +118,17 @@ impl HttpMethod {
             HttpMethod::Delete => "DELETE",
         }
     }
+
+    /// The name of the runtime's `HttpMethod` variant for this method (`Get`).
+    pub fn variant_name(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "Get",
+            HttpMethod::Post => "Post",
+            HttpMethod::Put => "Put",
+            HttpMethod::Patch => "Patch",
+            HttpMethod::Delete => "Delete",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]

@@ -137,8 +137,8 @@ fn emit_auth(api: &Api) -> TokenStream {
                 Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
             }
         };
-        let refreshable = mode.credentials.iter().any(|c| c.refreshable).then(|| {
-            let fn_name = ident(&format!("{}_from_source", mode.name));
+        let refreshable = mode.source_constructor.as_deref().map(|source_constructor| {
+            let fn_name = ident(source_constructor);
             let docs = doc(&format!(
                 "{} with a token source asked before every attempt, for tokens that expire and refresh (see [`crate::TokenSource`]).",
                 mode.title
@@ -309,18 +309,14 @@ pub(crate) fn emit_api_module(api: &Api, type_crates: &[super::TypeCrate]) -> To
         .join("\n");
     module_doc.push(format!("Auth modes:\n\n{modes}"));
     let endpoints = api
-        .endpoints()
-        .map(|e| {
+        .resources
+        .iter()
+        .flat_map(|r| r.endpoints.iter().map(move |e| (r, e)))
+        .map(|(r, e)| {
             let alpha = e.stability.banner().map(|_| format!(" ({})", e.stability.as_str())).unwrap_or_default();
             format!(
                 "- [`{}::{}`](crate::{}::{}::{}::{}): {}{alpha}",
-                e.resource,
-                e.operation,
-                api.name,
-                e.resource,
-                crate::names::pascal(&e.resource),
-                e.operation,
-                e.title
+                e.resource, e.operation, api.name, e.resource, r.handler_name, e.names.method, e.title
             )
         })
         .collect::<Vec<_>>()
@@ -337,9 +333,7 @@ pub(crate) fn emit_api_module(api: &Api, type_crates: &[super::TypeCrate]) -> To
         let mut exports = vec![ident(&r.handler_name)];
         for endpoint in &r.endpoints {
             exports.extend(endpoint.one_of.iter().map(|g| ident(&g.name)));
-            if endpoint.has_builder() {
-                exports.push(ident(&super::endpoints::request_struct_name(endpoint)));
-            }
+            exports.extend(endpoint.names.request.as_deref().map(ident));
         }
         let docs = doc(&format!("Operations on `{}` (cargo feature `{}`).", r.name, super::resource_feature(api, &r.name)));
         let cfg = super::resource_cfg(api, &r.name);

@@ -7,23 +7,11 @@ use quote::quote;
 
 use super::{doc, rust_type};
 use crate::ir::{Api, Endpoint, OneOf, Param, PathPart, Resource, TypeDef, TypeRef};
-use crate::names::{ident, pascal, shouty};
+use crate::names::ident;
 use crate::spec::ParamLocation;
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub(crate) fn request_struct_name(endpoint: &Endpoint) -> String {
-    format!("{}{}Request", pascal(&endpoint.resource), pascal(&endpoint.operation))
-}
-
-fn params_struct_name(endpoint: &Endpoint) -> String {
-    format!("{}{}Params", pascal(&endpoint.resource), pascal(&endpoint.operation))
-}
-
-fn descriptor_name(endpoint: &Endpoint) -> String {
-    shouty(&endpoint.id)
 }
 
 /// Argument type for a value the caller passes: conversions where they cannot mix up ids.
@@ -48,7 +36,7 @@ fn converts(ty: &TypeRef, api: &Api) -> bool {
 }
 
 fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
-    let name = ident(&params_struct_name(endpoint));
+    let name = ident(&endpoint.names.params);
     let fields = endpoint.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty);
@@ -69,9 +57,9 @@ fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
 }
 
 fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
-    let name = ident(&descriptor_name(endpoint));
+    let name = ident(&endpoint.names.descriptor);
     let id = &endpoint.id;
-    let method = ident(&pascal(&endpoint.method.as_str().to_lowercase()));
+    let method = ident(endpoint.method.variant_name());
     let parts = endpoint.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(crate::runtime::PathPart::Literal(#text)),
         PathPart::Param(param) => quote!(crate::runtime::PathPart::Param(#param)),
@@ -194,12 +182,7 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
         .filter(|p| p.required)
         // One line per item: a continuation line would need indenting (clippy's doc_lazy_continuation).
         .map(|p| format!("- `{}`: {}", p.rust_name, one_line(&super::desc(&p.description))))
-        .chain(
-            endpoint
-                .one_of
-                .iter()
-                .map(|g| format!("- `{}` ([`{}`]): {}", crate::names::snake(&g.name), g.name, one_line(&super::desc(&g.description)))),
-        )
+        .chain(endpoint.one_of.iter().map(|g| format!("- `{}` ([`{}`]): {}", g.arg_name, g.name, one_line(&super::desc(&g.description)))))
         .collect();
     if !arguments.is_empty() {
         paragraphs.push(format!("# Arguments\n\n{}", arguments.join("\n")));
@@ -214,8 +197,8 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
 }
 
 fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
-    let fn_name = ident(&endpoint.operation);
-    let params_struct = ident(&params_struct_name(endpoint));
+    let fn_name = ident(&endpoint.names.method);
+    let params_struct = ident(&endpoint.names.params);
     let response = rust_type(api, &endpoint.response);
     let docs = method_doc(api, endpoint);
 
@@ -228,7 +211,7 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
             quote!(#name: #ty)
         })
         .collect();
-    let group_args: Vec<_> = endpoint.one_of.iter().map(|g| ident(&crate::names::snake(&g.name))).collect();
+    let group_args: Vec<_> = endpoint.one_of.iter().map(|g| ident(&g.arg_name)).collect();
     for (group, arg) in endpoint.one_of.iter().zip(&group_args) {
         let ty = ident(&group.name);
         args.push(quote!(#arg: impl ::std::convert::Into<#ty>));
@@ -265,8 +248,8 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
     };
     // Required parameters are arguments, never optional setters; many of them is the API's shape.
     let allow_many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    if endpoint.has_builder() {
-        let request = ident(&request_struct_name(endpoint));
+    if let Some(request) = &endpoint.names.request {
+        let request = ident(request);
         quote! {
             #docs
             #allow_many
@@ -276,7 +259,7 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
             }
         }
     } else {
-        let descriptor = ident(&descriptor_name(endpoint));
+        let descriptor = ident(&endpoint.names.descriptor);
         quote! {
             #docs
             #allow_many
@@ -289,10 +272,10 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
 }
 
 /// For endpoints with optional parameters: a builder with one setter per parameter.
-fn emit_request_builder(api: &Api, endpoint: &Endpoint) -> TokenStream {
-    let request = ident(&request_struct_name(endpoint));
-    let params_struct = ident(&params_struct_name(endpoint));
-    let descriptor = ident(&descriptor_name(endpoint));
+fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenStream {
+    let request = ident(request);
+    let params_struct = ident(&endpoint.names.params);
+    let descriptor = ident(&endpoint.names.descriptor);
     let response = rust_type(api, &endpoint.response);
     let docs = doc(&format!(
         "A prepared `{}` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).",
@@ -361,8 +344,8 @@ pub fn emit_resource_module(api: &Api, resource: &Resource) -> TokenStream {
         let params = emit_params_struct(api, e);
         let descriptor = emit_descriptor(e);
         let groups = e.one_of.iter().map(|g| emit_one_of(api, e, g));
-        let builder = e.has_builder().then(|| emit_request_builder(api, e));
-        let mock = super::emit_mock_endpoint(api, e, &ident(&descriptor_name(e)));
+        let builder = e.names.request.as_deref().map(|request| emit_request_builder(api, e, request));
+        let mock = super::emit_mock_endpoint(api, e);
         quote!(#(#groups)* #builder #params #descriptor #mock)
     });
     quote! {

@@ -127,8 +127,9 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
 }
 
 /// The mock table of one endpoint (in its resource module).
-pub(crate) fn emit_mock_endpoint(api: &Api, endpoint: &Endpoint, descriptor: &proc_macro2::Ident) -> TokenStream {
-    let name = ident(&format!("{}_MOCK", descriptor));
+pub(crate) fn emit_mock_endpoint(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&endpoint.names.mock);
+    let descriptor = ident(&endpoint.names.descriptor);
     let required = endpoint.params.iter().filter(|p| p.required).map(|p| p.wire_name.as_str());
     let groups = endpoint.one_of.iter().map(|group| {
         let alternatives = group.alternatives.iter().map(|alt| {
@@ -174,7 +175,7 @@ pub(crate) fn emit_mock_endpoint(api: &Api, endpoint: &Endpoint, descriptor: &pr
 pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
     let endpoints = api.endpoints().map(|e| {
         let module = ident(&e.resource);
-        let name = ident(&format!("{}_MOCK", shouty(&e.id)));
+        let name = ident(&e.names.mock);
         let cfg = super::resource_cfg(api, &e.resource);
         quote!(#cfg &#module::#name)
     });

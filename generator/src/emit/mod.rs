@@ -15,7 +15,6 @@ use crate::ir::{Api, TypeRef};
 
 pub(crate) use client::emit_api_module;
 pub use endpoints::emit_resource_module;
-pub(crate) use endpoints::request_struct_name;
 pub use example::{example_call, example_source, example_values, quickstart};
 pub use fixtures::emit_fixtures_module;
 pub(crate) use fixtures::{emit_mock_api, emit_mock_endpoint};

@@ -1,0 +1,373 @@
+//! Endpoints: their routes, auth modes, parameters, one-of groups and responses, the Rust
+//! names of what each makes (method, params struct, request builder, descriptor, mock
+//! table), and their grouping into resources.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::names::{CLIENT_METHODS, Claim, RESERVED_RESOURCE_NAMES, Registry, Scope, is_pascal_ident, is_snake_ident};
+use super::types::{TypeSites, resolve_type};
+use super::{Lowerer, Site};
+use crate::diagnostics::suggest;
+use crate::ir::{Alternative, AuthMode, Endpoint, EndpointNames, OneOf, Param, PathPart, Resource, ResponseExample, TypeRef};
+use crate::load::LoadedApi;
+use crate::names;
+use crate::spec::{EndpointSpec, HttpMethod, ParamLocation};
+
+/// An endpoint and where the spec defines it.
+pub(crate) struct Located<'a> {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) site: Site<'a>,
+}
+
+/// Every endpoint of the API that lowers cleanly, in file order; two endpoints with one
+/// name or one route are refused.
+pub(crate) fn lower_endpoints<'a>(
+    lw: &mut Lowerer,
+    api: &'a LoadedApi,
+    api_name: &str,
+    auth_modes: &[AuthMode],
+    sites: &TypeSites,
+) -> Vec<Located<'a>> {
+    let mut endpoints = Vec::new();
+    let mut seen_ops: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut seen_routes: BTreeMap<(HttpMethod, &str), String> = BTreeMap::new();
+    for file in &api.files {
+        for (index, spec) in file.spec.endpoints.iter().enumerate() {
+            let site = Site::root(file).at("endpoints").at(index);
+            if let Some(first) = seen_ops.get(&(spec.resource.as_str(), spec.operation.as_str())) {
+                lw.error_help(
+                    &site,
+                    format!("endpoint `{}.{}` is defined twice", spec.resource, spec.operation),
+                    format!("it is already defined in {first}"),
+                );
+                continue;
+            }
+            seen_ops.insert((&spec.resource, &spec.operation), &file.path);
+            let id = format!("{}.{}", spec.resource, spec.operation);
+            if let Some(first) = seen_routes.insert((spec.method, &spec.path), id.clone()) {
+                lw.error_help(
+                    &site.at("path"),
+                    format!("`{} {}` is already the route of `{first}`", spec.method.as_str(), spec.path),
+                    "two endpoints cannot share a method and path",
+                );
+            }
+            check_resource_name(lw, &site.at("resource"), &spec.resource, api_name);
+            if let Some(endpoint) = lower_endpoint(lw, &site, spec, auth_modes, sites) {
+                endpoints.push(Located { endpoint, site });
+            }
+        }
+    }
+    endpoints
+}
+
+/// A resource is a module of the API module and a method of its client.
+fn check_resource_name(lw: &mut Lowerer, site: &Site, resource: &str, api_name: &str) {
+    if RESERVED_RESOURCE_NAMES.contains(&resource) || CLIENT_METHODS.contains(&resource) {
+        lw.error_help(site, format!("resource name `{resource}` is taken by the generated code"), "choose another resource name");
+    }
+    if resource == api_name {
+        lw.error_help(
+            site,
+            format!("resource `{resource}` has the API's own name, so its module would repeat the API's"),
+            "choose another resource name",
+        );
+    }
+}
+
+fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes: &[AuthMode], sites: &TypeSites) -> Option<Endpoint> {
+    let before = lw.count();
+    for (key, value) in [("resource", &spec.resource), ("operation", &spec.operation)] {
+        if !is_snake_ident(value) {
+            lw.error_help(&site.at(key), format!("{key} `{value}` is not a snake_case identifier"), format!("use `{}`", names::snake(value)));
+        }
+    }
+    let id = format!("{}.{}", spec.resource, spec.operation);
+    check_auth(lw, site, spec, &id, auth_modes);
+    let path_parts = lower_path(lw, site, spec);
+    let mut params = lower_params(lw, site, spec, path_parts.as_deref(), sites);
+    let one_of = lower_one_of(lw, site, spec, &mut params);
+    let response = resolve_type(lw, &site.at("response").at("type"), &spec.response.ty, sites);
+    let mut statuses = BTreeSet::new();
+    for (index, response) in spec.responses.iter().enumerate() {
+        if !(100..600).contains(&response.status) || !statuses.insert(response.status) {
+            lw.error(&site.at("responses").at(index).at("status"), format!("status {} is not a new HTTP status", response.status));
+        }
+    }
+    if lw.count() > before {
+        return None;
+    }
+    let resource = names::pascal(&spec.resource);
+    let operation = names::pascal(&spec.operation);
+    let has_builder = params.iter().any(|p| !p.required && p.group.is_none());
+    let descriptor = names::shouty(&id);
+    Some(Endpoint {
+        source: site.file.path.clone(),
+        resource: spec.resource.clone(),
+        operation: spec.operation.clone(),
+        names: EndpointNames {
+            method: spec.operation.clone(),
+            params: format!("{resource}{operation}Params"),
+            request: has_builder.then(|| format!("{resource}{operation}Request")),
+            mock: format!("{descriptor}_MOCK"),
+            descriptor,
+        },
+        id,
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        method: spec.method,
+        alternate_methods: spec.alternate_methods.clone(),
+        path: spec.path.clone(),
+        path_parts: path_parts.unwrap_or_default(),
+        read_only: spec.read_only,
+        stability: spec.stability,
+        stability_note: spec.stability_note.clone(),
+        auth_modes: spec.auth.clone(),
+        required_role: spec.required_role.clone(),
+        params,
+        one_of,
+        response: response?,
+        envelope: spec.response.envelope.clone(),
+        responses: spec
+            .responses
+            .iter()
+            .map(|r| ResponseExample { status: r.status, description: r.description.clone(), example: r.example.clone() })
+            .collect(),
+    })
+}
+
+fn check_auth(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, id: &str, auth_modes: &[AuthMode]) {
+    for (index, mode) in spec.auth.iter().enumerate() {
+        if !auth_modes.iter().any(|m| &m.name == mode) {
+            let help = suggest(mode, auth_modes.iter().map(|m| m.name.as_str()), || {
+                format!("the API defines: {}", auth_modes.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "))
+            });
+            lw.error_help(&site.at("auth").at(index), format!("auth mode `{mode}` is not defined by the API"), help);
+        }
+    }
+    if spec.auth.is_empty() {
+        lw.error_help(&site.at("auth"), format!("endpoint `{id}` accepts no auth mode"), "list the modes from `api.auth_modes` it accepts");
+    }
+}
+
+/// The path template's parts, or `None` (with a diagnostic) when it is not valid.
+fn lower_path(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec) -> Option<Vec<PathPart>> {
+    let parts = parse_path(&spec.path).filter(|_| spec.path.starts_with('/'));
+    if parts.is_none() {
+        lw.error_help(&site.at("path"), format!("`{}` is not a valid path template", spec.path), "start with `/` and write parameters as `{name}`");
+    }
+    parts
+}
+
+/// `path_parts` is `None` when the path itself is invalid (its parameters are not checked
+/// against it then).
+fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: Option<&[PathPart]>, sites: &TypeSites) -> Vec<Param> {
+    let path_params: Vec<&str> = path_parts
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Literal(_) => None,
+        })
+        .collect();
+    let mut params = Vec::new();
+    let mut seen_wire = BTreeSet::new();
+    let mut seen_rust: BTreeMap<String, String> = BTreeMap::new();
+    for (index, param) in spec.params.iter().enumerate() {
+        let site = site.at("params").at(index);
+        if !seen_wire.insert(param.name.clone()) {
+            lw.error(&site.at("name"), format!("parameter `{}` is declared twice", param.name));
+            continue;
+        }
+        let rust_name = names::snake(&param.name);
+        if let Some(other) = seen_rust.insert(rust_name.clone(), param.name.clone()) {
+            lw.error(&site.at("name"), format!("parameters `{other}` and `{}` both become `{rust_name}` in Rust", param.name));
+        }
+        match param.location {
+            ParamLocation::Path if path_parts.is_some() && !path_params.contains(&param.name.as_str()) => lw.error_help(
+                &site.at("name"),
+                format!("path parameter `{}` does not appear in the path `{}`", param.name, spec.path),
+                format!("add `{{{}}}` to the path or change `in`", param.name),
+            ),
+            ParamLocation::Path if !param.required => {
+                lw.error_help(&site.at("required"), format!("path parameter `{}` must be required", param.name), "set `required: true`")
+            }
+            ParamLocation::Body if !spec.method.has_body() => lw.error_help(
+                &site.at("in"),
+                format!("`{}` requests carry no body, but `{}` is a body parameter", spec.method.as_str(), param.name),
+                "use `in: query`",
+            ),
+            _ => {}
+        }
+        let ty = resolve_type(lw, &site.at("type"), &param.ty, sites);
+        if ty == Some(TypeRef::Secret) && param.location != ParamLocation::Body {
+            lw.error_help(
+                &site.at("in"),
+                format!("secret parameter `{}` would travel in the URL, where proxies and logs keep it", param.name),
+                "send secrets in the body (`in: body`) or as an auth-mode header",
+            );
+        }
+        if let Some(ty) = ty {
+            params.push(Param {
+                wire_name: param.name.clone(),
+                rust_name,
+                location: param.location,
+                ty,
+                required: param.required,
+                description: param.description.clone(),
+                group: None,
+            });
+        }
+    }
+    for name in &path_params {
+        if !spec.params.iter().any(|p| p.name == *name && p.location == ParamLocation::Path) {
+            lw.error_help(
+                &site.at("path"),
+                format!("path parameter `{{{name}}}` is not declared"),
+                format!("add `- {{ name: {name}, in: path, type: …, required: true, description: … }}` to `params`"),
+            );
+        }
+    }
+    params
+}
+
+/// The one-of groups; marks each member parameter with its group.
+fn lower_one_of(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, params: &mut [Param]) -> Vec<OneOf> {
+    let mut one_of = Vec::new();
+    for (group_index, group) in spec.one_of.iter().enumerate() {
+        let site = site.at("one_of").at(group_index);
+        if !is_pascal_ident(&group.name) {
+            lw.error_help(
+                &site.at("name"),
+                format!("one_of name `{}` is not PascalCase", group.name),
+                format!("use `{}`", names::pascal(&group.name)),
+            );
+        }
+        if group.alternatives.len() < 2 {
+            lw.error_help(
+                &site.at("alternatives"),
+                "a one_of group needs at least two alternatives",
+                "list the alternatives, or make the parameter required",
+            );
+        }
+        let mut alternatives = Vec::new();
+        let mut variant_names = BTreeSet::new();
+        for (alt_index, alternative) in group.alternatives.iter().enumerate() {
+            let site = site.at("alternatives").at(alt_index);
+            if alternative.is_empty() {
+                lw.error(&site, "an alternative lists no parameter");
+            }
+            let indices = alternative_params(lw, &site, group_index, alternative, params);
+            let variant = alternative.iter().map(|p| names::pascal(p)).collect::<Vec<_>>().join("And");
+            if !variant_names.insert(variant.clone()) {
+                lw.error(&site, format!("two alternatives are both called `{variant}`"));
+            }
+            alternatives.push(Alternative { variant, params: indices });
+        }
+        one_of.push(OneOf { name: group.name.clone(), arg_name: names::snake(&group.name), description: group.description.clone(), alternatives });
+    }
+    one_of
+}
+
+/// The indices of an alternative's parameters, each optional and in no other alternative.
+fn alternative_params(lw: &mut Lowerer, site: &Site, group_index: usize, alternative: &[String], params: &mut [Param]) -> Vec<usize> {
+    let mut indices = Vec::new();
+    for (p_index, name) in alternative.iter().enumerate() {
+        let site = site.at(p_index);
+        match params.iter().position(|p| &p.wire_name == name) {
+            None => {
+                let help = suggest(name, params.iter().map(|p| p.wire_name.as_str()), || "declare it under `params`".to_owned());
+                lw.error_help(&site, format!("one_of names `{name}`, which is not a parameter"), help);
+            }
+            Some(i) if params[i].required || params[i].location == ParamLocation::Path => lw.error_help(
+                &site,
+                format!("`{name}` is required on its own, so it cannot be one alternative of a group"),
+                "set `required: false` on the parameter",
+            ),
+            Some(i) if params[i].group.is_some_and(|g| g != group_index) || indices.contains(&i) => {
+                lw.error(&site, format!("`{name}` is already part of an alternative"))
+            }
+            Some(i) => {
+                params[i].group = Some(group_index);
+                indices.push(i);
+            }
+        }
+    }
+    indices
+}
+
+/// `/api/spaces/accesstokens/{id}` → literal `/api/spaces/accesstokens/`, param `id`.
+/// Literals must already be valid URL path text (the mock server matches them as written),
+/// and two parameters need a literal between them to be told apart.
+fn parse_path(path: &str) -> Option<Vec<PathPart>> {
+    let valid_literal = |text: &str| text.chars().all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c));
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let (literal, after) = rest.split_at(open);
+        let close = after.find('}')?;
+        let name = &after[1..close];
+        if !valid_literal(literal) || name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        if literal.is_empty() && matches!(parts.last(), Some(PathPart::Param(_))) {
+            return None;
+        }
+        if !literal.is_empty() {
+            parts.push(PathPart::Literal(literal.to_owned()));
+        }
+        parts.push(PathPart::Param(name.to_owned()));
+        rest = &after[close + 1..];
+    }
+    if !valid_literal(rest) {
+        return None;
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    Some(parts)
+}
+
+/// The endpoints grouped into resources (sorted by name, endpoints by operation), with
+/// every Rust name a resource module defines claimed: its handler, and each endpoint's
+/// one-of enums, request builder, params struct, descriptor and mock table.
+pub(crate) fn group_into_resources<'a>(lw: &mut Lowerer, endpoints: Vec<Located<'a>>, registry: &mut Registry<'a>) -> Vec<Resource> {
+    let mut by_resource: BTreeMap<String, Vec<Located<'a>>> = BTreeMap::new();
+    for located in endpoints {
+        by_resource.entry(located.endpoint.resource.clone()).or_default().push(located);
+    }
+    let mut resources = Vec::new();
+    for (name, mut endpoints) in by_resource {
+        endpoints.sort_by(|a, b| a.endpoint.operation.cmp(&b.endpoint.operation));
+        let handler_name = names::pascal(&name);
+        let types = Scope::Resource(name.clone());
+        let values = Scope::ResourceValues(name.clone());
+        let first = endpoints[0].site.at("resource");
+        registry.claim(
+            lw,
+            &[Scope::Api, types.clone()],
+            &handler_name,
+            Claim::at("handler", format!("resource `{name}`"), first),
+            "rename the resource or the other type",
+        );
+        for Located { endpoint, site } in &endpoints {
+            let owner = format!("`{}`", endpoint.id);
+            let mut claim = |scopes: &[Scope], name: &str, kind: &'static str, at: Site<'a>, help: &str| {
+                registry.claim(lw, scopes, name, Claim::at(kind, owner.clone(), at), help);
+            };
+            let api_and_module = [Scope::Api, types.clone()];
+            for (index, group) in endpoint.one_of.iter().enumerate() {
+                claim(&api_and_module, &group.name, "one_of enum", site.at("one_of").at(index).at("name"), "rename the one_of group");
+            }
+            let rename = "rename the operation or the resource";
+            if let Some(request) = &endpoint.names.request {
+                claim(&api_and_module, request, "request builder", site.at("operation"), rename);
+            }
+            claim(std::slice::from_ref(&types), &endpoint.names.params, "params struct", site.at("operation"), rename);
+            claim(std::slice::from_ref(&values), &endpoint.names.descriptor, "descriptor", site.at("operation"), rename);
+            claim(std::slice::from_ref(&values), &endpoint.names.mock, "mock table", site.at("operation"), rename);
+        }
+        let endpoints = endpoints.into_iter().map(|l| l.endpoint).collect();
+        resources.push(Resource { name, handler_name, endpoints });
+    }
+    resources
+}

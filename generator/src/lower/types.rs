@@ -1,0 +1,284 @@
+//! The spec's types (`ids`, `enums`, `models`, `unions`): their names claimed, their fields
+//! resolved, union variants' payload models made.
+
+use std::collections::BTreeMap;
+
+use super::names::{Claim, Registry, Scope, is_pascal_ident, is_snake_ident};
+use super::{Lowerer, Site};
+use crate::diagnostics::suggest;
+use crate::ir::{EnumDef, EnumValue, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef, UnionVariant};
+use crate::load::{LoadedApi, LoadedFile};
+use crate::names;
+use crate::spec::{EnumSpec, FieldSpec, IdFormat, UnionSpec, UnionVariantSpec};
+
+/// Where a named type is defined: its file and section (`models`).
+pub(crate) struct TypeSite<'a> {
+    file: &'a LoadedFile,
+    section: &'static str,
+}
+
+/// Every type name of the API with its definition (the first, when defined twice), so
+/// references resolve in any order.
+#[derive(Default)]
+pub(crate) struct TypeSites<'a> {
+    by_name: BTreeMap<String, TypeSite<'a>>,
+}
+
+impl TypeSites<'_> {
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}
+
+/// Claims the name of every type the specs define.
+pub(crate) fn collect_sites<'a>(lw: &mut Lowerer, api: &'a LoadedApi, registry: &mut Registry<'a>) -> TypeSites<'a> {
+    let mut sites = TypeSites::default();
+    for file in &api.files {
+        let sections: [(&'static str, Vec<&String>); 4] = [
+            ("ids", file.spec.ids.keys().collect()),
+            ("enums", file.spec.enums.keys().collect()),
+            ("models", file.spec.models.keys().collect()),
+            ("unions", file.spec.unions.keys().collect()),
+        ];
+        for (section, type_names) in sections {
+            for name in type_names {
+                let site = Site::root(file).at(section).at(name);
+                if !is_pascal_ident(name) {
+                    lw.error_help(&site, format!("type name `{name}` is not PascalCase"), format!("use `{}`", names::pascal(name)));
+                } else if TypeRef::PRIMITIVES.contains(&name.as_str()) {
+                    lw.error_help(&site, format!("type name `{name}` is taken by the generated code"), "choose another name");
+                } else if registry.claim(lw, &[Scope::Api], name, Claim::at("type", "", site), "rename the type") {
+                    sites.by_name.insert(name.clone(), TypeSite { file, section });
+                }
+            }
+        }
+    }
+    sites
+}
+
+/// Every type of the API, sorted by name: the declared ones and the union variants' own
+/// payload models.
+pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &TypeSites<'a>, registry: &mut Registry<'a>) -> Vec<TypeDef> {
+    let mut types = Vec::new();
+    let mut variant_models = Vec::new();
+    for file in &api.files {
+        let root = Site::root(file);
+        for (name, id) in &file.spec.ids {
+            types.push(TypeDef::Id(IdDef { name: name.clone(), description: id.description.clone(), integer: id.format == IdFormat::Integer }));
+        }
+        for (name, spec) in &file.spec.enums {
+            types.push(TypeDef::Enum(lower_enum(lw, &root.at("enums").at(name), name, spec)));
+        }
+        for (name, spec) in &file.spec.models {
+            let fields = lower_fields(lw, &root.at("models").at(name), &spec.fields, sites);
+            types.push(TypeDef::Model(ModelDef {
+                name: name.clone(),
+                description: spec.description.clone(),
+                declared: true,
+                fields,
+                examples: spec.examples.clone(),
+            }));
+        }
+        for (name, spec) in &file.spec.unions {
+            let (union, models) = lower_union(lw, &root.at("unions").at(name), name, spec, sites, registry);
+            types.push(TypeDef::Union(union));
+            variant_models.extend(models);
+        }
+    }
+    types.extend(variant_models.into_iter().map(TypeDef::Model));
+    types.sort_by(|a, b| a.name().cmp(b.name()));
+    types
+}
+
+/// A field's, parameter's or response's type; unknown names get a suggestion.
+pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &TypeSites) -> Option<TypeRef> {
+    let Some(ty) = TypeRef::parse(text) else {
+        lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
+        return None;
+    };
+    let mut leaf = &ty;
+    while let TypeRef::Array(inner) = leaf {
+        leaf = inner;
+    }
+    if let TypeRef::Named(name) = leaf
+        && !sites.contains(name)
+    {
+        let candidates = TypeRef::PRIMITIVES.iter().copied().chain(sites.names());
+        let help = suggest(name, candidates, || "define it under `ids`, `enums`, `models` or `unions`, or use a primitive type".to_owned());
+        lw.error_help(site, format!("unknown type `{name}`"), help);
+        return None;
+    }
+    Some(ty)
+}
+
+fn lower_fields(lw: &mut Lowerer, owner: &Site, specs: &[FieldSpec], sites: &TypeSites) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let mut wire_seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rust_seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let site = owner.at("fields").at(index);
+        if wire_seen.insert(&spec.name, index).is_some() {
+            lw.error(&site.at("name"), format!("field `{}` is listed twice", spec.name));
+            continue;
+        }
+        let rust_name = match &spec.rust_name {
+            Some(name) if !is_snake_ident(name) => {
+                lw.error_help(
+                    &site.at("rust_name"),
+                    format!("rust_name `{name}` is not a snake_case identifier"),
+                    format!("use `{}`", names::snake(name)),
+                );
+                name.clone()
+            }
+            Some(name) => name.clone(),
+            None => names::snake(&spec.name),
+        };
+        if let Some(other) = rust_seen.insert(rust_name.clone(), &spec.name) {
+            lw.error_help(
+                &site.at("name"),
+                format!("fields `{other}` and `{}` both become `{rust_name}` in Rust", spec.name),
+                "give one of them a `rust_name`",
+            );
+        }
+        let Some(ty) = resolve_type(lw, &site.at("type"), &spec.ty, sites) else {
+            continue;
+        };
+        fields.push(Field {
+            wire_name: spec.name.clone(),
+            rust_name,
+            ty,
+            description: spec.description.clone(),
+            optional: spec.optional,
+            nullable: spec.nullable,
+            deprecated: spec.deprecated.clone(),
+        });
+    }
+    fields
+}
+
+fn lower_enum(lw: &mut Lowerer, site: &Site, name: &str, spec: &EnumSpec) -> EnumDef {
+    if spec.values.is_empty() {
+        lw.error_help(&site.at("values"), format!("enum `{name}` has no values"), "list at least one value");
+    }
+    let mut values = Vec::new();
+    let mut seen_values = std::collections::BTreeSet::new();
+    let mut seen_variants: BTreeMap<String, String> = BTreeMap::new();
+    for (index, value) in spec.values.iter().enumerate() {
+        let site = site.at("values").at(index);
+        if !seen_values.insert(value.value.clone()) {
+            lw.error(&site, format!("enum value `{}` is listed twice", value.value));
+            continue;
+        }
+        let variant = value.rust_name.clone().unwrap_or_else(|| names::pascal(&value.value));
+        if !is_pascal_ident(&variant) {
+            lw.error_help(&site, format!("rust_name `{variant}` is not PascalCase"), format!("use `{}`", names::pascal(&variant)));
+        }
+        if variant == "Unknown" {
+            lw.error_help(
+                &site,
+                format!("enum value `{}` would be the variant `Unknown`, which holds values this version does not know", value.value),
+                "give it a `rust_name`, e.g. `rust_name: StatusUnknown`",
+            );
+        }
+        if let Some(other) = seen_variants.insert(variant.clone(), value.value.clone()) {
+            lw.error_help(
+                &site,
+                format!("enum values `{other}` and `{}` both become the variant `{variant}`", value.value),
+                "give one of them a `rust_name`",
+            );
+        }
+        values.push(EnumValue { value: value.value.clone(), variant, description: value.description.clone() });
+    }
+    EnumDef { name: name.to_owned(), description: spec.description.clone(), values }
+}
+
+fn lower_union<'a>(
+    lw: &mut Lowerer,
+    site: &Site<'a>,
+    name: &str,
+    spec: &UnionSpec,
+    sites: &TypeSites<'a>,
+    registry: &mut Registry<'a>,
+) -> (UnionDef, Vec<ModelDef>) {
+    if spec.variants.is_empty() {
+        lw.error_help(&site.at("variants"), format!("union `{name}` has no variants"), "list at least one variant");
+    }
+    let mut variants = Vec::new();
+    let mut models = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (index, variant_spec) in spec.variants.iter().enumerate() {
+        let site = site.at("variants").at(index);
+        let variant = names::pascal(&variant_spec.tag);
+        if variant == "Unknown" {
+            lw.error(
+                &site.at("tag"),
+                format!("union tag `{}` would be the variant `Unknown`, which holds tags this version does not know", variant_spec.tag),
+            );
+        }
+        if let Some(other) = seen.insert(variant.clone(), variant_spec.tag.clone()) {
+            lw.error(&site.at("tag"), format!("union tags `{other}` and `{}` both become the variant `{variant}`", variant_spec.tag));
+        }
+        let description = variant_spec.description.clone();
+        let tag = variant_spec.tag.clone();
+        if let Some(shared) = &variant_spec.model {
+            check_variant_model(lw, &site, spec, variant_spec, shared, sites);
+            variants.push(UnionVariant { tag, variant, model: shared.clone(), shared: true, description });
+            continue;
+        }
+        let model = format!("{name}{variant}");
+        registry.claim(
+            lw,
+            &[Scope::Api],
+            &model,
+            Claim::at("variant payload", format!("union `{name}`"), site.at("tag")),
+            "rename the union or the other type",
+        );
+        let variant_fields = variant_spec.fields.as_deref().unwrap_or_default();
+        if variant_fields.iter().any(|f| f.name == spec.tag) {
+            lw.error(&site, format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
+        }
+        let fields = lower_fields(lw, &site, variant_fields, sites);
+        models.push(ModelDef { name: model.clone(), description: description.clone(), declared: false, fields, examples: Vec::new() });
+        variants.push(UnionVariant { tag, variant, model, shared: false, description });
+    }
+    (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)
+}
+
+/// A variant whose payload is a named model: it must be a model of this API, given instead
+/// of `fields`, without a field of the tag's name (the tag is written by the union).
+fn check_variant_model(lw: &mut Lowerer, site: &Site, union: &UnionSpec, variant: &UnionVariantSpec, model: &str, sites: &TypeSites) {
+    let at_model = site.at("model");
+    if variant.fields.is_some() {
+        lw.error_help(
+            &at_model,
+            format!("variant `{}` has both `model` and `fields`", variant.tag),
+            "keep `model` to share that model's fields, or `fields` for a payload of its own",
+        );
+    }
+    match sites.by_name.get(model) {
+        Some(site) if site.section == "models" => {
+            let fields = site.file.spec.models.get(model).map(|m| m.fields.as_slice()).unwrap_or_default();
+            if fields.iter().any(|f| f.name == union.tag) {
+                lw.error_help(
+                    &at_model,
+                    format!("model `{model}` has a field `{}`, the union's tag", union.tag),
+                    "the union writes the tag itself: remove that field from the model",
+                );
+            }
+        }
+        Some(site) => lw.error_help(
+            &at_model,
+            format!("`{model}` is not a model (it is defined under `{}`)", site.section),
+            "a variant's payload is an object: name a model under `models`",
+        ),
+        None => {
+            let models = sites.by_name.iter().filter(|(_, site)| site.section == "models").map(|(name, _)| name.as_str());
+            let help = suggest(model, models, || "define it under `models`".to_owned());
+            lw.error_help(&at_model, format!("unknown model `{model}`"), help);
+        }
+    }
+}
