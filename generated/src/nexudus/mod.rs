@@ -187,7 +187,9 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
 /// ```no_run
 /// # async fn run() -> Result<(), keyway::Error> {
 /// let mock = keyway::nexudus::mock_server().await?;
-/// let client = keyway::nexudus::NexudusClient::builder(keyway::nexudus::NexudusAuth::oauth2("test-access-token"))
+/// let client = keyway::nexudus::NexudusClient::builder(
+///         keyway::nexudus::NexudusAuth::oauth2("test-access-token"),
+///     )
 ///     .base_url(mock.url())
 ///     .build()?;
 /// # Ok(()) }

@@ -340,7 +340,9 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
 /// ```no_run
 /// # async fn run() -> Result<(), keyway::Error> {
 /// let mock = keyway::seam::mock_server().await?;
-/// let client = keyway::seam::SeamClient::builder(keyway::seam::SeamAuth::api_key("test-api-key"))
+/// let client = keyway::seam::SeamClient::builder(
+///         keyway::seam::SeamAuth::api_key("test-api-key"),
+///     )
 ///     .base_url(mock.url())
 ///     .build()?;
 /// # Ok(()) }

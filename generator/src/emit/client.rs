@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{doc, opt_str};
 use crate::CRATE_NAME;
-use crate::ir::{Api, AuthMode};
+use crate::ir::{Api, AuthMode, Credential};
 use crate::names::ident;
 
 fn emit_descriptor(api: &Api) -> TokenStream {
@@ -105,6 +105,31 @@ fn mode_doc(api: &Api, mode: &AuthMode) -> String {
     )
 }
 
+/// A constructor's argument for a credential; `from_source` takes refreshable ones as a
+/// token source.
+fn credential_arg(credential: &Credential, from_source: bool) -> TokenStream {
+    let name = ident(&credential.name);
+    if from_source && credential.refreshable {
+        quote!(#name: impl crate::TokenSource)
+    } else if credential.secret {
+        quote!(#name: impl ::std::convert::Into<crate::Secret>)
+    } else {
+        quote!(#name: impl ::std::convert::Into<::std::string::String>)
+    }
+}
+
+/// The runtime value a constructor stores for a credential (see [`credential_arg`]).
+fn credential_value(credential: &Credential, from_source: bool) -> TokenStream {
+    let name = ident(&credential.name);
+    if from_source && credential.refreshable {
+        quote!(crate::runtime::CredentialValue::Source(::std::sync::Arc::new(#name)))
+    } else if credential.secret {
+        quote!(crate::runtime::CredentialValue::Secret(#name.into()))
+    } else {
+        quote!(crate::runtime::CredentialValue::Plain(#name.into()))
+    }
+}
+
 fn emit_auth(api: &Api) -> TokenStream {
     let auth = ident(&api.auth_name);
     let auth_doc = doc(&format!(
@@ -115,22 +140,8 @@ fn emit_auth(api: &Api) -> TokenStream {
         let index = Literal::usize_unsuffixed(index);
         let fn_name = ident(&mode.name);
         let docs = doc(&mode_doc(api, mode));
-        let args = mode.credentials.iter().map(|c| {
-            let name = ident(&c.name);
-            if c.secret {
-                quote!(#name: impl ::std::convert::Into<crate::Secret>)
-            } else {
-                quote!(#name: impl ::std::convert::Into<::std::string::String>)
-            }
-        });
-        let values = mode.credentials.iter().map(|c| {
-            let name = ident(&c.name);
-            if c.secret {
-                quote!(crate::runtime::CredentialValue::Secret(#name.into()))
-            } else {
-                quote!(crate::runtime::CredentialValue::Plain(#name.into()))
-            }
-        });
+        let args = mode.credentials.iter().map(|c| credential_arg(c, false));
+        let values = mode.credentials.iter().map(|c| credential_value(c, false));
         let plain = quote! {
             #docs
             pub fn #fn_name(#(#args),*) -> Self {
@@ -143,26 +154,8 @@ fn emit_auth(api: &Api) -> TokenStream {
                 "{} with a token source asked before every attempt, for tokens that expire and refresh (see [`crate::TokenSource`]).",
                 mode.title
             ));
-            let args = mode.credentials.iter().map(|c| {
-                let name = ident(&c.name);
-                if c.refreshable {
-                    quote!(#name: impl crate::TokenSource)
-                } else if c.secret {
-                    quote!(#name: impl ::std::convert::Into<crate::Secret>)
-                } else {
-                    quote!(#name: impl ::std::convert::Into<::std::string::String>)
-                }
-            });
-            let values = mode.credentials.iter().map(|c| {
-                let name = ident(&c.name);
-                if c.refreshable {
-                    quote!(crate::runtime::CredentialValue::Source(::std::sync::Arc::new(#name)))
-                } else if c.secret {
-                    quote!(crate::runtime::CredentialValue::Secret(#name.into()))
-                } else {
-                    quote!(crate::runtime::CredentialValue::Plain(#name.into()))
-                }
-            });
+            let args = mode.credentials.iter().map(|c| credential_arg(c, true));
+            let values = mode.credentials.iter().map(|c| credential_value(c, true));
             quote! {
                 #docs
                 pub fn #fn_name(#(#args),*) -> Self {
@@ -188,6 +181,27 @@ fn emit_auth(api: &Api) -> TokenStream {
     }
 }
 
+/// The client's docs, with a doc test that builds one.
+fn client_doc(api: &Api) -> TokenStream {
+    let (client, auth) = (ident(&api.client_name), ident(&api.auth_name));
+    let krate = ident(CRATE_NAME);
+    let module = ident(&api.name);
+    let first_mode = api.auth_modes.first();
+    let mode = ident(first_mode.map(|m| m.name.as_str()).unwrap_or("new"));
+    let args = first_mode.into_iter().flat_map(|m| &m.credentials).map(|c| format!("YOUR_{}", c.name.to_uppercase()));
+    let snippet = super::example::doctest(quote! {
+        fn main() -> Result<(), #krate::Error> {
+            use #krate::#module::{#client, #auth};
+            let client = #client::new(#auth::#mode(#(#args),*))?;
+            Ok(())
+        }
+    });
+    doc(&format!(
+        "Client for the {} API (`{}` by default).\n\nCheap to clone: clones share one connection pool. Each request is retried on transient failures when it is safe to, with a timeout per attempt; see [`crate::ClientBuilder`].\n\n```no_run\n{snippet}```",
+        api.title, api.base_url,
+    ))
+}
+
 fn emit_client(api: &Api) -> TokenStream {
     let client = ident(&api.client_name);
     let auth = ident(&api.auth_name);
@@ -198,43 +212,10 @@ fn emit_client(api: &Api) -> TokenStream {
         .chain(api.base_url_env.clone())
         .map(|e| format!("`{e}`"))
         .collect();
-    let krate = CRATE_NAME;
-    let client_doc = doc(&format!(
-        "Client for the {title} API (`{base}` by default).\n\nCheap to clone: clones share one connection pool. Each request is retried on transient failures when it is safe to, with a timeout per attempt; see [`crate::ClientBuilder`].\n\n```no_run\n# fn main() -> Result<(), {krate}::Error> {{\nuse {krate}::{module}::{{{client_name}, {auth_name}}};\n\nlet client = {client_name}::new({auth_name}::{mode}({args}))?;\n# Ok(()) }}\n```",
-        title = api.title,
-        base = api.base_url,
-        module = api.name,
-        client_name = api.client_name,
-        auth_name = api.auth_name,
-        mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
-        args = api
-            .auth_modes
-            .first()
-            .map(|m| m.credentials.iter().map(|c| format!("\"YOUR_{}\"", c.name.to_uppercase())).collect::<Vec<_>>().join(", "))
-            .unwrap_or_default(),
-    ));
+    let client_doc = client_doc(api);
     let from_env_doc =
         doc(&format!("A client configured from the environment: {}. Exactly one auth mode's secret must be set.", env_names.join(", ")));
-    let resources = api.resources.iter().map(|resource| {
-        let fn_name = ident(&resource.name);
-        let handler = ident(&resource.handler_name);
-        let module = ident(&resource.name);
-        let ops = resource
-            .endpoints
-            .iter()
-            .map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let docs = doc(&format!("Operations on `{}`: {ops}.", resource.name));
-        let cfg = super::resource_cfg(api, &resource.name);
-        quote! {
-            #docs
-            #cfg
-            pub fn #fn_name(&self) -> #module::#handler<'_> {
-                #module::#handler { client: self }
-            }
-        }
-    });
+    let resources = resource_accessors(api);
     quote! {
         #client_doc
         #[derive(Clone, Debug)]
@@ -292,6 +273,33 @@ fn emit_client(api: &Api) -> TokenStream {
             #(#resources)*
         }
     }
+}
+
+/// The client's method per resource (`client.access_codes()`), each behind its feature.
+fn resource_accessors(api: &Api) -> Vec<TokenStream> {
+    api.resources
+        .iter()
+        .map(|resource| {
+            let fn_name = ident(&resource.name);
+            let handler = ident(&resource.handler_name);
+            let module = ident(&resource.name);
+            let ops = resource
+                .endpoints
+                .iter()
+                .map(|e| format!("[`{}`]({module}::{}::{})", e.operation, resource.handler_name, e.operation))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let docs = doc(&format!("Operations on `{}`: {ops}.", resource.name));
+            let cfg = super::resource_cfg(api, &resource.name);
+            quote! {
+                #docs
+                #cfg
+                pub fn #fn_name(&self) -> #module::#handler<'_> {
+                    #module::#handler { client: self }
+                }
+            }
+        })
+        .collect()
 }
 
 /// `src/<api>/mod.rs`; `type_crates` are the crates of the API's types, which it re-exports.

@@ -169,7 +169,7 @@ fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
 /// The call expression, e.g. `client.access_codes().get(AccessCodeId::new("…"))`.
 pub fn example_call(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let resource = ident(&endpoint.resource);
-    let operation = ident(&endpoint.operation);
+    let operation = ident(&endpoint.names.method);
     let mut args: Vec<TokenStream> =
         endpoint.params.iter().filter(|p| p.required).map(|p| value_expr(api, &p.ty, &param_value(api, endpoint, p))).collect();
     for group in &endpoint.one_of {
@@ -237,6 +237,27 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
         }
     };
     crate::output::format_tokens(tokens).unwrap_or_default()
+}
+
+/// A doc-test snippet from a function built as tokens and printed by prettyplease like
+/// every example: the reader sees its body (a blank line after the imports), while its
+/// signature and the final `Ok(())` are hidden (`# `) lines that make it compile.
+pub(crate) fn doctest(function: TokenStream) -> String {
+    let printed = crate::output::format_tokens(function).unwrap_or_default();
+    let lines: Vec<&str> = printed.lines().collect();
+    let [signature, body @ .., ok, close] = lines.as_slice() else { return printed };
+    let mut out = format!("# {signature}\n");
+    for (index, line) in body.iter().enumerate() {
+        let line = line.strip_prefix("    ").unwrap_or(line);
+        out.push_str(line);
+        out.push('\n');
+        let next_is_import = body.get(index + 1).is_some_and(|next| next.trim_start().starts_with("use "));
+        if line.starts_with("use ") && !next_is_import {
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("# {} {close}\n", ok.trim()));
+    out
 }
 
 /// `examples/quickstart.rs`: every endpoint of every API called against its mock server,

@@ -181,19 +181,20 @@ pub(crate) fn emit_mock_api(api: &Api) -> TokenStream {
     });
     // Inline rather than a fixture constant: the resource it comes from may be turned off.
     let template = super::opt_str(&endpoint_fixtures(api).iter().find(|f| f.status >= 400 && !f.synthesized).map(|f| compact(&f.body)));
-    let client = &api.client_name;
-    let auth = &api.auth_name;
-    let krate = crate::CRATE_NAME;
-    let module = &api.name;
+    let (client, auth, krate, module) = (ident(&api.client_name), ident(&api.auth_name), ident(crate::CRATE_NAME), ident(&api.name));
+    let first_mode = api.auth_modes.first();
+    let mode = ident(first_mode.map(|m| m.name.as_str()).unwrap_or("new"));
+    let args = first_mode.into_iter().flat_map(|m| &m.credentials).map(|c| format!("test-{}", c.name.replace('_', "-")));
+    let snippet = super::example::doctest(quote! {
+        async fn run() -> Result<(), #krate::Error> {
+            let mock = #krate::#module::mock_server().await?;
+            let client = #krate::#module::#client::builder(#krate::#module::#auth::#mode(#(#args),*)).base_url(mock.url()).build()?;
+            Ok(())
+        }
+    });
     let docs = doc(&format!(
-        "Starts a mock of the {} API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.\n\n# Errors\n[`crate::Error::Config`] if it cannot bind a port.\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet mock = {krate}::{module}::mock_server().await?;\nlet client = {krate}::{module}::{client}::builder({krate}::{module}::{auth}::{mode}({args}))\n    .base_url(mock.url())\n    .build()?;\n# Ok(()) }}\n```",
+        "Starts a mock of the {} API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.\n\n# Errors\n[`crate::Error::Config`] if it cannot bind a port.\n\n```no_run\n{snippet}```",
         api.title,
-        mode = api.auth_modes.first().map(|m| m.name.as_str()).unwrap_or_default(),
-        args = api
-            .auth_modes
-            .first()
-            .map(|m| m.credentials.iter().map(|c| format!("\"test-{}\"", c.name.replace('_', "-"))).collect::<Vec<_>>().join(", "))
-            .unwrap_or_default(),
     ));
     quote! {
         #[cfg(feature = "mock")]
