@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::diagnostics::PathSeg;
-use crate::ir::{Api, TypeDef, TypeRef};
+use crate::ir::{Api, ModelDef, TypeDef, TypeRef};
 
 /// One mismatch: where in the example (for the diagnostic's position) and what.
 pub struct Problem {
@@ -85,71 +85,82 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
             }
             None => sink.push(mismatch("an array")),
         },
-        TypeRef::Named(name) => match api.type_def(name) {
-            None => sink.push(format!("unknown type `{name}`")),
-            Some(TypeDef::Id(id)) => {
-                let ok = if id.integer { value.is_i64() } else { value.is_string() };
-                if !ok {
-                    sink.push(mismatch(if id.integer { "an integer id" } else { "a string id" }));
-                }
+        TypeRef::Named(name) => check_named(api, name, value, at, problems),
+    }
+}
+
+/// A value of a type the API defines.
+fn check_named(api: &Api, name: &str, value: &Value, at: &mut Vec<PathSeg>, problems: &mut Vec<Problem>) {
+    let mut sink = Sink { path: at, problems };
+    let mismatch = |expected: &str| format!("expected {expected}, found {}", describe(value));
+    match api.type_def(name) {
+        None => sink.push(format!("unknown type `{name}`")),
+        Some(TypeDef::Id(id)) => {
+            let ok = if id.integer { value.is_i64() } else { value.is_string() };
+            if !ok {
+                sink.push(mismatch(if id.integer { "an integer id" } else { "a string id" }));
             }
-            Some(TypeDef::Enum(def)) => match value.as_str() {
-                Some(text) if def.values.iter().any(|v| v.value == text) => {}
-                Some(text) => sink.push(format!(
-                    "`{text}` is not a value of `{name}` ({})",
-                    def.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ")
-                )),
-                None => sink.push(mismatch("a string")),
-            },
-            Some(TypeDef::Model(model)) => {
-                let Some(object) = value.as_object() else {
-                    sink.push(mismatch("an object"));
-                    return;
-                };
-                for field in &model.fields {
-                    match object.get(&field.wire_name) {
-                        None if !field.optional => {
-                            sink.push(format!("missing required field `{}` (add it, or mark the field `optional`)", field.wire_name))
-                        }
-                        None => {}
-                        Some(Value::Null) if field.nullable => {}
-                        Some(inner) => {
-                            at.push(PathSeg::Key(field.wire_name.clone()));
-                            if inner.is_null() {
-                                let mut sink = Sink { path: at, problems };
-                                sink.push("is null, but the field is not `nullable`".to_owned());
-                            } else {
-                                check(api, &field.ty, inner, at, problems);
-                            }
-                            at.pop();
-                        }
-                    }
-                    sink = Sink { path: at, problems };
-                }
-                for key in object.keys() {
-                    if !model.fields.iter().any(|f| &f.wire_name == key) {
-                        at.push(PathSeg::Key(key.clone()));
-                        let mut sink = Sink { path: at, problems };
-                        sink.push(format!("unknown field `{key}` (declare it in `{name}`)"));
-                        at.pop();
-                    }
-                }
-            }
-            Some(TypeDef::Union(union)) => {
-                let tag = value.get(&union.tag).and_then(Value::as_str);
-                match tag.and_then(|t| union.variants.iter().find(|v| v.tag == t)) {
-                    Some(variant) => {
-                        // The tag itself is not a field of the variant model.
-                        let mut without_tag = value.clone();
-                        if let Some(object) = without_tag.as_object_mut() {
-                            object.remove(&union.tag);
-                        }
-                        check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);
-                    }
-                    None => sink.push(format!("`{}` does not name a variant of `{name}`", tag.unwrap_or("(missing)"))),
-                }
-            }
+        }
+        Some(TypeDef::Enum(def)) => match value.as_str() {
+            Some(text) if def.values.iter().any(|v| v.value == text) => {}
+            Some(text) => sink.push(format!(
+                "`{text}` is not a value of `{name}` ({})",
+                def.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+            None => sink.push(mismatch("a string")),
         },
+        Some(TypeDef::Model(model)) => check_model(api, model, value, at, problems),
+        Some(TypeDef::Union(union)) => {
+            let tag = value.get(&union.tag).and_then(Value::as_str);
+            match tag.and_then(|t| union.variants.iter().find(|v| v.tag == t)) {
+                Some(variant) => {
+                    // The tag itself is not a field of the variant model.
+                    let mut without_tag = value.clone();
+                    if let Some(object) = without_tag.as_object_mut() {
+                        object.remove(&union.tag);
+                    }
+                    check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);
+                }
+                None => sink.push(format!("`{}` does not name a variant of `{name}`", tag.unwrap_or("(missing)"))),
+            }
+        }
+    }
+}
+
+/// An object against a model: every required field present, no undeclared field.
+fn check_model(api: &Api, model: &ModelDef, value: &Value, at: &mut Vec<PathSeg>, problems: &mut Vec<Problem>) {
+    let name = &model.name;
+    let mut sink = Sink { path: at, problems };
+    let mismatch = |expected: &str| format!("expected {expected}, found {}", describe(value));
+    let Some(object) = value.as_object() else {
+        sink.push(mismatch("an object"));
+        return;
+    };
+    for field in &model.fields {
+        match object.get(&field.wire_name) {
+            None if !field.optional => sink.push(format!("missing required field `{}` (add it, or mark the field `optional`)", field.wire_name)),
+            None => {}
+            Some(Value::Null) if field.nullable => {}
+            Some(inner) => {
+                at.push(PathSeg::Key(field.wire_name.clone()));
+                if inner.is_null() {
+                    let mut sink = Sink { path: at, problems };
+                    sink.push("is null, but the field is not `nullable`".to_owned());
+                } else {
+                    check(api, &field.ty, inner, at, problems);
+                }
+                at.pop();
+            }
+        }
+        sink = Sink { path: at, problems };
+    }
+    for key in object.keys() {
+        if !model.fields.iter().any(|f| &f.wire_name == key) {
+            at.push(PathSeg::Key(key.clone()));
+            let mut sink = Sink { path: at, problems };
+            sink.push(format!("unknown field `{key}` (declare it in `{name}`)"));
+            at.pop();
+        }
     }
 }
 

@@ -157,34 +157,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     changes.extend(added.into_iter().map(|k| change(false, format!("endpoint added: {k}"))));
     changes.extend(removed.into_iter().map(|k| change(true, format!("endpoint removed: {k}"))));
     for key in both {
-        let (o, n) = (&old.endpoints[key], &new.endpoints[key]);
-        if o.method != n.method || o.path != n.path {
-            changes.push(change(false, format!("endpoint {key}: now {} {} (was {} {})", n.method, n.path, o.method, o.path)));
-        }
-        if o.builder != n.builder {
-            let now = if n.builder { "a request builder (no `Call` options until `.into_call()`)" } else { "a `Call`" };
-            changes.push(change(true, format!("endpoint {key}: now returns {now}")));
-        }
-        if o.response != n.response {
-            changes.push(change(true, format!("endpoint {key}: returns {} (was {})", n.response, o.response)));
-        }
-        let (added, removed, both) = keys(&o.params, &n.params);
-        for name in added {
-            let p = &n.params[name];
-            changes.push(change(p.presence != "optional", format!("parameter added: {key}({name}), {}", p.presence)));
-        }
-        for name in removed {
-            changes.push(change(true, format!("parameter removed: {key}({name})")));
-        }
-        for name in both {
-            let (op, np) = (&o.params[name], &n.params[name]);
-            if op.presence != np.presence {
-                changes.push(change(true, format!("parameter {key}({name}): {} (was {})", np.presence, op.presence)));
-            }
-            if op.ty != np.ty {
-                changes.push(change(true, format!("parameter {key}({name}): type {} (was {})", np.ty, op.ty)));
-            }
-        }
+        diff_endpoint(key, &old.endpoints[key], &new.endpoints[key], &mut changes);
     }
     let (added, removed, both) = keys(&old.models, &new.models);
     changes.extend(added.into_iter().map(|k| change(false, format!("model added: {k}"))));
@@ -233,6 +206,37 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     }
     changes.sort_by_key(|c| !c.breaking);
     changes
+}
+
+/// What changed in one endpoint: route, builder, response, parameters.
+fn diff_endpoint(key: &str, o: &EndpointSurface, n: &EndpointSurface, changes: &mut Vec<Change>) {
+    if o.method != n.method || o.path != n.path {
+        changes.push(change(false, format!("endpoint {key}: now {} {} (was {} {})", n.method, n.path, o.method, o.path)));
+    }
+    if o.builder != n.builder {
+        let now = if n.builder { "a request builder (no `Call` options until `.into_call()`)" } else { "a `Call`" };
+        changes.push(change(true, format!("endpoint {key}: now returns {now}")));
+    }
+    if o.response != n.response {
+        changes.push(change(true, format!("endpoint {key}: returns {} (was {})", n.response, o.response)));
+    }
+    let (added, removed, both) = keys(&o.params, &n.params);
+    for name in added {
+        let p = &n.params[name];
+        changes.push(change(p.presence != "optional", format!("parameter added: {key}({name}), {}", p.presence)));
+    }
+    for name in removed {
+        changes.push(change(true, format!("parameter removed: {key}({name})")));
+    }
+    for name in both {
+        let (op, np) = (&o.params[name], &n.params[name]);
+        if op.presence != np.presence {
+            changes.push(change(true, format!("parameter {key}({name}): {} (was {})", np.presence, op.presence)));
+        }
+        if op.ty != np.ty {
+            changes.push(change(true, format!("parameter {key}({name}): type {} (was {})", np.ty, op.ty)));
+        }
+    }
 }
 
 /// The report's text: a line per change, breaking ones marked.

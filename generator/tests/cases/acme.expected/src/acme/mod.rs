@@ -171,7 +171,9 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
 /// ```no_run
 /// # async fn run() -> Result<(), keyway::Error> {
 /// let mock = keyway::acme::mock_server().await?;
-/// let client = keyway::acme::AcmeClient::builder(keyway::acme::AcmeAuth::token("test-token"))
+/// let client = keyway::acme::AcmeClient::builder(
+///         keyway::acme::AcmeAuth::token("test-token"),
+///     )
 ///     .base_url(mock.url())
 ///     .build()?;
 /// # Ok(()) }
