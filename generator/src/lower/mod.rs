@@ -102,3 +102,42 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     lowered.resources = endpoints::group_into_resources(&mut lw, endpoints, &mut registry);
     if lw.diagnostics.is_empty() { Ok(lowered) } else { Err(lw.diagnostics) }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A one-file API `x` with these endpoint lines (and `tail`: types) after its header.
+    fn lower(endpoints: &str, tail: &str) -> Result<Vec<crate::ir::Api>, crate::Diagnostics> {
+        let text = format!(
+            "api:\n  name: x\n  title: X\n  description: X.\n  base_url: https://x.test\n  auth_modes:\n    - name: token\n      title: Token\n      description: A token.\n      credentials:\n        - {{ name: token, description: The token., secret: true }}\n      headers:\n        - {{ name: X-Token, value: \"{{token}}\" }}\n  errors:\n    message_field: detail\n{tail}endpoints:\n{endpoints}"
+        );
+        crate::lower_all(&[crate::SourceFile { path: "specs/x/api.yaml".into(), api_dir: "x".into(), text }])
+    }
+
+    fn endpoint(resource: &str, operation: &str, path: &str) -> String {
+        format!(
+            "  - {{ resource: {resource}, operation: {operation}, title: T, description: D., method: GET, path: {path}, read_only: true, auth: [token], response: {{ type: json }} }}\n"
+        )
+    }
+
+    /// Names are claimed in the module that defines them: the same private params struct in
+    /// two resource modules, or a spec type named like one, compile fine and are accepted.
+    #[test]
+    fn names_clash_only_within_the_module_that_defines_them() {
+        let endpoints = [endpoint("a_b", "c", "/1"), endpoint("a", "b_c", "/2"), endpoint("items", "get", "/3")].concat();
+        let types =
+            "models:\n  ItemsGetParams:\n    description: Named like a params struct.\n    fields: [{ name: id, type: string, description: Id. }]\n";
+        let apis = lower(&endpoints, types).unwrap_or_else(|d| panic!("{d}"));
+        let params: Vec<&str> = apis[0].endpoints().map(|e| e.names.params.as_str()).collect();
+        assert_eq!(params, ["ABCParams", "ABCParams", "ItemsGetParams"]);
+    }
+
+    /// Handlers are re-exported into the API module: two resources whose names differ only
+    /// by a separator are one diagnostic, at the second, naming the first.
+    #[test]
+    fn resources_that_differ_by_a_separator_are_refused() {
+        let diagnostics = lower(&[endpoint("res2", "get", "/1"), endpoint("res_2", "get", "/2")].concat(), "").unwrap_err();
+        let messages: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("the handler `Res2` of resource `res_2` clashes with the handler `Res2` of resource `res2`"), "{messages:?}");
+    }
+}
