@@ -20,6 +20,7 @@ pub mod parallel;
 pub mod spec;
 pub mod surface;
 mod synth;
+mod unique_keys;
 
 use std::time::{Duration, Instant};
 

@@ -18,13 +18,13 @@ pub struct SpecFile {
     pub api: Option<ApiSpec>,
     #[serde(default)]
     pub endpoints: Vec<EndpointSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub ids: BTreeMap<String, IdSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub enums: BTreeMap<String, EnumSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub models: BTreeMap<String, ModelSpec>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub unions: BTreeMap<String, UnionSpec>,
 }
 
@@ -241,6 +241,7 @@ pub struct ResponseExampleSpec {
     pub status: u16,
     pub description: String,
     /// The documented body, exactly as the API sends it.
+    #[serde(default, deserialize_with = "crate::unique_keys::json_opt")]
     pub example: Option<serde_json::Value>,
 }
 
@@ -282,7 +283,7 @@ pub struct ModelSpec {
     pub description: String,
     pub fields: Vec<FieldSpec>,
     /// Whole-object examples (a resource as the docs show it outside any envelope).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::unique_keys::json_list")]
     pub examples: Vec<serde_json::Value>,
 }
 
