@@ -21,6 +21,7 @@ pub mod spec;
 pub mod surface;
 mod synth;
 mod unique_keys;
+mod yaml_errors;
 
 use std::time::{Duration, Instant};
 

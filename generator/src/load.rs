@@ -44,8 +44,9 @@ pub struct LoadedApi {
 pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
-    let parsed =
-        crate::parallel::map(sources, |source| serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| yaml_error_diagnostic(source, &error)));
+    let parsed = crate::parallel::map(sources, |source| {
+        serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| crate::yaml_errors::diagnostic(source, &error))
+    });
     for (source, parsed) in sources.iter().zip(parsed) {
         match parsed {
             Ok(spec) => apis.entry(source.api_dir.clone()).or_default().push(LoadedFile {
@@ -68,48 +69,4 @@ pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics>
             LoadedApi { dir, files }
         })
         .collect())
-}
-
-fn yaml_error_diagnostic(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
-    let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-    let full = error.to_string();
-    // serde_yaml appends the error's own position (" at line L column C"), which the
-    // diagnostic shows anyway; another position in the message, like where a quoted
-    // scalar started, is information and stays.
-    let own_position = format!(" at line {line} column {column}");
-    let message = full.strip_suffix(&own_position).map(str::to_owned).unwrap_or(full);
-    if let Some(diagnostic) = duplicate_key_diagnostic(source, &message) {
-        return diagnostic;
-    }
-    let help = unknown_field_help(&message);
-    Diagnostic { file: source.path.clone(), line, column, message, help }
-}
-
-/// A key repeated in one mapping (refused by serde's derive for struct keys and by
-/// `unique_keys` for names and examples), located at the repeat and naming the first.
-fn duplicate_key_diagnostic(source: &SourceFile, message: &str) -> Option<Diagnostic> {
-    if !message.contains(crate::unique_keys::DUPLICATE_KEY) && !message.contains("duplicate field `") {
-        return None;
-    }
-    // The marked parse knows both places; it refuses anchors, and then serde_yaml's own
-    // position of the repeat is all there is.
-    let options = marked_yaml::LoaderOptions::default().error_on_duplicate_keys(true);
-    let Err(marked_yaml::LoadError::DuplicateKey(keys)) = marked_yaml::parse_yaml_with_options(0, &source.text, options) else { return None };
-    let at = |node: &marked_yaml::types::MarkedScalarNode| node.span().start().map(|m| (m.line(), m.column())).unwrap_or((0, 0));
-    let ((line, column), (first_line, first_column)) = (at(&keys.key), at(&keys.prev_key));
-    Some(Diagnostic {
-        file: source.path.clone(),
-        line,
-        column,
-        message: format!("the key `{}` appears twice in one mapping", keys.key.as_str()),
-        help: Some(format!("the first is at line {first_line}, column {first_column}; keep one (YAML would keep only the last, silently)")),
-    })
-}
-
-/// For serde's "unknown field `x`, expected one of `a`, `b`" suggest the closest key.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
-    let (unknown, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    Some(crate::diagnostics::suggest(unknown, candidates.iter().copied(), || format!("the keys allowed here are: {}", candidates.join(", "))))
 }

@@ -1,0 +1,138 @@
+//! serde_yaml's syntax and shape errors as diagnostics a maintainer can act on: located where
+//! the problem is (not where the parser gave up), in the spec's words rather than serde's or
+//! libyaml's (`expected struct SpecFile`, `recursion limit exceeded`), with a fix where one
+//! is known.
+
+use crate::diagnostics::{Diagnostic, suggest};
+use crate::load::SourceFile;
+
+/// The diagnostic for a file serde_yaml could not read.
+pub(crate) fn diagnostic(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
+    let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+    let full = error.to_string();
+    // serde_yaml appends the error's own position (" at line L column C"), which the
+    // diagnostic shows anyway.
+    let own_position = format!(" at line {line} column {column}");
+    let message = full.strip_suffix(&own_position).map(str::to_owned).unwrap_or(full);
+    let located = |line, column, message: String, help: &str| Diagnostic {
+        file: source.path.clone(),
+        line,
+        column,
+        message,
+        help: (!help.is_empty()).then(|| help.to_owned()),
+    };
+    if let Some(diagnostic) = duplicate_key(source, &message) {
+        return diagnostic;
+    }
+    if message.starts_with("found character that cannot start any token") && char_at(&source.text, line, column) == Some('\t') {
+        return located(line, column, "a tab indents this line".into(), "YAML indents with spaces only: replace the tab with spaces");
+    }
+    if let Some((open_line, open_column)) = unclosed_quote(&message) {
+        return located(open_line, open_column, "this quoted string is never closed".into(), "end it with the same quote it starts with");
+    }
+    if let Some(offset) = message.strip_prefix("control characters are not allowed at position ").and_then(|n| n.parse::<usize>().ok()) {
+        let (line, column, character) = position_of_char(&source.text, offset);
+        let code = character.map(|c| format!("U+{:04X}", c as u32)).unwrap_or_default();
+        let help = format!("remove it, or write it escaped inside a double-quoted string (\"\\u{}\")", code.trim_start_matches("U+"));
+        return located(line, column, format!("the control character {code} is not allowed in YAML"), &help);
+    }
+    if message.starts_with("deserializing from YAML containing more than one document") {
+        let (line, column) = second_document(&source.text).unwrap_or((line, column));
+        return located(line, column, "a second YAML document starts here".into(), "a spec file is one document: move the rest to a file of its own");
+    }
+    if message.ends_with("recursion limit exceeded") {
+        return located(line, column, "the YAML nests too deeply here".into(), "no spec nests this deep: look for an unclosed `[` or `{`");
+    }
+    if message.ends_with("repetition limit exceeded") {
+        return located(line, column, "the YAML's aliases expand to too much".into(), "write the repeated part out instead of aliasing aliases");
+    }
+    let message =
+        message.replace("expected struct SpecFile", "expected a mapping of sections (`api`, `endpoints`, `ids`, `enums`, `models`, `unions`)");
+    let message = replace_struct_names(&message);
+    let help = unknown_key_help(&message);
+    Diagnostic { file: source.path.clone(), line, column, message, help }
+}
+
+/// A key repeated in one mapping (refused by serde's derive for struct keys and by
+/// `unique_keys` for names and examples), located at the repeat and naming the first.
+fn duplicate_key(source: &SourceFile, message: &str) -> Option<Diagnostic> {
+    if !message.contains(crate::unique_keys::DUPLICATE_KEY) && !message.contains("duplicate field `") {
+        return None;
+    }
+    // The marked parse knows both places; it refuses anchors, and then serde_yaml's own
+    // position (the start of the mapping) is all there is.
+    let options = marked_yaml::LoaderOptions::default().error_on_duplicate_keys(true);
+    let Err(marked_yaml::LoadError::DuplicateKey(keys)) = marked_yaml::parse_yaml_with_options(0, &source.text, options) else { return None };
+    let at = |node: &marked_yaml::types::MarkedScalarNode| node.span().start().map(|m| (m.line(), m.column())).unwrap_or((0, 0));
+    let ((line, column), (first_line, first_column)) = (at(&keys.key), at(&keys.prev_key));
+    Some(Diagnostic {
+        file: source.path.clone(),
+        line,
+        column,
+        message: format!("the key `{}` appears twice in one mapping", keys.key.as_str()),
+        help: Some(format!("the first is at line {first_line}, column {first_column}; keep one (YAML would keep only the last, silently)")),
+    })
+}
+
+/// libyaml reports an unclosed quote where the file ends, naming where the scalar began:
+/// that is the place to show.
+fn unclosed_quote(message: &str) -> Option<(usize, usize)> {
+    let rest = message.split("while scanning a quoted scalar at line ").nth(1)?;
+    let (line, column) = rest.split_once(" column ")?;
+    Some((line.trim().parse().ok()?, column.trim().parse().ok()?))
+}
+
+/// The character at a 1-based line and column.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    text.lines().nth(line.checked_sub(1)?)?.chars().nth(column.checked_sub(1)?)
+}
+
+/// Line, column and the character at a character offset (libyaml counts characters).
+fn position_of_char(text: &str, offset: usize) -> (usize, usize, Option<char>) {
+    let (mut line, mut column) = (1, 1);
+    for (index, c) in text.chars().enumerate() {
+        if index == offset {
+            return (line, column, Some(c));
+        }
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column, None)
+}
+
+/// The `---` that starts a second document: one after any content.
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    let mut seen_content = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with("---") && seen_content {
+            return Some((index + 1, 1));
+        }
+        let content = line.trim();
+        seen_content |= !content.is_empty() && !content.starts_with('#') && !line.starts_with("---") && !line.starts_with('%');
+    }
+    None
+}
+
+/// serde's `expected struct EndpointSpec` names our Rust types; the spec's reader knows a
+/// mapping.
+fn replace_struct_names(message: &str) -> String {
+    let Some((before, after)) = message.split_once("expected struct ") else { return message.to_owned() };
+    let rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    format!("{before}expected a mapping{rest}")
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (a misspelt key) and "unknown
+/// variant `get`, expected one of `GET`, …" (a misspelt value), the closest allowed one.
+fn unknown_key_help(message: &str) -> Option<String> {
+    let (rest, what) = match message.split("unknown field `").nth(1) {
+        Some(rest) => (rest, "keys"),
+        None => (message.split("unknown variant `").nth(1)?, "values"),
+    };
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    Some(suggest(unknown, candidates.iter().copied(), || format!("the {what} allowed here are: {}", candidates.join(", "))))
+}
