@@ -48,7 +48,8 @@ pub struct Timings {
 
 /// Loads, checks and lowers every API; all problems of all files are reported together.
 pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
-    lower::lower_all(&load_specs(sources)?)
+    let (loaded, unreadable) = load::load_all(sources);
+    lower::lower_all(&loaded, unreadable)
 }
 
 /// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
@@ -60,10 +61,10 @@ pub fn generate(sources: &[SourceFile]) -> Result<Vec<OutputFile>, Diagnostics> 
 pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timings), Diagnostics> {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let loaded = load_specs(sources)?;
+    let (loaded, unreadable) = load::load_all(sources);
     timings.load = start.elapsed();
     let start = Instant::now();
-    let apis = lower::lower_all(&loaded)?;
+    let apis = lower::lower_all(&loaded, unreadable)?;
     timings.lower = start.elapsed();
     let start = Instant::now();
     let emitted = output::emit_crate(&apis);

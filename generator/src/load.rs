@@ -34,16 +34,27 @@ impl LoadedFile {
     }
 }
 
-/// All the files of one API folder, in path order.
+/// All the files of one API folder that could be read, in path order.
 pub struct LoadedApi {
     pub dir: String,
     pub files: Vec<LoadedFile>,
+    /// Some file of the folder could not be read, so what it defines is unknown: lowering
+    /// still checks the others, but does not report references it cannot resolve.
+    pub incomplete: bool,
 }
 
-/// Parses every file; returns all syntax errors at once.
+/// Parses every file; all syntax errors at once, or the APIs.
 pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics> {
+    let (apis, diagnostics) = load_all(sources);
+    if diagnostics.is_empty() { Ok(apis) } else { Err(diagnostics) }
+}
+
+/// Parses every file: the APIs as far as they could be read, and every syntax error, so
+/// that one broken file does not hide the meaning errors of the others.
+pub fn load_all(sources: &[SourceFile]) -> (Vec<LoadedApi>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
+    let mut incomplete = std::collections::BTreeSet::new();
     let parsed = crate::parallel::map(sources, |source| {
         serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| crate::yaml_errors::diagnostic(source, &error))
     });
@@ -55,18 +66,19 @@ pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics>
                 text: source.text.clone(),
                 positions: OnceCell::new(),
             }),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                incomplete.insert(source.api_dir.clone());
+            }
         }
     }
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(diagnostics);
-    }
-    Ok(apis
+    diagnostics.sort();
+    let apis = apis
         .into_iter()
         .map(|(dir, mut files)| {
             files.sort_by(|a, b| a.path.cmp(&b.path));
-            LoadedApi { dir, files }
+            LoadedApi { incomplete: incomplete.contains(&dir), dir, files }
         })
-        .collect())
+        .collect();
+    (apis, diagnostics)
 }

@@ -27,8 +27,16 @@ pub(crate) fn diagnostic(source: &SourceFile, error: &serde_yaml::Error) -> Diag
     if message.starts_with("found character that cannot start any token") && char_at(&source.text, line, column) == Some('\t') {
         return located(line, column, "a tab indents this line".into(), "YAML indents with spaces only: replace the tab with spaces");
     }
-    if let Some((open_line, open_column)) = unclosed_quote(&message) {
+    if let Some((open_line, open_column)) = opened_at(&message, "while scanning a quoted scalar at line ") {
         return located(open_line, open_column, "this quoted string is never closed".into(), "end it with the same quote it starts with");
+    }
+    for (context, what, close) in
+        [("while parsing a flow sequence at line ", "`[` list", ']'), ("while parsing a flow mapping at line ", "`{` mapping", '}')]
+    {
+        if let Some((open_line, open_column)) = opened_at(&message, context) {
+            let help = format!("separate its items with `,` and close it with `{close}` (the parser gave up at line {line}, column {column})");
+            return located(open_line, open_column, format!("this {what} is not closed"), &help);
+        }
     }
     if let Some(offset) = message.strip_prefix("control characters are not allowed at position ").and_then(|n| n.parse::<usize>().ok()) {
         let (line, column, character) = position_of_char(&source.text, offset);
@@ -74,10 +82,10 @@ fn duplicate_key(source: &SourceFile, message: &str) -> Option<Diagnostic> {
     })
 }
 
-/// libyaml reports an unclosed quote where the file ends, naming where the scalar began:
-/// that is the place to show.
-fn unclosed_quote(message: &str) -> Option<(usize, usize)> {
-    let rest = message.split("while scanning a quoted scalar at line ").nth(1)?;
+/// libyaml reports an unclosed quote or bracket where it gave up, often far below, naming
+/// where the scalar or collection began (after `context`): that is the place to show.
+fn opened_at(message: &str, context: &str) -> Option<(usize, usize)> {
+    let rest = message.split(context).nth(1)?;
     let (line, column) = rest.split_once(" column ")?;
     Some((line.trim().parse().ok()?, column.trim().parse().ok()?))
 }

@@ -134,3 +134,21 @@ fn broken_specs_get_located_diagnostics() {
         expectorate::assert_contents(case.with_extension("stderr"), &generator::render(&diagnostics, &[source]));
     }
 }
+
+/// A file that cannot be read hides nothing else: the meaning errors of the other files of
+/// its API (all but references it might have defined) and of other APIs come in the same run.
+#[test]
+fn an_unreadable_file_does_not_hide_the_problems_of_the_others() {
+    let dir = root().join("tests/bad_specs/multi_file");
+    let mut sources = Vec::new();
+    for api in ["shop", "zoo"] {
+        sources.extend(read_dir_sources(&dir.join(api), &format!("bad_specs/multi_file/{api}")).into_iter().map(|mut s| {
+            s.api_dir = api.to_owned();
+            s
+        }));
+    }
+    let diagnostics = generator::generate(&sources).expect_err("broken specs generated output");
+    let files: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files.len(), 4, "a problem in each of four files: {diagnostics}");
+    expectorate::assert_contents(dir.with_extension("stderr"), &generator::render(&diagnostics, &sources));
+}

@@ -52,7 +52,7 @@ impl<'a> Header<'a> {
 pub(crate) fn lower_header<'a>(lw: &mut Lowerer, api: &'a LoadedApi) -> Option<Header<'a>> {
     let api_files: Vec<&LoadedFile> = api.files.iter().filter(|f| f.spec.api.is_some()).collect();
     let Some(&file) = api_files.first() else {
-        lw.error_help(
+        lw.unresolved(
             &Site::root(&api.files[0]),
             format!("the API folder `{}` has no file with an `api:` section", api.dir),
             "add `api.yaml` with `api: { name, title, description, base_url, auth_modes, errors }`",

@@ -24,9 +24,19 @@ pub(crate) use site::Site;
 #[derive(Default)]
 pub(crate) struct Lowerer {
     diagnostics: Diagnostics,
+    /// A file of the API could not be read (see [`LoadedApi::incomplete`]).
+    incomplete: bool,
 }
 
 impl Lowerer {
+    /// A name that resolves to nothing: reported unless a file that could define it was
+    /// unreadable, where the report would likely be false.
+    fn unresolved(&mut self, site: &Site, message: impl Into<String>, help: impl Into<String>) {
+        if !self.incomplete {
+            self.error_help(site, message, help);
+        }
+    }
+
     fn error(&mut self, site: &Site, message: impl Into<String>) {
         self.diagnostics.push(site.diagnostic(message));
     }
@@ -41,11 +51,12 @@ impl Lowerer {
     }
 }
 
-/// Lowers every API; all problems of all APIs are reported together, sorted by place.
-pub fn lower_all(loaded: &[LoadedApi]) -> Result<Vec<Api>, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
+/// Lowers every API read; `unreadable` are the problems of the files that could not be read
+/// ([`crate::load::load_all`]), reported with the others, all sorted by place.
+pub fn lower_all(loaded: &[LoadedApi], unreadable: Diagnostics) -> Result<Vec<Api>, Diagnostics> {
+    let mut diagnostics = unreadable;
     let mut apis: Vec<Api> = Vec::new();
-    if loaded.is_empty() {
+    if loaded.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic {
             file: "specs/".into(),
             line: 0,
@@ -82,7 +93,7 @@ pub fn lower_all(loaded: &[LoadedApi]) -> Result<Vec<Api>, Diagnostics> {
 
 /// The passes over one API folder, in order.
 pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
-    let mut lw = Lowerer::default();
+    let mut lw = Lowerer { incomplete: api.incomplete, ..Lowerer::default() };
     let Some(header) = api::lower_header(&mut lw, api) else {
         return Err(lw.diagnostics);
     };

@@ -109,7 +109,7 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
     {
         let candidates = TypeRef::PRIMITIVES.iter().copied().chain(sites.names());
         let help = suggest(name, candidates, || "define it under `ids`, `enums`, `models` or `unions`, or use a primitive type".to_owned());
-        lw.error_help(site, format!("unknown type `{name}`"), help);
+        lw.unresolved(site, format!("unknown type `{name}`"), help);
         return None;
     }
     Some(ty)
@@ -144,9 +144,9 @@ fn lower_fields(lw: &mut Lowerer, owner: &Site, specs: &[FieldSpec], sites: &Typ
                 "give one of them a `rust_name`",
             );
         }
-        let Some(ty) = resolve_type(lw, &site.at("type"), &spec.ty, sites) else {
-            continue;
-        };
+        // A field whose type does not resolve (already reported) stays, as `json`: the
+        // model's examples are then not said to have an undeclared field.
+        let ty = resolve_type(lw, &site.at("type"), &spec.ty, sites).unwrap_or(TypeRef::Json);
         fields.push(Field {
             wire_name: spec.name.clone(),
             rust_name,
@@ -278,7 +278,7 @@ fn check_variant_model(lw: &mut Lowerer, site: &Site, union: &UnionSpec, variant
         None => {
             let models = sites.by_name.iter().filter(|(_, site)| site.section == "models").map(|(name, _)| name.as_str());
             let help = suggest(model, models, || "define it under `models`".to_owned());
-            lw.error_help(&at_model, format!("unknown model `{model}`"), help);
+            lw.unresolved(&at_model, format!("unknown model `{model}`"), help);
         }
     }
 }
