@@ -5,6 +5,7 @@
 //! `emit` (token trees) → `output` (prettyplease, headers). Any problem in the specs is a
 //! located [`Diagnostic`]; the generator never panics on input.
 
+mod aliases;
 pub mod diagnostics;
 mod docs;
 pub mod emit;

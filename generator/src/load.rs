@@ -56,6 +56,7 @@ pub fn load_all(sources: &[SourceFile]) -> (Vec<LoadedApi>, Diagnostics) {
     let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
     let mut incomplete = std::collections::BTreeSet::new();
     let parsed = crate::parallel::map(sources, |source| {
+        crate::aliases::check(source)?;
         serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| crate::yaml_errors::diagnostic(source, &error))
     });
     for (source, parsed) in sources.iter().zip(parsed) {
