@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use marked_yaml::Node;
-
 /// A step into a YAML document: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSeg {
@@ -119,45 +117,6 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
-
-/// Maps YAML paths back to line and column. serde_yaml's values carry no positions, so
-/// meaning errors found after parsing look their place up in a second, marked parse.
-pub struct PositionIndex {
-    root: Option<Node>,
-}
-
-impl PositionIndex {
-    pub fn new(text: &str) -> Self {
-        // marked-yaml refuses anchors and aliases; such a file still loads through
-        // serde_yaml, its diagnostics just lose their positions.
-        PositionIndex { root: marked_yaml::parse_yaml(0, text).ok() }
-    }
-
-    /// Line and column of the node at `path`, or of its nearest existing ancestor.
-    pub fn locate(&self, path: &[PathSeg]) -> (usize, usize) {
-        let Some(mut node) = self.root.as_ref() else {
-            return (0, 0);
-        };
-        let mut best = marker(node);
-        for seg in path {
-            let next = match (seg, node) {
-                (PathSeg::Key(key), Node::Mapping(map)) => map.get_node(key),
-                (PathSeg::Index(index), Node::Sequence(seq)) => seq.get_node(*index),
-                _ => None,
-            };
-            let Some(next) = next else { break };
-            node = next;
-            if let Some(position) = marker(node) {
-                best = Some(position);
-            }
-        }
-        best.unwrap_or((0, 0))
-    }
-}
-
-fn marker(node: &Node) -> Option<(usize, usize)> {
-    node.span().start().map(|m| (m.line(), m.column()))
-}
 
 /// Renders diagnostics for people: the offending line with the spot underlined, the
 /// message and the fix. miette draws it; `sources` supplies the file texts by path.

@@ -18,6 +18,7 @@ pub mod names;
 mod openapi;
 pub mod output;
 pub mod parallel;
+pub mod positions;
 pub mod spec;
 pub mod surface;
 mod synth;

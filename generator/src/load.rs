@@ -4,7 +4,8 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, PositionIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::positions::PositionIndex;
 use crate::spec::SpecFile;
 
 /// A spec file as read from disk; the generator itself does no I/O.

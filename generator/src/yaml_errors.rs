@@ -67,17 +67,14 @@ fn duplicate_key(source: &SourceFile, message: &str) -> Option<Diagnostic> {
     if !message.contains(crate::unique_keys::DUPLICATE_KEY) && !message.contains("duplicate field `") {
         return None;
     }
-    // The marked parse knows both places; it refuses anchors, and then serde_yaml's own
-    // position (the start of the mapping) is all there is.
-    let options = marked_yaml::LoaderOptions::default().error_on_duplicate_keys(true);
-    let Err(marked_yaml::LoadError::DuplicateKey(keys)) = marked_yaml::parse_yaml_with_options(0, &source.text, options) else { return None };
-    let at = |node: &marked_yaml::types::MarkedScalarNode| node.span().start().map(|m| (m.line(), m.column())).unwrap_or((0, 0));
-    let ((line, column), (first_line, first_column)) = (at(&keys.key), at(&keys.prev_key));
+    // The position index knows both places.
+    let index = crate::positions::PositionIndex::new(&source.text);
+    let (key, (line, column), (first_line, first_column)) = index.duplicate_key()?;
     Some(Diagnostic {
         file: source.path.clone(),
         line,
         column,
-        message: format!("the key `{}` appears twice in one mapping", keys.key.as_str()),
+        message: format!("the key `{key}` appears twice in one mapping"),
         help: Some(format!("the first is at line {first_line}, column {first_column}; keep one (YAML would keep only the last, silently)")),
     })
 }
