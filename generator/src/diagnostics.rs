@@ -138,6 +138,9 @@ pub fn render(diagnostics: &Diagnostics, sources: &[crate::SourceFile]) -> Strin
     out
 }
 
+/// The longest line a rendered diagnostic shows (in characters).
+const MAX_SHOWN_LINE: usize = 400;
+
 /// A diagnostic with its source attached, in the shape miette draws.
 #[derive(Debug)]
 struct Rendered {
@@ -149,7 +152,10 @@ struct Rendered {
 
 impl Rendered {
     fn new(diagnostic: &Diagnostic, text: Option<&str>) -> Self {
-        let located = text.filter(|_| diagnostic.line > 0).and_then(|text| {
+        // miette prints the lines around the spot whole: a 200 KB line would flood the
+        // terminal, so such a spot is named by line and column instead.
+        let shown = |text: &str| text.lines().skip(diagnostic.line.saturating_sub(2)).take(3).all(|l| l.chars().count() <= MAX_SHOWN_LINE);
+        let located = text.filter(|text| diagnostic.line > 0 && shown(text)).and_then(|text| {
             let offset = byte_offset(text, diagnostic.line, diagnostic.column)?;
             Some((text, offset, token_len(&text[offset..])))
         });
@@ -159,7 +165,11 @@ impl Rendered {
             }
             None => (None, None),
         };
-        let message = if source.is_some() { diagnostic.message.clone() } else { format!("{}: {}", diagnostic.file, diagnostic.message) };
+        let message = match (&source, diagnostic.line) {
+            (Some(_), _) => diagnostic.message.clone(),
+            (None, 0) => format!("{}: {}", diagnostic.file, diagnostic.message),
+            (None, line) => format!("{}:{line}:{}: {}", diagnostic.file, diagnostic.column, diagnostic.message),
+        };
         Rendered { message, help: diagnostic.help.clone(), source, span }
     }
 }
@@ -199,4 +209,20 @@ fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
 fn token_len(text: &str) -> usize {
     let end = text.find([',', '}', ']', '\n', '#']).unwrap_or(text.len());
     text[..end].trim_end().len().max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spot on a huge line is named by line and column, not printed with its line.
+    #[test]
+    fn a_huge_line_is_not_printed() {
+        let text = format!("a: 1\nb: {}\n", "x".repeat(200_000));
+        let source = crate::SourceFile { path: "specs/x/api.yaml".into(), api_dir: "x".into(), text };
+        let diagnostic = Diagnostic { file: source.path.clone(), line: 2, column: 4, message: "bad".into(), help: None };
+        let out = render(&Diagnostics(vec![diagnostic]), &[source]);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.contains("specs/x/api.yaml:2:4: bad"), "{out}");
+    }
 }
