@@ -17,6 +17,7 @@ pub mod names;
 mod openapi;
 pub mod output;
 pub mod parallel;
+pub mod sources;
 pub mod spec;
 pub mod surface;
 mod synth;
