@@ -5,6 +5,7 @@
 //! `emit` (token trees) → `output` (prettyplease, headers). Any problem in the specs is a
 //! located [`Diagnostic`]; the generator never panics on input.
 
+pub mod analysis;
 pub mod diagnostics;
 mod docs;
 pub mod emit;
@@ -104,7 +105,8 @@ pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timing
     let apis = lower_loaded(&loaded)?;
     timings.lower = start.elapsed();
     let start = Instant::now();
-    let emitted = output::emit_crate(&apis);
+    let cx = analysis::analyze(&apis);
+    let emitted = output::emit_crate(&cx);
     let files_done = start.elapsed();
     let start = Instant::now();
     let (files, work) = output::format_crate(emitted)

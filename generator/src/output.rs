@@ -1,13 +1,13 @@
 //! Stage 4: token trees → file contents. Formatting, headers and the crate's fixed files.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::CRATE_NAME;
-use crate::emit::{self, TypeCrate};
+use crate::analysis::{Context, TypeCrate};
+use crate::emit;
 use crate::ir::Api;
 use crate::names::ident;
 
@@ -91,15 +91,9 @@ enum JobOutput {
 }
 
 /// The emit stage: the fixed files, and the plan of every other one.
-pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
-    // Which crate each type goes to, decided once: the manifests, `lib.rs` and each API
-    // module name the crates, and each crate gets its types.
-    let type_uses: Vec<Arc<emit::TypeUse<'a>>> = apis.iter().map(|api| Arc::new(emit::TypeUse::of(api))).collect();
-    let type_crates: Arc<Vec<Vec<TypeCrate>>> =
-        Arc::new(apis.iter().zip(&type_uses).map(|(api, type_use)| emit::type_crates(api, type_use)).collect());
-
-    let mut done =
-        vec![cargo_toml(apis, &type_crates), runtime_cargo_toml(), rustfmt_toml(), crate::surface::Surface::of(apis).to_file(), spec_schema()];
+pub(crate) fn emit_crate<'a>(cx: &'a Context<'a>) -> Emitted<'a> {
+    let apis = cx.apis;
+    let mut done = vec![cargo_toml(cx), runtime_cargo_toml(), rustfmt_toml(), crate::surface::Surface::of(apis).to_file(), spec_schema()];
     for (name, text) in RUNTIME_FILES {
         done.push(OutputFile {
             path: format!("crates/{RUNTIME_CRATE}/src/{name}"),
@@ -112,21 +106,18 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
     let mut push = |path: String, sources: &str, parts: Vec<Part<'a>>| {
         rust.push(RustFile { path, sources: sources.to_owned(), parts });
     };
-    let all_crates = Arc::clone(&type_crates);
-    push("src/lib.rs".into(), "specs/", vec![Box::new(move || lib_rs(apis, &all_crates))]);
-    for (index, (api, type_use)) in apis.iter().zip(type_uses).enumerate() {
+    push("src/lib.rs".into(), "specs/", vec![Box::new(move || lib_rs(cx))]);
+    for analysis in &cx.analyses {
+        let api = analysis.api;
         let sources = format!("specs/{}/", api.name);
-        let crates = Arc::clone(&type_crates);
-        push(format!("src/{}/mod.rs", api.name), &sources, vec![Box::new(move || emit::emit_api_module(api, &crates[index]))]);
-        for krate in &type_crates[index] {
+        push(format!("src/{}/mod.rs", api.name), &sources, vec![Box::new(move || emit::emit_api_module(api, &analysis.type_crates))]);
+        for krate in &analysis.type_crates {
             done.push(types_cargo_toml(api, krate));
             push(format!("crates/{}/src/lib.rs", krate.package), &sources, vec![Box::new(move || types_lib_rs(api))]);
             // The biggest files by far: one part per type.
-            let header_of = krate.clone();
-            let mut parts: Vec<Part<'a>> = vec![Box::new(move || emit::emit_types_module_doc(api, &header_of))];
+            let mut parts: Vec<Part<'a>> = vec![Box::new(move || emit::emit_types_module_doc(api, krate))];
             for &type_index in &krate.types {
-                let type_use = Arc::clone(&type_use);
-                parts.push(Box::new(move || emit::emit_type(api, &type_use, &api.types[type_index])));
+                parts.push(Box::new(move || emit::emit_type(api, &analysis.type_use, &api.types[type_index])));
             }
             push(format!("crates/{}/src/{}.rs", krate.package, api.name), &sources, parts);
         }
@@ -137,7 +128,7 @@ pub(crate) fn emit_crate<'a>(apis: &'a [Api]) -> Emitted<'a> {
         }
         other.push(Box::new(move || Ok(crate::fixtures::fixture_files(api))));
         other.push(Box::new(move || Ok(vec![crate::openapi::openapi_file(api)])));
-        push(format!("src/fixtures/{}.rs", api.name), &sources, vec![Box::new(move || emit::emit_fixtures_module(api))]);
+        push(format!("src/fixtures/{}.rs", api.name), &sources, vec![Box::new(move || emit::emit_fixtures_module(analysis))]);
     }
     push("src/fixtures/mod.rs".into(), "specs/", vec![Box::new(move || fixtures_mod_rs(apis))]);
     push("examples/quickstart.rs".into(), "specs/", vec![Box::new(move || emit::quickstart(apis))]);
@@ -217,7 +208,8 @@ pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, Par
     Ok((files, work))
 }
 
-fn lib_rs(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> TokenStream {
+fn lib_rs(cx: &Context<'_>) -> TokenStream {
+    let apis = cx.apis;
     let mut crate_doc = vec![
         format!("# {CRATE_NAME}"),
         "Typed async clients generated from hand-written endpoint specs. Each API is a module behind a cargo feature of the same name (all on by default).".to_owned(),
@@ -242,7 +234,7 @@ fn lib_rs(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> TokenStream {
         }
     });
     // Each API module re-exports its types from `crate::<types crate>`.
-    let type_crate_uses = type_crates.iter().flatten().map(|krate| {
+    let type_crate_uses = cx.analyses.iter().flat_map(|a| &a.type_crates).map(|krate| {
         let cfg = emit::cfg_any(krate.features.clone());
         let name = ident(&krate.rust_name());
         quote! {
@@ -445,13 +437,15 @@ all-features = true\n"
     }
 }
 
-fn cargo_toml(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> OutputFile {
+fn cargo_toml(cx: &Context<'_>) -> OutputFile {
+    let apis = cx.apis;
     // An API's feature enables each of its resources' features; a resource's feature turns
     // on, in each types crate holding some of its types, the dependency and that feature.
-    let features = apis
+    let features = cx
+        .analyses
         .iter()
-        .zip(type_crates)
-        .map(|(a, crates)| {
+        .map(|analysis| {
+            let (a, crates) = (analysis.api, &analysis.type_crates);
             let resources: Vec<String> = a.resources.iter().map(|r| emit::resource_feature(a, &r.name)).collect();
             let each = resources
                 .iter()
@@ -471,7 +465,7 @@ fn cargo_toml(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> OutputFile {
         .collect::<String>();
     let default = apis.iter().map(|a| format!("\"{}\"", a.name)).collect::<Vec<_>>().join(", ");
     let mut deps = generated_dependency(RUNTIME_CRATE, &format!("crates/{RUNTIME_CRATE}"), false);
-    for krate in type_crates.iter().flatten() {
+    for krate in cx.analyses.iter().flat_map(|a| &a.type_crates) {
         // Turned on by the resources whose types it has; an API without resources has
         // nothing to turn it on, and its module (and types) are always compiled.
         let optional = !krate.features.is_empty();

@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, rust_type};
+use crate::analysis::Analysis;
 use crate::fixtures::{EndpointFixture, endpoint_fixtures, fixtures_of, model_fixtures};
 use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
 use crate::names::{ident, shouty, snake};
@@ -28,7 +29,8 @@ fn compact(value: &serde_json::Value) -> String {
 }
 
 /// `src/fixtures/<api>.rs`.
-pub fn emit_fixtures_module(api: &Api) -> TokenStream {
+pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
+    let api = analysis.api;
     let module_doc = format!(
         " Fixtures of the {} API: each documented response (or one synthesized from the declared types where the docs give none), as the typed value and the raw JSON.",
         api.title
@@ -81,11 +83,10 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
             }
         }
     });
-    let type_use = super::TypeUse::of(api);
     let models = model_fixtures(api)
         .into_iter()
         .map(|fixture| {
-            let cfg = type_use.cfg(&fixture.model.name);
+            let cfg = analysis.type_use.cfg(&fixture.model.name);
             let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
             let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
             let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));

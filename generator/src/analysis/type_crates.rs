@@ -19,7 +19,8 @@
 //! A known limit: the base crate is not split, so an API whose types are mostly shared
 //! between resources keeps most of them in one crate.
 
-use crate::emit::{TypeUse, resource_feature};
+use super::TypeUse;
+use crate::emit::resource_feature;
 use crate::ir::{Api, TypeDef, TypeRef};
 
 /// The most weight (see [`weight`]) packed into one types crate: about 22 endpoints of the
