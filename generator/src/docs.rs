@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use askama::Template;
 use serde_json::Value;
 
+use crate::file::{OutputFile, REGENERATE};
 use crate::fixtures::fixtures_of;
 use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
-use crate::output::{OutputFile, REGENERATE};
 use crate::spec::ParamLocation;
 use crate::{CRATE_NAME, emit};
 

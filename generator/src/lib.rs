@@ -10,6 +10,7 @@ pub mod diagnostics;
 mod docs;
 pub mod emit;
 mod examples;
+pub mod file;
 mod fixtures;
 pub mod ir;
 pub mod load;
@@ -26,8 +27,8 @@ mod synth;
 use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Diagnostics, render};
+pub use file::{OutputFile, REGENERATE};
 pub use load::{SourceFile, load_specs};
-pub use output::{OutputFile, REGENERATE};
 
 /// The generated crate's name, as users write it in `Cargo.toml` and `use` lines.
 pub const CRATE_NAME: &str = "keyway";

@@ -236,7 +236,7 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
             Ok(())
         }
     };
-    crate::output::format_tokens(tokens).unwrap_or_default()
+    crate::file::format_tokens(tokens).unwrap_or_default()
 }
 
 /// `examples/quickstart.rs`: every endpoint of every API called against its mock server,
