@@ -3,14 +3,12 @@
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::CRATE_NAME;
 use crate::analysis::{Context, TypeCrate};
 use crate::emit;
 use crate::file::{OutputFile, REGENERATE, format_tokens, rust_header};
 use crate::ir::Api;
-use crate::names::ident;
 
 /// The runtime crate's package name; the generated code names it `::keyway_runtime`. Fixed,
 /// like [`CRATE_NAME`].
@@ -86,14 +84,14 @@ pub(crate) fn emit_crate<'a>(cx: &'a Context<'a>) -> Emitted<'a> {
     let mut push = |path: String, sources: &str, parts: Vec<Part<'a>>| {
         rust.push(RustFile { path, sources: sources.to_owned(), parts });
     };
-    push("src/lib.rs".into(), "specs/", vec![Box::new(move || lib_rs(cx))]);
+    push("src/lib.rs".into(), "specs/", vec![Box::new(move || emit::emit_crate_root(cx))]);
     for analysis in &cx.analyses {
         let api = analysis.api;
         let sources = format!("specs/{}/", api.name);
         push(format!("src/{}/mod.rs", api.name), &sources, vec![Box::new(move || emit::emit_api_module(api, &analysis.type_crates))]);
         for krate in &analysis.type_crates {
             done.push(types_cargo_toml(api, krate));
-            push(format!("crates/{}/src/lib.rs", krate.package), &sources, vec![Box::new(move || types_lib_rs(api))]);
+            push(format!("crates/{}/src/lib.rs", krate.package), &sources, vec![Box::new(move || emit::emit_types_crate_root(api))]);
             // The biggest files by far: one part per type.
             let mut parts: Vec<Part<'a>> = vec![Box::new(move || emit::emit_types_module_doc(api, krate))];
             for &type_index in &krate.types {
@@ -110,29 +108,9 @@ pub(crate) fn emit_crate<'a>(cx: &'a Context<'a>) -> Emitted<'a> {
         other.push(Box::new(move || Ok(vec![crate::openapi::openapi_file(api)])));
         push(format!("src/fixtures/{}.rs", api.name), &sources, vec![Box::new(move || emit::emit_fixtures_module(analysis))]);
     }
-    push("src/fixtures/mod.rs".into(), "specs/", vec![Box::new(move || fixtures_mod_rs(apis))]);
+    push("src/fixtures/mod.rs".into(), "specs/", vec![Box::new(move || emit::emit_fixtures_root(apis))]);
     push("examples/quickstart.rs".into(), "specs/", vec![Box::new(move || emit::quickstart(apis))]);
     Emitted { rust, done, other }
-}
-
-/// `crates/keyway-<api>-types/src/lib.rs`: the crate's docs and the API module.
-fn types_lib_rs(api: &Api) -> TokenStream {
-    let doc = format!(
-        " Types of the {} API, compiled apart from `{CRATE_NAME}` so that cargo builds an API's types in parallel and with less memory. Use them through `{CRATE_NAME}::{}`, which re-exports every one of them; this crate on its own has no semver promise.",
-        api.title, api.name
-    );
-    let module = ident(&api.name);
-    quote! {
-        #![doc = #doc]
-        #![deny(missing_docs)]
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-
-        // Named as in `keyway`, so the types' code is the same in both.
-        use ::keyway_runtime as runtime;
-
-        // Documented by its own inner doc comment.
-        pub mod #module;
-    }
 }
 
 /// Thread time of the parallel stage: emitting tokens and rendering other files, and
@@ -186,103 +164,6 @@ pub(crate) fn format_crate(emitted: Emitted<'_>) -> Result<(Vec<OutputFile>, Par
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, work))
-}
-
-fn lib_rs(cx: &Context<'_>) -> TokenStream {
-    let apis = cx.apis;
-    let mut crate_doc = vec![
-        format!("# {CRATE_NAME}"),
-        "Typed async clients generated from hand-written endpoint specs. Each API is a module behind a cargo feature of the same name (all on by default).".to_owned(),
-    ];
-    let list =
-        apis.iter().map(|api| format!("- [`{}`]: {} — [`{}::{}`]", api.name, api.title, api.name, api.client_name)).collect::<Vec<_>>().join("\n");
-    crate_doc.push(list);
-    crate_doc.push("Every call returns [`Result<T, Error>`](Error): API errors carry the status and request id; transport problems, timeouts and undecodable bodies are typed too, never panics.".to_owned());
-    let crate_doc = crate_doc.join("\n\n");
-    let doc_lines = crate_doc.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#![doc = #line])
-    });
-    let modules = apis.iter().map(|api| {
-        let module = ident(&api.name);
-        let cfg = emit::api_cfg(api);
-        let docs = format!("The {} API.", api.title);
-        quote! {
-            #cfg
-            #[doc = #docs]
-            pub mod #module;
-        }
-    });
-    // Each API module re-exports its types from `crate::<types crate>`.
-    let type_crate_uses = cx.analyses.iter().flat_map(|a| &a.type_crates).map(|krate| {
-        let cfg = emit::cfg_any(krate.features.clone());
-        let name = ident(&krate.rust_name());
-        quote! {
-            #cfg
-            use ::#name;
-        }
-    });
-    quote! {
-        #(#doc_lines)*
-        #![deny(missing_docs)]
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-
-        // The runtime is its own crate (built once, shared with the types crates); generated
-        // code names it `crate::runtime`.
-        use ::keyway_runtime as runtime;
-
-        #[doc(inline)]
-        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource};
-
-        #[cfg(feature = "fixtures")]
-        #[doc(inline)]
-        pub use runtime::Fixture;
-
-        /// The runtime's descriptor types, for this crate's own tests of behaviour no spec
-        /// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
-        /// of the API: no semver promise.
-        #[doc(hidden)]
-        pub mod __private {
-            pub use crate::runtime::{
-                ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
-                EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation,
-                PathPart,
-            };
-        }
-
-        #[cfg(feature = "fixtures")]
-        pub mod fixtures;
-
-        /// A spec-driven mock server for tests: start one with `<api>::mock_server()`.
-        #[cfg(feature = "mock")]
-        pub mod mock {
-            #[doc(inline)]
-            pub use crate::runtime::{MockRequest, MockRule, MockServer};
-        }
-
-        #(#type_crate_uses)*
-
-        #(#modules)*
-    }
-}
-
-fn fixtures_mod_rs(apis: &[Api]) -> TokenStream {
-    let modules = apis.iter().map(|api| {
-        let module = ident(&api.name);
-        let cfg = emit::api_cfg(api);
-        let docs = format!("Fixtures of the {} API.", api.title);
-        quote! {
-            #cfg
-            #[doc = #docs]
-            pub mod #module;
-        }
-    });
-    quote! {
-        //! Every documented response and model example as a typed value and its raw JSON, so
-        //! downstream tests can start from what the vendor's docs show. The same data, as
-        //! files, is in the crate's `fixtures/` folder; the mock server serves it.
-        #(#modules)*
-    }
 }
 
 /// The JSON Schema of the spec format, derived from the spec types themselves, so editors

@@ -2,6 +2,7 @@
 //! and only `format` (prettyplease) turns them into a string.
 
 mod client;
+mod crate_root;
 mod endpoints;
 mod example;
 mod fixtures;
@@ -13,6 +14,7 @@ use quote::quote;
 use crate::ir::{Api, TypeRef};
 
 pub(crate) use client::emit_api_module;
+pub(crate) use crate_root::{emit_crate_root, emit_fixtures_root, emit_types_crate_root};
 pub use endpoints::emit_resource_module;
 pub(crate) use endpoints::request_struct_name;
 pub use example::{example_call, example_source, example_values, quickstart};
