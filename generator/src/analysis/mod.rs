@@ -1,5 +1,5 @@
 //! Facts about the IR that several outputs need, computed once per run: which resources
-//! reach each type ([`TypeUse`]) and which types crate holds each type ([`TypeCrate`]). The
+//! reach each type (`TypeUse`) and which types crate holds each type (`TypeCrate`). The
 //! emitters and the plan of files share them through a [`Context`] (one [`Analysis`] per
 //! API), so they cannot disagree.
 
