@@ -83,7 +83,34 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
             }
         }
     });
-    let models = model_fixtures(api)
+    // After the endpoints' checks, so `round_trips` lists endpoints first.
+    let models = model_fixture_fns(analysis, &mut checks);
+    quote! {
+        #![doc = #module_doc]
+
+        #(#resources)*
+
+        /// Example values of the declared models, outside any envelope.
+        pub mod models {
+            #(#models)*
+        }
+
+        /// Decodes a fixture into its type and encodes it again: `(documented, re-encoded)`.
+        pub type RoundTrip = fn() -> ::std::result::Result<(::serde_json::Value, ::serde_json::Value), crate::Error>;
+
+        /// Every fixture of this API by name (`access_codes.get.200`, `models.AccessCode.0`),
+        /// with its round trip, so a test can check them all without naming their types.
+        pub fn round_trips() -> ::std::vec::Vec<(&'static str, RoundTrip)> {
+            vec![#(#checks),*]
+        }
+    }
+}
+
+/// One function per model fixture (for `pub mod models`), each gated like its model; their
+/// round-trip checks are pushed onto `checks`.
+fn model_fixture_fns(analysis: &Analysis<'_>, checks: &mut Vec<TokenStream>) -> Vec<TokenStream> {
+    let api = analysis.api;
+    model_fixtures(api)
         .into_iter()
         .map(|fixture| {
             let cfg = analysis.type_use.cfg(&fixture.model.name);
@@ -105,26 +132,7 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
                 }
             }
         })
-        .collect::<Vec<_>>();
-    quote! {
-        #![doc = #module_doc]
-
-        #(#resources)*
-
-        /// Example values of the declared models, outside any envelope.
-        pub mod models {
-            #(#models)*
-        }
-
-        /// Decodes a fixture into its type and encodes it again: `(documented, re-encoded)`.
-        pub type RoundTrip = fn() -> ::std::result::Result<(::serde_json::Value, ::serde_json::Value), crate::Error>;
-
-        /// Every fixture of this API by name (`access_codes.get.200`, `models.AccessCode.0`),
-        /// with its round trip, so a test can check them all without naming their types.
-        pub fn round_trips() -> ::std::vec::Vec<(&'static str, RoundTrip)> {
-            vec![#(#checks),*]
-        }
-    }
+        .collect()
 }
 
 /// The mock table of one endpoint (in its resource module).
