@@ -154,3 +154,48 @@ pub(crate) fn runtime_manifest() -> Result<String, String> {
         Package::new(RUNTIME_CRATE, &format!("The HTTP runtime of `{CRATE_NAME}`; use it through `{CRATE_NAME}`."), &["api", "client", "sdk"]);
     render(&RuntimeManifest { package, version: VERSION }, RUNTIME_CRATE)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A part of a split API depends on the base crate and passes on the features the base
+    /// crate has; a title's quotes are escaped. (Today's specs have no split API, so
+    /// `generated/` does not show this.)
+    #[test]
+    fn a_part_names_its_base_crate() {
+        let mut api = crate::emit::tests::small_api("", "");
+        api.title = "Say \"hi\"".into();
+        let crate_of = |package: &str, features: &[&str], base: Option<TypeCrate>| TypeCrate {
+            package: package.into(),
+            types: Vec::new(),
+            features: features.iter().map(|f| f.to_string()).collect(),
+            base: base.map(Box::new),
+        };
+        let part = crate_of("keyway-x-types-1", &["x-alpha", "x-beta"], Some(crate_of("keyway-x-types", &["x-alpha"], None)));
+        let expected = r#"[package]
+name = "keyway-x-types-1"
+version = "0.1.0"
+edition = "2024"
+rust-version = "1.88"
+license = "MIT OR Apache-2.0"
+description = "Types of the Say \"hi\" API for `keyway`; use them through `keyway`."
+keywords = ["api", "sdk", "x"]
+categories = ["api-bindings", "web-programming::http-client"]
+
+[features]
+x-alpha = ["keyway-x-types/x-alpha"]
+x-beta = []
+
+[dependencies]
+keyway-runtime = { version = "=0.1.0", path = "../keyway-runtime" }
+keyway-x-types = { version = "=0.1.0", path = "../keyway-x-types" }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+
+[package.metadata.docs.rs]
+all-features = true
+"#;
+        assert_eq!(types_manifest(&api, &part).unwrap(), expected);
+    }
+}
