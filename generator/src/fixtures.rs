@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::file::{OutputFile, REGENERATE};
 use crate::ir::{Api, Endpoint, ModelDef, TypeDef};
-use crate::output::{OutputFile, REGENERATE};
 use crate::synth;
 
 pub(crate) struct EndpointFixture<'a> {

@@ -1,15 +1,19 @@
 //! The keyway generator: YAML endpoint specs in, the files of the `keyway` client crate out.
 //!
-//! A pure pipeline (no I/O; `xtask` reads and writes files):
-//! [`load_specs`] (serde_yaml) → [`lower::lower_api`] (validate, resolve, Rust names) →
-//! `emit` (token trees) → `output` (prettyplease, headers). Any problem in the specs is a
-//! located [`Diagnostic`]; the generator never panics on input.
+//! A pure pipeline (no I/O; [`sources::read_specs`] is the one reader of specs, `xtask`
+//! writes the files): [`load_specs`] (serde_yaml) → [`lower::lower_api`] (validate, resolve,
+//! Rust names) → [`analysis::analyze`] (facts the outputs share) → [`output::plan`] (which
+//! files, with which headers) → [`output::render`] (`emit`'s token trees printed by
+//! prettyplease, templates rendered, on every core). Any problem in the specs is a located
+//! [`Diagnostic`]; the generator never panics on input.
 
 mod aliases;
+pub mod analysis;
 pub mod diagnostics;
 mod docs;
 pub mod emit;
 mod examples;
+pub mod file;
 mod fixtures;
 pub mod ir;
 pub mod load;
@@ -19,67 +23,33 @@ mod openapi;
 pub mod output;
 pub mod parallel;
 pub mod positions;
+pub mod sources;
 pub mod spec;
 pub mod surface;
 mod synth;
 mod unique_keys;
 mod yaml_errors;
 
-use std::time::{Duration, Instant};
-
 pub use diagnostics::{Diagnostic, Diagnostics, render};
+pub use file::{OutputFile, REGENERATE};
 pub use load::{SourceFile, load_specs};
-pub use output::{OutputFile, REGENERATE};
 
 /// The generated crate's name, as users write it in `Cargo.toml` and `use` lines.
 pub const CRATE_NAME: &str = "keyway";
 
-/// Wall time of each stage of one [`generate_timed`] run; they add up to the whole run.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Timings {
-    /// YAML → spec types (serde_yaml), one file per thread.
-    pub load: Duration,
-    /// Validation and lowering into the IR.
-    pub lower: Duration,
-    /// The fixed files and the plan, plus the share of the parallel stage spent building
-    /// token trees and rendering the other files (docs, JSON fixtures, OpenAPI).
-    pub emit: Duration,
-    /// The rest of the parallel stage: syn parsing and prettyplease printing.
-    pub format: Duration,
-}
-
-/// Loads, checks and lowers every API; all problems of all files are reported together.
+/// Loads, checks and lowers every API; all problems of all files are reported together,
+/// those of a file that cannot be read beside the others'.
 pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
     let (loaded, unreadable) = load::load_all(sources);
     lower::lower_all(&loaded, unreadable)
 }
 
 /// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
+/// Its stages are public, for `cargo xtask bench` to time one by one: [`load_specs`],
+/// [`lower::lower_all`], [`analysis::analyze`], [`output::plan`], [`output::render`].
 pub fn generate(sources: &[SourceFile]) -> Result<Vec<OutputFile>, Diagnostics> {
-    generate_timed(sources).map(|(files, _)| files)
-}
-
-/// [`generate`], timing each stage (for `cargo xtask bench`).
-pub fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<OutputFile>, Timings), Diagnostics> {
-    let mut timings = Timings::default();
-    let start = Instant::now();
-    let (loaded, unreadable) = load::load_all(sources);
-    timings.load = start.elapsed();
-    let start = Instant::now();
-    let apis = lower::lower_all(&loaded, unreadable)?;
-    timings.lower = start.elapsed();
-    let start = Instant::now();
-    let emitted = output::emit_crate(&apis);
-    let files_done = start.elapsed();
-    let start = Instant::now();
-    let (files, work) = output::format_crate(emitted)
-        .map_err(|message| Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }]))?;
-    // The parallel stage runs on every core: its wall time is split by where the thread
-    // time went.
-    let parallel_stage = start.elapsed();
-    let thread_time = (work.emit + work.print).as_secs_f64().max(1e-12);
-    let emit_share = parallel_stage.mul_f64(work.emit.as_secs_f64() / thread_time);
-    timings.emit = files_done + emit_share;
-    timings.format = parallel_stage.saturating_sub(emit_share);
-    Ok((files, timings))
+    let apis = lower_all(sources)?;
+    let cx = analysis::analyze(&apis);
+    output::render(output::plan(&cx))
+        .map_err(|message| Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }]))
 }

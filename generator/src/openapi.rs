@@ -4,9 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::file::{OutputFile, REGENERATE};
 use crate::fixtures::fixtures_of;
 use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
-use crate::output::{OutputFile, REGENERATE};
 use crate::spec::ParamLocation;
 
 fn schema_of(ty: &TypeRef) -> Value {

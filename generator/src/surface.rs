@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::file::{OutputFile, REGENERATE};
 use crate::ir::{Api, TypeDef};
-use crate::output::{OutputFile, REGENERATE};
 
 pub const SURFACE_PATH: &str = "api-surface.json";
 

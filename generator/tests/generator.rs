@@ -10,43 +10,13 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// Every `*.yaml` directly in `dir`, as the API folder `api_dir`.
-fn read_dir_sources(dir: &Path, api_dir: &str) -> Vec<SourceFile> {
-    let mut paths: Vec<PathBuf> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| SourceFile {
-            path: format!("{api_dir}/{}", path.file_name().unwrap().to_string_lossy()),
-            api_dir: api_dir.to_owned(),
-            text: std::fs::read_to_string(&path).unwrap(),
-        })
-        .collect()
-}
-
 fn project_specs() -> Vec<SourceFile> {
-    let specs = root().join("../specs");
-    let mut sources = Vec::new();
-    let mut apis: Vec<String> = std::fs::read_dir(&specs)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    apis.sort();
-    for api in &apis {
-        sources.extend(read_dir_sources(&specs.join(api), api).into_iter().map(|mut s| {
-            s.path = format!("specs/{}", s.path);
-            s
-        }));
-    }
-    sources
+    generator::sources::read_specs(&root().join("../specs")).unwrap()
 }
 
 #[test]
 fn acme_edge_cases_match_their_golden_files() {
-    let sources = read_dir_sources(&root().join("tests/cases/acme"), "acme");
+    let sources = generator::sources::read_api(&root().join("tests/cases/acme"), "acme", "acme").unwrap();
     let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{d}"));
     let expected_dir = root().join("tests/cases/acme.expected");
     let mut compared = 0;
@@ -142,10 +112,7 @@ fn an_unreadable_file_does_not_hide_the_problems_of_the_others() {
     let dir = root().join("tests/bad_specs/multi_file");
     let mut sources = Vec::new();
     for api in ["shop", "zoo"] {
-        sources.extend(read_dir_sources(&dir.join(api), &format!("bad_specs/multi_file/{api}")).into_iter().map(|mut s| {
-            s.api_dir = api.to_owned();
-            s
-        }));
+        sources.extend(generator::sources::read_api(&dir.join(api), api, &format!("bad_specs/multi_file/{api}")).unwrap());
     }
     let diagnostics = generator::generate(&sources).expect_err("broken specs generated output");
     let files: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();

@@ -8,23 +8,7 @@ use generator::SourceFile;
 use proptest::prelude::*;
 
 fn real_specs() -> Vec<SourceFile> {
-    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let mut sources = Vec::new();
-    let mut apis: Vec<_> = std::fs::read_dir(&specs).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
-    apis.sort();
-    for dir in apis {
-        let api = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
-            sources.push(SourceFile {
-                path: format!("specs/{api}/{}", path.file_name().unwrap().to_string_lossy()),
-                api_dir: api.clone(),
-                text: std::fs::read_to_string(&path).unwrap(),
-            });
-        }
-    }
-    sources
+    generator::sources::read_specs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")).unwrap()
 }
 
 /// Runs the whole pipeline; every failure must be a located-or-explained diagnostic.

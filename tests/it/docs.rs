@@ -16,21 +16,7 @@ fn site() -> PathBuf {
 }
 
 fn spec_sources() -> Vec<generator::SourceFile> {
-    let mut sources = Vec::new();
-    let specs = root().join("specs");
-    for api in std::fs::read_dir(&specs).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
-        let dir = api.file_name().unwrap().to_string_lossy().into_owned();
-        for file in std::fs::read_dir(&api).unwrap().map(|e| e.unwrap().path()) {
-            if file.extension().is_some_and(|e| e == "yaml") {
-                sources.push(generator::SourceFile {
-                    path: format!("specs/{dir}/{}", file.file_name().unwrap().to_string_lossy()),
-                    api_dir: dir.clone(),
-                    text: std::fs::read_to_string(&file).unwrap(),
-                });
-            }
-        }
-    }
-    sources
+    generator::sources::read_specs(&root().join("specs")).unwrap()
 }
 
 fn pages() -> Vec<PathBuf> {

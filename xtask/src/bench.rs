@@ -7,8 +7,8 @@
 //! generator would say nothing about the real one. So `bench` only re-runs xtask as
 //! `cargo run --release -p xtask -- bench-inner`, which does the work.
 //!
-//! 1. Codegen: for each N, the median of several runs of `generator::generate_timed` on
-//!    `synth(N)` (stage by stage), the write of its files over the previous run's output
+//! 1. Codegen: for each N, the median of several runs of the generator on `synth(N)`, stage
+//!    by stage through its public stages (`generate_timed` below), the write of its files over the previous run's output
 //!    (as `cargo xtask codegen` regenerates), and the
 //!    parse-only baseline (`serde_yaml::Value` of the same sources) run alternately in this
 //!    process; peak heap of the generate call from a counting global allocator, which
@@ -276,6 +276,38 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 // ---------------------------------------------------------------------------------------
 // 1. Codegen.
 
+/// Wall time of each public stage of one generator run; they add up to the whole run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Timings {
+    /// YAML → spec types (serde_yaml), one file per thread.
+    load: Duration,
+    /// Validation and lowering into the IR.
+    lower: Duration,
+    /// The analyses of the IR and the plan of every file.
+    plan: Duration,
+    /// The parallel stage: token trees emitted and printed, templates and other files
+    /// rendered.
+    render: Duration,
+}
+
+/// `generator::generate`, stage by stage; the error is the rendered diagnostics.
+fn generate_timed(sources: &[SourceFile]) -> Result<(Vec<generator::OutputFile>, Timings), String> {
+    let located = |d: generator::Diagnostics| generator::render(&d, sources);
+    let start = Instant::now();
+    let loaded = generator::load_specs(sources).map_err(located)?;
+    let load = start.elapsed();
+    let start = Instant::now();
+    let apis = generator::lower::lower_all(&loaded, generator::Diagnostics::default()).map_err(located)?;
+    let lower = start.elapsed();
+    let start = Instant::now();
+    let cx = generator::analysis::analyze(&apis);
+    let plan = generator::output::plan(&cx);
+    let planned = start.elapsed();
+    let start = Instant::now();
+    let files = generator::output::render(plan)?;
+    Ok((files, Timings { load, lower, plan: planned, render: start.elapsed() }))
+}
+
 /// One size's medians.
 struct Codegen {
     n: usize,
@@ -287,7 +319,7 @@ struct Codegen {
 
 fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Result<Vec<Codegen>, String> {
     let sizes: Vec<usize> = CODEGEN_SIZES.into_iter().filter(|&n| !quick || n <= 300).collect();
-    println!("\n==> codegen: generate_timed vs parse-only, N = {sizes:?}");
+    println!("\n==> codegen: generate (stage by stage) vs parse-only, N = {sizes:?}");
     // One output directory per size, written by the first run and regenerated over by the
     // others. Creating files right after many were deleted is several times slower on ext4
     // (the inode allocator skips recently deleted inodes), so the first write swings from run
@@ -315,8 +347,7 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
                 break;
             }
             let parse = parse_only(&sources)?;
-            let generate =
-                || generator::generate_timed(&sources).map_err(|d| format!("synth({n}) does not generate:\n{}", generator::render(&d, &sources)));
+            let generate = || generate_timed(&sources).map_err(|e| format!("synth({n}) does not generate:\n{e}"));
             // The warm-up run measures the peak heap; the timed runs do not count.
             let (files, timings) = if run == 0 {
                 let (generated, heap) = with_peak_heap(generate);
@@ -344,8 +375,8 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             if !written.is_empty() {
                 return Err(format!("synth({n}) generated different files on run {run}: {:?}…", &written[..written.len().min(3)]));
             }
-            let generate = timings.load + timings.lower + timings.emit + timings.format;
-            for (i, d) in [parse, timings.load, timings.lower, timings.emit, timings.format, write, generate + write].into_iter().enumerate() {
+            let generate = timings.load + timings.lower + timings.plan + timings.render;
+            for (i, d) in [parse, timings.load, timings.lower, timings.plan, timings.render, write, generate + write].into_iter().enumerate() {
                 samples[i].push(d);
             }
         }
@@ -353,12 +384,12 @@ fn codegen_stage(root: &Path, out: &Path, quick: bool, table: &mut Table) -> Res
             return Err(format!("codegen at N={n}: only one run fitted in the time budget, so no regeneration was timed"));
         }
         let runs = samples[5].len();
-        let [parse, load, lower, emit, format, write, total] = samples.map(median);
+        let [parse, load, lower, plan, render, write, total] = samples.map(median);
         let label = format!("N={n}");
         table.row(
             "codegen",
-            &format!("{label}: load · lower · emit · format · write ({} spec files, {} KiB YAML → {files_count} files, {rust_lines} lines of Rust in the crates' src/; write = regenerate over the previous output, as `cargo xtask codegen`)", sources.len(), yaml_bytes / 1024),
-            format!("{} · {} · {} · {} · {}", ms(load), ms(lower), ms(emit), ms(format), ms(write)),
+            &format!("{label}: load · lower · plan · render · write (plan = analyses and the list of files; render = emit, print and render every file on all cores; {} spec files, {} KiB YAML → {files_count} files, {rust_lines} lines of Rust in the crates' src/; write = regenerate over the previous output, as `cargo xtask codegen`)", sources.len(), yaml_bytes / 1024),
+            format!("{} · {} · {} · {} · {}", ms(load), ms(lower), ms(plan), ms(render), ms(write)),
             String::new(),
             String::new(),
             "",

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use generator::surface::{self, Change, Surface};
-use generator::{OutputFile, REGENERATE, SourceFile};
+use generator::{OutputFile, REGENERATE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -70,7 +70,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
 /// Reads `specs/`, generates in memory, then compares with (or updates) `generated/`.
 /// Nothing is written unless generation succeeded as a whole.
 pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
-    let sources = read_specs(&root.join("specs"))?;
+    let sources = generator::sources::read_specs(&root.join("specs"))?;
     let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
     let generated = root.join("generated");
     let new_surface = files.iter().find(|f| f.path == surface::SURFACE_PATH).and_then(|f| Surface::from_json(&f.contents)).unwrap_or_default();
@@ -150,31 +150,11 @@ fn remove_empty_parents(path: &Path, stop: &Path) {
     }
 }
 
-/// Every `specs/<api>/*.yaml`, sorted, with repository-relative display paths.
-pub fn read_specs(specs: &Path) -> Result<Vec<SourceFile>, String> {
-    let mut sources = Vec::new();
-    let apis = sorted_entries(specs)?;
-    for api_dir in apis.into_iter().filter(|p| p.is_dir()) {
-        let api = file_name(&api_dir);
-        for file in sorted_entries(&api_dir)? {
-            if file.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                let text = fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-                sources.push(SourceFile { path: format!("specs/{api}/{}", file_name(&file)), api_dir: api.clone(), text });
-            }
-        }
-    }
-    Ok(sources)
-}
-
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     Ok(paths)
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Files under `generated/`, relative and `/`-separated.

@@ -113,7 +113,7 @@ fn feature_matrix() -> Result<(), String> {
 /// of each template) whose Seam types outweigh one types crate several times over.
 const SPLIT_CHECK_ENDPOINTS: usize = 90;
 
-/// A big API's types are split into several crates (`generator/src/emit/type_crates.rs`), but
+/// A big API's types are split into several crates (`generator/src/analysis/type_crates.rs`), but
 /// the real specs are small enough for one: a synthesized set of
 /// [`SPLIT_CHECK_ENDPOINTS`] endpoints is generated, must have a base crate and at least two
 /// parts, and is linted with every feature and with single resources of different parts.

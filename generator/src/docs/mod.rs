@@ -6,8 +6,8 @@ use askama::Template;
 use serde_json::Value;
 
 use crate::CRATE_NAME;
+use crate::file::{OutputFile, REGENERATE};
 use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
-use crate::output::{OutputFile, REGENERATE};
 use endpoint_page::endpoint_page;
 use type_page::{shared_payloads, type_page};
 

@@ -303,7 +303,7 @@ fn resource_accessors(api: &Api) -> Vec<TokenStream> {
 }
 
 /// `src/<api>/mod.rs`; `type_crates` are the crates of the API's types, which it re-exports.
-pub(crate) fn emit_api_module(api: &Api, type_crates: &[super::TypeCrate]) -> TokenStream {
+pub(crate) fn emit_api_module(api: &Api, type_crates: &[crate::analysis::TypeCrate]) -> TokenStream {
     let mut module_doc = vec![format!("# {}", api.title), super::desc(&api.description)];
     module_doc.push(format!("Base URL: `{}`.", api.base_url));
     if let Some(url) = &api.docs_url {

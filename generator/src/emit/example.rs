@@ -236,14 +236,14 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
             Ok(())
         }
     };
-    crate::output::format_tokens(tokens).unwrap_or_default()
+    crate::file::format_tokens(tokens).unwrap_or_default()
 }
 
 /// A doc-test snippet from a function built as tokens and printed by prettyplease like
 /// every example: the reader sees its body (a blank line after the imports), while its
 /// signature and the final `Ok(())` are hidden (`# `) lines that make it compile.
 pub(crate) fn doctest(function: TokenStream) -> String {
-    let printed = crate::output::format_tokens(function).unwrap_or_default();
+    let printed = crate::file::format_tokens(function).unwrap_or_default();
     let lines: Vec<&str> = printed.lines().collect();
     let [signature, body @ .., ok, close] = lines.as_slice() else { return printed };
     let mut out = format!("# {signature}\n");

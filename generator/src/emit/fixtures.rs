@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, rust_type};
+use crate::analysis::Analysis;
 use crate::fixtures::{EndpointFixture, endpoint_fixtures, fixtures_of, model_fixtures};
 use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
 use crate::names::{ident, shouty, snake};
@@ -28,7 +29,8 @@ fn compact(value: &serde_json::Value) -> String {
 }
 
 /// `src/fixtures/<api>.rs`.
-pub fn emit_fixtures_module(api: &Api) -> TokenStream {
+pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
+    let api = analysis.api;
     let module_doc = format!(
         " Fixtures of the {} API: each documented response (or one synthesized from the declared types where the docs give none), as the typed value and the raw JSON.",
         api.title
@@ -81,30 +83,8 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
             }
         }
     });
-    let type_use = super::TypeUse::of(api);
-    let models = model_fixtures(api)
-        .into_iter()
-        .map(|fixture| {
-            let cfg = type_use.cfg(&fixture.model.name);
-            let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
-            let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
-            let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
-            let origin = if fixture.synthesized { "synthesized from its declared fields" } else { "from the docs" };
-            let fn_doc = doc(&format!("An example [`{}`]({ty}), {origin}.", fixture.model.name, ty = ty.to_string().replace(' ', "")));
-            let body = compact(&fixture.body);
-            let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
-            checks.push(quote! {
-                #cfg (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
-            });
-            quote! {
-                #fn_doc
-                #cfg
-                pub fn #fn_name() -> crate::Fixture<#ty> {
-                    crate::Fixture::new(200, #body, ::std::option::Option::None)
-                }
-            }
-        })
-        .collect::<Vec<_>>();
+    // After the endpoints' checks, so `round_trips` lists endpoints first.
+    let models = model_fixture_fns(analysis, &mut checks);
     quote! {
         #![doc = #module_doc]
 
@@ -124,6 +104,35 @@ pub fn emit_fixtures_module(api: &Api) -> TokenStream {
             vec![#(#checks),*]
         }
     }
+}
+
+/// One function per model fixture (for `pub mod models`), each gated like its model; their
+/// round-trip checks are pushed onto `checks`.
+fn model_fixture_fns(analysis: &Analysis<'_>, checks: &mut Vec<TokenStream>) -> Vec<TokenStream> {
+    let api = analysis.api;
+    model_fixtures(api)
+        .into_iter()
+        .map(|fixture| {
+            let cfg = analysis.type_use.cfg(&fixture.model.name);
+            let ty = rust_type(api, &TypeRef::Named(fixture.model.name.clone()));
+            let suffix = if fixture.index == 0 { String::new() } else { format!("_{}", fixture.index) };
+            let fn_name = ident(&format!("{}{suffix}", snake(&fixture.model.name)));
+            let origin = if fixture.synthesized { "synthesized from its declared fields" } else { "from the docs" };
+            let fn_doc = doc(&format!("An example [`{}`]({ty}), {origin}.", fixture.model.name, ty = ty.to_string().replace(' ', "")));
+            let body = compact(&fixture.body);
+            let check_name = format!("models.{}.{}", fixture.model.name, fixture.index);
+            checks.push(quote! {
+                #cfg (#check_name, (|| models::#fn_name().round_trip()) as RoundTrip)
+            });
+            quote! {
+                #fn_doc
+                #cfg
+                pub fn #fn_name() -> crate::Fixture<#ty> {
+                    crate::Fixture::new(200, #body, ::std::option::Option::None)
+                }
+            }
+        })
+        .collect()
 }
 
 /// The mock table of one endpoint (in its resource module).

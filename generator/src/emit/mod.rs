@@ -2,10 +2,10 @@
 //! and only `format` (prettyplease) turns them into a string.
 
 mod client;
+mod crate_root;
 mod endpoints;
 mod example;
 mod fixtures;
-mod type_crates;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -14,11 +14,11 @@ use quote::quote;
 use crate::ir::{Api, TypeRef};
 
 pub(crate) use client::emit_api_module;
+pub(crate) use crate_root::{emit_crate_root, emit_fixtures_root, emit_types_crate_root};
 pub use endpoints::emit_resource_module;
 pub use example::{example_call, example_source, example_values, quickstart};
 pub use fixtures::emit_fixtures_module;
 pub(crate) use fixtures::{emit_mock_api, emit_mock_endpoint};
-pub(crate) use type_crates::{TypeCrate, type_crates};
 pub(crate) use types::{emit_type, emit_types_module_doc};
 
 /// Vendor text made safe for rustdoc, whose lints (run with `-D warnings`) reject what
@@ -180,96 +180,15 @@ pub(crate) fn resource_cfg(api: &Api, resource: &str) -> TokenStream {
     quote!(#[cfg(feature = #feature)])
 }
 
-/// For each type, the resources whose parameters or responses reach it (through fields,
-/// array items and union variants). Computed once per API: one walk per resource.
-pub(crate) struct TypeUse<'a> {
-    api: &'a Api,
-    resources_of: std::collections::BTreeMap<String, Vec<String>>,
-    /// For a model the spec names as union variants' payload: those variants
-    /// (`AccessCodeError::DeviceOffline`), for its docs.
-    payload_of: std::collections::BTreeMap<String, Vec<String>>,
-}
-
-impl<'a> TypeUse<'a> {
-    pub(crate) fn of(api: &'a Api) -> Self {
-        let mut resources_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
-        for resource in &api.resources {
-            let roots = resource.endpoints.iter().flat_map(|e| e.params.iter().map(|p| &p.ty).chain(std::iter::once(&e.response)));
-            for name in Self::reached(api, roots) {
-                resources_of.entry(name).or_default().push(resource.name.clone());
-            }
-        }
-        // A type no endpoint reaches is compiled with the API module (no cfg), so whatever it
-        // names must be too: everything reached from such a type counts as used by every
-        // resource.
-        let unused: Vec<TypeRef> =
-            api.types.iter().filter(|t| !resources_of.contains_key(t.name())).map(|t| TypeRef::Named(t.name().to_owned())).collect();
-        let every: Vec<String> = api.resources.iter().map(|r| r.name.clone()).collect();
-        for name in Self::reached(api, unused.iter()) {
-            if resources_of.contains_key(&name) {
-                resources_of.insert(name, every.clone());
-            }
-        }
-        let payload_of = api
-            .shared_payloads()
-            .into_iter()
-            .map(|(model, variants)| (model.to_owned(), variants.iter().map(|(union, v)| format!("{}::{}", union.name, v.variant)).collect()))
-            .collect();
-        TypeUse { api, resources_of, payload_of }
-    }
-
-    /// The named types reached from `roots` (themselves included) through fields, array items
-    /// and union variants.
-    pub(crate) fn reached<'t>(api: &Api, roots: impl IntoIterator<Item = &'t TypeRef>) -> std::collections::BTreeSet<String> {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
-        while let Some(ty) = stack.pop() {
-            match ty {
-                TypeRef::Array(inner) => stack.push(inner),
-                TypeRef::Named(name) if seen.insert(name.clone()) => match api.type_def(name) {
-                    Some(crate::ir::TypeDef::Model(model)) => stack.extend(model.fields.iter().map(|f| &f.ty)),
-                    Some(crate::ir::TypeDef::Union(union)) => {
-                        for variant in &union.variants {
-                            seen.insert(variant.model.clone());
-                            if let Some(crate::ir::TypeDef::Model(model)) = api.type_def(&variant.model) {
-                                stack.extend(model.fields.iter().map(|f| &f.ty));
-                            }
-                        }
-                    }
-                    _ => {}
-                },
-                _ => {}
-            }
-        }
-        seen
-    }
-
-    /// The union variants whose payload is this (declared) model.
-    pub(crate) fn payload_of(&self, model: &str) -> &[String] {
-        self.payload_of.get(model).map(Vec::as_slice).unwrap_or_default()
-    }
-
+impl crate::analysis::TypeUse<'_> {
     /// `#[cfg(any(feature = …))]` over the resources that use the type, so a crate built for
     /// some resources compiles only their types. A type every resource (or none) uses
     /// follows the API module itself: no attribute.
     pub(crate) fn cfg(&self, type_name: &str) -> TokenStream {
         match self.gating_resources(type_name) {
-            Some(resources) => cfg_any(resources.iter().map(|r| resource_feature(self.api, r)).collect()),
+            Some(resources) => cfg_any(resources.iter().map(|r| resource_feature(self.api(), r)).collect()),
             None => quote!(),
         }
-    }
-
-    /// The resources that reach the type, in the API's order (everything named by a type no
-    /// endpoint reaches counts as reached by every resource).
-    pub(crate) fn resources(&self, type_name: &str) -> &[String] {
-        self.resources_of.get(type_name).map(Vec::as_slice).unwrap_or_default()
-    }
-
-    /// The resources whose features compile the type, or `None` when it follows the API
-    /// module (every resource uses it, or none does).
-    pub(crate) fn gating_resources(&self, type_name: &str) -> Option<&[String]> {
-        let resources = self.resources(type_name);
-        (!resources.is_empty() && resources.len() != self.api.resources.len()).then_some(resources)
     }
 }
 
@@ -325,23 +244,6 @@ pub(crate) mod tests {
             "api:\n  name: x\n  title: X\n  description: X.\n  base_url: https://x.test\n  auth_modes:\n    - name: token\n      title: Token\n      description: A token.\n      credentials:\n        - {{ name: token, description: The token., secret: true }}\n      headers:\n        - {{ name: X-Token, value: \"{{token}}\" }}\n  errors:\n    message_field: detail\n{types}{endpoints}"
         );
         vec![crate::SourceFile { path: "specs/x/api.yaml".into(), api_dir: "x".into(), text: api }]
-    }
-
-    /// `alpha` returns a `Color`, `beta` a string; `Orphan` names `Color` but no endpoint
-    /// reaches it.
-    const ORPHAN: &str = "enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\nmodels:\n  Orphan:\n    description: Used by nothing.\n    fields:\n      - { name: color, type: Color, description: Its color. }\n";
-    const TWO_RESOURCES: &str = "endpoints:\n  - { resource: alpha, operation: get, title: A, description: A., method: GET, path: /a, read_only: true, auth: [token], response: { type: Color } }\n  - { resource: beta, operation: get, title: B, description: B., method: GET, path: /b, read_only: true, auth: [token], response: { type: string } }\n";
-
-    /// A type no endpoint reaches is compiled with the API module, so what it names must not
-    /// be behind one resource's feature (or `--features x-beta` would not build).
-    #[test]
-    fn what_an_unused_type_names_is_compiled_with_every_resource() {
-        let api = small_api(ORPHAN, TWO_RESOURCES);
-        let type_use = super::TypeUse::of(&api);
-        assert_eq!(type_use.gating_resources("Orphan"), None);
-        assert_eq!(type_use.gating_resources("Color"), None, "Color is named by the ungated Orphan");
-        let no_orphan = small_api("enums:\n  Color:\n    description: A color.\n    values:\n      - { value: red }\n", TWO_RESOURCES);
-        assert_eq!(super::TypeUse::of(&no_orphan).gating_resources("Color"), Some(&["alpha".to_owned()][..]));
     }
 
     #[test]

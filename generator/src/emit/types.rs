@@ -9,7 +9,7 @@ use crate::names::ident;
 
 /// The inner doc of a types crate's `<api>.rs` and its imports. The rest of the file is one [`emit_type`] per
 /// type, emitted and formatted in parallel by `output`.
-pub(crate) fn emit_types_module_doc(api: &Api, krate: &super::TypeCrate) -> TokenStream {
+pub(crate) fn emit_types_module_doc(api: &Api, krate: &crate::analysis::TypeCrate) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
     // A part of a split API names the shared types of the API's base crate as
     // `crate::<api>::X`, like its own types.
@@ -32,7 +32,7 @@ pub(crate) fn emit_types_module_doc(api: &Api, krate: &super::TypeCrate) -> Toke
 }
 
 /// One type and its impls, each under the cfg of the resources that use the type.
-pub(crate) fn emit_type(api: &Api, type_use: &super::TypeUse<'_>, def: &TypeDef) -> TokenStream {
+pub(crate) fn emit_type(api: &Api, type_use: &crate::analysis::TypeUse<'_>, def: &TypeDef) -> TokenStream {
     let tokens = match def {
         TypeDef::Id(id) => emit_id(id),
         TypeDef::Enum(def) => emit_enum(def),

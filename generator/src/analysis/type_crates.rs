@@ -19,7 +19,8 @@
 //! A known limit: the base crate is not split, so an API whose types are mostly shared
 //! between resources keeps most of them in one crate.
 
-use crate::emit::{TypeUse, resource_feature};
+use super::TypeUse;
+use crate::emit::resource_feature;
 use crate::ir::{Api, TypeDef, TypeRef};
 
 /// The most weight (see [`weight`]) packed into one types crate: about 22 endpoints of the
@@ -156,18 +157,8 @@ mod tests {
     }
 
     fn seam() -> Api {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/seam");
-        let mut sources: Vec<crate::SourceFile> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .map(|p| crate::SourceFile {
-                path: format!("specs/seam/{}", p.file_name().unwrap().to_string_lossy()),
-                api_dir: "seam".into(),
-                text: std::fs::read_to_string(&p).unwrap(),
-            })
-            .collect();
-        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        let sources: Vec<crate::SourceFile> = crate::sources::read_specs(&specs).unwrap().into_iter().filter(|s| s.api_dir == "seam").collect();
         crate::lower_all(&sources).unwrap().remove(0)
     }
 

@@ -1,0 +1,137 @@
+//! The roots of the generated crates: `keyway`'s `src/lib.rs` and `src/fixtures/mod.rs`, and
+//! each types crate's `src/lib.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{api_cfg, cfg_any};
+use crate::CRATE_NAME;
+use crate::analysis::Context;
+use crate::ir::Api;
+use crate::names::ident;
+
+/// `src/lib.rs` of `keyway`: the crate docs, the runtime's re-exports, the types crates and
+/// one module per API.
+pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
+    let apis = cx.apis;
+    let doc_lines = crate_doc(apis);
+    let modules = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let cfg = api_cfg(api);
+        let docs = format!("The {} API.", api.title);
+        quote! {
+            #cfg
+            #[doc = #docs]
+            pub mod #module;
+        }
+    });
+    // Each API module re-exports its types from `crate::<types crate>`.
+    let type_crate_uses = cx.analyses.iter().flat_map(|a| &a.type_crates).map(|krate| {
+        let cfg = cfg_any(krate.features.clone());
+        let name = ident(&krate.rust_name());
+        quote! {
+            #cfg
+            use ::#name;
+        }
+    });
+    quote! {
+        #doc_lines
+        #![deny(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
+        // The runtime is its own crate (built once, shared with the types crates); generated
+        // code names it `crate::runtime`.
+        use ::keyway_runtime as runtime;
+
+        #[doc(inline)]
+        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource};
+
+        #[cfg(feature = "fixtures")]
+        #[doc(inline)]
+        pub use runtime::Fixture;
+
+        /// The runtime's descriptor types, for this crate's own tests of behaviour no spec
+        /// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
+        /// of the API: no semver promise.
+        #[doc(hidden)]
+        pub mod __private {
+            pub use crate::runtime::{
+                ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
+                EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation,
+                PathPart,
+            };
+        }
+
+        #[cfg(feature = "fixtures")]
+        pub mod fixtures;
+
+        /// A spec-driven mock server for tests: start one with `<api>::mock_server()`.
+        #[cfg(feature = "mock")]
+        pub mod mock {
+            #[doc(inline)]
+            pub use crate::runtime::{MockRequest, MockRule, MockServer};
+        }
+
+        #(#type_crate_uses)*
+
+        #(#modules)*
+    }
+}
+
+/// The crate's docs, as inner doc attributes: what it is and one line per API.
+fn crate_doc(apis: &[Api]) -> TokenStream {
+    let mut crate_doc = vec![
+        format!("# {CRATE_NAME}"),
+        "Typed async clients generated from hand-written endpoint specs. Each API is a module behind a cargo feature of the same name (all on by default).".to_owned(),
+    ];
+    let list =
+        apis.iter().map(|api| format!("- [`{}`]: {} — [`{}::{}`]", api.name, api.title, api.name, api.client_name)).collect::<Vec<_>>().join("\n");
+    crate_doc.push(list);
+    crate_doc.push("Every call returns [`Result<T, Error>`](Error): API errors carry the status and request id; transport problems, timeouts and undecodable bodies are typed too, never panics.".to_owned());
+    let crate_doc = crate_doc.join("\n\n");
+    let lines = crate_doc.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `src/fixtures/mod.rs`: one module per API.
+pub(crate) fn emit_fixtures_root(apis: &[Api]) -> TokenStream {
+    let modules = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let cfg = api_cfg(api);
+        let docs = format!("Fixtures of the {} API.", api.title);
+        quote! {
+            #cfg
+            #[doc = #docs]
+            pub mod #module;
+        }
+    });
+    quote! {
+        //! Every documented response and model example as a typed value and its raw JSON, so
+        //! downstream tests can start from what the vendor's docs show. The same data, as
+        //! files, is in the crate's `fixtures/` folder; the mock server serves it.
+        #(#modules)*
+    }
+}
+
+/// `crates/keyway-<api>-types/src/lib.rs`: the crate's docs and the API module.
+pub(crate) fn emit_types_crate_root(api: &Api) -> TokenStream {
+    let doc = format!(
+        " Types of the {} API, compiled apart from `{CRATE_NAME}` so that cargo builds an API's types in parallel and with less memory. Use them through `{CRATE_NAME}::{}`, which re-exports every one of them; this crate on its own has no semver promise.",
+        api.title, api.name
+    );
+    let module = ident(&api.name);
+    quote! {
+        #![doc = #doc]
+        #![deny(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
+        // Named as in `keyway`, so the types' code is the same in both.
+        use ::keyway_runtime as runtime;
+
+        // Documented by its own inner doc comment.
+        pub mod #module;
+    }
+}
