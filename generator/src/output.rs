@@ -260,7 +260,7 @@ fn lib_rs(apis: &[Api], type_crates: &[Vec<TypeCrate>]) -> TokenStream {
         use ::keyway_runtime as runtime;
 
         #[doc(inline)]
-        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource};
+        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Response, Secret, Timestamp, TokenSource};
 
         #[cfg(feature = "fixtures")]
         #[doc(inline)]

@@ -9,7 +9,7 @@ use keyway::{ClientBuilder, Error};
 fn seam() -> Result<SeamClient, Error> {
     SeamClient::builder(SeamAuth::api_key("seam_key"))
         .base_url("https://connect.getseam.com")
-        .timeout(Duration::from_secs(10))
+        .attempt_timeout(Duration::from_secs(10))
         .max_retries(3)
         .retry_base_delay(Duration::from_millis(100))
         .build()

@@ -10,7 +10,7 @@ async fn seam(client: &SeamClient) -> Result<(), Error> {
     client
         .access_codes()
         .get(AccessCodeId::new("code-id"))
-        .timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_secs(5))
         .no_retries()
         .await?;
     client
@@ -24,7 +24,7 @@ async fn seam(client: &SeamClient) -> Result<(), Error> {
 
 async fn nexudus(client: &NexudusClient) -> Result<AccessToken, Error> {
     // A call is a value: it can be prepared, passed around and awaited later.
-    let call: Call<AccessToken> = client.access_tokens().get(1).timeout(Duration::from_millis(500));
+    let call: Call<AccessToken> = client.access_tokens().get(1).attempt_timeout(Duration::from_millis(500));
     call.await
 }
 
