@@ -50,6 +50,7 @@ impl RawResponse {
 ///     Ok(())
 /// }
 /// ```
+#[derive(Clone)]
 pub struct Response<T> {
     value: T,
     status: u16,

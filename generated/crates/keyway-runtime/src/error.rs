@@ -58,11 +58,17 @@ pub enum Error {
         status: u16,
         /// Request id from the response header, if the API sends one.
         request_id: Option<String>,
-        /// Where in the body decoding failed (`access_code.created_at`; `.` for the root).
+        /// The JSON path of the value that is wrong or missing (`access_code.created_at`,
+        /// `access_code.errors[1].message`; `.` for the whole body). One rule for every
+        /// failure: a missing field is reported at its own path, as a missing envelope key
+        /// is (`access_code`).
         path: String,
-        /// What was wrong there.
+        /// What was wrong there: what was expected and the kind of value found
+        /// (`invalid value: a string of 12 characters, expected an RFC 3339 timestamp
+        /// string`), never the value itself, since success bodies can carry secrets.
         message: String,
-        /// The start of the body (at most 512 bytes, cut on a character boundary).
+        /// The start of the body (at most 512 bytes, cut on a character boundary). Never in
+        /// `Display` or `Debug`: it can hold secrets, so log it only where they may go.
         body_snippet: String,
     },
 
@@ -89,8 +95,8 @@ pub enum Error {
         endpoint: &'static str,
         /// The deadline of the whole call that elapsed.
         after: Duration,
-        /// How many attempts had started (0 if the first had not: the token source was
-        /// still being asked).
+        /// How many attempts had started, the one cut off included (asking the token source
+        /// is part of an attempt).
         attempts: u32,
     },
 
