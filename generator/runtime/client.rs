@@ -16,6 +16,8 @@ use super::error::Error;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// 10 MiB: far more than any documented response, far less than would strain a process.
+pub(crate) const DEFAULT_MAX_RESPONSE_SIZE: u64 = 10 << 20;
 const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
 
 /// Implemented by each generated client so that [`ClientBuilder::build`] can make it.
@@ -38,8 +40,10 @@ struct CoreInner {
     auth_headers: AuthHeaders,
     http: reqwest::Client,
     timeout: Duration,
+    call_timeout: Option<Duration>,
     max_retries: u32,
     retry_base_delay: Duration,
+    max_response_size: u64,
 }
 
 impl ClientCore {
@@ -70,6 +74,14 @@ impl ClientCore {
         self.inner.timeout
     }
 
+    pub(crate) fn call_timeout(&self) -> Option<Duration> {
+        self.inner.call_timeout
+    }
+
+    pub(crate) fn max_response_size(&self) -> u64 {
+        self.inner.max_response_size
+    }
+
     pub(crate) fn max_retries(&self) -> u32 {
         self.inner.max_retries
     }
@@ -86,26 +98,30 @@ impl fmt::Debug for ClientCore {
             .field("api", &inner.api.name)
             .field("base_url", &inner.base_url.as_str())
             .field("credentials", &inner.credentials)
-            .field("timeout", &inner.timeout)
+            .field("attempt_timeout", &inner.timeout)
+            .field("call_timeout", &inner.call_timeout)
             .field("max_retries", &inner.max_retries)
             .field("retry_base_delay", &inner.retry_base_delay)
+            .field("max_response_size", &inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
 
 /// Configures and builds a client (`C`, such as `SeamClient`).
 ///
-/// Defaults: the API's production base URL, a 30 s timeout per attempt, 2 retries of
-/// read-only requests with a 500 ms base delay, and `https` only (plain `http` is allowed
-/// to loopback addresses).
+/// Defaults: the API's production base URL, a 30 s timeout per attempt and no deadline for
+/// the whole call, 2 retries of read-only requests with a 500 ms base delay, responses of
+/// at most 10 MiB, and `https` only (plain `http` is allowed to loopback addresses).
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C> {
     api: &'static ApiDescriptor,
     credentials: Credentials,
     base_url: Option<String>,
     timeout: Duration,
+    call_timeout: Option<Duration>,
     max_retries: u32,
     retry_base_delay: Duration,
+    max_response_size: u64,
     allow_insecure_http: bool,
     http_client: Option<reqwest::Client>,
     // `fn() -> C` keeps the builder `Send + Sync` whatever `C` is.
@@ -119,9 +135,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("credentials", &self.credentials)
             // Unchecked yet: a URL with userinfo may hold a password.
             .field("base_url", &self.base_url.as_deref().map(|u| if u.contains('@') { "(redacted)" } else { u }))
-            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_base_delay", &self.retry_base_delay)
+            .field("max_response_size", &self.max_response_size)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("http_client", &self.http_client.is_some())
             .finish()
@@ -137,8 +155,10 @@ impl<C> ClientBuilder<C> {
             credentials,
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
+            call_timeout: None,
             max_retries: DEFAULT_MAX_RETRIES,
             retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             allow_insecure_http: false,
             http_client: None,
             client: PhantomData,
@@ -167,9 +187,39 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The longest one attempt may take, from asking the token source (if the auth has one)
-    /// and connecting to reading the whole body (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    /// and connecting to reading the whole body (default 30 s). An attempt that times out is
+    /// retried like a connection error; when none is left the call fails with
+    /// [`Error::Timeout`]. With retries, a call can take several times this long: bound the
+    /// whole call with [`call_timeout`](Self::call_timeout).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The old name of [`attempt_timeout`](Self::attempt_timeout): it bounds each attempt,
+    /// not the call.
+    #[deprecated(note = "bounds each attempt, not the call: use `attempt_timeout`, or `call_timeout` for the whole call")]
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
+    }
+
+    /// The deadline of a whole call: every attempt, the waits between them (backoff and
+    /// `Retry-After`) and asking the token source (default: none, so a call is bounded only
+    /// by its attempts). When it expires the call ends at once with
+    /// [`Error::CallTimeout`]; a retry whose wait would outlast it is not made, and the call
+    /// ends early with the last attempt's error.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 10 MiB). A success larger than
+    /// this fails with [`Error::ResponseTooLarge`]: refused from its `Content-Length` before
+    /// any of it is read, or as soon as the bytes read pass the limit, so at most this much
+    /// is held in memory. An error response larger than this is reported from its first
+    /// `max_response_size` bytes.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -231,8 +281,10 @@ impl<C> ClientBuilder<C> {
                 auth_headers,
                 http,
                 timeout: self.timeout,
+                call_timeout: self.call_timeout,
                 max_retries: self.max_retries,
                 retry_base_delay: self.retry_base_delay,
+                max_response_size: self.max_response_size,
             }),
         })
     }

@@ -32,6 +32,7 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use response::Response;
 pub use timestamp::Timestamp;
 
 #[cfg(feature = "fixtures")]

@@ -1,4 +1,4 @@
-//! Turning a response into a value or an [`Error`].
+//! Turning a response into a value (with its metadata, [`Response`]) or an [`Error`].
 //!
 //! Only [`decode`] is generic over the result type; error classification is not, so it is
 //! compiled once rather than once per endpoint.
@@ -7,6 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
@@ -22,12 +23,96 @@ pub(crate) struct RawResponse {
     pub(crate) content_type: Option<String>,
     /// The parsed `Retry-After` header.
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
 
 impl RawResponse {
     pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+}
+
+/// A decoded response value with the response's metadata, from
+/// [`Call::send_with_metadata`](crate::Call::send_with_metadata).
+///
+/// ```no_run
+/// # extern crate keyway_runtime as keyway; // shown as it reads through `keyway`
+/// # type AccessCode = serde_json::Value;
+/// // `call` is what an endpoint method returns, such as `client.access_codes().get(id)`.
+/// async fn get_and_log(call: keyway::Call<AccessCode>) -> Result<(), keyway::Error> {
+///     let response: keyway::Response<AccessCode> = call.send_with_metadata().await?;
+///     if let Some(id) = response.request_id() {
+///         println!("request id {id}");
+///     }
+///     let code: &AccessCode = response.value(); // or `into_inner()` to own it
+///     # let _ = code;
+///     Ok(())
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Response<T> {
+    value: T,
+    status: u16,
+    request_id: Option<String>,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(value: T, status: u16, request_id: Option<String>, headers: HeaderMap, attempts: u32) -> Self {
+        Response { value, status, request_id, headers, attempts }
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value, owned.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status code (2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id the server gave this request, from the API's request-id header
+    /// (`seam-request-id` for Seam), if the API sends one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Every response header.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One response header as text (`None` when absent or not visible ASCII); the first
+    /// when it is repeated. Names are case-insensitive.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// How many attempts the call made (1 when the first succeeded).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+// Header values are left out (a `set-cookie` can hold a session): only their names.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("Response")
+            .field("value", &self.value)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("headers", &names)
+            .field("attempts", &self.attempts)
+            .finish()
     }
 }
 
@@ -81,13 +166,113 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
         Err(e) => {
             let body = body.as_bytes();
-            let path = json_path_at(body, byte_offset(body, e.line(), e.column()));
+            let mut path = json_path_at(body, byte_offset(body, e.line(), e.column()));
             // serde_json appends " at line L column C"; the path says more.
             let message = e.to_string();
             let suffix = format!(" at line {} column {}", e.line(), e.column());
-            let message = message.strip_suffix(&suffix).map(str::to_owned).unwrap_or(message);
-            Err(fail(path, message))
+            let message = message.strip_suffix(&suffix).unwrap_or(&message);
+            // One rule for every path: it names the value that is wrong or missing. serde
+            // reports a missing field at its object; the field itself is one step further.
+            if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+                path = if path == "." { field.to_owned() } else { format!("{path}.{field}") };
+            }
+            Err(fail(path, redact_values(message)))
         }
+    }
+}
+
+/// A decoder's message with the body's values left out: serde quotes the value it did not
+/// expect (`invalid type: string "tok_…", expected u32`), and bodies carry secrets. Values
+/// become their kind and, for strings, their length (`a string of 12 characters`); what was
+/// expected, field names and everything else are kept.
+fn redact_values(message: &str) -> String {
+    const MARKERS: [&str; 3] = ["invalid type: ", "invalid value: ", "unknown variant "];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let Some((at, marker)) = MARKERS.iter().filter_map(|m| rest.find(m).map(|at| (at, *m))).min_by_key(|(at, _)| *at) else {
+            out.push_str(rest);
+            return out;
+        };
+        let after = at + marker.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        if marker == "unknown variant " {
+            // serde: "unknown variant `x`, expected one of `a`, `b`"; the variant is the value.
+            if let Some(end) = rest.strip_prefix('`').and_then(|tail| tail.rfind("`, expected ").map(|end| end + 1)) {
+                out.push('(');
+                out.push_str(&string_hint(rest[1..end].chars().count()));
+                out.push(')');
+                rest = &rest[end + 1..];
+                continue;
+            }
+            out.push_str("(not shown)");
+            return out;
+        }
+        // serde's `Unexpected` forms that carry a value.
+        if let Some(quoted) = rest.strip_prefix("string \"") {
+            // The value is written with `{:?}`: it ends at the first unescaped quote. An
+            // escape (`\n`, `\"`, `\u{1b}`) counts as one character.
+            let bytes = quoted.as_bytes();
+            let (mut i, mut chars, mut end) = (0, 0, None);
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    b'\\' => {
+                        chars += 1;
+                        i = if bytes.get(i + 1) == Some(&b'u') {
+                            bytes[i..].iter().position(|b| *b == b'}').map_or(bytes.len(), |close| i + close + 1)
+                        } else {
+                            i + 2
+                        };
+                    }
+                    byte => {
+                        // UTF-8 continuation bytes are part of the character before them.
+                        if byte & 0xC0 != 0x80 {
+                            chars += 1;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            if let Some(end) = end {
+                out.push_str(&string_hint(chars));
+                rest = &quoted[end + 1..];
+            } else {
+                // Not the form expected: drop the rest rather than risk quoting a value.
+                out.push_str("a string");
+                return out;
+            }
+            continue;
+        }
+        for (prefix, kind) in
+            [("integer `", "an integer"), ("floating point `", "a floating point number"), ("boolean `", "a boolean"), ("character `", "a character")]
+        {
+            if let Some(value) = rest.strip_prefix(prefix) {
+                // A character can itself be a backtick: skip one character before looking.
+                let skip = value.chars().next().map_or(0, char::len_utf8);
+                if let Some(end) = value.get(skip..).and_then(|tail| tail.find('`')) {
+                    out.push_str(kind);
+                    rest = &value[skip + end + 1..];
+                } else {
+                    out.push_str(kind);
+                    return out;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// `an empty string`, `a string of 1 character`, `a string of 12 characters`.
+fn string_hint(chars: usize) -> String {
+    match chars {
+        0 => "an empty string".to_owned(),
+        1 => "a string of 1 character".to_owned(),
+        n => format!("a string of {n} characters"),
     }
 }
 
@@ -349,7 +534,14 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse { status, request_id: Some("hdr".into()), content_type: None, retry_after: None, body: body.as_bytes().to_vec() }
+        RawResponse {
+            status,
+            request_id: Some("hdr".into()),
+            content_type: None,
+            retry_after: None,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     #[test]
@@ -411,9 +603,9 @@ mod tests {
         let cases = [
             (r#"{"outer": {"name": 7, "items": []}}"#, "outer.name"),
             (r#"{"outer": {"name": "a", "items": [{"n": 1}, {"n": "x"}]}}"#, "outer.items[1].n"),
-            (r#"{"outer": {"name": "a", "items": [{"n": 1}, {"s": "}{]["}]}}"#, "outer.items[1]"),
+            (r#"{"outer": {"name": "a", "items": [{"n": 1}, {"s": "}{]["}]}}"#, "outer.items[1].n"),
             (r#"{"outer": {"name": "a", "items": [], "tags": ["x", 2]}}"#, "outer.tags[1]"),
-            (r#"{"outer": {"items": []}}"#, "outer"),
+            (r#"{"outer": {"items": []}}"#, "outer.name"),
             (r#"{"outer": {"name": "a\"b,c:d", "items": 3}}"#, "outer.items"),
             ("{\n  \"outer\": {\n    \"name\": \"a\",\n    \"items\": [\n      {\"n\": -1}\n    ]\n  }\n}", "outer.items[0].n"),
             (r#"{"outer": {"name": "a", "items": [{"n": 1, "s": "unterminated"#, "outer.items[0].s"),
@@ -427,12 +619,42 @@ mod tests {
             assert_eq!(path, expected, "{body}: {message}");
             assert!(!message.contains(" at line "), "{message}");
         }
+        // The rule, for the root too: a missing value is reported at its own path.
+        match decode::<Inner>(None, 200, None, b"{}") {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "n"),
+            other => panic!("{other:?}"),
+        }
         // Invalid UTF-8 in a skipped field does not fail the decode; in a decoded one it is
         // replaced, not refused.
         let body = b"{\"outer\": {\"name\": \"a\xffb\", \"items\": [], \"skipped\": \"\xfe\"}}";
         match decode::<Outer>(Some("outer"), 200, Some("req_1"), body) {
             Ok(outer) => assert_eq!(outer.name, "a\u{fffd}b"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn values_are_left_out_of_messages() {
+        let cases = [
+            (r#"invalid type: string "tok_secret", expected u32"#, "invalid type: a string of 10 characters, expected u32"),
+            (r#"invalid type: string "", expected u32"#, "invalid type: an empty string, expected u32"),
+            (r#"invalid type: string "a\"b, expected x\u{1b}é", expected u32"#, "invalid type: a string of 17 characters, expected u32"),
+            ("invalid value: integer `5000000000`, expected u32", "invalid value: an integer, expected u32"),
+            ("invalid type: floating point `1.5`, expected u32", "invalid type: a floating point number, expected u32"),
+            ("invalid type: boolean `true`, expected a string", "invalid type: a boolean, expected a string"),
+            ("invalid type: character ```, expected u32", "invalid type: a character, expected u32"),
+            ("unknown variant `s3cr`, expected one of `a`, `b`", "unknown variant (a string of 4 characters), expected one of `a`, `b`"),
+            ("unknown variant `x`, expected `y`, expected one of `a`", "unknown variant (a string of 15 characters), expected one of `a`"),
+            ("invalid type: map, expected a string", "invalid type: map, expected a string"),
+            ("missing field `code`", "missing field `code`"),
+            (r#"invalid type: string "unterminated"#, "invalid type: a string"),
+            (
+                r#"x: invalid type: string "one", expected y; invalid value: string "two", expected z"#,
+                "x: invalid type: a string of 3 characters, expected y; invalid value: a string of 3 characters, expected z",
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(redact_values(message), expected, "{message}");
         }
     }
 }

@@ -196,14 +196,35 @@ async fn token_source_error_ends_the_call_before_anything_is_sent() {
 async fn token_source_that_never_answers_fails_the_call_at_the_attempt_timeout() {
     let server = nexudus_ok().await;
     let hanging = || std::future::pending::<Result<Secret, Error>>();
-    let client =
-        NexudusClient::builder(NexudusAuth::oauth2_from_source(hanging)).base_url(&server.url).timeout(Duration::from_millis(100)).build().unwrap();
+    let client = NexudusClient::builder(NexudusAuth::oauth2_from_source(hanging))
+        .base_url(&server.url)
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
 
     // The guard only turns a hang into a failure; the call must end well before it.
     let err = tokio::time::timeout(Duration::from_secs(10), get_token(&client)).await.expect("the call hung").unwrap_err();
 
     assert!(matches!(&err, Error::TokenSource(m) if m == "no token within the attempt's 100ms timeout"), "{err:?}");
     assert_eq!(server.count(), 0, "nothing is sent without a token");
+}
+
+#[tokio::test]
+async fn token_source_that_never_answers_ends_at_the_call_timeout() {
+    let server = nexudus_ok().await;
+    let hanging = || std::future::pending::<Result<Secret, Error>>();
+    let client = NexudusClient::builder(NexudusAuth::oauth2_from_source(hanging)).base_url(&server.url).build().unwrap();
+
+    let started = std::time::Instant::now();
+    let err =
+        tokio::time::timeout(Duration::from_secs(10), client.access_tokens().get(AccessTokenId::new(1)).call_timeout(Duration::from_millis(300)))
+            .await
+            .expect("the call hung")
+            .unwrap_err();
+
+    assert!(matches!(err, Error::CallTimeout { endpoint: "access_tokens.get", attempts: 1, .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(server.count(), 0);
 }
 
 #[tokio::test]
@@ -217,7 +238,7 @@ async fn time_spent_on_the_token_counts_against_the_attempt_timeout() {
     };
     let client = NexudusClient::builder(NexudusAuth::oauth2_from_source(slow))
         .base_url(&server.url)
-        .timeout(Duration::from_millis(800))
+        .attempt_timeout(Duration::from_millis(800))
         .max_retries(0)
         .build()
         .unwrap();

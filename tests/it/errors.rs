@@ -100,7 +100,7 @@ async fn request_id_comes_from_the_body_before_the_header() {
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(err.request_id(), Some("req_body"));
     assert_eq!(err.status(), Some(404));
-    assert!(err.is_not_found());
+    assert!(err.is_not_found() && err.is_http_404());
     assert_eq!(api(&err).kind, "access_code_not_found");
 }
 
@@ -124,7 +124,7 @@ async fn nexudus_message_body_becomes_an_api_error_named_after_the_status() {
     let Error::Api(api) = &err else { panic!("expected Error::Api, got {err:?}") };
     assert_eq!((api.status, api.kind.as_str(), api.message.as_str()), (404, "not_found", "AccessToken not found"));
     assert_eq!(err.request_id(), None);
-    assert!(err.is_not_found());
+    assert!(err.is_not_found() && err.is_http_404(), "Nexudus' own error shape");
 }
 
 #[tokio::test]
@@ -168,7 +168,8 @@ async fn created_at_that_is_not_a_timestamp_is_a_decode_error_at_its_path() {
     let Error::Decode { status, path, message, body_snippet, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(*status, 200);
     assert_eq!(path, "access_code.created_at");
-    assert!(message.contains("last tuesday"), "{message}");
+    assert_eq!(message, "invalid value: a string of 12 characters, expected an RFC 3339 timestamp string");
+    assert!(!format!("{err} {err:?}").contains("tuesday"), "{err:?}");
     assert!(body_snippet.contains(CODE_ID), "{body_snippet}");
     assert_eq!(err.status(), Some(200));
     assert_eq!(server.count(), 1);
@@ -178,6 +179,19 @@ async fn created_at_that_is_not_a_timestamp_is_a_decode_error_at_its_path() {
 async fn missing_envelope_is_a_decode_error_at_the_envelope_key() {
     let (err, _server) = seam_error(vec![Reply::json(200, &json!({"ok": true, "access_grant": {}}))]).await;
     assert!(matches!(&err, Error::Decode { path, .. } if path == "access_code"), "{err:?}");
+}
+
+/// The one rule for paths: a path names the value that is wrong or missing, so a missing
+/// field is reported at its own path, as a missing envelope key is.
+#[tokio::test]
+async fn a_missing_field_is_a_decode_error_at_its_own_path() {
+    let mut body = body("seam/access_codes.get.200.json");
+    body["access_code"].as_object_mut().unwrap().remove("access_code_id");
+    let (err, _server) = seam_error(vec![Reply::json(200, &body)]).await;
+    let Error::Decode { path, message, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(path, "access_code.access_code_id");
+    assert_eq!(message, "missing field `access_code_id`");
+    assert!(err.to_string().starts_with("could not decode the HTTP 200 response at `access_code.access_code_id`: missing field"), "{err}");
 }
 
 #[tokio::test]
@@ -201,7 +215,7 @@ async fn html_502_from_a_proxy_is_an_unexpected_response_with_a_bounded_snippet(
 }
 
 #[tokio::test]
-async fn plain_text_404_is_an_unexpected_response_that_is_not_found() {
+async fn plain_text_404_is_an_unexpected_response_that_is_a_404_but_not_the_apis_not_found() {
     let text = format!("Not Found\n{}", "no such route\n".repeat(800));
     assert!(text.len() > 10_000);
     let (err, server) = seam_error(vec![Reply::raw(404, "text/plain; charset=utf-8", text.clone())]).await;
@@ -213,9 +227,30 @@ async fn plain_text_404_is_an_unexpected_response_that_is_not_found() {
     assert_eq!(content_type.as_deref(), Some("text/plain; charset=utf-8"));
     assert!(body_snippet.starts_with("Not Found\nno such route"), "{body_snippet}");
     assert!(body_snippet.len() <= SNIPPET_LIMIT, "{} bytes", body_snippet.len());
-    assert!(err.is_not_found());
+    assert!(!err.is_not_found(), "a route the server does not have is not a missing resource");
+    assert!(err.is_http_404());
     assert_eq!(err.request_id(), None);
     assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn a_proxy_404_page_and_the_apis_documented_404_are_told_apart() {
+    let html = "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>";
+    let (proxy, _server) = seam_error(vec![Reply::raw(404, "text/html", html)]).await;
+    let (bare, _server) = seam_error(vec![Reply::raw(404, "text/plain", "404")]).await;
+    let (documented, _server) = seam_error(vec![Reply::json(404, &body("seam/access_codes.get.404.json"))]).await;
+
+    for err in [&proxy, &bare] {
+        assert!(matches!(err, Error::UnexpectedResponse { status: 404, .. }), "{err:?}");
+        assert!(!err.is_not_found() && err.is_http_404(), "{err:?}");
+        assert_eq!(err.api_error(), None);
+    }
+    assert!(matches!(&documented, Error::Api(api) if api.kind == "device_not_found"), "{documented:?}");
+    assert!(documented.is_not_found() && documented.is_http_404());
+    assert_eq!(documented.request_id(), Some("bf6643a3-a102-4f3b-b4c3-bd8cd1119ba2"));
+    // Other statuses are neither.
+    let (gone, _server) = seam_error(vec![Reply::json(410, &seam_error_body("gone", "Gone"))]).await;
+    assert!(!gone.is_not_found() && !gone.is_http_404());
 }
 
 #[tokio::test]
@@ -284,7 +319,7 @@ fn auth_mode_not_accepted_error_names_the_accepted_modes() {
 }
 
 #[tokio::test]
-async fn a_union_variant_that_does_not_decode_is_a_decode_error_at_the_union() {
+async fn a_union_variant_that_misses_a_field_is_a_decode_error_at_that_field() {
     let mut body = body("seam/access_codes.get.200.json");
     // A known tag whose object lacks the variant's required `message`.
     body["access_code"]["errors"] = json!([
@@ -295,7 +330,7 @@ async fn a_union_variant_that_does_not_decode_is_a_decode_error_at_the_union() {
     ]);
     let (err, _server) = seam_error(vec![Reply::json(200, &body)]).await;
     let Error::Decode { path, message, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
-    assert_eq!(path, "access_code.errors[1]");
+    assert_eq!(path, "access_code.errors[1].message");
     assert!(message.contains("missing field `message`"), "{message}");
 }
 
@@ -310,4 +345,55 @@ async fn an_unknown_union_tag_or_a_non_object_is_kept_not_refused() {
     assert!(matches!(&code.errors[1], AccessCodeError::Unknown(v) if v == "just a string"));
     assert_eq!(code.errors[0].error_code(), "added_next_year");
     assert_eq!(server.count(), 1);
+}
+
+// ---- secrets in bodies stay out of errors ------------------------------------------------
+
+const SECRET: &str = "seam_cst_SECRETVALUE_0123456789";
+const NUMERIC_SECRET: u64 = 98765432109876543;
+
+/// Every way a success body carrying a secret can fail to decode: the secret itself of the
+/// wrong type or in a broken body, the secret's text where another type was expected, the
+/// body cut off after it.
+#[tokio::test]
+async fn no_value_of_a_secret_field_appears_in_any_errors_display_or_debug() {
+    use keyway::seam::AccessGrantId;
+    let documented = body("seam/access_grants.get.200.json");
+    let with = |field: &str, value: Value| {
+        let mut body = documented.clone();
+        body["access_grant"]["client_session_token"] = SECRET.into();
+        body["access_grant"][field] = value;
+        body.to_string()
+    };
+    let mut keyed = serde_json::Map::new();
+    keyed.insert(SECRET.to_owned(), SECRET.into());
+    let text = with("display_name", "x".into());
+    let cut = text.find(SECRET).unwrap() + SECRET.len() + 2;
+    let bodies = [
+        // The secret's text where a timestamp, an array, an id were expected.
+        with("created_at", SECRET.into()),
+        with("access_method_ids", SECRET.into()),
+        with("access_method_ids", json!([SECRET, 5])),
+        with("space_ids", Value::Object(keyed)),
+        // The secret field of the wrong type: a number, a boolean, an array, an object.
+        with("client_session_token", json!(NUMERIC_SECRET)),
+        with("client_session_token", json!(1.5e300)),
+        with("client_session_token", json!([SECRET])),
+        with("client_session_token", json!({"token": SECRET})),
+        // Broken bodies around the secret: cut off, an invalid escape, trailing text.
+        text[..cut].to_owned(),
+        text.replace(SECRET, &format!("{SECRET}\\q")),
+        format!("{text} {SECRET}"),
+    ];
+    let server = serve(bodies.iter().map(|b| Reply::raw(200, "application/json", b.clone())).collect()).await;
+    let client = seam_at(&server);
+    for (i, sent) in bodies.iter().enumerate() {
+        let err = client.access_grants().get(AccessGrantId::new("704eadf0-a0a2-4715-b0e1-2f002dc1b6e0")).no_retries().await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "body {i}: {err:?}");
+        let shown = format!("{err}\n{err:?}\n{err:#?}");
+        for needle in ["SECRETVALUE", &NUMERIC_SECRET.to_string(), "1.5e300"] {
+            assert!(!shown.contains(needle), "body {i} ({sent}): {shown}");
+        }
+    }
+    assert_eq!(server.count(), bodies.len());
 }

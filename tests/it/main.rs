@@ -7,6 +7,8 @@ mod docs;
 mod endpoints;
 mod errors;
 mod fixtures;
+mod limits;
+mod metadata;
 mod mock;
 mod retries;
 mod server;

@@ -121,7 +121,7 @@ async fn overrides_faults_and_recorded_requests() {
     client.access_codes().get(id.clone()).await.expect("retried past the faults");
 
     mock.on("access_codes.get").times(1).delay(Duration::from_millis(500));
-    let error = client.access_codes().get(id.clone()).timeout(Duration::from_millis(100)).no_retries().await.unwrap_err();
+    let error = client.access_codes().get(id.clone()).attempt_timeout(Duration::from_millis(100)).no_retries().await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
 
     let requests = mock.requests();

@@ -139,26 +139,27 @@ const SHORT: Duration = Duration::from_millis(300);
 #[tokio::test]
 async fn builder_timeout_ends_a_slow_call_in_a_timeout_error() {
     let server = serve(vec![ok().delayed(SLOW)]).await;
-    let client = builder(&server).timeout(SHORT).max_retries(0).build().unwrap();
+    let client = builder(&server).attempt_timeout(SHORT).max_retries(0).build().unwrap();
 
     let started = Instant::now();
     let err = get(&client).await.unwrap_err();
     let elapsed = started.elapsed();
 
     assert!(matches!(err, Error::Timeout { endpoint: "access_codes.get", after } if after == SHORT), "{err:?}");
-    assert!(err.is_timeout());
+    assert!(err.is_timeout() && !err.is_call_timeout());
+    assert_eq!(err.to_string(), "access_codes.get: an attempt timed out after 300ms (the attempt timeout)");
     assert!(elapsed >= SHORT - Duration::from_millis(10), "gave up early: {elapsed:?}");
     assert!(elapsed < Duration::from_millis(1500), "took {elapsed:?}");
     assert_eq!(server.count(), 1);
 }
 
 #[tokio::test]
-async fn call_timeout_overrides_the_builder_timeout() {
+async fn attempt_timeout_on_a_call_overrides_the_builders() {
     let server = serve(vec![ok().delayed(SLOW)]).await;
-    let client = builder(&server).timeout(Duration::from_secs(30)).build().unwrap();
+    let client = builder(&server).attempt_timeout(Duration::from_secs(30)).build().unwrap();
 
     let started = Instant::now();
-    let err = get(&client).timeout(SHORT).no_retries().await.unwrap_err();
+    let err = get(&client).attempt_timeout(SHORT).no_retries().await.unwrap_err();
     let elapsed = started.elapsed();
 
     assert!(matches!(err, Error::Timeout { endpoint: "access_codes.get", after } if after == SHORT), "{err:?}");
@@ -170,7 +171,7 @@ async fn call_timeout_overrides_the_builder_timeout() {
 async fn timeouts_of_read_only_calls_are_retried() {
     let server = serve(vec![ok().delayed(SLOW)]).await;
     let per_attempt = Duration::from_millis(200);
-    let client = builder(&server).timeout(per_attempt).build().unwrap();
+    let client = builder(&server).attempt_timeout(per_attempt).build().unwrap();
 
     let started = Instant::now();
     let err = get(&client).await.unwrap_err();
@@ -185,11 +186,78 @@ async fn timeouts_of_read_only_calls_are_retried() {
 #[tokio::test]
 async fn a_timed_out_attempt_can_be_followed_by_a_successful_retry() {
     let server = serve(vec![ok().delayed(SLOW), ok()]).await;
-    let client = builder(&server).timeout(SHORT).build().unwrap();
+    let client = builder(&server).attempt_timeout(SHORT).build().unwrap();
 
     let started = Instant::now();
     get(&client).await.unwrap();
 
     assert_eq!(server.count(), 2);
     assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+}
+
+// ---- the deadline of the whole call ------------------------------------------------------
+
+const DEADLINE: Duration = Duration::from_secs(1);
+/// How late a deadline may end the call: the 100 ms.
+const DEADLINE_SLACK: Duration = Duration::from_millis(100);
+
+fn assert_ends_at_the_deadline(elapsed: Duration) {
+    assert!(elapsed >= DEADLINE, "ended before the deadline: {elapsed:?}");
+    assert!(elapsed <= DEADLINE + DEADLINE_SLACK, "ended {:?} after the deadline", elapsed - DEADLINE);
+}
+
+#[tokio::test]
+async fn a_stalled_server_with_retries_ends_at_the_call_timeout() {
+    let server = serve(vec![ok().delayed(Duration::from_secs(10))]).await;
+    let per_attempt = Duration::from_millis(250);
+    let client = builder(&server).attempt_timeout(per_attempt).max_retries(10).call_timeout(DEADLINE).build().unwrap();
+
+    let started = Instant::now();
+    let err = get(&client).await.unwrap_err();
+    let elapsed = started.elapsed();
+    println!("deadline {DEADLINE:?}: the call ended after {elapsed:?} ({} attempts)", server.count());
+
+    assert_ends_at_the_deadline(elapsed);
+    let Error::CallTimeout { endpoint: "access_codes.get", after, attempts } = err else { panic!("expected Error::CallTimeout, got {err:?}") };
+    assert_eq!(after, DEADLINE);
+    // Attempts end at 0.25, 0.5 and 0.75 s (plus up to 10, 20, 40 ms of backoff); the fourth is cut off.
+    assert_eq!(attempts, 4);
+    assert_eq!(server.count(), 4);
+    assert!(err.is_timeout() && err.is_call_timeout());
+    assert_eq!(err.to_string(), "access_codes.get: the call timed out after 1s (the call timeout), during attempt 4");
+}
+
+#[tokio::test]
+async fn a_call_timeout_on_the_call_bounds_one_stalled_attempt_too() {
+    let server = serve(vec![ok().delayed(Duration::from_secs(10))]).await;
+    // The default 30 s attempt timeout would let the attempt run on.
+    let client = builder(&server).build().unwrap();
+
+    let started = Instant::now();
+    let err = get(&client).call_timeout(DEADLINE).await.unwrap_err();
+
+    assert_ends_at_the_deadline(started.elapsed());
+    assert!(matches!(err, Error::CallTimeout { after: DEADLINE, attempts: 1, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_retry_whose_wait_would_outlast_the_deadline_is_not_made() {
+    let server = serve(vec![seam_error(503, "service_unavailable").header("retry-after", "5"), ok()]).await;
+    let client = builder(&server).call_timeout(DEADLINE).build().unwrap();
+
+    let started = Instant::now();
+    let err = get(&client).await.unwrap_err();
+
+    // The real failure, at once, rather than a timeout a second later.
+    assert!(started.elapsed() < DEADLINE / 2, "{:?}", started.elapsed());
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn a_call_within_its_deadline_succeeds_after_retries() {
+    let server = serve(vec![seam_error(503, "service_unavailable"), ok()]).await;
+    let client = builder(&server).call_timeout(Duration::from_secs(5)).build().unwrap();
+    let response = get(&client).send_with_metadata().await.unwrap();
+    assert_eq!(response.attempts(), 2);
 }

@@ -124,3 +124,92 @@ pub fn refusing_address() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
     let address = socket.local_addr().unwrap();
     (socket, address)
 }
+
+/// A server whose response body is made while it is sent, never held whole: every request
+/// gets `status` and `len` bytes of spaces (JSON whitespace) in 64 KiB writes, with a
+/// `Content-Length` when `declare_length`, else chunked. Plain TCP rather than axum, so that
+/// what is declared and what is sent are exactly as scripted.
+pub struct Streaming {
+    pub url: String,
+    written: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Streaming {
+    /// Body bytes handed to the socket so far, over all requests.
+    pub fn written(&self) -> usize {
+        self.written.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+pub async fn serve_stream(status: u16, len: usize, declare_length: bool) -> Streaming {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = written.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            // A client that stops reading closes the connection: the write fails, and that
+            // ends this connection's task.
+            tokio::spawn(async move {
+                let _ = stream_one(socket, status, len, declare_length, &counter).await;
+            });
+        }
+    });
+    Streaming { url, written }
+}
+
+async fn stream_one(
+    mut socket: tokio::net::TcpStream,
+    status: u16,
+    len: usize,
+    declare_length: bool,
+    written: &std::sync::atomic::AtomicUsize,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // The request: its head, then as many body bytes as its Content-Length says.
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        let n = socket.read(&mut buffer).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buffer[..n]);
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+    let body_len: usize = head.lines().find_map(|line| line.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+    while request.len() < head_end + body_len {
+        let n = socket.read(&mut buffer).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buffer[..n]);
+    }
+
+    let framing = if declare_length { format!("content-length: {len}") } else { "transfer-encoding: chunked".to_owned() };
+    let head =
+        format!("HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\nseam-request-id: req_big\r\n{framing}\r\nconnection: close\r\n\r\n");
+    socket.write_all(head.as_bytes()).await?;
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0;
+    while sent < len {
+        let n = chunk.len().min(len - sent);
+        if declare_length {
+            socket.write_all(&chunk[..n]).await?;
+        } else {
+            socket.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+            socket.write_all(&chunk[..n]).await?;
+            socket.write_all(b"\r\n").await?;
+        }
+        sent += n;
+        written.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+    if !declare_length {
+        socket.write_all(b"0\r\n\r\n").await?;
+    }
+    socket.shutdown().await
+}

@@ -44,7 +44,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
         use ::keyway_runtime as runtime;
 
         #[doc(inline)]
-        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource};
+        pub use runtime::{ApiError, Call, ClientBuilder, Error, ParseTimestampError, Response, Secret, Timestamp, TokenSource};
 
         #[cfg(feature = "fixtures")]
         #[doc(inline)]

@@ -9,7 +9,9 @@ use keyway::{ClientBuilder, Error};
 fn seam() -> Result<SeamClient, Error> {
     SeamClient::builder(SeamAuth::api_key("seam_key"))
         .base_url("https://connect.getseam.com")
-        .timeout(Duration::from_secs(10))
+        .attempt_timeout(Duration::from_secs(10))
+        .call_timeout(Duration::from_secs(25))
+        .max_response_size(50 << 20)
         .max_retries(3)
         .retry_base_delay(Duration::from_millis(100))
         .build()

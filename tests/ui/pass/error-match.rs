@@ -13,6 +13,12 @@ fn describe(error: &Error) -> String {
         }
         Error::Decode { path, message, .. } => format!("at {path}: {message}"),
         Error::Timeout { endpoint, after } => format!("{endpoint} after {after:?}"),
+        Error::CallTimeout { endpoint, after, attempts } => {
+            format!("{endpoint} after {after:?} and {attempts} attempts")
+        }
+        Error::ResponseTooLarge { limit, content_length, .. } => {
+            format!("over {limit} bytes (declared {content_length:?})")
+        }
         Error::Connect { message, .. } | Error::Transport { message, .. } => message.clone(),
         Error::AuthModeNotAccepted { mode, accepted, .. } => {
             format!("{mode} not in {}", accepted.join(", "))
@@ -31,6 +37,7 @@ async fn get(client: &SeamClient) -> Option<String> {
             let _: Option<&str> = e.request_id();
             let _: Option<&keyway::ApiError> = e.api_error();
             let _ = e.is_timeout();
+            let _ = (e.is_call_timeout(), e.is_http_404(), e.is_response_too_large());
             Some(describe(&e))
         }
     }

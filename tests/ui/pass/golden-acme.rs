@@ -33,7 +33,7 @@ use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Wide, W
 
 async fn use_it() -> Result<(), Error> {
     let client = AcmeClient::new(AcmeAuth::token("token"))?;
-    let _ = AcmeClient::builder_from_env_with(|_| None)?.timeout(Duration::from_secs(1));
+    let _ = AcmeClient::builder_from_env_with(|_| None)?.attempt_timeout(Duration::from_secs(1));
 
     let widget: Widget = client.widgets().get(WidgetId::new(7)).await?;
     let _: &Placement = &widget.r#type;

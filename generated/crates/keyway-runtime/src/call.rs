@@ -6,6 +6,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use reqwest::Url;
@@ -19,7 +20,7 @@ use tracing::Instrument;
 use super::client::ClientCore;
 use super::descriptor::{EndpointDescriptor, ParamLocation, PathPart};
 use super::error::Error;
-use super::response::{RawResponse, decode, error_from_response};
+use super::response::{RawResponse, Response, decode, error_from_response};
 
 /// The longest computed backoff between attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(20);
@@ -30,12 +31,17 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    max_response_size: Option<u64>,
 }
 
 /// A prepared request to one endpoint. Nothing is sent until it is awaited (or
-/// [`send`](Call::send) is awaited); before that, its timeout and retries can be adjusted,
-/// as in `client.access_codes().get(id).timeout(Duration::from_secs(5)).await?`.
+/// [`send`](Call::send) is awaited); before that, its timeouts, retries and size limit can
+/// be adjusted, as in `client.access_codes().get(id).call_timeout(Duration::from_secs(5)).await?`.
+///
+/// Awaiting it gives the decoded value; [`send_with_metadata`](Call::send_with_metadata)
+/// gives it with the response's status, request id and headers.
 #[must_use = "a Call does nothing until it is awaited"]
 pub struct Call<T> {
     core: ClientCore,
@@ -63,9 +69,33 @@ impl<T> Call<T> {
         Call { core: core.clone(), endpoint, params, options: RequestOptions::default(), response: PhantomData }
     }
 
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    /// Overrides the client's per-attempt timeout for this call (see
+    /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout)).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The old name of [`attempt_timeout`](Self::attempt_timeout): it bounds each attempt,
+    /// not the call.
+    #[deprecated(note = "bounds each attempt, not the call: use `attempt_timeout`, or `call_timeout` for the whole call")]
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
+    }
+
+    /// Sets the deadline of this whole call (every attempt, the waits between them and
+    /// asking the token source), overriding the client's (see
+    /// [`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout)). When it expires
+    /// the call ends with [`Error::CallTimeout`].
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.options.call_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's largest accepted response body for this call, in bytes (see
+    /// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)).
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options.max_response_size = Some(bytes);
         self
     }
 
@@ -83,11 +113,32 @@ impl<T> Call<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Call<T> {
-    /// Sends the request, retrying where safe, and decodes the response.
+    /// Sends the request, retrying where safe, and decodes the response. The same as
+    /// awaiting the call.
     pub async fn send(self) -> Result<T, Error> {
+        self.send_with_metadata().await.map(Response::into_inner)
+    }
+
+    /// Sends the request like [`send`](Call::send), and gives the decoded value with the
+    /// response's metadata: status, request id and headers.
+    ///
+    /// ```no_run
+    /// # extern crate keyway_runtime as keyway; // shown as it reads through `keyway`
+    /// # type AccessCode = serde_json::Value;
+    /// // `call` is what an endpoint method returns, such as `client.access_codes().get(id)`.
+    /// async fn get_and_log(call: keyway::Call<AccessCode>) -> Result<AccessCode, keyway::Error> {
+    ///     let response = call.send_with_metadata().await?;
+    ///     println!("HTTP {} request id {:?}", response.status(), response.request_id());
+    ///     let remaining = response.header("x-ratelimit-remaining");
+    ///     # let _ = remaining;
+    ///     Ok(response.into_inner())
+    /// }
+    /// ```
+    pub async fn send_with_metadata(self) -> Result<Response<T>, Error> {
         let params = self.params?;
-        let raw = execute(&self.core, self.endpoint, &params, self.options).await?;
-        decode(self.endpoint.response_envelope, raw.status, raw.request_id.as_deref(), &raw.body)
+        let (raw, attempts) = execute(&self.core, self.endpoint, &params, self.options).await?;
+        let value = decode(self.endpoint.response_envelope, raw.status, raw.request_id.as_deref(), &raw.body)?;
+        Ok(Response::new(value, raw.status, raw.request_id, raw.headers, attempts))
     }
 }
 
@@ -107,13 +158,14 @@ struct Prepared {
 }
 
 /// Sends one call: checks the auth mode, builds the request, and makes up to
-/// `1 + max_retries` attempts. Returns the first 2xx response; anything else is an error.
+/// `1 + max_retries` attempts, all within the call's deadline if it has one. Returns the
+/// first 2xx response and how many attempts were made; anything else is an error.
 pub(crate) async fn execute(
     core: &ClientCore,
     endpoint: &'static EndpointDescriptor,
     params: &Value,
     options: RequestOptions,
-) -> Result<RawResponse, Error> {
+) -> Result<(RawResponse, u32), Error> {
     let mode = core.auth_mode();
     if !endpoint.auth_modes.contains(&mode.name) {
         return Err(Error::AuthModeNotAccepted { endpoint: endpoint.id, mode: mode.name, accepted: endpoint.auth_modes });
@@ -134,7 +186,21 @@ pub(crate) async fn execute(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    attempts(core, endpoint, &prepared, options).instrument(span).await
+    let started = tokio::time::Instant::now();
+    let call_timeout = options.call_timeout.or(core.call_timeout());
+    let deadline = call_timeout.map(|limit| started + limit);
+    let attempts_made = AtomicU32::new(0);
+    let run = attempts(core, endpoint, &prepared, options, deadline, &attempts_made);
+    let result = match (call_timeout, deadline) {
+        // One timer around everything the call does, so nothing in it (a token source, a
+        // body that trickles in, a backoff) can outlast the deadline.
+        (Some(after), Some(deadline)) => match tokio::time::timeout_at(deadline, run).instrument(span).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::CallTimeout { endpoint: endpoint.id, after, attempts: attempts_made.load(Ordering::Relaxed) }),
+        },
+        _ => run.instrument(span).await,
+    };
+    result.map(|raw| (raw, attempts_made.load(Ordering::Relaxed)))
 }
 
 /// `/api/spaces/accesstokens/{id}`, for logs.
@@ -157,14 +223,18 @@ async fn attempts(
     endpoint: &'static EndpointDescriptor,
     prepared: &Prepared,
     options: RequestOptions,
+    deadline: Option<tokio::time::Instant>,
+    attempts_made: &AtomicU32,
 ) -> Result<RawResponse, Error> {
     let span = tracing::Span::current();
     // Repeating a request with side effects could apply them twice.
     let max_retries = if endpoint.is_retryable() { options.max_retries.unwrap_or(core.max_retries()) } else { 0 };
     let timeout = options.timeout.unwrap_or(core.timeout());
+    let max_response_size = options.max_response_size.unwrap_or(core.max_response_size());
     let mut retry = 0;
     loop {
         span.record("attempt", retry + 1);
+        attempts_made.store(retry + 1, Ordering::Relaxed);
         // Asked every attempt: a token source may have refreshed since the last one. The
         // attempt's timeout covers it too, so a source that hangs cannot hang the call.
         let attempt_started = tokio::time::Instant::now();
@@ -186,7 +256,7 @@ async fn attempts(
             request = request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.clone());
         }
 
-        let (error, retry_after) = match send_once(request, endpoint, timeout).await {
+        let (error, retry_after) = match send_once(request, endpoint, timeout, max_response_size).await {
             Ok(raw) => {
                 span.record("status", raw.status);
                 if let Some(id) = &raw.request_id {
@@ -217,6 +287,11 @@ async fn attempts(
             Some(after) => after.min(MAX_RETRY_AFTER),
             None => backoff(core.retry_base_delay(), retry),
         };
+        // Waiting only to be cut off by the deadline would hide the real failure.
+        if deadline.is_some_and(|deadline| tokio::time::Instant::now() + delay >= deadline) {
+            tracing::debug!(target: "keyway", error = %error, ?delay, "not retrying: the wait would outlast the call timeout");
+            return Err(error);
+        }
         tracing::debug!(target: "keyway", error = %error, ?delay, "retrying");
         tokio::time::sleep(delay).await;
         retry += 1;
@@ -224,16 +299,48 @@ async fn attempts(
 }
 
 /// One attempt; a failure comes with whether it is worth repeating.
-async fn send_once(request: reqwest::RequestBuilder, endpoint: &'static EndpointDescriptor, timeout: Duration) -> Result<RawResponse, (Error, bool)> {
-    let response = request.send().await.map_err(|e| transport_error(endpoint.id, timeout, e))?;
-    let headers = response.headers();
+async fn send_once(
+    request: reqwest::RequestBuilder,
+    endpoint: &'static EndpointDescriptor,
+    timeout: Duration,
+    max_response_size: u64,
+) -> Result<RawResponse, (Error, bool)> {
+    let mut response = request.send().await.map_err(|e| transport_error(endpoint.id, timeout, e))?;
+    let declared = response.content_length();
+    let headers = std::mem::take(response.headers_mut());
     let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let request_id = endpoint.api.errors.request_id_header.and_then(header_text);
     let content_type = header_text(header::CONTENT_TYPE.as_str());
     let retry_after = headers.get(header::RETRY_AFTER).and_then(parse_retry_after);
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| transport_error(endpoint.id, timeout, e))?;
-    Ok(RawResponse { status, request_id, content_type, retry_after, body: Vec::from(body) })
+    let success = response.status().is_success();
+    let too_large = |request_id: Option<String>| Error::ResponseTooLarge {
+        endpoint: endpoint.id,
+        status,
+        request_id,
+        limit: max_response_size,
+        content_length: declared,
+    };
+    // Refused before reading when the length is declared; enforced again while reading,
+    // since the header can be absent (chunked) or wrong.
+    if success && declared.is_some_and(|length| length > max_response_size) {
+        return Err((too_large(request_id), false));
+    }
+    let limit = usize::try_from(max_response_size).unwrap_or(usize::MAX);
+    let mut body = Vec::with_capacity(declared.and_then(|length| usize::try_from(length).ok()).unwrap_or(0).min(limit));
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(endpoint.id, timeout, e))? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            if success {
+                return Err((too_large(request_id), false));
+            }
+            // An error response is classified from its start: its status says what matters.
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse { status, request_id, content_type, retry_after, headers, body })
 }
 
 /// Classifies a reqwest failure; the flag says whether the attempt may be repeated.

@@ -58,21 +58,70 @@ pub enum Error {
         status: u16,
         /// Request id from the response header, if the API sends one.
         request_id: Option<String>,
-        /// Where in the body decoding failed (`access_code.created_at`; `.` for the root).
+        /// The JSON path of the value that is wrong or missing (`access_code.created_at`,
+        /// `access_code.errors[1].message`; `.` for the whole body). One rule for every
+        /// failure: a missing field is reported at its own path, as a missing envelope key
+        /// is (`access_code`).
         path: String,
-        /// What was wrong there.
+        /// What was wrong there: what was expected and the kind of value found
+        /// (`invalid value: a string of 12 characters, expected an RFC 3339 timestamp
+        /// string`), never the value itself, since success bodies can carry secrets.
         message: String,
-        /// The start of the body (at most 512 bytes, cut on a character boundary).
+        /// The start of the body (at most 512 bytes, cut on a character boundary). Never in
+        /// `Display` or `Debug`: it can hold secrets, so log it only where they may go.
         body_snippet: String,
     },
 
-    /// An attempt took longer than the configured timeout.
-    #[error("{endpoint} timed out after {after:?}")]
+    /// The last attempt took longer than the attempt timeout
+    /// ([`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout), 30 s by
+    /// default), and no retry was left or allowed. See [`Error::CallTimeout`] for the
+    /// deadline of the whole call.
+    #[error("{endpoint}: an attempt timed out after {after:?} (the attempt timeout)")]
     Timeout {
         /// The endpoint id (`access_codes.get`).
         endpoint: &'static str,
         /// The per-attempt timeout that elapsed.
         after: Duration,
+    },
+
+    /// The whole call (every attempt, the waits between them and asking the token source)
+    /// took longer than its deadline
+    /// ([`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout) or
+    /// [`Call::call_timeout`](crate::Call::call_timeout)); whatever was in progress was
+    /// abandoned.
+    #[error("{endpoint}: the call timed out after {after:?} (the call timeout), during attempt {attempts}")]
+    CallTimeout {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// The deadline of the whole call that elapsed.
+        after: Duration,
+        /// How many attempts had started, the one cut off included (asking the token source
+        /// is part of an attempt).
+        attempts: u32,
+    },
+
+    /// The response body is larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size),
+    /// 10 MiB by default). It was refused from its `Content-Length` before reading, or as
+    /// soon as the bytes read passed the limit; at most the limit was held in memory.
+    #[error(
+        "{endpoint}: the HTTP {status} response is larger than the limit of {}{}{}; raise it with \
+         ClientBuilder::max_response_size or Call::max_response_size",
+        ByteSize(*limit),
+        DeclaredLength(*content_length),
+        RequestIdSuffix(request_id.as_deref())
+    )]
+    ResponseTooLarge {
+        /// The endpoint id (`access_codes.get`).
+        endpoint: &'static str,
+        /// HTTP status code.
+        status: u16,
+        /// Request id from the response header, if the API sends one.
+        request_id: Option<String>,
+        /// The limit in bytes.
+        limit: u64,
+        /// The length the response declared in `Content-Length`, if it sent one.
+        content_length: Option<u64>,
     },
 
     /// The connection to the server could not be established (DNS, refused, TLS).
@@ -141,6 +190,17 @@ impl fmt::Debug for Error {
                 .field("body_snippet", &format_args!("<{} bytes, not shown>", body_snippet.len()))
                 .finish(),
             Error::Timeout { endpoint, after } => f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish(),
+            Error::CallTimeout { endpoint, after, attempts } => {
+                f.debug_struct("CallTimeout").field("endpoint", endpoint).field("after", after).field("attempts", attempts).finish()
+            }
+            Error::ResponseTooLarge { endpoint, status, request_id, limit, content_length } => f
+                .debug_struct("ResponseTooLarge")
+                .field("endpoint", endpoint)
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("limit", limit)
+                .field("content_length", content_length)
+                .finish(),
             Error::Connect { endpoint, message } => f.debug_struct("Connect").field("endpoint", endpoint).field("message", message).finish(),
             Error::Transport { endpoint, message } => f.debug_struct("Transport").field("endpoint", endpoint).field("message", message).finish(),
             Error::AuthModeNotAccepted { endpoint, mode, accepted } => {
@@ -157,7 +217,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => Some(e.status),
-            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -166,7 +226,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => e.request_id.as_deref(),
-            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -180,14 +242,35 @@ impl Error {
         }
     }
 
-    /// Whether the server answered 404, whatever the body.
+    /// Whether the API itself said the resource does not exist: a 404 whose body is in the
+    /// API's documented error shape ([`Error::Api`]). A 404 from anything else (a proxy's
+    /// HTML page, a route the server does not have, a bare `404` text body) is not: that
+    /// usually means a wrong base URL or a gateway problem, not a missing resource. See
+    /// [`Error::is_http_404`] for any 404.
     pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Api(e) if e.status == 404)
+    }
+
+    /// Whether the server answered 404, whatever the body: the API's own not-found
+    /// ([`Error::is_not_found`]) or a 404 in another shape ([`Error::UnexpectedResponse`]).
+    pub fn is_http_404(&self) -> bool {
         self.status() == Some(404)
     }
 
-    /// Whether an attempt timed out.
+    /// Whether an attempt or the whole call timed out ([`Error::Timeout`] or
+    /// [`Error::CallTimeout`]).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::CallTimeout { .. })
+    }
+
+    /// Whether the deadline of the whole call expired ([`Error::CallTimeout`]).
+    pub fn is_call_timeout(&self) -> bool {
+        matches!(self, Error::CallTimeout { .. })
+    }
+
+    /// Whether the response was larger than the limit ([`Error::ResponseTooLarge`]).
+    pub fn is_response_too_large(&self) -> bool {
+        matches!(self, Error::ResponseTooLarge { .. })
     }
 }
 
@@ -280,6 +363,32 @@ impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A byte count for people: `10 MiB (10485760 bytes)`, or `512 bytes`.
+pub(crate) struct ByteSize(pub(crate) u64);
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+        match UNITS.iter().find(|(size, _)| self.0 >= *size) {
+            Some((size, unit)) if self.0.is_multiple_of(*size) => write!(f, "{} {unit} ({} bytes)", self.0 / size, self.0),
+            Some((size, unit)) => write!(f, "{:.1} {unit} ({} bytes)", self.0 as f64 / *size as f64, self.0),
+            None => write!(f, "{} bytes", self.0),
+        }
+    }
+}
+
+/// Formats ` (it declared N bytes)` when the response sent a `Content-Length`.
+struct DeclaredLength(Option<u64>);
+
+impl fmt::Display for DeclaredLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(length) => write!(f, " (its Content-Length is {length})"),
             None => Ok(()),
         }
     }

@@ -34,6 +34,7 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use response::Response;
 pub use timestamp::Timestamp;
 
 #[cfg(feature = "fixtures")]
