@@ -53,8 +53,12 @@ impl PositionIndex {
             let done = match event {
                 Event::StreamEnd | Event::DocumentEnd => return index,
                 Event::Scalar(text, ..) => {
-                    // A mapping's key waits for its value.
-                    if let Some(Open::Mapping(_, _, key @ None)) = open.last_mut() {
+                    // A mapping's key waits for its value. A repeat is noticed here, as the
+                    // key is read, in the order serde meets it.
+                    if let Some(Open::Mapping(_, entries, key @ None)) = open.last_mut() {
+                        if let Some((_, first, _)) = entries.iter().find(|(k, _, _)| *k == text) {
+                            index.duplicate.get_or_insert((text.clone(), at, *first));
+                        }
                         *key = Some((text, at));
                         continue;
                     }
@@ -86,12 +90,7 @@ impl PositionIndex {
             None => self.root = Some(node),
             Some(Open::Sequence(_, items)) => items.push(node),
             Some(Open::Mapping(_, entries, key)) => match key.take() {
-                Some((text, key_at)) => {
-                    if let Some((_, first, _)) = entries.iter().find(|(k, _, _)| *k == text) {
-                        self.duplicate.get_or_insert((text.clone(), key_at, *first));
-                    }
-                    entries.push((text, key_at, node));
-                }
+                Some((text, key_at)) => entries.push((text, key_at, node)),
                 // A key that is itself a collection: kept as a key without text.
                 None => *key = Some((String::new(), at)),
             },
@@ -153,5 +152,13 @@ mod tests {
     fn a_repeated_key_is_found_with_both_places() {
         let index = PositionIndex::new("a: 1\nb:\n  c: 2\n  c: 3\n");
         assert_eq!(index.duplicate_key(), Some(("c", (4, 3), (3, 3))));
+    }
+
+    /// serde stops at the first repeated key it reads, so that is the one reported: here the
+    /// outer `m`, read before the inner `a` of its second value.
+    #[test]
+    fn the_first_repeat_in_reading_order_is_reported() {
+        let index = PositionIndex::new("m: 1\nm:\n  a: 1\n  a: 2\n");
+        assert_eq!(index.duplicate_key(), Some(("m", (2, 1), (1, 1))));
     }
 }

@@ -38,11 +38,13 @@ pub(crate) fn diagnostic(source: &SourceFile, error: &serde_yaml::Error) -> Diag
             return located(open_line, open_column, format!("this {what} is not closed"), &help);
         }
     }
-    if let Some(offset) = message.strip_prefix("control characters are not allowed at position ").and_then(|n| n.parse::<usize>().ok()) {
-        let (line, column, character) = position_of_char(&source.text, offset);
-        let code = character.map(|c| format!("U+{:04X}", c as u32)).unwrap_or_default();
-        let help = format!("remove it, or write it escaped inside a double-quoted string (\"\\u{}\")", code.trim_start_matches("U+"));
-        return located(line, column, format!("the control character {code} is not allowed in YAML"), &help);
+    if let Some(rest) = message.strip_prefix("control characters are not allowed") {
+        // libyaml gives a byte offset, and none for the file's first byte.
+        let offset = rest.strip_prefix(" at position ").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+        let (line, column, character) = position_of_byte(&source.text, offset);
+        let code = character.map(|c| format!("{:04X}", c as u32)).unwrap_or_else(|| "?".into());
+        let help = format!("remove it, or write it escaped inside a double-quoted string (\"\\u{code}\")");
+        return located(line, column, format!("the control character U+{code} is not allowed in YAML"), &help);
     }
     if message.starts_with("deserializing from YAML containing more than one document") {
         let (line, column) = second_document(&source.text).unwrap_or((line, column));
@@ -92,11 +94,11 @@ fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
     text.lines().nth(line.checked_sub(1)?)?.chars().nth(column.checked_sub(1)?)
 }
 
-/// Line, column and the character at a character offset (libyaml counts characters).
-fn position_of_char(text: &str, offset: usize) -> (usize, usize, Option<char>) {
+/// Line, column (in characters) and the character at a byte offset.
+fn position_of_byte(text: &str, offset: usize) -> (usize, usize, Option<char>) {
     let (mut line, mut column) = (1, 1);
-    for (index, c) in text.chars().enumerate() {
-        if index == offset {
+    for (index, c) in text.char_indices() {
+        if index >= offset {
             return (line, column, Some(c));
         }
         if c == '\n' {
@@ -109,15 +111,19 @@ fn position_of_char(text: &str, offset: usize) -> (usize, usize, Option<char>) {
     (line, column, None)
 }
 
-/// The `---` that starts a second document: one after any content.
+/// Where a second document starts: a `---` after any content, or content after a `...`
+/// that ended the first.
 fn second_document(text: &str) -> Option<(usize, usize)> {
-    let mut seen_content = false;
+    let (mut seen_content, mut ended) = (false, false);
     for (index, line) in text.lines().enumerate() {
-        if line.starts_with("---") && seen_content {
+        let marker = line.starts_with("---");
+        let after = if marker { &line[3..] } else { line }.trim();
+        let content = !after.is_empty() && !after.starts_with('#') && !line.starts_with('%') && !line.starts_with("...");
+        if seen_content && (marker || (ended && content)) {
             return Some((index + 1, 1));
         }
-        let content = line.trim();
-        seen_content |= !content.is_empty() && !content.starts_with('#') && !line.starts_with("---") && !line.starts_with('%');
+        ended |= seen_content && line.starts_with("...");
+        seen_content |= content;
     }
     None
 }

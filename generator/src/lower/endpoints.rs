@@ -86,6 +86,7 @@ fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes
     let path_parts = lower_path(lw, site, spec);
     let mut params = lower_params(lw, site, spec, path_parts.as_deref(), sites);
     let one_of = lower_one_of(lw, site, spec, &mut params);
+    check_arguments(lw, site, spec, &params, &one_of);
     let response = resolve_type(lw, &site.at("response").at("type"), &spec.response.ty, sites);
     let mut statuses = BTreeSet::new();
     for (index, response) in spec.responses.iter().enumerate() {
@@ -179,8 +180,10 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
             continue;
         }
         let rust_name = names::snake(&param.name);
-        if let Some(other) = seen_rust.insert(rust_name.clone(), param.name.clone()) {
-            lw.error(&site.at("name"), format!("parameters `{other}` and `{}` both become `{rust_name}` in Rust", param.name));
+        // Compared as printed: `self` and `self_` are one identifier.
+        let printed = names::ident(&rust_name).to_string();
+        if let Some(other) = seen_rust.insert(printed.clone(), param.name.clone()) {
+            lw.error(&site.at("name"), format!("parameters `{other}` and `{}` both become `{printed}` in Rust", param.name));
         }
         match param.location {
             ParamLocation::Path if path_parts.is_some() && !path_params.contains(&param.name.as_str()) => lw.error_help(
@@ -295,6 +298,37 @@ fn alternative_params(lw: &mut Lowerer, site: &Site, group_index: usize, alterna
     indices
 }
 
+/// The names the endpoint's method and request builder take from the spec, each unique where
+/// it lands: the method's arguments (required parameters, one-of groups) beside its local
+/// `params`, and the builder's setters (optional parameters) beside `into_call`.
+fn check_arguments(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, params: &[Param], one_of: &[OneOf]) {
+    let param_site = |wire: &str| {
+        let index = spec.params.iter().position(|p| p.name == wire).unwrap_or_default();
+        site.at("params").at(index).at("name")
+    };
+    let mut arguments: BTreeMap<String, String> = BTreeMap::from([("params".to_owned(), "the method's own `params`".to_owned())]);
+    let required = params.iter().filter(|p| p.group.is_none() && p.required);
+    let named = required.map(|p| (names::ident(&p.rust_name).to_string(), format!("parameter `{}`", p.wire_name), param_site(&p.wire_name)));
+    let groups = one_of
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (names::ident(&g.arg_name).to_string(), format!("one_of `{}`", g.name), site.at("one_of").at(i).at("name")));
+    for (name, what, at) in named.chain(groups) {
+        if let Some(first) = arguments.insert(name.clone(), what.clone()) {
+            lw.error_help(&at, format!("the {what} is the argument `{name}` of `{}`, like {first}", spec.operation), "rename one of them");
+        }
+    }
+    // Two setters of one name are two parameters of one Rust name, reported by
+    // `lower_params`.
+    for param in params.iter().filter(|p| p.group.is_none() && !p.required && names::ident(&p.rust_name) == "into_call") {
+        lw.error_help(
+            &param_site(&param.wire_name),
+            format!("the setter of parameter `{}` would be the request builder's own method `into_call`", param.wire_name),
+            "rename the parameter",
+        );
+    }
+}
+
 /// `/api/spaces/accesstokens/{id}` → literal `/api/spaces/accesstokens/`, param `id`.
 /// Literals must already be valid URL path text (the mock server matches them as written),
 /// and two parameters need a literal between them to be told apart.
@@ -327,47 +361,54 @@ fn parse_path(path: &str) -> Option<Vec<PathPart>> {
     Some(parts)
 }
 
-/// The endpoints grouped into resources (sorted by name, endpoints by operation), with
-/// every Rust name a resource module defines claimed: its handler, and each endpoint's
-/// one-of enums, request builder, params struct, descriptor and mock table.
-pub(crate) fn group_into_resources<'a>(lw: &mut Lowerer, endpoints: Vec<Located<'a>>, registry: &mut Registry<'a>) -> Vec<Resource> {
-    let mut by_resource: BTreeMap<String, Vec<Located<'a>>> = BTreeMap::new();
-    for located in endpoints {
-        by_resource.entry(located.endpoint.resource.clone()).or_default().push(located);
-    }
-    let mut resources = Vec::new();
-    for (name, mut endpoints) in by_resource {
-        endpoints.sort_by(|a, b| a.endpoint.operation.cmp(&b.endpoint.operation));
-        let handler_name = names::pascal(&name);
-        let types = Scope::Resource(name.clone());
-        let values = Scope::ResourceValues(name.clone());
-        let first = endpoints[0].site.at("resource");
-        registry.claim(
-            lw,
-            &[Scope::Api, types.clone()],
-            &handler_name,
-            Claim::at("handler", format!("resource `{name}`"), first),
-            "rename the resource or the other type",
-        );
-        for Located { endpoint, site } in &endpoints {
-            let owner = format!("`{}`", endpoint.id);
-            let mut claim = |scopes: &[Scope], name: &str, kind: &'static str, at: Site<'a>, help: &str| {
-                registry.claim(lw, scopes, name, Claim::at(kind, owner.clone(), at), help);
-            };
-            let api_and_module = [Scope::Api, types.clone()];
-            for (index, group) in endpoint.one_of.iter().enumerate() {
-                claim(&api_and_module, &group.name, "one_of enum", site.at("one_of").at(index).at("name"), "rename the one_of group");
-            }
-            let rename = "rename the operation or the resource";
-            if let Some(request) = &endpoint.names.request {
-                claim(&api_and_module, request, "request builder", site.at("operation"), rename);
-            }
-            claim(std::slice::from_ref(&types), &endpoint.names.params, "params struct", site.at("operation"), rename);
-            claim(std::slice::from_ref(&values), &endpoint.names.descriptor, "descriptor", site.at("operation"), rename);
-            claim(std::slice::from_ref(&values), &endpoint.names.mock, "mock table", site.at("operation"), rename);
+/// The handler type of a resource: `access_codes` → `AccessCodes`.
+fn handler_name(resource: &str) -> String {
+    names::pascal(resource)
+}
+
+/// Claims every Rust name a resource module defines, in the order the specs give the
+/// endpoints (so the later of two clashing items is the one reported): each resource's
+/// handler, and each endpoint's one-of enums, request builder, params struct, descriptor
+/// and mock table.
+pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], registry: &mut Registry<'a>) {
+    let mut handlers = BTreeSet::new();
+    for Located { endpoint, site } in endpoints {
+        let resource = &endpoint.resource;
+        let types = Scope::Resource(resource.clone());
+        let values = Scope::ResourceValues(resource.clone());
+        let api_and_module = [Scope::Api, types.clone()];
+        if handlers.insert(resource) {
+            let claim = Claim::at("handler", format!("resource `{resource}`"), site.at("resource"));
+            registry.claim(lw, &api_and_module, &handler_name(resource), claim, "rename the resource or the other type");
         }
-        let endpoints = endpoints.into_iter().map(|l| l.endpoint).collect();
-        resources.push(Resource { name, handler_name, endpoints });
+        let owner = format!("`{}`", endpoint.id);
+        let mut claim = |scopes: &[Scope], name: &str, kind: &'static str, at: Site<'a>, help: &str| {
+            registry.claim(lw, scopes, name, Claim::at(kind, owner.clone(), at), help);
+        };
+        for (index, group) in endpoint.one_of.iter().enumerate() {
+            claim(&api_and_module, &group.name, "one_of enum", site.at("one_of").at(index).at("name"), "rename the one_of group");
+        }
+        let rename = "rename the operation or the resource";
+        if let Some(request) = &endpoint.names.request {
+            claim(&api_and_module, request, "request builder", site.at("operation"), rename);
+        }
+        claim(std::slice::from_ref(&types), &endpoint.names.params, "params struct", site.at("operation"), rename);
+        claim(std::slice::from_ref(&values), &endpoint.names.descriptor, "descriptor", site.at("operation"), rename);
+        claim(std::slice::from_ref(&values), &endpoint.names.mock, "mock table", site.at("operation"), rename);
     }
-    resources
+}
+
+/// The endpoints grouped into resources, sorted by name, their endpoints by operation.
+pub(crate) fn group_into_resources(endpoints: Vec<Located>) -> Vec<Resource> {
+    let mut by_resource: BTreeMap<String, Vec<Endpoint>> = BTreeMap::new();
+    for located in endpoints {
+        by_resource.entry(located.endpoint.resource.clone()).or_default().push(located.endpoint);
+    }
+    by_resource
+        .into_iter()
+        .map(|(name, mut endpoints)| {
+            endpoints.sort_by(|a, b| a.operation.cmp(&b.operation));
+            Resource { handler_name: handler_name(&name), name, endpoints }
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 //! envelope, error bodies against the API's error format).
 
 use super::endpoints::Located;
+use super::types::TypeSites;
 use super::{Lowerer, Site};
 use crate::diagnostics::PathSeg;
 use crate::examples::{Problem, check_example};
@@ -10,9 +11,9 @@ use crate::ir::{Api, Endpoint, TypeRef};
 use crate::load::LoadedApi;
 use crate::yaml_path;
 
-pub(crate) fn check_examples(lw: &mut Lowerer, loaded: &LoadedApi, api: &Api, endpoints: &[Located]) {
+pub(crate) fn check_examples(lw: &mut Lowerer, loaded: &LoadedApi, sites: &TypeSites, api: &Api, endpoints: &[Located]) {
     for file in &loaded.files {
-        for (name, spec) in &file.spec.models {
+        for (name, spec) in file.spec.models.iter().filter(|(name, _)| sites.defined_in(name, file)) {
             for (index, example) in spec.examples.iter().enumerate() {
                 let site = Site::root(file).at("models").at(name).at("examples").at(index);
                 for problem in check_example(api, &TypeRef::Named(name.clone()), example) {

@@ -109,8 +109,9 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     let types = types::lower_types(&mut lw, api, &sites, &mut registry);
     let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &sites);
     let mut lowered = header.into_api(types);
-    examples::check_examples(&mut lw, api, &lowered, &endpoints);
-    lowered.resources = endpoints::group_into_resources(&mut lw, endpoints, &mut registry);
+    examples::check_examples(&mut lw, api, &sites, &lowered, &endpoints);
+    endpoints::claim_names(&mut lw, &endpoints, &mut registry);
+    lowered.resources = endpoints::group_into_resources(endpoints);
     if lw.diagnostics.is_empty() { Ok(lowered) } else { Err(lw.diagnostics) }
 }
 

@@ -29,6 +29,12 @@ impl TypeSites<'_> {
         self.by_name.contains_key(name)
     }
 
+    /// Whether `file` holds the definition of `name` that counts (a second one is reported
+    /// and not lowered, so it adds no problem of its own).
+    pub(crate) fn defined_in(&self, name: &str, file: &LoadedFile) -> bool {
+        self.by_name.get(name).is_some_and(|site| std::ptr::eq(site.file, file))
+    }
+
     fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }
@@ -67,13 +73,13 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
     let mut variant_models = Vec::new();
     for file in &api.files {
         let root = Site::root(file);
-        for (name, id) in &file.spec.ids {
+        for (name, id) in file.spec.ids.iter().filter(|(name, _)| sites.defined_in(name, file)) {
             types.push(TypeDef::Id(IdDef { name: name.clone(), description: id.description.clone(), integer: id.format == IdFormat::Integer }));
         }
-        for (name, spec) in &file.spec.enums {
+        for (name, spec) in file.spec.enums.iter().filter(|(name, _)| sites.defined_in(name, file)) {
             types.push(TypeDef::Enum(lower_enum(lw, &root.at("enums").at(name), name, spec)));
         }
-        for (name, spec) in &file.spec.models {
+        for (name, spec) in file.spec.models.iter().filter(|(name, _)| sites.defined_in(name, file)) {
             let fields = lower_fields(lw, &root.at("models").at(name), &spec.fields, sites);
             types.push(TypeDef::Model(ModelDef {
                 name: name.clone(),
@@ -83,7 +89,7 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
                 examples: spec.examples.clone(),
             }));
         }
-        for (name, spec) in &file.spec.unions {
+        for (name, spec) in file.spec.unions.iter().filter(|(name, _)| sites.defined_in(name, file)) {
             let (union, models) = lower_union(lw, &root.at("unions").at(name), name, spec, sites, registry);
             types.push(TypeDef::Union(union));
             variant_models.extend(models);
