@@ -40,15 +40,31 @@ pub const CRATE_NAME: &str = "keyway";
 /// Loads, checks and lowers every API; all problems of all files are reported together,
 /// those of a file that cannot be read beside the others'.
 pub fn lower_all(sources: &[SourceFile]) -> Result<Vec<ir::Api>, Diagnostics> {
-    let (loaded, unreadable) = load::load_all(sources);
-    lower::lower_all(&loaded, unreadable)
+    lower_read(sources, &[])
+}
+
+/// [`lower_all`], with the problems of the spec files that could not be read reported among
+/// the others (and their APIs' unresolvable references not reported).
+fn lower_read(sources: &[SourceFile], unreadable: &[sources::Unreadable]) -> Result<Vec<ir::Api>, Diagnostics> {
+    let (loaded, problems) = load::load_all(sources, unreadable);
+    lower::lower_all(&loaded, problems)
 }
 
 /// The whole pipeline: spec sources in, the generated crate's files out (sorted by path).
 /// Its stages are public, for `cargo xtask bench` to time one by one: [`load_specs`],
 /// [`lower::lower_all`], [`analysis::analyze`], [`output::plan`], [`output::render`].
 pub fn generate(sources: &[SourceFile]) -> Result<Vec<OutputFile>, Diagnostics> {
-    let apis = lower_all(sources)?;
+    generate_from(sources, &[])
+}
+
+/// [`generate`] on the specs as [`sources::read_specs`] read them: the problems of files that
+/// could not be read come with every other problem of the run.
+pub fn generate_specs(specs: &sources::Specs) -> Result<Vec<OutputFile>, Diagnostics> {
+    generate_from(&specs.sources, &specs.unreadable)
+}
+
+fn generate_from(sources: &[SourceFile], unreadable: &[sources::Unreadable]) -> Result<Vec<OutputFile>, Diagnostics> {
+    let apis = lower_read(sources, unreadable)?;
     let cx = analysis::analyze(&apis);
     output::render(output::plan(&cx))
         .map_err(|message| Diagnostics(vec![Diagnostic { file: "generator".into(), line: 0, column: 0, message, help: None }]))

@@ -46,16 +46,17 @@ pub struct LoadedApi {
 
 /// Parses every file; all syntax errors at once, or the APIs.
 pub fn load_specs(sources: &[SourceFile]) -> Result<Vec<LoadedApi>, Diagnostics> {
-    let (apis, diagnostics) = load_all(sources);
+    let (apis, diagnostics) = load_all(sources, &[]);
     if diagnostics.is_empty() { Ok(apis) } else { Err(diagnostics) }
 }
 
-/// Parses every file: the APIs as far as they could be read, and every syntax error, so
-/// that one broken file does not hide the meaning errors of the others.
-pub fn load_all(sources: &[SourceFile]) -> (Vec<LoadedApi>, Diagnostics) {
-    let mut diagnostics = Diagnostics::default();
+/// Parses every file: the APIs as far as they could be read, and every syntax error (with
+/// the problems of the files that could not be read at all, `unreadable`), so that one
+/// broken file does not hide the meaning errors of the others.
+pub fn load_all(sources: &[SourceFile], unreadable: &[crate::sources::Unreadable]) -> (Vec<LoadedApi>, Diagnostics) {
+    let mut diagnostics = Diagnostics(unreadable.iter().map(|u| u.problem.clone()).collect());
     let mut apis: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
-    let mut incomplete = std::collections::BTreeSet::new();
+    let mut incomplete: std::collections::BTreeSet<String> = unreadable.iter().map(|u| u.api_dir.clone()).collect();
     let parsed = crate::parallel::map(sources, |source| {
         crate::aliases::check(source)?;
         serde_yaml::from_str::<SpecFile>(&source.text).map_err(|error| crate::yaml_errors::diagnostic(source, &error))

@@ -11,12 +11,12 @@ fn root() -> PathBuf {
 }
 
 fn project_specs() -> Vec<SourceFile> {
-    generator::sources::read_specs(&root().join("../specs")).unwrap()
+    generator::sources::read_specs(&root().join("../specs")).unwrap().sources
 }
 
 #[test]
 fn acme_edge_cases_match_their_golden_files() {
-    let sources = generator::sources::read_api(&root().join("tests/cases/acme"), "acme", "acme").unwrap();
+    let sources = generator::sources::read_api(&root().join("tests/cases/acme"), "acme", "acme").unwrap().sources;
     let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{d}"));
     let expected_dir = root().join("tests/cases/acme.expected");
     let mut compared = 0;
@@ -112,10 +112,36 @@ fn an_unreadable_file_does_not_hide_the_problems_of_the_others() {
     let dir = root().join("tests/bad_specs/multi_file");
     let mut sources = Vec::new();
     for api in ["shop", "zoo"] {
-        sources.extend(generator::sources::read_api(&dir.join(api), api, &format!("bad_specs/multi_file/{api}")).unwrap());
+        sources.extend(generator::sources::read_api(&dir.join(api), api, &format!("bad_specs/multi_file/{api}")).unwrap().sources);
     }
     let diagnostics = generator::generate(&sources).expect_err("broken specs generated output");
     let files: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files.len(), 4, "a problem in each of four files: {diagnostics}");
     expectorate::assert_contents(dir.with_extension("stderr"), &generator::render(&diagnostics, &sources));
+}
+
+/// A file that is not UTF-8 is a located problem reported with the meaning errors of the
+/// readable files, and the API's references it might have defined are not reported.
+#[test]
+fn an_unreadable_file_is_reported_with_the_others() {
+    let dir = std::env::temp_dir().join(format!("keyway-unreadable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let shop = root().join("tests/bad_specs/multi_file/shop");
+    std::fs::create_dir_all(dir.join("shop")).unwrap();
+    for file in ["api.yaml", "enums.yaml"] {
+        std::fs::copy(shop.join(file), dir.join("shop").join(file)).unwrap();
+    }
+    std::fs::write(dir.join("shop/colours.yaml"), b"enums:\n  Colour: { description: caf\xe9 }\n").unwrap();
+    let specs = generator::sources::read_specs(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let diagnostics = generator::generate_specs(&specs).expect_err("broken specs generated output");
+    let messages: Vec<String> = diagnostics.iter().map(|d| format!("{}:{}:{} {}", d.file, d.line, d.column, d.message)).collect();
+    assert_eq!(
+        messages,
+        [
+            "specs/shop/api.yaml:21:17 field `title` is listed twice",
+            "specs/shop/colours.yaml:2:29 not UTF-8: the byte 0xE9 starts no character",
+            "specs/shop/enums.yaml:7:9 enum value `small` is listed twice",
+        ]
+    );
 }

@@ -8,7 +8,7 @@ use generator::SourceFile;
 use proptest::prelude::*;
 
 fn real_specs() -> Vec<SourceFile> {
-    generator::sources::read_specs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")).unwrap()
+    generator::sources::read_specs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")).unwrap().sources
 }
 
 /// Runs the whole pipeline; every failure must be a located-or-explained diagnostic.

@@ -16,7 +16,7 @@ fn site() -> PathBuf {
 }
 
 fn spec_sources() -> Vec<generator::SourceFile> {
-    generator::sources::read_specs(&root().join("specs")).unwrap()
+    generator::sources::read_specs(&root().join("specs")).unwrap().sources
 }
 
 fn pages() -> Vec<PathBuf> {

@@ -70,8 +70,9 @@ pub fn run(mode: Mode) -> Result<(), String> {
 /// Reads `specs/`, generates in memory, then compares with (or updates) `generated/`.
 /// Nothing is written unless generation succeeded as a whole.
 pub fn sync(root: &Path, mode: Mode) -> Result<Outcome, String> {
-    let sources = generator::sources::read_specs(&root.join("specs"))?;
-    let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
+    let specs = generator::sources::read_specs(&root.join("specs"))?;
+    let files = generator::generate_specs(&specs).map_err(|d| generator::render(&d, &specs.sources))?;
+    let sources = specs.sources;
     let generated = root.join("generated");
     let new_surface = files.iter().find(|f| f.path == surface::SURFACE_PATH).and_then(|f| Surface::from_json(&f.contents)).unwrap_or_default();
     let old_surface = fs::read_to_string(generated.join(surface::SURFACE_PATH)).ok().and_then(|text| Surface::from_json(&text));

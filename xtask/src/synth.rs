@@ -249,7 +249,7 @@ mod tests {
     fn three_endpoints_are_the_real_specs() {
         let root = crate::project_root();
         let synthesized = synth(&root.join("specs"), 3).unwrap();
-        let real = generator::sources::read_specs(&root.join("specs")).unwrap();
+        let real = generator::sources::read_specs(&root.join("specs")).unwrap().sources;
         let names = |s: &[SourceFile]| s.iter().map(|f| (f.path.clone(), f.text.clone())).collect::<Vec<_>>();
         let real: Vec<_> = names(&real).into_iter().filter(|(path, _)| synthesized.iter().any(|s| &s.path == path)).collect();
         assert_eq!(names(&synthesized), real);

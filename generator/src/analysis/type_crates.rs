@@ -158,7 +158,8 @@ mod tests {
 
     fn seam() -> Api {
         let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-        let sources: Vec<crate::SourceFile> = crate::sources::read_specs(&specs).unwrap().into_iter().filter(|s| s.api_dir == "seam").collect();
+        let sources: Vec<crate::SourceFile> =
+            crate::sources::read_specs(&specs).unwrap().sources.into_iter().filter(|s| s.api_dir == "seam").collect();
         crate::lower_all(&sources).unwrap().remove(0)
     }
 
