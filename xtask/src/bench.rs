@@ -611,15 +611,21 @@ fn forget_keyway_builds(target: &Path) -> Result<(), String> {
 pub(crate) fn write_crate(root: &Path, dir: &Path, n: usize) -> Result<PathBuf, String> {
     let sources = synth::synth(&root.join("specs"), n)?;
     let files = generator::generate(&sources).map_err(|d| generator::render(&d, &sources))?;
+    write_files(root, dir, &files)
+}
+
+/// Writes generated files into `dir` (emptied first) as a workspace of their own, with the
+/// project's Cargo.lock so that no dependency version moves.
+pub(crate) fn write_files(root: &Path, dir: &Path, files: &[generator::OutputFile]) -> Result<PathBuf, String> {
     let _ = fs::remove_dir_all(dir);
-    for file in &files {
+    for file in files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         let mut contents = file.contents.clone();
         if file.path == "Cargo.toml" {
-            contents.push_str("\n# Added by `cargo xtask bench`: its own workspace.\n[workspace]\n");
+            contents.push_str("\n# Added by `cargo xtask`: its own workspace.\n[workspace]\n");
         }
         fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod codegen;
+mod names_check;
 mod synth;
 mod test;
 
@@ -16,6 +17,8 @@ commands:
   codegen          regenerate generated/ from specs/
   codegen --check  fail if generated/ is not what specs/ give (writes nothing)
   test             run every check: freshness, tests, clippy, docs
+  names-check      the check of `test` that codegen's success means a crate that compiles:
+                   drawn specs with colliding names, cargo check on what lowering accepts
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
   bench [--quick] [--only codegen,compile,runtime]
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["test"] => test::run(),
+        ["names-check"] => test::names_check(),
         ["synth", rest @ ..] => synth::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["bench-inner", rest @ ..] => bench::run_inner(rest),

@@ -154,6 +154,12 @@ fn format_check() -> Result<(), String> {
     cargo(&["fmt", "--check", "--manifest-path", "tests/downstream/Cargo.toml"])
 }
 
+/// If codegen succeeds, the crate compiles: drawn names built to collide.
+pub fn names_check() -> Result<(), String> {
+    let root = crate::project_root();
+    crate::names_check::run(&root, &target_dir(&root), &cargo_program())
+}
+
 pub fn run() -> Result<(), String> {
     format_check()?;
     println!("\n==> cargo xtask codegen --check");
@@ -162,6 +168,7 @@ pub fn run() -> Result<(), String> {
     cargo(&["test", "--workspace", "--all-features", "--no-fail-fast"])?;
     feature_matrix()?;
     split_types_check()?;
+    names_check()?;
     // A crate outside the workspace, depending on keyway as a user would (features = ["mock"]).
     cargo(&["test", "--manifest-path", "tests/downstream/Cargo.toml"])?;
     // rustdoc with every warning an error: a broken intra-doc link fails here.
