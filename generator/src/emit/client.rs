@@ -131,10 +131,12 @@ fn emit_auth(api: &Api) -> TokenStream {
                 quote!(crate::runtime::CredentialValue::Plain(#name.into()))
             }
         });
+        // An array, not `vec![…]`: prettyplease prints a macro's body as loose tokens
+        // (`crate ::runtime::…`), an expression it lays out.
         let plain = quote! {
             #docs
             pub fn #fn_name(#(#args),*) -> Self {
-                Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+                Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: ::std::vec::Vec::from([#(#values),*]) })
             }
         };
         let refreshable = mode.credentials.iter().any(|c| c.refreshable).then(|| {
@@ -166,7 +168,7 @@ fn emit_auth(api: &Api) -> TokenStream {
             quote! {
                 #docs
                 pub fn #fn_name(#(#args),*) -> Self {
-                    Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+                    Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: ::std::vec::Vec::from([#(#values),*]) })
                 }
             }
         });
