@@ -1,5 +1,5 @@
 //! Serde for the generated types, written once here so that each generated type stays a
-//! few lines long: models through their field table ([`Model`], derived), tagged
+//! few lines long: models through their field table ([`Model`](trait@Model), derived), tagged
 //! unions ([`Union`], derived) and enums.
 
 use std::fmt;
@@ -481,7 +481,7 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
     state.end()
 }
 
-/// `#[derive(codec::Model)]`: a model's [`Model`] impl, `Serialize` and `Deserialize`, read
+/// `#[derive(codec::Model)]`: a model's [`Model`](trait@Model) impl, `Serialize` and `Deserialize`, read
 /// off the struct (crate `keyway-codec-derive`; its docs list the `#[wire(…)]` attributes).
 /// The fields are grouped by at most 16 (the largest tuple [`Slots`] and [`Fields`] are
 /// implemented for), the groups chained with [`Then`], so a model may have any number of
