@@ -298,7 +298,7 @@ pub(crate) fn with_attr_on_items(tokens: TokenStream, attr: &TokenStream) -> Tok
             if matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
                 item.extend(trees.next());
             }
-            push_with_attr(&mut out, item.drain(..).collect(), attr);
+            push_with_attr(&mut out, std::mem::take(&mut item), attr);
         }
     }
     if !item.is_empty() {
