@@ -1,6 +1,6 @@
 //! Serde for the generated types, written once here so that each generated type stays a
-//! few lines long: models through their field table ([`Model`], [`model_fields!`]), tagged
-//! unions ([`union_serde!`]) and enums.
+//! few lines long: models through their field table ([`Model`](trait@Model), derived), tagged
+//! unions ([`Union`], derived) and enums.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -168,8 +168,7 @@ impl<M: Model> Visitor<'_> for FieldIndex<M> {
 
 /// A generated model's field table: what its `Deserialize` and `Serialize` need to know, as
 /// types and constants rather than code, so that the work is done by the generic functions
-/// below ([`deserialize_model`], [`serialize_model`]). The generator writes `Slots`; the rest
-/// comes from [`model_fields!`].
+/// below ([`deserialize_model`], [`serialize_model`]). Written by `#[derive(codec::Model)]`.
 pub trait Model: Sized {
     /// The type's name, for serde's messages.
     const NAME: &'static str;
@@ -397,7 +396,7 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
-            // The generator writes the names and the slots from the same field list; a
+            // `#[derive(Model)]` writes the names and the slots from the same fields; a
             // table whose two halves disagree fails to compile rather than skip fields.
             const { assert!(M::FIELDS.len() == <M::Slots as Slots>::LEN, "a model's FIELDS and Slots differ in length") };
             let mut slots = M::Slots::empty();
@@ -482,12 +481,11 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
     state.end()
 }
 
-/// The items of a generated model's [`Model`] impl other than `Slots`, from its field
-/// table: `Model; { "wire_name" => rust_name, Ser, index; … } { … }`, where `Ser` is
-/// [`Always`] or [`SkipNone`] and `index` counts the fields from 0. The lines are in the
-/// order of `Slots` and grouped the same way: by at most 16 (the largest tuple [`Slots`] and
-/// [`Fields`] are implemented for), the groups chained with [`Then`], so a model may have any
-/// number of fields.
+/// `#[derive(codec::Model)]`: a model's [`Model`](trait@Model) impl, `Serialize` and `Deserialize`, read
+/// off the struct (crate `keyway-codec-derive`; its docs list the `#[wire(…)]` attributes).
+/// The fields are grouped by at most 16 (the largest tuple [`Slots`] and [`Fields`] are
+/// implemented for), the groups chained with [`Then`], so a model may have any number of
+/// fields.
 ///
 /// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
 /// visitor, per-field missing-field handling), and even a hand-written visitor with one match
@@ -496,111 +494,13 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
 /// list, a string-to-index arm and a binding; nothing per field is generic over the
 /// deserializer or serializer. The code that reads and writes fields is the generic
 /// functions above, written once and instantiated per type.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! model_fields {
-    ($model:ident; $({ $($wire:literal => $field:ident, $ser:ident, $index:literal;)* })*) => {
-        const NAME: &'static str = stringify!($model);
-        const FIELDS: &'static [&'static str] = &[$($($wire,)*)*];
+pub use keyway_codec_derive::Model;
 
-        #[inline]
-        fn field_index(key: &str) -> ::std::option::Option<usize> {
-            match key {
-                $($($wire => ::std::option::Option::Some($index),)*)*
-                _ => ::std::option::Option::None,
-            }
-        }
-
-        #[inline]
-        fn from_slots(
-            $crate::codec::model_fields!(@pairs $( ($($field,)*) )*): Self::Slots,
-        ) -> Self {
-            Self { $($($field: $field.into_value(),)*)* }
-        }
-
-        #[inline]
-        fn fields(&self) -> impl $crate::codec::Fields {
-            $crate::codec::model_fields!(@pairs $( ($($crate::codec::$ser($wire, &self.$field),)*) )*)
-        }
-    };
-    // Groups chained with `Then`: `Then(g1, Then(g2, g3))`; one group stays as it is. The
-    // same shape in pattern and expression position as the generator writes in `Slots`.
-    (@pairs) => { () };
-    (@pairs $group:tt) => { $group };
-    (@pairs $group:tt $($rest:tt)+) => { $crate::codec::Then($group, $crate::codec::model_fields!(@pairs $($rest)+)) };
-}
-
-#[doc(hidden)]
-pub use crate::model_fields;
-
-/// `Serialize` and `Deserialize` of a generated model, through its [`Model`] impl.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! model_serde {
-    ($model:ident) => {
-        impl ::serde::Serialize for $model {
-            #[inline]
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::codec::serialize_model(serializer, self)
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $model {
-            #[inline]
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::codec::deserialize_model(deserializer)
-            }
-        }
-    };
-}
-
-#[doc(hidden)]
-pub use crate::model_serde;
-
-/// The tag accessor, `Serialize` and `Deserialize` of a generated tagged union, from its
-/// variant table: `Union, tag_method, "tag_field"; "tag" => Variant; …`. The enum itself
-/// (with its docs and an `Unknown(serde_json::Value)` variant) is written out by the
-/// generator; this is the part that is the same for every union, one line per variant
-/// instead of fifteen printed ones.
+/// `#[derive(codec::Union)]`: a tagged union's tag accessor, `Serialize` and `Deserialize`,
+/// read off the enum (crate `keyway-codec-derive`). The enum itself (with its docs and an
+/// `Unknown(serde_json::Value)` variant) is written out by the generator.
 ///
 /// Decoding reads the object into a `serde_json::Value` (see [`deserialize_tagged`]) and
 /// decodes the variant whose tag it holds; an unknown tag, or a value without one, is kept
 /// as `Unknown`. Encoding writes the payload's fields and the tag beside them.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! union_serde {
-    ($union:ident, $tag_method:ident, $tag_field:literal; $($tag:literal => $variant:ident;)*) => {
-        impl $union {
-            #[doc = concat!("The `", $tag_field, "` of this value.")]
-            pub fn $tag_method(&self) -> &str {
-                match self {
-                    $( Self::$variant(_) => $tag, )*
-                    Self::Unknown(value) => $crate::codec::tag_of(value, $tag_field).unwrap_or_default(),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for $union {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                match self {
-                    $( Self::$variant(value) => $crate::codec::serialize_tagged(serializer, $tag_field, $tag, value), )*
-                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $union {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::codec::deserialize_tagged(deserializer, |value| {
-                    match $crate::codec::tag_of(&value, $tag_field) {
-                        $( ::std::option::Option::Some($tag) => ::serde_json::from_value(value).map(Self::$variant), )*
-                        _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                    }
-                })
-            }
-        }
-    };
-}
-
-#[doc(hidden)]
-pub use crate::union_serde;
+pub use keyway_codec_derive::Union;

@@ -145,12 +145,13 @@ fn split_types_check() -> Result<(), String> {
     Ok(())
 }
 
-/// Hand-written code is rustfmt-clean: the workspace, the runtime's sources (copied into
+/// Hand-written code is rustfmt-clean: the workspace, the runtime's and the derive's sources (copied into
 /// `generated/`, whose own `rustfmt.toml` turns formatting off, so they are checked where they
 /// are written) and the downstream crate. The cheapest check, so it runs first.
 fn format_check() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"])?;
     run_in_root("rustfmt", &["--check", "--edition", "2024", "--config-path", "rustfmt.toml", "generator/runtime/lib.rs"], &[])?;
+    run_in_root("rustfmt", &["--check", "--edition", "2024", "--config-path", "rustfmt.toml", "generator/codec-derive/lib.rs"], &[])?;
     cargo(&["fmt", "--check", "--manifest-path", "tests/downstream/Cargo.toml"])
 }
 

@@ -85,17 +85,20 @@ impl NexudusAuth {
     pub fn oauth2(access_token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
-            values: vec![crate ::runtime::CredentialValue::Secret(access_token.into())],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(access_token.into()),
+            ]),
         })
     }
     /// OAuth2 bearer token with a token source asked before every attempt, for tokens that expire and refresh (see [`crate::TokenSource`]).
     pub fn oauth2_from_source(access_token: impl crate::TokenSource) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
-            values: vec![
-                crate
-                ::runtime::CredentialValue::Source(::std::sync::Arc::new(access_token))
-            ],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Source(
+                    ::std::sync::Arc::new(access_token),
+                ),
+            ]),
         })
     }
     /// The name of this auth mode, as the spec and error messages spell it.

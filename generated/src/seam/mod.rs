@@ -186,7 +186,9 @@ impl SeamAuth {
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
-            values: vec![crate ::runtime::CredentialValue::Secret(api_key.into())],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(api_key.into()),
+            ]),
         })
     }
     /// Client session token: A [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens) token restricts a user's access to only the devices and resources associated with their client session, so it can be used from a client (browser or app). Sent as a bearer token and also in the `client-session-token` header.
@@ -199,9 +201,9 @@ impl SeamAuth {
     ) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[1],
-            values: vec![
-                crate ::runtime::CredentialValue::Secret(client_session_token.into())
-            ],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(client_session_token.into()),
+            ]),
         })
     }
     /// Personal access token: A personal access token is scoped to a Seam Console user rather than to one workspace, so requests must also include the `seam-workspace` header naming the workspace to act in. Obtain one from the Seam Console.
@@ -216,10 +218,10 @@ impl SeamAuth {
     ) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[2],
-            values: vec![
-                crate ::runtime::CredentialValue::Secret(personal_access_token.into()),
-                crate ::runtime::CredentialValue::Plain(workspace_id.into())
-            ],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(personal_access_token.into()),
+                crate::runtime::CredentialValue::Plain(workspace_id.into()),
+            ]),
         })
     }
     /// Console session token: A Seam Console session token, scoped to a Seam Console user. Like a personal access token, it must be accompanied by the `seam-workspace` header naming the workspace to act in.
@@ -234,10 +236,10 @@ impl SeamAuth {
     ) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[3],
-            values: vec![
-                crate ::runtime::CredentialValue::Secret(console_session_token.into()),
-                crate ::runtime::CredentialValue::Plain(workspace_id.into())
-            ],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(console_session_token.into()),
+                crate::runtime::CredentialValue::Plain(workspace_id.into()),
+            ]),
         })
     }
     /// The name of this auth mode, as the spec and error messages spell it.

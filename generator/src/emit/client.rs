@@ -142,10 +142,12 @@ fn emit_auth(api: &Api) -> TokenStream {
         let docs = doc(&mode_doc(api, mode));
         let args = mode.credentials.iter().map(|c| credential_arg(c, false));
         let values = mode.credentials.iter().map(|c| credential_value(c, false));
+        // An array, not `vec![…]`: prettyplease prints a macro's body as loose tokens
+        // (`crate ::runtime::…`), an expression it lays out.
         let plain = quote! {
             #docs
             pub fn #fn_name(#(#args),*) -> Self {
-                Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+                Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: ::std::vec::Vec::from([#(#values),*]) })
             }
         };
         let refreshable = mode.source_constructor.as_deref().map(|source_constructor| {
@@ -159,7 +161,7 @@ fn emit_auth(api: &Api) -> TokenStream {
             quote! {
                 #docs
                 pub fn #fn_name(#(#args),*) -> Self {
-                    Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: vec![#(#values),*] })
+                    Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: ::std::vec::Vec::from([#(#values),*]) })
                 }
             }
         });

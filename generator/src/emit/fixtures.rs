@@ -101,7 +101,7 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
         /// Every fixture of this API by name (`access_codes.get.200`, `models.AccessCode.0`),
         /// with its round trip, so a test can check them all without naming their types.
         pub fn round_trips() -> ::std::vec::Vec<(&'static str, RoundTrip)> {
-            vec![#(#checks),*]
+            ::std::vec::Vec::from([#(#checks),*])
         }
     }
 }

@@ -216,15 +216,31 @@ pub(crate) fn with_attr_on_items(tokens: TokenStream, attr: &TokenStream) -> Tok
             if matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
                 item.extend(trees.next());
             }
-            out.extend(attr.clone());
-            out.extend(item.drain(..));
+            push_with_attr(&mut out, std::mem::take(&mut item), attr);
         }
     }
     if !item.is_empty() {
-        out.extend(attr.clone());
-        out.extend(item);
+        push_with_attr(&mut out, item, attr);
     }
     out
+}
+
+/// Appends `item` with `attr` after its doc comments, where a reader expects attributes.
+fn push_with_attr(out: &mut TokenStream, item: Vec<proc_macro2::TokenTree>, attr: &TokenStream) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let is_doc = |pair: &[TokenTree]| match pair {
+        [TokenTree::Punct(hash), TokenTree::Group(group)] => {
+            hash.as_char() == '#'
+                && group.delimiter() == Delimiter::Bracket
+                && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(name)) if name == "doc")
+        }
+        _ => false,
+    };
+    let docs = item.chunks(2).take_while(|pair| is_doc(pair)).count() * 2;
+    let mut item = item.into_iter();
+    out.extend(item.by_ref().take(docs));
+    out.extend(attr.clone());
+    out.extend(item);
 }
 
 #[cfg(test)]

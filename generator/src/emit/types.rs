@@ -228,59 +228,44 @@ fn absent(field: &Field) -> Absent {
     }
 }
 
-/// The most fields in one group of `Slots` and of the `model_fields!` table: the largest
-/// tuple the runtime's `Slots` and `Fields` are implemented for.
-const FIELDS_PER_GROUP: usize = 16;
-
-/// The model's `Model` impl (its slot types, then one `model_fields!` line per field, grouped
-/// the same way) and its `Serialize` and `Deserialize` through it (see `runtime/codec.rs`
-/// for why not serde's derives).
-fn emit_serde(api: &Api, model: &ModelDef, allow_deprecated: &Option<TokenStream>) -> TokenStream {
-    let name = ident(&model.name);
-    let slot = |field: &Field| {
-        let ty = field_type(api, &model.name, field);
-        match absent(field) {
-            Absent::Missing => quote!(codec::Required<#ty>),
-            Absent::None | Absent::Empty => quote!(codec::Defaulted<#ty>),
-        }
-    };
-    let line = |(index, field): (usize, &Field)| {
-        let rust_name = ident(&field.rust_name);
+/// The field's `#[wire(…)]` attribute, only where `#[derive(codec::Model)]`'s defaults do not
+/// fit: a wire name other than the one it derives from the Rust name, an optional array
+/// (absent is empty), an `Option` left out when `None` (a nullable one is written as `null`,
+/// so a documented `null` survives a round trip). An `Option` is defaulted without one.
+fn wire_attr(field: &Field, pascal_case: bool) -> Option<TokenStream> {
+    let mut args = Vec::new();
+    if field.wire_name != derived_wire_name(&field.rust_name, pascal_case) {
         let wire = field.wire_name.as_str();
-        // An `Option` that may be absent is left out when `None`; a nullable one is written
-        // as `null`, so a documented `null` survives a round trip.
-        let ser = match absent(field) {
-            Absent::None if !field.nullable => quote!(SkipNone),
-            _ => quote!(Always),
-        };
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote!(#wire => #rust_name, #ser, #index;)
-    };
-    let numbered: Vec<_> = model.fields.iter().enumerate().collect();
-    let (slot_groups, line_groups): (Vec<_>, Vec<_>) = numbered
-        .chunks(FIELDS_PER_GROUP)
-        .map(|group| {
-            let slots = group.iter().map(|(_, field)| slot(field));
-            let lines = group.iter().copied().map(line);
-            (quote!((#(#slots,)*)), quote!({ #(#lines)* }))
-        })
-        .unzip();
-    // The same chaining as `model_fields!(@pairs …)`: `Then<g1, Then<g2, g3>>`, one group as
-    // it is.
-    let slots = slot_groups.into_iter().rev().reduce(|rest, group| quote!(codec::Then<#group, #rest>)).unwrap_or_else(|| quote!(()));
-    quote! {
-        #allow_deprecated
-        impl codec::Model for #name {
-            type Slots = #slots;
-
-            codec::model_fields! {
-                #name;
-                #(#line_groups)*
-            }
-        }
-
-        codec::model_serde!(#name);
+        args.push(quote!(rename = #wire));
     }
+    match absent(field) {
+        Absent::Empty => args.push(quote!(default)),
+        Absent::None if !field.nullable => args.push(quote!(skip_none)),
+        _ => {}
+    }
+    (!args.is_empty()).then(|| quote!(#[wire(#(#args),*)]))
+}
+
+/// The wire name `#[derive(codec::Model)]` gives a field without `rename`: its Rust name
+/// without `r#`, in `PascalCase` under the struct's `#[wire(rename_all = "PascalCase")]`.
+fn derived_wire_name(rust_name: &str, pascal_case: bool) -> String {
+    let name = rust_name.trim_start_matches("r#");
+    if !pascal_case {
+        return name.to_owned();
+    }
+    name.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Whether the model's wire names are more often the `PascalCase` of its field names than
+/// the names themselves (Nexudus): then `rename_all` saves a `rename` on most fields.
+fn pascal_case(model: &ModelDef) -> bool {
+    let matching = |pascal| model.fields.iter().filter(|f| f.wire_name == derived_wire_name(&f.rust_name, pascal)).count();
+    matching(true) > matching(false)
 }
 
 fn field_doc(field: &Field) -> TokenStream {
@@ -315,29 +300,33 @@ fn emit_model(api: &Api, model: &ModelDef, payload_of: &[String]) -> TokenStream
         let variants = payload_of.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
         doc_paragraphs([description.as_str(), &format!("The payload of the union variants {variants}.")])
     };
+    let pascal_case = pascal_case(model);
     let fields = model.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = field_type(api, &model.name, field);
         let docs = field_doc(field);
         let deprecated = field.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        let wire = wire_attr(field, pascal_case);
         quote! {
             #docs
             #deprecated
+            #wire
             pub #field_name: #ty,
         }
     });
     let allow_deprecated = model.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let serde = emit_serde(api, model, &allow_deprecated);
+    let rename_all = pascal_case.then(|| quote!(#[wire(rename_all = "PascalCase")]));
+    // `Serialize` and `Deserialize` go through the runtime's field table, which the derive
+    // reads off the struct (see `runtime/codec.rs` for why not serde's derives).
     quote! {
         #docs
         #allow_deprecated
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, codec::Model)]
+        #rename_all
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
-
-        #serde
     }
 }
 
@@ -349,26 +338,42 @@ fn emit_union(union: &UnionDef) -> TokenStream {
         super::desc(&union.description).as_str(),
         &format!("Tagged by the `{tag_field}` field. A tag this version does not know decodes as `Unknown` with the whole object kept."),
     ]);
-    let variants: Vec<_> = union.variants.iter().map(|v| ident(&v.variant)).collect();
-    let models: Vec<_> = union.variants.iter().map(|v| ident(&v.model)).collect();
-    let tags: Vec<_> = union.variants.iter().map(|v| v.tag.as_str()).collect();
-    let variant_docs = union.variants.iter().map(|v| doc(&format!("`{}`: {}", v.tag, super::desc(&v.description))));
+    // `#[derive(codec::Union)]` names the accessor like the tag field and tags a variant
+    // with its name in snake_case; only what differs is written.
+    let accessor = (tag_method != tag_field).then(|| quote!(, accessor = #tag_method));
+    let variants = union.variants.iter().map(|v| {
+        let docs = doc(&format!("`{}`: {}", v.tag, super::desc(&v.description)));
+        let variant = ident(&v.variant);
+        let model = ident(&v.model);
+        let tag = v.tag.as_str();
+        let rename = (derived_tag(&v.variant) != v.tag).then(|| quote!(#[wire(rename = #tag)]));
+        quote!(#docs #rename #variant(#model),)
+    });
     quote! {
         #docs
         // Variants are decoded payloads of very different sizes; boxing them would only
         // make matching on them clumsier.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, codec::Union)]
+        #[wire(tag = #tag_field #accessor)]
         #[non_exhaustive]
         pub enum #name {
-            #( #variant_docs #variants(#models), )*
+            #(#variants)*
             /// A variant this version of the client does not know, kept as sent.
             Unknown(::serde_json::Value),
         }
-
-        codec::union_serde! {
-            #name, #tag_method, #tag_field;
-            #( #tags => #variants; )*
-        }
     }
+}
+
+/// The tag `#[derive(codec::Union)]` gives a variant without `rename`: its name in
+/// snake_case, a `_` before each uppercase letter but the first.
+fn derived_tag(variant: &str) -> String {
+    let mut tag = String::new();
+    for (i, c) in variant.trim_start_matches("r#").chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            tag.push('_');
+        }
+        tag.extend(c.to_lowercase());
+    }
+    tag
 }

@@ -12,6 +12,9 @@ use crate::ir::Api;
 /// like [`CRATE_NAME`].
 pub const RUNTIME_CRATE: &str = "keyway-runtime";
 
+/// The crate of the models' derive (`#[derive(codec::Model)]`), which the runtime re-exports.
+pub const DERIVE_CRATE: &str = "keyway-codec-derive";
+
 /// The version of every generated crate; the generated crates pin each other to it.
 const VERSION: &str = "0.1.0";
 
@@ -73,6 +76,14 @@ struct TypesManifest {
 #[derive(Template)]
 #[template(path = "runtime.Cargo.toml", escape = "none")]
 struct RuntimeManifest {
+    package: Package,
+    version: &'static str,
+    derive: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "codec-derive.Cargo.toml", escape = "none")]
+struct DeriveManifest {
     package: Package,
     version: &'static str,
 }
@@ -152,7 +163,14 @@ pub(crate) fn types_manifest(api: &Api, krate: &TypeCrate) -> Result<String, Str
 pub(crate) fn runtime_manifest() -> Result<String, String> {
     let package =
         Package::new(RUNTIME_CRATE, &format!("The HTTP runtime of `{CRATE_NAME}`; use it through `{CRATE_NAME}`."), &["api", "client", "sdk"]);
-    render(&RuntimeManifest { package, version: VERSION }, RUNTIME_CRATE)
+    render(&RuntimeManifest { package, version: VERSION, derive: DERIVE_CRATE }, RUNTIME_CRATE)
+}
+
+/// `Cargo.toml` of the models' derive; its dependencies are in the template.
+pub(crate) fn derive_manifest() -> Result<String, String> {
+    let package =
+        Package::new(DERIVE_CRATE, &format!("The derive of the models of `{CRATE_NAME}`; use them through `{CRATE_NAME}`."), &["api", "sdk"]);
+    render(&DeriveManifest { package, version: VERSION }, DERIVE_CRATE)
 }
 
 #[cfg(test)]

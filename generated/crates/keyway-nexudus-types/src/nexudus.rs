@@ -4,16 +4,19 @@
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
 use crate::runtime::codec;
 /// A WiFi Access Token: a unique network access code for customers and visitors, with a number of minutes of WiFi access and, optionally, an expiration date and user limit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[wire(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Business Id.
     ///
     /// Wire name: `BusinessId`. May be absent.
+    #[wire(skip_none)]
     pub business_id: ::std::option::Option<i64>,
     /// Unique network access code used to connect to WiFi.
     ///
     /// Wire name: `AccessCode`. May be absent.
+    #[wire(skip_none)]
     pub access_code: ::std::option::Option<::std::string::String>,
     /// Free-text description of this access token.
     ///
@@ -22,6 +25,7 @@ pub struct AccessToken {
     /// Total minutes of WiFi access included in this token.
     ///
     /// Wire name: `MinutesIncluded`. May be absent.
+    #[wire(skip_none)]
     pub minutes_included: ::std::option::Option<i64>,
     /// Start date from which this token can be used.
     ///
@@ -38,6 +42,7 @@ pub struct AccessToken {
     /// Remaining minutes of WiFi access available on this token.
     ///
     /// Wire name: `MinutesLeft`. May be absent.
+    #[wire(skip_none)]
     pub minutes_left: ::std::option::Option<i64>,
     /// MAC address of the device associated with this token.
     ///
@@ -62,22 +67,27 @@ pub struct AccessToken {
     /// UUID of the record.
     ///
     /// Wire name: `UniqueId`. May be absent.
+    #[wire(skip_none)]
     pub unique_id: ::std::option::Option<::std::string::String>,
     /// Date and time the record was created (ISO 8601).
     ///
     /// Wire name: `CreatedOn`. May be absent.
+    #[wire(skip_none)]
     pub created_on: ::std::option::Option<crate::runtime::Timestamp>,
     /// Date and time the record was last updated (ISO 8601).
     ///
     /// Wire name: `UpdatedOn`. May be absent.
+    #[wire(skip_none)]
     pub updated_on: ::std::option::Option<crate::runtime::Timestamp>,
     /// Email of the user who last updated this record.
     ///
     /// Wire name: `UpdatedBy`. May be absent.
+    #[wire(skip_none)]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// Whether the record was recently created.
     ///
     /// Wire name: `IsNew`. May be absent.
+    #[wire(skip_none)]
     pub is_new: ::std::option::Option<bool>,
     /// External system identifier.
     ///
@@ -86,6 +96,7 @@ pub struct AccessToken {
     /// Appears in the documented example response (as `"AccessToken Example"`) but not in the documented field list.
     ///
     /// Wire name: `ToStringText`. May be absent.
+    #[wire(skip_none)]
     pub to_string_text: ::std::option::Option<::std::string::String>,
     /// Appears in the documented example response (as `null`) but not in the documented field list, so its shape is not documented.
     ///
@@ -96,52 +107,6 @@ pub struct AccessToken {
     /// Wire name: `CustomFields`. May be absent or `null`.
     pub custom_fields: ::std::option::Option<::serde_json::Value>,
 }
-impl codec::Model for AccessToken {
-    type Slots = codec::Then<
-        (
-            codec::Defaulted<::std::option::Option<i64>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<i64>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Defaulted<::std::option::Option<i64>>,
-            codec::Defaulted<::std::option::Option<i64>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Required<crate::nexudus::AccessTokenId>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        ),
-        (
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::serde_json::Value>>,
-            codec::Defaulted<::std::option::Option<::serde_json::Value>>,
-        ),
-    >;
-    codec::model_fields! {
-        AccessToken; { "BusinessId" => business_id, SkipNone, 0; "AccessCode" =>
-        access_code, SkipNone, 1; "Description" => description, Always, 2;
-        "MinutesIncluded" => minutes_included, SkipNone, 3; "ValidFrom" => valid_from,
-        Always, 4; "ValidTo" => valid_to, Always, 5; "UserLimit" => user_limit, Always,
-        6; "MinutesLeft" => minutes_left, SkipNone, 7; "MacAddress" => mac_address,
-        Always, 8; "BookingGuid" => booking_guid, Always, 9; "VisitorGuid" =>
-        visitor_guid, Always, 10; "LastAccess" => last_access, Always, 11; "Id" => id,
-        Always, 12; "UniqueId" => unique_id, SkipNone, 13; "CreatedOn" => created_on,
-        SkipNone, 14; "UpdatedOn" => updated_on, SkipNone, 15; } { "UpdatedBy" =>
-        updated_by, SkipNone, 16; "IsNew" => is_new, SkipNone, 17; "SystemId" =>
-        system_id, Always, 18; "ToStringText" => to_string_text, SkipNone, 19;
-        "LocalizationDetails" => localization_details, Always, 20; "CustomFields" =>
-        custom_fields, Always, 21; }
-    }
-}
-codec::model_serde!(AccessToken);
 /// Unique record identifier (`Id`) of an AccessToken (WiFi Access Token) record.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.

@@ -3,7 +3,6 @@
 //! Types of the Seam Connect API: ids, enums, models and unions.
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
 use crate::runtime::codec;
-#[cfg(feature = "seam-access_codes")]
 /// Represents a smart lock [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// An access code is a code used for a keypad or pinpad device. Unlike physical keys, which can easily be lost or duplicated, PIN codes can be customized, tracked, and altered on the fly. Using the Seam Access Code API, you can easily generate access codes on the hundreds of door lock models with which we integrate.
@@ -13,7 +12,8 @@ use crate::runtime::codec;
 /// In addition, for certain devices, Seam also supports [offline access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes#offline-access-codes). Offline access (PIN) codes are designed for door locks that might not always maintain an internet connection. For this type of access code, the device manufacturer uses encryption keys (tokens) to create server-based registries of algorithmically-generated offline PIN codes. Because the tokens remain synchronized with the managed devices, the locks do not require an active internet connection—and you do not need to be near the locks—to create an offline access code. Then, owners or managers can share these offline codes with users through a variety of mechanisms, such as messaging applications. That is, lock users do not need to install a smartphone application to receive an offline access code.
 ///
 /// For granting a person access to a space, [Access Grants](https://docs.seam.co/use-cases/granting-access) are the default and recommended approach and work across both standalone smart locks and access systems. Use the lower-level Access Codes API directly only when you specifically need to manage individual PIN codes.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCode {
     /// Unique identifier for the access code.
@@ -35,6 +35,7 @@ pub struct AccessCode {
     /// Unique identifier for the device associated with the access code.
     ///
     /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
     pub device_id: ::std::option::Option<crate::seam::DeviceId>,
     /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
     ///
@@ -49,38 +50,47 @@ pub struct AccessCode {
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `errors`. Empty when absent.
+    #[wire(default)]
     pub errors: ::std::vec::Vec<crate::seam::AccessCodeError>,
     /// Indicates whether the access code is a backup code.
     ///
     /// Wire name: `is_backup`. May be absent.
+    #[wire(skip_none)]
     pub is_backup: ::std::option::Option<bool>,
     /// Indicates whether a backup access code is available for use if the primary access code is lost or compromised.
     ///
     /// Wire name: `is_backup_access_code_available`. May be absent.
+    #[wire(skip_none)]
     pub is_backup_access_code_available: ::std::option::Option<bool>,
     /// Indicates whether changes to the access code from external sources are permitted.
     ///
     /// Wire name: `is_external_modification_allowed`. May be absent.
+    #[wire(skip_none)]
     pub is_external_modification_allowed: ::std::option::Option<bool>,
     /// Indicates whether Seam manages the access code.
     ///
     /// Wire name: `is_managed`. May be absent.
+    #[wire(skip_none)]
     pub is_managed: ::std::option::Option<bool>,
     /// Indicates whether the access code is intended for use in offline scenarios. If `true`, this code can be created on a device without a network connection.
     ///
     /// Wire name: `is_offline_access_code`. May be absent.
+    #[wire(skip_none)]
     pub is_offline_access_code: ::std::option::Option<bool>,
     /// Indicates whether the access code can only be used once. If `true`, the code becomes invalid after the first use.
     ///
     /// Wire name: `is_one_time_use`. May be absent.
+    #[wire(skip_none)]
     pub is_one_time_use: ::std::option::Option<bool>,
     /// Indicates whether the code is set on the device according to a preconfigured schedule.
     ///
     /// Wire name: `is_scheduled_on_device`. May be absent.
+    #[wire(skip_none)]
     pub is_scheduled_on_device: ::std::option::Option<bool>,
     /// Indicates whether the access code is waiting for a code assignment.
     ///
     /// Wire name: `is_waiting_for_code_assignment`. May be absent.
+    #[wire(skip_none)]
     pub is_waiting_for_code_assignment: ::std::option::Option<bool>,
     /// Name of the access code. Enables administrators and users to identify the access code easily, especially when there are numerous access codes. Note that the name provided on Seam is used to identify the code on Seam and is not necessarily the name that will appear in the lock provider's app or on the device. This is because lock providers may have constraints on names, such as length, uniqueness, or characters that can be used. In addition, some lock providers may break down names into components such as `first_name` and `last_name`. To provide a consistent experience, Seam identifies the code on Seam by its name but may modify the name that appears on the lock provider's app or on the device. For example, Seam may add additional characters or truncate the name to meet provider constraints. To help your users identify codes set by Seam, Seam provides the name exactly as it appears on the lock provider's app or on the device as a separate property called `appearance`. This is an object with a `name` property and, optionally, `first_name` and `last_name` properties (for providers that break down a name into components).
     ///
@@ -89,6 +99,7 @@ pub struct AccessCode {
     /// Collection of pending mutations for the access code. Indicates changes that Seam is in the process of pushing to the device.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
+    #[wire(default)]
     pub pending_mutations: ::std::vec::Vec<crate::seam::AccessCodePendingMutation>,
     /// Identifier of the pulled backup access code. Used to associate the pulled backup access code with the original access code.
     ///
@@ -109,73 +120,19 @@ pub struct AccessCode {
     /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `warnings`. Empty when absent.
+    #[wire(default)]
     pub warnings: ::std::vec::Vec<crate::seam::AccessCodeWarning>,
     /// Unique identifier for the Seam workspace associated with the access code.
     ///
     /// Wire name: `workspace_id`. May be absent.
+    #[wire(skip_none)]
     pub workspace_id: ::std::option::Option<crate::seam::WorkspaceId>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCode {
-    type Slots = codec::Then<
-        (
-            codec::Required<crate::seam::AccessCodeId>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<crate::runtime::Timestamp>,
-            codec::Defaulted<::std::option::Option<crate::seam::DeviceId>>,
-            codec::Defaulted<
-                ::std::option::Option<crate::seam::DormakabaOracodeMetadata>,
-            >,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeError>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-            codec::Defaulted<::std::option::Option<bool>>,
-        ),
-        (
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodePendingMutation>>,
-            codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Required<crate::seam::AccessCodeStatus>,
-            codec::Required<crate::seam::AccessCodeType>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeWarning>>,
-            codec::Defaulted<::std::option::Option<crate::seam::WorkspaceId>>,
-        ),
-    >;
-    codec::model_fields! {
-        AccessCode; { "access_code_id" => access_code_id, Always, 0; "code" => code,
-        Always, 1; "common_code_key" => common_code_key, Always, 2; "created_at" =>
-        created_at, Always, 3; "device_id" => device_id, SkipNone, 4;
-        "dormakaba_oracode_metadata" => dormakaba_oracode_metadata, Always, 5; "ends_at"
-        => ends_at, Always, 6; "errors" => errors, Always, 7; "is_backup" => is_backup,
-        SkipNone, 8; "is_backup_access_code_available" =>
-        is_backup_access_code_available, SkipNone, 9; "is_external_modification_allowed"
-        => is_external_modification_allowed, SkipNone, 10; "is_managed" => is_managed,
-        SkipNone, 11; "is_offline_access_code" => is_offline_access_code, SkipNone, 12;
-        "is_one_time_use" => is_one_time_use, SkipNone, 13; "is_scheduled_on_device" =>
-        is_scheduled_on_device, SkipNone, 14; "is_waiting_for_code_assignment" =>
-        is_waiting_for_code_assignment, SkipNone, 15; } { "name" => name, Always, 16;
-        "pending_mutations" => pending_mutations, Always, 17;
-        "pulled_backup_access_code_id" => pulled_backup_access_code_id, Always, 18;
-        "starts_at" => starts_at, Always, 19; "status" => status, Always, 20; "type" =>
-        r#type, Always, 21; "warnings" => warnings, Always, 22; "workspace_id" =>
-        workspace_id, SkipNone, 23; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCode);
-#[cfg(feature = "seam-access_codes")]
 /// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::AccountDisconnected`, `AccessCodeError::SaltoKsSubscriptionLimitExceeded`, `AccessCodeError::DormakabaSitesDisconnected`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeAccountError {
     /// Date and time at which Seam created the error.
@@ -195,27 +152,10 @@ pub struct AccessCodeAccountError {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeAccountError {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<bool>,
-        codec::Required<bool>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeAccountError; { "created_at" => created_at, Always, 0;
-        "is_connected_account_error" => is_connected_account_error, Always, 1;
-        "is_device_error" => is_device_error, Always, 2; "message" => message, Always, 3;
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeAccountError);
-#[cfg(feature = "seam-access_codes")]
 /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeChangeType {
@@ -276,9 +216,9 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeChangeType {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-#[cfg(feature = "seam-access_codes")]
 /// Code configuration of an `updating_code` mutation: the previous code configuration (`from`) or the new code configuration (`to`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeCodeConfiguration {
     /// Previous PIN code (in `from`) or new PIN code (in `to`).
@@ -286,20 +226,11 @@ pub struct AccessCodeCodeConfiguration {
     /// Wire name: `code`. May be `null`.
     pub code: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeCodeConfiguration {
-    type Slots = (codec::Defaulted<::std::option::Option<::std::string::String>>,);
-    codec::model_fields! {
-        AccessCodeCodeConfiguration; { "code" => code, Always, 0; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeCodeConfiguration);
-#[cfg(feature = "seam-access_codes")]
 /// An error of the device that holds the access code (`is_device_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::DeviceOffline`, `AccessCodeError::DeviceRemoved`, `AccessCodeError::HubDisconnected`, `AccessCodeError::DeviceDisconnected`, `AccessCodeError::EmptyBackupAccessCodePool`, `AccessCodeError::AugustLockNotAuthorized`, `AccessCodeError::MissingDeviceCredentials`, `AccessCodeError::AuxiliaryHeatRunning`, `AccessCodeError::SubscriptionRequired`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeDeviceError {
     /// Date and time at which Seam created the error.
@@ -315,26 +246,13 @@ pub struct AccessCodeDeviceError {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeDeviceError {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<bool>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeDeviceError; { "created_at" => created_at, Always, 0; "is_device_error"
-        => is_device_error, Always, 1; "message" => message, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeDeviceError);
-#[cfg(feature = "seam-access_codes")]
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_codes")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
 #[non_exhaustive]
 pub enum AccessCodeError {
     /// `provider_issue`: Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
@@ -384,28 +302,9 @@ pub enum AccessCodeError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
-codec::union_serde! {
-    AccessCodeError, error_code, "error_code"; "provider_issue" => ProviderIssue;
-    "failed_to_set_on_device" => FailedToSetOnDevice; "failed_to_remove_from_device" =>
-    FailedToRemoveFromDevice; "duplicate_code_on_device" => DuplicateCodeOnDevice;
-    "no_space_for_access_code_on_device" => NoSpaceForAccessCodeOnDevice;
-    "conflicting_external_modification" => ConflictingExternalModification;
-    "access_code_inactive" => AccessCodeInactive; "insufficient_permissions" =>
-    InsufficientPermissions; "account_disconnected" => AccountDisconnected;
-    "salto_ks_subscription_limit_exceeded" => SaltoKsSubscriptionLimitExceeded;
-    "dormakaba_sites_disconnected" => DormakabaSitesDisconnected; "device_offline" =>
-    DeviceOffline; "device_removed" => DeviceRemoved; "hub_disconnected" =>
-    HubDisconnected; "device_disconnected" => DeviceDisconnected;
-    "empty_backup_access_code_pool" => EmptyBackupAccessCodePool;
-    "august_lock_not_authorized" => AugustLockNotAuthorized; "missing_device_credentials"
-    => MissingDeviceCredentials; "auxiliary_heat_running" => AuxiliaryHeatRunning;
-    "subscription_required" => SubscriptionRequired; "bridge_disconnected" =>
-    BridgeDisconnected;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorBridgeDisconnected {
     /// Date and time at which Seam created the error.
@@ -415,44 +314,32 @@ pub struct AccessCodeErrorBridgeDisconnected {
     /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
     ///
     /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
     pub is_bridge_error: ::std::option::Option<bool>,
     /// Indicates whether the error is related specifically to the connected account.
     ///
     /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
     pub is_connected_account_error: ::std::option::Option<bool>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeErrorBridgeDisconnected {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeErrorBridgeDisconnected; { "created_at" => created_at, Always, 0;
-        "is_bridge_error" => is_bridge_error, SkipNone, 1; "is_connected_account_error"
-        => is_connected_account_error, SkipNone, 2; "message" => message, Always, 3; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeErrorBridgeDisconnected);
-#[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorConflictingExternalModification {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
+    #[wire(skip_none)]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
     pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -465,34 +352,18 @@ pub struct AccessCodeErrorConflictingExternalModification {
     /// List of fields that were changed externally, with their previous and new values.
     ///
     /// Wire name: `modified_fields`. Empty when absent.
+    #[wire(default)]
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeErrorConflictingExternalModification {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::seam::AccessCodeChangeType>>,
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Required<bool>,
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeModifiedField>>,
-    );
-    codec::model_fields! {
-        AccessCodeErrorConflictingExternalModification; { "change_type" => change_type,
-        SkipNone, 0; "created_at" => created_at, SkipNone, 1; "is_access_code_error" =>
-        is_access_code_error, Always, 2; "message" => message, Always, 3;
-        "modified_fields" => modified_fields, Always, 4; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeErrorConflictingExternalModification);
-#[cfg(feature = "seam-access_codes")]
 /// Duplicate access code detected on device.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
     pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -501,6 +372,7 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the managed access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `managed_access_code_id`. May be absent.
+    #[wire(skip_none)]
     pub managed_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -509,31 +381,13 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
     /// ID of the unmanaged access code that conflicts with this managed access code, when Seam can identify it.
     ///
     /// Wire name: `unmanaged_access_code_id`. May be absent.
+    #[wire(skip_none)]
     pub unmanaged_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeErrorDuplicateCodeOnDevice {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Required<bool>,
-        codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::option::Option<crate::seam::AccessCodeId>>,
-    );
-    codec::model_fields! {
-        AccessCodeErrorDuplicateCodeOnDevice; { "created_at" => created_at, SkipNone, 0;
-        "is_access_code_error" => is_access_code_error, Always, 1;
-        "managed_access_code_id" => managed_access_code_id, SkipNone, 2; "message" =>
-        message, Always, 3; "unmanaged_access_code_id" => unmanaged_access_code_id,
-        SkipNone, 4; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeErrorDuplicateCodeOnDevice);
-#[cfg(feature = "seam-access_codes")]
 /// Unique identifier for an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_codes")]
 #[derive(
     Debug,
     Clone,
@@ -568,9 +422,9 @@ impl ::std::fmt::Display for AccessCodeId {
         f.write_str(&self.0)
     }
 }
-#[cfg(feature = "seam-access_codes")]
 /// A field that was changed externally, with its previous and new values (an item of `modified_fields`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeModifiedField {
     /// The name of the field that was changed (e.g. `code`, `starts_at`, `ends_at`).
@@ -586,25 +440,11 @@ pub struct AccessCodeModifiedField {
     /// Wire name: `to`. May be `null`.
     pub to: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeModifiedField {
-    type Slots = (
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-    );
-    codec::model_fields! {
-        AccessCodeModifiedField; { "field" => field, Always, 0; "from" => from, Always,
-        1; "to" => to, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeModifiedField);
-#[cfg(feature = "seam-access_codes")]
 /// A pending mutation that carries only its message and when it was created: the fields shared by the access code mutations that have no others.
 ///
 /// The payload of the union variants `AccessCodePendingMutation::Creating`, `AccessCodePendingMutation::Deleting`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeMutationNotice {
     /// Date and time at which the mutation was created.
@@ -616,22 +456,9 @@ pub struct AccessCodeMutationNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeMutationNotice {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeMutationNotice; { "created_at" => created_at, Always, 0; "message" =>
-        message, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeMutationNotice);
-#[cfg(feature = "seam-access_codes")]
 /// Name configuration of an `updating_name` mutation: the previous name configuration (`from`) or the new name configuration (`to`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeNameConfiguration {
     /// Previous access code name (in `from`) or new access code name (in `to`).
@@ -639,25 +466,17 @@ pub struct AccessCodeNameConfiguration {
     /// Wire name: `name`. May be `null`.
     pub name: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeNameConfiguration {
-    type Slots = (codec::Defaulted<::std::option::Option<::std::string::String>>,);
-    codec::model_fields! {
-        AccessCodeNameConfiguration; { "name" => name, Always, 0; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeNameConfiguration);
-#[cfg(feature = "seam-access_codes")]
 /// An error of the access code itself (`is_access_code_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::ProviderIssue`, `AccessCodeError::FailedToSetOnDevice`, `AccessCodeError::FailedToRemoveFromDevice`, `AccessCodeError::NoSpaceForAccessCodeOnDevice`, `AccessCodeError::AccessCodeInactive`, `AccessCodeError::InsufficientPermissions`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeOwnError {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
     pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Indicates that this is an access code error.
     ///
@@ -668,27 +487,13 @@ pub struct AccessCodeOwnError {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeOwnError {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Required<bool>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeOwnError; { "created_at" => created_at, SkipNone, 0;
-        "is_access_code_error" => is_access_code_error, Always, 1; "message" => message,
-        Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeOwnError);
-#[cfg(feature = "seam-access_codes")]
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_codes")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "mutation_code")]
 #[non_exhaustive]
 pub enum AccessCodePendingMutation {
     /// `creating`: Seam is in the process of setting an access code on the device.
@@ -706,16 +511,9 @@ pub enum AccessCodePendingMutation {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
-codec::union_serde! {
-    AccessCodePendingMutation, mutation_code, "mutation_code"; "creating" => Creating;
-    "deferring_creation" => DeferringCreation; "deleting" => Deleting; "updating_code" =>
-    UpdatingCode; "updating_name" => UpdatingName; "updating_time_frame" =>
-    UpdatingTimeFrame;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeferringCreation {
     /// Date and time at which the mutation was created.
@@ -731,23 +529,9 @@ pub struct AccessCodePendingMutationDeferringCreation {
     /// Wire name: `scheduled_at`.
     pub scheduled_at: crate::runtime::Timestamp,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodePendingMutationDeferringCreation {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::runtime::Timestamp>,
-    );
-    codec::model_fields! {
-        AccessCodePendingMutationDeferringCreation; { "created_at" => created_at, Always,
-        0; "message" => message, Always, 1; "scheduled_at" => scheduled_at, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodePendingMutationDeferringCreation);
-#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated PIN code to the device.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingCode {
     /// Date and time at which the mutation was created.
@@ -767,25 +551,9 @@ pub struct AccessCodePendingMutationUpdatingCode {
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeCodeConfiguration,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodePendingMutationUpdatingCode {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::AccessCodeCodeConfiguration>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::AccessCodeCodeConfiguration>,
-    );
-    codec::model_fields! {
-        AccessCodePendingMutationUpdatingCode; { "created_at" => created_at, Always, 0;
-        "from" => from, Always, 1; "message" => message, Always, 2; "to" => to, Always,
-        3; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodePendingMutationUpdatingCode);
-#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated access code name to the device.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingName {
     /// Date and time at which the mutation was created.
@@ -805,25 +573,9 @@ pub struct AccessCodePendingMutationUpdatingName {
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeNameConfiguration,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodePendingMutationUpdatingName {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::AccessCodeNameConfiguration>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::AccessCodeNameConfiguration>,
-    );
-    codec::model_fields! {
-        AccessCodePendingMutationUpdatingName; { "created_at" => created_at, Always, 0;
-        "from" => from, Always, 1; "message" => message, Always, 2; "to" => to, Always,
-        3; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodePendingMutationUpdatingName);
-#[cfg(feature = "seam-access_codes")]
 /// Seam is in the process of pushing an updated time frame to the device.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Date and time at which the mutation was created.
@@ -843,26 +595,10 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodePendingMutationUpdatingTimeFrame {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::AccessCodeTimeFrameConfiguration>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::AccessCodeTimeFrameConfiguration>,
-    );
-    codec::model_fields! {
-        AccessCodePendingMutationUpdatingTimeFrame; { "created_at" => created_at, Always,
-        0; "from" => from, Always, 1; "message" => message, Always, 2; "to" => to,
-        Always, 3; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodePendingMutationUpdatingTimeFrame);
-#[cfg(feature = "seam-access_codes")]
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeStatus {
@@ -935,9 +671,9 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeStatus {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-#[cfg(feature = "seam-access_codes")]
 /// Time frame configuration of an `updating_time_frame` mutation: the previous time frame configuration (`from`) or the new time frame configuration (`to`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeTimeFrameConfiguration {
     /// Previous start time for the access code (in `from`) or new start time for the access code (in `to`).
@@ -949,23 +685,10 @@ pub struct AccessCodeTimeFrameConfiguration {
     /// Wire name: `ends_at`. May be `null`.
     pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeTimeFrameConfiguration {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-    );
-    codec::model_fields! {
-        AccessCodeTimeFrameConfiguration; { "starts_at" => starts_at, Always, 0;
-        "ends_at" => ends_at, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeTimeFrameConfiguration);
-#[cfg(feature = "seam-access_codes")]
 /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeType {
@@ -1026,12 +749,13 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeType {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-#[cfg(feature = "seam-access_codes")]
 /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_codes")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
 #[non_exhaustive]
 pub enum AccessCodeWarning {
     /// `code_rotates_periodically`: The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
@@ -1047,6 +771,7 @@ pub enum AccessCodeWarning {
     /// `third_party_integration_detected`: Third-party integration detected that may cause access codes to fail.
     ThirdPartyIntegrationDetected(AccessCodeWarningNotice),
     /// `igloo_algopin_must_be_used_within_24_hours`: Algopins must be used within 24 hours.
+    #[wire(rename = "igloo_algopin_must_be_used_within_24_hours")]
     IglooAlgopinMustBeUsedWithin24Hours(AccessCodeWarningNotice),
     /// `management_transferred`: Management was transferred to another workspace.
     ManagementTransferred(AccessCodeWarningNotice),
@@ -1059,31 +784,20 @@ pub enum AccessCodeWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
-codec::union_serde! {
-    AccessCodeWarning, warning_code, "warning_code"; "code_rotates_periodically" =>
-    CodeRotatesPeriodically; "time_frame_adjusted_for_unknown_time_zone" =>
-    TimeFrameAdjustedForUnknownTimeZone; "external_modification_in_effect" =>
-    ExternalModificationInEffect; "delay_in_setting_on_device" => DelayInSettingOnDevice;
-    "delay_in_removing_from_device" => DelayInRemovingFromDevice;
-    "third_party_integration_detected" => ThirdPartyIntegrationDetected;
-    "igloo_algopin_must_be_used_within_24_hours" => IglooAlgopinMustBeUsedWithin24Hours;
-    "management_transferred" => ManagementTransferred; "using_backup_access_code" =>
-    UsingBackupAccessCode; "being_deleted" => BeingDeleted;
-    "unknown_issue_with_access_code" => UnknownIssueWithAccessCode;
-}
-#[cfg(feature = "seam-access_codes")]
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeWarningExternalModificationInEffect {
     /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
     ///
     /// Wire name: `change_type`. May be absent.
+    #[wire(skip_none)]
     pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
     pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
@@ -1092,57 +806,30 @@ pub struct AccessCodeWarningExternalModificationInEffect {
     /// List of fields that were changed externally, with their previous and new values.
     ///
     /// Wire name: `modified_fields`. Empty when absent.
+    #[wire(default)]
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeWarningExternalModificationInEffect {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::seam::AccessCodeChangeType>>,
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::vec::Vec<crate::seam::AccessCodeModifiedField>>,
-    );
-    codec::model_fields! {
-        AccessCodeWarningExternalModificationInEffect; { "change_type" => change_type,
-        SkipNone, 0; "created_at" => created_at, SkipNone, 1; "message" => message,
-        Always, 2; "modified_fields" => modified_fields, Always, 3; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeWarningExternalModificationInEffect);
-#[cfg(feature = "seam-access_codes")]
 /// A warning that carries only its message and when Seam created it: the fields shared by the access code warnings that have no others.
 ///
 /// The payload of the union variants `AccessCodeWarning::CodeRotatesPeriodically`, `AccessCodeWarning::TimeFrameAdjustedForUnknownTimeZone`, `AccessCodeWarning::DelayInSettingOnDevice`, `AccessCodeWarning::DelayInRemovingFromDevice`, `AccessCodeWarning::ThirdPartyIntegrationDetected`, `AccessCodeWarning::IglooAlgopinMustBeUsedWithin24Hours`, `AccessCodeWarning::ManagementTransferred`, `AccessCodeWarning::UsingBackupAccessCode`, `AccessCodeWarning::BeingDeleted`, `AccessCodeWarning::UnknownIssueWithAccessCode`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeWarningNotice {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
     pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for AccessCodeWarningNotice {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessCodeWarningNotice; { "created_at" => created_at, SkipNone, 0; "message" =>
-        message, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(AccessCodeWarningNotice);
-#[cfg(feature = "seam-access_grants")]
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
+#[cfg(feature = "seam-access_grants")]
 #[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrant {
     /// ID of the Access Grant.
@@ -1152,6 +839,7 @@ pub struct AccessGrant {
     /// Unique key for the access grant within the workspace.
     ///
     /// Wire name: `access_grant_key`. May be absent.
+    #[wire(skip_none)]
     pub access_grant_key: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the Access Grant.
     ///
@@ -1160,6 +848,7 @@ pub struct AccessGrant {
     /// Client Session Token. Only returned if the Access Grant has a mobile_key access method.
     ///
     /// Wire name: `client_session_token`. May be absent.
+    #[wire(skip_none)]
     pub client_session_token: ::std::option::Option<crate::runtime::Secret>,
     /// Date and time at which the Access Grant was created.
     ///
@@ -1168,6 +857,7 @@ pub struct AccessGrant {
     /// ID of the customization profile associated with the Access Grant.
     ///
     /// Wire name: `customization_profile_id`. May be absent.
+    #[wire(skip_none)]
     pub customization_profile_id: ::std::option::Option<
         crate::seam::CustomizationProfileId,
     >,
@@ -1182,10 +872,12 @@ pub struct AccessGrant {
     /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     ///
     /// Wire name: `errors`. Empty when absent.
+    #[wire(default)]
     pub errors: ::std::vec::Vec<crate::seam::AccessGrantError>,
     /// Instant Key URL. Only returned if the Access Grant has a single mobile_key access_method.
     ///
     /// Wire name: `instant_key_url`. May be absent.
+    #[wire(skip_none)]
     pub instant_key_url: ::std::option::Option<::std::string::String>,
     /// Deprecated. Use `space_ids`.
     ///
@@ -1193,6 +885,7 @@ pub struct AccessGrant {
     ///
     /// Wire name: `location_ids`. Empty when absent.
     #[deprecated(note = "Use `space_ids`.")]
+    #[wire(default)]
     pub location_ids: ::std::vec::Vec<::std::string::String>,
     /// Name of the Access Grant. If not provided, the display name will be computed.
     ///
@@ -1201,6 +894,7 @@ pub struct AccessGrant {
     /// List of pending mutations for the access grant. This shows updates that are in progress.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
+    #[wire(default)]
     pub pending_mutations: ::std::vec::Vec<crate::seam::AccessGrantPendingMutation>,
     /// Access methods that the user requested for the Access Grant.
     ///
@@ -1209,6 +903,7 @@ pub struct AccessGrant {
     /// Reservation key for the access grant.
     ///
     /// Wire name: `reservation_key`. May be absent.
+    #[wire(skip_none)]
     pub reservation_key: ::std::option::Option<::std::string::String>,
     /// IDs of the spaces to which the Access Grant gives access.
     ///
@@ -1225,62 +920,16 @@ pub struct AccessGrant {
     /// Warnings associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     ///
     /// Wire name: `warnings`. Empty when absent.
+    #[wire(default)]
     pub warnings: ::std::vec::Vec<crate::seam::AccessGrantWarning>,
     /// ID of the Seam workspace associated with the Access Grant.
     ///
     /// Wire name: `workspace_id`.
     pub workspace_id: crate::seam::WorkspaceId,
 }
-#[cfg(feature = "seam-access_grants")]
-#[allow(deprecated)]
-impl codec::Model for AccessGrant {
-    type Slots = codec::Then<
-        (
-            codec::Required<crate::seam::AccessGrantId>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Secret>>,
-            codec::Required<crate::runtime::Timestamp>,
-            codec::Defaulted<::std::option::Option<crate::seam::CustomizationProfileId>>,
-            codec::Required<::std::string::String>,
-            codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantError>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::vec::Vec<::std::string::String>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantPendingMutation>>,
-            codec::Required<::std::vec::Vec<crate::seam::RequestedAccessMethod>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<::std::vec::Vec<crate::seam::SpaceId>>,
-        ),
-        (
-            codec::Required<crate::runtime::Timestamp>,
-            codec::Required<crate::seam::UserIdentityId>,
-            codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantWarning>>,
-            codec::Required<crate::seam::WorkspaceId>,
-        ),
-    >;
-    codec::model_fields! {
-        AccessGrant; { "access_grant_id" => access_grant_id, Always, 0;
-        "access_grant_key" => access_grant_key, SkipNone, 1; "access_method_ids" =>
-        access_method_ids, Always, 2; "client_session_token" => client_session_token,
-        SkipNone, 3; "created_at" => created_at, Always, 4; "customization_profile_id" =>
-        customization_profile_id, SkipNone, 5; "display_name" => display_name, Always, 6;
-        "ends_at" => ends_at, Always, 7; "errors" => errors, Always, 8; "instant_key_url"
-        => instant_key_url, SkipNone, 9; "location_ids" => location_ids, Always, 10;
-        "name" => name, Always, 11; "pending_mutations" => pending_mutations, Always, 12;
-        "requested_access_methods" => requested_access_methods, Always, 13;
-        "reservation_key" => reservation_key, SkipNone, 14; "space_ids" => space_ids,
-        Always, 15; } { "starts_at" => starts_at, Always, 16; "user_identity_id" =>
-        user_identity_id, Always, 17; "warnings" => warnings, Always, 18; "workspace_id"
-        => workspace_id, Always, 19; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrant);
-#[cfg(feature = "seam-access_grants")]
 /// Access time configuration of an `updating_access_times` mutation: the previous access time configuration (`from`) or the new access time configuration (`to`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantAccessTimeConfiguration {
     /// Previous start time for access (in `from`) or new start time for access (in `to`).
@@ -1292,25 +941,13 @@ pub struct AccessGrantAccessTimeConfiguration {
     /// Wire name: `ends_at`. May be `null`.
     pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantAccessTimeConfiguration {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-        codec::Defaulted<::std::option::Option<crate::runtime::Timestamp>>,
-    );
-    codec::model_fields! {
-        AccessGrantAccessTimeConfiguration; { "starts_at" => starts_at, Always, 0;
-        "ends_at" => ends_at, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantAccessTimeConfiguration);
-#[cfg(feature = "seam-access_grants")]
 /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_grants")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
 #[non_exhaustive]
 pub enum AccessGrantError {
     /// `cannot_create_requested_access_methods`: Indicates that Seam could not create one or more of the requested access methods for the access grant.
@@ -1320,14 +957,9 @@ pub enum AccessGrantError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
-codec::union_serde! {
-    AccessGrantError, error_code, "error_code"; "cannot_create_requested_access_methods"
-    => CannotCreateRequestedAccessMethods;
-}
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that Seam could not create one or more of the requested access methods for the access grant.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// Date and time at which Seam created the error.
@@ -1341,26 +973,12 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     /// IDs of the devices that did not receive an access code at grant creation. Use these to identify which specific devices failed when the message reports a partial failure.
     ///
     /// Wire name: `missing_device_ids`. Empty when absent.
+    #[wire(default)]
     pub missing_device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantErrorCannotCreateRequestedAccessMethods {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::vec::Vec<crate::seam::DeviceId>>,
-    );
-    codec::model_fields! {
-        AccessGrantErrorCannotCreateRequestedAccessMethods; { "created_at" => created_at,
-        Always, 0; "message" => message, Always, 1; "missing_device_ids" =>
-        missing_device_ids, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantErrorCannotCreateRequestedAccessMethods);
-#[cfg(feature = "seam-access_grants")]
 /// A device whose access code could not be revoked during reconciliation (an item of `failed_devices`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantFailedDevice {
     /// Device whose access code could not be revoked.
@@ -1376,24 +994,10 @@ pub struct AccessGrantFailedDevice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantFailedDevice {
-    type Slots = (
-        codec::Required<crate::seam::DeviceId>,
-        codec::Required<::std::string::String>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantFailedDevice; { "device_id" => device_id, Always, 0; "error_code" =>
-        error_code, Always, 1; "message" => message, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantFailedDevice);
-#[cfg(feature = "seam-access_grants")]
 /// ID of an [Access Grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_grants")]
 #[derive(
     Debug,
     Clone,
@@ -1428,9 +1032,9 @@ impl ::std::fmt::Display for AccessGrantId {
         f.write_str(&self.0)
     }
 }
-#[cfg(feature = "seam-access_grants")]
 /// New location configuration of an `updating_spaces` mutation (`to`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantNewLocationConfiguration {
     /// Common code key to ensure PIN code reuse across devices.
@@ -1442,25 +1046,13 @@ pub struct AccessGrantNewLocationConfiguration {
     /// Wire name: `device_ids`.
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantNewLocationConfiguration {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Required<::std::vec::Vec<crate::seam::DeviceId>>,
-    );
-    codec::model_fields! {
-        AccessGrantNewLocationConfiguration; { "common_code_key" => common_code_key,
-        Always, 0; "device_ids" => device_ids, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantNewLocationConfiguration);
-#[cfg(feature = "seam-access_grants")]
 /// A pending mutation of the access grant: an update that is in progress.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_grants")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "mutation_code")]
 #[non_exhaustive]
 pub enum AccessGrantPendingMutation {
     /// `updating_spaces`: Seam is in the process of updating the devices/spaces associated with this access grant.
@@ -1470,14 +1062,9 @@ pub enum AccessGrantPendingMutation {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
-codec::union_serde! {
-    AccessGrantPendingMutation, mutation_code, "mutation_code"; "updating_spaces" =>
-    UpdatingSpaces; "updating_access_times" => UpdatingAccessTimes;
-}
-#[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the access times for this access grant.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -1501,26 +1088,9 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     /// Wire name: `to`.
     pub to: crate::seam::AccessGrantAccessTimeConfiguration,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantPendingMutationUpdatingAccessTimes {
-    type Slots = (
-        codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::AccessGrantAccessTimeConfiguration>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::AccessGrantAccessTimeConfiguration>,
-    );
-    codec::model_fields! {
-        AccessGrantPendingMutationUpdatingAccessTimes; { "access_method_ids" =>
-        access_method_ids, Always, 0; "created_at" => created_at, Always, 1; "from" =>
-        from, Always, 2; "message" => message, Always, 3; "to" => to, Always, 4; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantPendingMutationUpdatingAccessTimes);
-#[cfg(feature = "seam-access_grants")]
 /// Seam is in the process of updating the devices/spaces associated with this access grant.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingSpaces {
     /// Date and time at which the mutation was created.
@@ -1540,25 +1110,9 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
     /// Wire name: `to`.
     pub to: crate::seam::AccessGrantNewLocationConfiguration,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantPendingMutationUpdatingSpaces {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::AccessGrantPreviousLocationConfiguration>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::AccessGrantNewLocationConfiguration>,
-    );
-    codec::model_fields! {
-        AccessGrantPendingMutationUpdatingSpaces; { "created_at" => created_at, Always,
-        0; "from" => from, Always, 1; "message" => message, Always, 2; "to" => to,
-        Always, 3; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantPendingMutationUpdatingSpaces);
-#[cfg(feature = "seam-access_grants")]
 /// Previous location configuration of an `updating_spaces` mutation (`from`).
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPreviousLocationConfiguration {
     /// Previous device IDs where access codes existed.
@@ -1566,22 +1120,13 @@ pub struct AccessGrantPreviousLocationConfiguration {
     /// Wire name: `device_ids`.
     pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantPreviousLocationConfiguration {
-    type Slots = (codec::Required<::std::vec::Vec<crate::seam::DeviceId>>,);
-    codec::model_fields! {
-        AccessGrantPreviousLocationConfiguration; { "device_ids" => device_ids, Always,
-        0; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantPreviousLocationConfiguration);
-#[cfg(feature = "seam-access_grants")]
 /// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-access_grants")]
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
 #[non_exhaustive]
 pub enum AccessGrantWarning {
     /// `being_deleted`: Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
@@ -1601,18 +1146,9 @@ pub enum AccessGrantWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
-codec::union_serde! {
-    AccessGrantWarning, warning_code, "warning_code"; "being_deleted" => BeingDeleted;
-    "underprovisioned_access" => UnderprovisionedAccess; "overprovisioned_access" =>
-    OverprovisionedAccess; "updating_access_times" => UpdatingAccessTimes;
-    "requested_code_unavailable" => RequestedCodeUnavailable;
-    "device_does_not_support_access_codes" => DeviceDoesNotSupportAccessCodes;
-    "device_time_constraints_violated" => DeviceTimeConstraintsViolated;
-}
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     /// Date and time at which Seam created the warning.
@@ -1628,24 +1164,9 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningDeviceDoesNotSupportAccessCodes {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::DeviceId>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningDeviceDoesNotSupportAccessCodes; { "created_at" => created_at,
-        Always, 0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
-        }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningDeviceDoesNotSupportAccessCodes);
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     /// Date and time at which Seam created the warning.
@@ -1665,27 +1186,11 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
     /// Wire name: `reason`.
     pub reason: crate::seam::DeviceTimeConstraintsViolationReason,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningDeviceTimeConstraintsViolated {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::DeviceId>,
-        codec::Required<::std::string::String>,
-        codec::Required<crate::seam::DeviceTimeConstraintsViolationReason>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningDeviceTimeConstraintsViolated; { "created_at" => created_at,
-        Always, 0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
-        "reason" => reason, Always, 3; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningDeviceTimeConstraintsViolated);
-#[cfg(feature = "seam-access_grants")]
 /// A warning that carries only its message and when Seam created it: the fields shared by the access grant warnings that have no others.
 ///
 /// The payload of the union variants `AccessGrantWarning::BeingDeleted`, `AccessGrantWarning::UnderprovisionedAccess`.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningNotice {
     /// Date and time at which Seam created the warning.
@@ -1697,22 +1202,9 @@ pub struct AccessGrantWarningNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningNotice {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningNotice; { "created_at" => created_at, Always, 0; "message" =>
-        message, Always, 1; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningNotice);
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningOverprovisionedAccess {
     /// Date and time at which Seam created the warning.
@@ -1722,29 +1214,16 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     /// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
     ///
     /// Wire name: `failed_devices`. Empty when absent.
+    #[wire(default)]
     pub failed_devices: ::std::vec::Vec<crate::seam::AccessGrantFailedDevice>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningOverprovisionedAccess {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Defaulted<::std::vec::Vec<crate::seam::AccessGrantFailedDevice>>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningOverprovisionedAccess; { "created_at" => created_at, Always, 0;
-        "failed_devices" => failed_devices, Always, 1; "message" => message, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningOverprovisionedAccess);
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningRequestedCodeUnavailable {
     /// Date and time at which Seam created the warning.
@@ -1768,26 +1247,9 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
     /// Wire name: `original_code`.
     pub original_code: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningRequestedCodeUnavailable {
-    type Slots = (
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<crate::seam::DeviceId>,
-        codec::Required<::std::string::String>,
-        codec::Required<::std::string::String>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningRequestedCodeUnavailable; { "created_at" => created_at, Always,
-        0; "device_id" => device_id, Always, 1; "message" => message, Always, 2;
-        "new_code" => new_code, Always, 3; "original_code" => original_code, Always, 4; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningRequestedCodeUnavailable);
-#[cfg(feature = "seam-access_grants")]
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUpdatingAccessTimes {
     /// IDs of the access methods being updated.
@@ -1803,25 +1265,10 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for AccessGrantWarningUpdatingAccessTimes {
-    type Slots = (
-        codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-    );
-    codec::model_fields! {
-        AccessGrantWarningUpdatingAccessTimes; { "access_method_ids" =>
-        access_method_ids, Always, 0; "created_at" => created_at, Always, 1; "message" =>
-        message, Always, 2; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(AccessGrantWarningUpdatingAccessTimes);
-#[cfg(feature = "seam-access_grants")]
 /// ID of an access method. Access methods describe the modes of access of an Access Grant, such as PIN codes, plastic cards, and mobile keys.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_grants")]
 #[derive(
     Debug,
     Clone,
@@ -1856,10 +1303,10 @@ impl ::std::fmt::Display for AccessMethodId {
         f.write_str(&self.0)
     }
 }
-#[cfg(feature = "seam-access_grants")]
 /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_grants")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMethodMode {
@@ -1928,10 +1375,10 @@ impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-#[cfg(feature = "seam-access_grants")]
 /// ID of a customization profile.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_grants")]
 #[derive(
     Debug,
     Clone,
@@ -2001,10 +1448,10 @@ impl ::std::fmt::Display for DeviceId {
         f.write_str(&self.0)
     }
 }
-#[cfg(feature = "seam-access_grants")]
 /// Specific reason why the grant's times are not programmable on the device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_grants")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceTimeConstraintsViolationReason {
@@ -2069,75 +1516,60 @@ impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-#[cfg(feature = "seam-access_codes")]
 /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DormakabaOracodeMetadata {
     /// Indicates whether the stay can be cancelled via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_cancellable`. May be absent.
+    #[wire(skip_none)]
     pub is_cancellable: ::std::option::Option<bool>,
     /// Indicates whether early check-in is available for this stay.
     ///
     /// Wire name: `is_early_checkin_able`. May be absent.
+    #[wire(skip_none)]
     pub is_early_checkin_able: ::std::option::Option<bool>,
     /// Indicates whether the stay can be extended via the Dormakaba Oracode API.
     ///
     /// Wire name: `is_extendable`. May be absent.
+    #[wire(skip_none)]
     pub is_extendable: ::std::option::Option<bool>,
     /// Indicates whether the access code can be overridden. When false, the maximum number of overrides has been reached.
     ///
     /// Wire name: `is_overridable`. May be absent.
+    #[wire(skip_none)]
     pub is_overridable: ::std::option::Option<bool>,
     /// Dormakaba Oracode site name associated with this access code.
     ///
     /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
     pub site_name: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode stay ID associated with this access code.
     ///
     /// Wire name: `stay_id`. May be absent.
+    #[wire(skip_none)]
     pub stay_id: ::std::option::Option<f64>,
     /// Dormakaba Oracode user level ID associated with this access code.
     ///
     /// Wire name: `user_level_id`. May be absent.
+    #[wire(skip_none)]
     pub user_level_id: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode user level name associated with this access code.
     ///
     /// Wire name: `user_level_name`. May be absent or `null`.
     pub user_level_name: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "seam-access_codes")]
-impl codec::Model for DormakabaOracodeMetadata {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Defaulted<::std::option::Option<bool>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<f64>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-    );
-    codec::model_fields! {
-        DormakabaOracodeMetadata; { "is_cancellable" => is_cancellable, SkipNone, 0;
-        "is_early_checkin_able" => is_early_checkin_able, SkipNone, 1; "is_extendable" =>
-        is_extendable, SkipNone, 2; "is_overridable" => is_overridable, SkipNone, 3;
-        "site_name" => site_name, SkipNone, 4; "stay_id" => stay_id, SkipNone, 5;
-        "user_level_id" => user_level_id, SkipNone, 6; "user_level_name" =>
-        user_level_name, Always, 7; }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-codec::model_serde!(DormakabaOracodeMetadata);
-#[cfg(feature = "seam-access_grants")]
 /// An access method that the user requested for the Access Grant.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "seam-access_grants")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct RequestedAccessMethod {
     /// Specific PIN code to use for this access method. Only applicable when mode is 'code'.
     ///
     /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
     pub code: ::std::option::Option<::std::string::String>,
     /// IDs of the access methods created for the requested access method.
     ///
@@ -2154,35 +1586,17 @@ pub struct RequestedAccessMethod {
     /// Maximum number of times the instant key can be used. Only applicable when mode is 'mobile_key'. Defaults to 1 if not specified.
     ///
     /// Wire name: `instant_key_max_use_count`. May be absent.
+    #[wire(skip_none)]
     pub instant_key_max_use_count: ::std::option::Option<i64>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     ///
     /// Wire name: `mode`.
     pub mode: crate::seam::AccessMethodMode,
 }
-#[cfg(feature = "seam-access_grants")]
-impl codec::Model for RequestedAccessMethod {
-    type Slots = (
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Required<::std::vec::Vec<crate::seam::AccessMethodId>>,
-        codec::Required<crate::runtime::Timestamp>,
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::option::Option<i64>>,
-        codec::Required<crate::seam::AccessMethodMode>,
-    );
-    codec::model_fields! {
-        RequestedAccessMethod; { "code" => code, SkipNone, 0; "created_access_method_ids"
-        => created_access_method_ids, Always, 1; "created_at" => created_at, Always, 2;
-        "display_name" => display_name, Always, 3; "instant_key_max_use_count" =>
-        instant_key_max_use_count, SkipNone, 4; "mode" => mode, Always, 5; }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-codec::model_serde!(RequestedAccessMethod);
-#[cfg(feature = "seam-access_grants")]
 /// ID of a space: a logical grouping of devices and entrances to which access can be assigned as a whole.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_grants")]
 #[derive(
     Debug,
     Clone,
@@ -2217,10 +1631,10 @@ impl ::std::fmt::Display for SpaceId {
         f.write_str(&self.0)
     }
 }
-#[cfg(feature = "seam-access_grants")]
 /// ID of a [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) associated with an application user account.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-access_grants")]
 #[derive(
     Debug,
     Clone,

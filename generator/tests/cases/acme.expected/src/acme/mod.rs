@@ -77,7 +77,9 @@ impl AcmeAuth {
     pub fn token(token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
-            values: vec![crate ::runtime::CredentialValue::Secret(token.into())],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Secret(token.into()),
+            ]),
         })
     }
     /// The name of this auth mode, as the spec and error messages spell it.

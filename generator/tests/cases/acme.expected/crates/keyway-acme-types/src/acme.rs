@@ -4,18 +4,11 @@
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
 use crate::runtime::codec;
 /// Nothing at all.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Empty {}
-impl codec::Model for Empty {
-    type Slots = ();
-    codec::model_fields! {
-        Empty;
-    }
-}
-codec::model_serde!(Empty);
 /// Nesting, level 1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level1 {
     /// Deeper.
@@ -23,15 +16,8 @@ pub struct Level1 {
     /// Wire name: `level2`.
     pub level2: crate::acme::Level2,
 }
-impl codec::Model for Level1 {
-    type Slots = (codec::Required<crate::acme::Level2>,);
-    codec::model_fields! {
-        Level1; { "level2" => level2, Always, 0; }
-    }
-}
-codec::model_serde!(Level1);
 /// Nesting, level 2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level2 {
     /// Deeper.
@@ -39,15 +25,8 @@ pub struct Level2 {
     /// Wire name: `level3`.
     pub level3: crate::acme::Level3,
 }
-impl codec::Model for Level2 {
-    type Slots = (codec::Required<crate::acme::Level3>,);
-    codec::model_fields! {
-        Level2; { "level3" => level3, Always, 0; }
-    }
-}
-codec::model_serde!(Level2);
 /// Nesting, level 3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level3 {
     /// Deeper, in an array.
@@ -55,15 +34,8 @@ pub struct Level3 {
     /// Wire name: `level4`.
     pub level4: ::std::vec::Vec<crate::acme::Level4>,
 }
-impl codec::Model for Level3 {
-    type Slots = (codec::Required<::std::vec::Vec<crate::acme::Level4>>,);
-    codec::model_fields! {
-        Level3; { "level4" => level4, Always, 0; }
-    }
-}
-codec::model_serde!(Level3);
 /// Nesting, level 4.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level4 {
     /// Anything at all.
@@ -71,38 +43,22 @@ pub struct Level4 {
     /// Wire name: `leaf`. May be `null`.
     pub leaf: ::std::option::Option<::serde_json::Value>,
 }
-impl codec::Model for Level4 {
-    type Slots = (codec::Defaulted<::std::option::Option<::serde_json::Value>>,);
-    codec::model_fields! {
-        Level4; { "leaf" => leaf, Always, 0; }
-    }
-}
-codec::model_serde!(Level4);
 /// A part of a widget.
 ///
 /// The payload of the union variants `Signal::Blink`, `Signal::Beep`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Part {
     /// PascalCase on the wire.
     ///
     /// Wire name: `PartName`.
+    #[wire(rename = "PartName")]
     pub part_name: ::std::string::String,
     /// A part within.
     ///
     /// Wire name: `inner`. May be absent or `null`.
     pub inner: ::std::option::Option<::std::boxed::Box<crate::acme::Part>>,
 }
-impl codec::Model for Part {
-    type Slots = (
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::option::Option<::std::boxed::Box<crate::acme::Part>>>,
-    );
-    codec::model_fields! {
-        Part; { "PartName" => part_name, Always, 0; "inner" => inner, Always, 1; }
-    }
-}
-codec::model_serde!(Part);
 /// Values that are not identifiers.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
@@ -168,7 +124,8 @@ impl<'de> ::serde::Deserialize<'de> for Placement {
 ///
 /// Tagged by the `verdict` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "verdict")]
 #[non_exhaustive]
 pub enum Review {
     /// `good`: A good review.
@@ -176,11 +133,8 @@ pub enum Review {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-codec::union_serde! {
-    Review, verdict, "verdict"; "good" => Good;
-}
 /// A good review.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ReviewGood {
     /// How many stars.
@@ -188,18 +142,12 @@ pub struct ReviewGood {
     /// Wire name: `stars`.
     pub stars: f64,
 }
-impl codec::Model for ReviewGood {
-    type Slots = (codec::Required<f64>,);
-    codec::model_fields! {
-        ReviewGood; { "stars" => stars, Always, 0; }
-    }
-}
-codec::model_serde!(ReviewGood);
 /// Two variants that share a model, beside one with fields of its own.
 ///
 /// Tagged by the `kind` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "kind")]
 #[non_exhaustive]
 pub enum Signal {
     /// `blink`: A blink.
@@ -211,11 +159,8 @@ pub enum Signal {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-codec::union_serde! {
-    Signal, kind, "kind"; "blink" => Blink; "beep" => Beep; "hum" => Hum;
-}
 /// A hum.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct SignalHum {
     /// How high.
@@ -223,15 +168,8 @@ pub struct SignalHum {
     /// Wire name: `pitch`.
     pub pitch: i64,
 }
-impl codec::Model for SignalHum {
-    type Slots = (codec::Required<i64>,);
-    codec::model_fields! {
-        SignalHum; { "pitch" => pitch, Always, 0; }
-    }
-}
-codec::model_serde!(SignalHum);
 /// Named like serde's visitor, with fields named like the impls' locals.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Visitor {
     /// Named like the map access.
@@ -241,26 +179,16 @@ pub struct Visitor {
     /// Named like the current key.
     ///
     /// Wire name: `key`. May be absent.
+    #[wire(skip_none)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Named like the serializer state.
     ///
     /// Wire name: `state`. May be absent.
+    #[wire(skip_none)]
     pub state: ::std::option::Option<::std::string::String>,
 }
-impl codec::Model for Visitor {
-    type Slots = (
-        codec::Required<::std::string::String>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-    );
-    codec::model_fields! {
-        Visitor; { "map" => map, Always, 0; "key" => key, SkipNone, 1; "state" => state,
-        SkipNone, 2; }
-    }
-}
-codec::model_serde!(Visitor);
 /// More fields than two groups of the serde table hold (16 each), so the groups nest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Wide {
     /// Field 1: required.
@@ -274,6 +202,7 @@ pub struct Wide {
     /// Field 3: may be absent.
     ///
     /// Wire name: `f03`. May be absent.
+    #[wire(skip_none)]
     pub f03: ::std::option::Option<::std::string::String>,
     /// Field 4: required.
     ///
@@ -282,10 +211,12 @@ pub struct Wide {
     /// Field 5: empty when absent.
     ///
     /// Wire name: `f05`. Empty when absent.
+    #[wire(default)]
     pub f05: ::std::vec::Vec<i64>,
     /// Field 6: may be absent.
     ///
     /// Wire name: `f06`. May be absent.
+    #[wire(skip_none)]
     pub f06: ::std::option::Option<::std::string::String>,
     /// Field 7: required.
     ///
@@ -298,10 +229,12 @@ pub struct Wide {
     /// Field 9: may be absent.
     ///
     /// Wire name: `f09`. May be absent.
+    #[wire(skip_none)]
     pub f09: ::std::option::Option<::std::string::String>,
     /// Field 10: empty when absent.
     ///
     /// Wire name: `f10`. Empty when absent.
+    #[wire(default)]
     pub f10: ::std::vec::Vec<i64>,
     /// Field 11: required.
     ///
@@ -310,6 +243,7 @@ pub struct Wide {
     /// Field 12: may be absent.
     ///
     /// Wire name: `f12`. May be absent.
+    #[wire(skip_none)]
     pub f12: ::std::option::Option<::std::string::String>,
     /// Field 13: required.
     ///
@@ -322,6 +256,7 @@ pub struct Wide {
     /// Field 15: may be absent.
     ///
     /// Wire name: `f15`. May be absent.
+    #[wire(skip_none)]
     pub f15: ::std::option::Option<::std::string::String>,
     /// Field 16: required.
     ///
@@ -334,6 +269,7 @@ pub struct Wide {
     /// Field 18: may be absent.
     ///
     /// Wire name: `f18`. May be absent.
+    #[wire(skip_none)]
     pub f18: ::std::option::Option<::std::string::String>,
     /// Field 19: required.
     ///
@@ -342,10 +278,12 @@ pub struct Wide {
     /// Field 20: empty when absent.
     ///
     /// Wire name: `f20`. Empty when absent.
+    #[wire(default)]
     pub f20: ::std::vec::Vec<i64>,
     /// Field 21: may be absent.
     ///
     /// Wire name: `f21`. May be absent.
+    #[wire(skip_none)]
     pub f21: ::std::option::Option<::std::string::String>,
     /// Field 22: required.
     ///
@@ -358,10 +296,12 @@ pub struct Wide {
     /// Field 24: may be absent.
     ///
     /// Wire name: `f24`. May be absent.
+    #[wire(skip_none)]
     pub f24: ::std::option::Option<::std::string::String>,
     /// Field 25: empty when absent.
     ///
     /// Wire name: `f25`. Empty when absent.
+    #[wire(default)]
     pub f25: ::std::vec::Vec<i64>,
     /// Field 26: required.
     ///
@@ -370,6 +310,7 @@ pub struct Wide {
     /// Field 27: may be absent.
     ///
     /// Wire name: `f27`. May be absent.
+    #[wire(skip_none)]
     pub f27: ::std::option::Option<::std::string::String>,
     /// Field 28: required.
     ///
@@ -382,6 +323,7 @@ pub struct Wide {
     /// Field 30: may be absent.
     ///
     /// Wire name: `f30`. May be absent.
+    #[wire(skip_none)]
     pub f30: ::std::option::Option<::std::string::String>,
     /// Field 31: required.
     ///
@@ -394,6 +336,7 @@ pub struct Wide {
     /// Field 33: may be absent.
     ///
     /// Wire name: `f33`. May be absent.
+    #[wire(skip_none)]
     pub f33: ::std::option::Option<::std::string::String>,
     /// Field 34: required.
     ///
@@ -402,72 +345,11 @@ pub struct Wide {
     /// Field 35: empty when absent.
     ///
     /// Wire name: `f35`. Empty when absent.
+    #[wire(default)]
     pub f35: ::std::vec::Vec<i64>,
 }
-impl codec::Model for Wide {
-    type Slots = codec::Then<
-        (
-            codec::Required<i64>,
-            codec::Required<i64>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<i64>,
-            codec::Defaulted<::std::vec::Vec<i64>>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<i64>,
-            codec::Required<i64>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Defaulted<::std::vec::Vec<i64>>,
-            codec::Required<i64>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<i64>,
-            codec::Required<i64>,
-            codec::Defaulted<::std::option::Option<::std::string::String>>,
-            codec::Required<i64>,
-        ),
-        codec::Then<
-            (
-                codec::Required<i64>,
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Required<i64>,
-                codec::Defaulted<::std::vec::Vec<i64>>,
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Required<i64>,
-                codec::Required<i64>,
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Defaulted<::std::vec::Vec<i64>>,
-                codec::Required<i64>,
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Required<i64>,
-                codec::Required<i64>,
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Required<i64>,
-                codec::Required<i64>,
-            ),
-            (
-                codec::Defaulted<::std::option::Option<::std::string::String>>,
-                codec::Required<i64>,
-                codec::Defaulted<::std::vec::Vec<i64>>,
-            ),
-        >,
-    >;
-    codec::model_fields! {
-        Wide; { "f01" => f01, Always, 0; "f02" => f02, Always, 1; "f03" => f03, SkipNone,
-        2; "f04" => f04, Always, 3; "f05" => f05, Always, 4; "f06" => f06, SkipNone, 5;
-        "f07" => f07, Always, 6; "f08" => f08, Always, 7; "f09" => f09, SkipNone, 8;
-        "f10" => f10, Always, 9; "f11" => f11, Always, 10; "f12" => f12, SkipNone, 11;
-        "f13" => f13, Always, 12; "f14" => f14, Always, 13; "f15" => f15, SkipNone, 14;
-        "f16" => f16, Always, 15; } { "f17" => f17, Always, 16; "f18" => f18, SkipNone,
-        17; "f19" => f19, Always, 18; "f20" => f20, Always, 19; "f21" => f21, SkipNone,
-        20; "f22" => f22, Always, 21; "f23" => f23, Always, 22; "f24" => f24, SkipNone,
-        23; "f25" => f25, Always, 24; "f26" => f26, Always, 25; "f27" => f27, SkipNone,
-        26; "f28" => f28, Always, 27; "f29" => f29, Always, 28; "f30" => f30, SkipNone,
-        29; "f31" => f31, Always, 30; "f32" => f32, Always, 31; } { "f33" => f33,
-        SkipNone, 32; "f34" => f34, Always, 33; "f35" => f35, Always, 34; }
-    }
-}
-codec::model_serde!(Wide);
 /// A widget, with fields whose names are Rust keywords.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Widget {
     /// Its id; `|` and &lt;T> stay literal.
@@ -485,64 +367,49 @@ pub struct Widget {
     /// The single review union.
     ///
     /// Wire name: `review`. May be absent.
+    #[wire(skip_none)]
     pub review: ::std::option::Option<crate::acme::Review>,
     /// Nested arrays of parts.
     ///
     /// Wire name: `parts`. Empty when absent.
+    #[wire(default)]
     pub parts: ::std::vec::Vec<::std::vec::Vec<crate::acme::Part>>,
     /// An object with no fields.
     ///
     /// Wire name: `empty`. May be absent.
+    #[wire(skip_none)]
     pub empty: ::std::option::Option<crate::acme::Empty>,
     /// A model named like the serde visitor the generated impls use.
     ///
     /// Wire name: `visitor`. May be absent.
+    #[wire(skip_none)]
     pub visitor: ::std::option::Option<crate::acme::Visitor>,
     /// camelCase on the wire.
     ///
     /// Wire name: `ownerId`. May be absent.
+    #[wire(rename = "ownerId", skip_none)]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The same name after case conversion, renamed.
     ///
     /// Wire name: `owner_id`. May be absent.
+    #[wire(rename = "owner_id", skip_none)]
     pub owner_id_snake: ::std::option::Option<::std::string::String>,
     /// A deeply nested object.
     ///
     /// Wire name: `depth`. May be absent.
+    #[wire(skip_none)]
     pub depth: ::std::option::Option<crate::acme::Level1>,
     /// Union variants that share a model.
     ///
     /// Wire name: `signals`. Empty when absent.
+    #[wire(default)]
     pub signals: ::std::vec::Vec<crate::acme::Signal>,
     /// A model with more fields than two groups of the serde table.
     ///
     /// Wire name: `wide`. May be absent.
+    #[wire(skip_none)]
     pub wide: ::std::option::Option<crate::acme::Wide>,
 }
-impl codec::Model for Widget {
-    type Slots = (
-        codec::Required<crate::acme::WidgetId>,
-        codec::Required<crate::acme::Placement>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<crate::acme::Review>>,
-        codec::Defaulted<::std::vec::Vec<::std::vec::Vec<crate::acme::Part>>>,
-        codec::Defaulted<::std::option::Option<crate::acme::Empty>>,
-        codec::Defaulted<::std::option::Option<crate::acme::Visitor>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<::std::string::String>>,
-        codec::Defaulted<::std::option::Option<crate::acme::Level1>>,
-        codec::Defaulted<::std::vec::Vec<crate::acme::Signal>>,
-        codec::Defaulted<::std::option::Option<crate::acme::Wide>>,
-    );
-    codec::model_fields! {
-        Widget; { "id" => id, Always, 0; "type" => r#type, Always, 1; "ref" => r#ref,
-        Always, 2; "review" => review, SkipNone, 3; "parts" => parts, Always, 4; "empty"
-        => empty, SkipNone, 5; "visitor" => visitor, SkipNone, 6; "ownerId" => owner_id,
-        SkipNone, 7; "owner_id" => owner_id_snake, SkipNone, 8; "depth" => depth,
-        SkipNone, 9; "signals" => signals, Always, 10; "wide" => wide, SkipNone, 11; }
-    }
-}
-codec::model_serde!(Widget);
 /// Identifies a widget.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
