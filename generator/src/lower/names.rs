@@ -46,6 +46,7 @@ pub(crate) enum Scope {
 /// What claims a name: its kind (`type`, `request builder`, …), what made it (`` `a.get` ``,
 /// empty for a spec type) and where, for the diagnostic (`None` for what the generator
 /// defines in every API, which is claimed first and so never the later claim).
+#[derive(Clone)]
 pub(crate) struct Claim<'a> {
     pub(crate) kind: &'static str,
     pub(crate) owner: String,
@@ -92,12 +93,8 @@ impl<'a> Registry<'a> {
             }
             return false;
         }
-        for scope in &scopes[1..] {
-            let again = Claim { kind: claim.kind, owner: claim.owner.clone(), site: claim.site.clone() };
-            self.claims.insert((scope.clone(), name.to_owned()), again);
-        }
-        if let Some(scope) = scopes.first() {
-            self.claims.insert((scope.clone(), name.to_owned()), claim);
+        for scope in scopes {
+            self.claims.insert((scope.clone(), name.to_owned()), claim.clone());
         }
         true
     }
