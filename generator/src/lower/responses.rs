@@ -79,6 +79,14 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
     };
     let mut model = model;
     let mut pagination = None;
+    // A key whose type did not resolve (reported, or in a file that could not be read) reads
+    // as `json`: its paging would only add false problems.
+    let unresolved = spec.response.as_ref().and_then(|r| r.keys.as_ref()).is_some_and(|keys| {
+        keys.iter().any(|key| TypeRef::parse(&key.ty).is_none_or(|ty| matches!(ty.leaf(), TypeRef::Named(name) if !cx.sites.contains(name))))
+    });
+    if unresolved {
+        return None;
+    }
     if let Some(paging) = &spec.pagination {
         let site = site.at("pagination");
         match &mut model {
