@@ -550,6 +550,17 @@ async fn a_page_that_gives_back_its_own_cursor_fails_after_its_items() {
 }
 
 #[tokio::test]
+async fn a_resumed_page_that_gives_back_its_own_cursor_fails_too() {
+    let server = serve(vec![cursor_page(&things(2), Some("c2")).header("x-request-id", "req_loop")]).await;
+    let call = list(&client(&server), &CURSOR_LIST).resume_at(PagePosition::Cursor("c2".into()));
+    let (got, error) = drain(call.items()).await;
+
+    assert_eq!(got, things(2));
+    assert_paging_error(error, Some("req_loop"), "same cursor");
+    check_requests(&server, "cursor", &[Some("c2")]);
+}
+
+#[tokio::test]
 async fn a_page_that_says_more_without_a_cursor_fails_after_its_items() {
     for cursor in [json!(null), json!("")] {
         let more = Reply::json(200, &json!({"things": things(0), "has_more": true, "next_cursor": cursor})).header("x-request-id", "req_more");

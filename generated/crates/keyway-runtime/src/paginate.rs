@@ -182,8 +182,20 @@ impl<P: Page> Pages<P> {
             Some(position) => self.call.fork().resume_at(position),
             None => self.call.fork(),
         };
-        self.fetching = position;
+        // The first page is at whatever position the call's parameters name (a
+        // `resume_at`), so a page that gives that cursor back is caught there too.
+        self.fetching = position.or_else(|| self.position_in_params());
         Some(Ok(Box::pin(call.send_with_metadata())))
+    }
+
+    /// The position the call's own parameters name, if they set the page parameter.
+    fn position_in_params(&self) -> Option<PagePosition> {
+        let pagination = self.call.endpoint.pagination?;
+        let value = self.call.params.as_ref().ok()?.get(pagination.style_param())?;
+        match pagination.style {
+            PageStyle::Cursor { .. } => value.as_str().filter(|c| !c.is_empty()).map(|c| PagePosition::Cursor(c.to_owned())),
+            PageStyle::Number { .. } => value.as_i64().map(PagePosition::Number),
+        }
     }
 
     /// What follows `page`, the one fetched at `self.fetching`.
@@ -202,10 +214,10 @@ impl<P: Page> Pages<P> {
                 None if page.has_more() == Some(true) => fail("the page says a next page exists but gives no cursor for it".to_owned()),
                 None => Next::End,
             },
-            PageStyle::Number { param, first } => {
+            PageStyle::Number { first, .. } => {
                 let current = match &self.fetching {
                     Some(PagePosition::Number(n)) => *n,
-                    _ => self.call.params.as_ref().ok().and_then(|p| p.get(param)).and_then(Value::as_i64).unwrap_or(first),
+                    _ => first,
                 };
                 let beyond_total = page.total_pages().is_some_and(|total| current - first + 1 >= total);
                 // A page with no items ends the list whatever it says, so a server that
