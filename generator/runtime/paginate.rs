@@ -146,7 +146,8 @@ impl<P> Pages<P> {
 }
 
 impl<P: Page> Pages<P> {
-    /// Ends the stream after `max` pages: no page past them is requested.
+    /// Ends the stream after `max` pages: no page past them is requested, and
+    /// [`next_position`](Pages::next_position) still says where the list goes on.
     pub fn max_pages(mut self, max: u64) -> Self {
         self.max_pages = Some(max);
         self
@@ -167,15 +168,17 @@ impl<P: Page> Pages<P> {
     }
 
     fn start(&mut self) -> Option<Result<PageFuture<P>, Error>> {
+        // A stream stopped by its limit keeps `next`: where the list goes on is still there
+        // to save, and a problem with the page after the last one asked for is not raised.
+        if self.max_pages.is_some_and(|max| self.fetched >= max) {
+            return None;
+        }
         let position = match std::mem::replace(&mut self.next, Next::End) {
             Next::End => return None,
             Next::Failed(error) => return Some(Err(error)),
             Next::Start => None,
             Next::At(position) => Some(position),
         };
-        if self.max_pages.is_some_and(|max| self.fetched >= max) {
-            return None;
-        }
         let call = match position.clone() {
             Some(position) => self.call.fork().resume_at(position),
             None => self.call.fork(),
@@ -287,7 +290,7 @@ impl<P: Page> Items<P> {
         self
     }
 
-    /// Ends the stream after the items of `max` pages.
+    /// Ends the stream after the items of `max` pages (see [`Pages::max_pages`]).
     pub fn max_pages(mut self, max: u64) -> Self {
         self.pages.max_pages = Some(max);
         self

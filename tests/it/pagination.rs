@@ -448,6 +448,38 @@ async fn max_pages_sends_exactly_that_many_requests() {
 }
 
 #[tokio::test]
+async fn a_stream_stopped_by_a_limit_keeps_the_position_to_resume_from() {
+    let server = serve(cursor_pages(4)).await;
+    let mut pages = list(&client(&server), &CURSOR_LIST).pages().max_pages(2);
+    while let Some(page) = pages.next().await {
+        page.unwrap();
+    }
+    assert_eq!(pages.next_position(), Some(&PagePosition::Cursor("c2".into())), "the list has not ended, only the stream");
+    check_requests(&server, "cursor", &[None, Some("c1")]);
+
+    let server = serve(cursor_pages(4)).await;
+    let mut items = list(&client(&server), &CURSOR_LIST).items().max_pages(1);
+    while let Some(item) = items.next().await {
+        item.unwrap();
+    }
+    assert_eq!(items.next_position(), Some(&PagePosition::Cursor("c1".into())));
+    check_requests(&server, "cursor", &[None]);
+}
+
+#[tokio::test]
+async fn a_limit_reached_on_a_page_that_pages_wrongly_ends_the_stream_without_an_error() {
+    // The page says "more" without a cursor, but no page after it was asked for.
+    let more = || Reply::json(200, &json!({"things": things(0), "has_more": true, "next_cursor": null}));
+    let server = serve(vec![more()]).await;
+    let shelf = client(&server);
+
+    assert_eq!(completed(drain_pages(list(&shelf, &CURSOR_LIST).pages().max_pages(1)).await), vec![things(0)]);
+    assert_eq!(completed(drain(list(&shelf, &CURSOR_LIST).items().max_pages(1)).await), things(0));
+    assert_eq!(completed(drain(list(&shelf, &CURSOR_LIST).items().max_items(3)).await), things(0));
+    check_requests(&server, "cursor", &[None, None, None]);
+}
+
+#[tokio::test]
 async fn take_requests_no_page_past_the_last_taken() {
     let server = serve(cursor_pages(4)).await;
     let taken: Vec<u32> = list(&client(&server), &CURSOR_LIST).items().take(5).map(Result::unwrap).collect().await;
