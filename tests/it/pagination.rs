@@ -69,6 +69,25 @@ static CURSOR_LIST: EndpointDescriptor = EndpointDescriptor {
     }),
 };
 
+/// `POST /things/list`: cursor paging with every parameter in the JSON body, as Seam lists
+/// are called; read-only, so retried like a `GET`.
+static POSTED_LIST: EndpointDescriptor = EndpointDescriptor {
+    api: &API,
+    id: "things.list_posted",
+    method: HttpMethod::Post,
+    path: &[PathPart::Literal("/things/list")],
+    params: &[
+        ParamDescriptor { name: "status", location: ParamLocation::Body },
+        ParamDescriptor { name: "tags", location: ParamLocation::Body },
+        ParamDescriptor { name: "limit", location: ParamLocation::Body },
+        ParamDescriptor { name: "cursor", location: ParamLocation::Body },
+    ],
+    auth_modes: &["api_key"],
+    read_only: true,
+    response: ResponseShape::Body,
+    pagination: CURSOR_LIST.pagination,
+};
+
 const fn numbered(first: i64) -> PaginationDescriptor {
     PaginationDescriptor {
         style: PageStyle::Number { param: "page", first },
@@ -326,6 +345,25 @@ async fn a_long_list_sends_the_first_filters_again_with_each_cursor() {
 }
 
 #[tokio::test]
+async fn a_posted_list_sends_the_first_body_again_with_each_cursor() {
+    let mut replies = cursor_pages(3);
+    replies.insert(1, api_error(503));
+    let server = serve(replies).await;
+
+    assert_eq!(completed(drain(list(&client(&server), &POSTED_LIST).items()).await), all_things(3));
+    let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    let with_cursor = |cursor: &str| {
+        let mut body = filters();
+        body["cursor"] = json!(cursor);
+        body
+    };
+    assert_eq!(bodies, vec![filters(), with_cursor("c1"), with_cursor("c1"), with_cursor("c2")]);
+    for request in server.requests() {
+        assert_eq!((request.method.as_str(), request.path.as_str(), request.query.as_deref()), ("POST", "/things/list", None));
+    }
+}
+
+#[tokio::test]
 async fn a_page_is_fetched_only_when_the_one_before_is_used_up() {
     let server = serve(cursor_pages(3)).await;
     let mut items = list(&client(&server), &CURSOR_LIST).items();
@@ -363,6 +401,18 @@ async fn a_page_refused_with_400_ends_the_stream_without_retrying() {
     assert_eq!(pages, vec![things(0), things(1)]);
     assert_eq!(error.expect("page 3 fails").status(), Some(400));
     check_requests(&server, "cursor", &[None, Some("c1"), Some("c2")]);
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_decode_ends_the_stream_after_the_pages_before_it() {
+    let garbled = Reply::json(200, &json!({"things": "not a list", "has_more": true, "next_cursor": "c2"}));
+    let server = serve(vec![cursor_page(&things(0), Some("c1")), garbled]).await;
+    let (got, error) = drain(list(&client(&server), &CURSOR_LIST).max_retries(2).items()).await;
+
+    assert_eq!(got, things(0));
+    let error = error.expect("page 2 fails");
+    assert!(matches!(&error, Error::Decode { status: 200, path, .. } if path == "things"), "{error:?}");
+    check_requests(&server, "cursor", &[None, Some("c1")]);
 }
 
 #[tokio::test]
