@@ -364,6 +364,17 @@ async fn a_posted_list_sends_the_first_body_again_with_each_cursor() {
 }
 
 #[tokio::test]
+async fn a_list_called_without_parameters_pages_on() {
+    // `()` serializes to null, which a request reads as no parameters; so must paging.
+    let server = serve(cursor_pages(3)).await;
+    let call: Call<ThingPage> = Call::new(&client(&server).0, &CURSOR_LIST, ());
+
+    assert_eq!(completed(drain(call.items()).await), all_things(3));
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(queries, [None, Some("cursor=c1".to_owned()), Some("cursor=c2".to_owned())]);
+}
+
+#[tokio::test]
 async fn a_page_is_fetched_only_when_the_one_before_is_used_up() {
     let server = serve(cursor_pages(3)).await;
     let mut items = list(&client(&server), &CURSOR_LIST).items();

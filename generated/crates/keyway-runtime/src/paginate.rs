@@ -124,6 +124,8 @@ impl<P: Page> Call<P> {
             (Some(_), position) => Err(Error::Config(format!("{id} cannot resume at {position:?}: it pages the other way"))),
         };
         self.params = match (self.params, set) {
+            // `null` is no parameters, as a request reads it (a call made with `()`).
+            (Ok(Value::Null), Ok((param, value))) => Ok(Value::Object([(param.to_owned(), value)].into_iter().collect())),
             (Ok(Value::Object(mut params)), Ok((param, value))) => {
                 params.insert(param.to_owned(), value);
                 Ok(Value::Object(params))
