@@ -73,8 +73,11 @@ impl<T> Call<T> {
 
     /// The same call again, for the next page of a list.
     pub(crate) fn fork(&self) -> Call<T> {
+        // `Error` is not `Clone`; the parameters' errors are all `Config`, so the message is
+        // carried over as it is (its `Display` would add a second "invalid configuration").
         let params = match &self.params {
             Ok(params) => Ok(params.clone()),
+            Err(Error::Config(message)) => Err(Error::Config(message.clone())),
             Err(error) => Err(Error::Config(error.to_string())),
         };
         Call {
