@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use keyway::__private::{
     ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
-    HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor, PathPart, ResponseShape,
 };
 use keyway::{Call, ClientBuilder, Error, Items, Page, PagePosition};
 use serde::Deserialize;
@@ -49,15 +49,11 @@ static CURSOR_LIST: EndpointDescriptor = EndpointDescriptor {
     id: "things.list",
     method: HttpMethod::Get,
     path: &[PathPart::Literal("/things")],
-    params: &[
-        ParamDescriptor { name: "status", location: ParamLocation::Query },
-        ParamDescriptor { name: "tags", location: ParamLocation::Query },
-        ParamDescriptor { name: "limit", location: ParamLocation::Query },
-        ParamDescriptor { name: "cursor", location: ParamLocation::Query },
-    ],
+    params: &[ParamDescriptor::query("status"), ParamDescriptor::query("tags"), ParamDescriptor::query("limit"), ParamDescriptor::query("cursor")],
     auth_modes: &["api_key"],
     read_only: true,
     response: ResponseShape::Body,
+    idempotency_header: None,
     pagination: Some(&PaginationDescriptor {
         style: PageStyle::Cursor { param: "cursor", next: &["next_cursor"] },
         items: "things",
@@ -76,15 +72,11 @@ static POSTED_LIST: EndpointDescriptor = EndpointDescriptor {
     id: "things.list_posted",
     method: HttpMethod::Post,
     path: &[PathPart::Literal("/things/list")],
-    params: &[
-        ParamDescriptor { name: "status", location: ParamLocation::Body },
-        ParamDescriptor { name: "tags", location: ParamLocation::Body },
-        ParamDescriptor { name: "limit", location: ParamLocation::Body },
-        ParamDescriptor { name: "cursor", location: ParamLocation::Body },
-    ],
+    params: &[ParamDescriptor::body("status"), ParamDescriptor::body("tags"), ParamDescriptor::body("limit"), ParamDescriptor::body("cursor")],
     auth_modes: &["api_key"],
     read_only: true,
     response: ResponseShape::Body,
+    idempotency_header: None,
     pagination: CURSOR_LIST.pagination,
 };
 
@@ -103,12 +95,8 @@ const fn numbered(first: i64) -> PaginationDescriptor {
 static FROM_ZERO_PAGING: PaginationDescriptor = numbered(0);
 static FROM_ONE_PAGING: PaginationDescriptor = numbered(1);
 
-const NUMBERED_PARAMS: [ParamDescriptor; 4] = [
-    ParamDescriptor { name: "status", location: ParamLocation::Query },
-    ParamDescriptor { name: "tags", location: ParamLocation::Query },
-    ParamDescriptor { name: "limit", location: ParamLocation::Query },
-    ParamDescriptor { name: "page", location: ParamLocation::Query },
-];
+const NUMBERED_PARAMS: [ParamDescriptor; 4] =
+    [ParamDescriptor::query("status"), ParamDescriptor::query("tags"), ParamDescriptor::query("limit"), ParamDescriptor::query("page")];
 
 /// `GET /things`, paging by page number (`page`).
 const fn numbered_list(id: &'static str, pagination: &'static PaginationDescriptor) -> EndpointDescriptor {
@@ -121,6 +109,7 @@ const fn numbered_list(id: &'static str, pagination: &'static PaginationDescript
         auth_modes: &["api_key"],
         read_only: true,
         response: ResponseShape::Body,
+        idempotency_header: None,
         pagination: Some(pagination),
     }
 }
@@ -136,10 +125,11 @@ static DELETE: EndpointDescriptor = EndpointDescriptor {
     id: "things.delete",
     method: HttpMethod::Post,
     path: &[PathPart::Literal("/things/delete")],
-    params: &[ParamDescriptor { name: "thing_id", location: ParamLocation::Body }],
+    params: &[ParamDescriptor::body("thing_id")],
     auth_modes: &["api_key"],
     read_only: false,
     response: ResponseShape::Empty,
+    idempotency_header: None,
     pagination: None,
 };
 
