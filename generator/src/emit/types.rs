@@ -37,7 +37,7 @@ pub(crate) fn emit_type(api: &Api, type_use: &crate::analysis::TypeUse<'_>, def:
         TypeDef::Id(id) => emit_id(id),
         TypeDef::Enum(def) => emit_enum(def),
         TypeDef::Model(model) => emit_model(api, model, type_use.payload_of(&model.name)),
-        TypeDef::Union(union) => emit_union(union),
+        TypeDef::Union(union) => emit_union(api, union),
     };
     super::with_attr_on_items(tokens, &type_use.cfg(def.name()))
 }
@@ -421,7 +421,7 @@ fn read_path(path: &FieldPath) -> TokenStream {
     }
 }
 
-fn emit_union(union: &UnionDef) -> TokenStream {
+fn emit_union(api: &Api, union: &UnionDef) -> TokenStream {
     let name = ident(&union.name);
     let tag_field = union.tag.as_str();
     let tag_method = ident(&crate::names::snake(&union.tag));
@@ -440,6 +440,7 @@ fn emit_union(union: &UnionDef) -> TokenStream {
         let rename = (derived_tag(&v.variant) != v.tag).then(|| quote!(#[wire(rename = #tag)]));
         quote!(#docs #rename #variant(#model),)
     });
+    let shared = shared_field_accessors(api, union);
     quote! {
         #docs
         // Variants are decoded payloads of very different sizes; boxing them would only
@@ -453,7 +454,64 @@ fn emit_union(union: &UnionDef) -> TokenStream {
             /// A variant this version of the client does not know, kept as sent.
             Unknown(::serde_json::Value),
         }
+
+        #shared
     }
+}
+
+/// Accessors of the fields every variant's payload has (same wire name, same Rust type):
+/// `attempt.action_attempt_id()` reads it whatever the variant, `None` for `Unknown`.
+fn shared_field_accessors(api: &Api, union: &UnionDef) -> Option<TokenStream> {
+    let payloads: Vec<&ModelDef> = union
+        .variants
+        .iter()
+        .map(|v| match api.type_def(&v.model) {
+            Some(TypeDef::Model(model)) => Some(model),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (first, rest) = payloads.split_first()?;
+    let tag_method = crate::names::snake(&union.tag);
+    let same = |a: &Field, b: &Field| a.wire_name == b.wire_name && a.rust_name == b.rust_name && a.ty == b.ty && a.is_option() == b.is_option();
+    let shared: Vec<&Field> = first
+        .fields
+        .iter()
+        .filter(|field| rest.iter().all(|model| model.fields.iter().any(|other| same(field, other))))
+        // The tag's accessor is the derive's; `unknown` would read like the variant.
+        .filter(|field| field.rust_name != tag_method && field.rust_name != "unknown")
+        .collect();
+    if shared.is_empty() {
+        return None;
+    }
+    let name = ident(&union.name);
+    let methods = shared.iter().map(|field| {
+        let method = ident(&field.rust_name);
+        let ty = rust_type(api, &field.ty);
+        let read = if field.is_option() { quote!(v.#method.as_ref()) } else { quote!(::std::option::Option::Some(&v.#method)) };
+        let arms = union.variants.iter().map(|v| {
+            let variant = ident(&v.variant);
+            quote!(Self::#variant(v) => #read,)
+        });
+        let docs = doc(&format!(
+            "`{}`, which every variant this version knows has: {} `None` for `Unknown`.",
+            field.wire_name,
+            super::desc(&field.description)
+        ));
+        quote! {
+            #docs
+            pub fn #method(&self) -> ::std::option::Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => ::std::option::Option::None,
+                }
+            }
+        }
+    });
+    Some(quote! {
+        impl #name {
+            #(#methods)*
+        }
+    })
 }
 
 /// The tag `#[derive(codec::Union)]` gives a variant without `rename`: its name in

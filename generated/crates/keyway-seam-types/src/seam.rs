@@ -302,6 +302,44 @@ pub enum AccessCodeError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeError {
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToSetOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToRemoveFromDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::DuplicateCodeOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::NoSpaceForAccessCodeOnDevice(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ConflictingExternalModification(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::AccessCodeInactive(v) => ::std::option::Option::Some(&v.message),
+            Self::InsufficientPermissions(v) => ::std::option::Option::Some(&v.message),
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.message),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::EmptyBackupAccessCodePool(v) => ::std::option::Option::Some(&v.message),
+            Self::AugustLockNotAuthorized(v) => ::std::option::Option::Some(&v.message),
+            Self::MissingDeviceCredentials(v) => ::std::option::Option::Some(&v.message),
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.message),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
 #[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -510,6 +548,33 @@ pub enum AccessCodePendingMutation {
     UpdatingTimeFrame(AccessCodePendingMutationUpdatingTimeFrame),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodePendingMutation {
+    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingCode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingName(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingTimeFrame(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.message),
+            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.message),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingCode(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingName(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingTimeFrame(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
 #[cfg(feature = "seam-access_codes")]
@@ -784,6 +849,53 @@ pub enum AccessCodeWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::CodeRotatesPeriodically(v) => v.created_at.as_ref(),
+            Self::TimeFrameAdjustedForUnknownTimeZone(v) => v.created_at.as_ref(),
+            Self::ExternalModificationInEffect(v) => v.created_at.as_ref(),
+            Self::DelayInSettingOnDevice(v) => v.created_at.as_ref(),
+            Self::DelayInRemovingFromDevice(v) => v.created_at.as_ref(),
+            Self::ThirdPartyIntegrationDetected(v) => v.created_at.as_ref(),
+            Self::IglooAlgopinMustBeUsedWithin24Hours(v) => v.created_at.as_ref(),
+            Self::ManagementTransferred(v) => v.created_at.as_ref(),
+            Self::UsingBackupAccessCode(v) => v.created_at.as_ref(),
+            Self::BeingDeleted(v) => v.created_at.as_ref(),
+            Self::UnknownIssueWithAccessCode(v) => v.created_at.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::CodeRotatesPeriodically(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeFrameAdjustedForUnknownTimeZone(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ExternalModificationInEffect(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DelayInSettingOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::DelayInRemovingFromDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::IglooAlgopinMustBeUsedWithin24Hours(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ManagementTransferred(v) => ::std::option::Option::Some(&v.message),
+            Self::UsingBackupAccessCode(v) => ::std::option::Option::Some(&v.message),
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::UnknownIssueWithAccessCode(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
 #[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -957,6 +1069,38 @@ pub enum AccessGrantError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-access_grants")]
+impl AccessGrantError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::CannotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::CannotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `missing_device_ids`, which every variant this version knows has: IDs of the devices that did not receive an access code at grant creation. Use these to identify which specific devices failed when the message reports a partial failure. `None` for `Unknown`.
+    pub fn missing_device_ids(
+        &self,
+    ) -> ::std::option::Option<&::std::vec::Vec<crate::seam::DeviceId>> {
+        match self {
+            Self::CannotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.missing_device_ids)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// Indicates that Seam could not create one or more of the requested access methods for the access grant.
 #[cfg(feature = "seam-access_grants")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1062,6 +1206,25 @@ pub enum AccessGrantPendingMutation {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-access_grants")]
+impl AccessGrantPendingMutation {
+    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::UpdatingSpaces(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::UpdatingSpaces(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// Seam is in the process of updating the access times for this access grant.
 #[cfg(feature = "seam-access_grants")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1145,6 +1308,45 @@ pub enum AccessGrantWarning {
     DeviceTimeConstraintsViolated(AccessGrantWarningDeviceTimeConstraintsViolated),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "seam-access_grants")]
+impl AccessGrantWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UnderprovisionedAccess(v) => ::std::option::Option::Some(&v.created_at),
+            Self::OverprovisionedAccess(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::RequestedCodeUnavailable(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceDoesNotSupportAccessCodes(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceTimeConstraintsViolated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::UnderprovisionedAccess(v) => ::std::option::Option::Some(&v.message),
+            Self::OverprovisionedAccess(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
+            Self::RequestedCodeUnavailable(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceDoesNotSupportAccessCodes(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceTimeConstraintsViolated(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
 #[cfg(feature = "seam-access_grants")]

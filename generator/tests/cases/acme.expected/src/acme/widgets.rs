@@ -393,6 +393,7 @@ static WIDGETS_BROWSE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Cursor {
@@ -435,6 +436,7 @@ static WIDGETS_DELETE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     auth_modes: &["token"],
     read_only: false,
     response: crate::runtime::ResponseShape::Empty,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
@@ -464,6 +466,7 @@ static WIDGETS_GET: crate::runtime::EndpointDescriptor = crate::runtime::Endpoin
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
@@ -491,6 +494,7 @@ static WIDGETS_INSPECT: crate::runtime::EndpointDescriptor = crate::runtime::End
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
@@ -613,6 +617,7 @@ static WIDGETS_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
@@ -699,6 +704,7 @@ static WIDGETS_NUMBERED: crate::runtime::EndpointDescriptor = crate::runtime::En
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Number {
@@ -823,6 +829,7 @@ static WIDGETS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]

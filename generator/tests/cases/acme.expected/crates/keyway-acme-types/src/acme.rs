@@ -155,6 +155,15 @@ pub enum Review {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Review {
+    /// `stars`, which every variant this version knows has: How many stars. `None` for `Unknown`.
+    pub fn stars(&self) -> ::std::option::Option<&f64> {
+        match self {
+            Self::Good(v) => ::std::option::Option::Some(&v.stars),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// A good review.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
