@@ -69,8 +69,9 @@ fn assert_preserved(original: &Value, reencoded: &Value, at: &str) {
 
 type RoundTrips = Vec<(&'static str, keyway::fixtures::seam::RoundTrip)>;
 
-fn all_round_trips() -> Vec<(String, RoundTrips)> {
-    vec![("seam".to_owned(), keyway::fixtures::seam::round_trips()), ("nexudus".to_owned(), keyway::fixtures::nexudus::round_trips())]
+/// Every API's, from the generated crate.
+fn all_round_trips() -> Vec<(&'static str, RoundTrips)> {
+    keyway::fixtures::round_trips()
 }
 
 #[test]
@@ -90,6 +91,11 @@ fn every_fixture_decodes_into_its_type_and_round_trips() {
 #[test]
 fn fixture_files_match_the_rust_fixtures() {
     let files = all_fixtures();
+    let mut dirs: Vec<&str> = files.iter().filter_map(|f| f.split_once('/')).map(|(api, _)| api).collect();
+    dirs.dedup();
+    let mut apis: Vec<&str> = all_round_trips().into_iter().map(|(api, _)| api).collect();
+    apis.sort();
+    assert_eq!(dirs, apis, "a fixtures folder per API");
     for (api, checks) in all_round_trips() {
         let mut from_files: Vec<String> = files
             .iter()
