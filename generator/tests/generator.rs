@@ -1,4 +1,4 @@
-//! The generator's own tests: golden output of a small edge-case spec, the "fourth
+//! The generator's own tests: golden output of a small edge-case spec, the "a new
 //! endpoint is YAML only" proof, and the diagnostics corpus. Snapshots are updated with
 //! `EXPECTORATE=overwrite cargo test -p keyway-generator`, then reviewed in `git diff`.
 
@@ -43,24 +43,34 @@ fn output_is_deterministic() {
     assert_eq!(first, second, "file order of the sources changed the output");
 }
 
-/// A new endpoint is a new YAML file: the generator picks it up with no code change.
+/// A new endpoint is a new YAML file: the generator picks it up with no code change. The
+/// endpoint (`tests/cases/new_endpoint`) is added to the project's Seam specs under an
+/// operation name they do not have, whatever endpoints they hold.
 #[test]
-fn a_fourth_endpoint_is_a_yaml_change_only() {
+fn a_new_endpoint_is_a_yaml_change_only() {
     let before = generator::generate(&project_specs()).unwrap();
+    let apis = generator::lower_all(&project_specs()).unwrap_or_else(|d| panic!("{d}"));
+    let seam = apis.iter().find(|api| api.name == "seam").expect("the Seam API");
+    let taken = |op: &str| seam.endpoints().any(|e| e.resource == "access_codes" && (e.operation == op || e.path == format!("/access_codes/{op}")));
+    let op = std::iter::once("yaml_only".to_owned()).chain((2..).map(|n| format!("yaml_only_{n}"))).find(|op| !taken(op)).unwrap();
+
+    let text = std::fs::read_to_string(root().join("tests/cases/new_endpoint/access_codes.yaml_only.yaml")).unwrap();
+    let renamed = text
+        .replace("operation: yaml_only\n", &format!("operation: {op}\n"))
+        .replace("path: /access_codes/yaml_only\n", &format!("path: /access_codes/{op}\n"));
+    assert_eq!(renamed.matches(op.as_str()).count(), 2, "the case names its operation and path once each");
     let mut sources = project_specs();
-    let extra = root().join("tests/cases/fourth_endpoint/access_codes.list.yaml");
-    sources.push(SourceFile {
-        path: "specs/seam/access_codes.list.yaml".into(),
-        api_dir: "seam".into(),
-        text: std::fs::read_to_string(extra).unwrap(),
-    });
+    sources.push(SourceFile { path: format!("specs/seam/access_codes.{op}.yaml"), api_dir: "seam".into(), text: renamed });
     let after = generator::generate(&sources).unwrap_or_else(|d| panic!("{d}"));
+    let lowered = generator::lower_all(&sources).unwrap_or_else(|d| panic!("{d}"));
+    let endpoint = lowered.iter().flat_map(|api| api.endpoints()).find(|e| e.id == format!("access_codes.{op}")).expect("the new endpoint");
+    let request = endpoint.names.request.as_deref().expect("optional parameters get a builder");
 
     let module = after.iter().find(|f| f.path == "src/seam/access_codes.rs").unwrap();
-    assert!(module.contents.contains("pub fn list("), "the new operation is a method");
-    assert!(module.contents.contains("pub struct AccessCodesListRequest"), "optional parameters get a builder");
+    assert!(module.contents.contains(&format!("pub fn {op}(")), "the new operation is a method");
+    assert!(module.contents.contains(&format!("pub struct {request}")), "optional parameters get a builder");
     assert!(module.contents.contains("pub fn limit("), "each optional parameter is a setter");
-    assert!(after.iter().any(|f| f.path == "fixtures/seam/access_codes.list.200.json"));
+    assert!(after.iter().any(|f| f.path == format!("fixtures/seam/access_codes.{op}.200.json")));
     let changed: Vec<&str> = after.iter().filter(|f| !before.contains(f)).map(|f| f.path.as_str()).collect();
     // Everything that changes belongs to the Seam API's outputs (or lists every API).
     let seam_outputs = [
@@ -77,7 +87,8 @@ fn a_fourth_endpoint_is_a_yaml_change_only() {
     for path in &changed {
         assert!(seam_outputs.iter().any(|p| path.starts_with(p)), "{path} changed for a Seam endpoint");
     }
-    for expected in ["src/seam/access_codes.rs", "docs/src/seam/access_codes.list.md", "openapi/seam.json"] {
+    let page = format!("docs/src/seam/access_codes.{op}.md");
+    for expected in ["src/seam/access_codes.rs", page.as_str(), "openapi/seam.json"] {
         assert!(changed.contains(&expected), "{expected} should change: {changed:?}");
     }
 }

@@ -71,20 +71,7 @@ pub fn write(sources: &[SourceFile], out: &Path) -> Result<(), String> {
 
 /// The spec set of `endpoints` endpoints, in memory, with display paths `specs/<api>/<file>`.
 pub fn synth(specs: &Path, endpoints: usize) -> Result<Vec<SourceFile>, String> {
-    let all = generator::sources::read_specs(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?.sources;
-    let mut templates = Vec::new();
-    let mut support = Vec::new();
-    for source in all {
-        let value: Value = serde_yaml::from_str(&source.text).map_err(|e| format!("{}: {e}", source.path))?;
-        let defines_endpoint = value.get("endpoints").and_then(Value::as_sequence).is_some_and(|e| !e.is_empty());
-        if defines_endpoint { templates.push((source, value)) } else { support.push(source) }
-    }
-    let seed_rank = |source: &SourceFile| SEEDS.iter().position(|(api, file)| source.path == format!("specs/{api}/{file}")).unwrap_or(SEEDS.len());
-    // Stable: after the seeds, the files keep the path order `read_specs` gives.
-    templates.sort_by_key(|(source, _)| seed_rank(source));
-    if templates.is_empty() {
-        return Err(format!("{} holds no endpoint to replicate", specs.display()));
-    }
+    let (templates, support) = templates(specs)?;
     let mut sources = Vec::new();
     let mut apis = BTreeSet::new();
     for i in 0..endpoints {
@@ -106,6 +93,28 @@ pub fn synth(specs: &Path, endpoints: usize) -> Result<Vec<SourceFile>, String> 
     // The order `read_specs` gives: by API folder, then by file name.
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
+}
+
+/// An endpoint file and its parsed YAML.
+type Template = (SourceFile, Value);
+
+/// The templates, seeds first, and the files that define no endpoint.
+fn templates(specs: &Path) -> Result<(Vec<Template>, Vec<SourceFile>), String> {
+    let all = generator::sources::read_specs(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?.sources;
+    let mut templates = Vec::new();
+    let mut support = Vec::new();
+    for source in all {
+        let value: Value = serde_yaml::from_str(&source.text).map_err(|e| format!("{}: {e}", source.path))?;
+        let defines_endpoint = value.get("endpoints").and_then(Value::as_sequence).is_some_and(|e| !e.is_empty());
+        if defines_endpoint { templates.push((source, value)) } else { support.push(source) }
+    }
+    let seed_rank = |source: &SourceFile| SEEDS.iter().position(|(api, file)| source.path == format!("specs/{api}/{file}")).unwrap_or(SEEDS.len());
+    // Stable: after the seeds, the files keep the path order `read_specs` gives.
+    templates.sort_by_key(|(source, _)| seed_rank(source));
+    if templates.is_empty() {
+        return Err(format!("{} holds no endpoint to replicate", specs.display()));
+    }
+    Ok((templates, support))
 }
 
 const TYPE_SECTIONS: [&str; 4] = ["ids", "enums", "models", "unions"];
@@ -232,24 +241,32 @@ mod tests {
         Surface::from_json(&surface.contents).expect("a readable surface")
     }
 
+    /// How many templates the real specs give (each endpoint file is one).
+    fn template_count() -> usize {
+        templates(&crate::project_root().join("specs")).unwrap().0.len()
+    }
+
     #[test]
     fn thirty_endpoints_generate_without_diagnostics() {
         let sources = synth(&crate::project_root().join("specs"), 30).unwrap();
         let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{}", generator::render(&d, &sources)));
         let surface = endpoints_of(&files);
         assert_eq!(surface.endpoints.len(), 30, "{:?}", surface.endpoints.keys().collect::<Vec<_>>());
-        assert!(files.iter().any(|f| f.path == "src/seam/access_codes_k9.rs"), "copy 9 of access_codes");
-        assert!(files.iter().any(|f| f.path == "src/nexudus/access_tokens_k9.rs"), "copy 9 of access_tokens");
+        // The seeds are the first templates: endpoints 0, 1, 2 of each round.
+        let last = |seed: usize| (30 - 1 - seed) / template_count();
+        assert!(files.iter().any(|f| f.path == format!("src/seam/access_codes_k{}.rs", last(0))), "the last copy of access_codes");
+        assert!(files.iter().any(|f| f.path == format!("src/nexudus/access_tokens_k{}.rs", last(2))), "the last copy of access_tokens");
     }
 
     #[test]
-    fn a_count_not_divisible_by_three_goes_round_robin() {
-        let sources = synth(&crate::project_root().join("specs"), 7).unwrap();
+    fn a_count_not_divisible_by_the_templates_goes_round_robin() {
+        let templates = template_count();
+        let sources = synth(&crate::project_root().join("specs"), 2 * templates + 1).unwrap();
         let files = generator::generate(&sources).unwrap_or_else(|d| panic!("{}", generator::render(&d, &sources)));
         let endpoints: Vec<String> = endpoints_of(&files).endpoints.into_keys().collect();
-        assert_eq!(endpoints.len(), 7, "{endpoints:?}");
-        assert!(files.iter().any(|f| f.path == "src/seam/access_codes_k2.rs"), "the seventh endpoint is copy 2 of access_codes");
-        assert!(!files.iter().any(|f| f.path == "src/seam/access_grants_k2.rs"));
+        assert_eq!(endpoints.len(), 2 * templates + 1, "{endpoints:?}");
+        assert!(files.iter().any(|f| f.path == "src/seam/access_codes_k2.rs"), "the last endpoint is copy 2 of the first seed");
+        assert!(!files.iter().any(|f| f.path == "src/seam/access_grants_k2.rs"), "the second seed has no copy 2");
     }
 
     #[test]

@@ -211,7 +211,9 @@ mod tests {
         assert_eq!(crates.len(), 1);
         assert_eq!(crates[0].package, "keyway-seam-types");
         assert_eq!(crates[0].types, (0..api.types.len()).collect::<Vec<_>>());
-        assert_eq!(crates[0].features, ["seam-access_codes", "seam-access_grants"]);
+        // Every resource's feature, whichever resources the specs have.
+        let features: Vec<String> = api.resources.iter().map(|r| format!("seam-{}", r.name)).collect();
+        assert_eq!(crates[0].features, features);
         assert!(crates[0].base.is_none());
     }
 

@@ -112,11 +112,85 @@ pub(crate) fn emit_fixtures_root(apis: &[Api]) -> TokenStream {
             pub mod #module;
         }
     });
+    let calls = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let cfg = api_cfg(api);
+        quote! {
+            #cfg
+            calls.extend(#module::endpoint_calls());
+        }
+    });
+    // Some API is enabled: only then is anything called.
+    let any_api: Vec<String> = apis.iter().flat_map(|api| api.resources.iter().map(|r| super::resource_feature(api, &r.name))).collect();
+    let round_trips = apis.iter().map(|api| {
+        let module = ident(&api.name);
+        let name = api.name.as_str();
+        let cfg = api_cfg(api);
+        quote!(#cfg (#name, #module::round_trips()))
+    });
     quote! {
         //! Every documented response and model example as a typed value and its raw JSON, so
         //! downstream tests can start from what the vendor's docs show. The same data, as
         //! files, is in the crate's `fixtures/` folder; the mock server serves it.
         #(#modules)*
+
+        /// Every API's `round_trips()`, by API name, for this crate's tests of every fixture.
+        /// Not part of the API: no semver promise.
+        #[doc(hidden)]
+        pub fn round_trips() -> ::std::vec::Vec<(&'static str, ::std::vec::Vec<(&'static str, RoundTrip)>)> {
+            ::std::vec::Vec::from([#(#round_trips),*])
+        }
+
+        /// Decodes a fixture into its type and encodes it again: `(documented, re-encoded)`;
+        /// each API's `RoundTrip`.
+        #[doc(hidden)]
+        pub type RoundTrip = fn() -> ::std::result::Result<(::serde_json::Value, ::serde_json::Value), crate::Error>;
+
+        /// A future of [`EndpointCall`]'s functions.
+        #[doc(hidden)]
+        #[cfg(feature = "mock")]
+        pub type CallFuture<'a, T> =
+            ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<T, crate::Error>> + 'a>>;
+
+        /// One endpoint, called through its typed client against its API's mock server, with
+        /// its fixtures: what lets this crate's tests cover every endpoint without naming one.
+        /// Not part of the API: no semver promise.
+        #[doc(hidden)]
+        #[cfg(feature = "mock")]
+        pub struct EndpointCall {
+            /// The API's module name (`seam`).
+            pub api: &'static str,
+            /// The endpoint's id (`access_codes.get`).
+            pub endpoint: &'static str,
+            /// Starts the API's mock server.
+            pub mock_server: fn() -> CallFuture<'static, crate::mock::MockServer>,
+            /// Calls the endpoint through the typed client pointed at the mock (one attempt,
+            /// test credentials, the example's argument values: the ids the mock knows); the
+            /// decoded value (a list's first page) as JSON.
+            pub call: for<'m> fn(&'m crate::mock::MockServer) -> CallFuture<'m, ::serde_json::Value>,
+            /// A list's key of its page's items.
+            pub items: ::std::option::Option<&'static str>,
+            /// The round trip of the success the mock serves, when the docs give its body.
+            pub success: ::std::option::Option<RoundTrip>,
+            /// Every fixture of the endpoint: status, raw JSON and round trip.
+            pub fixtures: ::std::vec::Vec<(u16, &'static str, RoundTrip)>,
+        }
+
+        /// Every endpoint of every API, as [`EndpointCall`]s.
+        #[doc(hidden)]
+        #[cfg(feature = "mock")]
+        pub fn endpoint_calls() -> ::std::vec::Vec<EndpointCall> {
+            #[allow(unused_mut)]
+            let mut calls = ::std::vec::Vec::new();
+            #(#calls)*
+            calls
+        }
+
+        /// A decoded value as JSON.
+        #[cfg(all(feature = "mock", any(#(feature = #any_api),*)))]
+        fn to_json<T: ::serde::Serialize>(value: &T) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+            ::serde_json::to_value(value).map_err(|e| crate::Error::Config(format!("cannot encode the decoded value: {e}")))
+        }
     }
 }
 

@@ -153,7 +153,7 @@ fn named_types(ty: &TypeRef, out: &mut Vec<String>) {
 }
 
 /// The types an example must import from the API module: only what the call names.
-fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
+pub(crate) fn imports(api: &Api, endpoint: &Endpoint) -> Vec<TokenStream> {
     let mut names = vec![api.client_name.clone(), api.auth_name.clone()];
     for param in example_params(endpoint) {
         named_types(&param.ty, &mut names);

@@ -85,6 +85,7 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
     });
     // After the endpoints' checks, so `round_trips` lists endpoints first.
     let models = model_fixture_fns(analysis, &mut checks);
+    let calls = emit_endpoint_calls(api);
     quote! {
         #![doc = #module_doc]
 
@@ -102,6 +103,86 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
         /// with its round trip, so a test can check them all without naming their types.
         pub fn round_trips() -> ::std::vec::Vec<(&'static str, RoundTrip)> {
             ::std::vec::Vec::from([#(#checks),*])
+        }
+
+        #calls
+    }
+}
+
+/// `endpoint_calls()` of `src/fixtures/<api>.rs`: for every endpoint, a call through the typed
+/// client with the example's argument values (the ids the mock knows), its fixtures, and
+/// the success the mock serves when the docs give it, so the crate's tests can call every
+/// endpoint without naming one. Behind `mock`, hidden: default builds compile none of it.
+fn emit_endpoint_calls(api: &Api) -> TokenStream {
+    let module = ident(&api.name);
+    let entries = api.endpoints().map(|endpoint| {
+        let cfg = super::resource_cfg(api, &endpoint.resource);
+        let id = endpoint.id.as_str();
+        let api_name = api.name.as_str();
+        let resource = ident(&endpoint.resource);
+        let client = ident(&api.client_name);
+        let auth = ident(&api.auth_name);
+        let imports = super::example::imports(api, endpoint);
+        // The endpoint's first auth mode, as its rustdoc example uses.
+        let mode = endpoint.auth_modes.first().and_then(|m| api.auth_modes.iter().find(|mode| &mode.name == m)).or(api.auth_modes.first());
+        let constructor = ident(mode.map(|m| m.name.as_str()).unwrap_or("new"));
+        let credentials = mode.into_iter().flat_map(|m| &m.credentials).map(|c| format!("test-{}", c.name.replace('_', "-")));
+        let call = super::example::example_call(api, endpoint);
+        let fixtures = fixtures_of(api, endpoint);
+        let cases = fixtures.iter().map(|fixture| {
+            let status = fixture.status;
+            let path = fixture_const_path(api, fixture);
+            let fn_name = ident(&format!("{}_{}", endpoint.operation, fixture.status));
+            quote!((#status, #path, (|| #resource::#fn_name().round_trip()) as RoundTrip))
+        });
+        // What the mock serves: the lowest 2xx, and only when the docs give its body.
+        let served = fixtures.iter().filter(|f| (200..300).contains(&f.status)).min_by_key(|f| f.status);
+        let success = match served {
+            Some(fixture) if !fixture.synthesized => {
+                let fn_name = ident(&format!("{}_{}", endpoint.operation, fixture.status));
+                quote!(::std::option::Option::Some((|| #resource::#fn_name().round_trip()) as RoundTrip))
+            }
+            _ => quote!(::std::option::Option::None),
+        };
+        let items = super::opt_str(&endpoint.pagination.as_ref().map(|p| p.items.wire.clone()));
+        quote! {
+            #cfg
+            {
+                fn call(mock: &crate::mock::MockServer) -> crate::fixtures::CallFuture<'_, ::serde_json::Value> {
+                    ::std::boxed::Box::pin(async move {
+                        // `keyway::Timestamp` in argument values names this crate.
+                        #[allow(unused_imports)]
+                        use crate as keyway;
+                        #[allow(unused_imports)]
+                        use crate::#module::{#(#imports),*};
+                        // One attempt: what the client decodes is what the mock answered.
+                        let client = #client::builder(#auth::#constructor(#(#credentials),*)).base_url(mock.url()).max_retries(0).build()?;
+                        let value = #call.await?;
+                        crate::fixtures::to_json(&value)
+                    })
+                }
+                crate::fixtures::EndpointCall {
+                    api: #api_name,
+                    endpoint: #id,
+                    mock_server,
+                    call,
+                    items: #items,
+                    success: #success,
+                    fixtures: ::std::vec::Vec::from([#(#cases),*]),
+                }
+            }
+        }
+    });
+    quote! {
+        /// Every endpoint of this API called through its typed client against its mock
+        /// server, for this crate's own tests. Not part of the API: no semver promise.
+        #[doc(hidden)]
+        #[cfg(feature = "mock")]
+        pub fn endpoint_calls() -> ::std::vec::Vec<crate::fixtures::EndpointCall> {
+            fn mock_server() -> crate::fixtures::CallFuture<'static, crate::mock::MockServer> {
+                ::std::boxed::Box::pin(crate::#module::mock_server())
+            }
+            ::std::vec::Vec::from([#(#entries),*])
         }
     }
 }
