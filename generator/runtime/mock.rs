@@ -23,8 +23,8 @@ use tokio::task::JoinHandle;
 
 use super::call::scalar_text;
 use super::descriptor::{ApiDescriptor, ArrayStyle, EndpointDescriptor, PaginationDescriptor, ParamLocation, PathPart};
-use super::mock_pages;
 use super::error::Error;
+use super::mock_pages;
 use super::response::status_kind;
 
 /// The largest request body the server reads, in bytes; a larger one gets a 413.
@@ -546,12 +546,10 @@ impl Params<'_> {
             Some((ParamLocation::Path, _)) => self.path(name),
             Some((ParamLocation::Query, ArrayStyle::Repeat)) => self.query(name),
             Some((ParamLocation::Query, ArrayStyle::Brackets)) => self.query(&format!("{name}[]")),
-            Some((ParamLocation::Query, ArrayStyle::Comma)) => {
-                self.query(name).map(|v| match v.as_str() {
-                    Some(text) => Value::Array(text.split(',').map(Value::from).collect()),
-                    None => v,
-                })
-            }
+            Some((ParamLocation::Query, ArrayStyle::Comma)) => self.query(name).map(|v| match v.as_str() {
+                Some(text) => Value::Array(text.split(',').map(Value::from).collect()),
+                None => v,
+            }),
             Some((ParamLocation::Body, _)) => self.body(name),
             Some((ParamLocation::Header, _)) => self.incoming.headers.get(name).and_then(|v| v.to_str().ok()).map(Value::from),
             None => self.path(name).or_else(|| self.body(name)).or_else(|| self.query(name)),

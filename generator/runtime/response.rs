@@ -132,8 +132,7 @@ pub(crate) fn decode<T: DeserializeOwned>(shape: ResponseShape, status: u16, req
     let envelope = match shape {
         // The body is not read: `()` (what such endpoints give) comes from nothing.
         ResponseShape::Empty => {
-            return T::deserialize(serde::de::value::UnitDeserializer::<serde_json::Error>::new())
-                .map_err(|e| fail(".".to_owned(), e.to_string()));
+            return T::deserialize(serde::de::value::UnitDeserializer::<serde_json::Error>::new()).map_err(|e| fail(".".to_owned(), e.to_string()));
         }
         ResponseShape::Body => None,
         ResponseShape::Envelope(key) => Some(key),

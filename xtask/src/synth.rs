@@ -132,6 +132,9 @@ fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
             defined.extend(types.keys().filter_map(Value::as_str).map(str::to_owned));
         }
     }
+    // Objects declared in place under a `type_name` are defined by the file too (the others
+    // are named after their owner, which is renamed).
+    collect_type_names(&Value::Mapping(root.clone()), &mut defined);
     let rename = |name: &str| -> Option<String> { defined.contains(name).then(|| format!("{name}{suffix}")) };
 
     // Type definitions: rename the keys, then the references inside.
@@ -204,7 +207,30 @@ fn rename_fields(owner: &mut Value, key: &str, rename: &impl Fn(&str) -> Option<
     if let Some(items) = owner.get_mut(key).and_then(Value::as_sequence_mut) {
         for item in items {
             rename_type_key(item, rename);
+            // An object declared in place: its name, and its own fields.
+            if let Some(name) = item.get("type_name").and_then(Value::as_str).and_then(rename) {
+                set_str(item, "type_name", name);
+            }
+            rename_fields(item, "fields", rename);
         }
+    }
+}
+
+/// Every `type_name` anywhere in `value`.
+fn collect_type_names(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, item) in map {
+                if key.as_str() == Some("type_name")
+                    && let Some(name) = item.as_str()
+                {
+                    out.insert(name.to_owned());
+                }
+                collect_type_names(item, out);
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| collect_type_names(item, out)),
+        _ => {}
     }
 }
 

@@ -220,8 +220,8 @@ pub(crate) async fn execute(
             let key = key.map_or_else(fresh_key, str::to_owned);
             let name = header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::Config(format!("`{name}` of {} is not a valid header name", endpoint.id)))?;
-            let value =
-                HeaderValue::from_str(&key).map_err(|_| Error::Config(format!("the idempotency key of {} holds a character a header cannot", endpoint.id)))?;
+            let value = HeaderValue::from_str(&key)
+                .map_err(|_| Error::Config(format!("the idempotency key of {} holds a character a header cannot", endpoint.id)))?;
             prepared.headers.push((name, value));
         }
         (None, Some(_)) => {
@@ -517,12 +517,15 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
                 other => query.push((descriptor.name.to_owned(), query_text(other))),
             },
             ParamLocation::Header => {
-                let text = scalar_text(value).ok_or_else(|| Error::Config(format!("the header parameter `{}` of {} must be a string, number or boolean", descriptor.name, endpoint.id)))?;
+                let text = scalar_text(value).ok_or_else(|| {
+                    Error::Config(format!("the header parameter `{}` of {} must be a string, number or boolean", descriptor.name, endpoint.id))
+                })?;
                 let name = header::HeaderName::from_bytes(descriptor.name.as_bytes())
                     .map_err(|_| Error::Config(format!("`{}` of {} is not a valid header name", descriptor.name, endpoint.id)))?;
                 // The value is the caller's: not quoted in the message.
-                let mut value = HeaderValue::from_str(&text)
-                    .map_err(|_| Error::Config(format!("the header parameter `{}` of {} holds a character a header cannot", descriptor.name, endpoint.id)))?;
+                let mut value = HeaderValue::from_str(&text).map_err(|_| {
+                    Error::Config(format!("the header parameter `{}` of {} holds a character a header cannot", descriptor.name, endpoint.id))
+                })?;
                 value.set_sensitive(true);
                 headers.push((name, value));
             }
@@ -606,12 +609,7 @@ mod tests {
         id: "things.get",
         method: HttpMethod::Get,
         path: &[PathPart::Literal("/things/"), PathPart::Param("id"), PathPart::Literal("/parts")],
-        params: &[
-            ParamDescriptor::path("id"),
-            ParamDescriptor::query("q"),
-            ParamDescriptor::query("tags"),
-            ParamDescriptor::query("n"),
-        ],
+        params: &[ParamDescriptor::path("id"), ParamDescriptor::query("q"), ParamDescriptor::query("tags"), ParamDescriptor::query("n")],
         auth_modes: &[],
         read_only: true,
         response: ResponseShape::Body,

@@ -209,7 +209,8 @@ impl<P: Page> Pages<P> {
         if page.has_more() == Some(false) {
             return Next::End;
         }
-        let fail = |message: String| Next::Failed(Error::Paging { endpoint: self.call.endpoint.id, request_id: request_id.map(str::to_owned), message });
+        let fail =
+            |message: String| Next::Failed(Error::Paging { endpoint: self.call.endpoint.id, request_id: request_id.map(str::to_owned), message });
         match pagination.style {
             PageStyle::Cursor { .. } => match page.next_cursor().filter(|c| !c.is_empty()) {
                 Some(cursor) if matches!(&self.fetching, Some(PagePosition::Cursor(c)) if c == cursor) => {
@@ -227,11 +228,7 @@ impl<P: Page> Pages<P> {
                 let beyond_total = page.total_pages().is_some_and(|total| current - first + 1 >= total);
                 // A page with no items ends the list whatever it says, so a server that
                 // keeps saying "more" cannot keep the stream going.
-                if beyond_total || page.items().is_empty() {
-                    Next::End
-                } else {
-                    Next::At(PagePosition::Number(current + 1))
-                }
+                if beyond_total || page.items().is_empty() { Next::End } else { Next::At(PagePosition::Number(current + 1)) }
             }
         }
     }
@@ -282,7 +279,11 @@ pub struct Items<P: Page> {
 
 impl<P: Page> fmt::Debug for Items<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Items").field("pages", &self.pages).field("yielded", &self.yielded).field("max_items", &self.max_items).finish_non_exhaustive()
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("yielded", &self.yielded)
+            .field("max_items", &self.max_items)
+            .finish_non_exhaustive()
     }
 }
 
