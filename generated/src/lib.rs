@@ -13,21 +13,22 @@
 use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, ParseTimestampError, Response, Secret,
-    Timestamp, TokenSource,
+    ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages,
+    ParseTimestampError, Response, Secret, Timestamp, TokenSource,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]
 pub use runtime::Fixture;
 /// The runtime's descriptor types, for this crate's own tests of behaviour no spec
-/// exercises yet (an endpoint that is not read-only, a restricted auth mode). Not part
-/// of the API: no semver promise.
+/// exercises (an endpoint that is not read-only, a restricted auth mode, a list that
+/// pages oddly). Not part of the API: no semver promise.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
         ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor,
         CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
-        HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+        HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor,
+        ParamLocation, PathPart, ResponseShape,
     };
 }
 #[cfg(feature = "fixtures")]

@@ -185,8 +185,71 @@ pub struct EndpointDescriptor {
     pub auth_modes: &'static [&'static str],
     /// No side effects: safe to retry even when the method is not `GET`.
     pub read_only: bool,
-    /// Key of the top-level object the response value sits under (`access_code`).
-    pub response_envelope: Option<&'static str>,
+    /// Where a success body holds the value.
+    pub response: ResponseShape,
+    /// How the pages of a list follow one another.
+    pub pagination: Option<&'static PaginationDescriptor>,
+}
+
+/// Where a success body holds the value the call gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseShape {
+    /// Nothing the client reads (a `204`, or only a success flag such as `"ok": true`):
+    /// the call gives `()`, whatever the body holds.
+    Empty,
+    /// The value is the whole body.
+    Body,
+    /// The value is under this key of the body (`access_code`).
+    Envelope(&'static str),
+}
+
+/// How a list endpoint's pages follow one another. Paths are wire names, from the body's
+/// top level down; the mock server writes a page through them, and the client reads them
+/// through the page type's [`Page`](crate::Page) implementation.
+#[derive(Debug, Clone, Copy)]
+pub struct PaginationDescriptor {
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// The key of the body holding the page's items.
+    pub items: &'static str,
+    /// The parameter that sets the page size, and the size the API uses without it.
+    pub size: Option<(&'static str, Option<u64>)>,
+    /// A boolean: whether a next page exists.
+    pub has_more: &'static [&'static str],
+    /// The total number of items (empty when the API gives none).
+    pub total_items: &'static [&'static str],
+    /// The total number of pages.
+    pub total_pages: &'static [&'static str],
+    /// The number of the page given.
+    pub current_page: &'static [&'static str],
+}
+
+impl PaginationDescriptor {
+    /// The parameter that says which page: the cursor's or the page number's.
+    pub fn style_param(&self) -> &'static str {
+        match self.style {
+            PageStyle::Cursor { param, .. } | PageStyle::Number { param, .. } => param,
+        }
+    }
+}
+
+/// How the next page of a list is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// Each page gives the cursor of the next at `next`; the request sends it as `param`.
+    Cursor {
+        /// The parameter the cursor is sent in.
+        param: &'static str,
+        /// Where a page gives the next page's cursor.
+        next: &'static [&'static str],
+    },
+    /// Pages are numbered from `first`; the request sends the number as `param`.
+    Number {
+        /// The parameter the number is sent in.
+        param: &'static str,
+        /// The number of the first page.
+        first: i64,
+    },
 }
 
 impl EndpointDescriptor {

@@ -162,6 +162,19 @@ pub enum Error {
     /// The caller's token source failed to produce a token.
     #[error("the token source failed: {0}")]
     TokenSource(String),
+
+    /// A list's pages did not follow one another as documented: a page gave back the
+    /// cursor it was fetched with (fetching on would loop), or said a next page exists
+    /// without giving its cursor. Streams yield it after the items before it, then end.
+    #[error("{endpoint}: paging stopped: {message}{}", RequestIdSuffix(request_id.as_deref()))]
+    Paging {
+        /// The endpoint id (`access_codes.list`).
+        endpoint: &'static str,
+        /// Request id of the page that went wrong, if the API sends one.
+        request_id: Option<String>,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 // By hand rather than derived: `Decode`'s snippet is of a success body, which can carry
@@ -187,6 +200,9 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("body_snippet", &format_args!("<{} bytes, not shown>", body_snippet.len()))
                 .finish(),
+            Error::Paging { endpoint, request_id, message } => {
+                f.debug_struct("Paging").field("endpoint", endpoint).field("request_id", request_id).field("message", message).finish()
+            }
             Error::Timeout { endpoint, after } => f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish(),
             Error::CallTimeout { endpoint, after, attempts } => {
                 f.debug_struct("CallTimeout").field("endpoint", endpoint).field("after", after).field("attempts", attempts).finish()
@@ -224,9 +240,10 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) | Error::Unauthorized(e) | Error::InvalidInput(e) => e.request_id.as_deref(),
-            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::UnexpectedResponse { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. }
+            | Error::Paging { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

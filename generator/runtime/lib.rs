@@ -24,6 +24,9 @@ mod error;
 mod fixture;
 #[cfg(feature = "mock")]
 mod mock;
+#[cfg(feature = "mock")]
+mod mock_pages;
+mod paginate;
 mod response;
 mod timestamp;
 
@@ -32,6 +35,7 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
 pub use timestamp::Timestamp;
 
@@ -44,8 +48,8 @@ pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
 pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
-    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, ParamDescriptor,
-    ParamLocation, PathPart,
+    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
+    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
 };
 
 // `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.

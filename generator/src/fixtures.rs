@@ -52,7 +52,8 @@ pub(crate) fn model_fixtures(api: &Api) -> Vec<ModelFixture<'_>> {
     let mut out = Vec::new();
     for def in &api.types {
         let TypeDef::Model(model) = def else { continue };
-        if !model.declared {
+        // A response's struct is shown by its endpoint's fixtures, as the body it is.
+        if !model.declared || model.response_of.is_some() {
             continue;
         }
         if model.examples.is_empty() {

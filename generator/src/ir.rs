@@ -90,6 +90,8 @@ pub struct Api {
     pub auth_name: String,
     pub auth_modes: Vec<AuthMode>,
     pub errors: ErrorFormatSpec,
+    /// The key every success body carries beside its data (`ok`).
+    pub success_flag: Option<String>,
     pub resources: Vec<Resource>,
     /// Sorted by name (and unique), so [`Api::type_def`] can search.
     pub types: Vec<TypeDef>,
@@ -182,8 +184,9 @@ pub struct Endpoint {
     pub required_role: Option<String>,
     pub params: Vec<Param>,
     pub one_of: Vec<OneOf>,
-    pub response: TypeRef,
-    pub envelope: Option<String>,
+    pub response: Response,
+    /// How a list's pages follow one another; its response is a page model.
+    pub pagination: Option<Pagination>,
     pub responses: Vec<ResponseExample>,
 }
 
@@ -198,10 +201,103 @@ impl Endpoint {
         self.names.request.is_some()
     }
 
+    /// The type a success decodes into; `None` when it gives nothing.
+    pub fn response_type(&self) -> Option<&TypeRef> {
+        match &self.response {
+            Response::Empty => None,
+            Response::Value { ty, .. } => Some(ty),
+        }
+    }
+
+    /// The key a success wraps its value under.
+    pub fn envelope(&self) -> Option<&str> {
+        match &self.response {
+            Response::Value { envelope: Some(key), .. } => Some(key),
+            _ => None,
+        }
+    }
+
     /// Safe to repeat: read-only, or a GET. The runtime's rule, stated once for the emitters.
     pub fn is_retryable(&self) -> bool {
         self.read_only || self.method == crate::spec::HttpMethod::Get
     }
+}
+
+/// What a success gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// Nothing: a 204, or a body holding only the API's success flag. The method gives `()`.
+    Empty,
+    /// A value of `ty`: the whole body, or what is under `envelope`. A response of several
+    /// documented keys is a model made in lowering (`AccessCodesListResponse`), the whole
+    /// body.
+    Value { ty: TypeRef, envelope: Option<String> },
+}
+
+/// How the pages of a list follow one another. Paths are into the page model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The response key holding the page's items.
+    pub items: PathStep,
+    /// The type of one item.
+    pub item_type: TypeRef,
+    pub style: PageStyle,
+    /// The parameter that sets the page size.
+    pub size: Option<PageSize>,
+    /// A boolean: whether a next page exists.
+    pub has_more: Option<FieldPath>,
+    pub total_items: Option<FieldPath>,
+    pub total_pages: Option<FieldPath>,
+    pub current_page: Option<FieldPath>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// Each page gives the cursor of the next at `next`; it is sent in `param`.
+    Cursor { param: String, next: FieldPath },
+    /// Pages are numbered from `first`; the number is sent in `param`.
+    Number { param: String, first: i64 },
+}
+
+impl PageStyle {
+    /// The wire name of the parameter that says which page to fetch.
+    pub fn param(&self) -> &str {
+        match self {
+            PageStyle::Cursor { param, .. } | PageStyle::Number { param, .. } => param,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSize {
+    /// Its wire name.
+    pub param: String,
+    /// The documented size when it is left out.
+    pub default: Option<u64>,
+}
+
+/// A path through a page model's fields to a scalar (`pagination.has_next_page`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    pub steps: Vec<PathStep>,
+    /// The scalar at its end.
+    pub leaf: TypeRef,
+}
+
+impl FieldPath {
+    /// The wire names, as the spec writes them: `pagination.has_next_page`.
+    pub fn dotted(&self) -> String {
+        self.steps.iter().map(|s| s.wire.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+/// One field along a [`FieldPath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    pub wire: String,
+    pub rust: String,
+    /// The Rust field is an `Option`.
+    pub option: bool,
 }
 
 /// The Rust names of an endpoint's items, decided (and checked for clashes) in lowering.
@@ -310,6 +406,10 @@ pub struct ModelDef {
     pub declared: bool,
     pub fields: Vec<Field>,
     pub examples: Vec<serde_json::Value>,
+    /// The model is the response of this endpoint (`response.keys`).
+    pub response_of: Option<String>,
+    /// The model is a page of a list: it implements the runtime's `Page`.
+    pub page: Option<Box<Pagination>>,
 }
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::file::{OutputFile, REGENERATE};
 use crate::fixtures::fixtures_of;
-use crate::ir::{Api, Endpoint, Field, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, Field, PageStyle, Pagination, Response, TypeDef, TypeRef};
 use crate::spec::ParamLocation;
 
 fn schema_of(ty: &TypeRef) -> Value {
@@ -175,14 +175,7 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
     }
     let mut responses = Map::new();
     for fixture in fixtures_of(api, endpoint) {
-        let schema = if (200..300).contains(&fixture.status) {
-            match &endpoint.envelope {
-                Some(key) => json!({"type": "object", "properties": {key: schema_of(&endpoint.response)}, "required": [key]}),
-                None => schema_of(&endpoint.response),
-            }
-        } else {
-            json!({"$ref": "#/components/schemas/Error"})
-        };
+        let schema = if (200..300).contains(&fixture.status) { success_schema(api, endpoint) } else { json!({"$ref": "#/components/schemas/Error"}) };
         responses.insert(
             fixture.status.to_string(),
             json!({"description": fixture.description, "content": {"application/json": {"schema": schema, "example": fixture.body}}}),
@@ -192,7 +185,58 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
         responses.insert("default".into(), json!({"description": "The response."}));
     }
     op["responses"] = Value::Object(responses);
+    if let Some(pagination) = &endpoint.pagination {
+        op["x-pagination"] = pagination_extension(pagination);
+    }
     op
+}
+
+/// A success body: the response type, or an object holding it under the envelope key, or
+/// (an endpoint that gives nothing) an object of only the success flag.
+fn success_schema(api: &Api, endpoint: &Endpoint) -> Value {
+    let mut object = match &endpoint.response {
+        Response::Value { ty, envelope: None } => return schema_of(ty),
+        Response::Value { ty, envelope: Some(key) } => json!({"type": "object", "properties": {key: schema_of(ty)}, "required": [key]}),
+        Response::Empty => json!({"type": "object", "description": "Nothing the client reads."}),
+    };
+    if let Some(flag) = &api.success_flag {
+        object["properties"][flag] = json!({"const": true});
+    }
+    object
+}
+
+/// How the list pages, for tools that generate paginators: `x-pagination`.
+fn pagination_extension(pagination: &Pagination) -> Value {
+    let mut extension = json!({"items": pagination.items.wire});
+    match &pagination.style {
+        PageStyle::Cursor { param, next } => {
+            extension["style"] = json!("cursor");
+            extension["cursor_param"] = json!(param);
+            extension["next_cursor"] = json!(next.dotted());
+        }
+        PageStyle::Number { param, first } => {
+            extension["style"] = json!("page_number");
+            extension["page_param"] = json!(param);
+            extension["first_page"] = json!(first);
+        }
+    }
+    if let Some(size) = &pagination.size {
+        extension["size_param"] = json!(size.param);
+        if let Some(default) = size.default {
+            extension["default_size"] = json!(default);
+        }
+    }
+    for (key, path) in [
+        ("has_more", &pagination.has_more),
+        ("total_items", &pagination.total_items),
+        ("total_pages", &pagination.total_pages),
+        ("current_page", &pagination.current_page),
+    ] {
+        if let Some(path) = path {
+            extension[key] = json!(path.dotted());
+        }
+    }
+    extension
 }
 
 /// The error body as the API's error format describes it.

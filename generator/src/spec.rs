@@ -41,6 +41,9 @@ pub struct ApiSpec {
     pub docs_url: Option<String>,
     pub auth_modes: Vec<AuthModeSpec>,
     pub errors: ErrorFormatSpec,
+    /// A key every success body carries beside its data (`ok`, holding `true`): not part
+    /// of any response type, and all a body of an endpoint without `response` holds.
+    pub success_flag: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -188,7 +191,10 @@ pub struct EndpointSpec {
     pub params: Vec<ParamSpec>,
     #[serde(default)]
     pub one_of: Vec<OneOfSpec>,
-    pub response: ResponseSpec,
+    /// What a success gives; absent when it gives nothing (a 204, or only the success flag).
+    pub response: Option<ResponseSpec>,
+    /// How a list endpoint's pages are fetched one after another.
+    pub pagination: Option<PaginationSpec>,
     #[serde(default)]
     pub responses: Vec<ResponseExampleSpec>,
 }
@@ -228,11 +234,69 @@ pub struct OneOfSpec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
-    /// The type the method returns.
+    /// The type the method returns (with `envelope`, or alone); not with `keys`.
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: Option<String>,
     /// Key under which the success body wraps the resource (`access_code`).
     pub envelope: Option<String>,
+    /// The body's documented top-level keys, each like a model's field: the method returns
+    /// a struct named after the endpoint (`AccessCodesListResponse`) holding them all.
+    pub keys: Option<Vec<FieldSpec>>,
+}
+
+/// How the pages of a list are fetched: by cursor or by page number (exactly one).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSpec {
+    /// The response key (of `response.keys`) holding the page's items, an array.
+    pub items: String,
+    /// Cursor style: each page names the cursor of the next.
+    pub cursor: Option<CursorSpec>,
+    /// Page-number style: pages are numbered from `first`.
+    pub page: Option<PageNumberSpec>,
+    /// The request parameter that sets the page size.
+    pub size: Option<PageSizeSpec>,
+    /// Dotted path (a response key, then model fields) of a boolean: whether there is a
+    /// next page.
+    pub has_more: Option<String>,
+    /// Dotted path of the total number of items (an integer).
+    pub total_items: Option<String>,
+    /// Dotted path of the total number of pages (an integer).
+    pub total_pages: Option<String>,
+    /// Dotted path of the number of the page given (an integer).
+    pub current_page: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CursorSpec {
+    /// The optional string parameter the next page's cursor is sent in (`page_cursor`).
+    pub param: String,
+    /// Dotted path of the next page's cursor in the response (`pagination.next_page_cursor`).
+    pub next: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageNumberSpec {
+    /// The optional integer parameter the page number is sent in (`page`).
+    pub param: String,
+    /// The number of the first page (1 unless the API counts from 0).
+    #[serde(default = "first_page")]
+    pub first: i64,
+}
+
+fn first_page() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageSizeSpec {
+    /// The optional integer parameter that sets the page size (`limit`).
+    pub param: String,
+    /// The size the API uses when the parameter is left out, as documented.
+    pub default: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

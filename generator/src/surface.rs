@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::file::{OutputFile, REGENERATE};
-use crate::ir::{Api, TypeDef};
+use crate::ir::{Api, TypeDef, TypeRef};
 
 pub const SURFACE_PATH: &str = "api-surface.json";
 
@@ -79,7 +79,7 @@ impl Surface {
                         builder: endpoint.has_builder(),
                         method: endpoint.method.as_str().to_owned(),
                         path: endpoint.path.clone(),
-                        response: endpoint.response.spec_name(),
+                        response: endpoint.response_type().map_or_else(|| "()".to_owned(), TypeRef::spec_name),
                         params,
                     },
                 );

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, Response, TypeDef, TypeRef};
 
 /// Deep enough for real APIs; deeper recursion stops at an absent or null field.
 const MAX_DEPTH: usize = 6;
@@ -14,13 +14,22 @@ pub fn synthesize(api: &Api, ty: &TypeRef, name: &str) -> Value {
     value(api, ty, name, 0).unwrap_or(Value::Null)
 }
 
-/// A success body for `endpoint`, wrapped in its envelope.
+/// A success body for `endpoint`, wrapped in its envelope, with the API's success flag.
 pub fn success_body(api: &Api, endpoint: &Endpoint) -> Value {
-    let resource = synthesize(api, &endpoint.response, &endpoint.resource);
-    match &endpoint.envelope {
-        Some(key) => json!({ key: resource }),
-        None => resource,
+    let mut body = match &endpoint.response {
+        Response::Empty => json!({}),
+        Response::Value { ty, envelope: Some(key) } => json!({ key: synthesize(api, ty, &endpoint.resource) }),
+        Response::Value { ty, envelope: None } => synthesize(api, ty, &endpoint.resource),
+    };
+    match (&api.success_flag, body.as_object_mut()) {
+        (Some(flag), Some(object)) => {
+            object.insert(flag.clone(), Value::Bool(true));
+        }
+        // Without a flag, an empty response is an empty body.
+        (None, Some(object)) if object.is_empty() => body = Value::Null,
+        _ => {}
     }
+    body
 }
 
 /// An error body in the API's declared error shape.

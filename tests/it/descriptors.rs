@@ -4,7 +4,7 @@
 
 use keyway::__private::{
     ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
-    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart,
+    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
 };
 use keyway::{Call, ClientBuilder, Error};
 use serde_json::json;
@@ -55,7 +55,8 @@ static CREATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     params: &[ParamDescriptor { name: "sku", location: ParamLocation::Body }],
     auth_modes: &["admin_key"],
     read_only: false,
-    response_envelope: None,
+    response: ResponseShape::Body,
+    pagination: None,
 };
 
 struct ShopClient(ClientCore);

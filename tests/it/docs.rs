@@ -120,16 +120,19 @@ fn endpoint_pages_show_parameters_auth_fields_and_examples() {
             }
             assert!(page.contains("```rust") && page.contains(&format!(".{}()", endpoint.resource)), "{at}: Rust example");
             assert!(page.contains("```sh\ncurl --request"), "{at}: cURL example");
-            let mut ty = &endpoint.response;
-            while let TypeRef::Array(inner) = ty {
-                ty = inner;
+            let mut ty = endpoint.response_type();
+            while let Some(TypeRef::Array(inner)) = ty {
+                ty = Some(inner);
             }
-            if let TypeRef::Named(name) = ty
+            if let Some(TypeRef::Named(name)) = ty
                 && let Some(TypeDef::Model(model)) = api.type_def(name)
             {
                 for field in &model.fields {
                     assert!(page.contains(&format!("| `{}` |", field.wire_name)), "{at}: response field {}", field.wire_name);
                 }
+            }
+            if let Some(pagination) = &endpoint.pagination {
+                assert!(page.contains("Paginated by") && page.contains(&format!("`{}`", pagination.items.wire)), "{at}: pagination");
             }
             for response in &endpoint.responses {
                 let heading = if response.status >= 400 { format!("### {} ", response.status) } else { format!("`{}` ", response.status) };

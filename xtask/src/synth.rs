@@ -1,22 +1,26 @@
 //! `cargo xtask synth --endpoints N --out DIR`: a valid spec set of N endpoints, made by
-//! replicating the three documented endpoints, to measure how the generator and the
-//! generated crate scale.
+//! replicating the documented endpoints, to measure how the generator and the generated crate
+//! scale.
 //!
-//! Endpoint `i` (0-based) is copy `k = i / 3` of template `i % 3` (round robin over
-//! `seam/access_codes.get.yaml`, `seam/access_grants.get.yaml`,
-//! `nexudus/accesstokens.get.yaml`). Copy 0 is the template itself, so `synth(3)` is exactly
-//! the real spec set; copy `k ≥ 1` renames, on the parsed YAML (never on text):
+//! The templates are the spec files that define an endpoint: first the three seeds
+//! (`seam/access_codes.get.yaml`, `seam/access_grants.get.yaml`,
+//! `nexudus/accesstokens.get.yaml`, which define the types the others use), then every other
+//! endpoint file of `specs/` in path order, so a new spec joins the bench by itself. Endpoint
+//! `i` (0-based) is copy `k = i / T` of template `i % T`. Copy 0 is the template itself, so
+//! `synth(T)` is exactly the real spec set; copy `k ≥ 1` renames, on the parsed YAML (never
+//! on text):
 //!
 //! - the resource `access_codes` → `access_codes_k{k}`, and its path segment
 //!   (`/access_codes_k{k}/get`; when no segment is named after the resource, the last literal
 //!   segment: `/api/spaces/accesstokens_k{k}/{id}`);
 //! - every type the file defines (`ids`, `enums`, `models`, `unions`) and every one-of enum
 //!   name: `AccessCode` → `AccessCodeK{k}`;
-//! - every reference to those names: parameter, field, variant-field and response `type`s
-//!   (also inside `array<…>`) and variant `model`s.
+//! - every reference to those names: parameter, field, variant-field, response and
+//!   response-key `type`s (also inside `array<…>`) and variant `model`s.
 //!
-//! Types the file does not define (the ids of `api.yaml`) stay shared. Each API folder's
-//! `api.yaml` is copied once.
+//! Types the file does not define (the ids of `api.yaml`, the models of a seed that a list
+//! returns) stay shared. Files that define no endpoint (each folder's `api.yaml`) are copied
+//! once.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -25,10 +29,8 @@ use std::path::Path;
 use generator::SourceFile;
 use serde_yaml::{Mapping, Value};
 
-/// The documented endpoints that are replicated, as (API folder, file name), in round-robin
-/// order.
-pub const TEMPLATES: [(&str, &str); 3] =
-    [("seam", "access_codes.get.yaml"), ("seam", "access_grants.get.yaml"), ("nexudus", "accesstokens.get.yaml")];
+/// The seeds, as (API folder, file name): the first templates, in this order.
+pub const SEEDS: [(&str, &str); 3] = [("seam", "access_codes.get.yaml"), ("seam", "access_grants.get.yaml"), ("nexudus", "accesstokens.get.yaml")];
 
 /// `cargo xtask synth --endpoints N --out DIR`.
 pub fn run(args: &[&str]) -> Result<(), String> {
@@ -69,34 +71,38 @@ pub fn write(sources: &[SourceFile], out: &Path) -> Result<(), String> {
 
 /// The spec set of `endpoints` endpoints, in memory, with display paths `specs/<api>/<file>`.
 pub fn synth(specs: &Path, endpoints: usize) -> Result<Vec<SourceFile>, String> {
+    let all = generator::sources::read_specs(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?.sources;
     let mut templates = Vec::new();
-    for (api, file) in TEMPLATES {
-        let path = specs.join(api).join(file);
-        let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let value: Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        templates.push((api, file, text, value));
+    let mut support = Vec::new();
+    for source in all {
+        let value: Value = serde_yaml::from_str(&source.text).map_err(|e| format!("{}: {e}", source.path))?;
+        let defines_endpoint = value.get("endpoints").and_then(Value::as_sequence).is_some_and(|e| !e.is_empty());
+        if defines_endpoint { templates.push((source, value)) } else { support.push(source) }
+    }
+    let seed_rank = |source: &SourceFile| SEEDS.iter().position(|(api, file)| source.path == format!("specs/{api}/{file}")).unwrap_or(SEEDS.len());
+    // Stable: after the seeds, the files keep the path order `read_specs` gives.
+    templates.sort_by_key(|(source, _)| seed_rank(source));
+    if templates.is_empty() {
+        return Err(format!("{} holds no endpoint to replicate", specs.display()));
     }
     let mut sources = Vec::new();
     let mut apis = BTreeSet::new();
     for i in 0..endpoints {
-        let (api, file, text, value) = &templates[i % TEMPLATES.len()];
-        let k = i / TEMPLATES.len();
-        apis.insert(*api);
+        let (source, value) = &templates[i % templates.len()];
+        let k = i / templates.len();
+        apis.insert(source.api_dir.clone());
         if k == 0 {
-            sources.push(SourceFile { path: format!("specs/{api}/{file}"), api_dir: (*api).to_owned(), text: text.clone() });
+            sources.push(source.clone());
             continue;
         }
+        let file = source.path.rsplit('/').next().unwrap_or(&source.path);
         let renamed = rename_copy(value, k)?;
         let text = serde_yaml::to_string(&renamed).map_err(|e| format!("cannot write copy {k} of {file}: {e}"))?;
         // `access_codes.get.yaml` → `access_codes_k1.get.yaml`
         let (stem, tail) = file.split_once('.').unwrap_or((file, "yaml"));
-        sources.push(SourceFile { path: format!("specs/{api}/{stem}_k{k}.{tail}"), api_dir: (*api).to_owned(), text });
+        sources.push(SourceFile { path: format!("specs/{}/{stem}_k{k}.{tail}", source.api_dir), api_dir: source.api_dir.clone(), text });
     }
-    for api in apis {
-        let path = specs.join(api).join("api.yaml");
-        let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        sources.push(SourceFile { path: format!("specs/{api}/api.yaml"), api_dir: api.to_owned(), text });
-    }
+    sources.extend(support.into_iter().filter(|source| apis.contains(&source.api_dir)));
     // The order `read_specs` gives: by API folder, then by file name.
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
@@ -157,6 +163,7 @@ fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
             rename_fields(endpoint, "params", &rename);
             if let Some(response) = endpoint.get_mut("response") {
                 rename_type_key(response, &rename);
+                rename_fields(response, "keys", &rename);
             }
             if let Some(groups) = endpoint.get_mut("one_of").and_then(Value::as_sequence_mut) {
                 for group in groups {
@@ -246,13 +253,23 @@ mod tests {
     }
 
     #[test]
-    fn three_endpoints_are_the_real_specs() {
+    fn one_copy_of_each_template_is_the_real_specs() {
         let root = crate::project_root();
-        let synthesized = synth(&root.join("specs"), 3).unwrap();
         let real = generator::sources::read_specs(&root.join("specs")).unwrap().sources;
+        let endpoints: usize = generator::generate(&real).map(|files| endpoints_of(&files).endpoints.len()).unwrap();
+        let synthesized = synth(&root.join("specs"), endpoints).unwrap();
         let names = |s: &[SourceFile]| s.iter().map(|f| (f.path.clone(), f.text.clone())).collect::<Vec<_>>();
-        let real: Vec<_> = names(&real).into_iter().filter(|(path, _)| synthesized.iter().any(|s| &s.path == path)).collect();
-        assert_eq!(names(&synthesized), real);
+        assert_eq!(names(&synthesized), names(&real));
+    }
+
+    #[test]
+    fn the_seeds_come_first() {
+        let sources = synth(&crate::project_root().join("specs"), 3).unwrap();
+        let endpoint_files: Vec<&str> = sources.iter().map(|s| s.path.as_str()).filter(|p| !p.ends_with("/api.yaml")).collect();
+        let seeds: Vec<String> = SEEDS.iter().map(|(api, file)| format!("specs/{api}/{file}")).collect();
+        let mut expected: Vec<&str> = seeds.iter().map(String::as_str).collect();
+        expected.sort();
+        assert_eq!(endpoint_files, expected);
     }
 
     #[test]

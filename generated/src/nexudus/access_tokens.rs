@@ -70,7 +70,8 @@ static ACCESS_TOKENS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     ],
     auth_modes: &["oauth2"],
     read_only: true,
-    response_envelope: ::std::option::Option::None,
+    response: crate::runtime::ResponseShape::Body,
+    pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_TOKENS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

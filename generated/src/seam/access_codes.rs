@@ -119,7 +119,8 @@ static ACCESS_CODES_GET: crate::runtime::EndpointDescriptor = crate::runtime::En
         "console_session_token",
     ],
     read_only: true,
-    response_envelope: ::std::option::Option::Some("access_code"),
+    response: crate::runtime::ResponseShape::Envelope("access_code"),
+    pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_CODES_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

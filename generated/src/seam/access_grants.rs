@@ -108,7 +108,8 @@ static ACCESS_GRANTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
         "console_session_token",
     ],
     read_only: true,
-    response_envelope: ::std::option::Option::Some("access_grant"),
+    response: crate::runtime::ResponseShape::Envelope("access_grant"),
+    pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_GRANTS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

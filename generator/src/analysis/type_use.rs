@@ -19,7 +19,7 @@ impl<'a> TypeUse<'a> {
     pub(crate) fn of(api: &'a Api) -> Self {
         let mut resources_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for resource in &api.resources {
-            let roots = resource.endpoints.iter().flat_map(|e| e.params.iter().map(|p| &p.ty).chain(std::iter::once(&e.response)));
+            let roots = resource.endpoints.iter().flat_map(|e| e.params.iter().map(|p| &p.ty).chain(e.response_type()));
             for name in Self::reached(api, roots) {
                 resources_of.entry(name).or_default().push(resource.name.clone());
             }

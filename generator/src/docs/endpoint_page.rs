@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{AuthRow, FieldRow, REGENERATE, auth_rows, field_rows, filters, pretty_json, type_link};
 use crate::emit;
 use crate::fixtures::fixtures_of;
-use crate::ir::{Api, Endpoint, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, PageStyle, Pagination, Response, TypeDef, TypeRef};
 use crate::spec::ParamLocation;
 
 struct ParamRow {
@@ -50,6 +50,7 @@ struct EndpointPage {
     rust_example: String,
     curl_example: String,
     returns: String,
+    pagination: Option<String>,
     success: Option<ResponseView>,
     fields: Vec<FieldRow>,
     errors: Vec<ResponseView>,
@@ -117,20 +118,26 @@ pub(super) fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, as
     };
     let success = fixtures.iter().find(|f| (200..300).contains(&f.status)).map(view);
     let errors = fixtures.iter().filter(|f| f.status >= 400).map(view).collect();
-    let mut resource_type = &endpoint.response;
-    while let TypeRef::Array(inner) = resource_type {
-        resource_type = inner;
+    let mut resource_type = endpoint.response_type();
+    while let Some(TypeRef::Array(inner)) = resource_type {
+        resource_type = Some(inner);
     }
     let fields = match resource_type {
-        TypeRef::Named(name) => match api.type_def(name) {
+        Some(TypeRef::Named(name)) => match api.type_def(name) {
             Some(TypeDef::Model(model)) => field_rows(api, &model.fields, "types/"),
             _ => Vec::new(),
         },
         _ => Vec::new(),
     };
-    let returns = match &endpoint.envelope {
-        Some(key) => format!("{}, under the `{key}` key of the body (the client unwraps it)", type_link(api, &endpoint.response, "types/")),
-        None => type_link(api, &endpoint.response, "types/"),
+    let returns = match &endpoint.response {
+        Response::Empty => match &api.success_flag {
+            Some(flag) => format!("nothing (`()`): a `204`, or a body holding only `\"{flag}\": true`"),
+            None => "nothing (`()`): a `204`, or a body the client does not read".to_owned(),
+        },
+        Response::Value { ty, envelope: Some(key) } => {
+            format!("{}, under the `{key}` key of the body (the client unwraps it)", type_link(api, ty, "types/"))
+        }
+        Response::Value { ty, envelope: None } => type_link(api, ty, "types/"),
     };
     let page = EndpointPage {
         regenerate: REGENERATE,
@@ -153,6 +160,7 @@ pub(super) fn endpoint_page(api: &Api, endpoint: &Endpoint) -> Result<String, as
         rust_example: emit::example_source(api, endpoint),
         curl_example: curl_example(api, endpoint),
         returns,
+        pagination: endpoint.pagination.as_ref().map(pagination_text),
         success,
         fields,
         errors,
@@ -197,4 +205,32 @@ fn group_views(endpoint: &Endpoint) -> Vec<GroupView> {
             description: g.description.trim().to_owned(),
         })
         .collect()
+}
+
+/// What the page says of a list's paging, in a paragraph.
+fn pagination_text(pagination: &Pagination) -> String {
+    let items = &pagination.items.wire;
+    let mut text = match &pagination.style {
+        PageStyle::Cursor { param, next } => format!(
+            "Paginated by cursor: each page holds its items under `{items}` and gives the cursor of the next page at `{}`, which the next request sends as `{param}` with the same filters.",
+            next.dotted()
+        ),
+        PageStyle::Number { param, first } => {
+            format!(
+                "Paginated by page number: each page holds its items under `{items}`; pages are numbered from {first} and the number is sent as `{param}`."
+            )
+        }
+    };
+    if let Some(has_more) = &pagination.has_more {
+        text.push_str(&format!(" `{}` says whether there is a next page.", has_more.dotted()));
+    }
+    if let Some(size) = &pagination.size {
+        text.push_str(&format!(" The page size is set with `{}`", size.param));
+        match size.default {
+            Some(default) => text.push_str(&format!(" (default {default}).")),
+            None => text.push('.'),
+        }
+    }
+    text.push_str(" In Rust, awaiting the call gives one page; `.items()` streams every item and `.pages()` every page, fetching each page only when it is needed.");
+    text
 }

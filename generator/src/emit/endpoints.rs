@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, rust_type};
-use crate::ir::{Api, Endpoint, OneOf, Param, PathPart, Resource, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, FieldPath, OneOf, PageStyle, Pagination, Param, PathPart, Resource, TypeDef, TypeRef};
 use crate::names::ident;
 use crate::spec::ParamLocation;
 
@@ -75,7 +75,14 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
     });
     let modes = &endpoint.auth_modes;
     let read_only = endpoint.read_only;
-    let envelope = super::opt_str(&endpoint.envelope);
+    let shape = super::response_shape(Some(endpoint));
+    let pagination = match &endpoint.pagination {
+        Some(pagination) => {
+            let descriptor = emit_pagination(pagination);
+            quote!(::std::option::Option::Some(&#descriptor))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     quote! {
         static #name: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
             api: &super::API,
@@ -85,8 +92,50 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
             params: &[#(#params),*],
             auth_modes: &[#(#modes),*],
             read_only: #read_only,
-            response_envelope: #envelope,
+            response: #shape,
+            pagination: #pagination,
         };
+    }
+}
+
+/// The runtime's `PaginationDescriptor`: the paging parameters and the wire paths of the
+/// page's fields.
+fn emit_pagination(pagination: &Pagination) -> TokenStream {
+    let wire = |path: &Option<FieldPath>| {
+        let steps = path.iter().flat_map(|p| p.steps.iter().map(|s| s.wire.as_str()));
+        quote!(&[#(#steps),*])
+    };
+    let style = match &pagination.style {
+        PageStyle::Cursor { param, next } => {
+            let next = wire(&Some(next.clone()));
+            quote!(crate::runtime::PageStyle::Cursor { param: #param, next: #next })
+        }
+        PageStyle::Number { param, first } => quote!(crate::runtime::PageStyle::Number { param: #param, first: #first }),
+    };
+    let items = pagination.items.wire.as_str();
+    let size = match &pagination.size {
+        Some(size) => {
+            let param = size.param.as_str();
+            let default = match size.default {
+                Some(default) => quote!(::std::option::Option::Some(#default)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(::std::option::Option::Some((#param, #default)))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let [has_more, total_items, total_pages, current_page] =
+        [&pagination.has_more, &pagination.total_items, &pagination.total_pages, &pagination.current_page].map(wire);
+    quote! {
+        crate::runtime::PaginationDescriptor {
+            style: #style,
+            items: #items,
+            size: #size,
+            has_more: #has_more,
+            total_items: #total_items,
+            total_pages: #total_pages,
+            current_page: #current_page,
+        }
     }
 }
 
@@ -199,7 +248,7 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> TokenStream {
 fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let fn_name = ident(&endpoint.names.method);
     let params_struct = ident(&endpoint.names.params);
-    let response = rust_type(api, &endpoint.response);
+    let response = super::response_type(api, endpoint);
     let docs = method_doc(api, endpoint);
 
     let required: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
@@ -276,7 +325,8 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
     let request = ident(request);
     let params_struct = ident(&endpoint.names.params);
     let descriptor = ident(&endpoint.names.descriptor);
-    let response = rust_type(api, &endpoint.response);
+    let response = super::response_type(api, endpoint);
+    let paging = endpoint.pagination.as_ref().map(|pagination| emit_paging_methods(pagination, &response));
     let docs = doc(&format!(
         "A prepared `{}` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).",
         endpoint.id
@@ -317,6 +367,8 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
             pub fn into_call(self) -> crate::Call<#response> {
                 crate::runtime::Call::new(&self.core, &#descriptor, self.params)
             }
+
+            #paging
         }
 
         impl ::std::future::IntoFuture for #request {
@@ -326,6 +378,31 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
             fn into_future(self) -> Self::IntoFuture {
                 self.into_call().into_future()
             }
+        }
+    }
+}
+
+/// A list's request builder: its pages and items as streams, and resuming.
+fn emit_paging_methods(pagination: &Pagination, page: &TokenStream) -> TokenStream {
+    let items_doc = doc(&format!(
+        "Every item of the list (each a `{}`), page after page, each page fetched only when the items before it are taken.",
+        pagination.item_type.spec_name()
+    ));
+    quote! {
+        /// Every page of the list, fetched one at a time as the stream is polled, with these
+        /// parameters (the filters) on every request.
+        pub fn pages(self) -> crate::Pages<#page> {
+            self.into_call().pages()
+        }
+
+        #items_doc
+        pub fn items(self) -> crate::Items<#page> {
+            self.into_call().items()
+        }
+
+        /// Starts at a position saved from [`crate::Pages::next_position`] instead of the first page.
+        pub fn resume_at(self, position: crate::PagePosition) -> crate::Call<#page> {
+            self.into_call().resume_at(position)
         }
     }
 }

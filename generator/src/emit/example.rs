@@ -221,8 +221,12 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
     let call = example_call(api, endpoint);
     // Named after the response type when that is a plain identifier (format strings cannot
     // take `r#match`).
-    let name = crate::names::snake(&endpoint.response.spec_name());
-    let name = if matches!(endpoint.response, TypeRef::Array(_)) || !crate::names::is_plain_ident(&name) { "result".to_owned() } else { name };
+    let name = match endpoint.response_type() {
+        Some(TypeRef::Named(name)) if endpoint.pagination.is_some() => format!("{}_page", crate::names::snake(&endpoint.resource)),
+        Some(ty @ TypeRef::Named(_)) => crate::names::snake(&ty.spec_name()),
+        _ => "result".to_owned(),
+    };
+    let name = if crate::names::is_plain_ident(&name) { name } else { "result".to_owned() };
     let result = ident(&name);
     let function = ident(&format!("{}_{}", endpoint.operation, endpoint.resource));
     let print = format!("{{{result}:?}}");

@@ -40,8 +40,8 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
     for fixture in endpoint_fixtures(api) {
         let endpoint = fixture.endpoint;
         let success = (200..300).contains(&fixture.status);
-        let ty = if success { rust_type(api, &endpoint.response) } else { quote!(::serde_json::Value) };
-        let envelope = super::opt_str(if success { &endpoint.envelope } else { &None });
+        let ty = if success { super::response_type(api, endpoint) } else { quote!(::serde_json::Value) };
+        let shape = super::response_shape(success.then_some(endpoint));
         let fn_name = ident(&format!("{}_{}", endpoint.operation, fixture.status));
         let const_ident = ident(&const_name(&fixture));
         let origin = if fixture.synthesized { "synthesized from the declared types (the docs give no example)" } else { "as documented" };
@@ -67,7 +67,7 @@ pub fn emit_fixtures_module(analysis: &Analysis<'_>) -> TokenStream {
 
             #fn_doc
             pub fn #fn_name() -> crate::Fixture<#ty> {
-                crate::Fixture::new(#status, #const_ident, #envelope)
+                crate::Fixture::new(#status, #const_ident, #shape)
             }
         });
     }
@@ -128,7 +128,7 @@ fn model_fixture_fns(analysis: &Analysis<'_>, checks: &mut Vec<TokenStream>) -> 
                 #fn_doc
                 #cfg
                 pub fn #fn_name() -> crate::Fixture<#ty> {
-                    crate::Fixture::new(200, #body, ::std::option::Option::None)
+                    crate::Fixture::new(200, #body, crate::runtime::ResponseShape::Body)
                 }
             }
         })

@@ -11,7 +11,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, Endpoint, Response, TypeRef};
 
 pub(crate) use client::emit_api_module;
 pub(crate) use crate_root::{emit_crate_root, emit_fixtures_root, emit_types_crate_root};
@@ -128,6 +128,24 @@ pub(crate) fn doc(text: &str) -> TokenStream {
 pub(crate) fn doc_paragraphs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let text: Vec<&str> = paragraphs.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect();
     doc(&text.join("\n\n"))
+}
+
+/// What a success of `endpoint` gives: its response type, or `()`.
+pub(crate) fn response_type(api: &Api, endpoint: &Endpoint) -> TokenStream {
+    match endpoint.response_type() {
+        Some(ty) => rust_type(api, ty),
+        None => quote!(()),
+    }
+}
+
+/// The runtime's `ResponseShape` of a success of `endpoint`, or of an error body (`None`),
+/// which is read whole.
+pub(crate) fn response_shape(endpoint: Option<&Endpoint>) -> TokenStream {
+    match endpoint.map(|e| &e.response) {
+        Some(Response::Empty) => quote!(crate::runtime::ResponseShape::Empty),
+        Some(Response::Value { envelope: Some(key), .. }) => quote!(crate::runtime::ResponseShape::Envelope(#key)),
+        Some(Response::Value { envelope: None, .. }) | None => quote!(crate::runtime::ResponseShape::Body),
+    }
 }
 
 /// The Rust type of a field or parameter, before any `Option`.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, doc_paragraphs, rust_type};
-use crate::ir::{Api, EnumDef, Field, IdDef, ModelDef, TypeDef, TypeRef, UnionDef};
+use crate::ir::{Api, EnumDef, Field, FieldPath, IdDef, ModelDef, PageStyle, Pagination, TypeDef, TypeRef, UnionDef};
 use crate::names::ident;
 
 /// The inner doc of a types crate's `<api>.rs` and its imports. The rest of the file is one [`emit_type`] per
@@ -318,6 +318,7 @@ fn emit_model(api: &Api, model: &ModelDef, payload_of: &[String]) -> TokenStream
     let rename_all = pascal_case.then(|| quote!(#[wire(rename_all = "PascalCase")]));
     // `Serialize` and `Deserialize` go through the runtime's field table, which the derive
     // reads off the struct (see `runtime/codec.rs` for why not serde's derives).
+    let page = model.page.as_ref().map(|pagination| emit_page_impl(api, &name, pagination));
     quote! {
         #docs
         #allow_deprecated
@@ -327,6 +328,96 @@ fn emit_model(api: &Api, model: &ModelDef, payload_of: &[String]) -> TokenStream
         pub struct #name {
             #(#fields)*
         }
+
+        #page
+    }
+}
+
+/// A list's page: its items, and what it says of the next page, read through its fields.
+fn emit_page_impl(api: &Api, name: &proc_macro2::Ident, pagination: &Pagination) -> TokenStream {
+    let item = rust_type(api, &pagination.item_type);
+    let items = ident(&pagination.items.rust);
+    let has_more = pagination.has_more.as_ref().map(|path| {
+        let read = read_path(path);
+        quote! {
+            fn has_more(&self) -> ::std::option::Option<bool> {
+                #read
+            }
+        }
+    });
+    let next_cursor = match &pagination.style {
+        PageStyle::Cursor { next, .. } => {
+            let read = read_path(next);
+            Some(quote! {
+                fn next_cursor(&self) -> ::std::option::Option<&str> {
+                    #read
+                }
+            })
+        }
+        PageStyle::Number { .. } => None,
+    };
+    let total_pages = pagination.total_pages.as_ref().map(|path| {
+        let read = read_path(path);
+        quote! {
+            fn total_pages(&self) -> ::std::option::Option<i64> {
+                #read
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::Page for #name {
+            type Item = #item;
+
+            fn items(&self) -> &[#item] {
+                &self.#items
+            }
+
+            fn into_items(self) -> ::std::vec::Vec<#item> {
+                self.#items
+            }
+
+            #has_more
+            #next_cursor
+            #total_pages
+        }
+    }
+}
+
+/// An expression reading the scalar at `path` from `self` as an `Option` (of `bool`,
+/// `i64`, or `&str`): plain field access up to the first `Option`, then `map`s and
+/// `and_then`s.
+fn read_path(path: &FieldPath) -> TokenStream {
+    let string = matches!(path.leaf, TypeRef::String);
+    let last = path.steps.len().saturating_sub(1);
+    let mut place = quote!(self);
+    let mut chain: Option<TokenStream> = None;
+    for (index, step) in path.steps.iter().enumerate() {
+        let field = ident(&step.rust);
+        let is_last = index == last;
+        chain = Some(match chain {
+            None if !step.option => {
+                place = quote!(#place.#field);
+                continue;
+            }
+            None => match (is_last, string) {
+                (true, true) => quote!(#place.#field.as_deref()),
+                (true, false) => quote!(#place.#field),
+                (false, _) => quote!(#place.#field.as_ref()),
+            },
+            Some(chain) => match (step.option, is_last, string) {
+                (true, true, true) => quote!(#chain.and_then(|v| v.#field.as_deref())),
+                (true, true, false) => quote!(#chain.and_then(|v| v.#field)),
+                (true, false, _) => quote!(#chain.and_then(|v| v.#field.as_ref())),
+                (false, true, true) => quote!(#chain.map(|v| v.#field.as_str())),
+                (false, true, false) => quote!(#chain.map(|v| v.#field)),
+                (false, false, _) => quote!(#chain.map(|v| &v.#field)),
+            },
+        });
+    }
+    match chain {
+        Some(chain) => chain,
+        None if string => quote!(::std::option::Option::Some(#place.as_str())),
+        None => quote!(::std::option::Option::Some(#place)),
     }
 }
 

@@ -42,6 +42,7 @@ impl<'a> Header<'a> {
             auth_name: self.auth_name,
             auth_modes: self.auth_modes,
             errors: spec.errors.clone(),
+            success_flag: spec.success_flag.clone(),
             resources: Vec::new(),
             types,
         }

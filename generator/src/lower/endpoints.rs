@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::names::{CLIENT_METHODS, Claim, RESERVED_RESOURCE_NAMES, Registry, Scope, is_pascal_ident, is_snake_ident};
+use super::responses::{LoweredResponse, ResponseContext, lower_response};
 use super::types::{TypeSites, resolve_type};
 use super::{Lowerer, Site};
 use crate::diagnostics::suggest;
-use crate::ir::{Alternative, AuthMode, Endpoint, EndpointNames, OneOf, Param, PathPart, Resource, ResponseExample, TypeRef};
+use crate::ir::{Alternative, AuthMode, Endpoint, EndpointNames, ModelDef, OneOf, Param, PathPart, Resource, ResponseExample, TypeRef};
 use crate::load::LoadedApi;
 use crate::names;
 use crate::spec::{EndpointSpec, HttpMethod, ParamLocation};
@@ -17,6 +18,8 @@ use crate::spec::{EndpointSpec, HttpMethod, ParamLocation};
 pub(crate) struct Located<'a> {
     pub(crate) endpoint: Endpoint,
     pub(crate) site: Site<'a>,
+    /// The struct of its response's keys, if it has them.
+    pub(crate) response_model: Option<ModelDef>,
 }
 
 /// Every endpoint of the API that lowers cleanly, in file order; two endpoints with one
@@ -26,7 +29,7 @@ pub(crate) fn lower_endpoints<'a>(
     api: &'a LoadedApi,
     api_name: &str,
     auth_modes: &[AuthMode],
-    sites: &TypeSites,
+    cx: &ResponseContext,
 ) -> Vec<Located<'a>> {
     let mut endpoints = Vec::new();
     let mut seen_ops: BTreeMap<(&str, &str), &str> = BTreeMap::new();
@@ -52,8 +55,8 @@ pub(crate) fn lower_endpoints<'a>(
                 );
             }
             check_resource_name(lw, &site.at("resource"), &spec.resource, api_name);
-            if let Some(endpoint) = lower_endpoint(lw, &site, spec, auth_modes, sites) {
-                endpoints.push(Located { endpoint, site });
+            if let Some((endpoint, response_model)) = lower_endpoint(lw, &site, spec, auth_modes, cx) {
+                endpoints.push(Located { endpoint, site, response_model });
             }
         }
     }
@@ -74,7 +77,14 @@ fn check_resource_name(lw: &mut Lowerer, site: &Site, resource: &str, api_name: 
     }
 }
 
-fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes: &[AuthMode], sites: &TypeSites) -> Option<Endpoint> {
+fn lower_endpoint(
+    lw: &mut Lowerer,
+    site: &Site,
+    spec: &EndpointSpec,
+    auth_modes: &[AuthMode],
+    cx: &ResponseContext,
+) -> Option<(Endpoint, Option<ModelDef>)> {
+    let sites = cx.sites;
     let before = lw.count();
     for (key, value) in [("resource", &spec.resource), ("operation", &spec.operation)] {
         if !is_snake_ident(value) {
@@ -87,7 +97,7 @@ fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes
     let mut params = lower_params(lw, site, spec, path_parts.as_deref(), sites);
     let one_of = lower_one_of(lw, site, spec, &mut params);
     check_arguments(lw, site, spec, &params, &one_of);
-    let response = resolve_type(lw, &site.at("response").at("type"), &spec.response.ty, sites);
+    let response = lower_response(lw, site, spec, &params, cx);
     let mut statuses = BTreeSet::new();
     for (index, response) in spec.responses.iter().enumerate() {
         if !(100..600).contains(&response.status) || !statuses.insert(response.status) {
@@ -101,7 +111,8 @@ fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes
     let operation = names::pascal(&spec.operation);
     let has_builder = params.iter().any(|p| !p.required && p.group.is_none());
     let descriptor = names::shouty(&id);
-    Some(Endpoint {
+    let LoweredResponse { response, model, pagination } = response?;
+    let endpoint = Endpoint {
         source: site.file.path.clone(),
         resource: spec.resource.clone(),
         operation: spec.operation.clone(),
@@ -126,14 +137,15 @@ fn lower_endpoint(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, auth_modes
         required_role: spec.required_role.clone(),
         params,
         one_of,
-        response: response?,
-        envelope: spec.response.envelope.clone(),
+        response,
+        pagination,
         responses: spec
             .responses
             .iter()
             .map(|r| ResponseExample { status: r.status, description: r.description.clone(), example: r.example.clone() })
             .collect(),
-    })
+    };
+    Some((endpoint, model))
 }
 
 fn check_auth(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, id: &str, auth_modes: &[AuthMode]) {
@@ -320,12 +332,16 @@ fn check_arguments(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, params: &
     }
     // Two setters of one name are two parameters of one Rust name, reported by
     // `lower_params`.
-    for param in params.iter().filter(|p| p.group.is_none() && !p.required && names::ident(&p.rust_name) == "into_call") {
-        lw.error_help(
-            &param_site(&param.wire_name),
-            format!("the setter of parameter `{}` would be the request builder's own method `into_call`", param.wire_name),
-            "rename the parameter",
-        );
+    let builder_methods: &[&str] = if spec.pagination.is_some() { &["into_call", "pages", "items", "resume_at"] } else { &["into_call"] };
+    for param in params.iter().filter(|p| p.group.is_none() && !p.required) {
+        let setter = names::ident(&param.rust_name).to_string();
+        if builder_methods.contains(&setter.as_str()) {
+            lw.error_help(
+                &param_site(&param.wire_name),
+                format!("the setter of parameter `{}` would be the request builder's own method `{setter}`", param.wire_name),
+                "rename the parameter",
+            );
+        }
     }
 }
 
@@ -372,7 +388,7 @@ fn handler_name(resource: &str) -> String {
 /// and mock table.
 pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], registry: &mut Registry<'a>) {
     let mut handlers = BTreeSet::new();
-    for Located { endpoint, site } in endpoints {
+    for Located { endpoint, site, response_model } in endpoints {
         let resource = &endpoint.resource;
         let types = Scope::Resource(resource.clone());
         let values = Scope::ResourceValues(resource.clone());
@@ -389,6 +405,9 @@ pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], regis
             claim(&api_and_module, &group.name, "one_of enum", site.at("one_of").at(index).at("name"), "rename the one_of group");
         }
         let rename = "rename the operation or the resource";
+        if let Some(model) = response_model {
+            claim(&[Scope::Api], &model.name, "response struct", site.at("response").at("keys"), rename);
+        }
         if let Some(request) = &endpoint.names.request {
             claim(&api_and_module, request, "request builder", site.at("operation"), rename);
         }

@@ -7,7 +7,7 @@ use super::types::TypeSites;
 use super::{Lowerer, Site};
 use crate::diagnostics::PathSeg;
 use crate::examples::{Problem, check_example};
-use crate::ir::{Api, Endpoint, TypeRef};
+use crate::ir::{Api, Endpoint, Response, TypeRef};
 use crate::load::LoadedApi;
 use crate::yaml_path;
 
@@ -22,7 +22,7 @@ pub(crate) fn check_examples(lw: &mut Lowerer, loaded: &LoadedApi, sites: &TypeS
             }
         }
     }
-    for Located { endpoint, site } in endpoints {
+    for Located { endpoint, site, .. } in endpoints {
         for (index, response) in endpoint.responses.iter().enumerate() {
             let Some(example) = &response.example else { continue };
             let site = site.at("responses").at(index).at("example");
@@ -39,16 +39,45 @@ pub(crate) fn check_examples(lw: &mut Lowerer, loaded: &LoadedApi, sites: &TypeS
 }
 
 fn check_success_example(api: &Api, endpoint: &Endpoint, example: &serde_json::Value) -> Vec<Problem> {
-    match &endpoint.envelope {
-        None => check_example(api, &endpoint.response, example),
-        Some(key) => match example.get(key) {
-            Some(inner) => check_example(api, &endpoint.response, inner)
+    match &endpoint.response {
+        Response::Empty => check_empty_example(api, example),
+        Response::Value { ty, envelope: None } => match (&api.success_flag, example) {
+            // The flag sits beside the data: it is no field of the response type.
+            (Some(flag), serde_json::Value::Object(object)) if object.contains_key(flag) => {
+                let mut data = object.clone();
+                data.remove(flag);
+                check_example(api, ty, &serde_json::Value::Object(data))
+            }
+            _ => check_example(api, ty, example),
+        },
+        Response::Value { ty, envelope: Some(key) } => match example.get(key) {
+            Some(inner) => check_example(api, ty, inner)
                 .into_iter()
                 .map(|p| Problem { path: [yaml_path![key], p.path].concat(), message: format!("under `{key}`: {}", p.message) })
                 .collect(),
             None => vec![Problem { path: Vec::new(), message: format!("the body has no `{key}` key, which `response.envelope` names") }],
         },
     }
+}
+
+/// The body of an endpoint that gives nothing holds nothing but the success flag: data
+/// there means the spec forgot its `response`.
+fn check_empty_example(api: &Api, example: &serde_json::Value) -> Vec<Problem> {
+    let Some(object) = example.as_object() else {
+        return if example.is_null() {
+            Vec::new()
+        } else {
+            vec![Problem { path: Vec::new(), message: "the endpoint declares no `response`, but this body holds a value".to_owned() }]
+        };
+    };
+    object
+        .keys()
+        .filter(|key| api.success_flag.as_ref() != Some(*key))
+        .map(|key| Problem {
+            path: yaml_path![key],
+            message: format!("the endpoint declares no `response`, but the body holds `{key}`: declare `response` (with `type` or `keys`)"),
+        })
+        .collect()
 }
 
 fn check_error_example(api: &Api, example: &serde_json::Value) -> Vec<Problem> {

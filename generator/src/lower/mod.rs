@@ -11,11 +11,12 @@ mod api;
 mod endpoints;
 mod examples;
 mod names;
+mod responses;
 mod site;
 mod types;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef};
 use crate::load::LoadedApi;
 use names::{Claim, RUNTIME_TYPE_NAMES, Registry, Scope};
 pub(crate) use site::Site;
@@ -106,8 +107,11 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
         registry.claim(&mut lw, &[Scope::Api], name, Claim { kind: "runtime type", owner: String::new(), site: None }, "");
     }
     let sites = types::collect_sites(&mut lw, api, &mut registry);
-    let types = types::lower_types(&mut lw, api, &sites, &mut registry);
-    let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &sites);
+    let mut types = types::lower_types(&mut lw, api, &sites, &mut registry);
+    let cx = responses::ResponseContext { sites: &sites, types: &types, success_flag: header.spec.success_flag.as_deref() };
+    let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
+    types.extend(endpoints.iter().filter_map(|located| located.response_model.clone().map(TypeDef::Model)));
+    types.sort_by(|a, b| a.name().cmp(b.name()));
     let mut lowered = header.into_api(types);
     examples::check_examples(&mut lw, api, &sites, &lowered, &endpoints);
     endpoints::claim_names(&mut lw, &endpoints, &mut registry);

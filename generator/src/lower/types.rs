@@ -80,13 +80,15 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
             types.push(TypeDef::Enum(lower_enum(lw, &root.at("enums").at(name), name, spec)));
         }
         for (name, spec) in file.spec.models.iter().filter(|(name, _)| sites.defined_in(name, file)) {
-            let fields = lower_fields(lw, &root.at("models").at(name), &spec.fields, sites);
+            let fields = lower_fields(lw, &root.at("models").at(name).at("fields"), &spec.fields, sites);
             types.push(TypeDef::Model(ModelDef {
                 name: name.clone(),
                 description: spec.description.clone(),
                 declared: true,
                 fields,
                 examples: spec.examples.clone(),
+                response_of: None,
+                page: None,
             }));
         }
         for (name, spec) in file.spec.unions.iter().filter(|(name, _)| sites.defined_in(name, file)) {
@@ -121,12 +123,13 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
     Some(ty)
 }
 
-fn lower_fields(lw: &mut Lowerer, owner: &Site, specs: &[FieldSpec], sites: &TypeSites) -> Vec<Field> {
+/// The fields listed at `list` (a model's `fields`, a response's `keys`).
+pub(crate) fn lower_fields(lw: &mut Lowerer, list: &Site, specs: &[FieldSpec], sites: &TypeSites) -> Vec<Field> {
     let mut fields = Vec::new();
     let mut wire_seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rust_seen: BTreeMap<String, &str> = BTreeMap::new();
     for (index, spec) in specs.iter().enumerate() {
-        let site = owner.at("fields").at(index);
+        let site = list.at(index);
         if wire_seen.insert(&spec.name, index).is_some() {
             lw.error(&site.at("name"), format!("field `{}` is listed twice", spec.name));
             continue;
@@ -247,8 +250,16 @@ fn lower_union<'a>(
         if variant_fields.iter().any(|f| f.name == spec.tag) {
             lw.error(&site, format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
-        let fields = lower_fields(lw, &site, variant_fields, sites);
-        models.push(ModelDef { name: model.clone(), description: description.clone(), declared: false, fields, examples: Vec::new() });
+        let fields = lower_fields(lw, &site.at("fields"), variant_fields, sites);
+        models.push(ModelDef {
+            name: model.clone(),
+            description: description.clone(),
+            declared: false,
+            fields,
+            examples: Vec::new(),
+            response_of: None,
+            page: None,
+        });
         variants.push(UnionVariant { tag, variant, model, shared: false, description });
     }
     (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)

@@ -57,6 +57,8 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("fixture.rs", include_str!("../../runtime/fixture.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
+    ("mock_pages.rs", include_str!("../../runtime/mock_pages.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
 ];

@@ -15,7 +15,7 @@
 use keyway_runtime as runtime;
 
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, ParseTimestampError, Secret, Timestamp, TokenSource,
+    ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Secret, Timestamp, TokenSource,
 };
 
 // The acme types crate, where `use ::keyway_acme_types;` in the generated lib.rs puts it.
@@ -29,7 +29,10 @@ pub mod acme;
 
 use std::time::Duration;
 
-use acme::{AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Wide, Widget, WidgetId};
+use acme::{
+    AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Wide, Widget, WidgetId, WidgetsBrowseResponse, WidgetsInspectResponse,
+    WidgetsNumberedResponse,
+};
 
 async fn use_it() -> Result<(), Error> {
     let client = AcmeClient::new(AcmeAuth::token("token"))?;
@@ -89,6 +92,27 @@ async fn use_it() -> Result<(), Error> {
         .into_call()
         .no_retries()
         .await?;
+
+    // Lists: a page, every item, every page, resuming where a saved position says.
+    let page: WidgetsBrowseResponse = client.widgets().browse().color("red").limit(2).await?;
+    let _: &[Widget] = page.items();
+    let _: Option<&str> = page.next_cursor();
+    let mut items: Items<WidgetsBrowseResponse> = client.widgets().browse().color("red").items().max_items(5);
+    while let Some(widget) = items.next().await {
+        let _: Widget = widget?;
+    }
+    let mut pages: Pages<WidgetsNumberedResponse> = client.widgets().numbered().size(10).pages().max_pages(2);
+    while let Some(page) = pages.next().await {
+        let _: i64 = page?.pages;
+    }
+    let saved: Option<PagePosition> = pages.next_position().cloned();
+    if let Some(position) = saved {
+        let _: Vec<Widget> = client.widgets().numbered().resume_at(position).items().collect_all().await?;
+    }
+    // Several keys of one body, and a body with nothing to give.
+    let inspected: WidgetsInspectResponse = client.widgets().inspect(WidgetId::new(7)).await?;
+    let (_, _): (&Widget, &Vec<String>) = (&inspected.widget, &inspected.warnings);
+    let (): () = client.widgets().delete(WidgetId::new(7)).await?;
 
     // Inside the defining crate `#[non_exhaustive]` asks for no wildcard.
     match Placement::from("mobile key") {

@@ -45,9 +45,9 @@ pub struct RequestOptions {
 #[must_use = "a Call does nothing until it is awaited"]
 pub struct Call<T> {
     core: ClientCore,
-    endpoint: &'static EndpointDescriptor,
+    pub(crate) endpoint: &'static EndpointDescriptor,
     /// The parameters as an object keyed by wire name, or the error serializing them.
-    params: Result<Value, Error>,
+    pub(crate) params: Result<Value, Error>,
     options: RequestOptions,
     // `fn() -> T` keeps `Call<T>` `Send + Sync` whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
@@ -67,6 +67,15 @@ impl<T> Call<T> {
     pub fn new(core: &ClientCore, endpoint: &'static EndpointDescriptor, params: impl serde::Serialize) -> Self {
         let params = serde_json::to_value(params).map_err(|e| Error::Config(format!("could not serialize the parameters of {}: {e}", endpoint.id)));
         Call { core: core.clone(), endpoint, params, options: RequestOptions::default(), response: PhantomData }
+    }
+
+    /// The same call again, for the next page of a list.
+    pub(crate) fn fork(&self) -> Call<T> {
+        let params = match &self.params {
+            Ok(params) => Ok(params.clone()),
+            Err(error) => Err(Error::Config(error.to_string())),
+        };
+        Call { core: self.core.clone(), endpoint: self.endpoint, params, options: self.options, response: PhantomData }
     }
 
     /// Overrides the client's per-attempt timeout for this call (see
@@ -137,7 +146,7 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     pub async fn send_with_metadata(self) -> Result<Response<T>, Error> {
         let params = self.params?;
         let (raw, attempts) = execute(&self.core, self.endpoint, &params, self.options).await?;
-        let value = decode(self.endpoint.response_envelope, raw.status, raw.request_id.as_deref(), &raw.body)?;
+        let value = decode(self.endpoint.response, raw.status, raw.request_id.as_deref(), &raw.body)?;
         Ok(Response::new(value, raw.status, raw.request_id, raw.headers, attempts))
     }
 }
@@ -528,7 +537,8 @@ mod tests {
         ],
         auth_modes: &[],
         read_only: true,
-        response_envelope: None,
+        response: ResponseShape::Body,
+        pagination: None,
     };
 
     fn url(base: &str) -> Url {

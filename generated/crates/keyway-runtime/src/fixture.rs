@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::descriptor::ResponseShape;
 use super::error::Error;
 use super::response::decode;
 
@@ -19,17 +20,17 @@ use super::response::decode;
 pub struct Fixture<T> {
     status: u16,
     body: &'static str,
-    envelope: Option<&'static str>,
+    shape: ResponseShape,
     // `fn() -> T` keeps the fixture `Send + Sync + Copy` whatever `T` is: no `T` is stored.
     value: PhantomData<fn() -> T>,
 }
 
 impl<T> Fixture<T> {
-    /// A fixture with the documented `status` and `body` (JSON text); `envelope` is the key
-    /// of the top-level object the resource sits under. Generated code makes these.
+    /// A fixture with the documented `status` and `body` (JSON text); `shape` says where the
+    /// body holds the value. Generated code makes these.
     #[doc(hidden)]
-    pub const fn new(status: u16, body: &'static str, envelope: Option<&'static str>) -> Self {
-        Fixture { status, body, envelope, value: PhantomData }
+    pub const fn new(status: u16, body: &'static str, shape: ResponseShape) -> Self {
+        Fixture { status, body, shape, value: PhantomData }
     }
 
     /// The documented HTTP status.
@@ -53,7 +54,10 @@ impl<T> Fixture<T> {
 
     /// The key of the top-level object the resource sits under (`access_code`), if any.
     pub fn envelope(&self) -> Option<&'static str> {
-        self.envelope
+        match self.shape {
+            ResponseShape::Envelope(key) => Some(key),
+            ResponseShape::Empty | ResponseShape::Body => None,
+        }
     }
 }
 
@@ -64,7 +68,7 @@ impl<T: DeserializeOwned> Fixture<T> {
     /// # Errors
     /// [`Error::Decode`], with the JSON path of the failure, when the body is not a `T`.
     pub fn value(&self) -> Result<T, Error> {
-        decode(self.envelope, self.status, None, self.body.as_bytes())
+        decode(self.shape, self.status, None, self.body.as_bytes())
     }
 }
 
@@ -77,9 +81,11 @@ impl<T: DeserializeOwned + serde::Serialize> Fixture<T> {
     pub fn round_trip(&self) -> Result<(serde_json::Value, serde_json::Value), Error> {
         let value = self.value()?;
         let json = self.json();
-        let documented = match self.envelope {
-            Some(key) => json.get(key).cloned().unwrap_or(serde_json::Value::Null),
-            None => json,
+        let documented = match self.shape {
+            ResponseShape::Envelope(key) => json.get(key).cloned().unwrap_or(serde_json::Value::Null),
+            ResponseShape::Body => json,
+            // Nothing is read, so nothing is kept.
+            ResponseShape::Empty => serde_json::Value::Null,
         };
         let encoded = serde_json::to_value(&value).map_err(|e| Error::Config(format!("cannot encode the fixture again: {e}")))?;
         Ok((documented, encoded))
@@ -96,6 +102,6 @@ impl<T> Copy for Fixture<T> {}
 
 impl<T> fmt::Debug for Fixture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fixture").field("status", &self.status).field("envelope", &self.envelope).field("body", &self.body).finish()
+        f.debug_struct("Fixture").field("status", &self.status).field("shape", &self.shape).field("body", &self.body).finish()
     }
 }

@@ -7,6 +7,7 @@
 //! listens on `127.0.0.1` on a port the system picks, serves from a Tokio task, and stops
 //! when the [`MockServer`] is dropped.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +24,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::call::scalar_text;
-use super::descriptor::{ApiDescriptor, EndpointDescriptor, ParamLocation, PathPart};
+use super::descriptor::{ApiDescriptor, EndpointDescriptor, PaginationDescriptor, ParamLocation, PathPart};
+use super::mock_pages;
 use super::error::Error;
 use super::response::status_kind;
 
@@ -150,11 +152,27 @@ impl MockServer {
         self.shared.log().requests.clone()
     }
 
-    /// Forgets the recorded requests and removes every override.
+    /// Forgets the recorded requests, removes every override and every seeded list.
     pub fn reset(&self) {
         let mut log = self.shared.log();
         log.requests.clear();
         log.rules.clear();
+        log.seeded.clear();
+    }
+
+    /// Gives the list endpoint with this id (`access_codes.list`) these items: it then
+    /// serves them in pages of the requested size (or the documented default), each page
+    /// saying whether another follows, until the last. Without seeding, a list serves the
+    /// items of its documented page. Seeding again replaces the items.
+    ///
+    /// # Panics
+    /// When the id is not one of the API's list endpoints, or an item does not serialize
+    /// to JSON: both are mistakes in the test.
+    pub fn seed<T: serde::Serialize>(&self, endpoint_id: &str, items: impl IntoIterator<Item = T>) {
+        let lists: Vec<&str> = self.shared.api.endpoints.iter().filter(|e| e.endpoint.pagination.is_some()).map(|e| e.endpoint.id).collect();
+        assert!(lists.contains(&endpoint_id), "`{endpoint_id}` is not a list endpoint of this API; its lists are: {}", lists.join(", "));
+        let items: Vec<Value> = items.into_iter().map(|item| serde_json::to_value(item).expect("a seeded item serializes to JSON")).collect();
+        self.shared.log().seeded.insert(endpoint_id.to_owned(), items);
     }
 
     /// Starts an override for the endpoint with this id (`access_codes.get`); it is installed
@@ -428,6 +446,8 @@ impl Shared {
 struct Log {
     requests: Vec<MockRequest>,
     rules: Vec<Rule>,
+    /// The items a test gave a list endpoint, by endpoint id.
+    seeded: HashMap<String, Vec<Value>>,
 }
 
 /// An installed override.
@@ -930,8 +950,31 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
     }
 
     match mock.responses.iter().find(|(status, _)| (200..300).contains(status)) {
-        Some((status, body)) => Reply::documented(*status, body),
+        Some((status, body)) => match endpoint.pagination {
+            Some(pagination) => list_page(shared, endpoint, pagination, *status, body, params, request_id),
+            None => Reply::documented(*status, body),
+        },
         None => shared.error(501, "not_implemented", &format!("the spec documents no success response for {}", endpoint.id), request_id),
+    }
+}
+
+/// The requested page of a list (see [`mock_pages`](super::mock_pages)).
+fn list_page(
+    shared: &Shared,
+    endpoint: &'static EndpointDescriptor,
+    pagination: &PaginationDescriptor,
+    status: u16,
+    template: &str,
+    params: &Params<'_>,
+    request_id: &str,
+) -> Reply {
+    let paging = [Some(pagination.style_param()), pagination.size.map(|(name, _)| name)];
+    let filters: Vec<(&str, Value)> =
+        endpoint.params.iter().filter(|p| !paging.contains(&Some(p.name))).filter_map(|p| Some((p.name, params.get(p.name)?))).collect();
+    let seeded = shared.log().seeded.get(endpoint.id).cloned();
+    match mock_pages::serve(pagination, template, seeded, &|name| params.get(name), &filters) {
+        Ok(body) => Reply::json(status, body),
+        Err(message) => invalid_input(shared, &Invalid { form: vec![message], missing: Vec::new() }, request_id),
     }
 }
 

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::descriptor::ErrorFormat;
+use super::descriptor::{ErrorFormat, ResponseShape};
 use super::error::{ApiError, Error, snippet};
 
 /// A response whose body has been read.
@@ -118,22 +118,27 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
     }
 }
 
-/// Decodes a 2xx body as `T`, from under `envelope` when given, reporting where it failed.
+/// Decodes a 2xx body as `T`, as `shape` says (the whole body, the value under an envelope
+/// key, or nothing), reporting where it failed.
 ///
 /// Takes the response's parts rather than a [`RawResponse`] so that fixtures decode their
 /// static text without copying it.
-pub(crate) fn decode<T: DeserializeOwned>(
-    envelope: Option<&'static str>,
-    status: u16,
-    request_id: Option<&str>,
-    raw_body: &[u8],
-) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(shape: ResponseShape, status: u16, request_id: Option<&str>, raw_body: &[u8]) -> Result<T, Error> {
     let fail = |path: String, message: String| Error::Decode {
         status,
         request_id: request_id.map(str::to_owned),
         path,
         message,
         body_snippet: snippet(raw_body),
+    };
+    let envelope = match shape {
+        // The body is not read: `()` (what such endpoints give) comes from nothing.
+        ResponseShape::Empty => {
+            return T::deserialize(serde::de::value::UnitDeserializer::<serde_json::Error>::new())
+                .map_err(|e| fail(".".to_owned(), e.to_string()));
+        }
+        ResponseShape::Body => None,
+        ResponseShape::Envelope(key) => Some(key),
     };
     // An empty body (204) reads as `null`, so `()` and `Option<_>` results still work.
     let body: &[u8] = if raw_body.iter().all(u8::is_ascii_whitespace) { b"null" } else { raw_body };
@@ -561,12 +566,12 @@ mod tests {
             n: u32,
         }
         let r = raw(200, r#"{"ok": true, "thing": {"n": "x"}}"#);
-        match decode::<Thing>(Some("thing"), r.status, None, &r.body) {
+        match decode::<Thing>(ResponseShape::Envelope("thing"), r.status, None, &r.body) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "thing.n"),
             other => panic!("{other:?}"),
         }
         let r = raw(200, r#"{"ok": true}"#);
-        match decode::<Thing>(Some("thing"), r.status, None, &r.body) {
+        match decode::<Thing>(ResponseShape::Envelope("thing"), r.status, None, &r.body) {
             Err(Error::Decode { path, message, .. }) => {
                 assert_eq!(path, "thing");
                 assert!(message.contains("missing field"), "{message}");
@@ -574,11 +579,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let r = raw(200, r#"{"thing": {"n": 1}, "thing": {"n": 2}}"#);
-        assert!(decode::<Thing>(Some("thing"), r.status, None, &r.body).is_err());
+        assert!(decode::<Thing>(ResponseShape::Envelope("thing"), r.status, None, &r.body).is_err());
         let r = raw(200, r#"{"thing": {"n": 1}} trailing"#);
-        assert!(decode::<Thing>(Some("thing"), r.status, None, &r.body).is_err());
+        assert!(decode::<Thing>(ResponseShape::Envelope("thing"), r.status, None, &r.body).is_err());
         let r = raw(204, "");
-        decode::<()>(None, r.status, None, &r.body).expect("empty body is unit");
+        decode::<()>(ResponseShape::Body, r.status, None, &r.body).expect("empty body is unit");
     }
 
     /// The path recovered from serde_json's error position, case by case.
@@ -598,7 +603,7 @@ mod tests {
             #[serde(default)]
             tags: Vec<String>,
         }
-        let path_of = |body: &str| match decode::<Outer>(Some("outer"), 200, None, body.as_bytes()) {
+        let path_of = |body: &str| match decode::<Outer>(ResponseShape::Envelope("outer"), 200, None, body.as_bytes()) {
             Err(Error::Decode { path, message, .. }) => (path, message),
             other => panic!("{body}: {other:?}"),
         };
@@ -622,14 +627,14 @@ mod tests {
             assert!(!message.contains(" at line "), "{message}");
         }
         // The rule, for the root too: a missing value is reported at its own path.
-        match decode::<Inner>(None, 200, None, b"{}") {
+        match decode::<Inner>(ResponseShape::Body, 200, None, b"{}") {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "n"),
             other => panic!("{other:?}"),
         }
         // Invalid UTF-8 in a skipped field does not fail the decode; in a decoded one it is
         // replaced, not refused.
         let body = b"{\"outer\": {\"name\": \"a\xffb\", \"items\": [], \"skipped\": \"\xfe\"}}";
-        match decode::<Outer>(Some("outer"), 200, Some("req_1"), body) {
+        match decode::<Outer>(ResponseShape::Envelope("outer"), 200, Some("req_1"), body) {
             Ok(outer) => assert_eq!(outer.name, "a\u{fffd}b"),
             other => panic!("{other:?}"),
         }

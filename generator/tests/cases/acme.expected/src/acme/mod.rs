@@ -12,8 +12,12 @@
 //!
 //! Endpoints:
 //!
+//! - [`widgets::browse`](crate::acme::widgets::Widgets::browse): Browse widgets
+//! - [`widgets::delete`](crate::acme::widgets::Widgets::delete): Delete a widget
 //! - [`widgets::get`](crate::acme::widgets::Widgets::get): Get a widget
+//! - [`widgets::inspect`](crate::acme::widgets::Widgets::inspect): Inspect a widget
 //! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
+//! - [`widgets::numbered`](crate::acme::widgets::Widgets::numbered): Widgets by page number
 //! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
 #[cfg(feature = "acme-widgets")]
 pub use crate::keyway_acme_types::acme::*;
@@ -21,7 +25,10 @@ pub use crate::keyway_acme_types::acme::*;
 #[cfg(feature = "acme-widgets")]
 pub mod widgets;
 #[cfg(feature = "acme-widgets")]
-pub use self::widgets::{Widgets, WidgetsListRequest, SearchOwner};
+pub use self::widgets::{
+    Widgets, WidgetsBrowseRequest, WidgetsListRequest, WidgetsNumberedRequest,
+    SearchOwner,
+};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
         name: "token",
@@ -73,7 +80,7 @@ impl AcmeAuth {
     ///
     /// - `token`: The token. (environment: `ACME_TOKEN`)
     ///
-    /// Sends `X-Acme-Token: {token}`. Accepted by `widgets.get`, `widgets.list`, `widgets.search`.
+    /// Sends `X-Acme-Token: {token}`. Accepted by `widgets.browse`, `widgets.delete`, `widgets.get`, `widgets.inspect`, `widgets.list`, `widgets.numbered`, `widgets.search`.
     pub fn token(token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -146,7 +153,7 @@ impl AcmeClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `widgets`: [`get`](widgets::Widgets::get), [`list`](widgets::Widgets::list), [`search`](widgets::Widgets::search).
+    /// Operations on `widgets`: [`browse`](widgets::Widgets::browse), [`delete`](widgets::Widgets::delete), [`get`](widgets::Widgets::get), [`inspect`](widgets::Widgets::inspect), [`list`](widgets::Widgets::list), [`numbered`](widgets::Widgets::numbered), [`search`](widgets::Widgets::search).
     #[cfg(feature = "acme-widgets")]
     pub fn widgets(&self) -> widgets::Widgets<'_> {
         widgets::Widgets { client: self }
@@ -157,13 +164,21 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
         #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_BROWSE_MOCK,
+        #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_DELETE_MOCK,
+        #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_GET_MOCK,
+        #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_INSPECT_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_LIST_MOCK,
         #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_NUMBERED_MOCK,
+        #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_SEARCH_MOCK,
     ],
-    error_template: ::std::option::Option::None,
+    error_template: ::std::option::Option::Some("{\"detail\":\"Not found.\"}"),
 };
 /// Starts a mock of the Acme Widgets API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
 ///

@@ -43,6 +43,19 @@ pub struct Level4 {
     /// Wire name: `leaf`. May be `null`.
     pub leaf: ::std::option::Option<::serde_json::Value>,
 }
+/// Where the next page starts.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Paging {
+    /// Whether another page follows.
+    ///
+    /// Wire name: `more`.
+    pub more: bool,
+    /// The next page's cursor.
+    ///
+    /// Wire name: `next`. May be `null`.
+    pub next: ::std::option::Option<::std::string::String>,
+}
 /// A part of a widget.
 ///
 /// The payload of the union variants `Signal::Blink`, `Signal::Beep`.
@@ -445,5 +458,83 @@ impl ::std::convert::From<i64> for WidgetId {
 impl ::std::fmt::Display for WidgetId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+/// The response of `widgets.browse` (Browse widgets): every documented key of its body.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetsBrowseResponse {
+    /// The page's widgets.
+    ///
+    /// Wire name: `widgets`.
+    pub widgets: ::std::vec::Vec<crate::acme::Widget>,
+    /// Where the next page starts.
+    ///
+    /// Wire name: `paging`. May be absent.
+    #[wire(skip_none)]
+    pub paging: ::std::option::Option<crate::acme::Paging>,
+}
+impl crate::runtime::Page for WidgetsBrowseResponse {
+    type Item = crate::acme::Widget;
+    fn items(&self) -> &[crate::acme::Widget] {
+        &self.widgets
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::acme::Widget> {
+        self.widgets
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        self.paging.as_ref().map(|v| v.more)
+    }
+    fn next_cursor(&self) -> ::std::option::Option<&str> {
+        self.paging.as_ref().and_then(|v| v.next.as_deref())
+    }
+}
+/// The response of `widgets.inspect` (Inspect a widget): every documented key of its body.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetsInspectResponse {
+    /// The widget.
+    ///
+    /// Wire name: `widget`.
+    pub widget: crate::acme::Widget,
+    /// What is wrong with it.
+    ///
+    /// Wire name: `warnings`. Empty when absent.
+    #[wire(default)]
+    pub warnings: ::std::vec::Vec<::std::string::String>,
+}
+/// The response of `widgets.numbered` (Widgets by page number): every documented key of its body.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[wire(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct WidgetsNumberedResponse {
+    /// The page's widgets.
+    ///
+    /// Wire name: `Items`.
+    pub items: ::std::vec::Vec<crate::acme::Widget>,
+    /// This page's number.
+    ///
+    /// Wire name: `Page`.
+    pub page: i64,
+    /// How many pages there are.
+    ///
+    /// Wire name: `Pages`.
+    pub pages: i64,
+    /// How many widgets there are.
+    ///
+    /// Wire name: `Total`. May be absent.
+    #[wire(skip_none)]
+    pub total: ::std::option::Option<i64>,
+}
+impl crate::runtime::Page for WidgetsNumberedResponse {
+    type Item = crate::acme::Widget;
+    fn items(&self) -> &[crate::acme::Widget] {
+        &self.items
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::acme::Widget> {
+        self.items
+    }
+    fn total_pages(&self) -> ::std::option::Option<i64> {
+        ::std::option::Option::Some(self.pages)
     }
 }
