@@ -85,6 +85,16 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
             }
             None => sink.push(mismatch("an array")),
         },
+        TypeRef::Map(inner) => match value.as_object() {
+            Some(entries) => {
+                for (key, item) in entries {
+                    at.push(PathSeg::Key(key.clone()));
+                    check(api, inner, item, at, problems);
+                    at.pop();
+                }
+            }
+            None => sink.push(mismatch("an object (a map)")),
+        },
         TypeRef::Named(name) => check_named(api, name, value, at, problems),
     }
 }

@@ -17,6 +17,8 @@ pub enum TypeRef {
     Secret,
     Json,
     Array(Box<TypeRef>),
+    /// An object of any keys, each holding a `T`: `map<T>`.
+    Map(Box<TypeRef>),
     /// A type defined in the same API (`AccessCodeId`, `AccessCode`, …).
     Named(String),
 }
@@ -37,6 +39,12 @@ impl TypeRef {
             }
             return TypeRef::parse_nested(inner, depth + 1).map(|t| TypeRef::Array(Box::new(t)));
         }
+        if let Some(inner) = text.strip_prefix("map<").and_then(|rest| rest.strip_suffix('>')) {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            return TypeRef::parse_nested(inner, depth + 1).map(|t| TypeRef::Map(Box::new(t)));
+        }
         Some(match text {
             "string" => TypeRef::String,
             "integer" => TypeRef::Integer,
@@ -50,6 +58,19 @@ impl TypeRef {
             name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
             _ => return None,
         })
+    }
+
+    /// An array or a map: absent reads as empty, so callers iterate without unwrapping.
+    pub fn is_collection(&self) -> bool {
+        matches!(self, TypeRef::Array(_) | TypeRef::Map(_))
+    }
+
+    /// The type inside arrays and maps: `AccessCode` for `array<map<AccessCode>>`.
+    pub fn leaf(&self) -> &TypeRef {
+        match self {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.leaf(),
+            other => other,
+        }
     }
 
     /// The names a spec may use for primitive types, for suggestions.
@@ -68,6 +89,7 @@ impl TypeRef {
             TypeRef::Secret => "secret".into(),
             TypeRef::Json => "json".into(),
             TypeRef::Array(inner) => format!("array<{}>", inner.spec_name()),
+            TypeRef::Map(inner) => format!("map<{}>", inner.spec_name()),
             TypeRef::Named(name) => name.clone(),
         }
     }
@@ -427,7 +449,7 @@ impl Field {
     /// Whether the Rust field is an `Option`: it may be null, or absent (an absent array is
     /// an empty `Vec` instead).
     pub fn is_option(&self) -> bool {
-        self.nullable || (self.optional && !matches!(self.ty, TypeRef::Array(_)))
+        self.nullable || (self.optional && !self.ty.is_collection())
     }
 }
 

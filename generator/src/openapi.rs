@@ -20,6 +20,7 @@ fn schema_of(ty: &TypeRef) -> Value {
         TypeRef::Boolean => json!({"type": "boolean"}),
         TypeRef::Json => json!({}),
         TypeRef::Array(inner) => json!({"type": "array", "items": schema_of(inner)}),
+        TypeRef::Map(inner) => json!({"type": "object", "additionalProperties": schema_of(inner)}),
         TypeRef::Named(name) => json!({"$ref": format!("#/components/schemas/{name}")}),
     }
 }

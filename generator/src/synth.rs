@@ -76,6 +76,10 @@ fn value(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<Value> {
             Some(item) => json!([item]),
             None => json!([]),
         },
+        TypeRef::Map(inner) => match value(api, inner, name, depth + 1) {
+            Some(item) => json!({ format!("example {name} key"): item }),
+            None => json!({}),
+        },
         TypeRef::Named(type_name) => match api.type_def(type_name)? {
             TypeDef::Id(id) if id.integer => json!(1),
             TypeDef::Id(_) => json!(uuid_for(type_name)),

@@ -143,7 +143,7 @@ mod tests {
         fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
             match ty {
                 TypeRef::Named(name) => out.push(name),
-                TypeRef::Array(inner) => named(inner, out),
+                TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner, out),
                 _ => {}
             }
         }

@@ -50,7 +50,7 @@ impl<'a> TypeUse<'a> {
         let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {
             match ty {
-                TypeRef::Array(inner) => stack.push(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
                 TypeRef::Named(name) if seen.insert(name.clone()) => match api.type_def(name) {
                     Some(TypeDef::Model(model)) => stack.extend(model.fields.iter().map(|f| &f.ty)),
                     Some(TypeDef::Union(union)) => {

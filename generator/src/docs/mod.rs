@@ -52,6 +52,7 @@ pub(crate) fn escape_cell(text: &str) -> String {
 fn type_link(api: &Api, ty: &TypeRef, to_types: &str) -> String {
     match ty {
         TypeRef::Array(inner) => format!("array&lt;{}&gt;", type_link(api, inner, to_types)),
+        TypeRef::Map(inner) => format!("map&lt;{}&gt;", type_link(api, inner, to_types)),
         TypeRef::Named(name) => match api.type_def(name) {
             Some(_) => format!("[`{name}`]({to_types}{name}.md)"),
             None => format!("`{name}`"),

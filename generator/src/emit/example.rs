@@ -98,6 +98,14 @@ fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
             let items = items.iter().map(|v| owned_expr(api, inner, v));
             quote!(vec![#(#items),*])
         }
+        TypeRef::Map(inner) => {
+            let entries = value.as_object().cloned().unwrap_or_default();
+            let entries = entries.iter().map(|(key, v)| {
+                let v = owned_expr(api, inner, v);
+                quote!((#key.to_owned(), #v))
+            });
+            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+        }
         TypeRef::Named(name) => {
             let ty_ident = ident(name);
             match api.type_def(name) {
@@ -138,7 +146,7 @@ fn owned_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
 /// The names an example uses from the API module.
 fn named_types(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
-        TypeRef::Array(inner) => named_types(inner, out),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_types(inner, out),
         TypeRef::Named(name) => out.push(name.clone()),
         _ => {}
     }

@@ -163,6 +163,11 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(::std::vec::Vec<#inner>)
         }
+        // Sorted keys: encoding again gives the same text whatever order the server used.
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
         TypeRef::Named(name) => {
             let module = crate::names::ident(&api.name);
             let name = crate::names::ident(name);

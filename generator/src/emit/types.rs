@@ -214,12 +214,12 @@ enum Absent {
     Missing,
     /// An `Option`: absent and `null` are both `None`.
     None,
-    /// An optional array: absent is empty, so callers iterate without unwrapping.
+    /// An optional array or map: absent is empty, so callers iterate without unwrapping.
     Empty,
 }
 
 fn absent(field: &Field) -> Absent {
-    if field.nullable || (field.optional && !matches!(field.ty, TypeRef::Array(_))) {
+    if field.nullable || (field.optional && !field.ty.is_collection()) {
         Absent::None
     } else if field.optional {
         Absent::Empty
@@ -275,7 +275,7 @@ fn field_doc(field: &Field) -> TokenStream {
     }
     let presence = match (field.optional, field.nullable) {
         (true, true) => Some("May be absent or `null`."),
-        (true, false) if matches!(field.ty, TypeRef::Array(_)) => Some("Empty when absent."),
+        (true, false) if field.ty.is_collection() => Some("Empty when absent."),
         (true, false) => Some("May be absent."),
         (false, true) => Some("May be `null`."),
         (false, false) => None,

@@ -221,6 +221,17 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
                 "send secrets in the body (`in: body`) or as an auth-mode header",
             );
         }
+        if matches!(ty, Some(TypeRef::Map(_))) && param.location != ParamLocation::Body {
+            lw.error_help(
+                &site.at("type"),
+                format!(
+                    "map parameter `{}` cannot travel in the {}",
+                    param.name,
+                    if param.location == ParamLocation::Path { "path" } else { "query string" }
+                ),
+                "send maps in the body (`in: body`)",
+            );
+        }
         if let Some(ty) = ty {
             params.push(Param {
                 wire_name: param.name.clone(),

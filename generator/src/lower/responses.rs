@@ -79,6 +79,14 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
     };
     let mut model = model;
     let mut pagination = None;
+    // A key whose type did not resolve (reported, or in a file that could not be read) reads
+    // as `json`: its paging would only add false problems.
+    let unresolved = spec.response.as_ref().and_then(|r| r.keys.as_ref()).is_some_and(|keys| {
+        keys.iter().any(|key| TypeRef::parse(&key.ty).is_none_or(|ty| matches!(ty.leaf(), TypeRef::Named(name) if !cx.sites.contains(name))))
+    });
+    if unresolved {
+        return None;
+    }
     if let Some(paging) = &spec.pagination {
         let site = site.at("pagination");
         match &mut model {
@@ -111,7 +119,7 @@ fn lower_pagination(
             other => {
                 lw.error_help(
                     &site.at("items"),
-                    format!("`{}` is a `{}`, not an array of items", spec.items, other.spec_name()),
+                    format!("`{}` has type `{}`, not an array of items", spec.items, other.spec_name()),
                     "name the key holding the page's items",
                 );
                 None
@@ -183,7 +191,7 @@ fn check_param(lw: &mut Lowerer, site: &Site, name: &str, params: &[Param], expe
     if &param.ty != expected {
         lw.error_help(
             site,
-            format!("paging parameter `{name}` is a `{}`, not a `{}`", param.ty.spec_name(), expected.spec_name()),
+            format!("paging parameter `{name}` has type `{}`, not `{}`", param.ty.spec_name(), expected.spec_name()),
             format!("declare it as `type: {}`", expected.spec_name()),
         );
     }
@@ -205,7 +213,11 @@ fn resolve_path(lw: &mut Lowerer, site: &Site, dotted: &str, keys: &[Field], typ
             };
             let Some(model) = model else {
                 let walked = dotted.split('.').take(index).collect::<Vec<_>>().join(".");
-                lw.error_help(site, format!("`{walked}` is a `{}`, which has no fields", previous.spec_name()), "a path goes through models only");
+                lw.error_help(
+                    site,
+                    format!("`{walked}` has type `{}`, which has no fields", previous.spec_name()),
+                    "a path goes through models only",
+                );
                 return None;
             };
             fields = &model.fields;
@@ -224,7 +236,7 @@ fn resolve_path(lw: &mut Lowerer, site: &Site, dotted: &str, keys: &[Field], typ
     if ty != leaf {
         lw.error_help(
             site,
-            format!("`{dotted}` is a `{}`, not a `{}`", ty.spec_name(), leaf.spec_name()),
+            format!("`{dotted}` has type `{}`, not `{}`", ty.spec_name(), leaf.spec_name()),
             format!("name a field of type `{}`", leaf.spec_name()),
         );
         return None;

@@ -108,11 +108,7 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
         lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
         return None;
     };
-    let mut leaf = &ty;
-    while let TypeRef::Array(inner) = leaf {
-        leaf = inner;
-    }
-    if let TypeRef::Named(name) = leaf
+    if let TypeRef::Named(name) = ty.leaf()
         && !sites.contains(name)
     {
         let candidates = TypeRef::PRIMITIVES.iter().copied().chain(sites.names());

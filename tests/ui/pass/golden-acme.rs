@@ -176,7 +176,26 @@ fn wide_decodes_and_encodes_through_nested_groups() {
     assert_eq!(serde_json::from_str::<Wide>(&extra).unwrap(), wide);
 }
 
+/// Maps keep every entry, encode with sorted keys, read an absent map as empty and keep a
+/// documented `null` apart from an empty map.
+fn maps_round_trip() {
+    let body = serde_json::json!({
+        "id": 7, "type": "self", "ref": null,
+        "labels": { "zeta": "last", "alpha": "first" },
+        "stock": { "north": [{ "PartName": "gear" }] }
+    });
+    let widget: Widget = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(widget.labels.keys().collect::<Vec<_>>(), ["alpha", "zeta"]);
+    assert_eq!(widget.stock.as_ref().unwrap()["north"][0].part_name, "gear");
+    let encoded = serde_json::to_string(&widget).unwrap();
+    assert!(encoded.contains(r#""labels":{"alpha":"first","zeta":"last"}"#), "{encoded}");
+    let bare: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
+    assert!(bare.labels.is_empty() && bare.stock.is_none());
+    assert!(serde_json::to_string(&bare).unwrap().contains(r#""stock":null"#));
+}
+
 fn main() {
     let _ = use_it();
     wide_decodes_and_encodes_through_nested_groups();
+    maps_round_trip();
 }

@@ -422,6 +422,23 @@ pub struct Widget {
     /// Wire name: `wide`. May be absent.
     #[wire(skip_none)]
     pub wide: ::std::option::Option<crate::acme::Wide>,
+    /// Custom metadata; empty when absent.
+    ///
+    /// Wire name: `labels`. Empty when absent.
+    #[wire(default)]
+    pub labels: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    /// Parts by warehouse, or null.
+    ///
+    /// Wire name: `stock`. May be `null`.
+    pub stock: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<crate::acme::Part>,
+        >,
+    >,
 }
 /// Identifies a widget.
 ///
