@@ -369,6 +369,12 @@ pub struct FieldSpec {
     pub deprecated: Option<String>,
     /// Overrides the Rust field name.
     pub rust_name: Option<String>,
+    /// The fields of an object declared in place: `type` is `object` (or `array<object>`,
+    /// `map<object>`).
+    pub fields: Option<Vec<FieldSpec>>,
+    /// The Rust name of that object's type, instead of its owner's name and the field's
+    /// (`DeviceProperties` for `properties` of `Device`).
+    pub type_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

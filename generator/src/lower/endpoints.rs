@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::names::{CLIENT_METHODS, Claim, RESERVED_RESOURCE_NAMES, Registry, Scope, is_pascal_ident, is_snake_ident};
 use super::responses::{LoweredResponse, ResponseContext, lower_response};
-use super::types::{TypeSites, resolve_type};
+use super::types::{Inline, TypeSites, claim_inline, resolve_type};
 use super::{Lowerer, Site};
 use crate::diagnostics::suggest;
 use crate::ir::{Alternative, AuthMode, Endpoint, EndpointNames, ModelDef, OneOf, Param, PathPart, Resource, ResponseExample, TypeRef};
@@ -20,6 +20,8 @@ pub(crate) struct Located<'a> {
     pub(crate) site: Site<'a>,
     /// The struct of its response's keys, if it has them.
     pub(crate) response_model: Option<ModelDef>,
+    /// Objects its response's keys declare in place.
+    pub(crate) inline: Vec<Inline<'a>>,
 }
 
 /// Every endpoint of the API that lowers cleanly, in file order; two endpoints with one
@@ -55,8 +57,8 @@ pub(crate) fn lower_endpoints<'a>(
                 );
             }
             check_resource_name(lw, &site.at("resource"), &spec.resource, api_name);
-            if let Some((endpoint, response_model)) = lower_endpoint(lw, &site, spec, auth_modes, cx) {
-                endpoints.push(Located { endpoint, site, response_model });
+            if let Some((endpoint, response_model, inline)) = lower_endpoint(lw, &site, spec, auth_modes, cx) {
+                endpoints.push(Located { endpoint, site, response_model, inline });
             }
         }
     }
@@ -77,13 +79,13 @@ fn check_resource_name(lw: &mut Lowerer, site: &Site, resource: &str, api_name: 
     }
 }
 
-fn lower_endpoint(
+fn lower_endpoint<'a>(
     lw: &mut Lowerer,
-    site: &Site,
+    site: &Site<'a>,
     spec: &EndpointSpec,
     auth_modes: &[AuthMode],
     cx: &ResponseContext,
-) -> Option<(Endpoint, Option<ModelDef>)> {
+) -> Option<(Endpoint, Option<ModelDef>, Vec<Inline<'a>>)> {
     let sites = cx.sites;
     let before = lw.count();
     for (key, value) in [("resource", &spec.resource), ("operation", &spec.operation)] {
@@ -111,7 +113,7 @@ fn lower_endpoint(
     let operation = names::pascal(&spec.operation);
     let has_builder = params.iter().any(|p| !p.required && p.group.is_none());
     let descriptor = names::shouty(&id);
-    let LoweredResponse { response, model, pagination } = response?;
+    let LoweredResponse { response, model, pagination, inline } = response?;
     let endpoint = Endpoint {
         source: site.file.path.clone(),
         resource: spec.resource.clone(),
@@ -145,7 +147,7 @@ fn lower_endpoint(
             .map(|r| ResponseExample { status: r.status, description: r.description.clone(), example: r.example.clone() })
             .collect(),
     };
-    Some((endpoint, model))
+    Some((endpoint, model, inline))
 }
 
 fn check_auth(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, id: &str, auth_modes: &[AuthMode]) {
@@ -397,9 +399,10 @@ fn handler_name(resource: &str) -> String {
 /// endpoints (so the later of two clashing items is the one reported): each resource's
 /// handler, and each endpoint's one-of enums, request builder, params struct, descriptor
 /// and mock table.
-pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], registry: &mut Registry<'a>) {
+pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], registry: &mut Registry<'a>) -> Vec<ModelDef> {
+    let mut inline_models = Vec::new();
     let mut handlers = BTreeSet::new();
-    for Located { endpoint, site, response_model } in endpoints {
+    for Located { endpoint, site, response_model, inline } in endpoints {
         let resource = &endpoint.resource;
         let types = Scope::Resource(resource.clone());
         let values = Scope::ResourceValues(resource.clone());
@@ -425,7 +428,10 @@ pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], regis
         claim(std::slice::from_ref(&types), &endpoint.names.params, "params struct", site.at("operation"), rename);
         claim(std::slice::from_ref(&values), &endpoint.names.descriptor, "descriptor", site.at("operation"), rename);
         claim(std::slice::from_ref(&values), &endpoint.names.mock, "mock table", site.at("operation"), rename);
+        let inline = inline.iter().map(|i| Inline { model: i.model.clone(), site: i.site.clone() }).collect();
+        inline_models.extend(claim_inline(lw, inline, registry));
     }
+    inline_models
 }
 
 /// The endpoints grouped into resources, sorted by name, their endpoints by operation.

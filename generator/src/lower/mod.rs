@@ -111,10 +111,11 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     let cx = responses::ResponseContext { sites: &sites, types: &types, success_flag: header.spec.success_flag.as_deref() };
     let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
     types.extend(endpoints.iter().filter_map(|located| located.response_model.clone().map(TypeDef::Model)));
+    let inline = endpoints::claim_names(&mut lw, &endpoints, &mut registry);
+    types.extend(inline.into_iter().map(TypeDef::Model));
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let mut lowered = header.into_api(types);
     examples::check_examples(&mut lw, api, &sites, &lowered, &endpoints);
-    endpoints::claim_names(&mut lw, &endpoints, &mut registry);
     lowered.resources = endpoints::group_into_resources(endpoints);
     if lw.diagnostics.is_empty() { Ok(lowered) } else { Err(lw.diagnostics) }
 }

@@ -1,7 +1,7 @@
 //! Responses: what a success gives (nothing, one value, or a struct of several documented
 //! keys) and how a list's pages follow one another (`pagination`).
 
-use super::types::{TypeSites, lower_fields, resolve_type};
+use super::types::{Inline, TypeSites, lower_fields, resolve_type};
 use super::{Lowerer, Site};
 use crate::diagnostics::suggest;
 use crate::ir::{Field, FieldPath, ModelDef, PageSize, PageStyle, Pagination, Param, PathStep, Response, TypeDef, TypeRef};
@@ -9,10 +9,12 @@ use crate::names;
 use crate::spec::{EndpointSpec, PaginationSpec, ParamLocation};
 
 /// An endpoint's response, the model its `keys` make, and its pagination.
-pub(crate) struct LoweredResponse {
+pub(crate) struct LoweredResponse<'a> {
     pub(crate) response: Response,
     pub(crate) model: Option<ModelDef>,
     pub(crate) pagination: Option<Pagination>,
+    /// Objects its keys declare in place.
+    pub(crate) inline: Vec<Inline<'a>>,
 }
 
 /// What lowering a response needs to know of the API.
@@ -24,9 +26,16 @@ pub(crate) struct ResponseContext<'s, 't> {
 }
 
 /// `None` (with diagnostics) when the response or its pagination is wrong.
-pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, params: &[Param], cx: &ResponseContext) -> Option<LoweredResponse> {
+pub(crate) fn lower_response<'a>(
+    lw: &mut Lowerer,
+    site: &Site<'a>,
+    spec: &EndpointSpec,
+    params: &[Param],
+    cx: &ResponseContext,
+) -> Option<LoweredResponse<'a>> {
     let before = lw.count();
     let at = site.at("response");
+    let mut inline = Vec::new();
     let (response, model) = match &spec.response {
         None => (Response::Empty, None),
         Some(response) => match (&response.keys, &response.ty) {
@@ -46,7 +55,8 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
                         "list the body's keys, or leave `response` out when it gives nothing",
                     );
                 }
-                let fields = lower_fields(lw, &at.at("keys"), keys, cx.sites);
+                let name = format!("{}{}Response", names::pascal(&spec.resource), names::pascal(&spec.operation));
+                let fields = lower_fields(lw, &at.at("keys"), &name, keys, cx.sites, &mut inline);
                 if let Some(flag) = cx.success_flag
                     && let Some(index) = keys.iter().position(|k| k.name == flag)
                 {
@@ -57,7 +67,6 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
                     );
                 }
                 let id = format!("{}.{}", spec.resource, spec.operation);
-                let name = format!("{}{}Response", names::pascal(&spec.resource), names::pascal(&spec.operation));
                 let description = format!("The response of `{id}` ({}): every documented key of its body.", spec.title.trim_end_matches('.'));
                 let model =
                     ModelDef { name: name.clone(), description, declared: true, fields, examples: Vec::new(), response_of: Some(id), page: None };
@@ -82,7 +91,9 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
     // A key whose type did not resolve (reported, or in a file that could not be read) reads
     // as `json`: its paging would only add false problems.
     let unresolved = spec.response.as_ref().and_then(|r| r.keys.as_ref()).is_some_and(|keys| {
-        keys.iter().any(|key| TypeRef::parse(&key.ty).is_none_or(|ty| matches!(ty.leaf(), TypeRef::Named(name) if !cx.sites.contains(name))))
+        keys.iter().any(|key| {
+            TypeRef::parse(&key.ty).is_none_or(|ty| matches!(ty.leaf(), TypeRef::Named(name) if !cx.sites.contains(name) && key.fields.is_none()))
+        })
     });
     if unresolved {
         return None;
@@ -96,12 +107,12 @@ pub(crate) fn lower_response(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec,
                 "list the body's keys under `response.keys`: the page's items and its paging fields are keys of the body",
             ),
             Some(model) => {
-                pagination = lower_pagination(lw, &site, paging, params, &model.fields, cx);
+                pagination = lower_pagination(lw, &site, paging, params, &model.fields, cx, &inline);
                 model.page = pagination.clone().map(Box::new);
             }
         }
     }
-    (lw.count() == before).then_some(LoweredResponse { response, model, pagination })
+    (lw.count() == before).then_some(LoweredResponse { response, model, pagination, inline })
 }
 
 fn lower_pagination(
@@ -111,7 +122,9 @@ fn lower_pagination(
     params: &[Param],
     keys: &[Field],
     cx: &ResponseContext,
+    inline: &[Inline],
 ) -> Option<Pagination> {
+    let models = Models { types: cx.types, inline };
     let before = lw.count();
     let items = match keys.iter().find(|f| f.wire_name == spec.items) {
         Some(field) => match &field.ty {
@@ -132,7 +145,7 @@ fn lower_pagination(
         }
     };
     let mut path = |key: &'static str, dotted: &Option<String>, leaf: TypeRef| {
-        dotted.as_ref().and_then(|dotted| resolve_path(lw, &site.at(key), dotted, keys, cx.types, &leaf))
+        dotted.as_ref().and_then(|dotted| resolve_path(lw, &site.at(key), dotted, keys, &models, &leaf))
     };
     let has_more = path("has_more", &spec.has_more, TypeRef::Boolean);
     let total_items = path("total_items", &spec.total_items, TypeRef::Integer);
@@ -141,7 +154,7 @@ fn lower_pagination(
     let style = match (&spec.cursor, &spec.page) {
         (Some(cursor), None) => {
             check_param(lw, &site.at("cursor").at("param"), &cursor.param, params, &TypeRef::String);
-            let next = resolve_path(lw, &site.at("cursor").at("next"), &cursor.next, keys, cx.types, &TypeRef::String);
+            let next = resolve_path(lw, &site.at("cursor").at("next"), &cursor.next, keys, &models, &TypeRef::String);
             next.map(|next| PageStyle::Cursor { param: cursor.param.clone(), next })
         }
         (None, Some(page)) => {
@@ -198,17 +211,30 @@ fn check_param(lw: &mut Lowerer, site: &Site, name: &str, params: &[Param], expe
 }
 
 /// `pagination.next_page_cursor`: a response key, then fields of models, to a `leaf`.
-fn resolve_path(lw: &mut Lowerer, site: &Site, dotted: &str, keys: &[Field], types: &[TypeDef], leaf: &TypeRef) -> Option<FieldPath> {
+/// The models a path may go through: the API's, and those the response declares in place.
+struct Models<'m, 'a> {
+    types: &'m [TypeDef],
+    inline: &'m [Inline<'a>],
+}
+
+impl Models<'_, '_> {
+    fn model(&self, name: &str) -> Option<&ModelDef> {
+        let declared = self.types.binary_search_by(|t| t.name().cmp(name)).ok().and_then(|i| match &self.types[i] {
+            TypeDef::Model(model) => Some(model),
+            _ => None,
+        });
+        declared.or_else(|| self.inline.iter().map(|i| &i.model).find(|m| m.name == name))
+    }
+}
+
+fn resolve_path(lw: &mut Lowerer, site: &Site, dotted: &str, keys: &[Field], models: &Models, leaf: &TypeRef) -> Option<FieldPath> {
     let mut fields = keys;
     let mut steps = Vec::new();
     let mut ty: Option<&TypeRef> = None;
     for (index, segment) in dotted.split('.').enumerate() {
         if let Some(previous) = ty {
             let model = match previous {
-                TypeRef::Named(name) => types.binary_search_by(|t| t.name().cmp(name)).ok().and_then(|i| match &types[i] {
-                    TypeDef::Model(model) => Some(model),
-                    _ => None,
-                }),
+                TypeRef::Named(name) => models.model(name),
                 _ => None,
             };
             let Some(model) = model else {

@@ -71,6 +71,7 @@ pub(crate) fn collect_sites<'a>(lw: &mut Lowerer, api: &'a LoadedApi, registry: 
 pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &TypeSites<'a>, registry: &mut Registry<'a>) -> Vec<TypeDef> {
     let mut types = Vec::new();
     let mut variant_models = Vec::new();
+    let mut inline = Vec::new();
     for file in &api.files {
         let root = Site::root(file);
         for (name, id) in file.spec.ids.iter().filter(|(name, _)| sites.defined_in(name, file)) {
@@ -80,7 +81,7 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
             types.push(TypeDef::Enum(lower_enum(lw, &root.at("enums").at(name), name, spec)));
         }
         for (name, spec) in file.spec.models.iter().filter(|(name, _)| sites.defined_in(name, file)) {
-            let fields = lower_fields(lw, &root.at("models").at(name).at("fields"), &spec.fields, sites);
+            let fields = lower_fields(lw, &root.at("models").at(name).at("fields"), name, &spec.fields, sites, &mut inline);
             types.push(TypeDef::Model(ModelDef {
                 name: name.clone(),
                 description: spec.description.clone(),
@@ -92,12 +93,13 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
             }));
         }
         for (name, spec) in file.spec.unions.iter().filter(|(name, _)| sites.defined_in(name, file)) {
-            let (union, models) = lower_union(lw, &root.at("unions").at(name), name, spec, sites, registry);
+            let (union, models) = lower_union(lw, &root.at("unions").at(name), name, spec, sites, registry, &mut inline);
             types.push(TypeDef::Union(union));
             variant_models.extend(models);
         }
     }
     types.extend(variant_models.into_iter().map(TypeDef::Model));
+    types.extend(claim_inline(lw, inline, registry).into_iter().map(TypeDef::Model));
     types.sort_by(|a, b| a.name().cmp(b.name()));
     types
 }
@@ -119,8 +121,25 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
     Some(ty)
 }
 
-/// The fields listed at `list` (a model's `fields`, a response's `keys`).
-pub(crate) fn lower_fields(lw: &mut Lowerer, list: &Site, specs: &[FieldSpec], sites: &TypeSites) -> Vec<Field> {
+/// A model declared in place, in a field (`type: object` with `fields`), and where.
+pub(crate) struct Inline<'a> {
+    pub(crate) model: ModelDef,
+    pub(crate) site: Site<'a>,
+}
+
+/// The word a field's `type` uses for an object declared in place.
+const INLINE_OBJECT: &str = "object";
+
+/// The fields listed at `list` (a model's `fields`, a response's `keys`) of the type `owner`;
+/// objects declared in place become models in `inline`, named `<owner><Field>`.
+pub(crate) fn lower_fields<'a>(
+    lw: &mut Lowerer,
+    list: &Site<'a>,
+    owner: &str,
+    specs: &[FieldSpec],
+    sites: &TypeSites,
+    inline: &mut Vec<Inline<'a>>,
+) -> Vec<Field> {
     let mut fields = Vec::new();
     let mut wire_seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rust_seen: BTreeMap<String, &str> = BTreeMap::new();
@@ -151,7 +170,10 @@ pub(crate) fn lower_fields(lw: &mut Lowerer, list: &Site, specs: &[FieldSpec], s
         }
         // A field whose type does not resolve (already reported) stays, as `json`: the
         // model's examples are then not said to have an undeclared field.
-        let ty = resolve_type(lw, &site.at("type"), &spec.ty, sites).unwrap_or(TypeRef::Json);
+        let ty = match inline_object(lw, &site, owner, spec, sites, inline) {
+            Some(ty) => ty,
+            None => resolve_type(lw, &site.at("type"), &spec.ty, sites).unwrap_or(TypeRef::Json),
+        };
         fields.push(Field {
             wire_name: spec.name.clone(),
             rust_name,
@@ -163,6 +185,76 @@ pub(crate) fn lower_fields(lw: &mut Lowerer, list: &Site, specs: &[FieldSpec], s
         });
     }
     fields
+}
+
+/// The type of a field that declares an object in place (`type: object`, `array<object>`,
+/// `map<object>` with `fields`), its model lowered into `inline`; `None` for any other field.
+fn inline_object<'a>(
+    lw: &mut Lowerer,
+    site: &Site<'a>,
+    owner: &str,
+    spec: &FieldSpec,
+    sites: &TypeSites,
+    inline: &mut Vec<Inline<'a>>,
+) -> Option<TypeRef> {
+    let parsed = TypeRef::parse(&spec.ty);
+    let is_object = parsed.as_ref().is_some_and(|ty| ty.leaf() == &TypeRef::Named(INLINE_OBJECT.to_owned()));
+    let Some(fields) = spec.fields.as_ref().filter(|_| is_object) else {
+        if spec.fields.is_some() {
+            lw.error_help(
+                &site.at("fields"),
+                format!("field `{}` lists `fields`, but its type is `{}`", spec.name, spec.ty),
+                "an object declared in place has `type: object` (or `array<object>`, `map<object>`)",
+            );
+        } else if is_object {
+            lw.error_help(
+                &site.at("type"),
+                format!("field `{}` is an object but lists no `fields`", spec.name),
+                "list its fields under `fields`, or name a model",
+            );
+            // Reported: not an unknown type `object` as well.
+            return Some(TypeRef::Json);
+        }
+        if spec.type_name.is_some() && !is_object {
+            lw.error_help(
+                &site.at("type_name"),
+                "`type_name` names an object declared in place",
+                "drop it, or declare the object with `type: object` and `fields`",
+            );
+        }
+        return None;
+    };
+    let name = spec.type_name.clone().unwrap_or_else(|| format!("{owner}{}", names::pascal(&spec.name)));
+    if !is_pascal_ident(&name) {
+        lw.error_help(&site.at("type_name"), format!("type name `{name}` is not PascalCase"), format!("use `{}`", names::pascal(&name)));
+    }
+    let model_fields = lower_fields(lw, &site.at("fields"), &name, fields, sites, inline);
+    let description = spec.description.clone();
+    let model =
+        ModelDef { name: name.clone(), description, declared: true, fields: model_fields, examples: Vec::new(), response_of: None, page: None };
+    let at = if spec.type_name.is_some() { site.at("type_name") } else { site.at("name") };
+    inline.push(Inline { model, site: at });
+    Some(replace_leaf(parsed?, TypeRef::Named(name)))
+}
+
+/// `array<object>` with `object` replaced: `array<DeviceWarning>`.
+fn replace_leaf(ty: TypeRef, leaf: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(replace_leaf(*inner, leaf))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(replace_leaf(*inner, leaf))),
+        _ => leaf,
+    }
+}
+
+/// Claims the names of the objects declared in place and gives their models.
+pub(crate) fn claim_inline<'a>(lw: &mut Lowerer, inline: Vec<Inline<'a>>, registry: &mut Registry<'a>) -> Vec<ModelDef> {
+    let mut models = Vec::new();
+    for Inline { model, site } in inline {
+        if registry.claim(lw, &[Scope::Api], &model.name, Claim::at("object declared in place", "", site), "give it a `type_name`") {
+            models.push(model);
+        }
+    }
+    models
 }
 
 fn lower_enum(lw: &mut Lowerer, site: &Site, name: &str, spec: &EnumSpec) -> EnumDef {
@@ -208,6 +300,7 @@ fn lower_union<'a>(
     spec: &UnionSpec,
     sites: &TypeSites<'a>,
     registry: &mut Registry<'a>,
+    inline: &mut Vec<Inline<'a>>,
 ) -> (UnionDef, Vec<ModelDef>) {
     if spec.variants.is_empty() {
         lw.error_help(&site.at("variants"), format!("union `{name}` has no variants"), "list at least one variant");
@@ -246,7 +339,7 @@ fn lower_union<'a>(
         if variant_fields.iter().any(|f| f.name == spec.tag) {
             lw.error(&site, format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
-        let fields = lower_fields(lw, &site.at("fields"), variant_fields, sites);
+        let fields = lower_fields(lw, &site.at("fields"), &model, variant_fields, sites, inline);
         models.push(ModelDef {
             name: model.clone(),
             description: description.clone(),

@@ -189,6 +189,16 @@ fn maps_round_trip() {
     assert_eq!(widget.stock.as_ref().unwrap()["north"][0].part_name, "gear");
     let encoded = serde_json::to_string(&widget).unwrap();
     assert!(encoded.contains(r#""labels":{"alpha":"first","zeta":"last"}"#), "{encoded}");
+    // Objects declared in place are models like any other.
+    let sized: Widget = serde_json::from_value(serde_json::json!({
+        "id": 7, "type": "self", "ref": null, "stock": null,
+        "size": { "width": 2.5, "unit": { "symbol": "cm" } }, "notes": [{ "text": "fragile" }]
+    }))
+    .unwrap();
+    let size: &acme::WidgetSize = sized.size.as_ref().unwrap();
+    let unit: &acme::WidgetSizeUnit = &size.unit;
+    let notes: &[acme::Note] = &sized.notes;
+    assert_eq!((size.width, unit.symbol.as_str(), notes[0].text.as_str()), (2.5, "cm", "fragile"));
     let bare: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
     assert!(bare.labels.is_empty() && bare.stock.is_none());
     assert!(serde_json::to_string(&bare).unwrap().contains(r#""stock":null"#));

@@ -43,6 +43,15 @@ pub struct Level4 {
     /// Wire name: `leaf`. May be `null`.
     pub leaf: ::std::option::Option<::serde_json::Value>,
 }
+/// Objects declared in place in an array, named by `type_name`.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Note {
+    /// The note.
+    ///
+    /// Wire name: `text`.
+    pub text: ::std::string::String,
+}
 /// Where the next page starts.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -439,6 +448,16 @@ pub struct Widget {
             ::std::vec::Vec<crate::acme::Part>,
         >,
     >,
+    /// Its size, an object declared in place (named `WidgetSize`).
+    ///
+    /// Wire name: `size`. May be absent.
+    #[wire(skip_none)]
+    pub size: ::std::option::Option<crate::acme::WidgetSize>,
+    /// Objects declared in place in an array, named by `type_name`.
+    ///
+    /// Wire name: `notes`. Empty when absent.
+    #[wire(default)]
+    pub notes: ::std::vec::Vec<crate::acme::Note>,
 }
 /// Identifies a widget.
 ///
@@ -476,6 +495,28 @@ impl ::std::fmt::Display for WidgetId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.0, f)
     }
+}
+/// Its size, an object declared in place (named `WidgetSize`).
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetSize {
+    /// Width.
+    ///
+    /// Wire name: `width`.
+    pub width: f64,
+    /// Nested in place again (`WidgetSizeUnit`).
+    ///
+    /// Wire name: `unit`.
+    pub unit: crate::acme::WidgetSizeUnit,
+}
+/// Nested in place again (`WidgetSizeUnit`).
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetSizeUnit {
+    /// The unit's symbol.
+    ///
+    /// Wire name: `symbol`.
+    pub symbol: ::std::string::String,
 }
 /// The response of `widgets.browse` (Browse widgets): every documented key of its body.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -519,6 +560,20 @@ pub struct WidgetsInspectResponse {
     /// Wire name: `warnings`. Empty when absent.
     #[wire(default)]
     pub warnings: ::std::vec::Vec<::std::string::String>,
+    /// A key declared in place (`WidgetsInspectResponseHealth`).
+    ///
+    /// Wire name: `health`. May be absent.
+    #[wire(skip_none)]
+    pub health: ::std::option::Option<crate::acme::WidgetsInspectResponseHealth>,
+}
+/// A key declared in place (`WidgetsInspectResponseHealth`).
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetsInspectResponseHealth {
+    /// Out of 100.
+    ///
+    /// Wire name: `score`.
+    pub score: i64,
 }
 /// The response of `widgets.numbered` (Widgets by page number): every documented key of its body.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
