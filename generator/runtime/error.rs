@@ -159,6 +159,11 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 
+    /// A value given to the client could not be read, such as a timestamp that is not
+    /// RFC 3339 (`"…".parse::<Timestamp>()?` converts into this); nothing was sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
     /// The caller's token source failed to produce a token.
     #[error("the token source failed: {0}")]
     TokenSource(String),
@@ -200,6 +205,7 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("body_snippet", &format_args!("<{} bytes, not shown>", body_snippet.len()))
                 .finish(),
+            Error::InvalidArgument(message) => f.debug_tuple("InvalidArgument").field(message).finish(),
             Error::Paging { endpoint, request_id, message } => {
                 f.debug_struct("Paging").field("endpoint", endpoint).field("request_id", request_id).field("message", message).finish()
             }

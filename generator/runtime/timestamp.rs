@@ -20,6 +20,11 @@ const QUOTE_LIMIT: usize = 64;
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// The current instant, in UTC.
+    pub fn now() -> Self {
+        Timestamp(OffsetDateTime::now_utc())
+    }
+
     /// The instant as a [`time::OffsetDateTime`], with the offset it was written with.
     pub fn as_offset_date_time(&self) -> &OffsetDateTime {
         &self.0
@@ -56,6 +61,18 @@ impl Timestamp {
 impl From<OffsetDateTime> for Timestamp {
     fn from(t: OffsetDateTime) -> Self {
         Timestamp(t)
+    }
+}
+
+impl From<std::time::SystemTime> for Timestamp {
+    fn from(t: std::time::SystemTime) -> Self {
+        Timestamp(OffsetDateTime::from(t))
+    }
+}
+
+impl From<ParseTimestampError> for crate::Error {
+    fn from(e: ParseTimestampError) -> Self {
+        crate::Error::InvalidArgument(e.to_string())
     }
 }
 
@@ -177,5 +194,17 @@ mod tests {
         let t: Timestamp = serde_json::from_str("\"2025-01-15T10:30:00\"").expect("parse");
         assert_eq!(serde_json::to_string(&t).expect("write"), "\"2025-01-15T10:30:00Z\"");
         assert_eq!(format!("{t:?}"), "2025-01-15T10:30:00Z");
+    }
+
+    #[test]
+    fn a_bad_timestamp_is_an_error_of_the_client_and_a_system_time_converts() {
+        fn parse(text: &str) -> Result<Timestamp, crate::Error> {
+            Ok(text.parse::<Timestamp>()?)
+        }
+        let error = parse("yesterday").unwrap_err();
+        assert!(matches!(&error, crate::Error::InvalidArgument(m) if m.contains("\"yesterday\"")), "{error:?}");
+        let epoch = Timestamp::from(std::time::UNIX_EPOCH);
+        assert_eq!(epoch.to_string(), "1970-01-01T00:00:00Z");
+        assert!(Timestamp::now() > epoch);
     }
 }

@@ -31,11 +31,45 @@ pub fn snake(text: &str) -> String {
     sanitize(&sanitize(text, "value").to_snake_case(), "value")
 }
 
-/// `access_codes` → `AccessCodes`; `time-bound` → `TimeBound`; `1st` → `V1st`.
+/// `access_codes` → `AccessCodes`; `time-bound` → `TimeBound`; a leading number in words:
+/// `1st-place` → `FirstPlace`, `2fa` → `TwoFa`, `1080p` → `Number1080P`.
 pub fn pascal(text: &str) -> String {
-    let name = sanitize(&sanitize(text, "Value").to_pascal_case(), "Value");
+    let text = spell_leading_number(text);
+    let name = sanitize(&sanitize(&text, "Value").to_pascal_case(), "Value");
     // `Self` is the one PascalCase keyword, and it cannot be a raw identifier.
     if name == "Self" { "SelfValue".to_owned() } else { name }
+}
+
+/// A leading number as a word, so a PascalCase name can start with it: ordinals up to the
+/// twentieth (`1st` → `First`), numbers below 100 (`24h` → `TwentyFour h`), larger ones kept
+/// as digits after `Number`.
+fn spell_leading_number(text: &str) -> String {
+    const UNITS: &str =
+        "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen Sixteen Seventeen Eighteen Nineteen";
+    const TENS: &str = "_ _ Twenty Thirty Forty Fifty Sixty Seventy Eighty Ninety";
+    const ORDINALS: &str = "Zeroth First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth Thirteenth Fourteenth \
+                            Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth Twentieth";
+    let word = |list: &'static str, n: usize| list.split_whitespace().nth(n);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return text.to_owned();
+    }
+    let (number, rest) = text.split_at(digits);
+    let value: Option<usize> = number.parse().ok().filter(|_| digits <= 3);
+    let suffix = rest.get(..2).map(str::to_ascii_lowercase);
+    let after_suffix = rest.get(2..).unwrap_or_default();
+    let is_ordinal = matches!(suffix.as_deref(), Some("st" | "nd" | "rd" | "th")) && !after_suffix.starts_with(|c: char| c.is_ascii_alphabetic());
+    if is_ordinal && let Some(ordinal) = value.and_then(|n| word(ORDINALS, n)) {
+        return format!("{ordinal} {after_suffix}");
+    }
+    let spelled = match value {
+        Some(n) if n < 20 => word(UNITS, n).map(str::to_owned),
+        Some(n) if n < 100 => {
+            word(TENS, n / 10).zip(word(UNITS, n % 10)).map(|(tens, unit)| format!("{tens}{}", if n % 10 == 0 { "" } else { unit }))
+        }
+        _ => None,
+    };
+    format!("{} {rest}", spelled.unwrap_or_else(|| format!("Number{number}")))
 }
 
 /// `access_codes.get` → `ACCESS_CODES_GET`.
@@ -84,7 +118,14 @@ mod tests {
         assert_eq!(snake("access_code_id"), "access_code_id");
         assert_eq!(pascal("time_bound"), "TimeBound");
         assert_eq!(pascal("mobile-key"), "MobileKey");
-        assert_eq!(pascal("1st"), "V1st");
+        assert_eq!(pascal("1st"), "First");
+        assert_eq!(pascal("1st-place"), "FirstPlace");
+        assert_eq!(pascal("2fa"), "TwoFa");
+        assert_eq!(pascal("24h"), "TwentyFourH");
+        assert_eq!(pascal("40"), "Forty");
+        assert_eq!(pascal("1stopshop"), "OneStopshop");
+        assert_eq!(pascal("1080p"), "Number1080P");
+        assert_eq!(pascal("0"), "Zero");
         assert_eq!(pascal("$$"), "Value");
         assert_eq!(pascal("self"), "SelfValue");
         assert_eq!(shouty("access_codes.get"), "ACCESS_CODES_GET");

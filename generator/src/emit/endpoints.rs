@@ -14,24 +14,48 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Argument type for a value the caller passes: conversions where they cannot mix up ids.
+/// Argument type for a value the caller passes: conversions where they cannot mix up ids
+/// (`impl Into<String>`, `impl Into<AccessCodeId>`, `impl Into<Timestamp>`), and any
+/// iterable of those for a list.
 fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    let concrete = rust_type(api, ty);
     match ty {
-        TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(impl ::std::convert::Into<::std::string::String>),
-        TypeRef::Secret => quote!(impl ::std::convert::Into<crate::Secret>),
-        TypeRef::Named(name) if matches!(api.type_def(name), Some(TypeDef::Id(_))) => {
+        TypeRef::Array(inner) => {
+            let item = arg_type(api, inner);
+            quote!(impl ::std::iter::IntoIterator<Item = #item>)
+        }
+        _ if converts(ty, api) => {
+            let concrete = rust_type(api, ty);
             quote!(impl ::std::convert::Into<#concrete>)
         }
-        _ => concrete,
+        _ => rust_type(api, ty),
     }
 }
 
+/// Whether an argument of this type is taken as `impl Into<…>`.
 fn converts(ty: &TypeRef, api: &Api) -> bool {
     match ty {
-        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret => true,
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret | TypeRef::Timestamp => true,
         TypeRef::Named(name) => matches!(api.type_def(name), Some(TypeDef::Id(_))),
         _ => false,
+    }
+}
+
+/// The parameter's value from the argument `name` of [`arg_type`].
+fn arg_value(api: &Api, ty: &TypeRef, name: &proc_macro2::Ident) -> TokenStream {
+    converted(api, ty, quote!(#name))
+}
+
+/// `value` (of the argument type of `ty`) as a `ty`.
+fn converted(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Array(inner) if converts(inner, api) => quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+        TypeRef::Array(inner) if matches!(**inner, TypeRef::Array(_)) => {
+            let item = converted(api, inner, quote!(item));
+            quote!(#value.into_iter().map(|item| #item).collect())
+        }
+        TypeRef::Array(_) => quote!(#value.into_iter().collect()),
+        _ if converts(ty, api) => quote!(#value.into()),
+        _ => value,
     }
 }
 
@@ -268,7 +292,9 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let inits = endpoint.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         if p.required {
-            if converts(&p.ty, api) { quote!(#name: #name.into()) } else { quote!(#name) }
+            let value = arg_value(api, &p.ty, &name);
+            // Shorthand where nothing converts: `filter`, not `filter: filter`.
+            if name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
         } else {
             quote!(#name: ::std::option::Option::None)
         }
@@ -334,7 +360,7 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
     let setters = endpoint.optional_params().map(|p| {
         let name = ident(&p.rust_name);
         let ty = arg_type(api, &p.ty);
-        let value = if converts(&p.ty, api) { quote!(#name.into()) } else { quote!(#name) };
+        let value = arg_value(api, &p.ty, &name);
         let docs = doc(&super::desc(&p.description));
         quote! {
             #docs

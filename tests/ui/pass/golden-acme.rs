@@ -83,7 +83,7 @@ async fn use_it() -> Result<(), Error> {
         .widgets()
         .list("owner")
         .limit(10)
-        .placement(Placement::V1stPlace)
+        .placement(Placement::FirstPlace)
         .await?;
     let _ = widgets;
     let _: Vec<Widget> = client
@@ -116,7 +116,7 @@ async fn use_it() -> Result<(), Error> {
 
     // Inside the defining crate `#[non_exhaustive]` asks for no wildcard.
     match Placement::from("mobile key") {
-        Placement::V1stPlace | Placement::MobileKey | Placement::SelfValue => {}
+        Placement::FirstPlace | Placement::MobileKey | Placement::SelfValue => {}
         Placement::Unknown(value) => {
             let _: String = value;
         }

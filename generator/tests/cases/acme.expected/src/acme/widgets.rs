@@ -271,14 +271,16 @@ impl Widgets<'_> {
     pub fn search(
         &self,
         filter: crate::acme::Part,
-        tags: ::std::vec::Vec<::std::string::String>,
-        since: crate::runtime::Timestamp,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+        since: impl ::std::convert::Into<crate::runtime::Timestamp>,
         search_owner: impl ::std::convert::Into<SearchOwner>,
     ) -> crate::Call<::std::vec::Vec<crate::acme::Widget>> {
         let mut params = WidgetsSearchParams {
             filter,
-            tags,
-            since,
+            tags: tags.into_iter().map(::std::convert::Into::into).collect(),
+            since: since.into(),
             email: ::std::option::Option::None,
             owner_widget: ::std::option::Option::None,
         };

@@ -88,7 +88,7 @@ pub struct Part {
 #[non_exhaustive]
 pub enum Placement {
     /// `1st-place`: First.
-    V1stPlace,
+    FirstPlace,
     /// `mobile key`.
     MobileKey,
     /// `self`.
@@ -100,7 +100,7 @@ impl Placement {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V1stPlace => "1st-place",
+            Self::FirstPlace => "1st-place",
             Self::MobileKey => "mobile key",
             Self::SelfValue => "self",
             Self::Unknown(value) => value,
@@ -110,7 +110,7 @@ impl Placement {
 impl Placement {
     fn from_wire(value: &str) -> Self {
         match value {
-            "1st-place" => Self::V1stPlace,
+            "1st-place" => Self::FirstPlace,
             "mobile key" => Self::MobileKey,
             "self" => Self::SelfValue,
             other => Self::Unknown(other.to_owned()),
