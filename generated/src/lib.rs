@@ -25,7 +25,7 @@ pub use runtime::Fixture;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor,
+        ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor,
         CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
         HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor,
         ParamLocation, PathPart, ResponseShape,

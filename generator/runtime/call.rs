@@ -16,7 +16,7 @@ use time::format_description::well_known::Rfc2822;
 use tracing::Instrument;
 
 use super::client::ClientCore;
-use super::descriptor::{EndpointDescriptor, ParamLocation, PathPart};
+use super::descriptor::{ArrayStyle, EndpointDescriptor, ParamLocation, PathPart};
 use super::error::Error;
 use super::response::{RawResponse, Response, decode, error_from_response};
 
@@ -161,6 +161,8 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
 /// A request ready to be sent, possibly several times.
 struct Prepared {
     url: Url,
+    /// Header parameters, checked when prepared.
+    headers: Vec<(header::HeaderName, HeaderValue)>,
     body: Option<Vec<u8>>,
 }
 
@@ -259,6 +261,9 @@ async fn attempts(
             .header(header::ACCEPT, HeaderValue::from_static("application/json"))
             .header(header::USER_AGENT, HeaderValue::from_static(endpoint.api.user_agent))
             .timeout(timeout_left);
+        for (name, value) in &prepared.headers {
+            request = request.header(name, value.clone());
+        }
         if let Some(body) = &prepared.body {
             request = request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.clone());
         }
@@ -434,19 +439,44 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
     let separator = if path.starts_with('/') { "" } else { "/" };
     url.set_path(&format!("{base_path}{separator}{path}"));
 
-    let mut query = Vec::new();
+    let mut query: Vec<(String, String)> = Vec::new();
+    let mut headers = Vec::new();
     let mut body = Map::new();
     for descriptor in endpoint.params {
+        // An explicit `null` (a nullable parameter set to `None`) is sent in the body; a
+        // parameter left out is not in `params` at all.
+        if descriptor.location == ParamLocation::Body
+            && let Some(Value::Null) = params.get(descriptor.name)
+        {
+            body.insert(descriptor.name.to_owned(), Value::Null);
+            continue;
+        }
         let Some(value) = param(descriptor.name) else {
             continue;
         };
         match descriptor.location {
             ParamLocation::Path => {}
             ParamLocation::Query => match value {
-                // Arrays repeat the key: `ids=a&ids=b`.
-                Value::Array(items) => query.extend(items.iter().filter(|item| !item.is_null()).map(|item| (descriptor.name, query_text(item)))),
-                other => query.push((descriptor.name, query_text(other))),
+                Value::Array(items) => {
+                    let items = items.iter().filter(|item| !item.is_null()).map(query_text);
+                    match descriptor.array_style {
+                        ArrayStyle::Repeat => query.extend(items.map(|item| (descriptor.name.to_owned(), item))),
+                        ArrayStyle::Brackets => query.extend(items.map(|item| (format!("{}[]", descriptor.name), item))),
+                        ArrayStyle::Comma => query.push((descriptor.name.to_owned(), items.collect::<Vec<_>>().join(","))),
+                    }
+                }
+                other => query.push((descriptor.name.to_owned(), query_text(other))),
             },
+            ParamLocation::Header => {
+                let text = scalar_text(value).ok_or_else(|| Error::Config(format!("the header parameter `{}` of {} must be a string, number or boolean", descriptor.name, endpoint.id)))?;
+                let name = header::HeaderName::from_bytes(descriptor.name.as_bytes())
+                    .map_err(|_| Error::Config(format!("`{}` of {} is not a valid header name", descriptor.name, endpoint.id)))?;
+                // The value is the caller's: not quoted in the message.
+                let mut value = HeaderValue::from_str(&text)
+                    .map_err(|_| Error::Config(format!("the header parameter `{}` of {} holds a character a header cannot", descriptor.name, endpoint.id)))?;
+                value.set_sensitive(true);
+                headers.push((name, value));
+            }
             ParamLocation::Body => {
                 body.insert(descriptor.name.to_owned(), value.clone());
             }
@@ -464,7 +494,7 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
         // Dropping them silently would send a different request than the caller asked for.
         return Err(Error::Config(format!("{} is a {} request and cannot send body parameters", endpoint.id, endpoint.method.as_str())));
     };
-    Ok(Prepared { url, body })
+    Ok(Prepared { url, headers, body })
 }
 
 /// A string, number or boolean as text (also how the mock server reads parameters).
@@ -528,10 +558,10 @@ mod tests {
         method: HttpMethod::Get,
         path: &[PathPart::Literal("/things/"), PathPart::Param("id"), PathPart::Literal("/parts")],
         params: &[
-            ParamDescriptor { name: "id", location: ParamLocation::Path },
-            ParamDescriptor { name: "q", location: ParamLocation::Query },
-            ParamDescriptor { name: "tags", location: ParamLocation::Query },
-            ParamDescriptor { name: "n", location: ParamLocation::Query },
+            ParamDescriptor::path("id"),
+            ParamDescriptor::query("q"),
+            ParamDescriptor::query("tags"),
+            ParamDescriptor::query("n"),
         ],
         auth_modes: &[],
         read_only: true,

@@ -157,6 +157,20 @@ pub enum ParamLocation {
     Query,
     /// A key of the JSON body.
     Body,
+    /// A request header of its name.
+    Header,
+}
+
+/// How an array travels in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArrayStyle {
+    /// The key repeated: `ids=a&ids=b`.
+    #[default]
+    Repeat,
+    /// One key, the values joined by commas: `ids=a,b`.
+    Comma,
+    /// The key with `[]`, repeated: `ids[]=a&ids[]=b`.
+    Brackets,
 }
 
 /// A parameter of an endpoint.
@@ -166,6 +180,35 @@ pub struct ParamDescriptor {
     pub name: &'static str,
     /// Where it travels.
     pub location: ParamLocation,
+    /// How it is encoded when it is an array in the query string.
+    pub array_style: ArrayStyle,
+}
+
+impl ParamDescriptor {
+    /// A path parameter.
+    pub const fn path(name: &'static str) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Path, array_style: ArrayStyle::Repeat }
+    }
+
+    /// A query parameter (an array repeats its key).
+    pub const fn query(name: &'static str) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Query, array_style: ArrayStyle::Repeat }
+    }
+
+    /// An array query parameter encoded as `style` says.
+    pub const fn query_array(name: &'static str, style: ArrayStyle) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Query, array_style: style }
+    }
+
+    /// A key of the JSON body.
+    pub const fn body(name: &'static str) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Body, array_style: ArrayStyle::Repeat }
+    }
+
+    /// A request header.
+    pub const fn header(name: &'static str) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Header, array_style: ArrayStyle::Repeat }
+    }
 }
 
 /// One operation of an API.

@@ -48,7 +48,7 @@ pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
 pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
-    ApiDescriptor, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
+    ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
     PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
 };
 

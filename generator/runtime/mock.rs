@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::call::scalar_text;
-use super::descriptor::{ApiDescriptor, EndpointDescriptor, PaginationDescriptor, ParamLocation, PathPart};
+use super::descriptor::{ApiDescriptor, ArrayStyle, EndpointDescriptor, PaginationDescriptor, ParamLocation, PathPart};
 use super::mock_pages;
 use super::error::Error;
 use super::response::status_kind;
@@ -538,11 +538,19 @@ impl Params<'_> {
     /// The value of a parameter, read where the endpoint declares it (anywhere for a name it
     /// does not declare); `None` when absent or `null`.
     fn get(&self, name: &str) -> Option<Value> {
-        let declared = self.endpoint.params.iter().find(|p| p.name == name).map(|p| p.location);
-        match declared {
-            Some(ParamLocation::Path) => self.path(name),
-            Some(ParamLocation::Query) => self.query(name),
-            Some(ParamLocation::Body) => self.body(name),
+        let declared = self.endpoint.params.iter().find(|p| p.name == name);
+        match declared.map(|p| (p.location, p.array_style)) {
+            Some((ParamLocation::Path, _)) => self.path(name),
+            Some((ParamLocation::Query, ArrayStyle::Repeat)) => self.query(name),
+            Some((ParamLocation::Query, ArrayStyle::Brackets)) => self.query(&format!("{name}[]")),
+            Some((ParamLocation::Query, ArrayStyle::Comma)) => {
+                self.query(name).map(|v| match v.as_str() {
+                    Some(text) => Value::Array(text.split(',').map(Value::from).collect()),
+                    None => v,
+                })
+            }
+            Some((ParamLocation::Body, _)) => self.body(name),
+            Some((ParamLocation::Header, _)) => self.incoming.headers.get(name).and_then(|v| v.to_str().ok()).map(Value::from),
             None => self.path(name).or_else(|| self.body(name)).or_else(|| self.query(name)),
         }
     }

@@ -1,7 +1,7 @@
 //! The lowered model: what the emitters and templates consume. Names here are already
 //! Rust names; every reference has been resolved.
 
-use crate::spec::{ErrorFormatSpec, HttpMethod, ParamLocation, Stability};
+use crate::spec::{ArrayStyle, ErrorFormatSpec, HttpMethod, ParamLocation, Stability};
 
 /// A field, parameter or response type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,6 +353,13 @@ pub struct Param {
     pub description: String,
     /// Index into `Endpoint::one_of` when the parameter belongs to a group.
     pub group: Option<usize>,
+    /// The API's value when it is left out (documentation; never sent).
+    pub default: Option<serde_json::Value>,
+    /// An explicit `null` may be sent: the setter takes an `Option`.
+    pub nullable: bool,
+    pub deprecated: Option<String>,
+    /// How an array in the query string is encoded.
+    pub array_style: Option<ArrayStyle>,
 }
 
 #[derive(Debug, Clone)]

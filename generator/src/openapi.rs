@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::file::{OutputFile, REGENERATE};
 use crate::fixtures::fixtures_of;
 use crate::ir::{Api, Endpoint, Field, PageStyle, Pagination, Response, TypeDef, TypeRef};
-use crate::spec::ParamLocation;
+use crate::spec::{ArrayStyle, ParamLocation};
 
 fn schema_of(ty: &TypeRef) -> Value {
     match ty {
@@ -122,16 +122,53 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
     for param in &endpoint.params {
         let mut schema = schema_of(&param.ty);
         match param.location {
-            ParamLocation::Path | ParamLocation::Query => parameters.push(json!({
-                "name": param.wire_name,
-                "in": if param.location == ParamLocation::Path { "path" } else { "query" },
-                "required": param.required,
-                "description": param.description.trim(),
-                "schema": schema,
-            })),
+            ParamLocation::Path | ParamLocation::Query | ParamLocation::Header => {
+                if let Some(default) = &param.default {
+                    schema["default"] = default.clone();
+                }
+                let mut parameter = json!({
+                    "name": param.wire_name,
+                    "in": match param.location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Header => "header",
+                        _ => "query",
+                    },
+                    "required": param.required,
+                    "description": param.description.trim(),
+                    "schema": schema,
+                });
+                if let Some(style) = param.array_style {
+                    // OpenAPI has no style for `ids[]=a&ids[]=b`: it is the repeated form
+                    // under a bracketed name, said in `x-array-style`.
+                    let (explode, name) = match style {
+                        ArrayStyle::Repeat => (true, None),
+                        ArrayStyle::Comma => (false, None),
+                        ArrayStyle::Brackets => (true, Some(format!("{}[]", param.wire_name))),
+                    };
+                    parameter["style"] = json!("form");
+                    parameter["explode"] = json!(explode);
+                    if let Some(name) = name {
+                        parameter["name"] = json!(name);
+                        parameter["x-array-style"] = json!("brackets");
+                    }
+                }
+                if param.deprecated.is_some() {
+                    parameter["deprecated"] = json!(true);
+                }
+                parameters.push(parameter);
+            }
             ParamLocation::Body => {
+                if param.nullable {
+                    schema = json!({"anyOf": [schema, {"type": "null"}]});
+                }
                 if let Some(object) = schema.as_object_mut() {
                     object.insert("description".into(), json!(param.description.trim()));
+                    if let Some(default) = &param.default {
+                        object.insert("default".into(), default.clone());
+                    }
+                    if param.deprecated.is_some() {
+                        object.insert("deprecated".into(), json!(true));
+                    }
                 }
                 body_props.insert(param.wire_name.clone(), schema);
                 if param.required {

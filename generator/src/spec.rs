@@ -205,6 +205,19 @@ pub enum ParamLocation {
     Path,
     Query,
     Body,
+    Header,
+}
+
+/// How an array travels in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrayStyle {
+    /// The key repeated: `ids=a&ids=b`.
+    Repeat,
+    /// One key, the values joined by commas: `ids=a,b`.
+    Comma,
+    /// The key with `[]`, repeated: `ids[]=a&ids[]=b`.
+    Brackets,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -218,6 +231,16 @@ pub struct ParamSpec {
     #[serde(default)]
     pub required: bool,
     pub description: String,
+    /// The value the API uses when the parameter is left out, as documented (not sent).
+    #[serde(default, deserialize_with = "crate::unique_keys::json_opt")]
+    pub default: Option<serde_json::Value>,
+    /// The caller may send an explicit `null` (to clear a value), apart from leaving it out.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Why the parameter is deprecated and what to use instead.
+    pub deprecated: Option<String>,
+    /// How an array in the query string is encoded; required there.
+    pub array_style: Option<ArrayStyle>,
 }
 
 /// Exactly one alternative must be given; an alternative is one or more parameters

@@ -3,8 +3,8 @@
 //! through `keyway::__private`, over real HTTP like the rest.
 
 use keyway::__private::{
-    ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
-    HeaderTemplate, HttpMethod, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials, EndpointDescriptor, ErrorFormat,
+    FromCore, HeaderTemplate, HttpMethod, ParamDescriptor, PathPart, ResponseShape,
 };
 use keyway::{Call, ClientBuilder, Error};
 use serde_json::json;
@@ -52,7 +52,7 @@ static CREATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     id: "orders.create",
     method: HttpMethod::Post,
     path: &[PathPart::Literal("/orders/create")],
-    params: &[ParamDescriptor { name: "sku", location: ParamLocation::Body }],
+    params: &[ParamDescriptor::body("sku")],
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Body,
@@ -98,4 +98,77 @@ async fn an_auth_mode_the_endpoint_does_not_accept_is_refused_before_sending() {
     assert_eq!((*endpoint, *mode, *accepted), ("orders.create", "session", &["admin_key"][..]));
     assert!(error.to_string().contains("it accepts: admin_key"), "{error}");
     assert!(server.requests().is_empty(), "nothing may reach the server");
+}
+
+/// `PATCH /orders/{id}`: parameters in every place a spec can put them.
+static UPDATE_ORDER: EndpointDescriptor = EndpointDescriptor {
+    api: &API,
+    id: "orders.update",
+    method: HttpMethod::Patch,
+    path: &[PathPart::Literal("/orders/"), PathPart::Param("id")],
+    params: &[
+        ParamDescriptor::path("id"),
+        ParamDescriptor::query_array("skus", ArrayStyle::Comma),
+        ParamDescriptor::query_array("tags", ArrayStyle::Brackets),
+        ParamDescriptor::query("notes"),
+        ParamDescriptor::header("X-Shop-Trace"),
+        ParamDescriptor::body("ends_at"),
+        ParamDescriptor::body("note"),
+    ],
+    auth_modes: &["admin_key"],
+    read_only: false,
+    response: ResponseShape::Empty,
+    pagination: None,
+};
+
+/// What a generated params struct serializes: a nullable parameter is an `Option<Option<_>>`
+/// whose outer `None` is left out and whose `Some(None)` is `null`.
+#[derive(serde::Serialize)]
+struct UpdateParams {
+    id: &'static str,
+    skus: Vec<&'static str>,
+    tags: Vec<&'static str>,
+    notes: Vec<&'static str>,
+    #[serde(rename = "X-Shop-Trace")]
+    trace: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ends_at: Option<Option<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<Option<&'static str>>,
+}
+
+#[tokio::test]
+async fn arrays_headers_and_nulls_travel_as_the_spec_says() {
+    let server = serve(vec![Reply::raw(204, "application/json", "")]).await;
+    let shop = client(&server.url, 0, "admin");
+    let params = UpdateParams {
+        id: "o-1",
+        skus: vec!["a", "b"],
+        tags: vec!["x", "y z"],
+        notes: vec!["p", "q"],
+        trace: "t-42",
+        ends_at: Some(None),
+        note: None,
+    };
+
+    let (): () = Call::new(&shop.0, &UPDATE_ORDER, params).await.unwrap();
+
+    let request = &server.requests()[0];
+    assert_eq!(request.path, "/orders/o-1");
+    let query = request.query.as_deref().unwrap();
+    assert_eq!(query, "skus=a%2Cb&tags%5B%5D=x&tags%5B%5D=y+z&notes=p&notes=q", "comma, brackets, repeat");
+    assert_eq!(request.header("x-shop-trace"), Some("t-42"));
+    assert_eq!(request.json(), json!({"ends_at": null}), "an explicit null is sent; a parameter left out is not");
+}
+
+#[tokio::test]
+async fn a_response_that_gives_nothing_is_unit_whatever_the_body() {
+    for reply in
+        [Reply::raw(204, "application/json", ""), Reply::json(200, &json!({"ok": true})), Reply::json(200, &json!({"ok": true, "extra": [1]}))]
+    {
+        let server = serve(vec![reply]).await;
+        let shop = client(&server.url, 0, "admin");
+        let params = UpdateParams { id: "o-1", skus: vec![], tags: vec![], notes: vec![], trace: "t", ends_at: None, note: None };
+        let (): () = Call::new(&shop.0, &UPDATE_ORDER, params).await.unwrap();
+    }
 }

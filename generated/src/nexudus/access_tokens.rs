@@ -62,12 +62,7 @@ static ACCESS_TOKENS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
         crate::runtime::PathPart::Literal("/api/spaces/accesstokens/"),
         crate::runtime::PathPart::Param("id"),
     ],
-    params: &[
-        crate::runtime::ParamDescriptor {
-            name: "id",
-            location: crate::runtime::ParamLocation::Path,
-        },
-    ],
+    params: &[crate::runtime::ParamDescriptor::path("id")],
     auth_modes: &["oauth2"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,

@@ -99,18 +99,9 @@ static ACCESS_CODES_GET: crate::runtime::EndpointDescriptor = crate::runtime::En
     method: crate::runtime::HttpMethod::Post,
     path: &[crate::runtime::PathPart::Literal("/access_codes/get")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "access_code_id",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "device_id",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "code",
-            location: crate::runtime::ParamLocation::Body,
-        },
+        crate::runtime::ParamDescriptor::body("access_code_id"),
+        crate::runtime::ParamDescriptor::body("device_id"),
+        crate::runtime::ParamDescriptor::body("code"),
     ],
     auth_modes: &[
         "api_key",

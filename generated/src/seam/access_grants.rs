@@ -92,14 +92,8 @@ static ACCESS_GRANTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     method: crate::runtime::HttpMethod::Post,
     path: &[crate::runtime::PathPart::Literal("/access_grants/get")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "access_grant_id",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "access_grant_key",
-            location: crate::runtime::ParamLocation::Body,
-        },
+        crate::runtime::ParamDescriptor::body("access_grant_id"),
+        crate::runtime::ParamDescriptor::body("access_grant_key"),
     ],
     auth_modes: &[
         "api_key",

@@ -178,6 +178,7 @@ fn param_rows(api: &Api, endpoint: &Endpoint) -> Vec<ParamRow> {
                 ParamLocation::Path => "path",
                 ParamLocation::Query => "query",
                 ParamLocation::Body => "body",
+                ParamLocation::Header => "header",
             },
             ty: type_link(api, &p.ty, "types/"),
             required: match p.group {
@@ -185,9 +186,31 @@ fn param_rows(api: &Api, endpoint: &Endpoint) -> Vec<ParamRow> {
                 None if p.required => "yes",
                 None => "no",
             },
-            description: p.description.clone(),
+            description: param_description(p),
         })
         .collect()
+}
+
+/// The description with what else the spec says of the parameter.
+fn param_description(p: &crate::ir::Param) -> String {
+    let mut text = p.description.trim().to_owned();
+    if let Some(note) = &p.deprecated {
+        text = format!("**Deprecated:** {} {text}", note.trim());
+    }
+    if p.nullable {
+        text.push_str(" May be sent as `null` to clear it.");
+    }
+    if let Some(default) = &p.default {
+        text.push_str(&format!(" Default: `{default}`."));
+    }
+    if let Some(style) = p.array_style {
+        text.push_str(match style {
+            crate::spec::ArrayStyle::Repeat => " Sent as `name=a&name=b`.",
+            crate::spec::ArrayStyle::Comma => " Sent as `name=a,b`.",
+            crate::spec::ArrayStyle::Brackets => " Sent as `name[]=a&name[]=b`.",
+        });
+    }
+    text
 }
 
 fn group_views(endpoint: &Endpoint) -> Vec<GroupView> {

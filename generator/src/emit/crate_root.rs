@@ -58,7 +58,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
         #[doc(hidden)]
         pub mod __private {
             pub use crate::runtime::{
-                ApiDescriptor, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
+                ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
                 EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor,
                 ParamDescriptor, ParamLocation, PathPart, ResponseShape,
             };

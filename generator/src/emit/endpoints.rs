@@ -8,7 +8,7 @@ use quote::quote;
 use super::{doc, rust_type};
 use crate::ir::{Api, Endpoint, FieldPath, OneOf, PageStyle, Pagination, Param, PathPart, Resource, TypeDef, TypeRef};
 use crate::names::ident;
-use crate::spec::ParamLocation;
+use crate::spec::{ArrayStyle, ParamLocation};
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -68,6 +68,9 @@ fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
         let rename = (field.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         if p.required {
             quote!(#rename #field: #ty,)
+        } else if p.nullable {
+            // Outer `None`: left out; `Some(None)`: an explicit `null`.
+            quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #field: ::std::option::Option<::std::option::Option<#ty>>,)
         } else {
             quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #field: ::std::option::Option<#ty>,)
         }
@@ -90,12 +93,25 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
     });
     let params = endpoint.params.iter().map(|p| {
         let wire = &p.wire_name;
-        let location = ident(match p.location {
-            ParamLocation::Path => "Path",
-            ParamLocation::Query => "Query",
-            ParamLocation::Body => "Body",
-        });
-        quote!(crate::runtime::ParamDescriptor { name: #wire, location: crate::runtime::ParamLocation::#location })
+        match (p.location, p.array_style) {
+            (ParamLocation::Query, Some(style)) => {
+                let style = ident(match style {
+                    ArrayStyle::Repeat => "Repeat",
+                    ArrayStyle::Comma => "Comma",
+                    ArrayStyle::Brackets => "Brackets",
+                });
+                quote!(crate::runtime::ParamDescriptor::query_array(#wire, crate::runtime::ArrayStyle::#style))
+            }
+            (location, _) => {
+                let constructor = ident(match location {
+                    ParamLocation::Path => "path",
+                    ParamLocation::Query => "query",
+                    ParamLocation::Body => "body",
+                    ParamLocation::Header => "header",
+                });
+                quote!(crate::runtime::ParamDescriptor::#constructor(#wire))
+            }
+        }
     });
     let modes = &endpoint.auth_modes;
     let read_only = endpoint.read_only;
@@ -359,11 +375,25 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
     ));
     let setters = endpoint.optional_params().map(|p| {
         let name = ident(&p.rust_name);
+        let docs = doc(&setter_doc(p));
+        let deprecated = p.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        if p.nullable {
+            // `None` sends `null`; not calling the setter sends nothing.
+            let ty = rust_type(api, &p.ty);
+            return quote! {
+                #docs
+                #deprecated
+                pub fn #name(mut self, #name: ::std::option::Option<#ty>) -> Self {
+                    self.params.#name = ::std::option::Option::Some(#name);
+                    self
+                }
+            };
+        }
         let ty = arg_type(api, &p.ty);
         let value = arg_value(api, &p.ty, &name);
-        let docs = doc(&super::desc(&p.description));
         quote! {
             #docs
+            #deprecated
             pub fn #name(mut self, #name: #ty) -> Self {
                 self.params.#name = ::std::option::Option::Some(#value);
                 self
@@ -406,6 +436,22 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
             }
         }
     }
+}
+
+/// A setter's docs: the parameter's description, what `None` sends for a nullable one, the
+/// API's default, and why it is deprecated.
+fn setter_doc(p: &Param) -> String {
+    let mut paragraphs = vec![super::desc(&p.description)];
+    if p.nullable {
+        paragraphs.push(format!("`None` sends `\"{}\": null` (to clear it); leaving the setter out sends nothing.", p.wire_name));
+    }
+    if let Some(default) = &p.default {
+        paragraphs.push(format!("Default (the API's, when it is left out): `{default}`."));
+    }
+    if let Some(note) = &p.deprecated {
+        paragraphs.push(format!("**Deprecated.** {}", super::desc(note)));
+    }
+    paragraphs.join("\n\n")
 }
 
 /// A list's request builder: its pages and items as streams, and resuming.

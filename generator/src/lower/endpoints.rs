@@ -12,7 +12,7 @@ use crate::diagnostics::suggest;
 use crate::ir::{Alternative, AuthMode, Endpoint, EndpointNames, ModelDef, OneOf, Param, PathPart, Resource, ResponseExample, TypeRef};
 use crate::load::LoadedApi;
 use crate::names;
-use crate::spec::{EndpointSpec, HttpMethod, ParamLocation};
+use crate::spec::{EndpointSpec, HttpMethod, ParamLocation, ParamSpec};
 
 /// An endpoint and where the spec defines it.
 pub(crate) struct Located<'a> {
@@ -226,14 +226,11 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
         if matches!(ty, Some(TypeRef::Map(_))) && param.location != ParamLocation::Body {
             lw.error_help(
                 &site.at("type"),
-                format!(
-                    "map parameter `{}` cannot travel in the {}",
-                    param.name,
-                    if param.location == ParamLocation::Path { "path" } else { "query string" }
-                ),
+                format!("map parameter `{}` cannot travel in the {}", param.name, location_name(param.location)),
                 "send maps in the body (`in: body`)",
             );
         }
+        check_param_extras(lw, &site, param, ty.as_ref());
         if let Some(ty) = ty {
             params.push(Param {
                 wire_name: param.name.clone(),
@@ -243,6 +240,10 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
                 required: param.required,
                 description: param.description.clone(),
                 group: None,
+                default: param.default.clone(),
+                nullable: param.nullable,
+                deprecated: param.deprecated.clone(),
+                array_style: param.array_style,
             });
         }
     }
@@ -256,6 +257,64 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
         }
     }
     params
+}
+
+/// What a parameter may be beside its type: where it travels decides what it can hold, a
+/// required one has no default and cannot be null or deprecated alone, an array in the query
+/// states its encoding.
+fn check_param_extras(lw: &mut Lowerer, site: &Site, param: &ParamSpec, ty: Option<&TypeRef>) {
+    let name = &param.name;
+    if param.location == ParamLocation::Header {
+        let lower = name.to_ascii_lowercase();
+        if ["authorization", "content-type", "content-length", "host", "user-agent", "accept"].contains(&lower.as_str()) {
+            lw.error_help(
+                &site.at("name"),
+                format!("header parameter `{name}` is a header the client sets itself"),
+                "auth headers belong to `api.auth_modes`",
+            );
+        }
+        if ty.is_some_and(|t| t.is_collection() || matches!(t, TypeRef::Json)) {
+            lw.error_help(&site.at("type"), format!("header parameter `{name}` must be a scalar"), "a header holds one string");
+        }
+    }
+    let is_array = matches!(ty, Some(TypeRef::Array(_)));
+    match (param.location, is_array, param.array_style) {
+        (ParamLocation::Query, true, None) => lw.error_help(
+            &site.at("type"),
+            format!("array parameter `{name}` in the query string needs its encoding"),
+            "add `array_style: repeat` (ids=a&ids=b), `comma` (ids=a,b) or `brackets` (ids[]=a&ids[]=b), as the vendor documents",
+        ),
+        (ParamLocation::Query, true, Some(_)) | (_, _, None) => {}
+        (_, _, Some(_)) => {
+            lw.error_help(&site.at("array_style"), format!("`array_style` is for arrays in the query string, and `{name}` is not one"), "drop it")
+        }
+    }
+    if param.required {
+        for (key, given) in [("default", param.default.is_some()), ("nullable", param.nullable), ("deprecated", param.deprecated.is_some())] {
+            if given {
+                lw.error_help(&site.at(key), format!("required parameter `{name}` cannot have `{key}`"), "make it optional, or drop the key");
+            }
+        }
+    }
+    if param.nullable && param.location != ParamLocation::Body {
+        lw.error_help(
+            &site.at("nullable"),
+            format!("`{name}` travels in the {}, where `null` cannot be sent", location_name(param.location)),
+            "only body parameters can be null",
+        );
+    }
+    if param.default.as_ref().is_some_and(serde_json::Value::is_null) {
+        lw.error_help(&site.at("default"), format!("the default of `{name}` is null"), "leave `default` out: absent already means no value");
+    }
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query string",
+        ParamLocation::Body => "body",
+        ParamLocation::Header => "headers",
+    }
 }
 
 /// The one-of groups; marks each member parameter with its group.

@@ -23,6 +23,17 @@ pub(crate) fn check_examples(lw: &mut Lowerer, loaded: &LoadedApi, sites: &TypeS
         }
     }
     for Located { endpoint, site, .. } in endpoints {
+        // An endpoint that lowered has every parameter of its spec, in order.
+        for (index, param) in endpoint.params.iter().enumerate() {
+            let Some(default) = &param.default else { continue };
+            for problem in check_example(api, &param.ty, default) {
+                let at = site.at("params").at(index).at("default");
+                lw.error(
+                    &at.join(problem.path),
+                    format!("the default of `{}` does not match `{}`: {}", param.wire_name, param.ty.spec_name(), problem.message),
+                );
+            }
+        }
         for (index, response) in endpoint.responses.iter().enumerate() {
             let Some(example) = &response.example else { continue };
             let site = site.at("responses").at(index).at("example");

@@ -27,7 +27,7 @@ pub mod widgets;
 #[cfg(feature = "acme-widgets")]
 pub use self::widgets::{
     Widgets, WidgetsBrowseRequest, WidgetsListRequest, WidgetsNumberedRequest,
-    SearchOwner,
+    SearchOwner, WidgetsSearchRequest,
 };
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {

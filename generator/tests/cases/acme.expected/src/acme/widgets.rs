@@ -183,6 +183,9 @@ impl Widgets<'_> {
         let params = WidgetsListParams {
             owner: owner.into(),
             limit: ::std::option::Option::None,
+            ids: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            x_acme_trace: ::std::option::Option::None,
             placement: ::std::option::Option::None,
         };
         WidgetsListRequest {
@@ -276,13 +279,15 @@ impl Widgets<'_> {
         >,
         since: impl ::std::convert::Into<crate::runtime::Timestamp>,
         search_owner: impl ::std::convert::Into<SearchOwner>,
-    ) -> crate::Call<::std::vec::Vec<crate::acme::Widget>> {
+    ) -> WidgetsSearchRequest {
         let mut params = WidgetsSearchParams {
             filter,
             tags: tags.into_iter().map(::std::convert::Into::into).collect(),
             since: since.into(),
             email: ::std::option::Option::None,
             owner_widget: ::std::option::Option::None,
+            until: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
         };
         match search_owner.into() {
             SearchOwner::Email(email) => {
@@ -292,7 +297,10 @@ impl Widgets<'_> {
                 params.owner_widget = ::std::option::Option::Some(owner_widget);
             }
         }
-        crate::runtime::Call::new(&self.client.core, &WIDGETS_SEARCH, params)
+        WidgetsSearchRequest {
+            core: self.client.core.clone(),
+            params,
+        }
     }
 }
 /// A prepared `widgets.browse` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).
@@ -378,18 +386,9 @@ static WIDGETS_BROWSE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     method: crate::runtime::HttpMethod::Post,
     path: &[crate::runtime::PathPart::Literal("/widgets/browse")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "color",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "cursor",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "limit",
-            location: crate::runtime::ParamLocation::Body,
-        },
+        crate::runtime::ParamDescriptor::body("color"),
+        crate::runtime::ParamDescriptor::body("cursor"),
+        crate::runtime::ParamDescriptor::body("limit"),
     ],
     auth_modes: &["token"],
     read_only: true,
@@ -432,12 +431,7 @@ static WIDGETS_DELETE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
         crate::runtime::PathPart::Literal("/widgets/"),
         crate::runtime::PathPart::Param("widget_id"),
     ],
-    params: &[
-        crate::runtime::ParamDescriptor {
-            name: "widget_id",
-            location: crate::runtime::ParamLocation::Path,
-        },
-    ],
+    params: &[crate::runtime::ParamDescriptor::path("widget_id")],
     auth_modes: &["token"],
     read_only: false,
     response: crate::runtime::ResponseShape::Empty,
@@ -466,12 +460,7 @@ static WIDGETS_GET: crate::runtime::EndpointDescriptor = crate::runtime::Endpoin
         crate::runtime::PathPart::Literal("/widgets/"),
         crate::runtime::PathPart::Param("widget_id"),
     ],
-    params: &[
-        crate::runtime::ParamDescriptor {
-            name: "widget_id",
-            location: crate::runtime::ParamLocation::Path,
-        },
-    ],
+    params: &[crate::runtime::ParamDescriptor::path("widget_id")],
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
@@ -498,12 +487,7 @@ static WIDGETS_INSPECT: crate::runtime::EndpointDescriptor = crate::runtime::End
         crate::runtime::PathPart::Param("widget_id"),
         crate::runtime::PathPart::Literal("/inspect"),
     ],
-    params: &[
-        crate::runtime::ParamDescriptor {
-            name: "widget_id",
-            location: crate::runtime::ParamLocation::Path,
-        },
-    ],
+    params: &[crate::runtime::ParamDescriptor::path("widget_id")],
     auth_modes: &["token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
@@ -532,8 +516,42 @@ impl ::std::fmt::Debug for WidgetsListRequest {
 }
 impl WidgetsListRequest {
     /// At most this many.
+    ///
+    /// Default (the API's, when it is left out): `50`.
     pub fn limit(mut self, limit: i64) -> Self {
         self.params.limit = ::std::option::Option::Some(limit);
+        self
+    }
+    /// Only these widgets.
+    pub fn ids(
+        mut self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::acme::WidgetId>,
+        >,
+    ) -> Self {
+        self.params.ids = ::std::option::Option::Some(
+            ids.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Only widgets with these tags.
+    pub fn tags(
+        mut self,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.tags = ::std::option::Option::Some(
+            tags.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// A trace id sent as a header.
+    pub fn x_acme_trace(
+        mut self,
+        x_acme_trace: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.x_acme_trace = ::std::option::Option::Some(x_acme_trace.into());
         self
     }
     /// Only this placement.
@@ -564,6 +582,13 @@ struct WidgetsListParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    ids: ::std::option::Option<::std::vec::Vec<crate::acme::WidgetId>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(rename = "X-Acme-Trace")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_acme_trace: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     placement: ::std::option::Option<crate::acme::Placement>,
 }
 static WIDGETS_LIST: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
@@ -572,18 +597,18 @@ static WIDGETS_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
     method: crate::runtime::HttpMethod::Get,
     path: &[crate::runtime::PathPart::Literal("/widgets")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "owner",
-            location: crate::runtime::ParamLocation::Query,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "limit",
-            location: crate::runtime::ParamLocation::Query,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "placement",
-            location: crate::runtime::ParamLocation::Query,
-        },
+        crate::runtime::ParamDescriptor::query("owner"),
+        crate::runtime::ParamDescriptor::query("limit"),
+        crate::runtime::ParamDescriptor::query_array(
+            "ids",
+            crate::runtime::ArrayStyle::Comma,
+        ),
+        crate::runtime::ParamDescriptor::query_array(
+            "tags",
+            crate::runtime::ArrayStyle::Brackets,
+        ),
+        crate::runtime::ParamDescriptor::header("X-Acme-Trace"),
+        crate::runtime::ParamDescriptor::query("placement"),
     ],
     auth_modes: &["token"],
     read_only: true,
@@ -668,14 +693,8 @@ static WIDGETS_NUMBERED: crate::runtime::EndpointDescriptor = crate::runtime::En
     method: crate::runtime::HttpMethod::Get,
     path: &[crate::runtime::PathPart::Literal("/widgets/numbered")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "page",
-            location: crate::runtime::ParamLocation::Query,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "size",
-            location: crate::runtime::ParamLocation::Query,
-        },
+        crate::runtime::ParamDescriptor::query("page"),
+        crate::runtime::ParamDescriptor::query("size"),
     ],
     auth_modes: &["token"],
     read_only: true,
@@ -721,6 +740,58 @@ impl ::std::convert::From<crate::acme::WidgetId> for SearchOwner {
         Self::OwnerWidget(value)
     }
 }
+/// A prepared `widgets.search` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WidgetsSearchRequest {
+    core: crate::runtime::ClientCore,
+    params: WidgetsSearchParams,
+}
+impl ::std::fmt::Debug for WidgetsSearchRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(stringify!(WidgetsSearchRequest))
+            .field("endpoint", &"widgets.search")
+            .finish_non_exhaustive()
+    }
+}
+impl WidgetsSearchRequest {
+    /// Changed before; null clears a saved bound.
+    ///
+    /// `None` sends `"until": null` (to clear it); leaving the setter out sends nothing.
+    pub fn until(
+        mut self,
+        until: ::std::option::Option<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.params.until = ::std::option::Option::Some(until);
+        self
+    }
+    /// The old sort order.
+    ///
+    /// **Deprecated.** Results are always sorted by id now.
+    #[deprecated(note = "Results are always sorted by id now.")]
+    pub fn sort(
+        mut self,
+        sort: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.sort = ::std::option::Option::Some(sort.into());
+        self
+    }
+    /// The request as a [`crate::Call`], to set per-request options before awaiting it.
+    pub fn into_call(self) -> crate::Call<::std::vec::Vec<crate::acme::Widget>> {
+        crate::runtime::Call::new(&self.core, &WIDGETS_SEARCH, self.params)
+    }
+}
+impl ::std::future::IntoFuture for WidgetsSearchRequest {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<crate::acme::Widget>,
+        crate::Error,
+    >;
+    type IntoFuture = <crate::Call<
+        ::std::vec::Vec<crate::acme::Widget>,
+    > as ::std::future::IntoFuture>::IntoFuture;
+    fn into_future(self) -> Self::IntoFuture {
+        self.into_call().into_future()
+    }
+}
 #[derive(::serde::Serialize)]
 struct WidgetsSearchParams {
     filter: crate::acme::Part,
@@ -730,6 +801,10 @@ struct WidgetsSearchParams {
     email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     owner_widget: ::std::option::Option<crate::acme::WidgetId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: ::std::option::Option<::std::option::Option<crate::runtime::Timestamp>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort: ::std::option::Option<::std::string::String>,
 }
 static WIDGETS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
     api: &super::API,
@@ -737,26 +812,13 @@ static WIDGETS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     method: crate::runtime::HttpMethod::Post,
     path: &[crate::runtime::PathPart::Literal("/widgets/search")],
     params: &[
-        crate::runtime::ParamDescriptor {
-            name: "filter",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "tags",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "since",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "email",
-            location: crate::runtime::ParamLocation::Body,
-        },
-        crate::runtime::ParamDescriptor {
-            name: "owner_widget",
-            location: crate::runtime::ParamLocation::Body,
-        },
+        crate::runtime::ParamDescriptor::body("filter"),
+        crate::runtime::ParamDescriptor::body("tags"),
+        crate::runtime::ParamDescriptor::body("since"),
+        crate::runtime::ParamDescriptor::body("email"),
+        crate::runtime::ParamDescriptor::body("owner_widget"),
+        crate::runtime::ParamDescriptor::body("until"),
+        crate::runtime::ParamDescriptor::body("sort"),
     ],
     auth_modes: &["token"],
     read_only: true,
