@@ -30,6 +30,8 @@ pub mod __private {
         HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor,
         ParamLocation, PathPart, ResponseShape,
     };
+    #[cfg(feature = "mock")]
+    pub use crate::runtime::{MockApi, MockEndpoint};
 }
 #[cfg(feature = "fixtures")]
 pub mod fixtures;

@@ -47,6 +47,8 @@ pub struct Call<T> {
     /// The parameters as an object keyed by wire name, or the error serializing them.
     pub(crate) params: Result<Value, Error>,
     options: RequestOptions,
+    /// The caller's idempotency key; without it each call makes a fresh one.
+    idempotency_key: Option<String>,
     // `fn() -> T` keeps `Call<T>` `Send + Sync` whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
 }
@@ -64,16 +66,26 @@ impl<T> Call<T> {
     #[doc(hidden)]
     pub fn new(core: &ClientCore, endpoint: &'static EndpointDescriptor, params: impl serde::Serialize) -> Self {
         let params = serde_json::to_value(params).map_err(|e| Error::Config(format!("could not serialize the parameters of {}: {e}", endpoint.id)));
-        Call { core: core.clone(), endpoint, params, options: RequestOptions::default(), response: PhantomData }
+        Call { core: core.clone(), endpoint, params, options: RequestOptions::default(), idempotency_key: None, response: PhantomData }
     }
 
     /// The same call again, for the next page of a list.
     pub(crate) fn fork(&self) -> Call<T> {
+        // `Error` is not `Clone`; the parameters' errors are all `Config`, so the message is
+        // carried over as it is (its `Display` would add a second "invalid configuration").
         let params = match &self.params {
             Ok(params) => Ok(params.clone()),
+            Err(Error::Config(message)) => Err(Error::Config(message.clone())),
             Err(error) => Err(Error::Config(error.to_string())),
         };
-        Call { core: self.core.clone(), endpoint: self.endpoint, params, options: self.options, response: PhantomData }
+        Call {
+            core: self.core.clone(),
+            endpoint: self.endpoint,
+            params,
+            options: self.options,
+            idempotency_key: self.idempotency_key.clone(),
+            response: PhantomData,
+        }
     }
 
     /// Overrides the client's per-attempt timeout for this call (see
@@ -113,6 +125,16 @@ impl<T> Call<T> {
         self
     }
 
+    /// Sends this idempotency key instead of a fresh one, for an endpoint that declares an
+    /// idempotency header: a call repeated with the same key (after a crash, say) is applied
+    /// once by the server. Every retry of the call sends the same key either way. On an
+    /// endpoint without one the call fails with [`Error::Config`], since nothing would
+    /// carry the key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
     /// Makes exactly one attempt.
     pub fn no_retries(self) -> Self {
         self.max_retries(0)
@@ -143,7 +165,7 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     /// ```
     pub async fn send_with_metadata(self) -> Result<Response<T>, Error> {
         let params = self.params?;
-        let (raw, attempts) = execute(&self.core, self.endpoint, &params, self.options).await?;
+        let (raw, attempts) = execute(&self.core, self.endpoint, &params, self.options, self.idempotency_key.as_deref()).await?;
         let value = decode(self.endpoint.response, raw.status, raw.request_id.as_deref(), &raw.body)?;
         Ok(Response::new(value, raw.status, raw.request_id, raw.headers, attempts))
     }
@@ -156,6 +178,15 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// A random (version 4) UUID, the form idempotency keys usually take.
+fn fresh_key() -> String {
+    let mut bytes: [u8; 16] = std::array::from_fn(|_| fastrand::u8(..));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 /// A request ready to be sent, possibly several times.
@@ -174,12 +205,28 @@ pub(crate) async fn execute(
     endpoint: &'static EndpointDescriptor,
     params: &Value,
     options: RequestOptions,
+    idempotency_key: Option<&str>,
 ) -> Result<(RawResponse, u32), Error> {
     let mode = core.auth_mode();
     if !endpoint.auth_modes.contains(&mode.name) {
         return Err(Error::AuthModeNotAccepted { endpoint: endpoint.id, mode: mode.name, accepted: endpoint.auth_modes });
     }
-    let prepared = prepare(core.base_url(), endpoint, params)?;
+    let mut prepared = prepare(core.base_url(), endpoint, params)?;
+    // One key per call, made here so that every retry of the call sends it again.
+    match (endpoint.idempotency_header, idempotency_key) {
+        (Some(name), key) => {
+            let key = key.map_or_else(fresh_key, str::to_owned);
+            let name = header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` of {} is not a valid header name", endpoint.id)))?;
+            let value =
+                HeaderValue::from_str(&key).map_err(|_| Error::Config(format!("the idempotency key of {} holds a character a header cannot", endpoint.id)))?;
+            prepared.headers.push((name, value));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Config(format!("{} declares no idempotency header, so an idempotency key cannot be sent", endpoint.id)));
+        }
+        (None, None) => {}
+    }
     // Fields name the request, never its headers, body or parameter values (a path
     // parameter can be a secret): the path is the template.
     // One target for every generated crate's spans and events, whatever crate the runtime
@@ -566,6 +613,7 @@ mod tests {
         auth_modes: &[],
         read_only: true,
         response: ResponseShape::Body,
+        idempotency_header: None,
         pagination: None,
     };
 

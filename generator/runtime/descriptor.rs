@@ -230,6 +230,8 @@ pub struct EndpointDescriptor {
     pub read_only: bool,
     /// Where a success body holds the value.
     pub response: ResponseShape,
+    /// The header a fresh idempotency key goes in, the same on every retry of a call.
+    pub idempotency_header: Option<&'static str>,
     /// How the pages of a list follow one another.
     pub pagination: Option<&'static PaginationDescriptor>,
 }
@@ -296,8 +298,10 @@ pub enum PageStyle {
 }
 
 impl EndpointDescriptor {
-    /// Whether a failed attempt may be repeated: the endpoint is read-only or a `GET`.
+    /// Whether a failed attempt may be repeated: the endpoint is read-only, a `GET`, or
+    /// sends an idempotency key (the server then applies the call once, whatever the
+    /// retries).
     pub fn is_retryable(&self) -> bool {
-        self.read_only || self.method == HttpMethod::Get
+        self.read_only || self.method == HttpMethod::Get || self.idempotency_header.is_some()
     }
 }

@@ -122,6 +122,8 @@ impl<P: Page> Call<P> {
             (Some(_), position) => Err(Error::Config(format!("{id} cannot resume at {position:?}: it pages the other way"))),
         };
         self.params = match (self.params, set) {
+            // `null` is no parameters, as a request reads it (a call made with `()`).
+            (Ok(Value::Null), Ok((param, value))) => Ok(Value::Object([(param.to_owned(), value)].into_iter().collect())),
             (Ok(Value::Object(mut params)), Ok((param, value))) => {
                 params.insert(param.to_owned(), value);
                 Ok(Value::Object(params))
@@ -146,7 +148,8 @@ impl<P> Pages<P> {
 }
 
 impl<P: Page> Pages<P> {
-    /// Ends the stream after `max` pages: no page past them is requested.
+    /// Ends the stream after `max` pages: no page past them is requested, and
+    /// [`next_position`](Pages::next_position) still says where the list goes on.
     pub fn max_pages(mut self, max: u64) -> Self {
         self.max_pages = Some(max);
         self
@@ -167,21 +170,35 @@ impl<P: Page> Pages<P> {
     }
 
     fn start(&mut self) -> Option<Result<PageFuture<P>, Error>> {
+        // A stream stopped by its limit keeps `next`: where the list goes on is still there
+        // to save, and a problem with the page after the last one asked for is not raised.
+        if self.max_pages.is_some_and(|max| self.fetched >= max) {
+            return None;
+        }
         let position = match std::mem::replace(&mut self.next, Next::End) {
             Next::End => return None,
             Next::Failed(error) => return Some(Err(error)),
             Next::Start => None,
             Next::At(position) => Some(position),
         };
-        if self.max_pages.is_some_and(|max| self.fetched >= max) {
-            return None;
-        }
         let call = match position.clone() {
             Some(position) => self.call.fork().resume_at(position),
             None => self.call.fork(),
         };
-        self.fetching = position;
+        // The first page is at whatever position the call's parameters name (a
+        // `resume_at`), so a page that gives that cursor back is caught there too.
+        self.fetching = position.or_else(|| self.position_in_params());
         Some(Ok(Box::pin(call.send_with_metadata())))
+    }
+
+    /// The position the call's own parameters name, if they set the page parameter.
+    fn position_in_params(&self) -> Option<PagePosition> {
+        let pagination = self.call.endpoint.pagination?;
+        let value = self.call.params.as_ref().ok()?.get(pagination.style_param())?;
+        match pagination.style {
+            PageStyle::Cursor { .. } => value.as_str().filter(|c| !c.is_empty()).map(|c| PagePosition::Cursor(c.to_owned())),
+            PageStyle::Number { .. } => value.as_i64().map(PagePosition::Number),
+        }
     }
 
     /// What follows `page`, the one fetched at `self.fetching`.
@@ -200,10 +217,10 @@ impl<P: Page> Pages<P> {
                 None if page.has_more() == Some(true) => fail("the page says a next page exists but gives no cursor for it".to_owned()),
                 None => Next::End,
             },
-            PageStyle::Number { param, first } => {
+            PageStyle::Number { first, .. } => {
                 let current = match &self.fetching {
                     Some(PagePosition::Number(n)) => *n,
-                    _ => self.call.params.as_ref().ok().and_then(|p| p.get(param)).and_then(Value::as_i64).unwrap_or(first),
+                    _ => first,
                 };
                 let beyond_total = page.total_pages().is_some_and(|total| current - first + 1 >= total);
                 // A page with no items ends the list whatever it says, so a server that
@@ -275,7 +292,7 @@ impl<P: Page> Items<P> {
         self
     }
 
-    /// Ends the stream after the items of `max` pages.
+    /// Ends the stream after the items of `max` pages (see [`Pages::max_pages`]).
     pub fn max_pages(mut self, max: u64) -> Self {
         self.pages.max_pages = Some(max);
         self

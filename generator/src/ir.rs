@@ -207,6 +207,9 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     pub one_of: Vec<OneOf>,
     pub response: Response,
+    /// The header a fresh idempotency key is sent in, the same on every retry; such an
+    /// endpoint is retried although it changes state.
+    pub idempotency_header: Option<String>,
     /// How a list's pages follow one another; its response is a page model.
     pub pagination: Option<Pagination>,
     pub responses: Vec<ResponseExample>,
@@ -239,9 +242,10 @@ impl Endpoint {
         }
     }
 
-    /// Safe to repeat: read-only, or a GET. The runtime's rule, stated once for the emitters.
+    /// Safe to repeat: read-only, a GET, or sent with an idempotency key. The runtime's rule,
+    /// stated once for the emitters.
     pub fn is_retryable(&self) -> bool {
-        self.read_only || self.method == crate::spec::HttpMethod::Get
+        self.read_only || self.method == crate::spec::HttpMethod::Get || self.idempotency_header.is_some()
     }
 }
 

@@ -44,6 +44,8 @@ pub struct ApiSpec {
     /// A key every success body carries beside its data (`ok`, holding `true`): not part
     /// of any response type, and all a body of an endpoint without `response` holds.
     pub success_flag: Option<String>,
+    /// The header that carries an idempotency key on every endpoint that changes state.
+    pub idempotency_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -191,6 +193,8 @@ pub struct EndpointSpec {
     pub params: Vec<ParamSpec>,
     #[serde(default)]
     pub one_of: Vec<OneOfSpec>,
+    /// The header that carries an idempotency key on this endpoint (overrides the API's).
+    pub idempotency_header: Option<String>,
     /// What a success gives; absent when it gives nothing (a 204, or only the success flag).
     pub response: Option<ResponseSpec>,
     /// How a list endpoint's pages are fetched one after another.

@@ -56,6 +56,7 @@ static CREATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Body,
+    idempotency_header: None,
     pagination: None,
 };
 
@@ -118,6 +119,7 @@ static UPDATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Empty,
+    idempotency_header: None,
     pagination: None,
 };
 
@@ -171,4 +173,72 @@ async fn a_response_that_gives_nothing_is_unit_whatever_the_body() {
         let params = UpdateParams { id: "o-1", skus: vec![], tags: vec![], notes: vec![], trace: "t", ends_at: None, note: None };
         let (): () = Call::new(&shop.0, &UPDATE_ORDER, params).await.unwrap();
     }
+}
+
+/// `POST /payments`: changes state, sent with an idempotency key.
+static PAY: EndpointDescriptor = EndpointDescriptor {
+    api: &API,
+    id: "payments.create",
+    method: HttpMethod::Post,
+    path: &[PathPart::Literal("/payments")],
+    params: &[ParamDescriptor::body("amount")],
+    auth_modes: &["admin_key"],
+    read_only: false,
+    response: ResponseShape::Body,
+    idempotency_header: Some("Idempotency-Key"),
+    pagination: None,
+};
+
+fn pay(client: &ShopClient) -> Call<serde_json::Value> {
+    Call::new(&client.0, &PAY, json!({"amount": 5}))
+}
+
+#[tokio::test]
+async fn a_write_with_an_idempotency_key_is_retried_with_the_same_key() {
+    let server = serve(vec![Reply::json(503, &json!({"type": "unavailable", "message": "later"})), Reply::json(200, &json!({"id": "p-1"}))]).await;
+    let shop = client(&server.url, 0, "admin");
+
+    assert_eq!(pay(&shop).await.unwrap(), json!({"id": "p-1"}));
+
+    let keys: Vec<String> = server.requests().iter().map(|r| r.header("idempotency-key").unwrap().to_owned()).collect();
+    assert_eq!(keys.len(), 2, "retried once");
+    assert_eq!(keys[0], keys[1], "the same key on the retry");
+    assert_eq!(keys[0].len(), 36, "a UUID: {}", keys[0]);
+
+    // A second call is another operation: another key.
+    let server = serve(vec![Reply::json(200, &json!({}))]).await;
+    let shop2 = client(&server.url, 0, "admin");
+    pay(&shop2).await.unwrap();
+    assert_ne!(server.requests()[0].header("idempotency-key").unwrap(), keys[0]);
+}
+
+#[tokio::test]
+async fn a_callers_key_is_sent_and_a_write_without_a_declared_header_is_sent_once() {
+    let server = serve(vec![Reply::json(200, &json!({}))]).await;
+    let shop = client(&server.url, 0, "admin");
+    pay(&shop).idempotency_key("order-77").await.unwrap();
+    assert_eq!(server.requests()[0].header("idempotency-key"), Some("order-77"));
+
+    let server = serve(vec![Reply::json(503, &json!({"type": "unavailable", "message": "later"}))]).await;
+    let shop = client(&server.url, 0, "admin");
+    let error = create_order(&shop).idempotency_key("k").await.unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(server.requests().is_empty(), "a key with nowhere to go sends nothing");
+    create_order(&shop).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "no idempotency header: never retried");
+}
+
+#[tokio::test]
+async fn the_mock_answers_a_repeated_idempotency_key_with_the_first_answer() {
+    use keyway::__private::{MockApi, MockEndpoint};
+    static PAY_MOCK: MockEndpoint =
+        MockEndpoint { endpoint: &PAY, required: &["amount"], one_of: &[], responses: &[(200, r#"{"id": "p-1"}"#)], known_ids: &[] };
+    static SHOP_MOCK: MockApi = MockApi { api: &API, endpoints: &[&PAY_MOCK], error_template: None };
+    let mock = keyway::mock::MockServer::start(&SHOP_MOCK).await.unwrap();
+    let shop = client(&mock.url(), 0, "admin");
+
+    let first = pay(&shop).idempotency_key("k-1").await.unwrap();
+    mock.on("payments.create").respond(200, json!({"id": "p-2"}));
+    assert_eq!(pay(&shop).idempotency_key("k-1").await.unwrap(), first, "the same key: the first answer");
+    assert_eq!(pay(&shop).idempotency_key("k-2").await.unwrap(), json!({"id": "p-2"}), "a new key: a new answer");
 }

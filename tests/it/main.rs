@@ -10,5 +10,6 @@ mod fixtures;
 mod limits;
 mod metadata;
 mod mock;
+mod pagination;
 mod retries;
 mod server;

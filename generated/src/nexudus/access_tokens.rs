@@ -125,6 +125,7 @@ static ACCESS_TOKENS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     auth_modes: &["oauth2"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]

@@ -158,6 +158,7 @@ static ACCESS_CODES_GET: crate::runtime::EndpointDescriptor = crate::runtime::En
     ],
     read_only: true,
     response: crate::runtime::ResponseShape::Envelope("access_code"),
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]

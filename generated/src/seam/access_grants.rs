@@ -103,6 +103,7 @@ static ACCESS_GRANTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     ],
     read_only: true,
     response: crate::runtime::ResponseShape::Envelope("access_grant"),
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]

@@ -62,6 +62,8 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
                 EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor,
                 ParamDescriptor, ParamLocation, PathPart, ResponseShape,
             };
+            #[cfg(feature = "mock")]
+            pub use crate::runtime::{MockApi, MockEndpoint};
         }
 
         #[cfg(feature = "fixtures")]

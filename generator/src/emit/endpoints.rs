@@ -116,6 +116,7 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
     let modes = &endpoint.auth_modes;
     let read_only = endpoint.read_only;
     let shape = super::response_shape(Some(endpoint));
+    let idempotency = super::opt_str(&endpoint.idempotency_header);
     let pagination = match &endpoint.pagination {
         Some(pagination) => {
             let descriptor = emit_pagination(pagination);
@@ -133,6 +134,7 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
             auth_modes: &[#(#modes),*],
             read_only: #read_only,
             response: #shape,
+            idempotency_header: #idempotency,
             pagination: #pagination,
         };
     }

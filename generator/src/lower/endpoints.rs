@@ -140,6 +140,11 @@ fn lower_endpoint<'a>(
         params,
         one_of,
         response,
+        // Read-only endpoints need no key: they are retried anyway.
+        idempotency_header: spec
+            .idempotency_header
+            .clone()
+            .or_else(|| cx.idempotency_header.filter(|_| !spec.read_only && spec.method != HttpMethod::Get).map(str::to_owned)),
         pagination,
         responses: spec
             .responses

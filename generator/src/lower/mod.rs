@@ -108,7 +108,12 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     }
     let sites = types::collect_sites(&mut lw, api, &mut registry);
     let mut types = types::lower_types(&mut lw, api, &sites, &mut registry);
-    let cx = responses::ResponseContext { sites: &sites, types: &types, success_flag: header.spec.success_flag.as_deref() };
+    let cx = responses::ResponseContext {
+        sites: &sites,
+        types: &types,
+        success_flag: header.spec.success_flag.as_deref(),
+        idempotency_header: header.spec.idempotency_header.as_deref(),
+    };
     let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
     types.extend(endpoints.iter().filter_map(|located| located.response_model.clone().map(TypeDef::Model)));
     let inline = endpoints::claim_names(&mut lw, &endpoints, &mut registry);

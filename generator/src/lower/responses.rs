@@ -23,6 +23,8 @@ pub(crate) struct ResponseContext<'s, 't> {
     /// The lowered types, sorted by name, for paths through models.
     pub(crate) types: &'s [TypeDef],
     pub(crate) success_flag: Option<&'s str>,
+    /// `api.idempotency_header`.
+    pub(crate) idempotency_header: Option<&'s str>,
 }
 
 /// `None` (with diagnostics) when the response or its pagination is wrong.

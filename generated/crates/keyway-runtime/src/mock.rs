@@ -158,6 +158,7 @@ impl MockServer {
         log.requests.clear();
         log.rules.clear();
         log.seeded.clear();
+        log.idempotent.clear();
     }
 
     /// Gives the list endpoint with this id (`access_codes.list`) these items: it then
@@ -448,6 +449,8 @@ struct Log {
     rules: Vec<Rule>,
     /// The items a test gave a list endpoint, by endpoint id.
     seeded: HashMap<String, Vec<Value>>,
+    /// The first success answered to each (endpoint id, idempotency key): status and body.
+    idempotent: HashMap<(String, String), (u16, Option<String>)>,
 }
 
 /// An installed override.
@@ -885,25 +888,51 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
             reply
         }
         Route::Found(endpoint, captures) => {
-            let params = Params { endpoint: endpoint.endpoint, captures: &captures, incoming: &incoming };
-            let applied = shared.take_rule(endpoint.endpoint.id, &params);
-            match applied {
-                Some(Applied::Respond { status, body }) => return Reply::json(status, body),
-                Some(Applied::Fault(status)) => {
-                    return shared.error(status, &status_kind(status), &format!("fault injected by the mock server (HTTP {status})"), request_id);
-                }
-                Some(Applied::Delay(delay)) => {
-                    let mut stopped = shared.stopped.clone();
-                    // `changed` resolves only when the server is dropped.
-                    if tokio::time::timeout(delay, stopped.changed()).await.is_ok() {
-                        return shared.stopped_reply(request_id);
-                    }
-                }
-                None => {}
+            // A key seen before gets the first answer again, as an idempotent API does.
+            let idempotency = endpoint
+                .endpoint
+                .idempotency_header
+                .and_then(|name| incoming.headers.get(name))
+                .and_then(|value| value.to_str().ok())
+                .map(|key| (endpoint.endpoint.id.to_owned(), key.to_owned()));
+            if let Some(first) = idempotency.as_ref().and_then(|key| shared.log().idempotent.get(key).cloned()) {
+                return Reply { status: first.0, body: first.1, allow: None, close: false };
             }
-            normal(shared, endpoint, &params, request_id)
+            let reply = answer_routed(shared, endpoint, &captures, &incoming, request_id).await;
+            if let Some(key) = idempotency
+                && (200..300).contains(&reply.status)
+            {
+                shared.log().idempotent.insert(key, (reply.status, reply.body.clone()));
+            }
+            reply
         }
     }
+}
+
+/// The answer to a request for `endpoint`: an override's, or the spec's.
+async fn answer_routed(
+    shared: &Shared,
+    endpoint: &'static MockEndpoint,
+    captures: &[(&'static str, String)],
+    incoming: &Incoming,
+    request_id: &str,
+) -> Reply {
+    let params = Params { endpoint: endpoint.endpoint, captures, incoming };
+    match shared.take_rule(endpoint.endpoint.id, &params) {
+        Some(Applied::Respond { status, body }) => return Reply::json(status, body),
+        Some(Applied::Fault(status)) => {
+            return shared.error(status, &status_kind(status), &format!("fault injected by the mock server (HTTP {status})"), request_id);
+        }
+        Some(Applied::Delay(delay)) => {
+            let mut stopped = shared.stopped.clone();
+            // `changed` resolves only when the server is dropped.
+            if tokio::time::timeout(delay, stopped.changed()).await.is_ok() {
+                return shared.stopped_reply(request_id);
+            }
+        }
+        None => {}
+    }
+    normal(shared, endpoint, &params, request_id)
 }
 
 /// The answer from the spec's data, for a routed request no override answered.
