@@ -479,6 +479,7 @@ static ACCESS_TOKENS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime
     auth_modes: &["oauth2"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Number {

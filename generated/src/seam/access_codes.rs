@@ -361,6 +361,7 @@ static ACCESS_CODES_LIST: crate::runtime::EndpointDescriptor = crate::runtime::E
     ],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Cursor {

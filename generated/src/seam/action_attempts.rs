@@ -158,6 +158,7 @@ static ACTION_ATTEMPTS_LIST: crate::runtime::EndpointDescriptor = crate::runtime
     auth_modes: &["api_key", "personal_access_token", "console_session_token"],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Cursor {

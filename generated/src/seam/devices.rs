@@ -326,6 +326,7 @@ static DEVICES_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
     ],
     read_only: true,
     response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::Some(
         &crate::runtime::PaginationDescriptor {
             style: crate::runtime::PageStyle::Cursor {
