@@ -22,8 +22,22 @@ async fn main() -> Result<(), keyway::Error> {
             let result = client.access_tokens().get(AccessTokenId::new(87654321)).await?;
             println!("nexudus access_tokens.get: {result:#?}");
         }
+        #[cfg(feature = "nexudus-access_tokens")]
+        {
+            #[allow(unused_imports)]
+            use keyway::nexudus::{NexudusAuth, NexudusClient};
+            let result = client.access_tokens().search().await?;
+            println!("nexudus access_tokens.search: {result:#?}");
+        }
     }
-    #[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+    #[cfg(
+        any(
+            feature = "seam-access_codes",
+            feature = "seam-access_grants",
+            feature = "seam-action_attempts",
+            feature = "seam-devices"
+        )
+    )]
     {
         let mock = keyway::seam::mock_server().await?;
         println!("--- Seam Connect (mock at {})", mock.url());
@@ -42,6 +56,13 @@ async fn main() -> Result<(), keyway::Error> {
                 .await?;
             println!("seam access_codes.get: {result:#?}");
         }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.access_codes().list().await?;
+            println!("seam access_codes.list: {result:#?}");
+        }
         #[cfg(feature = "seam-access_grants")]
         {
             #[allow(unused_imports)]
@@ -51,6 +72,20 @@ async fn main() -> Result<(), keyway::Error> {
                 .get(AccessGrantId::new("704eadf0-a0a2-4715-b0e1-2f002dc1b6e0"))
                 .await?;
             println!("seam access_grants.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-action_attempts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.action_attempts().list().await?;
+            println!("seam action_attempts.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.devices().list().await?;
+            println!("seam devices.list: {result:#?}");
         }
     }
     Ok(())

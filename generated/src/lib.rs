@@ -43,11 +43,25 @@ pub mod mock {
 }
 #[cfg(feature = "nexudus-access_tokens")]
 use ::keyway_nexudus_types;
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-action_attempts",
+        feature = "seam-devices"
+    )
+)]
 use ::keyway_seam_types;
 #[cfg(feature = "nexudus-access_tokens")]
 ///The Nexudus Spaces API.
 pub mod nexudus;
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-action_attempts",
+        feature = "seam-devices"
+    )
+)]
 ///The Seam Connect API.
 pub mod seam;

@@ -23,13 +23,14 @@
 //! Endpoints:
 //!
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
+//! - [`access_tokens::search`](crate::nexudus::access_tokens::AccessTokens::search): Search AccessTokens
 #[cfg(feature = "nexudus-access_tokens")]
 pub use crate::keyway_nexudus_types::nexudus::*;
 /// Operations on `access_tokens` (cargo feature `nexudus-access_tokens`).
 #[cfg(feature = "nexudus-access_tokens")]
 pub mod access_tokens;
 #[cfg(feature = "nexudus-access_tokens")]
-pub use self::access_tokens::AccessTokens;
+pub use self::access_tokens::{AccessTokens, AccessTokensSearchRequest};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
         name: "oauth2",
@@ -81,7 +82,7 @@ impl NexudusAuth {
     ///
     /// - `access_token`: The OAuth2 access token, sent as a bearer token. (environment: `NEXUDUS_ACCESS_TOKEN`)
     ///
-    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.get`.
+    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.get`, `access_tokens.search`.
     pub fn oauth2(access_token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -165,7 +166,7 @@ impl NexudusClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_tokens`: [`get`](access_tokens::AccessTokens::get).
+    /// Operations on `access_tokens`: [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search).
     #[cfg(feature = "nexudus-access_tokens")]
     pub fn access_tokens(&self) -> access_tokens::AccessTokens<'_> {
         access_tokens::AccessTokens {
@@ -179,6 +180,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     endpoints: &[
         #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_GET_MOCK,
+        #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_SEARCH_MOCK,
     ],
     error_template: ::std::option::Option::None,
 };

@@ -33,19 +33,39 @@
 //! Endpoints:
 //!
 //! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
+//! - [`access_codes::list`](crate::seam::access_codes::AccessCodes::list): List Access Codes
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+//! - [`action_attempts::list`](crate::seam::action_attempts::ActionAttempts::list): List Action Attempts
+//! - [`devices::list`](crate::seam::devices::Devices::list): List Devices
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-action_attempts",
+        feature = "seam-devices"
+    )
+)]
 pub use crate::keyway_seam_types::seam::*;
 /// Operations on `access_codes` (cargo feature `seam-access_codes`).
 #[cfg(feature = "seam-access_codes")]
 pub mod access_codes;
 #[cfg(feature = "seam-access_codes")]
-pub use self::access_codes::{AccessCodes, AccessCodeLookup};
+pub use self::access_codes::{AccessCodes, AccessCodeLookup, AccessCodesListRequest};
 /// Operations on `access_grants` (cargo feature `seam-access_grants`).
 #[cfg(feature = "seam-access_grants")]
 pub mod access_grants;
 #[cfg(feature = "seam-access_grants")]
 pub use self::access_grants::{AccessGrants, AccessGrantLookup};
+/// Operations on `action_attempts` (cargo feature `seam-action_attempts`).
+#[cfg(feature = "seam-action_attempts")]
+pub mod action_attempts;
+#[cfg(feature = "seam-action_attempts")]
+pub use self::action_attempts::{ActionAttempts, ActionAttemptsListRequest};
+/// Operations on `devices` (cargo feature `seam-devices`).
+#[cfg(feature = "seam-devices")]
+pub mod devices;
+#[cfg(feature = "seam-devices")]
+pub use self::devices::{Devices, DevicesListRequest};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
     crate::runtime::AuthModeDescriptor {
         name: "api_key",
@@ -182,7 +202,7 @@ impl SeamAuth {
     ///
     /// - `api_key`: The Seam API key, sent as a bearer token. (environment: `SEAM_API_KEY`)
     ///
-    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.get`, `access_grants.get`.
+    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -195,7 +215,7 @@ impl SeamAuth {
     ///
     /// - `client_session_token`: Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.get`, `access_grants.get`.
+    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `devices.list`.
     pub fn client_session_token(
         client_session_token: impl ::std::convert::Into<crate::Secret>,
     ) -> Self {
@@ -211,7 +231,7 @@ impl SeamAuth {
     /// - `personal_access_token`: The personal access token, sent as a bearer token. (environment: `SEAM_PERSONAL_ACCESS_TOKEN`)
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header. (environment: `SEAM_WORKSPACE_ID`)
     ///
-    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_grants.get`.
+    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
     pub fn personal_access_token(
         personal_access_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -229,7 +249,7 @@ impl SeamAuth {
     /// - `console_session_token`: The console session token, sent as a bearer token.
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header.
     ///
-    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_grants.get`.
+    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
     pub fn console_session_token(
         console_session_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -306,7 +326,7 @@ impl SeamClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_codes`: [`get`](access_codes::AccessCodes::get).
+    /// Operations on `access_codes`: [`get`](access_codes::AccessCodes::get), [`list`](access_codes::AccessCodes::list).
     #[cfg(feature = "seam-access_codes")]
     pub fn access_codes(&self) -> access_codes::AccessCodes<'_> {
         access_codes::AccessCodes {
@@ -320,6 +340,18 @@ impl SeamClient {
             client: self,
         }
     }
+    /// Operations on `action_attempts`: [`list`](action_attempts::ActionAttempts::list).
+    #[cfg(feature = "seam-action_attempts")]
+    pub fn action_attempts(&self) -> action_attempts::ActionAttempts<'_> {
+        action_attempts::ActionAttempts {
+            client: self,
+        }
+    }
+    /// Operations on `devices`: [`list`](devices::Devices::list).
+    #[cfg(feature = "seam-devices")]
+    pub fn devices(&self) -> devices::Devices<'_> {
+        devices::Devices { client: self }
+    }
 }
 #[cfg(feature = "mock")]
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
@@ -327,8 +359,14 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     endpoints: &[
         #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_GET_MOCK,
+        #[cfg(feature = "seam-access_codes")]
+        &access_codes::ACCESS_CODES_LIST_MOCK,
         #[cfg(feature = "seam-access_grants")]
         &access_grants::ACCESS_GRANTS_GET_MOCK,
+        #[cfg(feature = "seam-action_attempts")]
+        &action_attempts::ACTION_ATTEMPTS_LIST_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_LIST_MOCK,
     ],
     error_template: ::std::option::Option::Some(
         "{\"error\":{\"message\":\"Undefined binding(s) detected when compiling FIRST. Undefined column(s): [device_id] query: select \\\"device_id\\\" from \\\"seam\\\".\\\"device\\\" where \\\"workspace_id\\\" = ? and \\\"device_id\\\" = ? limit ?\",\"request_id\":\"cd32ef1e-6e14-4bcb-ab34-b88bfb5c1a1b\",\"type\":\"internal_server_error\"},\"ok\":false}",

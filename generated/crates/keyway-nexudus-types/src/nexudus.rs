@@ -144,3 +144,74 @@ impl ::std::fmt::Display for AccessTokenId {
         ::std::fmt::Display::fmt(&self.0, f)
     }
 }
+/// The response of `access_tokens.search` (Search AccessTokens): every documented key of its body.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[wire(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AccessTokensSearchResponse {
+    /// The list of AccessToken records matching the query. See the Get one AccessToken endpoint for the full list of properties returned for each record.
+    ///
+    /// Wire name: `Records`.
+    pub records: ::std::vec::Vec<crate::nexudus::AccessToken>,
+    /// Current page number.
+    ///
+    /// Wire name: `CurrentPage`.
+    pub current_page: i64,
+    /// Number of records per page.
+    ///
+    /// Wire name: `CurrentPageSize`. May be absent.
+    #[wire(skip_none)]
+    pub current_page_size: ::std::option::Option<i64>,
+    /// The field used for sorting.
+    ///
+    /// Wire name: `CurrentOrderField`. May be absent.
+    #[wire(skip_none)]
+    pub current_order_field: ::std::option::Option<::std::string::String>,
+    /// The sort direction (`0` = ascending, `1` = descending).
+    ///
+    /// Wire name: `CurrentSortDirection`. May be absent.
+    #[wire(skip_none)]
+    pub current_sort_direction: ::std::option::Option<i64>,
+    /// Index of the first item on the current page.
+    ///
+    /// Wire name: `FirstItem`. May be absent.
+    #[wire(skip_none)]
+    pub first_item: ::std::option::Option<i64>,
+    /// Index of the last item on the current page.
+    ///
+    /// Wire name: `LastItem`. May be absent.
+    #[wire(skip_none)]
+    pub last_item: ::std::option::Option<i64>,
+    /// Total number of matching records across all pages.
+    ///
+    /// Wire name: `TotalItems`.
+    pub total_items: i64,
+    /// Total number of pages.
+    ///
+    /// Wire name: `TotalPages`.
+    pub total_pages: i64,
+    /// Whether there is a next page of results.
+    ///
+    /// Wire name: `HasNextPage`.
+    pub has_next_page: bool,
+    /// Whether there is a previous page of results.
+    ///
+    /// Wire name: `HasPreviousPage`. May be absent.
+    #[wire(skip_none)]
+    pub has_previous_page: ::std::option::Option<bool>,
+}
+impl crate::runtime::Page for AccessTokensSearchResponse {
+    type Item = crate::nexudus::AccessToken;
+    fn items(&self) -> &[crate::nexudus::AccessToken] {
+        &self.records
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::nexudus::AccessToken> {
+        self.records
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.has_next_page)
+    }
+    fn total_pages(&self) -> ::std::option::Option<i64> {
+        ::std::option::Option::Some(self.total_pages)
+    }
+}

@@ -938,6 +938,36 @@ pub struct AccessCodeWarningNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
+/// The response of `access_codes.list` (List Access Codes): every documented key of its body.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessCodesListResponse {
+    /// The [access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes) of this page.
+    ///
+    /// Wire name: `access_codes`.
+    pub access_codes: ::std::vec::Vec<crate::seam::AccessCode>,
+    /// Information about the current page of results.
+    ///
+    /// Wire name: `pagination`.
+    pub pagination: crate::seam::Pagination,
+}
+#[cfg(feature = "seam-access_codes")]
+impl crate::runtime::Page for AccessCodesListResponse {
+    type Item = crate::seam::AccessCode;
+    fn items(&self) -> &[crate::seam::AccessCode] {
+        &self.access_codes
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::seam::AccessCode> {
+        self.access_codes
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.pagination.has_next_page)
+    }
+    fn next_cursor(&self) -> ::std::option::Option<&str> {
+        self.pagination.next_page_cursor.as_deref()
+    }
+}
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
 #[cfg(feature = "seam-access_grants")]
 #[allow(deprecated)]
@@ -1141,7 +1171,7 @@ pub struct AccessGrantFailedDevice {
 /// ID of an [Access Grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 #[derive(
     Debug,
     Clone,
@@ -1155,7 +1185,7 @@ pub struct AccessGrantFailedDevice {
 )]
 #[serde(transparent)]
 pub struct AccessGrantId(::std::string::String);
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 impl AccessGrantId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1170,7 +1200,7 @@ impl AccessGrantId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 impl ::std::fmt::Display for AccessGrantId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -1470,7 +1500,7 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
 /// ID of an access method. Access methods describe the modes of access of an Access Grant, such as PIN codes, plastic cards, and mobile keys.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 #[derive(
     Debug,
     Clone,
@@ -1484,7 +1514,7 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
 )]
 #[serde(transparent)]
 pub struct AccessMethodId(::std::string::String);
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 impl AccessMethodId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1499,7 +1529,7 @@ impl AccessMethodId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
 impl ::std::fmt::Display for AccessMethodId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -1577,6 +1607,392 @@ impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
+/// Represents an action attempt that enables you to keep track of the progress of your action that affects a physical device or system.actions against a device. Action attempts are useful because the physical world is intrinsically asynchronous.
+///
+/// When you request for a device to perform an action, the Seam API immediately returns an action attempt object. In the background, the Seam API performs the action.
+///
+/// See also [Action Attempts](https://docs.seam.co/core-concepts/action-attempts).
+///
+/// Tagged by the `status` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-action_attempts")]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "status")]
+#[non_exhaustive]
+pub enum ActionAttempt {
+    /// `pending`: The action is pending.
+    Pending(ActionAttemptPending),
+    /// `success`: The action succeeded.
+    Success(ActionAttemptSuccess),
+    /// `error`: The action failed.
+    Error(ActionAttemptError),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+/// The action failed.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ActionAttemptError {
+    /// ID of the action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action attempt.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: crate::seam::ActionAttemptType,
+    /// Result of the action attempt. Null for failed action attempts.
+    ///
+    /// Wire name: `result`. May be `null`.
+    pub result: ::std::option::Option<::serde_json::Value>,
+    /// Error associated with the action.
+    ///
+    /// Wire name: `error`.
+    pub error: crate::seam::ActionAttemptFailure,
+}
+/// Error associated with a failed action attempt (`status: error`).
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ActionAttemptFailure {
+    /// Type of the error. For the credential actions the schema lists the values: `uncategorized_error`, `action_attempt_expired`, `credential_not_found` (SCAN_CREDENTIAL); `no_credential_on_encoder` (SCAN_CREDENTIAL, SCAN_TO_ASSIGN_CREDENTIAL, ENCODE_CREDENTIAL); `encoder_not_online`, `encoder_communication_timeout`, `bridge_disconnected` (SCAN_TO_ASSIGN_CREDENTIAL, ENCODE_CREDENTIAL); `incompatible_card_format`, `credential_cannot_be_reissued`, `encoding_interrupted`, `credential_deleted` (ENCODE_CREDENTIAL). For the other actions it is any string.
+    ///
+    /// Wire name: `type`.
+    pub r#type: ::std::string::String,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// ID of an [action attempt](https://docs.seam.co/core-concepts/action-attempts), which tracks the progress of an action that affects a physical device or system.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct ActionAttemptId(::std::string::String);
+#[cfg(feature = "seam-action_attempts")]
+impl ActionAttemptId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ::std::fmt::Display for ActionAttemptId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// The action is pending.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ActionAttemptPending {
+    /// ID of the action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action attempt.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: crate::seam::ActionAttemptType,
+    /// Result of the action attempt. Null for pending action attempts.
+    ///
+    /// Wire name: `result`. May be `null`.
+    pub result: ::std::option::Option<::serde_json::Value>,
+    /// Errors associated with the action attempt. Null for pending action attempts.
+    ///
+    /// Wire name: `error`. May be `null`.
+    pub error: ::std::option::Option<::serde_json::Value>,
+}
+/// The action succeeded.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ActionAttemptSuccess {
+    /// ID of the action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action attempt.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: crate::seam::ActionAttemptType,
+    /// Result of the action. Its shape depends on `action_type`: `{}` for most actions, `{was_confirmed_by_device}` for LOCK_DOOR and UNLOCK_DOOR, the credential data read, encoded or assigned for SCAN_CREDENTIAL, ENCODE_CREDENTIAL and SCAN_TO_ASSIGN_CREDENTIAL, and the updated access method for ASSIGN_CREDENTIAL.
+    ///
+    /// Wire name: `result`.
+    pub result: ::serde_json::Value,
+    /// Errors associated with the action attempt. Null for successful action attempts.
+    ///
+    /// Wire name: `error`. May be `null`.
+    pub error: ::std::option::Option<::serde_json::Value>,
+}
+/// Type of the action attempt: the action whose progress it tracks.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionAttemptType {
+    /// `LOCK_DOOR`: Locking a door.
+    LockDoor,
+    /// `UNLOCK_DOOR`: Unlocking a door.
+    UnlockDoor,
+    /// `SCAN_CREDENTIAL`: Scanning a credential.
+    ScanCredential,
+    /// `ENCODE_CREDENTIAL`: Encoding credential data from the physical encoder onto a card.
+    EncodeCredential,
+    /// `SCAN_TO_ASSIGN_CREDENTIAL`: Scanning a physical card and assigning the credential to an ACS user.
+    ScanToAssignCredential,
+    /// `ASSIGN_CREDENTIAL`: Assigning a pre-registered card credential to an access method.
+    AssignCredential,
+    /// `RESET_SANDBOX_WORKSPACE`: Resetting a sandbox workspace.
+    ResetSandboxWorkspace,
+    /// `SET_FAN_MODE`: Setting the fan mode on a thermostat.
+    SetFanMode,
+    /// `SET_HVAC_MODE`: Setting the HVAC mode on a thermostat.
+    SetHvacMode,
+    /// `ACTIVATE_CLIMATE_PRESET`: Activating a climate preset.
+    ActivateClimatePreset,
+    /// `SIMULATE_KEYPAD_CODE_ENTRY`: Simulating a keypad code entry.
+    SimulateKeypadCodeEntry,
+    /// `SIMULATE_MANUAL_LOCK_VIA_KEYPAD`: Simulating a manual lock action using a keypad.
+    SimulateManualLockViaKeypad,
+    /// `PUSH_THERMOSTAT_PROGRAMS`: Pushing thermostat programs.
+    PushThermostatPrograms,
+    /// `CONFIGURE_AUTO_LOCK`: Configuring the auto-lock on a lock.
+    ConfigureAutoLock,
+    /// `SYNC_ACCESS_CODES`: Syncing access codes.
+    SyncAccessCodes,
+    /// `CREATE_ACCESS_CODE`: Creating an access code.
+    CreateAccessCode,
+    /// `DELETE_ACCESS_CODE`: Deleting an access code.
+    DeleteAccessCode,
+    /// `UPDATE_ACCESS_CODE`: Updating an access code.
+    UpdateAccessCode,
+    /// `CREATE_NOISE_THRESHOLD`: Creating a noise threshold.
+    CreateNoiseThreshold,
+    /// `DELETE_NOISE_THRESHOLD`: Deleting a noise threshold.
+    DeleteNoiseThreshold,
+    /// `UPDATE_NOISE_THRESHOLD`: Updating a noise threshold.
+    UpdateNoiseThreshold,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ActionAttemptType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LockDoor => "LOCK_DOOR",
+            Self::UnlockDoor => "UNLOCK_DOOR",
+            Self::ScanCredential => "SCAN_CREDENTIAL",
+            Self::EncodeCredential => "ENCODE_CREDENTIAL",
+            Self::ScanToAssignCredential => "SCAN_TO_ASSIGN_CREDENTIAL",
+            Self::AssignCredential => "ASSIGN_CREDENTIAL",
+            Self::ResetSandboxWorkspace => "RESET_SANDBOX_WORKSPACE",
+            Self::SetFanMode => "SET_FAN_MODE",
+            Self::SetHvacMode => "SET_HVAC_MODE",
+            Self::ActivateClimatePreset => "ACTIVATE_CLIMATE_PRESET",
+            Self::SimulateKeypadCodeEntry => "SIMULATE_KEYPAD_CODE_ENTRY",
+            Self::SimulateManualLockViaKeypad => "SIMULATE_MANUAL_LOCK_VIA_KEYPAD",
+            Self::PushThermostatPrograms => "PUSH_THERMOSTAT_PROGRAMS",
+            Self::ConfigureAutoLock => "CONFIGURE_AUTO_LOCK",
+            Self::SyncAccessCodes => "SYNC_ACCESS_CODES",
+            Self::CreateAccessCode => "CREATE_ACCESS_CODE",
+            Self::DeleteAccessCode => "DELETE_ACCESS_CODE",
+            Self::UpdateAccessCode => "UPDATE_ACCESS_CODE",
+            Self::CreateNoiseThreshold => "CREATE_NOISE_THRESHOLD",
+            Self::DeleteNoiseThreshold => "DELETE_NOISE_THRESHOLD",
+            Self::UpdateNoiseThreshold => "UPDATE_NOISE_THRESHOLD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ActionAttemptType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LOCK_DOOR" => Self::LockDoor,
+            "UNLOCK_DOOR" => Self::UnlockDoor,
+            "SCAN_CREDENTIAL" => Self::ScanCredential,
+            "ENCODE_CREDENTIAL" => Self::EncodeCredential,
+            "SCAN_TO_ASSIGN_CREDENTIAL" => Self::ScanToAssignCredential,
+            "ASSIGN_CREDENTIAL" => Self::AssignCredential,
+            "RESET_SANDBOX_WORKSPACE" => Self::ResetSandboxWorkspace,
+            "SET_FAN_MODE" => Self::SetFanMode,
+            "SET_HVAC_MODE" => Self::SetHvacMode,
+            "ACTIVATE_CLIMATE_PRESET" => Self::ActivateClimatePreset,
+            "SIMULATE_KEYPAD_CODE_ENTRY" => Self::SimulateKeypadCodeEntry,
+            "SIMULATE_MANUAL_LOCK_VIA_KEYPAD" => Self::SimulateManualLockViaKeypad,
+            "PUSH_THERMOSTAT_PROGRAMS" => Self::PushThermostatPrograms,
+            "CONFIGURE_AUTO_LOCK" => Self::ConfigureAutoLock,
+            "SYNC_ACCESS_CODES" => Self::SyncAccessCodes,
+            "CREATE_ACCESS_CODE" => Self::CreateAccessCode,
+            "DELETE_ACCESS_CODE" => Self::DeleteAccessCode,
+            "UPDATE_ACCESS_CODE" => Self::UpdateAccessCode,
+            "CREATE_NOISE_THRESHOLD" => Self::CreateNoiseThreshold,
+            "DELETE_NOISE_THRESHOLD" => Self::DeleteNoiseThreshold,
+            "UPDATE_NOISE_THRESHOLD" => Self::UpdateNoiseThreshold,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ::std::convert::From<&str> for ActionAttemptType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ::std::fmt::Display for ActionAttemptType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl ::serde::Serialize for ActionAttemptType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-action_attempts")]
+impl<'de> ::serde::Deserialize<'de> for ActionAttemptType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// The response of `action_attempts.list` (List Action Attempts): every documented key of its body.
+#[cfg(feature = "seam-action_attempts")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ActionAttemptsListResponse {
+    /// The [action attempts](https://docs.seam.co/core-concepts/action-attempts) of this page.
+    ///
+    /// Wire name: `action_attempts`.
+    pub action_attempts: ::std::vec::Vec<crate::seam::ActionAttempt>,
+    /// Information about the current page of results.
+    ///
+    /// Wire name: `pagination`.
+    pub pagination: crate::seam::Pagination,
+}
+#[cfg(feature = "seam-action_attempts")]
+impl crate::runtime::Page for ActionAttemptsListResponse {
+    type Item = crate::seam::ActionAttempt;
+    fn items(&self) -> &[crate::seam::ActionAttempt] {
+        &self.action_attempts
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::seam::ActionAttempt> {
+        self.action_attempts
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.pagination.has_next_page)
+    }
+    fn next_cursor(&self) -> ::std::option::Option<&str> {
+        self.pagination.next_page_cursor.as_deref()
+    }
+}
+/// ID of a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews), through which a user connects a third-party account to Seam.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-devices")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct ConnectWebviewId(::std::string::String);
+#[cfg(feature = "seam-devices")]
+impl ConnectWebviewId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for ConnectWebviewId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// ID of a [connected account](https://docs.seam.co/core-concepts/connected-accounts): a third-party account (such as a lock provider's) whose devices are connected to Seam.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "seam-devices")]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct ConnectedAccountId(::std::string::String);
+#[cfg(feature = "seam-devices")]
+impl ConnectedAccountId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for ConnectedAccountId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 /// ID of a customization profile.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
@@ -1615,6 +2031,359 @@ impl ::std::fmt::Display for CustomizationProfileId {
         f.write_str(&self.0)
     }
 }
+/// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
+///
+/// Partial: `properties` is a JSON value until the format has inline objects.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Device {
+    /// Indicates whether the lock supports configuring automatic locking.
+    ///
+    /// Wire name: `can_configure_auto_lock`. May be absent.
+    #[wire(skip_none)]
+    pub can_configure_auto_lock: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports cooling.
+    ///
+    /// Wire name: `can_hvac_cool`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_cool: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports heating.
+    ///
+    /// Wire name: `can_hvac_heat`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_heat: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports simultaneous heating and cooling.
+    ///
+    /// Wire name: `can_hvac_heat_cool`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_heat_cool: ::std::option::Option<bool>,
+    /// Indicates whether the device supports programming offline access codes.
+    ///
+    /// Wire name: `can_program_offline_access_codes`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_offline_access_codes: ::std::option::Option<bool>,
+    /// Indicates whether the device supports programming online access codes.
+    ///
+    /// Wire name: `can_program_online_access_codes`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_online_access_codes: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports different climate programs for each day of the week.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_different_each_day`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_different_each_day: ::std::option::Option<
+        bool,
+    >,
+    /// Indicates whether the thermostat supports a single climate program applied to every day.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_same_each_day`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_same_each_day: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports weekday/weekend climate programs.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_weekday_weekend`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_weekday_weekend: ::std::option::Option<bool>,
+    /// Indicates whether the device supports remote locking.
+    ///
+    /// Wire name: `can_remotely_lock`. May be absent.
+    #[wire(skip_none)]
+    pub can_remotely_lock: ::std::option::Option<bool>,
+    /// Indicates whether the device supports remote unlocking.
+    ///
+    /// Wire name: `can_remotely_unlock`. May be absent.
+    #[wire(skip_none)]
+    pub can_remotely_unlock: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports running climate programs.
+    ///
+    /// Wire name: `can_run_thermostat_programs`. May be absent.
+    #[wire(skip_none)]
+    pub can_run_thermostat_programs: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating connection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_connection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_connection: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating disconnection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_disconnection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_disconnection: ::std::option::Option<bool>,
+    /// Indicates whether the hub supports simulating connection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_hub_connection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_hub_connection: ::std::option::Option<bool>,
+    /// Indicates whether the hub supports simulating disconnection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_hub_disconnection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_hub_disconnection: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating a paid subscription in a sandbox.
+    ///
+    /// Wire name: `can_simulate_paid_subscription`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_paid_subscription: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating removal in a sandbox.
+    ///
+    /// Wire name: `can_simulate_removal`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_removal: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat can be turned off.
+    ///
+    /// Wire name: `can_turn_off_hvac`. May be absent.
+    #[wire(skip_none)]
+    pub can_turn_off_hvac: ::std::option::Option<bool>,
+    /// Indicates whether the lock supports unlocking with an access code.
+    ///
+    /// Wire name: `can_unlock_with_code`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_code: ::std::option::Option<bool>,
+    /// Collection of capabilities that the device supports when connected to Seam. Values are `access_code`, which indicates that the device can manage and utilize digital PIN codes for secure access; `lock`, which indicates that the device controls a door locking mechanism, enabling the remote opening and closing of doors and other entry points; `noise_detection`, which indicates that the device supports monitoring and responding to ambient noise levels; `thermostat`, which indicates that the device can regulate and adjust indoor temperatures; `battery`, which indicates that the device can manage battery life and health; and `phone`, which indicates that the device is a mobile device, such as a smartphone. **Important:** Superseded by [capability flags](https://docs.seam.co/capability-guides/device-and-system-capabilities#capability-flags).
+    ///
+    /// Wire name: `capabilities_supported`.
+    pub capabilities_supported: ::std::vec::Vec<crate::seam::DeviceCapability>,
+    /// Unique identifier for the account associated with the device.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the device object was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application. An object whose values are strings or booleans.
+    ///
+    /// Wire name: `custom_metadata`.
+    pub custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// ID of the device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Manufacturer of the device. Represents the hardware brand, which may differ from the provider.
+    ///
+    /// Wire name: `device_manufacturer`. May be absent.
+    #[wire(skip_none)]
+    pub device_manufacturer: ::std::option::Option<crate::seam::DeviceManufacturer>,
+    /// Provider of the device. Represents the third-party service through which the device is controlled.
+    ///
+    /// Wire name: `device_provider`. May be absent.
+    #[wire(skip_none)]
+    pub device_provider: ::std::option::Option<crate::seam::DeviceProvider>,
+    /// Type of the device.
+    ///
+    /// Wire name: `device_type`.
+    pub device_type: crate::seam::DeviceType,
+    /// Display name of the device, defaults to nickname (if it is set) or `properties.appearance.name`, otherwise. Enables administrators and users to identify the device easily, especially when there are numerous devices.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Array of errors associated with the device. Each error object within the array contains two fields: `error_code` and `message`. `error_code` is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::DeviceError>,
+    /// Indicates whether Seam manages the device. See also [Managed and Unmanaged Devices](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices). Always `true` in this response.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Location information for the device.
+    ///
+    /// Wire name: `location`. May be absent.
+    #[wire(skip_none)]
+    pub location: ::std::option::Option<crate::seam::DeviceLocation>,
+    /// Optional nickname to describe the device, settable through Seam.
+    ///
+    /// Wire name: `nickname`. May be absent.
+    #[wire(skip_none)]
+    pub nickname: ::std::option::Option<::std::string::String>,
+    /// Properties of the device. Typed `json` for now: its nested objects differ by kind of device and provider.
+    ///
+    /// Wire name: `properties`.
+    pub properties: ::serde_json::Value,
+    /// IDs of the spaces the device is in.
+    ///
+    /// Wire name: `space_ids`.
+    pub space_ids: ::std::vec::Vec<crate::seam::SpaceId>,
+    /// Array of warnings associated with the device. Each warning object within the array contains two fields: `warning_code` and `message`. `warning_code` is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::DeviceWarning>,
+    /// Unique identifier for the Seam workspace associated with the device.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the device errors that report one.
+///
+/// The payload of the union variants `DeviceError::AccountDisconnected`, `DeviceError::SaltoKsSubscriptionLimitExceeded`, `DeviceError::DormakabaSitesDisconnected`.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceAccountError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Collection of capabilities that the device supports when connected to Seam. **Important:** Superseded by [capability flags](https://docs.seam.co/capability-guides/device-and-system-capabilities#capability-flags).
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviceCapability {
+    /// `access_code`.
+    AccessCode,
+    /// `lock`.
+    Lock,
+    /// `noise_detection`.
+    NoiseDetection,
+    /// `thermostat`.
+    Thermostat,
+    /// `battery`.
+    Battery,
+    /// `phone`.
+    Phone,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DeviceCapability {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessCode => "access_code",
+            Self::Lock => "lock",
+            Self::NoiseDetection => "noise_detection",
+            Self::Thermostat => "thermostat",
+            Self::Battery => "battery",
+            Self::Phone => "phone",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DeviceCapability {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "access_code" => Self::AccessCode,
+            "lock" => Self::Lock,
+            "noise_detection" => Self::NoiseDetection,
+            "thermostat" => Self::Thermostat,
+            "battery" => Self::Battery,
+            "phone" => Self::Phone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DeviceCapability {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DeviceCapability {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DeviceCapability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DeviceCapability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// An error associated with the device (an item of its `errors`). `error_code` uniquely identifies the type of error, enabling quick recognition and categorization of the issue; `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-devices")]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum DeviceError {
+    /// `account_disconnected`: Indicates that the account is disconnected.
+    AccountDisconnected(DeviceAccountError),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the Salto site user limit has been reached.
+    SaltoKsSubscriptionLimitExceeded(DeviceAccountError),
+    /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+    DormakabaSitesDisconnected(DeviceAccountError),
+    /// `device_offline`: Indicates that the device is offline.
+    ///
+    /// Deprecated: Use `device_disconnected` instead.
+    DeviceOffline(DeviceOwnError),
+    /// `device_removed`: Indicates that the device has been removed.
+    DeviceRemoved(DeviceOwnError),
+    /// `hub_disconnected`: Indicates that the hub is disconnected.
+    HubDisconnected(DeviceOwnError),
+    /// `device_disconnected`: Indicates that the device is disconnected.
+    DeviceDisconnected(DeviceOwnError),
+    /// `empty_backup_access_code_pool`: Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
+    EmptyBackupAccessCodePool(DeviceOwnError),
+    /// `august_lock_not_authorized`: Indicates that the user is not authorized to use the August lock.
+    AugustLockNotAuthorized(DeviceOwnError),
+    /// `missing_device_credentials`: Indicates that device credentials are missing.
+    MissingDeviceCredentials(DeviceOwnError),
+    /// `auxiliary_heat_running`: Indicates that the auxiliary heat is running.
+    AuxiliaryHeatRunning(DeviceOwnError),
+    /// `subscription_required`: Indicates that a subscription is required to connect.
+    SubscriptionRequired(DeviceOwnError),
+    /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    BridgeDisconnected(DeviceErrorBridgeDisconnected),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceErrorBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
 /// ID of a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
@@ -1649,6 +2418,93 @@ impl ::std::fmt::Display for DeviceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+/// Location information for the device.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceLocation {
+    /// Name of the device location.
+    ///
+    /// Wire name: `location_name`. May be absent.
+    #[wire(skip_none)]
+    pub location_name: ::std::option::Option<::std::string::String>,
+    /// Time zone of the device location.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Time zone of the device location.
+    ///
+    /// **Deprecated.** Use `time_zone` instead.
+    ///
+    /// Wire name: `timezone`. May be absent.
+    #[deprecated(note = "Use `time_zone` instead.")]
+    #[wire(skip_none)]
+    pub timezone: ::std::option::Option<::std::string::String>,
+}
+/// Manufacturer of the device. Represents the hardware brand, which may differ from the provider.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceManufacturer {
+    /// Display name for the manufacturer, such as `August`, `Yale`, `Salto`, and so on.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Image URL for the manufacturer logo.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Manufacturer identifier, such as `august`, `yale`, `salto`, and so on.
+    ///
+    /// Wire name: `manufacturer`.
+    pub manufacturer: ::std::string::String,
+}
+/// An error of the device itself (`is_device_error`): the fields shared by the device errors that report one.
+///
+/// The payload of the union variants `DeviceError::DeviceOffline`, `DeviceError::DeviceRemoved`, `DeviceError::HubDisconnected`, `DeviceError::DeviceDisconnected`, `DeviceError::EmptyBackupAccessCodePool`, `DeviceError::AugustLockNotAuthorized`, `DeviceError::MissingDeviceCredentials`, `DeviceError::AuxiliaryHeatRunning`, `DeviceError::SubscriptionRequired`.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceOwnError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Provider of the device. Represents the third-party service through which the device is controlled.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceProvider {
+    /// Device provider name. Corresponds to the integration type, such as `august`, `schlage`, `yale_access`, and so on.
+    ///
+    /// Wire name: `device_provider_name`.
+    pub device_provider_name: ::std::string::String,
+    /// Display name for the device provider type.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Image URL for the device provider.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Provider category. Indicates the third-party provider type, such as `stable`, for stable integrations, or `internal`, for internal integrations.
+    ///
+    /// Wire name: `provider_category`.
+    pub provider_category: ::std::string::String,
 }
 /// Specific reason why the grant's times are not programmable on the device.
 ///
@@ -1718,6 +2574,364 @@ impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
+/// Type of the device. The published schema groups the values by kind of device (smart locks, keys, noise sensors, thermostats, phones, cameras).
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviceType {
+    /// `akuvox_lock`: Device type for smartlocks.
+    AkuvoxLock,
+    /// `august_lock`: Device type for smartlocks.
+    AugustLock,
+    /// `brivo_access_point`: Device type for smartlocks.
+    BrivoAccessPoint,
+    /// `butterflymx_panel`: Device type for smartlocks.
+    ButterflymxPanel,
+    /// `avigilon_alta_entry`: Device type for smartlocks.
+    AvigilonAltaEntry,
+    /// `doorking_lock`: Device type for smartlocks.
+    DoorkingLock,
+    /// `genie_door`: Device type for smartlocks.
+    GenieDoor,
+    /// `igloo_lock`: Device type for smartlocks.
+    IglooLock,
+    /// `linear_lock`: Device type for smartlocks.
+    LinearLock,
+    /// `lockly_lock`: Device type for smartlocks.
+    LocklyLock,
+    /// `kwikset_lock`: Device type for smartlocks.
+    KwiksetLock,
+    /// `nuki_lock`: Device type for smartlocks.
+    NukiLock,
+    /// `salto_lock`: Device type for smartlocks.
+    SaltoLock,
+    /// `schlage_lock`: Device type for smartlocks.
+    SchlageLock,
+    /// `smartthings_lock`: Device type for smartlocks.
+    SmartthingsLock,
+    /// `wyze_lock`: Device type for smartlocks.
+    WyzeLock,
+    /// `yale_lock`: Device type for smartlocks.
+    YaleLock,
+    /// `two_n_intercom`: Device type for smartlocks.
+    TwoNIntercom,
+    /// `controlbyweb_device`: Device type for smartlocks.
+    ControlbywebDevice,
+    /// `ttlock_lock`: Device type for smartlocks.
+    TtlockLock,
+    /// `igloohome_lock`: Device type for smartlocks.
+    IgloohomeLock,
+    /// `four_suites_door`: Device type for smartlocks.
+    FourSuitesDoor,
+    /// `dormakaba_oracode_door`: Device type for smartlocks.
+    DormakabaOracodeDoor,
+    /// `tedee_lock`: Device type for smartlocks.
+    TedeeLock,
+    /// `akiles_lock`: Device type for smartlocks.
+    AkilesLock,
+    /// `ultraloq_lock`: Device type for smartlocks.
+    UltraloqLock,
+    /// `keyincode_lock`: Device type for smartlocks.
+    KeyincodeLock,
+    /// `omnitec_lock`: Device type for smartlocks.
+    OmnitecLock,
+    /// `kisi_lock`: Device type for smartlocks.
+    KisiLock,
+    /// `keynest_key`: Device type for keys.
+    KeynestKey,
+    /// `noiseaware_activity_zone`: Device type for noise sensors.
+    NoiseawareActivityZone,
+    /// `minut_sensor`: Device type for noise sensors.
+    MinutSensor,
+    /// `ecobee_thermostat`: Device type for thermostats.
+    EcobeeThermostat,
+    /// `nest_thermostat`: Device type for thermostats.
+    NestThermostat,
+    /// `honeywell_resideo_thermostat`: Device type for thermostats.
+    HoneywellResideoThermostat,
+    /// `tado_thermostat`: Device type for thermostats.
+    TadoThermostat,
+    /// `sensi_thermostat`: Device type for thermostats.
+    SensiThermostat,
+    /// `smartthings_thermostat`: Device type for thermostats.
+    SmartthingsThermostat,
+    /// `ios_phone`: Device type for phones.
+    IosPhone,
+    /// `android_phone`: Device type for phones.
+    AndroidPhone,
+    /// `ring_camera`: Device type for cameras.
+    RingCamera,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DeviceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AkuvoxLock => "akuvox_lock",
+            Self::AugustLock => "august_lock",
+            Self::BrivoAccessPoint => "brivo_access_point",
+            Self::ButterflymxPanel => "butterflymx_panel",
+            Self::AvigilonAltaEntry => "avigilon_alta_entry",
+            Self::DoorkingLock => "doorking_lock",
+            Self::GenieDoor => "genie_door",
+            Self::IglooLock => "igloo_lock",
+            Self::LinearLock => "linear_lock",
+            Self::LocklyLock => "lockly_lock",
+            Self::KwiksetLock => "kwikset_lock",
+            Self::NukiLock => "nuki_lock",
+            Self::SaltoLock => "salto_lock",
+            Self::SchlageLock => "schlage_lock",
+            Self::SmartthingsLock => "smartthings_lock",
+            Self::WyzeLock => "wyze_lock",
+            Self::YaleLock => "yale_lock",
+            Self::TwoNIntercom => "two_n_intercom",
+            Self::ControlbywebDevice => "controlbyweb_device",
+            Self::TtlockLock => "ttlock_lock",
+            Self::IgloohomeLock => "igloohome_lock",
+            Self::FourSuitesDoor => "four_suites_door",
+            Self::DormakabaOracodeDoor => "dormakaba_oracode_door",
+            Self::TedeeLock => "tedee_lock",
+            Self::AkilesLock => "akiles_lock",
+            Self::UltraloqLock => "ultraloq_lock",
+            Self::KeyincodeLock => "keyincode_lock",
+            Self::OmnitecLock => "omnitec_lock",
+            Self::KisiLock => "kisi_lock",
+            Self::KeynestKey => "keynest_key",
+            Self::NoiseawareActivityZone => "noiseaware_activity_zone",
+            Self::MinutSensor => "minut_sensor",
+            Self::EcobeeThermostat => "ecobee_thermostat",
+            Self::NestThermostat => "nest_thermostat",
+            Self::HoneywellResideoThermostat => "honeywell_resideo_thermostat",
+            Self::TadoThermostat => "tado_thermostat",
+            Self::SensiThermostat => "sensi_thermostat",
+            Self::SmartthingsThermostat => "smartthings_thermostat",
+            Self::IosPhone => "ios_phone",
+            Self::AndroidPhone => "android_phone",
+            Self::RingCamera => "ring_camera",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DeviceType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "akuvox_lock" => Self::AkuvoxLock,
+            "august_lock" => Self::AugustLock,
+            "brivo_access_point" => Self::BrivoAccessPoint,
+            "butterflymx_panel" => Self::ButterflymxPanel,
+            "avigilon_alta_entry" => Self::AvigilonAltaEntry,
+            "doorking_lock" => Self::DoorkingLock,
+            "genie_door" => Self::GenieDoor,
+            "igloo_lock" => Self::IglooLock,
+            "linear_lock" => Self::LinearLock,
+            "lockly_lock" => Self::LocklyLock,
+            "kwikset_lock" => Self::KwiksetLock,
+            "nuki_lock" => Self::NukiLock,
+            "salto_lock" => Self::SaltoLock,
+            "schlage_lock" => Self::SchlageLock,
+            "smartthings_lock" => Self::SmartthingsLock,
+            "wyze_lock" => Self::WyzeLock,
+            "yale_lock" => Self::YaleLock,
+            "two_n_intercom" => Self::TwoNIntercom,
+            "controlbyweb_device" => Self::ControlbywebDevice,
+            "ttlock_lock" => Self::TtlockLock,
+            "igloohome_lock" => Self::IgloohomeLock,
+            "four_suites_door" => Self::FourSuitesDoor,
+            "dormakaba_oracode_door" => Self::DormakabaOracodeDoor,
+            "tedee_lock" => Self::TedeeLock,
+            "akiles_lock" => Self::AkilesLock,
+            "ultraloq_lock" => Self::UltraloqLock,
+            "keyincode_lock" => Self::KeyincodeLock,
+            "omnitec_lock" => Self::OmnitecLock,
+            "kisi_lock" => Self::KisiLock,
+            "keynest_key" => Self::KeynestKey,
+            "noiseaware_activity_zone" => Self::NoiseawareActivityZone,
+            "minut_sensor" => Self::MinutSensor,
+            "ecobee_thermostat" => Self::EcobeeThermostat,
+            "nest_thermostat" => Self::NestThermostat,
+            "honeywell_resideo_thermostat" => Self::HoneywellResideoThermostat,
+            "tado_thermostat" => Self::TadoThermostat,
+            "sensi_thermostat" => Self::SensiThermostat,
+            "smartthings_thermostat" => Self::SmartthingsThermostat,
+            "ios_phone" => Self::IosPhone,
+            "android_phone" => Self::AndroidPhone,
+            "ring_camera" => Self::RingCamera,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DeviceType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DeviceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DeviceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DeviceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A warning associated with the device (an item of its `warnings`). `warning_code` uniquely identifies the type of warning, enabling quick recognition and categorization of the issue; `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-devices")]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum DeviceWarning {
+    /// `partial_backup_access_code_pool`: Indicates that the backup access code is unhealthy.
+    PartialBackupAccessCodePool(DeviceWarningNotice),
+    /// `many_active_backup_codes`: Indicates that there are too many backup codes.
+    ManyActiveBackupCodes(DeviceWarningNotice),
+    /// `third_party_integration_detected`: Indicates that a third-party integration has been detected.
+    ThirdPartyIntegrationDetected(DeviceWarningNotice),
+    /// `ttlock_lock_gateway_unlocking_not_enabled`: Indicates that the Remote Unlock feature is not enabled in the settings."
+    TtlockLockGatewayUnlockingNotEnabled(DeviceWarningNotice),
+    /// `ttlock_weak_gateway_signal`: Indicates that the gateway signal is weak.
+    TtlockWeakGatewaySignal(DeviceWarningNotice),
+    /// `power_saving_mode`: Indicates that the device is in power saving mode and may have limited functionality.
+    PowerSavingMode(DeviceWarningNotice),
+    /// `temperature_threshold_exceeded`: Indicates that the temperature threshold has been exceeded.
+    TemperatureThresholdExceeded(DeviceWarningNotice),
+    /// `device_communication_degraded`: Indicates that the device appears to be unresponsive.
+    DeviceCommunicationDegraded(DeviceWarningNotice),
+    /// `scheduled_maintenance_window`: Indicates that a scheduled maintenance window has been detected.
+    ScheduledMaintenanceWindow(DeviceWarningNotice),
+    /// `device_has_flaky_connection`: Indicates that the device has a flaky connection.
+    DeviceHasFlakyConnection(DeviceWarningNotice),
+    /// `salto_ks_office_mode`: Indicates that the Salto KS lock is in Office Mode. Access Codes will not unlock doors.
+    SaltoKsOfficeMode(DeviceWarningNotice),
+    /// `salto_ks_privacy_mode`: Indicates that the Salto KS lock is in Privacy Mode. Access Codes will not unlock doors.
+    ///
+    /// Deprecated: Use `privacy_mode` instead.
+    SaltoKsPrivacyMode(DeviceWarningNotice),
+    /// `privacy_mode`: Indicates that the lock is in Privacy Mode. Access codes and remote unlock are blocked until Privacy Mode is disabled.
+    PrivacyMode(DeviceWarningNotice),
+    /// `salto_ks_subscription_limit_almost_reached`: Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+    SaltoKsSubscriptionLimitAlmostReached(DeviceWarningNotice),
+    /// `salto_ks_lock_access_code_support_removed`: Indicates that a change in the reported device model has been detected for this Salto KS lock, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+    SaltoKsLockAccessCodeSupportRemoved(DeviceWarningNotice),
+    /// `unknown_issue_with_phone`: Indicates that an unknown issue occurred while syncing the state of the phone with the provider. This issue may affect the proper functioning of the phone.
+    UnknownIssueWithPhone(DeviceWarningNotice),
+    /// `lockly_time_zone_not_configured`: Indicates that Seam detected that the Lockly device does not have a time zone configured. Time-bound codes may not work as expected.
+    LocklyTimeZoneNotConfigured(DeviceWarningNotice),
+    /// `ultraloq_time_zone_unknown`: Indicates that Seam does not know the time zone of the Ultraloq device. Set a time zone to enable time-bound access codes.
+    UltraloqTimeZoneUnknown(DeviceWarningNotice),
+    /// `time_zone_unknown`: Indicates that Seam does not know the device's time zone. Set a time zone to enable time-bound access codes.
+    TimeZoneUnknown(DeviceWarningNotice),
+    /// `time_zone_mismatch`: Indicates that the device's configured time zone does not match its hardware UTC offset. Time-bound access codes may activate at the wrong local time.
+    TimeZoneMismatch(DeviceWarningNotice),
+    /// `two_n_device_missing_timezone`: Indicates that the 2N device does not have a time zone configured. Configure a time zone on the device to enable access codes.
+    TwoNDeviceMissingTimezone(DeviceWarningNotice),
+    /// `hub_required_for_additional_capabilities`: Indicates that a hub or relay must be connected to unlock additional capabilities such as remote unlock.
+    HubRequiredForAdditionalCapabilities(DeviceWarningNotice),
+    /// `provider_issue`: Indicates a provider-specific issue that may affect device functionality.
+    ProviderIssue(DeviceWarningNotice),
+    /// `keynest_unsupported_locker`: Indicates that the key is in a locker that does not support the access codes API.
+    KeynestUnsupportedLocker(DeviceWarningNotice),
+    /// `accessory_keypad_setup_required`: Indicates that the accessory keypad exists, but is not linked to the Igloohome Bridge. Online access code programming will fail until the keypad is linked to the Igloohome Bridge in the Igloohome app.
+    AccessoryKeypadSetupRequired(DeviceWarningNotice),
+    /// `unreliable_online_status`: Indicates that the device may optimistically be reported as online because the provider does not reliably report its online status.
+    UnreliableOnlineStatus(DeviceWarningNotice),
+    /// `max_access_codes_reached`: Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+    MaxAccessCodesReached(DeviceWarningMaxAccessCodesReached),
+    /// `insufficient_permissions`: Indicates that the connected Kwikset account has member-level access to this lock's home. Admin or owner access is required to manage access codes and control the lock remotely.
+    InsufficientPermissions(DeviceWarningNotice),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+/// Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceWarningMaxAccessCodesReached {
+    /// Number of active access codes on the device when the warning was set.
+    ///
+    /// Wire name: `active_access_code_count`.
+    pub active_access_code_count: i64,
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Maximum number of active access codes supported by the device.
+    ///
+    /// Wire name: `max_active_access_code_count`.
+    pub max_active_access_code_count: i64,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// A warning that carries only its message and when Seam created it: the fields shared by the device warnings that have no others.
+///
+/// The payload of the union variants `DeviceWarning::PartialBackupAccessCodePool`, `DeviceWarning::ManyActiveBackupCodes`, `DeviceWarning::ThirdPartyIntegrationDetected`, `DeviceWarning::TtlockLockGatewayUnlockingNotEnabled`, `DeviceWarning::TtlockWeakGatewaySignal`, `DeviceWarning::PowerSavingMode`, `DeviceWarning::TemperatureThresholdExceeded`, `DeviceWarning::DeviceCommunicationDegraded`, `DeviceWarning::ScheduledMaintenanceWindow`, `DeviceWarning::DeviceHasFlakyConnection`, `DeviceWarning::SaltoKsOfficeMode`, `DeviceWarning::SaltoKsPrivacyMode`, `DeviceWarning::PrivacyMode`, `DeviceWarning::SaltoKsSubscriptionLimitAlmostReached`, `DeviceWarning::SaltoKsLockAccessCodeSupportRemoved`, `DeviceWarning::UnknownIssueWithPhone`, `DeviceWarning::LocklyTimeZoneNotConfigured`, `DeviceWarning::UltraloqTimeZoneUnknown`, `DeviceWarning::TimeZoneUnknown`, `DeviceWarning::TimeZoneMismatch`, `DeviceWarning::TwoNDeviceMissingTimezone`, `DeviceWarning::HubRequiredForAdditionalCapabilities`, `DeviceWarning::ProviderIssue`, `DeviceWarning::KeynestUnsupportedLocker`, `DeviceWarning::AccessoryKeypadSetupRequired`, `DeviceWarning::UnreliableOnlineStatus`, `DeviceWarning::InsufficientPermissions`.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceWarningNotice {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// The response of `devices.list` (List Devices): every documented key of its body.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicesListResponse {
+    /// The [devices](https://docs.seam.co/core-concepts/devices) of this page.
+    ///
+    /// Wire name: `devices`.
+    pub devices: ::std::vec::Vec<crate::seam::Device>,
+    /// Information about the current page of results.
+    ///
+    /// Wire name: `pagination`.
+    pub pagination: crate::seam::Pagination,
+}
+#[cfg(feature = "seam-devices")]
+impl crate::runtime::Page for DevicesListResponse {
+    type Item = crate::seam::Device;
+    fn items(&self) -> &[crate::seam::Device] {
+        &self.devices
+    }
+    fn into_items(self) -> ::std::vec::Vec<crate::seam::Device> {
+        self.devices
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.pagination.has_next_page)
+    }
+    fn next_cursor(&self) -> ::std::option::Option<&str> {
+        self.pagination.next_page_cursor.as_deref()
+    }
+}
 /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
 #[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1763,6 +2977,286 @@ pub struct DormakabaOracodeMetadata {
     /// Wire name: `user_level_name`. May be absent or `null`.
     pub user_level_name: ::std::option::Option<::std::string::String>,
 }
+/// Manufacturer of a device, as the `manufacturer` filter of `devices/list` names it.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Manufacturer {
+    /// `akuvox`.
+    Akuvox,
+    /// `august`.
+    August,
+    /// `avigilon_alta`.
+    AvigilonAlta,
+    /// `brivo`.
+    Brivo,
+    /// `butterflymx`.
+    Butterflymx,
+    /// `doorking`.
+    Doorking,
+    /// `four_suites`.
+    FourSuites,
+    /// `genie`.
+    Genie,
+    /// `igloo`.
+    Igloo,
+    /// `keywe`.
+    Keywe,
+    /// `kwikset`.
+    Kwikset,
+    /// `linear`.
+    Linear,
+    /// `lockly`.
+    Lockly,
+    /// `nuki`.
+    Nuki,
+    /// `philia`.
+    Philia,
+    /// `salto`.
+    Salto,
+    /// `samsung`.
+    Samsung,
+    /// `schlage`.
+    Schlage,
+    /// `seam`.
+    Seam,
+    /// `unknown`.
+    ManufacturerUnknown,
+    /// `wyze`.
+    Wyze,
+    /// `yale`.
+    Yale,
+    /// `two_n`.
+    TwoN,
+    /// `ttlock`.
+    Ttlock,
+    /// `igloohome`.
+    Igloohome,
+    /// `controlbyweb`.
+    Controlbyweb,
+    /// `dormakaba_oracode`.
+    DormakabaOracode,
+    /// `tedee`.
+    Tedee,
+    /// `keyincode`.
+    Keyincode,
+    /// `akiles`.
+    Akiles,
+    /// `ecobee`.
+    Ecobee,
+    /// `honeywell_resideo`.
+    HoneywellResideo,
+    /// `keynest`.
+    Keynest,
+    /// `korelock`.
+    Korelock,
+    /// `minut`.
+    Minut,
+    /// `nest`.
+    Nest,
+    /// `noiseaware`.
+    Noiseaware,
+    /// `sensi`.
+    Sensi,
+    /// `smartthings`.
+    Smartthings,
+    /// `tado`.
+    Tado,
+    /// `ultraloq`.
+    Ultraloq,
+    /// `ring`.
+    Ring,
+    /// `ical`.
+    Ical,
+    /// `lodgify`.
+    Lodgify,
+    /// `hostaway`.
+    Hostaway,
+    /// `guesty`.
+    Guesty,
+    /// `acuity_scheduling`.
+    AcuityScheduling,
+    /// `omnitec`.
+    Omnitec,
+    /// `kisi`.
+    Kisi,
+    /// `slack`.
+    Slack,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl Manufacturer {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Akuvox => "akuvox",
+            Self::August => "august",
+            Self::AvigilonAlta => "avigilon_alta",
+            Self::Brivo => "brivo",
+            Self::Butterflymx => "butterflymx",
+            Self::Doorking => "doorking",
+            Self::FourSuites => "four_suites",
+            Self::Genie => "genie",
+            Self::Igloo => "igloo",
+            Self::Keywe => "keywe",
+            Self::Kwikset => "kwikset",
+            Self::Linear => "linear",
+            Self::Lockly => "lockly",
+            Self::Nuki => "nuki",
+            Self::Philia => "philia",
+            Self::Salto => "salto",
+            Self::Samsung => "samsung",
+            Self::Schlage => "schlage",
+            Self::Seam => "seam",
+            Self::ManufacturerUnknown => "unknown",
+            Self::Wyze => "wyze",
+            Self::Yale => "yale",
+            Self::TwoN => "two_n",
+            Self::Ttlock => "ttlock",
+            Self::Igloohome => "igloohome",
+            Self::Controlbyweb => "controlbyweb",
+            Self::DormakabaOracode => "dormakaba_oracode",
+            Self::Tedee => "tedee",
+            Self::Keyincode => "keyincode",
+            Self::Akiles => "akiles",
+            Self::Ecobee => "ecobee",
+            Self::HoneywellResideo => "honeywell_resideo",
+            Self::Keynest => "keynest",
+            Self::Korelock => "korelock",
+            Self::Minut => "minut",
+            Self::Nest => "nest",
+            Self::Noiseaware => "noiseaware",
+            Self::Sensi => "sensi",
+            Self::Smartthings => "smartthings",
+            Self::Tado => "tado",
+            Self::Ultraloq => "ultraloq",
+            Self::Ring => "ring",
+            Self::Ical => "ical",
+            Self::Lodgify => "lodgify",
+            Self::Hostaway => "hostaway",
+            Self::Guesty => "guesty",
+            Self::AcuityScheduling => "acuity_scheduling",
+            Self::Omnitec => "omnitec",
+            Self::Kisi => "kisi",
+            Self::Slack => "slack",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl Manufacturer {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "akuvox" => Self::Akuvox,
+            "august" => Self::August,
+            "avigilon_alta" => Self::AvigilonAlta,
+            "brivo" => Self::Brivo,
+            "butterflymx" => Self::Butterflymx,
+            "doorking" => Self::Doorking,
+            "four_suites" => Self::FourSuites,
+            "genie" => Self::Genie,
+            "igloo" => Self::Igloo,
+            "keywe" => Self::Keywe,
+            "kwikset" => Self::Kwikset,
+            "linear" => Self::Linear,
+            "lockly" => Self::Lockly,
+            "nuki" => Self::Nuki,
+            "philia" => Self::Philia,
+            "salto" => Self::Salto,
+            "samsung" => Self::Samsung,
+            "schlage" => Self::Schlage,
+            "seam" => Self::Seam,
+            "unknown" => Self::ManufacturerUnknown,
+            "wyze" => Self::Wyze,
+            "yale" => Self::Yale,
+            "two_n" => Self::TwoN,
+            "ttlock" => Self::Ttlock,
+            "igloohome" => Self::Igloohome,
+            "controlbyweb" => Self::Controlbyweb,
+            "dormakaba_oracode" => Self::DormakabaOracode,
+            "tedee" => Self::Tedee,
+            "keyincode" => Self::Keyincode,
+            "akiles" => Self::Akiles,
+            "ecobee" => Self::Ecobee,
+            "honeywell_resideo" => Self::HoneywellResideo,
+            "keynest" => Self::Keynest,
+            "korelock" => Self::Korelock,
+            "minut" => Self::Minut,
+            "nest" => Self::Nest,
+            "noiseaware" => Self::Noiseaware,
+            "sensi" => Self::Sensi,
+            "smartthings" => Self::Smartthings,
+            "tado" => Self::Tado,
+            "ultraloq" => Self::Ultraloq,
+            "ring" => Self::Ring,
+            "ical" => Self::Ical,
+            "lodgify" => Self::Lodgify,
+            "hostaway" => Self::Hostaway,
+            "guesty" => Self::Guesty,
+            "acuity_scheduling" => Self::AcuityScheduling,
+            "omnitec" => Self::Omnitec,
+            "kisi" => Self::Kisi,
+            "slack" => Self::Slack,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for Manufacturer {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for Manufacturer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for Manufacturer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for Manufacturer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Information about the current page of results.
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-devices"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Pagination {
+    /// Indicates whether there is another page of results after this one.
+    ///
+    /// Wire name: `has_next_page`.
+    pub has_next_page: bool,
+    /// Opaque value that can be used to select the next page of results via the `page_cursor` parameter.
+    ///
+    /// Wire name: `next_page_cursor`. May be `null`.
+    pub next_page_cursor: ::std::option::Option<::std::string::String>,
+    /// URL to get the next page of results.
+    ///
+    /// Wire name: `next_page_url`. May be `null`.
+    pub next_page_url: ::std::option::Option<::std::string::String>,
+}
 /// An access method that the user requested for the Access Grant.
 #[cfg(feature = "seam-access_grants")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1798,7 +3292,7 @@ pub struct RequestedAccessMethod {
 /// ID of a space: a logical grouping of devices and entrances to which access can be assigned as a whole.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
 #[derive(
     Debug,
     Clone,
@@ -1812,7 +3306,7 @@ pub struct RequestedAccessMethod {
 )]
 #[serde(transparent)]
 pub struct SpaceId(::std::string::String);
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
 impl SpaceId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1827,7 +3321,7 @@ impl SpaceId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
 impl ::std::fmt::Display for SpaceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -1874,6 +3368,13 @@ impl ::std::fmt::Display for UserIdentityId {
 /// ID of a Seam [workspace](https://docs.seam.co/core-concepts/workspaces).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-devices"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -1887,6 +3388,13 @@ impl ::std::fmt::Display for UserIdentityId {
 )]
 #[serde(transparent)]
 pub struct WorkspaceId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-devices"
+    )
+)]
 impl WorkspaceId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1901,6 +3409,13 @@ impl WorkspaceId {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-devices"
+    )
+)]
 impl ::std::fmt::Display for WorkspaceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
