@@ -1,6 +1,7 @@
 //! How the mock server serves a list: in pages of the requested size, from the items a test
-//! seeded (or the documented page's), with the paging fields the spec names filled in, so a
-//! client walks the list to its end as it would against the API.
+//! seeded (or the documented page's) that match the request's filters, with the paging fields
+//! the spec names filled in, so a client walks the list to its end as it would against the
+//! API.
 
 use serde_json::{Map, Value};
 
@@ -23,6 +24,17 @@ pub(crate) fn serve(
         _ => Value::Object(Map::new()),
     };
     let items = items.unwrap_or_else(|| body.get(pagination.items).and_then(Value::as_array).cloned().unwrap_or_default());
+    // A filter named like a field of the items keeps those that hold its value, as a list
+    // filtered by `device_id` would; other filters (search text, ranges) are not applied.
+    let items: Vec<Value> = items
+        .into_iter()
+        .filter(|item| {
+            filters.iter().all(|(name, wanted)| match (item.get(*name).and_then(scalar_text), scalar_text(wanted)) {
+                (Some(held), Some(wanted)) => held == wanted,
+                _ => true,
+            })
+        })
+        .collect();
     let size = match pagination.size {
         Some((name, default)) => match param(name) {
             Some(value) => integer(&value).filter(|n| *n > 0).ok_or_else(|| format!("`{name}` must be a positive integer"))? as usize,

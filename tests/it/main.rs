@@ -8,6 +8,7 @@ mod endpoints;
 mod errors;
 mod fixtures;
 mod limits;
+mod lists;
 mod metadata;
 mod mock;
 mod pagination;

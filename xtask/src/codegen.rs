@@ -273,8 +273,9 @@ mod tests {
     fn a_spec_change_is_reported_with_what_breaks() {
         let scratch = Scratch::new("report");
         scratch.edit("specs/seam/access_codes.get.yaml", |text| {
-            // Remove the `name` field of AccessCode and add a value to AccessCodeType.
-            let start = text.find("      - name: name\n").expect("AccessCode.name in the spec");
+            // Remove a field of AccessCode no documented example shows, and add a value to
+            // AccessCodeType.
+            let start = text.find("      - name: dormakaba_oracode_metadata\n").expect("AccessCode.dormakaba_oracode_metadata in the spec");
             let end = start + text[start + 1..].find("      - name: ").unwrap() + 1;
             let text = format!("{}{}", &text[..start], &text[end..]);
             text.replacen("      - value: ongoing", "      - value: recurring\n      - value: ongoing", 1)
@@ -288,7 +289,7 @@ mod tests {
         });
         let outcome = sync(&scratch.0, Mode::Write).unwrap();
         let report = outcome.report(Mode::Write);
-        assert!(report.contains("BREAKING field removed: seam.AccessCode.name"), "{report}");
+        assert!(report.contains("BREAKING field removed: seam.AccessCode.dormakaba_oracode_metadata"), "{report}");
         assert!(report.contains("BREAKING parameter added: nexudus.access_tokens.get(expand), required"), "{report}");
         assert!(report.contains("+ enum value added: seam.AccessCodeType::recurring"), "{report}");
         assert!(report.contains("3 changes, 2 breaking"), "{report}");

@@ -970,11 +970,13 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
         return invalid_input(shared, &invalid, request_id);
     }
 
-    // A known-id parameter given with a value the documented body does not hold.
-    let unknown = mock.known_ids.iter().find_map(|(name, _)| {
+    // A known-id parameter given with a value the documented body does not hold. A list's
+    // ids are filters: what matches nothing is an empty page, not a 404.
+    let ids = if endpoint.pagination.is_some() { &[][..] } else { mock.known_ids };
+    let unknown = ids.iter().find_map(|(name, _)| {
         let given = params.get(name)?;
         let text = scalar_text(&given).unwrap_or_else(|| given.to_string());
-        let known = mock.known_ids.iter().any(|(n, value)| n == name && *value == text);
+        let known = ids.iter().any(|(n, value)| n == name && *value == text);
         (!known).then_some((*name, text))
     });
     if let Some((name, value)) = unknown {

@@ -1629,6 +1629,29 @@ pub enum ActionAttempt {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-action_attempts")]
+impl ActionAttempt {
+    /// `action_attempt_id`, which every variant this version knows has: ID of the action attempt. `None` for `Unknown`.
+    pub fn action_attempt_id(
+        &self,
+    ) -> ::std::option::Option<&crate::seam::ActionAttemptId> {
+        match self {
+            Self::Pending(v) => ::std::option::Option::Some(&v.action_attempt_id),
+            Self::Success(v) => ::std::option::Option::Some(&v.action_attempt_id),
+            Self::Error(v) => ::std::option::Option::Some(&v.action_attempt_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `action_type`, which every variant this version knows has: Type of the action attempt. `None` for `Unknown`.
+    pub fn action_type(&self) -> ::std::option::Option<&crate::seam::ActionAttemptType> {
+        match self {
+            Self::Pending(v) => ::std::option::Option::Some(&v.action_type),
+            Self::Success(v) => ::std::option::Option::Some(&v.action_type),
+            Self::Error(v) => ::std::option::Option::Some(&v.action_type),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// The action failed.
 #[cfg(feature = "seam-action_attempts")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -2360,6 +2383,61 @@ pub enum DeviceError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "seam-devices")]
+impl DeviceError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.created_at),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::EmptyBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AugustLockNotAuthorized(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::MissingDeviceCredentials(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.created_at),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.message),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::EmptyBackupAccessCodePool(v) => ::std::option::Option::Some(&v.message),
+            Self::AugustLockNotAuthorized(v) => ::std::option::Option::Some(&v.message),
+            Self::MissingDeviceCredentials(v) => ::std::option::Option::Some(&v.message),
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.message),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
 #[cfg(feature = "seam-devices")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -2863,6 +2941,133 @@ pub enum DeviceWarning {
     InsufficientPermissions(DeviceWarningNotice),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "seam-devices")]
+impl DeviceWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockWeakGatewaySignal(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceHasFlakyConnection(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.created_at),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TwoNDeviceMissingTimezone(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.created_at),
+            Self::KeynestUnsupportedLocker(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.created_at),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.created_at),
+            Self::InsufficientPermissions(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.message),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockWeakGatewaySignal(v) => ::std::option::Option::Some(&v.message),
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.message),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceHasFlakyConnection(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.message),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.message),
+            Self::TwoNDeviceMissingTimezone(v) => ::std::option::Option::Some(&v.message),
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::KeynestUnsupportedLocker(v) => ::std::option::Option::Some(&v.message),
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.message),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.message),
+            Self::InsufficientPermissions(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 /// Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
 #[cfg(feature = "seam-devices")]
