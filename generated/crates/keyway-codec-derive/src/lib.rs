@@ -39,7 +39,6 @@
 
 #![deny(missing_docs)]
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -447,9 +446,9 @@ impl Code {
     }
 
     /// The input's own tokens, spans kept.
-    fn tokens<'a>(&mut self, tokens: impl IntoIterator<Item = &'a TokenTree>) -> &mut Self {
+    fn tokens(&mut self, tokens: &[TokenTree]) -> &mut Self {
         self.flush();
-        self.tokens.extend(tokens.into_iter().cloned());
+        self.tokens.extend_from_slice(tokens);
         self
     }
 
@@ -471,7 +470,9 @@ impl Code {
     }
 
     /// `( … )`, `{ … }` or `[ … ]` around what `inner` writes.
-    fn group(&mut self, delimiter: Delimiter, inner: impl FnOnce(&mut Code)) -> &mut Self {
+    /// (Not generic, like the other methods: a proc macro is compiled unoptimized before the
+    /// runtime, so its build time is on the critical path of every build of `keyway`.)
+    fn group(&mut self, delimiter: Delimiter, inner: &mut dyn FnMut(&mut Code)) -> &mut Self {
         let mut code = Code::default();
         inner(&mut code);
         self.flush();
@@ -479,11 +480,11 @@ impl Code {
         self
     }
 
-    fn parens(&mut self, inner: impl FnOnce(&mut Code)) -> &mut Self {
+    fn parens(&mut self, inner: &mut dyn FnMut(&mut Code)) -> &mut Self {
         self.group(Delimiter::Parenthesis, inner)
     }
 
-    fn braces(&mut self, inner: impl FnOnce(&mut Code)) -> &mut Self {
+    fn braces(&mut self, inner: &mut dyn FnMut(&mut Code)) -> &mut Self {
         self.group(Delimiter::Brace, inner)
     }
 
@@ -510,12 +511,13 @@ fn model(input: TokenStream) -> Result<TokenStream> {
     };
     let pascal_case = rename_all(&wire_arguments(&item.wire)?)?;
     let mut fields = Vec::new();
-    let mut wires = BTreeSet::new();
+    let mut wires = Vec::new();
     for entry in split_entries(body.stream()) {
         let field = read_field(&entry, pascal_case)?;
-        if !wires.insert(field.wire.clone()) {
+        if wires.contains(&field.wire) {
             return Err(Error::new(field.ident.span(), format!("two fields have the wire name `{}`", field.wire)));
         }
+        wires.push(field.wire.clone());
         fields.push(field);
     }
     Ok(emit_model(&item.name, &fields))
@@ -588,7 +590,7 @@ fn chain(code: &mut Code, groups: &[&[Field]], in_type: bool, group: &dyn Fn(&mu
         return;
     };
     let tuple = |code: &mut Code| {
-        code.parens(|code| {
+        code.parens(&mut |code| {
             for field in *first {
                 group(code, field);
                 code.text(",");
@@ -604,7 +606,7 @@ fn chain(code: &mut Code, groups: &[&[Field]], in_type: bool, group: &dyn Fn(&mu
         chain(code, rest, in_type, group);
         code.text(">");
     } else {
-        code.text(CODEC).text(":: Then").parens(|code| {
+        code.text(CODEC).text(":: Then").parens(&mut |code| {
             tuple(code);
             code.text(",");
             chain(code, rest, in_type, group);
@@ -616,9 +618,9 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
     let groups: Vec<&[Field]> = fields.chunks(FIELDS_PER_GROUP).collect();
     let mut code = Code::default();
     // A deprecated field is still read and written.
-    code.text("#[automatically_derived] #[allow(deprecated)] impl").text(CODEC).text(":: Model for").ident(name).braces(|code| {
+    code.text("#[automatically_derived] #[allow(deprecated)] impl").text(CODEC).text(":: Model for").ident(name).braces(&mut |code| {
         code.text("const NAME: &'static str =").string(&name.to_string()).text(";");
-        code.text("const FIELDS: &'static [&'static str] = &").group(Delimiter::Bracket, |code| {
+        code.text("const FIELDS: &'static [&'static str] = &").group(Delimiter::Bracket, &mut |code| {
             for field in fields {
                 code.string(&field.wire).text(",");
             }
@@ -629,10 +631,10 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
         });
         code.text(";");
 
-        code.text("#[inline] fn field_index(key: &str) -> ::std::option::Option<usize>").braces(|code| {
-            code.text("match key").braces(|code| {
+        code.text("#[inline] fn field_index(key: &str) -> ::std::option::Option<usize>").braces(&mut |code| {
+            code.text("match key").braces(&mut |code| {
                 for (index, field) in fields.iter().enumerate() {
-                    code.string(&field.wire).text("=> ::std::option::Option::Some").parens(|code| {
+                    code.string(&field.wire).text("=> ::std::option::Option::Some").parens(&mut |code| {
                         code.index(index);
                     });
                     code.text(",");
@@ -641,40 +643,40 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
             });
         });
 
-        code.text("#[inline] fn from_slots").parens(|code| {
+        code.text("#[inline] fn from_slots").parens(&mut |code| {
             chain(code, &groups, false, &|code, field| {
                 code.ident(&field.ident);
             });
             code.text(": Self::Slots");
         });
-        code.text("-> Self").braces(|code| {
-            code.text("Self").braces(|code| {
+        code.text("-> Self").braces(&mut |code| {
+            code.text("Self").braces(&mut |code| {
                 for field in fields {
                     code.ident(&field.ident).text(":").ident(&field.ident).text(".into_value(),");
                 }
             });
         });
 
-        code.text("#[inline] fn fields(&self) -> impl").text(CODEC).text(":: Fields").braces(|code| {
+        code.text("#[inline] fn fields(&self) -> impl").text(CODEC).text(":: Fields").braces(&mut |code| {
             chain(code, &groups, false, &|code, field| {
-                code.text(CODEC).text(if field.skip_none { ":: SkipNone" } else { ":: Always" }).parens(|code| {
+                code.text(CODEC).text(if field.skip_none { ":: SkipNone" } else { ":: Always" }).parens(&mut |code| {
                     code.string(&field.wire).text(", &self.").ident(&field.ident);
                 });
             });
         });
     });
 
-    code.text("#[automatically_derived] impl ::serde::Serialize for").ident(name).braces(|code| {
+    code.text("#[automatically_derived] impl ::serde::Serialize for").ident(name).braces(&mut |code| {
         code.text("#[inline] fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>").braces(
-            |code| {
+            &mut |code| {
                 code.text(CODEC).text(":: serialize_model(serializer, self)");
             },
         );
     });
 
-    code.text("#[automatically_derived] impl<'de> ::serde::Deserialize<'de> for").ident(name).braces(|code| {
+    code.text("#[automatically_derived] impl<'de> ::serde::Deserialize<'de> for").ident(name).braces(&mut |code| {
         code.text("#[inline] fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>").braces(
-            |code| {
+            &mut |code| {
                 code.text(CODEC).text(":: deserialize_model(deserializer)");
             },
         );
@@ -712,7 +714,7 @@ fn union(input: TokenStream) -> Result<TokenStream> {
     };
     let mut has_unknown = false;
     let mut variants = Vec::new();
-    let mut tags = BTreeSet::new();
+    let mut tags = Vec::new();
     for tokens in split_entries(body.stream()) {
         let variant = read_entry(&tokens, "a variant")?;
         if variant.name.to_string() == "Unknown" {
@@ -727,9 +729,10 @@ fn union(input: TokenStream) -> Result<TokenStream> {
             return Err(Error::new(variant.name.span(), "a union's variant holds one value, its payload"));
         }
         let variant_tag = variant_tag(&variant)?;
-        if !tags.insert(variant_tag.clone()) {
+        if tags.contains(&variant_tag) {
             return Err(Error::new(variant.name.span(), format!("two variants have the tag `{variant_tag}`")));
         }
+        tags.push(variant_tag.clone());
         variants.push((variant.name, variant_tag));
     }
     if !has_unknown {
@@ -779,16 +782,16 @@ fn to_snake_case(pascal: &str) -> String {
 
 fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, String)]) -> TokenStream {
     let mut code = Code::default();
-    code.text("#[automatically_derived] impl").ident(name).braces(|code| {
-        code.text("#").group(Delimiter::Bracket, |code| {
+    code.text("#[automatically_derived] impl").ident(name).braces(&mut |code| {
+        code.text("#").group(Delimiter::Bracket, &mut |code| {
             code.text("doc =").string(&format!("The `{tag}` of this value."));
         });
-        code.text("pub fn").ident(accessor).text("(&self) -> &str").braces(|code| {
-            code.text("match self").braces(|code| {
+        code.text("pub fn").ident(accessor).text("(&self) -> &str").braces(&mut |code| {
+            code.text("match self").braces(&mut |code| {
                 for (ident, variant_tag) in variants {
                     code.text("Self::").ident(ident).text("(_) =>").string(variant_tag).text(",");
                 }
-                code.text("Self::Unknown(value) =>").text(CODEC).text(":: tag_of").parens(|code| {
+                code.text("Self::Unknown(value) =>").text(CODEC).text(":: tag_of").parens(&mut |code| {
                     code.text("value,").string(tag);
                 });
                 code.text(".unwrap_or_default(),");
@@ -796,40 +799,44 @@ fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, Str
         });
     });
 
-    code.text("#[automatically_derived] impl ::serde::Serialize for").ident(name).braces(|code| {
-        code.text("fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>").braces(|code| {
-            code.text("match self").braces(|code| {
-                for (ident, variant_tag) in variants {
-                    code.text("Self::").ident(ident).text("(value) =>").text(CODEC).text(":: serialize_tagged").parens(|code| {
-                        code.text("serializer,").string(tag).text(",").string(variant_tag).text(", value");
-                    });
-                    code.text(",");
-                }
-                code.text("Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),");
-            });
-        });
-    });
-
-    code.text("#[automatically_derived] impl<'de> ::serde::Deserialize<'de> for").ident(name).braces(|code| {
-        code.text("fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>").braces(|code| {
-            code.text(CODEC).text(":: deserialize_tagged").parens(|code| {
-                code.text("deserializer, |value| match").text(CODEC).text(":: tag_of").parens(|code| {
-                    code.text("&value,").string(tag);
-                });
-                code.braces(|code| {
+    code.text("#[automatically_derived] impl ::serde::Serialize for").ident(name).braces(&mut |code| {
+        code.text("fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>").braces(
+            &mut |code| {
+                code.text("match self").braces(&mut |code| {
                     for (ident, variant_tag) in variants {
-                        code.text("::std::option::Option::Some").parens(|code| {
-                            code.string(variant_tag);
-                        });
-                        code.text("=> ::serde_json::from_value(value).map").parens(|code| {
-                            code.text("Self::").ident(ident);
+                        code.text("Self::").ident(ident).text("(value) =>").text(CODEC).text(":: serialize_tagged").parens(&mut |code| {
+                            code.text("serializer,").string(tag).text(",").string(variant_tag).text(", value");
                         });
                         code.text(",");
                     }
-                    code.text("_ => ::std::result::Result::Ok(Self::Unknown(value)),");
+                    code.text("Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),");
                 });
-            });
-        });
+            },
+        );
+    });
+
+    code.text("#[automatically_derived] impl<'de> ::serde::Deserialize<'de> for").ident(name).braces(&mut |code| {
+        code.text("fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>").braces(
+            &mut |code| {
+                code.text(CODEC).text(":: deserialize_tagged").parens(&mut |code| {
+                    code.text("deserializer, |value| match").text(CODEC).text(":: tag_of").parens(&mut |code| {
+                        code.text("&value,").string(tag);
+                    });
+                    code.braces(&mut |code| {
+                        for (ident, variant_tag) in variants {
+                            code.text("::std::option::Option::Some").parens(&mut |code| {
+                                code.string(variant_tag);
+                            });
+                            code.text("=> ::serde_json::from_value(value).map").parens(&mut |code| {
+                                code.text("Self::").ident(ident);
+                            });
+                            code.text(",");
+                        }
+                        code.text("_ => ::std::result::Result::Ok(Self::Unknown(value)),");
+                    });
+                });
+            },
+        );
     });
     code.finish()
 }
