@@ -209,6 +209,15 @@ pub(crate) fn emit_types_crate_root(api: &Api) -> TokenStream {
         // Named as in `keyway`, so the types' code is the same in both.
         use ::keyway_runtime as runtime;
 
+        // What the types name `codec`: the runtime's field-table code and, in the macro
+        // namespace, the derives that write the tables. The derive crate is a dependency of
+        // this crate rather than of the runtime, so cargo builds the two side by side.
+        #[allow(unused_imports, reason = "an API may have no union, and features may turn off every type")]
+        mod codec {
+            pub use ::keyway_codec_derive::{Model, Union};
+            pub use ::keyway_runtime::codec::*;
+        }
+
         // Documented by its own inner doc comment.
         pub mod #module;
     }

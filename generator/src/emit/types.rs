@@ -26,7 +26,7 @@ pub(crate) fn emit_types_module_doc(api: &Api, krate: &crate::analysis::TypeCrat
     quote! {
         #![doc = #module_doc]
         #[allow(unused_imports, reason = "features may turn off every type of this API")]
-        use crate::runtime::codec;
+        use crate::codec;
         #base
     }
 }

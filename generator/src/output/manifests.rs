@@ -12,7 +12,8 @@ use crate::ir::Api;
 /// like [`CRATE_NAME`].
 pub const RUNTIME_CRATE: &str = "keyway-runtime";
 
-/// The crate of the models' derive (`#[derive(codec::Model)]`), which the runtime re-exports.
+/// The crate of the models' derive (`#[derive(codec::Model)]`), a dependency of each types
+/// crate (beside the runtime, so cargo builds the two at once).
 pub const DERIVE_CRATE: &str = "keyway-codec-derive";
 
 /// The version of every generated crate; the generated crates pin each other to it.
@@ -78,7 +79,6 @@ struct TypesManifest {
 struct RuntimeManifest {
     package: Package,
     version: &'static str,
-    derive: &'static str,
 }
 
 #[derive(Template)]
@@ -152,7 +152,10 @@ pub(crate) fn types_manifest(api: &Api, krate: &TypeCrate) -> Result<String, Str
             },
         })
         .collect();
-    let mut generated = vec![Dependency { name: RUNTIME_CRATE.into(), path: format!("../{RUNTIME_CRATE}"), optional: false }];
+    let mut generated = vec![
+        Dependency { name: DERIVE_CRATE.into(), path: format!("../{DERIVE_CRATE}"), optional: false },
+        Dependency { name: RUNTIME_CRATE.into(), path: format!("../{RUNTIME_CRATE}"), optional: false },
+    ];
     if let Some(base) = &krate.base {
         generated.push(Dependency { name: base.package.clone(), path: format!("../{}", base.package), optional: false });
     }
@@ -163,7 +166,7 @@ pub(crate) fn types_manifest(api: &Api, krate: &TypeCrate) -> Result<String, Str
 pub(crate) fn runtime_manifest() -> Result<String, String> {
     let package =
         Package::new(RUNTIME_CRATE, &format!("The HTTP runtime of `{CRATE_NAME}`; use it through `{CRATE_NAME}`."), &["api", "client", "sdk"]);
-    render(&RuntimeManifest { package, version: VERSION, derive: DERIVE_CRATE }, RUNTIME_CRATE)
+    render(&RuntimeManifest { package, version: VERSION }, RUNTIME_CRATE)
 }
 
 /// `Cargo.toml` of the models' derive; its dependencies are in the template.
@@ -206,6 +209,7 @@ x-alpha = ["keyway-x-types/x-alpha"]
 x-beta = []
 
 [dependencies]
+keyway-codec-derive = { version = "=0.1.0", path = "../keyway-codec-derive" }
 keyway-runtime = { version = "=0.1.0", path = "../keyway-runtime" }
 keyway-x-types = { version = "=0.1.0", path = "../keyway-x-types" }
 serde = { version = "1", features = ["derive"] }

@@ -1,7 +1,12 @@
 // The derive reads only the shapes the generator writes: anything else is a compile error
 // that says what it expected, never a panic.
 
-use keyway_runtime::codec;
+// As a types crate names them: the runtime's codec, and the derives beside it.
+mod codec {
+    pub use keyway_codec_derive::{Model, Union};
+    #[allow(unused_imports)]
+    pub use keyway_runtime::codec::*;
+}
 
 #[derive(codec::Model)]
 pub struct Tuple(i64);

@@ -5,7 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use keyway_runtime::codec;
+// As a types crate names them: the runtime's codec, and the derives beside it.
+mod codec {
+    pub use keyway_codec_derive::{Model, Union};
+    #[allow(unused_imports)]
+    pub use keyway_runtime::codec::*;
+}
 use serde_json::json;
 
 /// Raw and keyword field names, a `rename` with escapes and a raw string, every way of

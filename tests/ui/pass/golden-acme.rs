@@ -14,6 +14,12 @@
 
 use keyway_runtime as runtime;
 
+// As a types crate's root names them: the runtime's codec, and the derives beside it.
+mod codec {
+    pub use keyway_codec_derive::{Model, Union};
+    pub use keyway_runtime::codec::*;
+}
+
 pub use runtime::{
     ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Secret, Timestamp, TokenSource,
 };

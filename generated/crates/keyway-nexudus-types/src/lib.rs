@@ -4,4 +4,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 use ::keyway_runtime as runtime;
+#[allow(
+    unused_imports,
+    reason = "an API may have no union, and features may turn off every type"
+)]
+mod codec {
+    pub use ::keyway_codec_derive::{Model, Union};
+    pub use ::keyway_runtime::codec::*;
+}
 pub mod nexudus;

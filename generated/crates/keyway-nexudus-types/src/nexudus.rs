@@ -2,7 +2,7 @@
 
 //! Types of the Nexudus Spaces API: ids, enums, models and unions.
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
-use crate::runtime::codec;
+use crate::codec;
 /// A WiFi Access Token: a unique network access code for customers and visitors, with a number of minutes of WiFi access and, optionally, an expiration date and user limit.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[wire(rename_all = "PascalCase")]

@@ -483,26 +483,15 @@ pub fn serialize_model<S: Serializer, M: Model>(serializer: S, model: &M) -> Res
     state.end()
 }
 
-/// `#[derive(codec::Model)]`: a model's [`Model`](trait@Model) impl, `Serialize` and `Deserialize`, read
-/// off the struct (crate `keyway-codec-derive`; its docs list the `#[wire(…)]` attributes).
-/// The fields are grouped by at most 16 (the largest tuple [`Slots`] and [`Fields`] are
-/// implemented for), the groups chained with [`Then`], so a model may have any number of
-/// fields.
-///
-/// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
-/// visitor, per-field missing-field handling), and even a hand-written visitor with one match
-/// arm per field, cost rustc about a millisecond per field to type- and borrow-check, which
-/// made models about half of this crate's build. Here a field is a type in a tuple, a name in a
-/// list, a string-to-index arm and a binding; nothing per field is generic over the
-/// deserializer or serializer. The code that reads and writes fields is the generic
-/// functions above, written once and instantiated per type.
-pub use keyway_codec_derive::Model;
-
-/// `#[derive(codec::Union)]`: a tagged union's tag accessor, `Serialize` and `Deserialize`,
-/// read off the enum (crate `keyway-codec-derive`). The enum itself (with its docs and an
-/// `Unknown(serde_json::Value)` variant) is written out by the generator.
-///
-/// Decoding reads the object into a `serde_json::Value` (see [`deserialize_tagged`]) and
-/// decodes the variant whose tag it holds; an unknown tag, or a value without one, is kept
-/// as `Unknown`. Encoding writes the payload's fields and the tag beside them.
-pub use keyway_codec_derive::Union;
+// The field tables above are written by `#[derive(codec::Model)]` and `#[derive(codec::Union)]`
+// (crate `keyway-codec-derive`, whose docs list the `#[wire(…)]` attributes). The types
+// crates depend on it directly, beside this crate, so that cargo builds the two at once: a
+// re-export from here would put the derive's build before this crate's.
+//
+// Why not serde's derives: their expansion (a field enum with three visitors, a sequence
+// visitor, per-field missing-field handling), and even a hand-written visitor with one match
+// arm per field, cost rustc about a millisecond per field to type- and borrow-check, which
+// made models about half of a types crate's build. Here a field is a type in a tuple, a name
+// in a list, a string-to-index arm and a binding; nothing per field is generic over the
+// deserializer or serializer. The code that reads and writes fields is the generic
+// functions above, written once and instantiated per type.

@@ -2,7 +2,7 @@
 
 //! Types of the Seam Connect API: ids, enums, models and unions.
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
-use crate::runtime::codec;
+use crate::codec;
 /// Represents a smart lock [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// An access code is a code used for a keypad or pinpad device. Unlike physical keys, which can easily be lost or duplicated, PIN codes can be customized, tracked, and altered on the fly. Using the Seam Access Code API, you can easily generate access codes on the hundreds of door lock models with which we integrate.

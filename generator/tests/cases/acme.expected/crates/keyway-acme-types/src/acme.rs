@@ -2,7 +2,7 @@
 
 //! Types of the Acme Widgets API: ids, enums, models and unions.
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
-use crate::runtime::codec;
+use crate::codec;
 /// Nothing at all.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
