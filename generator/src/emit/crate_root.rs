@@ -215,7 +215,7 @@ pub(crate) fn emit_types_crate_root(api: &Api) -> TokenStream {
         #[allow(unused_imports, reason = "an API may have no union, and features may turn off every type")]
         mod codec {
             pub use ::keyway_codec_derive::{Model, Union};
-            pub use ::keyway_runtime::codec::*;
+            pub use crate::runtime::codec::*;
         }
 
         // Documented by its own inner doc comment.

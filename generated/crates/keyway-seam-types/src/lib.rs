@@ -10,6 +10,6 @@ use ::keyway_runtime as runtime;
 )]
 mod codec {
     pub use ::keyway_codec_derive::{Model, Union};
-    pub use ::keyway_runtime::codec::*;
+    pub use crate::runtime::codec::*;
 }
 pub mod seam;
