@@ -1,6 +1,7 @@
 //! Serde for the generated types, written once here so that each generated type stays a
-//! few lines long: models through their field table ([`Model`](trait@Model), derived), tagged
-//! unions ([`Union`], derived) and enums.
+//! few lines long: models through their field table ([`Model`], which
+//! `#[derive(codec::Model)]` of crate `keyway-codec-derive` writes), tagged unions (through
+//! [`deserialize_tagged`], which `#[derive(codec::Union)]` calls) and enums.
 
 use std::fmt;
 use std::marker::PhantomData;
