@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::file::{OutputFile, REGENERATE};
 use crate::fixtures::fixtures_of;
-use crate::ir::{Api, Endpoint, Field, PageStyle, Pagination, Response, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, Field, PageStyle, Pagination, Param, Response, TypeDef, TypeRef};
 use crate::spec::{ArrayStyle, ParamLocation};
 
 fn schema_of(ty: &TypeRef) -> Value {
@@ -122,41 +122,7 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
     for param in &endpoint.params {
         let mut schema = schema_of(&param.ty);
         match param.location {
-            ParamLocation::Path | ParamLocation::Query | ParamLocation::Header => {
-                if let Some(default) = &param.default {
-                    schema["default"] = default.clone();
-                }
-                let mut parameter = json!({
-                    "name": param.wire_name,
-                    "in": match param.location {
-                        ParamLocation::Path => "path",
-                        ParamLocation::Header => "header",
-                        _ => "query",
-                    },
-                    "required": param.required,
-                    "description": param.description.trim(),
-                    "schema": schema,
-                });
-                if let Some(style) = param.array_style {
-                    // OpenAPI has no style for `ids[]=a&ids[]=b`: it is the repeated form
-                    // under a bracketed name, said in `x-array-style`.
-                    let (explode, name) = match style {
-                        ArrayStyle::Repeat => (true, None),
-                        ArrayStyle::Comma => (false, None),
-                        ArrayStyle::Brackets => (true, Some(format!("{}[]", param.wire_name))),
-                    };
-                    parameter["style"] = json!("form");
-                    parameter["explode"] = json!(explode);
-                    if let Some(name) = name {
-                        parameter["name"] = json!(name);
-                        parameter["x-array-style"] = json!("brackets");
-                    }
-                }
-                if param.deprecated.is_some() {
-                    parameter["deprecated"] = json!(true);
-                }
-                parameters.push(parameter);
-            }
+            ParamLocation::Path | ParamLocation::Query | ParamLocation::Header => parameters.push(parameter_object(param, schema)),
             ParamLocation::Body => {
                 if param.nullable {
                     schema = json!({"anyOf": [schema, {"type": "null"}]});
@@ -227,6 +193,43 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
         op["x-pagination"] = pagination_extension(pagination);
     }
     op
+}
+
+/// A path, query or header parameter as an OpenAPI Parameter Object.
+fn parameter_object(param: &Param, mut schema: Value) -> Value {
+    if let Some(default) = &param.default {
+        schema["default"] = default.clone();
+    }
+    let mut parameter = json!({
+        "name": param.wire_name,
+        "in": match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Header => "header",
+            _ => "query",
+        },
+        "required": param.required,
+        "description": param.description.trim(),
+        "schema": schema,
+    });
+    if let Some(style) = param.array_style {
+        // OpenAPI has no style for `ids[]=a&ids[]=b`: it is the repeated form under a
+        // bracketed name, said in `x-array-style`.
+        let (explode, name) = match style {
+            ArrayStyle::Repeat => (true, None),
+            ArrayStyle::Comma => (false, None),
+            ArrayStyle::Brackets => (true, Some(format!("{}[]", param.wire_name))),
+        };
+        parameter["style"] = json!("form");
+        parameter["explode"] = json!(explode);
+        if let Some(name) = name {
+            parameter["name"] = json!(name);
+            parameter["x-array-style"] = json!("brackets");
+        }
+    }
+    if param.deprecated.is_some() {
+        parameter["deprecated"] = json!(true);
+    }
+    parameter
 }
 
 /// A success body: the response type, or an object holding it under the envelope key, or

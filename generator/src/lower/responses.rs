@@ -6,7 +6,7 @@ use super::{Lowerer, Site};
 use crate::diagnostics::suggest;
 use crate::ir::{Field, FieldPath, ModelDef, PageSize, PageStyle, Pagination, Param, PathStep, Response, TypeDef, TypeRef};
 use crate::names;
-use crate::spec::{EndpointSpec, PaginationSpec, ParamLocation};
+use crate::spec::{EndpointSpec, FieldSpec, PaginationSpec, ParamLocation};
 
 /// An endpoint's response, the model its `keys` make, and its pagination.
 pub(crate) struct LoweredResponse<'a> {
@@ -50,29 +50,8 @@ pub(crate) fn lower_response<'a>(
                         "`keys` describes the whole body: drop `type` and `envelope`",
                     );
                 }
-                if keys.is_empty() {
-                    lw.error_help(
-                        &at.at("keys"),
-                        "`response.keys` lists no key",
-                        "list the body's keys, or leave `response` out when it gives nothing",
-                    );
-                }
-                let name = format!("{}{}Response", names::pascal(&spec.resource), names::pascal(&spec.operation));
-                let fields = lower_fields(lw, &at.at("keys"), &name, keys, cx.sites, &mut inline);
-                if let Some(flag) = cx.success_flag
-                    && let Some(index) = keys.iter().position(|k| k.name == flag)
-                {
-                    lw.error_help(
-                        &at.at("keys").at(index).at("name"),
-                        format!("`{flag}` is the API's success flag (`api.success_flag`), which no response type holds"),
-                        "leave it out of `keys`",
-                    );
-                }
-                let id = format!("{}.{}", spec.resource, spec.operation);
-                let description = format!("The response of `{id}` ({}): every documented key of its body.", spec.title.trim_end_matches('.'));
-                let model =
-                    ModelDef { name: name.clone(), description, declared: true, fields, examples: Vec::new(), response_of: Some(id), page: None };
-                (Response::Value { ty: TypeRef::Named(name), envelope: None }, Some(model))
+                let model = keys_model(lw, &at, spec, keys, cx, &mut inline);
+                (Response::Value { ty: TypeRef::Named(model.name.clone()), envelope: None }, Some(model))
             }
             (None, Some(ty)) => {
                 let ty = resolve_type(lw, &at.at("type"), ty, cx.sites);
@@ -115,6 +94,34 @@ pub(crate) fn lower_response<'a>(
         }
     }
     (lw.count() == before).then_some(LoweredResponse { response, model, pagination, inline })
+}
+
+/// The struct of a body's documented keys, `<Resource><Operation>Response`.
+fn keys_model<'a>(
+    lw: &mut Lowerer,
+    at: &Site<'a>,
+    spec: &EndpointSpec,
+    keys: &[FieldSpec],
+    cx: &ResponseContext,
+    inline: &mut Vec<Inline<'a>>,
+) -> ModelDef {
+    if keys.is_empty() {
+        lw.error_help(&at.at("keys"), "`response.keys` lists no key", "list the body's keys, or leave `response` out when it gives nothing");
+    }
+    let name = format!("{}{}Response", names::pascal(&spec.resource), names::pascal(&spec.operation));
+    let fields = lower_fields(lw, &at.at("keys"), &name, keys, cx.sites, inline);
+    if let Some(flag) = cx.success_flag
+        && let Some(index) = keys.iter().position(|k| k.name == flag)
+    {
+        lw.error_help(
+            &at.at("keys").at(index).at("name"),
+            format!("`{flag}` is the API's success flag (`api.success_flag`), which no response type holds"),
+            "leave it out of `keys`",
+        );
+    }
+    let id = format!("{}.{}", spec.resource, spec.operation);
+    let description = format!("The response of `{id}` ({}): every documented key of its body.", spec.title.trim_end_matches('.'));
+    ModelDef { name, description, declared: true, fields, examples: Vec::new(), response_of: Some(id), page: None }
 }
 
 fn lower_pagination(
