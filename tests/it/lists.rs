@@ -100,3 +100,15 @@ async fn a_numbered_search_walks_every_page_and_says_how_many() {
     let numbers: Vec<Option<String>> = mock.requests().iter().map(|r| r.query_param("page").map(str::to_owned)).collect();
     assert_eq!(numbers, [None, Some("2".to_owned()), Some("3".to_owned())]);
 }
+
+#[tokio::test]
+async fn an_empty_list_is_one_request_and_no_items() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    mock.seed("access_codes.list", Vec::<AccessCode>::new());
+    let client = seam(&mock.url());
+
+    let items = client.access_codes().list().device_id(DeviceId::new("d-1")).items().collect_all().await.unwrap();
+
+    assert!(items.is_empty());
+    assert_eq!(mock.requests().len(), 1, "the empty page says there is no next one");
+}
