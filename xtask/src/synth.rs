@@ -134,7 +134,9 @@ fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
     }
     // Objects declared in place under a `type_name` are defined by the file too (the others
     // are named after their owner, which is renamed).
-    collect_type_names(&Value::Mapping(root.clone()), &mut defined);
+    for value in root.values() {
+        collect_type_names(value, &mut defined);
+    }
     let rename = |name: &str| -> Option<String> { defined.contains(name).then(|| format!("{name}{suffix}")) };
 
     // Type definitions: rename the keys, then the references inside.

@@ -40,23 +40,18 @@ fn converts(ty: &TypeRef, api: &Api) -> bool {
     }
 }
 
-/// The parameter's value from the argument `name` of [`arg_type`].
-fn arg_value(api: &Api, ty: &TypeRef, name: &proc_macro2::Ident) -> TokenStream {
-    converted(api, ty, quote!(#name))
-}
-
-/// `value` (of the argument type of `ty`) as a `ty`.
-fn converted(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
+/// `value` (of the argument type of `ty`, see [`arg_type`]) converted to a `ty`; `None` when
+/// it already is one.
+fn converted(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
+    Some(match ty {
         TypeRef::Array(inner) if converts(inner, api) => quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
-        TypeRef::Array(inner) if matches!(**inner, TypeRef::Array(_)) => {
-            let item = converted(api, inner, quote!(item));
-            quote!(#value.into_iter().map(|item| #item).collect())
-        }
-        TypeRef::Array(_) => quote!(#value.into_iter().collect()),
+        TypeRef::Array(inner) => match converted(api, inner, quote!(item)) {
+            Some(item) => quote!(#value.into_iter().map(|item| #item).collect()),
+            None => quote!(#value.into_iter().collect()),
+        },
         _ if converts(ty, api) => quote!(#value.into()),
-        _ => value,
-    }
+        _ => return None,
+    })
 }
 
 fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
@@ -310,9 +305,11 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let inits = endpoint.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         if p.required {
-            let value = arg_value(api, &p.ty, &name);
-            // Shorthand where nothing converts: `filter`, not `filter: filter`.
-            if name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
+            match converted(api, &p.ty, quote!(#name)) {
+                Some(value) => quote!(#name: #value),
+                // Shorthand where nothing converts: `filter`, not `filter: filter`.
+                None => quote!(#name),
+            }
         } else {
             quote!(#name: ::std::option::Option::None)
         }
@@ -392,7 +389,7 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
             };
         }
         let ty = arg_type(api, &p.ty);
-        let value = arg_value(api, &p.ty, &name);
+        let value = converted(api, &p.ty, quote!(#name)).unwrap_or_else(|| quote!(#name));
         quote! {
             #docs
             #deprecated

@@ -492,8 +492,7 @@ pub(crate) fn claim_names<'a>(lw: &mut Lowerer, endpoints: &[Located<'a>], regis
         claim(std::slice::from_ref(&types), &endpoint.names.params, "params struct", site.at("operation"), rename);
         claim(std::slice::from_ref(&values), &endpoint.names.descriptor, "descriptor", site.at("operation"), rename);
         claim(std::slice::from_ref(&values), &endpoint.names.mock, "mock table", site.at("operation"), rename);
-        let inline = inline.iter().map(|i| Inline { model: i.model.clone(), site: i.site.clone() }).collect();
-        inline_models.extend(claim_inline(lw, inline, registry));
+        inline_models.extend(claim_inline(lw, inline.clone(), registry));
     }
     inline_models
 }

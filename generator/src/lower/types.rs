@@ -122,6 +122,7 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
 }
 
 /// A model declared in place, in a field (`type: object` with `fields`), and where.
+#[derive(Clone)]
 pub(crate) struct Inline<'a> {
     pub(crate) model: ModelDef,
     pub(crate) site: Site<'a>,
