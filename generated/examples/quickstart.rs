@@ -35,7 +35,8 @@ async fn main() -> Result<(), keyway::Error> {
             feature = "seam-access_codes",
             feature = "seam-access_grants",
             feature = "seam-action_attempts",
-            feature = "seam-devices"
+            feature = "seam-devices",
+            feature = "seam-locks"
         )
     )]
     {
@@ -76,6 +77,16 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-action_attempts")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{ActionAttemptId, SeamAuth, SeamClient};
+            let result = client
+                .action_attempts()
+                .get(ActionAttemptId::new("5f4e3d2c-1b0a-9f8e-7d6c-5b4a3c2d1e0f"))
+                .await?;
+            println!("seam action_attempts.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-action_attempts")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.action_attempts().list().await?;
             println!("seam action_attempts.list: {result:#?}");
@@ -86,6 +97,26 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.devices().list().await?;
             println!("seam devices.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks()
+                .lock_door(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam locks.lock_door: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks()
+                .unlock_door(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam locks.unlock_door: {result:#?}");
         }
     }
     Ok(())

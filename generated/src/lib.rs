@@ -13,8 +13,8 @@
 use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages,
-    ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+    ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition,
+    Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]
@@ -25,10 +25,10 @@ pub use runtime::Fixture;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor,
-        CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
-        HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor,
-        ParamLocation, PathPart, ResponseShape,
+        ActionAt, ActionDescriptor, ApiDescriptor, ArrayStyle, AuthModeDescriptor,
+        ClientCore, CredentialDescriptor, CredentialValue, Credentials,
+        EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle,
+        PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
     };
     #[cfg(feature = "mock")]
     pub use crate::runtime::{MockApi, MockEndpoint};
@@ -39,7 +39,7 @@ pub mod fixtures;
 #[cfg(feature = "mock")]
 pub mod mock {
     #[doc(inline)]
-    pub use crate::runtime::{MockRequest, MockRule, MockServer};
+    pub use crate::runtime::{MockActions, MockRequest, MockRule, MockServer};
 }
 #[cfg(feature = "nexudus-access_tokens")]
 use ::keyway_nexudus_types;
@@ -48,7 +48,8 @@ use ::keyway_nexudus_types;
         feature = "seam-access_codes",
         feature = "seam-access_grants",
         feature = "seam-action_attempts",
-        feature = "seam-devices"
+        feature = "seam-devices",
+        feature = "seam-locks"
     )
 )]
 use ::keyway_seam_types;
@@ -60,7 +61,8 @@ pub mod nexudus;
         feature = "seam-access_codes",
         feature = "seam-access_grants",
         feature = "seam-action_attempts",
-        feature = "seam-devices"
+        feature = "seam-devices",
+        feature = "seam-locks"
     )
 )]
 ///The Seam Connect API.

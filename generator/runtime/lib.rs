@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod action;
 mod auth;
 mod call;
 mod client;
@@ -25,16 +26,19 @@ mod fixture;
 #[cfg(feature = "mock")]
 mod mock;
 #[cfg(feature = "mock")]
+mod mock_actions;
+#[cfg(feature = "mock")]
 mod mock_pages;
 mod paginate;
 mod response;
 mod timestamp;
 
 // Re-exported by `keyway`.
+pub use action::Wait;
 pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
-pub use error::{ApiError, Error};
+pub use error::{ActionFailure, ApiError, Error};
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
 pub use timestamp::Timestamp;
@@ -43,13 +47,15 @@ pub use timestamp::Timestamp;
 pub use fixture::Fixture;
 #[cfg(feature = "mock")]
 pub use mock::{MockApi, MockEndpoint, MockRequest, MockRule, MockServer};
+#[cfg(feature = "mock")]
+pub use mock_actions::MockActions;
 
 // Used by generated code.
 pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
-    ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
-    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    ActionAt, ActionDescriptor, ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate,
+    HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
 };
 
 // `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.

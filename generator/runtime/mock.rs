@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 use super::call::scalar_text;
 use super::descriptor::{ApiDescriptor, ArrayStyle, EndpointDescriptor, PaginationDescriptor, ParamLocation, PathPart};
 use super::error::Error;
+use super::mock_actions::{Actions, MockActions};
 use super::mock_pages;
 use super::response::status_kind;
 
@@ -150,13 +151,23 @@ impl MockServer {
         self.shared.log().requests.clone()
     }
 
-    /// Forgets the recorded requests, removes every override and every seeded list.
+    /// Forgets the recorded requests, removes every override, every seeded list and every
+    /// started action, and makes actions succeed at their first poll again.
     pub fn reset(&self) {
         let mut log = self.shared.log();
         log.requests.clear();
         log.rules.clear();
         log.seeded.clear();
         log.idempotent.clear();
+        log.actions.clear();
+    }
+
+    /// Sets how the asynchronous actions started from now on finish (by default each
+    /// succeeds at its first poll). A call that starts one is answered with the action
+    /// pending under a fresh id; reading it through the endpoint the spec names for polling
+    /// answers it pending until the poll the outcome names, then finished.
+    pub fn actions(&self, outcome: MockActions) {
+        self.shared.log().actions.outcome = outcome;
     }
 
     /// Gives the list endpoint with this id (`access_codes.list`) these items: it then
@@ -449,6 +460,8 @@ struct Log {
     seeded: HashMap<String, Vec<Value>>,
     /// The first success answered to each (endpoint id, idempotency key): status and body.
     idempotent: HashMap<(String, String), (u16, Option<String>)>,
+    /// The asynchronous actions started, and how new ones finish.
+    actions: Actions,
 }
 
 /// An installed override.
@@ -968,6 +981,13 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
         return invalid_input(shared, &invalid, request_id);
     }
 
+    let success = mock.responses.iter().find(|(status, _)| (200..300).contains(status));
+    if let Some((status, template)) = success
+        && let Some(body) = poll_action(shared, endpoint, params, template)
+    {
+        return Reply::json(*status, body);
+    }
+
     // A known-id parameter given with a value the documented body does not hold. A list's
     // ids are filters: what matches nothing is an empty page, not a 404.
     let ids = if endpoint.pagination.is_some() { &[][..] } else { mock.known_ids };
@@ -984,13 +1004,25 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
         return shared.error(404, "not_found", &format!("no resource with {name} `{value}`"), request_id);
     }
 
-    match mock.responses.iter().find(|(status, _)| (200..300).contains(status)) {
+    match success {
         Some((status, body)) => match endpoint.pagination {
             Some(pagination) => list_page(shared, endpoint, pagination, *status, body, params, request_id),
-            None => Reply::documented(*status, body),
+            None => match shared.log().actions.start(endpoint, body) {
+                Some(started) => Reply::json(*status, started),
+                None => Reply::documented(*status, body),
+            },
         },
         None => shared.error(501, "not_implemented", &format!("the spec documents no success response for {}", endpoint.id), request_id),
     }
+}
+
+/// The answer to a poll of an action the server started, if this endpoint polls one and
+/// the request names it.
+fn poll_action(shared: &Shared, endpoint: &EndpointDescriptor, params: &Params<'_>, template: &str) -> Option<String> {
+    let action = shared.api.endpoints.iter().filter_map(|e| e.endpoint.action).find(|at| at.action.poll.id == endpoint.id)?.action;
+    let given = params.get(action.param)?;
+    let id = scalar_text(&given).unwrap_or_else(|| given.to_string());
+    shared.log().actions.poll(endpoint, Some(&id), template)
 }
 
 /// The requested page of a list (see [`mock_pages`](super::mock_pages)).

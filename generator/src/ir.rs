@@ -117,6 +117,8 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Sorted by name (and unique), so [`Api::type_def`] can search.
     pub types: Vec<TypeDef>,
+    /// The types that are asynchronous actions, sorted by type name.
+    pub actions: Vec<ActionDef>,
 }
 
 impl Api {
@@ -212,6 +214,8 @@ pub struct Endpoint {
     pub idempotency_header: Option<String>,
     /// How a list's pages follow one another; its response is a page model.
     pub pagination: Option<Pagination>,
+    /// The asynchronous action its response carries, which the call can wait for.
+    pub action: Option<EndpointAction>,
     pub responses: Vec<ResponseExample>,
 }
 
@@ -339,6 +343,43 @@ pub struct EndpointNames {
     pub descriptor: String,
     /// The static mock table (feature `mock`): `ACCESS_CODES_GET_MOCK`.
     pub mock: String,
+}
+
+/// A type that is an asynchronous action (`actions:`): where its id and status are, what
+/// its statuses mean, and the endpoint that reads it again.
+#[derive(Debug, Clone)]
+pub struct ActionDef {
+    /// The model or union (`ActionAttempt`).
+    pub type_name: String,
+    /// The spec file that declares it.
+    pub source: String,
+    /// The static `ActionDescriptor` in the API module: `ACTION_ATTEMPT_ACTION`.
+    pub descriptor: String,
+    /// The id of the endpoint that reads one action (`action_attempts.get`).
+    pub poll: String,
+    /// That endpoint's descriptor, which the API module defines (every resource waiting on
+    /// the action names it, whichever resources are compiled).
+    pub poll_descriptor: String,
+    /// The poll endpoint's parameter that takes the id.
+    pub param: String,
+    /// Wire paths into the action.
+    pub id: Vec<String>,
+    pub status: Vec<String>,
+    pub pending: Vec<String>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub error_type: Option<Vec<String>>,
+    pub error_message: Option<Vec<String>>,
+}
+
+/// Where an endpoint's response holds an action.
+#[derive(Debug, Clone)]
+pub struct EndpointAction {
+    /// The action type.
+    pub action: String,
+    /// The response key holding it, when the response is the struct of several keys; `None`
+    /// when the response is the action itself.
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,6 +26,10 @@ pub struct SpecFile {
     pub models: BTreeMap<String, ModelSpec>,
     #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub unions: BTreeMap<String, UnionSpec>,
+    /// Types that are asynchronous actions, by type name: how a call that returns one waits
+    /// for it to finish.
+    #[serde(default, deserialize_with = "crate::unique_keys::map")]
+    pub actions: BTreeMap<String, ActionSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -292,6 +296,35 @@ pub struct PaginationSpec {
     pub total_pages: Option<String>,
     /// Dotted path of the number of the page given (an integer).
     pub current_page: Option<String>,
+}
+
+/// A model or union that is an asynchronous action: a call returns it unfinished, and its
+/// completion is observed by reading it again through another endpoint (`poll`) until its
+/// status leaves `pending`. Every endpoint whose response is the type, or holds it under
+/// one of its `keys`, can then be awaited to completion.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    /// The endpoint (`resource.operation`) that reads one action by its id; its response is
+    /// the action type.
+    pub poll: String,
+    /// Dotted path of the action's id (a string or id type).
+    pub id: String,
+    /// The poll endpoint's required parameter that takes the id; by default the id field's
+    /// name.
+    pub param: Option<String>,
+    /// Dotted path of the action's status (a string or an enum, or a union's tag).
+    pub status: String,
+    /// Status values of an action still running.
+    pub pending: Vec<String>,
+    /// Status values of an action that succeeded.
+    pub success: Vec<String>,
+    /// Status values of an action that failed.
+    pub failure: Vec<String>,
+    /// Dotted path, in a failed action, of the error's type (a string).
+    pub error_type: Option<String>,
+    /// Dotted path, in a failed action, of the error's message (a string).
+    pub error_message: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

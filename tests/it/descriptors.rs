@@ -56,6 +56,7 @@ static CREATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Body,
+    action: None,
     idempotency_header: None,
     pagination: None,
 };
@@ -119,6 +120,7 @@ static UPDATE_ORDER: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Empty,
+    action: None,
     idempotency_header: None,
     pagination: None,
 };
@@ -185,6 +187,7 @@ static PAY: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["admin_key"],
     read_only: false,
     response: ResponseShape::Body,
+    action: None,
     idempotency_header: Some("Idempotency-Key"),
     pagination: None,
 };

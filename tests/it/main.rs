@@ -1,5 +1,6 @@
 //! Integration tests of the generated `keyway` crate, through its public API only.
 
+mod actions;
 mod auth;
 mod decoding;
 mod descriptors;

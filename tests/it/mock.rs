@@ -77,7 +77,9 @@ async fn every_endpoint_serves_its_documented_success_through_the_client() {
                 assert!(items.starts_with(page), "{name}: the page is not the documented items: {value}");
             }
             // `()` is `null` on both sides.
-            None => assert_eq!(value, documented, "{name}"),
+            None => {
+                assert_eq!(without_started_action(value, entry.started_action), without_started_action(documented, entry.started_action), "{name}")
+            }
         }
         let requests = mock.requests();
         assert_eq!(requests.len(), 1, "{name}: one request, answered at once: {requests:?}");
@@ -86,6 +88,23 @@ async fn every_endpoint_serves_its_documented_success_through_the_client() {
     }
     assert_eq!(skipped, undocumented, "skipped exactly the endpoints whose spec documents no success body");
     assert_eq!(called + skipped, spec_ids.len());
+}
+
+/// The value without what the mock sets in an action it starts (a fresh id, its first
+/// status; `tests/it/actions.rs` checks them).
+fn without_started_action(mut value: serde_json::Value, started: Option<(Option<&str>, &[&str], &[&str])>) -> serde_json::Value {
+    if let Some((key, id, status)) = started {
+        let action = match key {
+            Some(key) => &mut value[key],
+            None => &mut value,
+        };
+        for path in [id, status] {
+            let (last, parents) = path.split_last().unwrap();
+            let parent = parents.iter().fold(&mut *action, |v, k| &mut v[*k]);
+            parent.as_object_mut().unwrap().remove(*last);
+        }
+    }
+    value
 }
 
 /// The other lookup of a one-of group serves the same success, and a path parameter reaches

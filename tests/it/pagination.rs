@@ -53,6 +53,7 @@ static CURSOR_LIST: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["api_key"],
     read_only: true,
     response: ResponseShape::Body,
+    action: None,
     idempotency_header: None,
     pagination: Some(&PaginationDescriptor {
         style: PageStyle::Cursor { param: "cursor", next: &["next_cursor"] },
@@ -76,6 +77,7 @@ static POSTED_LIST: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["api_key"],
     read_only: true,
     response: ResponseShape::Body,
+    action: None,
     idempotency_header: None,
     pagination: CURSOR_LIST.pagination,
 };
@@ -109,6 +111,7 @@ const fn numbered_list(id: &'static str, pagination: &'static PaginationDescript
         auth_modes: &["api_key"],
         read_only: true,
         response: ResponseShape::Body,
+        action: None,
         idempotency_header: None,
         pagination: Some(pagination),
     }
@@ -129,6 +132,7 @@ static DELETE: EndpointDescriptor = EndpointDescriptor {
     auth_modes: &["api_key"],
     read_only: false,
     response: ResponseShape::Empty,
+    action: None,
     idempotency_header: None,
     pagination: None,
 };

@@ -127,6 +127,7 @@ static ACCESS_TOKENS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     response: crate::runtime::ResponseShape::Body,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_TOKENS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -497,6 +498,7 @@ static ACCESS_TOKENS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime
             current_page: &["CurrentPage"],
         },
     ),
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_TOKENS_SEARCH_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

@@ -160,6 +160,7 @@ static ACCESS_CODES_GET: crate::runtime::EndpointDescriptor = crate::runtime::En
     response: crate::runtime::ResponseShape::Envelope("access_code"),
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_CODES_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -379,6 +380,7 @@ static ACCESS_CODES_LIST: crate::runtime::EndpointDescriptor = crate::runtime::E
             current_page: &[],
         },
     ),
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_CODES_LIST_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

@@ -105,6 +105,7 @@ static ACCESS_GRANTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::E
     response: crate::runtime::ResponseShape::Envelope("access_grant"),
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static ACCESS_GRANTS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

@@ -344,6 +344,7 @@ static DEVICES_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
             current_page: &[],
         },
     ),
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static DEVICES_LIST_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {

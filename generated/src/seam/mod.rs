@@ -35,14 +35,18 @@
 //! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
 //! - [`access_codes::list`](crate::seam::access_codes::AccessCodes::list): List Access Codes
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
+//! - [`action_attempts::get`](crate::seam::action_attempts::ActionAttempts::get): Get an Action Attempt
 //! - [`action_attempts::list`](crate::seam::action_attempts::ActionAttempts::list): List Action Attempts
 //! - [`devices::list`](crate::seam::devices::Devices::list): List Devices
+//! - [`locks::lock_door`](crate::seam::locks::Locks::lock_door): Lock a Lock
+//! - [`locks::unlock_door`](crate::seam::locks::Locks::unlock_door): Unlock a Lock
 #[cfg(
     any(
         feature = "seam-access_codes",
         feature = "seam-access_grants",
         feature = "seam-action_attempts",
-        feature = "seam-devices"
+        feature = "seam-devices",
+        feature = "seam-locks"
     )
 )]
 pub use crate::keyway_seam_types::seam::*;
@@ -60,12 +64,19 @@ pub use self::access_grants::{AccessGrants, AccessGrantLookup};
 #[cfg(feature = "seam-action_attempts")]
 pub mod action_attempts;
 #[cfg(feature = "seam-action_attempts")]
-pub use self::action_attempts::{ActionAttempts, ActionAttemptsListRequest};
+pub use self::action_attempts::{
+    ActionAttempts, ActionAttemptsGetRequest, ActionAttemptsListRequest,
+};
 /// Operations on `devices` (cargo feature `seam-devices`).
 #[cfg(feature = "seam-devices")]
 pub mod devices;
 #[cfg(feature = "seam-devices")]
 pub use self::devices::{Devices, DevicesListRequest};
+/// Operations on `locks` (cargo feature `seam-locks`).
+#[cfg(feature = "seam-locks")]
+pub mod locks;
+#[cfg(feature = "seam-locks")]
+pub use self::locks::{Locks, LocksLockDoorRequest, LocksUnlockDoorRequest};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
     crate::runtime::AuthModeDescriptor {
         name: "api_key",
@@ -194,6 +205,41 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
         invalid_input_type: ::std::option::Option::Some("invalid_input"),
     },
 };
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+static ACTION_ATTEMPTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
+    api: &API,
+    id: "action_attempts.get",
+    method: crate::runtime::HttpMethod::Post,
+    path: &[crate::runtime::PathPart::Literal("/action_attempts/get")],
+    params: &[crate::runtime::ParamDescriptor::body("action_attempt_id")],
+    auth_modes: &[
+        "api_key",
+        "client_session_token",
+        "personal_access_token",
+        "console_session_token",
+    ],
+    read_only: true,
+    response: crate::runtime::ResponseShape::Envelope("action_attempt"),
+    idempotency_header: ::std::option::Option::None,
+    pagination: ::std::option::Option::None,
+    action: ::std::option::Option::Some(crate::runtime::ActionAt {
+        action: &ACTION_ATTEMPT_ACTION,
+        key: ::std::option::Option::None,
+    }),
+};
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+static ACTION_ATTEMPT_ACTION: crate::runtime::ActionDescriptor = crate::runtime::ActionDescriptor {
+    name: "ActionAttempt",
+    poll: &ACTION_ATTEMPTS_GET,
+    param: "action_attempt_id",
+    id: &["action_attempt_id"],
+    status: &["status"],
+    pending: &["pending"],
+    success: &["success"],
+    failure: &["error"],
+    error_type: &["error", "type"],
+    error_message: &["error", "message"],
+};
 /// How a [`SeamClient`] authenticates. Each constructor is one of the API's auth modes; secrets are never printed by `Debug`.
 #[derive(Clone, Debug)]
 pub struct SeamAuth(crate::runtime::Credentials);
@@ -202,7 +248,7 @@ impl SeamAuth {
     ///
     /// - `api_key`: The Seam API key, sent as a bearer token. (environment: `SEAM_API_KEY`)
     ///
-    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
+    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -215,7 +261,7 @@ impl SeamAuth {
     ///
     /// - `client_session_token`: Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `devices.list`.
+    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn client_session_token(
         client_session_token: impl ::std::convert::Into<crate::Secret>,
     ) -> Self {
@@ -231,7 +277,7 @@ impl SeamAuth {
     /// - `personal_access_token`: The personal access token, sent as a bearer token. (environment: `SEAM_PERSONAL_ACCESS_TOKEN`)
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header. (environment: `SEAM_WORKSPACE_ID`)
     ///
-    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
+    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn personal_access_token(
         personal_access_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -249,7 +295,7 @@ impl SeamAuth {
     /// - `console_session_token`: The console session token, sent as a bearer token.
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header.
     ///
-    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.list`, `devices.list`.
+    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.get`, `access_codes.list`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn console_session_token(
         console_session_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -340,7 +386,7 @@ impl SeamClient {
             client: self,
         }
     }
-    /// Operations on `action_attempts`: [`list`](action_attempts::ActionAttempts::list).
+    /// Operations on `action_attempts`: [`get`](action_attempts::ActionAttempts::get), [`list`](action_attempts::ActionAttempts::list).
     #[cfg(feature = "seam-action_attempts")]
     pub fn action_attempts(&self) -> action_attempts::ActionAttempts<'_> {
         action_attempts::ActionAttempts {
@@ -351,6 +397,11 @@ impl SeamClient {
     #[cfg(feature = "seam-devices")]
     pub fn devices(&self) -> devices::Devices<'_> {
         devices::Devices { client: self }
+    }
+    /// Operations on `locks`: [`lock_door`](locks::Locks::lock_door), [`unlock_door`](locks::Locks::unlock_door).
+    #[cfg(feature = "seam-locks")]
+    pub fn locks(&self) -> locks::Locks<'_> {
+        locks::Locks { client: self }
     }
 }
 #[cfg(feature = "mock")]
@@ -364,9 +415,15 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         #[cfg(feature = "seam-access_grants")]
         &access_grants::ACCESS_GRANTS_GET_MOCK,
         #[cfg(feature = "seam-action_attempts")]
+        &action_attempts::ACTION_ATTEMPTS_GET_MOCK,
+        #[cfg(feature = "seam-action_attempts")]
         &action_attempts::ACTION_ATTEMPTS_LIST_MOCK,
         #[cfg(feature = "seam-devices")]
         &devices::DEVICES_LIST_MOCK,
+        #[cfg(feature = "seam-locks")]
+        &locks::LOCKS_LOCK_DOOR_MOCK,
+        #[cfg(feature = "seam-locks")]
+        &locks::LOCKS_UNLOCK_DOOR_MOCK,
     ],
     error_template: ::std::option::Option::Some(
         "{\"error\":{\"message\":\"Undefined binding(s) detected when compiling FIRST. Undefined column(s): [device_id] query: select \\\"device_id\\\" from \\\"seam\\\".\\\"device\\\" where \\\"workspace_id\\\" = ? and \\\"device_id\\\" = ? limit ?\",\"request_id\":\"cd32ef1e-6e14-4bcb-ab34-b88bfb5c1a1b\",\"type\":\"internal_server_error\"},\"ok\":false}",

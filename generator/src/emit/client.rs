@@ -359,6 +359,7 @@ pub(crate) fn emit_api_module(api: &Api, type_crates: &[crate::analysis::TypeCra
     let auth = emit_auth(api);
     let client = emit_client(api);
     let mock = super::emit_mock_api(api);
+    let actions = super::actions::emit_actions(api);
     let module = ident(&api.name);
     let types = type_crates.iter().map(|krate| {
         let cfg = super::cfg_any(krate.features.clone());
@@ -376,6 +377,7 @@ pub(crate) fn emit_api_module(api: &Api, type_crates: &[crate::analysis::TypeCra
         #(#resource_mods)*
 
         #descriptor
+        #actions
         #auth
         #client
         #mock

@@ -45,7 +45,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
 
         #[doc(inline)]
         pub use runtime::{
-            ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+            ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
         };
 
         #[cfg(feature = "fixtures")]
@@ -58,7 +58,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
         #[doc(hidden)]
         pub mod __private {
             pub use crate::runtime::{
-                ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
+                ActionAt, ActionDescriptor, ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
                 EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor,
                 ParamDescriptor, ParamLocation, PathPart, ResponseShape,
             };
@@ -73,7 +73,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
         #[cfg(feature = "mock")]
         pub mod mock {
             #[doc(inline)]
-            pub use crate::runtime::{MockRequest, MockRule, MockServer};
+            pub use crate::runtime::{MockActions, MockRequest, MockRule, MockServer};
         }
 
         #(#type_crate_uses)*
@@ -170,6 +170,11 @@ pub(crate) fn emit_fixtures_root(apis: &[Api]) -> TokenStream {
             pub call: for<'m> fn(&'m crate::mock::MockServer) -> CallFuture<'m, ::serde_json::Value>,
             /// A list's key of its page's items.
             pub items: ::std::option::Option<&'static str>,
+            /// A call that starts an asynchronous action: the key of the value holding it
+            /// (`None`: the value is the action), and the wire paths of its id and status,
+            /// which the mock sets.
+            #[allow(clippy::type_complexity)]
+            pub started_action: ::std::option::Option<(::std::option::Option<&'static str>, &'static [&'static str], &'static [&'static str])>,
             /// The round trip of the success the mock serves, when the docs give its body.
             pub success: ::std::option::Option<RoundTrip>,
             /// Every fixture of the endpoint: status, raw JSON and round trip.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, rust_type};
-use crate::ir::{Api, Endpoint, FieldPath, OneOf, PageStyle, Pagination, Param, PathPart, Resource, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, EndpointAction, FieldPath, OneOf, PageStyle, Pagination, Param, PathPart, Resource, TypeDef, TypeRef};
 use crate::names::ident;
 use crate::spec::{ArrayStyle, ParamLocation};
 
@@ -78,7 +78,9 @@ fn emit_params_struct(api: &Api, endpoint: &Endpoint) -> TokenStream {
     }
 }
 
-fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
+/// An endpoint's static descriptor. `api_module` is the path from where it is defined to
+/// the API module (`super::` in a resource module, nothing in the API module itself).
+pub(crate) fn emit_descriptor(api: &Api, endpoint: &Endpoint, api_module: &TokenStream) -> TokenStream {
     let name = ident(&endpoint.names.descriptor);
     let id = &endpoint.id;
     let method = ident(endpoint.method.variant_name());
@@ -119,9 +121,18 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let action = match &endpoint.action {
+        Some(carried) => {
+            let action = api.actions.iter().find(|a| a.type_name == carried.action).expect("lowering marks only declared actions");
+            let descriptor = ident(&action.descriptor);
+            let key = super::opt_str(&carried.key);
+            quote!(::std::option::Option::Some(crate::runtime::ActionAt { action: &#api_module #descriptor, key: #key }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     quote! {
         static #name: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
-            api: &super::API,
+            api: &#api_module API,
             id: #id,
             method: crate::runtime::HttpMethod::#method,
             path: &[#(#parts),*],
@@ -131,6 +142,7 @@ fn emit_descriptor(endpoint: &Endpoint) -> TokenStream {
             response: #shape,
             idempotency_header: #idempotency,
             pagination: #pagination,
+            action: #action,
         };
     }
 }
@@ -368,10 +380,11 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
     let descriptor = ident(&endpoint.names.descriptor);
     let response = super::response_type(api, endpoint);
     let paging = endpoint.pagination.as_ref().map(|pagination| emit_paging_methods(pagination, &response));
-    let docs = doc(&format!(
-        "A prepared `{}` request: set optional parameters, then `.await` it (or turn it into a [`crate::Call`] to set a timeout).",
-        endpoint.id
-    ));
+    let wait = endpoint.action.as_ref().map(|carried| emit_wait_method(carried, &response));
+    let what = if endpoint.optional_params().next().is_some() { "set optional parameters, then " } else { "" };
+    let waiting = if endpoint.action.is_some() { ", or `.wait()` for the action it starts to finish" } else { "" };
+    let docs =
+        doc(&format!("A prepared `{}` request: {what}`.await` it{waiting} (or turn it into a [`crate::Call`] to set a timeout).", endpoint.id));
     let setters = endpoint.optional_params().map(|p| {
         let name = ident(&p.rust_name);
         let docs = doc(&setter_doc(p));
@@ -424,6 +437,7 @@ fn emit_request_builder(api: &Api, endpoint: &Endpoint, request: &str) -> TokenS
             }
 
             #paging
+            #wait
         }
 
         impl ::std::future::IntoFuture for #request {
@@ -451,6 +465,26 @@ fn setter_doc(p: &Param) -> String {
         paragraphs.push(format!("**Deprecated.** {}", super::desc(note)));
     }
     paragraphs.join("\n\n")
+}
+
+/// The request builder of a call that carries an action: waiting for it to finish.
+fn emit_wait_method(carried: &EndpointAction, response: &TokenStream) -> TokenStream {
+    let what = match &carried.key {
+        Some(key) => format!("the response with its `{key}` finished"),
+        None => "the finished action".to_owned(),
+    };
+    let docs = doc(&format!(
+        "Sends the request, then waits for the asynchronous action it starts (a `{}`) to finish, polling it: gives {what}, \
+         [`crate::Error::ActionFailed`] when it fails, or [`crate::Error::ActionTimeout`] after the wait's timeout (10 s unless set, \
+         see [`crate::Wait`]). Awaiting the request without `wait` gives the action as the API first answers it.",
+        carried.action
+    ));
+    quote! {
+        #docs
+        pub fn wait(self) -> crate::Wait<#response> {
+            crate::runtime::Wait::new(self.into_call())
+        }
+    }
 }
 
 /// A list's request builder: its pages and items as streams, and resuming.
@@ -490,7 +524,14 @@ pub fn emit_resource_module(api: &Api, resource: &Resource) -> TokenStream {
     let methods = resource.endpoints.iter().map(|e| emit_method(api, e));
     let per_endpoint = resource.endpoints.iter().map(|e| {
         let params = emit_params_struct(api, e);
-        let descriptor = emit_descriptor(e);
+        let descriptor = if api.actions.iter().any(|a| a.poll == e.id) {
+            // Defined in the API module: the resources waiting on the action it reads need
+            // it whether or not this resource is compiled.
+            let name = ident(&e.names.descriptor);
+            quote!(use super::#name;)
+        } else {
+            emit_descriptor(api, e, &quote!(super::))
+        };
         let groups = e.one_of.iter().map(|g| emit_one_of(api, e, g));
         let builder = e.names.request.as_deref().map(|request| emit_request_builder(api, e, request));
         let mock = super::emit_mock_endpoint(api, e);

@@ -145,6 +145,15 @@ fn emit_endpoint_calls(api: &Api) -> TokenStream {
             _ => quote!(::std::option::Option::None),
         };
         let items = super::opt_str(&endpoint.pagination.as_ref().map(|p| p.items.wire.clone()));
+        // A call that starts an action (not the read that polls it): the mock gives the action
+        // a fresh id and its first status.
+        let started = endpoint.action.as_ref().and_then(|carried| {
+            let action = api.actions.iter().find(|a| a.type_name == carried.action && a.poll != endpoint.id)?;
+            let key = super::opt_str(&carried.key);
+            let (id, status) = (&action.id, &action.status);
+            Some(quote!(::std::option::Option::Some((#key, &[#(#id),*], &[#(#status),*]))))
+        });
+        let started = started.unwrap_or_else(|| quote!(::std::option::Option::None));
         quote! {
             #cfg
             {
@@ -167,6 +176,7 @@ fn emit_endpoint_calls(api: &Api) -> TokenStream {
                     mock_server,
                     call,
                     items: #items,
+                    started_action: #started,
                     success: #success,
                     fixtures: ::std::vec::Vec::from([#(#cases),*]),
                 }

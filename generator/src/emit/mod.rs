@@ -1,6 +1,7 @@
 //! Stage 3: IR → token trees. Nothing here builds Rust source as text: items are `quote!`d
 //! and only `format` (prettyplease) turns them into a string.
 
+mod actions;
 mod client;
 mod crate_root;
 mod endpoints;

@@ -45,6 +45,7 @@ impl<'a> Header<'a> {
             success_flag: spec.success_flag.clone(),
             resources: Vec::new(),
             types,
+            actions: Vec::new(),
         }
     }
 }

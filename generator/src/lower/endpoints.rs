@@ -121,7 +121,7 @@ fn lower_endpoint<'a>(
         names: EndpointNames {
             method: spec.operation.clone(),
             params: format!("{resource}{operation}Params"),
-            request: has_builder.then(|| format!("{resource}{operation}Request")),
+            request: has_builder.then(|| request_name(&spec.resource, &spec.operation)),
             mock: format!("{descriptor}_MOCK"),
             descriptor,
         },
@@ -146,6 +146,7 @@ fn lower_endpoint<'a>(
             .clone()
             .or_else(|| cx.idempotency_header.filter(|_| !spec.read_only && spec.method != HttpMethod::Get).map(str::to_owned)),
         pagination,
+        action: None,
         responses: spec
             .responses
             .iter()
@@ -457,6 +458,11 @@ fn parse_path(path: &str) -> Option<Vec<PathPart>> {
 /// The handler type of a resource: `access_codes` → `AccessCodes`.
 fn handler_name(resource: &str) -> String {
     names::pascal(resource)
+}
+
+/// The request builder of an endpoint: `AccessCodesListRequest`.
+pub(crate) fn request_name(resource: &str, operation: &str) -> String {
+    format!("{}{}Request", names::pascal(resource), names::pascal(operation))
 }
 
 /// Claims every Rust name a resource module defines, in the order the specs give the

@@ -7,6 +7,7 @@
 //! registry of the Rust names generated modules define (`names`). A problem's place is a
 //! [`Site`].
 
+mod actions;
 mod api;
 mod endpoints;
 mod examples;
@@ -114,12 +115,15 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
         success_flag: header.spec.success_flag.as_deref(),
         idempotency_header: header.spec.idempotency_header.as_deref(),
     };
-    let endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
+    let mut endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
     types.extend(endpoints.iter().filter_map(|located| located.response_model.clone().map(TypeDef::Model)));
+    types.sort_by(|a, b| a.name().cmp(b.name()));
+    let actions = actions::lower_actions(&mut lw, api, &types, &mut endpoints, &mut registry);
     let inline = endpoints::claim_names(&mut lw, &endpoints, &mut registry);
     types.extend(inline.into_iter().map(TypeDef::Model));
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let mut lowered = header.into_api(types);
+    lowered.actions = actions;
     examples::check_examples(&mut lw, api, &sites, &lowered, &endpoints);
     lowered.resources = endpoints::group_into_resources(endpoints);
     if lw.diagnostics.is_empty() { Ok(lowered) } else { Err(lw.diagnostics) }

@@ -41,6 +41,9 @@ pub(crate) enum Scope {
     Resource(String),
     /// The statics of one resource module (descriptors, mock tables).
     ResourceValues(String),
+    /// The statics of the API module (its descriptor, actions' descriptors and the
+    /// descriptors of the endpoints that poll them).
+    ApiValues,
 }
 
 /// What claims a name: its kind (`type`, `request builder`, …), what made it (`` `a.get` ``,

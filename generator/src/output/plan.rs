@@ -49,6 +49,7 @@ pub struct Plan<'a> {
 /// crate, `crates/keyway-runtime/`.
 const RUNTIME_FILES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../runtime/lib.rs")),
+    ("action.rs", include_str!("../../runtime/action.rs")),
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("call.rs", include_str!("../../runtime/call.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
@@ -57,6 +58,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("fixture.rs", include_str!("../../runtime/fixture.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
+    ("mock_actions.rs", include_str!("../../runtime/mock_actions.rs")),
     ("mock_pages.rs", include_str!("../../runtime/mock_pages.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),

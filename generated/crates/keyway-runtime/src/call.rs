@@ -44,7 +44,7 @@ pub struct RequestOptions {
 /// gives it with the response's status, request id and headers.
 #[must_use = "a Call does nothing until it is awaited"]
 pub struct Call<T> {
-    core: ClientCore,
+    pub(crate) core: ClientCore,
     pub(crate) endpoint: &'static EndpointDescriptor,
     /// The parameters as an object keyed by wire name, or the error serializing them.
     pub(crate) params: Result<Value, Error>,
@@ -614,6 +614,7 @@ mod tests {
         read_only: true,
         response: ResponseShape::Body,
         idempotency_header: None,
+        action: None,
         pagination: None,
     };
 

@@ -236,6 +236,45 @@ pub struct EndpointDescriptor {
     pub idempotency_header: Option<&'static str>,
     /// How the pages of a list follow one another.
     pub pagination: Option<&'static PaginationDescriptor>,
+    /// The asynchronous action the response carries, which the call can wait for.
+    pub action: Option<ActionAt>,
+}
+
+/// Where a response holds an asynchronous action.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionAt {
+    /// The action's type.
+    pub action: &'static ActionDescriptor,
+    /// The key of the response value that holds the action; `None` when the value is the
+    /// action.
+    pub key: Option<&'static str>,
+}
+
+/// A type that is an asynchronous action: a call returns it unfinished, and reading it
+/// again through `poll` shows its progress. Paths are wire names, from the action's top
+/// level down.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionDescriptor {
+    /// The type's name (`ActionAttempt`), for messages.
+    pub name: &'static str,
+    /// The endpoint that reads one action by its id.
+    pub poll: &'static EndpointDescriptor,
+    /// The poll endpoint's parameter that takes the id.
+    pub param: &'static str,
+    /// Where the action's id is.
+    pub id: &'static [&'static str],
+    /// Where its status is.
+    pub status: &'static [&'static str],
+    /// Statuses of an action still running.
+    pub pending: &'static [&'static str],
+    /// Statuses of an action that succeeded.
+    pub success: &'static [&'static str],
+    /// Statuses of an action that failed.
+    pub failure: &'static [&'static str],
+    /// Where a failed action gives its error's type (empty when it gives none).
+    pub error_type: &'static [&'static str],
+    /// Where a failed action gives its error's message (empty when it gives none).
+    pub error_message: &'static [&'static str],
 }
 
 /// Where a success body holds the value the call gives.

@@ -170,6 +170,26 @@ pub enum Error {
     #[error("the token source failed: {0}")]
     TokenSource(String),
 
+    /// An asynchronous action that was waited for ended in a failure status; see
+    /// [`ActionFailure`] for its id, status and the API's error type and message.
+    #[error("{0}")]
+    ActionFailed(Box<ActionFailure>),
+
+    /// Waiting for an asynchronous action took longer than its timeout (10 s unless set
+    /// with [`Wait::timeout`](crate::Wait::timeout)); the action may still finish. No
+    /// more polls are sent.
+    #[error("{endpoint}: action {action_id} was still `{last_status}` after {waited:?} (the wait timeout)")]
+    ActionTimeout {
+        /// The endpoint whose call started the action (`locks.unlock_door`).
+        endpoint: &'static str,
+        /// The action's id, to read it again later.
+        action_id: String,
+        /// The status the last poll showed.
+        last_status: String,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+
     /// A list's pages did not follow one another as documented: a page gave back the
     /// cursor it was fetched with (fetching on would loop), or said a next page exists
     /// without giving its cursor. Streams yield it after the items before it, then end.
@@ -229,6 +249,14 @@ impl fmt::Debug for Error {
                 f.debug_struct("AuthModeNotAccepted").field("endpoint", endpoint).field("mode", mode).field("accepted", accepted).finish()
             }
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::ActionFailed(failure) => f.debug_tuple("ActionFailed").field(failure).finish(),
+            Error::ActionTimeout { endpoint, action_id, last_status, waited } => f
+                .debug_struct("ActionTimeout")
+                .field("endpoint", endpoint)
+                .field("action_id", action_id)
+                .field("last_status", last_status)
+                .field("waited", waited)
+                .finish(),
             Error::TokenSource(message) => f.debug_tuple("TokenSource").field(message).finish(),
         }
     }
@@ -252,6 +280,7 @@ impl Error {
             | Error::Decode { request_id, .. }
             | Error::ResponseTooLarge { request_id, .. }
             | Error::Paging { request_id, .. } => request_id.as_deref(),
+            Error::ActionFailed(failure) => failure.request_id.as_deref(),
             _ => None,
         }
     }
@@ -280,10 +309,18 @@ impl Error {
         self.status() == Some(404)
     }
 
-    /// Whether an attempt or the whole call timed out ([`Error::Timeout`] or
-    /// [`Error::CallTimeout`]).
+    /// Whether an attempt, the whole call or the wait for an action timed out
+    /// ([`Error::Timeout`], [`Error::CallTimeout`] or [`Error::ActionTimeout`]).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. } | Error::CallTimeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::CallTimeout { .. } | Error::ActionTimeout { .. })
+    }
+
+    /// The failure of an awaited asynchronous action ([`Error::ActionFailed`]).
+    pub fn action_failure(&self) -> Option<&ActionFailure> {
+        match self {
+            Error::ActionFailed(failure) => Some(failure),
+            _ => None,
+        }
     }
 
     /// Whether the deadline of the whole call expired ([`Error::CallTimeout`]).
@@ -295,6 +332,29 @@ impl Error {
     pub fn is_response_too_large(&self) -> bool {
         matches!(self, Error::ResponseTooLarge { .. })
     }
+}
+
+/// An asynchronous action that ended in a failure status, as its last reading showed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{endpoint}: action {action_id} ended `{status}`{}: {}",
+    ErrorTypeSuffix(error_type.as_deref()),
+    message.as_deref().unwrap_or("the API gave no message")
+)]
+#[non_exhaustive]
+pub struct ActionFailure {
+    /// The endpoint whose call started the action (`locks.unlock_door`).
+    pub endpoint: &'static str,
+    /// The action's id.
+    pub action_id: String,
+    /// Its final status (`error`).
+    pub status: String,
+    /// The type of its error (`device_offline`), if the action gives one.
+    pub error_type: Option<String>,
+    /// The message of its error, if the action gives one.
+    pub message: Option<String>,
+    /// Request id of the response that showed the failure, if the API sends one.
+    pub request_id: Option<String>,
 }
 
 /// An error reported by the API in its documented error shape.
@@ -386,6 +446,18 @@ impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// ` (device_offline)` after an action's status, when its error has a type.
+struct ErrorTypeSuffix<'a>(Option<&'a str>);
+
+impl fmt::Display for ErrorTypeSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(kind) => write!(f, " ({kind})"),
             None => Ok(()),
         }
     }

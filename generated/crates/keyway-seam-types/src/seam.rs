@@ -1614,7 +1614,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
 /// See also [Action Attempts](https://docs.seam.co/core-concepts/action-attempts).
 ///
 /// Tagged by the `status` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "status")]
@@ -1629,7 +1629,7 @@ pub enum ActionAttempt {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ActionAttempt {
     /// `action_attempt_id`, which every variant this version knows has: ID of the action attempt. `None` for `Unknown`.
     pub fn action_attempt_id(
@@ -1653,7 +1653,7 @@ impl ActionAttempt {
     }
 }
 /// The action failed.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptError {
@@ -1675,7 +1675,7 @@ pub struct ActionAttemptError {
     pub error: crate::seam::ActionAttemptFailure,
 }
 /// Error associated with a failed action attempt (`status: error`).
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptFailure {
@@ -1691,7 +1691,7 @@ pub struct ActionAttemptFailure {
 /// ID of an [action attempt](https://docs.seam.co/core-concepts/action-attempts), which tracks the progress of an action that affects a physical device or system.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(
     Debug,
     Clone,
@@ -1705,7 +1705,7 @@ pub struct ActionAttemptFailure {
 )]
 #[serde(transparent)]
 pub struct ActionAttemptId(::std::string::String);
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ActionAttemptId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1720,14 +1720,14 @@ impl ActionAttemptId {
         self.0
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ::std::fmt::Display for ActionAttemptId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 /// The action is pending.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptPending {
@@ -1749,7 +1749,7 @@ pub struct ActionAttemptPending {
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 /// The action succeeded.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptSuccess {
@@ -1773,7 +1773,7 @@ pub struct ActionAttemptSuccess {
 /// Type of the action attempt: the action whose progress it tracks.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAttemptType {
@@ -1822,7 +1822,7 @@ pub enum ActionAttemptType {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ActionAttemptType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1852,7 +1852,7 @@ impl ActionAttemptType {
         }
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ActionAttemptType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1881,19 +1881,19 @@ impl ActionAttemptType {
         }
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ::std::convert::From<&str> for ActionAttemptType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ::std::fmt::Display for ActionAttemptType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl ::serde::Serialize for ActionAttemptType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1902,7 +1902,7 @@ impl ::serde::Serialize for ActionAttemptType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-action_attempts")]
+#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
 impl<'de> ::serde::Deserialize<'de> for ActionAttemptType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

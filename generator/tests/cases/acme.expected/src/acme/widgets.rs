@@ -411,6 +411,7 @@ static WIDGETS_BROWSE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
             current_page: &[],
         },
     ),
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_BROWSE_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -438,6 +439,7 @@ static WIDGETS_DELETE: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     response: crate::runtime::ResponseShape::Empty,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_DELETE_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -468,6 +470,7 @@ static WIDGETS_GET: crate::runtime::EndpointDescriptor = crate::runtime::Endpoin
     response: crate::runtime::ResponseShape::Body,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_GET_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -496,6 +499,7 @@ static WIDGETS_INSPECT: crate::runtime::EndpointDescriptor = crate::runtime::End
     response: crate::runtime::ResponseShape::Body,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_INSPECT_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -619,6 +623,7 @@ static WIDGETS_LIST: crate::runtime::EndpointDescriptor = crate::runtime::Endpoi
     response: crate::runtime::ResponseShape::Body,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_LIST_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -722,6 +727,7 @@ static WIDGETS_NUMBERED: crate::runtime::EndpointDescriptor = crate::runtime::En
             current_page: &["Page"],
         },
     ),
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_NUMBERED_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
@@ -831,6 +837,7 @@ static WIDGETS_SEARCH: crate::runtime::EndpointDescriptor = crate::runtime::Endp
     response: crate::runtime::ResponseShape::Body,
     idempotency_header: ::std::option::Option::None,
     pagination: ::std::option::Option::None,
+    action: ::std::option::Option::None,
 };
 #[cfg(feature = "mock")]
 pub(super) static WIDGETS_SEARCH_MOCK: crate::runtime::MockEndpoint = crate::runtime::MockEndpoint {
