@@ -308,7 +308,7 @@ pub struct ActionSpec {
     /// The endpoint (`resource.operation`) that reads one action by its id; its response is
     /// the action type.
     pub poll: String,
-    /// Dotted path of the action's id (a string or id type).
+    /// Dotted path of the action's id (a string, integer or id type).
     pub id: String,
     /// The poll endpoint's required parameter that takes the id; by default the id field's
     /// name.

@@ -110,7 +110,7 @@ impl ActionAttemptsGetRequest {
     pub fn into_call(self) -> crate::Call<crate::seam::ActionAttempt> {
         crate::runtime::Call::new(&self.core, &ACTION_ATTEMPTS_GET, self.params)
     }
-    /// Sends the request, then waits for the asynchronous action it starts (a `ActionAttempt`) to finish, polling it: gives the finished action, [`crate::Error::ActionFailed`] when it fails, or [`crate::Error::ActionTimeout`] after the wait's timeout (10 s unless set, see [`crate::Wait`]). Awaiting the request without `wait` gives the action as the API first answers it.
+    /// Sends the request, then polls the asynchronous action it starts (`ActionAttempt`) until it finishes: gives the finished action, [`crate::Error::ActionFailed`] when it fails, or [`crate::Error::ActionTimeout`] after the wait's timeout (10 s unless set, see [`crate::Wait`]). Awaiting the request without `wait` gives the action as the API first answers it.
     pub fn wait(self) -> crate::Wait<crate::seam::ActionAttempt> {
         crate::runtime::Wait::new(self.into_call())
     }

@@ -474,7 +474,7 @@ fn emit_wait_method(carried: &EndpointAction, response: &TokenStream) -> TokenSt
         None => "the finished action".to_owned(),
     };
     let docs = doc(&format!(
-        "Sends the request, then waits for the asynchronous action it starts (a `{}`) to finish, polling it: gives {what}, \
+        "Sends the request, then polls the asynchronous action it starts (`{}`) until it finishes: gives {what}, \
          [`crate::Error::ActionFailed`] when it fails, or [`crate::Error::ActionTimeout`] after the wait's timeout (10 s unless set, \
          see [`crate::Wait`]). Awaiting the request without `wait` gives the action as the API first answers it.",
         carried.action

@@ -101,7 +101,7 @@ fn lower_action(lw: &mut Lowerer, site: &Site, name: &str, spec: &ActionSpec, ty
     };
 
     let id = shape.path(lw, &site.at("id"), name, &spec.id, None, |leaf| match leaf {
-        Leaf::Type(TypeRef::String | TypeRef::Uuid) => true,
+        Leaf::Type(TypeRef::String | TypeRef::Uuid | TypeRef::Integer) => true,
         Leaf::Type(TypeRef::Named(n)) => matches!(shape.get(n), Some(TypeDef::Id(_))),
         _ => false,
     });
@@ -334,4 +334,4 @@ impl<'t> Shape<'t> {
     }
 }
 
-const LEAF_HELP: &str = "an id is a string or id type, a status a string, an enum or a union's tag, an error's type and message strings";
+const LEAF_HELP: &str = "an id is a string, integer or id type, a status a string, an enum or a union's tag, an error's type and message strings";

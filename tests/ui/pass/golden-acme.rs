@@ -21,7 +21,8 @@ mod codec {
 }
 
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Secret, Timestamp, TokenSource,
+    ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Secret, Timestamp, TokenSource,
+    Wait,
 };
 
 // The acme types crate, where `use ::keyway_acme_types;` in the generated lib.rs puts it.
@@ -36,7 +37,7 @@ pub mod acme;
 use std::time::Duration;
 
 use acme::{
-    AcmeAuth, AcmeClient, Empty, Part, Placement, Review, Signal, Wide, Widget, WidgetId, WidgetsBrowseResponse, WidgetsInspectResponse,
+    AcmeAuth, AcmeClient, Empty, Job, JobState, Part, Placement, Review, Signal, Wide, Widget, WidgetId, WidgetsBrowseResponse, WidgetsInspectResponse,
     WidgetsNumberedResponse,
 };
 
@@ -115,6 +116,11 @@ async fn use_it() -> Result<(), Error> {
     if let Some(position) = saved {
         let _: Vec<Widget> = client.widgets().numbered().resume_at(position).items().collect_all().await?;
     }
+    // An action that is a model with an enum status, carried beside another key: waiting
+    // gives the whole response with the job finished; the job reads again by its id.
+    let polished = client.widgets().polish(WidgetId::new(7)).wait().timeout(Duration::from_secs(5)).await?;
+    let _: (&WidgetId, &JobState) = (&polished.widget_id, &polished.job.state);
+    let _: Job = client.jobs().get(polished.job.id).wait().await?;
     // Several keys of one body, and a body with nothing to give.
     let inspected: WidgetsInspectResponse = client.widgets().inspect(WidgetId::new(7)).await?;
     let (_, _): (&Widget, &Vec<String>) = (&inspected.widget, &inspected.warnings);

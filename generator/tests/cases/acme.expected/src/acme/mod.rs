@@ -12,22 +12,29 @@
 //!
 //! Endpoints:
 //!
+//! - [`jobs::get`](crate::acme::jobs::Jobs::get): Get a job
 //! - [`widgets::browse`](crate::acme::widgets::Widgets::browse): Browse widgets
 //! - [`widgets::delete`](crate::acme::widgets::Widgets::delete): Delete a widget
 //! - [`widgets::get`](crate::acme::widgets::Widgets::get): Get a widget
 //! - [`widgets::inspect`](crate::acme::widgets::Widgets::inspect): Inspect a widget
 //! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
 //! - [`widgets::numbered`](crate::acme::widgets::Widgets::numbered): Widgets by page number
+//! - [`widgets::polish`](crate::acme::widgets::Widgets::polish): Polish a widget
 //! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
-#[cfg(feature = "acme-widgets")]
+#[cfg(any(feature = "acme-jobs", feature = "acme-widgets"))]
 pub use crate::keyway_acme_types::acme::*;
+/// Operations on `jobs` (cargo feature `acme-jobs`).
+#[cfg(feature = "acme-jobs")]
+pub mod jobs;
+#[cfg(feature = "acme-jobs")]
+pub use self::jobs::{Jobs, JobsGetRequest};
 /// Operations on `widgets` (cargo feature `acme-widgets`).
 #[cfg(feature = "acme-widgets")]
 pub mod widgets;
 #[cfg(feature = "acme-widgets")]
 pub use self::widgets::{
     Widgets, WidgetsBrowseRequest, WidgetsListRequest, WidgetsNumberedRequest,
-    SearchOwner, WidgetsSearchRequest,
+    WidgetsPolishRequest, SearchOwner, WidgetsSearchRequest,
 };
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
@@ -72,6 +79,39 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
         invalid_input_type: ::std::option::Option::None,
     },
 };
+#[cfg(any(feature = "acme-jobs", feature = "acme-widgets"))]
+static JOBS_GET: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
+    api: &API,
+    id: "jobs.get",
+    method: crate::runtime::HttpMethod::Get,
+    path: &[
+        crate::runtime::PathPart::Literal("/jobs/"),
+        crate::runtime::PathPart::Param("job_id"),
+    ],
+    params: &[crate::runtime::ParamDescriptor::path("job_id")],
+    auth_modes: &["token"],
+    read_only: true,
+    response: crate::runtime::ResponseShape::Body,
+    idempotency_header: ::std::option::Option::None,
+    pagination: ::std::option::Option::None,
+    action: ::std::option::Option::Some(crate::runtime::ActionAt {
+        action: &JOB_ACTION,
+        key: ::std::option::Option::None,
+    }),
+};
+#[cfg(any(feature = "acme-jobs", feature = "acme-widgets"))]
+static JOB_ACTION: crate::runtime::ActionDescriptor = crate::runtime::ActionDescriptor {
+    name: "Job",
+    poll: &JOBS_GET,
+    param: "job_id",
+    id: &["id"],
+    status: &["state"],
+    pending: &["QUEUED", "RUNNING"],
+    success: &["DONE"],
+    failure: &["FAILED"],
+    error_type: &["problem", "code"],
+    error_message: &["problem", "detail"],
+};
 /// How a [`AcmeClient`] authenticates. Each constructor is one of the API's auth modes; secrets are never printed by `Debug`.
 #[derive(Clone, Debug)]
 pub struct AcmeAuth(crate::runtime::Credentials);
@@ -80,7 +120,7 @@ impl AcmeAuth {
     ///
     /// - `token`: The token. (environment: `ACME_TOKEN`)
     ///
-    /// Sends `X-Acme-Token: {token}`. Accepted by `widgets.browse`, `widgets.delete`, `widgets.get`, `widgets.inspect`, `widgets.list`, `widgets.numbered`, `widgets.search`.
+    /// Sends `X-Acme-Token: {token}`. Accepted by `jobs.get`, `widgets.browse`, `widgets.delete`, `widgets.get`, `widgets.inspect`, `widgets.list`, `widgets.numbered`, `widgets.polish`, `widgets.search`.
     pub fn token(token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -153,7 +193,12 @@ impl AcmeClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `widgets`: [`browse`](widgets::Widgets::browse), [`delete`](widgets::Widgets::delete), [`get`](widgets::Widgets::get), [`inspect`](widgets::Widgets::inspect), [`list`](widgets::Widgets::list), [`numbered`](widgets::Widgets::numbered), [`search`](widgets::Widgets::search).
+    /// Operations on `jobs`: [`get`](jobs::Jobs::get).
+    #[cfg(feature = "acme-jobs")]
+    pub fn jobs(&self) -> jobs::Jobs<'_> {
+        jobs::Jobs { client: self }
+    }
+    /// Operations on `widgets`: [`browse`](widgets::Widgets::browse), [`delete`](widgets::Widgets::delete), [`get`](widgets::Widgets::get), [`inspect`](widgets::Widgets::inspect), [`list`](widgets::Widgets::list), [`numbered`](widgets::Widgets::numbered), [`polish`](widgets::Widgets::polish), [`search`](widgets::Widgets::search).
     #[cfg(feature = "acme-widgets")]
     pub fn widgets(&self) -> widgets::Widgets<'_> {
         widgets::Widgets { client: self }
@@ -163,6 +208,8 @@ impl AcmeClient {
 static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
+        #[cfg(feature = "acme-jobs")]
+        &jobs::JOBS_GET_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_BROWSE_MOCK,
         #[cfg(feature = "acme-widgets")]
@@ -175,6 +222,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         &widgets::WIDGETS_LIST_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_NUMBERED_MOCK,
+        #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_POLISH_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_SEARCH_MOCK,
     ],

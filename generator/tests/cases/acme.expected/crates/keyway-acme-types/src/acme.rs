@@ -4,10 +4,107 @@
 #[allow(unused_imports, reason = "features may turn off every type of this API")]
 use crate::codec;
 /// Nothing at all.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Empty {}
+/// A background job.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Job {
+    /// Its id.
+    ///
+    /// Wire name: `id`.
+    pub id: i64,
+    /// Where it stands.
+    ///
+    /// Wire name: `state`.
+    pub state: crate::acme::JobState,
+    /// Why it failed.
+    ///
+    /// Wire name: `problem`. May be `null`.
+    pub problem: ::std::option::Option<crate::acme::JobProblem>,
+}
+/// Why a job failed.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct JobProblem {
+    /// A code.
+    ///
+    /// Wire name: `code`.
+    pub code: ::std::string::String,
+    /// What happened.
+    ///
+    /// Wire name: `detail`.
+    pub detail: ::std::string::String,
+}
+/// Where a job stands.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobState {
+    /// `QUEUED`: Waiting to run.
+    Queued,
+    /// `RUNNING`: Running.
+    Running,
+    /// `DONE`: Finished.
+    Done,
+    /// `FAILED`: Failed.
+    Failed,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+impl JobState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::Running => "RUNNING",
+            Self::Done => "DONE",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl JobState {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "QUEUED" => Self::Queued,
+            "RUNNING" => Self::Running,
+            "DONE" => Self::Done,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<&str> for JobState {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+impl ::std::fmt::Display for JobState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for JobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
 /// Nesting, level 1.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level1 {
@@ -17,6 +114,7 @@ pub struct Level1 {
     pub level2: crate::acme::Level2,
 }
 /// Nesting, level 2.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level2 {
@@ -26,6 +124,7 @@ pub struct Level2 {
     pub level3: crate::acme::Level3,
 }
 /// Nesting, level 3.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level3 {
@@ -35,6 +134,7 @@ pub struct Level3 {
     pub level4: ::std::vec::Vec<crate::acme::Level4>,
 }
 /// Nesting, level 4.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Level4 {
@@ -44,6 +144,7 @@ pub struct Level4 {
     pub leaf: ::std::option::Option<::serde_json::Value>,
 }
 /// Objects declared in place in an array, named by `type_name`.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Note {
@@ -53,6 +154,7 @@ pub struct Note {
     pub text: ::std::string::String,
 }
 /// Where the next page starts.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Paging {
@@ -68,6 +170,7 @@ pub struct Paging {
 /// A part of a widget.
 ///
 /// The payload of the union variants `Signal::Blink`, `Signal::Beep`.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Part {
@@ -84,6 +187,7 @@ pub struct Part {
 /// Values that are not identifiers.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Placement {
@@ -96,6 +200,7 @@ pub enum Placement {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "acme-widgets")]
 impl Placement {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -107,6 +212,7 @@ impl Placement {
         }
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl Placement {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -117,16 +223,19 @@ impl Placement {
         }
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl ::std::convert::From<&str> for Placement {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl ::std::fmt::Display for Placement {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl ::serde::Serialize for Placement {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -135,6 +244,7 @@ impl ::serde::Serialize for Placement {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl<'de> ::serde::Deserialize<'de> for Placement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,6 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for Placement {
 /// A union with a single variant.
 ///
 /// Tagged by the `verdict` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "acme-widgets")]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "verdict")]
@@ -155,6 +266,7 @@ pub enum Review {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "acme-widgets")]
 impl Review {
     /// `stars`, which every variant this version knows has: How many stars. `None` for `Unknown`.
     pub fn stars(&self) -> ::std::option::Option<&f64> {
@@ -165,6 +277,7 @@ impl Review {
     }
 }
 /// A good review.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ReviewGood {
@@ -176,6 +289,7 @@ pub struct ReviewGood {
 /// Two variants that share a model, beside one with fields of its own.
 ///
 /// Tagged by the `kind` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "acme-widgets")]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "kind")]
@@ -191,6 +305,7 @@ pub enum Signal {
     Unknown(::serde_json::Value),
 }
 /// A hum.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct SignalHum {
@@ -200,6 +315,7 @@ pub struct SignalHum {
     pub pitch: i64,
 }
 /// Named like serde's visitor, with fields named like the impls' locals.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Visitor {
@@ -219,6 +335,7 @@ pub struct Visitor {
     pub state: ::std::option::Option<::std::string::String>,
 }
 /// More fields than two groups of the serde table hold (16 each), so the groups nest.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Wide {
@@ -380,6 +497,7 @@ pub struct Wide {
     pub f35: ::std::vec::Vec<i64>,
 }
 /// A widget, with fields whose names are Rust keywords.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Widget {
@@ -471,6 +589,7 @@ pub struct Widget {
 /// Identifies a widget.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(feature = "acme-widgets")]
 #[derive(
     Debug,
     Clone,
@@ -485,6 +604,7 @@ pub struct Widget {
 )]
 #[serde(transparent)]
 pub struct WidgetId(i64);
+#[cfg(feature = "acme-widgets")]
 impl WidgetId {
     /// Wraps a raw id.
     pub const fn new(id: i64) -> Self {
@@ -495,17 +615,20 @@ impl WidgetId {
         self.0
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl ::std::convert::From<i64> for WidgetId {
     fn from(id: i64) -> Self {
         Self(id)
     }
 }
+#[cfg(feature = "acme-widgets")]
 impl ::std::fmt::Display for WidgetId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Its size, an object declared in place (named `WidgetSize`).
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct WidgetSize {
@@ -519,6 +642,7 @@ pub struct WidgetSize {
     pub unit: crate::acme::WidgetSizeUnit,
 }
 /// Nested in place again (`WidgetSizeUnit`).
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct WidgetSizeUnit {
@@ -528,6 +652,7 @@ pub struct WidgetSizeUnit {
     pub symbol: ::std::string::String,
 }
 /// The response of `widgets.browse` (Browse widgets): every documented key of its body.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct WidgetsBrowseResponse {
@@ -541,6 +666,7 @@ pub struct WidgetsBrowseResponse {
     #[wire(skip_none)]
     pub paging: ::std::option::Option<crate::acme::Paging>,
 }
+#[cfg(feature = "acme-widgets")]
 impl crate::runtime::Page for WidgetsBrowseResponse {
     type Item = crate::acme::Widget;
     fn items(&self) -> &[crate::acme::Widget] {
@@ -557,6 +683,7 @@ impl crate::runtime::Page for WidgetsBrowseResponse {
     }
 }
 /// The response of `widgets.inspect` (Inspect a widget): every documented key of its body.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct WidgetsInspectResponse {
@@ -576,6 +703,7 @@ pub struct WidgetsInspectResponse {
     pub health: ::std::option::Option<crate::acme::WidgetsInspectResponseHealth>,
 }
 /// A key declared in place (`WidgetsInspectResponseHealth`).
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct WidgetsInspectResponseHealth {
@@ -585,6 +713,7 @@ pub struct WidgetsInspectResponseHealth {
     pub score: i64,
 }
 /// The response of `widgets.numbered` (Widgets by page number): every documented key of its body.
+#[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[wire(rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -607,6 +736,7 @@ pub struct WidgetsNumberedResponse {
     #[wire(skip_none)]
     pub total: ::std::option::Option<i64>,
 }
+#[cfg(feature = "acme-widgets")]
 impl crate::runtime::Page for WidgetsNumberedResponse {
     type Item = crate::acme::Widget;
     fn items(&self) -> &[crate::acme::Widget] {
@@ -618,4 +748,18 @@ impl crate::runtime::Page for WidgetsNumberedResponse {
     fn total_pages(&self) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(self.pages)
     }
+}
+/// The response of `widgets.polish` (Polish a widget): every documented key of its body.
+#[cfg(feature = "acme-widgets")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct WidgetsPolishResponse {
+    /// The widget being polished.
+    ///
+    /// Wire name: `widget_id`.
+    pub widget_id: crate::acme::WidgetId,
+    /// The polishing job.
+    ///
+    /// Wire name: `job`.
+    pub job: crate::acme::Job,
 }
