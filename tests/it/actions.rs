@@ -107,3 +107,27 @@ async fn an_action_finished_at_once_needs_no_poll_and_waiting_on_a_read_polls_it
     assert!(matches!(done, ActionAttempt::Success(_)), "{done:?}");
     assert_eq!(polls(&mock), [id.to_string(), id.to_string()]);
 }
+
+#[tokio::test]
+async fn a_poll_that_fails_ends_the_wait_with_its_error() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    mock.on("action_attempts.get")
+        .respond(404, serde_json::json!({ "error": { "type": "action_attempt_not_found", "message": "gone" }, "ok": false }));
+    let client = seam(&mock.url());
+
+    let error = client.locks().unlock_door(DeviceId::new("lock-1")).wait().poll_interval(Duration::from_millis(10)).await.unwrap_err();
+
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(error.api_error().unwrap().kind, "action_attempt_not_found");
+    assert_eq!(polls(&mock).len(), 1, "a 404 is not retried");
+}
+
+#[tokio::test]
+async fn reading_an_action_the_mock_did_not_start_serves_the_documented_one() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    let client = seam(&mock.url());
+    let documented = keyway::fixtures::seam::action_attempts::get_200().value().unwrap();
+    let id = documented.action_attempt_id().unwrap().clone();
+
+    assert_eq!(client.action_attempts().get(id).await.unwrap(), documented);
+}
