@@ -15,6 +15,7 @@ pub mod emit;
 mod examples;
 pub mod file;
 mod fixtures;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod lower;

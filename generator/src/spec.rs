@@ -61,6 +61,10 @@ pub struct AuthModeSpec {
     pub description: String,
     pub credentials: Vec<CredentialSpec>,
     pub headers: Vec<HeaderSpec>,
+    /// The names of this mode's security schemes in the vendor's OpenAPI document, for
+    /// `cargo xtask import` (by default the mode's own name).
+    #[serde(default)]
+    pub openapi_schemes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -3,6 +3,7 @@
 
 mod bench;
 mod codegen;
+mod import;
 mod names_check;
 mod synth;
 mod test;
@@ -19,6 +20,9 @@ commands:
   test             run every check: freshness, tests, clippy, docs
   names-check      the check of `test` that codegen's success means a crate that compiles:
                    drawn specs with colliding names, cargo check on what lowering accepts
+  import --openapi FILE --api NAME --path P [--path P …] [--force]
+                   write spec YAML for these operations of a vendor's OpenAPI document
+                   into specs/<api>/, then check it (generated/ is untouched)
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
   bench [--quick] [--only codegen,compile,runtime]
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         ["test"] => test::run(),
         ["names-check"] => test::names_check(),
         ["synth", rest @ ..] => synth::run(rest),
+        ["import", rest @ ..] => import::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["bench-inner", rest @ ..] => bench::run_inner(rest),
         ["help" | "--help" | "-h"] => {

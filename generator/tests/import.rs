@@ -1,0 +1,110 @@
+//! `generator::import`: a small OpenAPI document of edge cases imported into a folder that
+//! already defines some types (golden files, reviewed in `git diff`), and the published Seam
+//! document's core routes imported beside `specs/seam/`, which must lower cleanly. Goldens are
+//! updated with `EXPECTORATE=overwrite cargo test -p keyway-generator --test import`.
+
+use std::path::{Path, PathBuf};
+
+use generator::SourceFile;
+use generator::import::{Import, import};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The folder's files as (file name, text), and as sources of API `api`.
+fn folder(sources: &[SourceFile]) -> Vec<(String, String)> {
+    sources.iter().map(|s| (s.path.rsplit('/').next().unwrap().to_owned(), s.text.clone())).collect()
+}
+
+fn with_imported(existing: &[SourceFile], files: &[(String, String)]) -> Vec<SourceFile> {
+    let template = &existing[0];
+    let mut all = existing.to_vec();
+    for (name, text) in files {
+        all.push(SourceFile { path: format!("specs/{}/{name}", template.api_dir), api_dir: template.api_dir.clone(), text: text.clone() });
+    }
+    all
+}
+
+#[test]
+fn edge_cases_import_as_their_golden_files_and_what_is_left_to_decide_is_located() {
+    let case = root().join("tests/cases/import");
+    let existing = generator::sources::read_api(&case.join("existing"), "shop", "specs/shop").unwrap().sources;
+    let paths: Vec<String> = ["/orders/list", "/orders/{order_id}", "/orders/cancel"].map(String::from).to_vec();
+    let document = json(&case.join("openapi.json"));
+    let imported = import(&Import { openapi: &document, openapi_name: "openapi.json", existing: &folder(&existing), paths: &paths }).unwrap();
+
+    let names: Vec<&str> = imported.files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["orders.list.yaml", "orders.get.yaml", "orders.cancel.yaml"]);
+    for (name, text) in &imported.files {
+        expectorate::assert_contents(case.join("expected").join(name), text);
+    }
+    let decided: Vec<String> = imported.decisions.iter().map(|d| format!("{}: {}", d.place, d.what)).collect();
+    expectorate::assert_contents(case.join("expected/decisions.txt"), &(decided.join("\n") + "\n"));
+
+    // What the import wrote is a spec the generator takes, but for what only a person can
+    // decide, which lowering locates in the imported file: here, the operation whose security
+    // scheme is no auth mode of the folder.
+    let diagnostics = generator::generate(&with_imported(&existing, &imported.files)).unwrap_err();
+    let found: Vec<String> = diagnostics.iter().map(|d| format!("{}:{}: {}", d.file, d.line, d.message)).collect();
+    assert_eq!(found, ["specs/shop/orders.cancel.yaml:17: endpoint `orders.cancel` accepts no auth mode"]);
+    let without_cancel: Vec<(String, String)> = imported.files.iter().filter(|(name, _)| name != "orders.cancel.yaml").cloned().collect();
+    generator::generate(&with_imported(&existing, &without_cancel)).unwrap_or_else(|d| panic!("{}", generator::render(&d, &[])));
+}
+
+#[test]
+fn an_unknown_path_or_a_folder_without_an_api_is_an_error() {
+    let case = root().join("tests/cases/import");
+    let existing = generator::sources::read_api(&case.join("existing"), "shop", "specs/shop").unwrap().sources;
+    let document = json(&case.join("openapi.json"));
+    let missing = ["/nowhere".to_owned()];
+    let error = import(&Import { openapi: &document, openapi_name: "openapi.json", existing: &folder(&existing), paths: &missing }).unwrap_err();
+    assert_eq!(error, "`/nowhere` is not a path of openapi.json");
+    let paths = ["/orders/cancel".to_owned()];
+    let error = import(&Import { openapi: &document, openapi_name: "openapi.json", existing: &[], paths: &paths }).unwrap_err();
+    assert!(error.contains("no readable file with an `api:` section"), "{error}");
+}
+
+/// The resources of Seam's core access-control surface (issue #22's list).
+const CORE: &[&str] = &[
+    "access_codes",
+    "access_grants",
+    "access_methods",
+    "action_attempts",
+    "client_sessions",
+    "connected_accounts",
+    "devices",
+    "events",
+    "locks",
+    "connect_webviews",
+    "user_identities",
+    "workspaces",
+];
+
+#[test]
+fn seams_core_routes_import_beside_the_committed_specs_and_lower_cleanly() {
+    let existing: Vec<SourceFile> =
+        generator::sources::read_specs(&root().join("../specs")).unwrap().sources.into_iter().filter(|s| s.api_dir == "seam").collect();
+    let apis = generator::lower_all(&existing).unwrap_or_else(|d| panic!("{d}"));
+    let specced: Vec<String> = apis[0].endpoints().map(|e| e.path.clone()).collect();
+    let document = json(&root().join("../vendor/seam/openapi.json"));
+    let paths: Vec<String> = document["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|path| CORE.contains(&path.split('/').nth(1).unwrap_or_default()) && !specced.contains(path))
+        .cloned()
+        .collect();
+    assert!(paths.len() > 50, "the core surface has many routes the specs lack yet: {}", paths.len());
+
+    let imported = import(&Import { openapi: &document, openapi_name: "openapi.json", existing: &folder(&existing), paths: &paths }).unwrap();
+
+    assert_eq!(imported.files.len(), paths.len(), "one file per route");
+    let all = with_imported(&existing, &imported.files);
+    let lowered = generator::lower_all(&all).unwrap_or_else(|d| panic!("{}", generator::render(&d, &all)));
+    assert_eq!(lowered[0].endpoints().count(), specced.len() + paths.len());
+}
