@@ -119,6 +119,18 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The types that are asynchronous actions, sorted by type name.
     pub actions: Vec<ActionDef>,
+    /// Differences from the vendor's OpenAPI document the specs make on purpose: (where, why,
+    /// the file that says so).
+    pub accepted_drift: Vec<AcceptedDrift>,
+}
+
+/// A difference from the vendor's document that a spec accepts (`drift:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedDrift {
+    /// Where, as the drift report names it (`AccessCode.code`).
+    pub at: String,
+    pub reason: String,
+    pub source: String,
 }
 
 impl Api {

@@ -11,6 +11,7 @@ mod aliases;
 pub mod analysis;
 pub mod diagnostics;
 mod docs;
+pub mod drift;
 pub mod emit;
 mod examples;
 pub mod file;

@@ -30,6 +30,19 @@ pub struct SpecFile {
     /// for it to finish.
     #[serde(default, deserialize_with = "crate::unique_keys::map")]
     pub actions: BTreeMap<String, ActionSpec>,
+    /// Differences from the vendor's OpenAPI document that the spec makes on purpose, which
+    /// `cargo xtask drift` then does not report.
+    #[serde(default)]
+    pub drift: Vec<AcceptedDriftSpec>,
+}
+
+/// A difference from the vendor's document, accepted: where (as the drift report names it,
+/// `AccessCode.code`, `access_codes.create(code)`, `access_codes.create`) and why.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedDriftSpec {
+    pub at: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -3,6 +3,7 @@
 
 mod bench;
 mod codegen;
+mod drift;
 mod import;
 mod names_check;
 mod synth;
@@ -23,6 +24,9 @@ commands:
   import --openapi FILE --api NAME --path P [--path P …] [--force]
                    write spec YAML for these operations of a vendor's OpenAPI document
                    into specs/<api>/, then check it (generated/ is untouched)
+  drift --openapi FILE --api NAME [--list-unspecced]
+                   report what the specs of an API and the vendor's OpenAPI document say
+                   differently; fails on a difference no spec accepts (`drift:`)
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
   bench [--quick] [--only codegen,compile,runtime]
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         ["names-check"] => test::names_check(),
         ["synth", rest @ ..] => synth::run(rest),
         ["import", rest @ ..] => import::run(rest),
+        ["drift", rest @ ..] => drift::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["bench-inner", rest @ ..] => bench::run_inner(rest),
         ["help" | "--help" | "-h"] => {

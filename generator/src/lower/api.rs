@@ -46,6 +46,7 @@ impl<'a> Header<'a> {
             resources: Vec::new(),
             types,
             actions: Vec::new(),
+            accepted_drift: Vec::new(),
         }
     }
 }

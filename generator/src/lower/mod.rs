@@ -124,9 +124,31 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let mut lowered = header.into_api(types);
     lowered.actions = actions;
+    lowered.accepted_drift = accepted_drift(&mut lw, api);
     examples::check_examples(&mut lw, api, &sites, &lowered, &endpoints);
     lowered.resources = endpoints::group_into_resources(endpoints);
     if lw.diagnostics.is_empty() { Ok(lowered) } else { Err(lw.diagnostics) }
+}
+
+/// The `drift:` entries of every file; each needs a place and a reason.
+fn accepted_drift(lw: &mut Lowerer, api: &LoadedApi) -> Vec<crate::ir::AcceptedDrift> {
+    let mut accepted = Vec::new();
+    for file in &api.files {
+        for (index, entry) in file.spec.drift.iter().enumerate() {
+            let site = Site::root(file).at("drift").at(index);
+            for (key, value) in [("at", &entry.at), ("reason", &entry.reason)] {
+                if value.trim().is_empty() {
+                    lw.error_help(
+                        &site.at(key),
+                        format!("an accepted difference needs `{key}`"),
+                        "say where the spec differs from the vendor's document, and why",
+                    );
+                }
+            }
+            accepted.push(crate::ir::AcceptedDrift { at: entry.at.clone(), reason: entry.reason.clone(), source: file.path.clone() });
+        }
+    }
+    accepted
 }
 
 #[cfg(test)]
