@@ -144,6 +144,7 @@ const LARGE_BUDGET: Duration = Duration::from_secs(90);
 enum Stage {
     Codegen,
     Compile,
+    Seam,
     Runtime,
 }
 
@@ -152,8 +153,8 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,runtime]";
-    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Runtime];
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,runtime]";
+    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -166,8 +167,9 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                     .map(|s| match s {
                         "codegen" => Ok(Stage::Codegen),
                         "compile" => Ok(Stage::Compile),
+                        "seam" => Ok(Stage::Seam),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, runtime)")),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, runtime)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -186,6 +188,10 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     }
     if stages.contains(&Stage::Compile) {
         compile_stage(&root, &out, quick, &codegen, &mut table)?;
+    }
+    // The real Seam surface is one large size: not in a quick run.
+    if stages.contains(&Stage::Seam) && !quick {
+        crate::bench_seam::measure(&root, &out.join("compile"), &mut table)?;
     }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;
@@ -209,13 +215,13 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
 // The table.
 
 #[derive(Default)]
-struct Table {
+pub(crate) struct Table {
     rows: Vec<[String; 7]>,
 }
 
 impl Table {
     #[allow(clippy::too_many_arguments)]
-    fn row(&mut self, area: &str, what: &str, value: String, baseline: String, ratio: String, target: &str, met: Option<bool>) {
+    pub(crate) fn row(&mut self, area: &str, what: &str, value: String, baseline: String, ratio: String, target: &str, met: Option<bool>) {
         let met = match met {
             Some(true) => "✅ met",
             Some(false) => "❌ missed",
@@ -252,11 +258,11 @@ fn load_average() -> String {
     fs::read_to_string("/proc/loadavg").ok().and_then(|t| t.split_whitespace().next().map(str::to_owned)).unwrap_or_else(|| "?".into())
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
-fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
@@ -264,7 +270,7 @@ fn mib(bytes: usize) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     match samples.len() {
         0 => Duration::ZERO,
@@ -589,7 +595,7 @@ fn one_resource_row(crate_dir: &Path, target: &Path, time_tool: Option<&Path>, n
 
 /// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental
 /// caches) from the shared target directory, keeping its dependencies.
-fn forget_keyway_builds(target: &Path) -> Result<(), String> {
+pub(crate) fn forget_keyway_builds(target: &Path) -> Result<(), String> {
     let debug = target.join("debug");
     for sub in ["deps", ".fingerprint", "incremental", "build"] {
         let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
@@ -657,8 +663,8 @@ fn count_rust_lines(crate_dir: &Path) -> usize {
 }
 
 /// One measured `cargo build`.
-struct Build {
-    time: Duration,
+pub(crate) struct Build {
+    pub(crate) time: Duration,
     /// Peak RSS of the largest process (`/usr/bin/time -v`).
     largest_rss: Option<usize>,
     /// The most RSS the rustc processes held at the same time.
@@ -668,7 +674,7 @@ struct Build {
 }
 
 impl Build {
-    fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let rss = |r: Option<usize>| r.map(mib).unwrap_or_else(|| "n/a".into());
         format!("{} · {} / {}", seconds(self.time), rss(self.largest_rss), rss(self.all_rss))
     }
@@ -724,7 +730,7 @@ fn rustc_rss_now() -> Option<usize> {
 
 /// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`, and
 /// summed over concurrent rustc processes), and the crates it compiled.
-fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, features: Option<&str>) -> Result<Build, String> {
+pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, features: Option<&str>) -> Result<Build, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = match time_v {
         Some(time) => {

@@ -2,6 +2,7 @@
 //! and serde_json for `synth` and `bench`.
 
 mod bench;
+mod bench_seam;
 mod codegen;
 mod drift;
 mod import;
