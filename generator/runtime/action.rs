@@ -19,6 +19,8 @@ use super::error::{ActionFailure, Error};
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often [`Wait`] polls unless told otherwise.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// The shortest interval between polls.
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// A call whose response carries an asynchronous action, awaited until the action finishes:
 /// `client.locks().unlock_door(device_id).wait().await?`.
@@ -58,9 +60,18 @@ impl<T> Wait<T> {
         self
     }
 
-    /// How long to wait between polls (1 s by default).
+    /// How long to wait between polls (1 s by default; at least 10 ms, so that a zero does
+    /// not flood the API).
     pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
+        self.interval = interval.max(MIN_POLL_INTERVAL);
+        self
+    }
+
+    /// Adjusts the call that starts the action before it is sent, as on any [`Call`]:
+    /// `.with_call(|call| call.call_timeout(Duration::from_secs(5)))`. Polls use the
+    /// client's settings.
+    pub fn with_call(mut self, adjust: impl FnOnce(Call<T>) -> Call<T>) -> Self {
+        self.call = adjust(self.call);
         self
     }
 }

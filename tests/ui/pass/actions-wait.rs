@@ -6,7 +6,7 @@ use keyway::seam::{ActionAttempt, DeviceId, SeamClient};
 
 async fn unlock(client: &SeamClient) -> Result<(), keyway::Error> {
     let device_id = DeviceId::new("lock-1");
-    let done = client.locks().unlock_door(device_id.clone()).wait().await?;
+    let done = client.locks().unlock_door(device_id.clone()).wait().with_call(|call| call.call_timeout(Duration::from_secs(5)).no_retries()).await?;
     if let ActionAttempt::Success(attempt) = &done {
         println!("{} finished: {}", attempt.action_attempt_id, attempt.result);
     }
