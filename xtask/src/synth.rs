@@ -16,7 +16,10 @@
 //! - every type the file defines (`ids`, `enums`, `models`, `unions`) and every one-of enum
 //!   name: `AccessCode` → `AccessCodeK{k}`;
 //! - every reference to those names: parameter, field, variant-field, response and
-//!   response-key `type`s (also inside `array<…>`) and variant `model`s.
+//!   response-key `type`s (also inside `array<…>`) and variant `model`s;
+//! - the `actions` of the types it renames, polled through its own copy of the poll endpoint
+//!   (an action on a type it does not define is left to copy 0), and it drops `drift`, whose
+//!   places are the originals'.
 //!
 //! Types the file does not define (the ids of `api.yaml`, the models of a seed that a list
 //! returns) stay shared. Files that define no endpoint (each folder's `api.yaml`) are copied
@@ -164,6 +167,32 @@ fn rename_copy(template: &Value, k: usize) -> Result<Value, String> {
             .collect();
         *types = renamed;
     }
+
+    // Actions: a copy declares the actions of the types it renames, polled through its own
+    // copy of the poll endpoint; an action on a shared type is declared once, by copy 0.
+    let own_operations: BTreeSet<String> = root
+        .get("endpoints")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some(format!("{}.{}", e.get("resource")?.as_str()?, e.get("operation")?.as_str()?)))
+        .collect();
+    if let Some(actions) = root.get_mut("actions").and_then(Value::as_mapping_mut) {
+        let renamed: Mapping = std::mem::take(actions)
+            .into_iter()
+            .filter_map(|(key, mut action)| {
+                let new_key = key.as_str().and_then(&rename)?;
+                let poll = action.get("poll").and_then(Value::as_str).filter(|p| own_operations.contains(*p))?;
+                let (resource, operation) = poll.split_once('.')?;
+                let poll = format!("{resource}_k{k}.{operation}");
+                set_str(&mut action, "poll", poll);
+                Some((Value::String(new_key), action))
+            })
+            .collect();
+        *actions = renamed;
+    }
+    // Accepted drift names the originals' places, which a copy does not have.
+    root.remove("drift");
 
     // Endpoints: resource, path, parameter and response types, one-of names.
     if let Some(endpoints) = root.get_mut("endpoints").and_then(Value::as_sequence_mut) {
