@@ -74,6 +74,16 @@ async fn main() -> Result<(), keyway::Error> {
             let result = client.access_codes().list().await?;
             println!("seam access_codes.list: {result:#?}");
         }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .update(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes.update: {result:#?}");
+        }
         #[cfg(feature = "seam-access_grants")]
         {
             #[allow(unused_imports)]
