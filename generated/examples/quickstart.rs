@@ -63,6 +63,16 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
             let result = client
                 .access_codes()
+                .delete(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes.delete: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
                 .get(AccessCodeId::new("26d6138c-6524-4f3c-ac96-43cc3bea0a8d"))
                 .await?;
             println!("seam access_codes.get: {result:#?}");
