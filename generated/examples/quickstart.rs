@@ -100,6 +100,18 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
             let result = client
                 .access_codes()
+                .pull_backup_access_code(
+                    AccessCodeId::new("e9cf6dd6-89aa-477f-a701-c08f3de13c1f"),
+                )
+                .await?;
+            println!("seam access_codes.pull_backup_access_code: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
                 .update(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
                 .await?;
             println!("seam access_codes.update: {result:#?}");

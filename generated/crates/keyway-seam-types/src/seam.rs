@@ -1054,6 +1054,20 @@ impl crate::runtime::Page for AccessCodesListResponse {
         self.pagination.next_page_cursor.as_deref()
     }
 }
+/// The response of `access_codes.pull_backup_access_code` (Pull a Backup Access Code): every documented key of its body.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessCodesPullBackupAccessCodeResponse {
+    /// The [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) for which the backup access code was pulled.
+    ///
+    /// Wire name: `access_code`.
+    pub access_code: crate::seam::AccessCode,
+    /// The backup access code pulled from the device's backup pool.
+    ///
+    /// Wire name: `backup_access_code`.
+    pub backup_access_code: crate::seam::AccessCode,
+}
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
 #[cfg(feature = "seam-access_grants")]
 #[allow(deprecated)]
