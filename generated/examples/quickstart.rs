@@ -60,6 +60,18 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-access_codes")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .create_multiple(
+                    vec![DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe")],
+                )
+                .await?;
+            println!("seam access_codes.create_multiple: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
             let result = client
                 .access_codes()

@@ -732,6 +732,70 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
 }
+/// What `/access_codes/create_multiple` does when a device cannot share the common code.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccessCodeSharingBehavior {
+    /// `throw`: No access codes are created if any device cannot share a code (the default).
+    Throw,
+    /// `create_random_code`: A random code is created on the devices that cannot share a code.
+    CreateRandomCode,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeSharingBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Throw => "throw",
+            Self::CreateRandomCode => "create_random_code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeSharingBehavior {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "throw" => Self::Throw,
+            "create_random_code" => Self::CreateRandomCode,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::convert::From<&str> for AccessCodeSharingBehavior {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::fmt::Display for AccessCodeSharingBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::serde::Serialize for AccessCodeSharingBehavior {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeSharingBehavior {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
