@@ -140,6 +140,16 @@ async fn main() -> Result<(), keyway::Error> {
                 .await?;
             println!("seam access_codes.update: {result:#?}");
         }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .update_multiple("example common_code_key")
+                .await?;
+            println!("seam access_codes.update_multiple: {result:#?}");
+        }
         #[cfg(feature = "seam-access_grants")]
         {
             #[allow(unused_imports)]
