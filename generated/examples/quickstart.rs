@@ -50,6 +50,48 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-access_codes")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .create(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam access_codes.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .create_multiple(
+                    vec![DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe")],
+                )
+                .await?;
+            println!("seam access_codes.create_multiple: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .delete(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes.delete: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .generate_code(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam access_codes.generate_code: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
             let result = client
                 .access_codes()
@@ -63,6 +105,28 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.access_codes().list().await?;
             println!("seam access_codes.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .pull_backup_access_code(
+                    AccessCodeId::new("e9cf6dd6-89aa-477f-a701-c08f3de13c1f"),
+                )
+                .await?;
+            println!("seam access_codes.pull_backup_access_code: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .update(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes.update: {result:#?}");
         }
         #[cfg(feature = "seam-access_grants")]
         {

@@ -460,6 +460,78 @@ impl ::std::fmt::Display for AccessCodeId {
         f.write_str(&self.0)
     }
 }
+/// Maximum rounding adjustment of an [offline access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/offline-access-codes)'s times. `1d` (or `1day`) creates a daily-bound offline access code on devices that support it.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccessCodeMaxTimeRounding {
+    /// `1hour`.
+    OneHour,
+    /// `1day`.
+    OneDay,
+    /// `1h`.
+    OneH,
+    /// `1d`.
+    OneD,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeMaxTimeRounding {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneHour => "1hour",
+            Self::OneDay => "1day",
+            Self::OneH => "1h",
+            Self::OneD => "1d",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeMaxTimeRounding {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "1hour" => Self::OneHour,
+            "1day" => Self::OneDay,
+            "1h" => Self::OneH,
+            "1d" => Self::OneD,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::convert::From<&str> for AccessCodeMaxTimeRounding {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::fmt::Display for AccessCodeMaxTimeRounding {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::serde::Serialize for AccessCodeMaxTimeRounding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeMaxTimeRounding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
 /// A field that was changed externally, with its previous and new values (an item of `modified_fields`).
 #[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -659,6 +731,70 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     ///
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
+}
+/// What `/access_codes/create_multiple` does when a device cannot share the common code.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccessCodeSharingBehavior {
+    /// `throw`: No access codes are created if any device cannot share a code (the default).
+    Throw,
+    /// `create_random_code`: A random code is created on the devices that cannot share a code.
+    CreateRandomCode,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeSharingBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Throw => "throw",
+            Self::CreateRandomCode => "create_random_code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl AccessCodeSharingBehavior {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "throw" => Self::Throw,
+            "create_random_code" => Self::CreateRandomCode,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::convert::From<&str> for AccessCodeSharingBehavior {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::std::fmt::Display for AccessCodeSharingBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl ::serde::Serialize for AccessCodeSharingBehavior {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-access_codes")]
+impl<'de> ::serde::Deserialize<'de> for AccessCodeSharingBehavior {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
 }
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
 ///
@@ -938,6 +1074,20 @@ pub struct AccessCodeWarningNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
+/// The response of `access_codes.create` (Create an Access Code): every documented key of its body.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessCodesCreateResponse {
+    /// The new [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
+    ///
+    /// Wire name: `access_code`.
+    pub access_code: crate::seam::AccessCode,
+    /// The [action attempt](https://docs.seam.co/core-concepts/action-attempts) that tracks programming the code on the device (`CREATE_ACCESS_CODE`).
+    ///
+    /// Wire name: `action_attempt`.
+    pub action_attempt: crate::seam::ActionAttempt,
+}
 /// The response of `access_codes.list` (List Access Codes): every documented key of its body.
 #[cfg(feature = "seam-access_codes")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -967,6 +1117,20 @@ impl crate::runtime::Page for AccessCodesListResponse {
     fn next_cursor(&self) -> ::std::option::Option<&str> {
         self.pagination.next_page_cursor.as_deref()
     }
+}
+/// The response of `access_codes.pull_backup_access_code` (Pull a Backup Access Code): every documented key of its body.
+#[cfg(feature = "seam-access_codes")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessCodesPullBackupAccessCodeResponse {
+    /// The [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) for which the backup access code was pulled.
+    ///
+    /// Wire name: `access_code`.
+    pub access_code: crate::seam::AccessCode,
+    /// The backup access code pulled from the device's backup pool.
+    ///
+    /// Wire name: `backup_access_code`.
+    pub backup_access_code: crate::seam::AccessCode,
 }
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
 #[cfg(feature = "seam-access_grants")]
@@ -1614,7 +1778,13 @@ impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
 /// See also [Action Attempts](https://docs.seam.co/core-concepts/action-attempts).
 ///
 /// Tagged by the `status` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "status")]
@@ -1629,7 +1799,13 @@ pub enum ActionAttempt {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ActionAttempt {
     /// `action_attempt_id`, which every variant this version knows has: ID of the action attempt. `None` for `Unknown`.
     pub fn action_attempt_id(
@@ -1653,7 +1829,13 @@ impl ActionAttempt {
     }
 }
 /// The action failed.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptError {
@@ -1675,7 +1857,13 @@ pub struct ActionAttemptError {
     pub error: crate::seam::ActionAttemptFailure,
 }
 /// Error associated with a failed action attempt (`status: error`).
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptFailure {
@@ -1691,7 +1879,13 @@ pub struct ActionAttemptFailure {
 /// ID of an [action attempt](https://docs.seam.co/core-concepts/action-attempts), which tracks the progress of an action that affects a physical device or system.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -1705,7 +1899,13 @@ pub struct ActionAttemptFailure {
 )]
 #[serde(transparent)]
 pub struct ActionAttemptId(::std::string::String);
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ActionAttemptId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1720,14 +1920,26 @@ impl ActionAttemptId {
         self.0
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ::std::fmt::Display for ActionAttemptId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 /// The action is pending.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptPending {
@@ -1749,7 +1961,13 @@ pub struct ActionAttemptPending {
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 /// The action succeeded.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct ActionAttemptSuccess {
@@ -1773,7 +1991,13 @@ pub struct ActionAttemptSuccess {
 /// Type of the action attempt: the action whose progress it tracks.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAttemptType {
@@ -1822,7 +2046,13 @@ pub enum ActionAttemptType {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ActionAttemptType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1852,7 +2082,13 @@ impl ActionAttemptType {
         }
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ActionAttemptType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1881,19 +2117,37 @@ impl ActionAttemptType {
         }
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ::std::convert::From<&str> for ActionAttemptType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ::std::fmt::Display for ActionAttemptType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl ::serde::Serialize for ActionAttemptType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1902,7 +2156,13 @@ impl ::serde::Serialize for ActionAttemptType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "seam-action_attempts", feature = "seam-locks"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-action_attempts",
+        feature = "seam-locks"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ActionAttemptType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
