@@ -121,12 +121,34 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-access_codes")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .report_device_constraints(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                )
+                .await?;
+            println!("seam access_codes.report_device_constraints: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
             let result = client
                 .access_codes()
                 .update(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
                 .await?;
             println!("seam access_codes.update: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .update_multiple("example common_code_key")
+                .await?;
+            println!("seam access_codes.update_multiple: {result:#?}");
         }
         #[cfg(feature = "seam-access_grants")]
         {

@@ -131,3 +131,30 @@ async fn reading_an_action_the_mock_did_not_start_serves_the_documented_one() {
 
     assert_eq!(client.action_attempts().get(id).await.unwrap(), documented);
 }
+
+#[tokio::test]
+async fn create_then_wait_then_get_as_the_readme_shows() {
+    let mock = keyway::seam::mock_server().await.unwrap();
+    mock.actions(MockActions::SucceedAfter(2));
+    let client = seam(&mock.url());
+
+    let created = client
+        .access_codes()
+        .create(DeviceId::new("d-1"))
+        .code("1234")
+        .name("Front door")
+        .wait()
+        .poll_interval(Duration::from_millis(10))
+        .await
+        .unwrap();
+    let code = client.access_codes().get(created.access_code.access_code_id.clone()).await.unwrap();
+
+    // The response keeps every key; only its action is read again until it finished.
+    assert!(matches!(created.action_attempt, ActionAttempt::Success(_)), "{:?}", created.action_attempt);
+    assert_eq!(code.access_code_id, created.access_code.access_code_id);
+    let sent = &mock.requests()[0];
+    assert_eq!(sent.endpoint, Some("access_codes.create"));
+    let body = sent.body.as_ref().unwrap();
+    assert_eq!((body["device_id"].as_str(), body["code"].as_str(), body["name"].as_str()), (Some("d-1"), Some("1234"), Some("Front door")));
+    assert_eq!(polls(&mock).len(), 2);
+}

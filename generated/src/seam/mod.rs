@@ -39,7 +39,9 @@
 //! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
 //! - [`access_codes::list`](crate::seam::access_codes::AccessCodes::list): List Access Codes
 //! - [`access_codes::pull_backup_access_code`](crate::seam::access_codes::AccessCodes::pull_backup_access_code): Pull a Backup Access Code
+//! - [`access_codes::report_device_constraints`](crate::seam::access_codes::AccessCodes::report_device_constraints): Report Device Access Code Constraints
 //! - [`access_codes::update`](crate::seam::access_codes::AccessCodes::update): Update an Access Code
+//! - [`access_codes::update_multiple`](crate::seam::access_codes::AccessCodes::update_multiple): Update Multiple Linked Access Codes
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
 //! - [`action_attempts::get`](crate::seam::action_attempts::ActionAttempts::get): Get an Action Attempt
 //! - [`action_attempts::list`](crate::seam::action_attempts::ActionAttempts::list): List Action Attempts
@@ -63,7 +65,8 @@ pub mod access_codes;
 pub use self::access_codes::{
     AccessCodes, AccessCodesCreateRequest, AccessCodesCreateMultipleRequest,
     AccessCodesDeleteRequest, AccessCodeLookup, AccessCodesListRequest,
-    AccessCodesUpdateRequest,
+    AccessCodesReportDeviceConstraintsRequest, AccessCodesUpdateRequest,
+    AccessCodesUpdateMultipleRequest,
 };
 /// Operations on `access_grants` (cargo feature `seam-access_grants`).
 #[cfg(feature = "seam-access_grants")]
@@ -270,7 +273,7 @@ impl SeamAuth {
     ///
     /// - `api_key`: The Seam API key, sent as a bearer token. (environment: `SEAM_API_KEY`)
     ///
-    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.update`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -283,7 +286,7 @@ impl SeamAuth {
     ///
     /// - `client_session_token`: Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.update`, `access_grants.get`, `action_attempts.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn client_session_token(
         client_session_token: impl ::std::convert::Into<crate::Secret>,
     ) -> Self {
@@ -299,7 +302,7 @@ impl SeamAuth {
     /// - `personal_access_token`: The personal access token, sent as a bearer token. (environment: `SEAM_PERSONAL_ACCESS_TOKEN`)
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header. (environment: `SEAM_WORKSPACE_ID`)
     ///
-    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.update`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn personal_access_token(
         personal_access_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -317,7 +320,7 @@ impl SeamAuth {
     /// - `console_session_token`: The console session token, sent as a bearer token.
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header.
     ///
-    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.update`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn console_session_token(
         console_session_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -394,7 +397,7 @@ impl SeamClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_codes`: [`create`](access_codes::AccessCodes::create), [`create_multiple`](access_codes::AccessCodes::create_multiple), [`delete`](access_codes::AccessCodes::delete), [`generate_code`](access_codes::AccessCodes::generate_code), [`get`](access_codes::AccessCodes::get), [`list`](access_codes::AccessCodes::list), [`pull_backup_access_code`](access_codes::AccessCodes::pull_backup_access_code), [`update`](access_codes::AccessCodes::update).
+    /// Operations on `access_codes`: [`create`](access_codes::AccessCodes::create), [`create_multiple`](access_codes::AccessCodes::create_multiple), [`delete`](access_codes::AccessCodes::delete), [`generate_code`](access_codes::AccessCodes::generate_code), [`get`](access_codes::AccessCodes::get), [`list`](access_codes::AccessCodes::list), [`pull_backup_access_code`](access_codes::AccessCodes::pull_backup_access_code), [`report_device_constraints`](access_codes::AccessCodes::report_device_constraints), [`update`](access_codes::AccessCodes::update), [`update_multiple`](access_codes::AccessCodes::update_multiple).
     #[cfg(feature = "seam-access_codes")]
     pub fn access_codes(&self) -> access_codes::AccessCodes<'_> {
         access_codes::AccessCodes {
@@ -445,7 +448,11 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_PULL_BACKUP_ACCESS_CODE_MOCK,
         #[cfg(feature = "seam-access_codes")]
+        &access_codes::ACCESS_CODES_REPORT_DEVICE_CONSTRAINTS_MOCK,
+        #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_UPDATE_MOCK,
+        #[cfg(feature = "seam-access_codes")]
+        &access_codes::ACCESS_CODES_UPDATE_MULTIPLE_MOCK,
         #[cfg(feature = "seam-access_grants")]
         &access_grants::ACCESS_GRANTS_GET_MOCK,
         #[cfg(feature = "seam-action_attempts")]

@@ -24,6 +24,23 @@ async fn unlock(client: &SeamClient) -> Result<(), keyway::Error> {
     Ok(())
 }
 
+// README.md's example, as it reads there.
+async fn create_wait_get(client: SeamClient) -> Result<(), keyway::Error> {
+    let created = client
+        .access_codes()
+        .create(DeviceId::new("f5197f50-…"))
+        .code("1234")
+        .name("Front door")
+        .wait()
+        .timeout(Duration::from_secs(30))
+        .await?; // created.action_attempt is finished
+    let code = client.access_codes().get(created.access_code.access_code_id).await?;
+    client.locks().unlock_door(DeviceId::new("f5197f50-…")).wait().await?;
+    let _ = code;
+    Ok(())
+}
+
 fn main() {
     let _ = unlock;
+    let _ = create_wait_get;
 }
