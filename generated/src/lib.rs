@@ -13,7 +13,7 @@
 use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages,
+    ApiError, Call, ClientBuilder, Error, Items, Number, Page, PagePosition, Pages,
     ParseTimestampError, Response, Secret, Timestamp, TokenSource,
 };
 #[cfg(feature = "fixtures")]

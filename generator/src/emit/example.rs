@@ -76,10 +76,17 @@ fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
             let n = Literal::i64_unsuffixed(value.as_i64().unwrap_or(1));
             quote!(#n)
         }
-        TypeRef::Number => {
-            let n = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
-            quote!(#n)
-        }
+        // A bare literal (arguments take `impl Into<Number>`): an integer stays one.
+        TypeRef::Number => match value.as_i64() {
+            Some(n) => {
+                let n = Literal::i64_unsuffixed(n);
+                quote!(#n)
+            }
+            None => {
+                let n = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
+                quote!(#n)
+            }
+        },
         TypeRef::Boolean => {
             let b = value.as_bool().unwrap_or(true);
             quote!(#b)
@@ -139,6 +146,10 @@ fn owned_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(#expr.to_owned()),
         TypeRef::Secret => quote!(#expr.into()),
+        TypeRef::Number => {
+            let krate = ident(CRATE_NAME);
+            quote!(#krate::Number::from(#expr))
+        }
         _ => expr,
     }
 }

@@ -153,7 +153,8 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(::std::string::String),
         TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
+        // Keeps an integer an integer when encoded again (`runtime/number.rs`).
+        TypeRef::Number => quote!(crate::runtime::Number),
         TypeRef::Boolean => quote!(bool),
         // Through the runtime, which the types crates name `crate::runtime` as `keyway` does.
         TypeRef::Timestamp => quote!(crate::runtime::Timestamp),

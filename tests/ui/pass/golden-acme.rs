@@ -60,7 +60,8 @@ async fn use_it() -> Result<(), Error> {
     }
     match &widget.review {
         Some(Review::Good(good)) => {
-            let _: f64 = good.stars;
+            let _: runtime::Number = good.stars;
+            let _: f64 = good.stars.as_f64();
         }
         Some(Review::Unknown(value)) => {
             let _: &serde_json::Value = value;
@@ -204,14 +205,43 @@ fn maps_round_trip() {
     let size: &acme::WidgetSize = sized.size.as_ref().unwrap();
     let unit: &acme::WidgetSizeUnit = &size.unit;
     let notes: &[acme::Note] = &sized.notes;
-    assert_eq!((size.width, unit.symbol.as_str(), notes[0].text.as_str()), (2.5, "cm", "fragile"));
+    assert_eq!((size.width.as_f64(), unit.symbol.as_str(), notes[0].text.as_str()), (2.5, "cm", "fragile"));
     let bare: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
     assert!(bare.labels.is_empty() && bare.stock.is_none());
     assert!(serde_json::to_string(&bare).unwrap().contains(r#""stock":null"#));
+}
+
+/// A `number` encodes again as it was written: an integer as an integer, a fraction as a
+/// fraction (even `14.0`); equal values compare equal however they were written. An
+/// `integer` takes the whole `i64` range and refuses what lies beyond it.
+fn numbers_keep_their_form() {
+    let size = |width: &str| -> acme::WidgetSize {
+        serde_json::from_str(&format!(r#"{{"width":{width},"unit":{{"symbol":"cm"}}}}"#)).unwrap()
+    };
+    for width in ["14", "14.0", "2.5", "-3", "1e+300", "18446744073709551615"] {
+        let encoded = serde_json::to_string(&size(width)).unwrap();
+        assert_eq!(encoded, format!(r#"{{"width":{width},"unit":{{"symbol":"cm"}}}}"#));
+    }
+    assert_eq!(size("14").width, size("14.0").width);
+    assert_eq!(size("14").width.as_i64(), Some(14));
+    assert_eq!(size("14.0").width.as_i64(), None);
+    assert!(size("14").width.is_integer() && !size("14.0").width.is_integer());
+    assert_ne!(size("14").width, size("14.5").width);
+
+    let hum = |pitch: &str| serde_json::from_str::<Signal>(&format!(r#"{{"kind":"hum","pitch":{pitch}}}"#));
+    for pitch in [i64::MIN, -1, 0, i64::MAX] {
+        let Ok(Signal::Hum(hum)) = hum(&pitch.to_string()) else { panic!("{pitch} is an i64") };
+        assert_eq!(hum.pitch, pitch);
+    }
+    for beyond in ["9223372036854775808", "-9223372036854775809", "1.5", "3.0", "1e3"] {
+        let error = hum(beyond).expect_err(beyond).to_string();
+        assert!(error.contains("i64") || error.contains("integer"), "{beyond}: {error}");
+    }
 }
 
 fn main() {
     let _ = use_it();
     wide_decodes_and_encodes_through_nested_groups();
     maps_round_trip();
+    numbers_keep_their_form();
 }

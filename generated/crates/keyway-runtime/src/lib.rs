@@ -28,6 +28,7 @@ mod fixture;
 mod mock;
 #[cfg(feature = "mock")]
 mod mock_pages;
+mod number;
 mod paginate;
 mod response;
 mod timestamp;
@@ -37,6 +38,7 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use number::Number;
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
 pub use timestamp::Timestamp;

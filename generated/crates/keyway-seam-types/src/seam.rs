@@ -3171,7 +3171,7 @@ pub struct DormakabaOracodeMetadata {
     ///
     /// Wire name: `stay_id`. May be absent.
     #[wire(skip_none)]
-    pub stay_id: ::std::option::Option<f64>,
+    pub stay_id: ::std::option::Option<crate::runtime::Number>,
     /// Dormakaba Oracode user level ID associated with this access code.
     ///
     /// Wire name: `user_level_id`. May be absent.

@@ -157,7 +157,7 @@ pub enum Review {
 }
 impl Review {
     /// `stars`, which every variant this version knows has: How many stars. `None` for `Unknown`.
-    pub fn stars(&self) -> ::std::option::Option<&f64> {
+    pub fn stars(&self) -> ::std::option::Option<&crate::runtime::Number> {
         match self {
             Self::Good(v) => ::std::option::Option::Some(&v.stars),
             Self::Unknown(_) => ::std::option::Option::None,
@@ -171,7 +171,7 @@ pub struct ReviewGood {
     /// How many stars.
     ///
     /// Wire name: `stars`.
-    pub stars: f64,
+    pub stars: crate::runtime::Number,
 }
 /// Two variants that share a model, beside one with fields of its own.
 ///
@@ -512,7 +512,7 @@ pub struct WidgetSize {
     /// Width.
     ///
     /// Wire name: `width`.
-    pub width: f64,
+    pub width: crate::runtime::Number,
     /// Nested in place again (`WidgetSizeUnit`).
     ///
     /// Wire name: `unit`.
