@@ -13,8 +13,8 @@
 use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, Call, ClientBuilder, Error, Items, Number, Page, PagePosition, Pages,
-    ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+    ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition,
+    Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]

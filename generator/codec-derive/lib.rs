@@ -19,7 +19,9 @@
 //! - `#[wire(default)]`: an absent field reads as `Default::default()` (an empty array);
 //!   an `Option` field always does (absent is `None`), any other field is required;
 //! - `#[wire(skip_none)]`: an `Option` left out of the encoded object when `None` (without
-//!   it, `None` is written as `null`).
+//!   it, `None` is written as `null`);
+//! - `#[wire(skip_absent)]`: a `Nullable` (a field both optional and nullable): absent reads
+//!   as `Nullable::Absent` and is left out of the encoded object, `null` stays `null`.
 //!
 //! A union is an enum of one-field variants and `Unknown(serde_json::Value)`, with
 //! `#[wire(tag = "kind")]` naming the tag field; its accessor is named like the tag (or
@@ -499,6 +501,7 @@ struct Field {
     wire: String,
     required: bool,
     skip_none: bool,
+    skip_absent: bool,
 }
 
 fn model(input: TokenStream) -> Result<TokenStream> {
@@ -546,6 +549,7 @@ fn read_field(tokens: &[TokenTree], pascal_case: bool) -> Result<Field> {
     let mut rename = None;
     let mut default = false;
     let mut skip_none = false;
+    let mut skip_absent = false;
     for argument in &entry.wire {
         if argument.is("rename") {
             rename = Some(argument.string()?.0);
@@ -555,17 +559,24 @@ fn read_field(tokens: &[TokenTree], pascal_case: bool) -> Result<Field> {
         } else if argument.is("skip_none") {
             argument.flag()?;
             skip_none = true;
+        } else if argument.is("skip_absent") {
+            argument.flag()?;
+            skip_absent = true;
         } else {
-            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"`, `default` or `skip_none`"));
+            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"`, `default`, `skip_none` or `skip_absent`"));
         }
     }
     let option = is_option(&ty);
+    if skip_none && skip_absent {
+        return Err(Error::new(entry.name.span(), "`skip_none` is for an `Option`, `skip_absent` for a `Nullable`: give one"));
+    }
     if skip_none && !option {
         return Err(Error::new(ty[0].span(), "`skip_none` is for `Option` fields"));
     }
     let name = unraw(&entry.name);
     let wire = rename.unwrap_or_else(|| if pascal_case { to_pascal_case(&name) } else { name });
-    Ok(Field { ident: entry.name, ty, wire, required: !option && !default, skip_none })
+    // A `Nullable` that is not the runtime's fails the `SkipAbsent` bound at its type.
+    Ok(Field { ident: entry.name, ty, wire, required: !option && !default && !skip_absent, skip_none, skip_absent })
 }
 
 /// `snake_case` to `PascalCase`: each `_`-separated word capitalised.
@@ -657,7 +668,12 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
 
         code.text("#[inline] fn fields(&self) -> impl").text(CODEC).text(":: Fields").braces(&mut |code| {
             chain(code, &groups, false, &|code, field| {
-                code.text(CODEC).text(if field.skip_none { ":: SkipNone" } else { ":: Always" }).parens(&mut |code| {
+                let writer = match (field.skip_none, field.skip_absent) {
+                    (true, _) => ":: SkipNone",
+                    (false, true) => ":: SkipAbsent",
+                    (false, false) => ":: Always",
+                };
+                code.text(CODEC).text(writer).parens(&mut |code| {
                     code.string(&field.wire).text(", &self.").ident(&field.ident);
                 });
             });

@@ -45,7 +45,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
 
         #[doc(inline)]
         pub use runtime::{
-            ApiError, Call, ClientBuilder, Error, Items, Number, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+            ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
         };
 
         #[cfg(feature = "fixtures")]

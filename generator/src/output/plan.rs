@@ -58,6 +58,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("fixture.rs", include_str!("../../runtime/fixture.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("mock_pages.rs", include_str!("../../runtime/mock_pages.rs")),
+    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("number.rs", include_str!("../../runtime/number.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),

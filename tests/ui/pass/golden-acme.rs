@@ -52,8 +52,15 @@ async fn use_it() -> Result<(), Error> {
     for row in &widget.parts {
         for part in row {
             // Recursive: boxed or not, it reads as a `Part`.
-            if let Some(inner) = &part.inner {
+            if let Some(inner) = part.inner.as_ref() {
                 let _: &Part = inner;
+            }
+            // Optional and nullable: absent and `null` stay apart.
+            match &part.inner {
+                runtime::Nullable::Absent | runtime::Nullable::Null => {}
+                runtime::Nullable::Value(inner) => {
+                    let _: &Part = inner;
+                }
             }
             let _: &str = &part.part_name;
         }
@@ -239,8 +246,49 @@ fn numbers_keep_their_form() {
     }
 }
 
+/// The four combinations of optional and nullable, each state encoded again as it came:
+/// required (`id`), nullable (`ref`: `null` is `None`, written `null`), optional (`review`:
+/// absent is `None`, left out), optional and nullable (`Part.inner`: absent, `null` and a
+/// value are three states, each written as it came).
+fn null_and_absent_stay_apart() {
+    let part = |json: serde_json::Value| -> Part { serde_json::from_value(json).unwrap() };
+    let absent = part(serde_json::json!({ "PartName": "bulb" }));
+    let null = part(serde_json::json!({ "PartName": "bulb", "inner": null }));
+    let value = part(serde_json::json!({ "PartName": "bulb", "inner": { "PartName": "filament" } }));
+    assert!(absent.inner.is_absent() && null.inner.is_null() && value.inner.is_value());
+    assert_ne!(absent, null);
+    assert_eq!(value.inner.as_ref().map(|inner| inner.part_name.as_str()), Some("filament"));
+    assert_eq!(absent.inner.as_ref(), null.inner.as_ref());
+    for (decoded, expected) in [
+        (&absent, r#"{"PartName":"bulb"}"#),
+        (&null, r#"{"PartName":"bulb","inner":null}"#),
+        (&value, r#"{"PartName":"bulb","inner":{"PartName":"filament"}}"#),
+    ] {
+        assert_eq!(serde_json::to_string(decoded).unwrap(), expected);
+    }
+    // Through a union whose variants share the model, as the documented example has them.
+    let signals: Vec<Signal> = serde_json::from_str(r#"[{"kind":"blink","PartName":"a"},{"kind":"beep","PartName":"b","inner":null}]"#).unwrap();
+    let encoded = serde_json::to_value(&signals).unwrap();
+    assert_eq!(encoded, serde_json::json!([{"kind":"blink","PartName":"a"},{"kind":"beep","PartName":"b","inner":null}]));
+
+    // Nullable but required: `null` is `None` and written back as `null`; a server that
+    // leaves the key out anyway is read leniently, as `null`.
+    let widget: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
+    assert_eq!(widget.r#ref, None);
+    let encoded = serde_json::to_value(&widget).unwrap();
+    assert_eq!(encoded["ref"], serde_json::Value::Null);
+    let lenient: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "stock": null })).unwrap();
+    assert_eq!(lenient, widget);
+    // Optional only: absent is `None` and stays absent when encoded.
+    assert!(widget.review.is_none() && encoded.get("review").is_none());
+    // Required, not nullable: absent is an error naming the field.
+    let error = serde_json::from_value::<Widget>(serde_json::json!({ "type": "self", "ref": null, "stock": null })).unwrap_err();
+    assert_eq!(error.to_string(), "missing field `id`");
+}
+
 fn main() {
     let _ = use_it();
+    null_and_absent_stay_apart();
     wide_decodes_and_encodes_through_nested_groups();
     maps_round_trip();
     numbers_keep_their_form();

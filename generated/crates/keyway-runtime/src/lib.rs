@@ -28,6 +28,7 @@ mod fixture;
 mod mock;
 #[cfg(feature = "mock")]
 mod mock_pages;
+mod nullable;
 mod number;
 mod paginate;
 mod response;
@@ -38,6 +39,7 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use nullable::Nullable;
 pub use number::Number;
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;

@@ -78,8 +78,9 @@ pub struct Part {
     pub part_name: ::std::string::String,
     /// A part within.
     ///
-    /// Wire name: `inner`. May be absent or `null`.
-    pub inner: ::std::option::Option<::std::boxed::Box<crate::acme::Part>>,
+    /// Wire name: `inner`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub inner: crate::runtime::Nullable<::std::boxed::Box<crate::acme::Part>>,
 }
 /// Values that are not identifiers.
 ///
