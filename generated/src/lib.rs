@@ -15,6 +15,8 @@ use ::keyway_runtime as runtime;
 pub use runtime::{
     ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition,
     Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+    BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger,
+    StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]

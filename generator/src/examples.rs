@@ -75,6 +75,17 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
             }
         }
         TypeRef::Json => {}
+        TypeRef::OneOf(members) => {
+            let fits = |member: &TypeRef| match member {
+                TypeRef::String => value.is_string(),
+                TypeRef::Boolean => value.is_boolean(),
+                TypeRef::Integer => value.is_i64(),
+                _ => value.is_number(),
+            };
+            if !members.iter().any(fits) {
+                sink.push(mismatch(&format!("`{}`", ty.spec_name())));
+            }
+        }
         TypeRef::Array(inner) => match value.as_array() {
             Some(items) => {
                 for (index, item) in items.iter().enumerate() {

@@ -22,6 +22,7 @@ fn schema_of(ty: &TypeRef) -> Value {
         TypeRef::Array(inner) => json!({"type": "array", "items": schema_of(inner)}),
         TypeRef::Map(inner) => json!({"type": "object", "additionalProperties": schema_of(inner)}),
         TypeRef::Named(name) => json!({"$ref": format!("#/components/schemas/{name}")}),
+        TypeRef::OneOf(members) => json!({"type": members.iter().map(|m| schema_of(m)["type"].clone()).collect::<Vec<_>>()}),
     }
 }
 

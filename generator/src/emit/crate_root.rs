@@ -46,6 +46,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
         #[doc(inline)]
         pub use runtime::{
             ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+            BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
         };
 
         #[cfg(feature = "fixtures")]

@@ -91,6 +91,16 @@ fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
             let b = value.as_bool().unwrap_or(true);
             quote!(#b)
         }
+        // The member the value's kind picks, as a bare literal (arguments take `impl Into`).
+        TypeRef::OneOf(members) => {
+            let member = match value {
+                Value::String(_) => TypeRef::String,
+                Value::Bool(_) => TypeRef::Boolean,
+                Value::Number(n) if n.is_i64() && members.contains(&TypeRef::Integer) => TypeRef::Integer,
+                _ => TypeRef::Number,
+            };
+            value_expr(api, &member, value)
+        }
         TypeRef::Timestamp => {
             let krate = ident(CRATE_NAME);
             let text = text();
@@ -149,6 +159,11 @@ fn owned_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
         TypeRef::Number => {
             let krate = ident(CRATE_NAME);
             quote!(#krate::Number::from(#expr))
+        }
+        TypeRef::OneOf(members) => {
+            let krate = ident(CRATE_NAME);
+            let name = ident(&TypeRef::scalar_union_name(members));
+            quote!(#krate::#name::from(#expr))
         }
         _ => expr,
     }

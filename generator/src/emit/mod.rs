@@ -169,6 +169,11 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        // One enum per combination, in the runtime (`runtime/scalars.rs`).
+        TypeRef::OneOf(members) => {
+            let name = crate::names::ident(&TypeRef::scalar_union_name(members));
+            quote!(crate::runtime::#name)
+        }
         TypeRef::Named(name) => {
             let module = crate::names::ident(&api.name);
             let name = crate::names::ident(name);

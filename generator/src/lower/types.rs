@@ -107,7 +107,11 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
 /// A field's, parameter's or response's type; unknown names get a suggestion.
 pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &TypeSites) -> Option<TypeRef> {
     let Some(ty) = TypeRef::parse(text) else {
-        lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
+        if let Some((problem, help)) = scalar_union_problem(text) {
+            lw.error_help(site, problem, help);
+        } else {
+            lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
+        }
         return None;
     };
     if let TypeRef::Named(name) = ty.leaf()
@@ -119,6 +123,18 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
         return None;
     }
     Some(ty)
+}
+
+/// What is wrong with the scalar union in `text` (inside `array<…>` and `map<…>` too), if
+/// it has one.
+fn scalar_union_problem(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let inner = text.strip_prefix("array<").or_else(|| text.strip_prefix("map<")).and_then(|rest| rest.strip_suffix('>'));
+    match inner {
+        Some(inner) => scalar_union_problem(inner),
+        None if text.contains('|') => TypeRef::parse_scalar_union(text).err(),
+        None => None,
+    }
 }
 
 /// A model declared in place, in a field (`type: object` with `fields`), and where.
@@ -387,5 +403,37 @@ fn check_variant_model(lw: &mut Lowerer, site: &Site, union: &UnionSpec, variant
             let help = suggest(model, models, || "define it under `models`".to_owned());
             lw.unresolved(&at_model, format!("unknown model `{model}`"), help);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::TypeRef;
+
+    /// Every scalar union a spec may write names an enum the runtime defines, and every other
+    /// combination is refused: all subsets of the scalars, not a list of the valid ones.
+    #[test]
+    fn every_valid_scalar_union_has_a_runtime_type() {
+        let runtime = include_str!("../../runtime/scalars.rs");
+        let scalars = TypeRef::UNION_SCALARS;
+        let mut valid = 0;
+        for subset in 1u32..(1 << scalars.len()) {
+            let members: Vec<&TypeRef> = scalars.iter().enumerate().filter(|(i, _)| subset & (1 << i) != 0).map(|(_, ty)| ty).collect();
+            // Written in reverse, so the canonical order is the parser's doing.
+            let text = members.iter().rev().map(|ty| ty.spec_name()).collect::<Vec<_>>().join(" | ");
+            let both_numbers = members.contains(&&TypeRef::Integer) && members.contains(&&TypeRef::Number);
+            match TypeRef::parse_scalar_union(&text) {
+                Ok(TypeRef::OneOf(parsed)) => {
+                    assert!(members.len() >= 2 && !both_numbers, "{text} should be refused");
+                    assert_eq!(parsed.iter().collect::<Vec<_>>(), members, "{text}");
+                    let name = TypeRef::scalar_union_name(&parsed);
+                    assert!(runtime.contains(&format!("\n    {name}, \"")), "the runtime has no `{name}` for `{text}`");
+                    valid += 1;
+                }
+                Ok(other) => panic!("{text} parsed as {other:?}"),
+                Err(_) => assert!(members.len() < 2 || both_numbers, "{text} should be accepted"),
+            }
+        }
+        assert_eq!(valid, runtime.matches("\nscalar_union! {").count(), "the runtime defines a union no spec can write");
     }
 }

@@ -62,6 +62,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("number.rs", include_str!("../../runtime/number.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("scalars.rs", include_str!("../../runtime/scalars.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
 ];
 

@@ -286,8 +286,51 @@ fn null_and_absent_stay_apart() {
     assert_eq!(error.to_string(), "missing field `id`");
 }
 
+/// Scalar unions: the JSON kind picks a variant with a readable name, each variant encodes
+/// again as it came (a number keeps its form), a kind the union does not list is refused,
+/// and one may be optional and nullable or the items of an array.
+fn scalar_unions_pick_the_variant_by_kind() {
+    use runtime::{StringOrBoolean, StringOrInteger, StringOrNumber};
+    let body = serde_json::json!({
+        "id": 7, "type": "self", "ref": null, "stock": null,
+        "setting": true, "level": 14, "codes": ["lobby", 1234]
+    });
+    let widget: Widget = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(widget.setting, Some(StringOrBoolean::Boolean(true)));
+    let Some(StringOrNumber::Number(level)) = widget.level.as_ref() else { panic!("{:?}", widget.level) };
+    assert_eq!(level.as_i64(), Some(14));
+    assert_eq!(widget.codes, [StringOrInteger::String("lobby".to_owned()), StringOrInteger::Integer(1234)]);
+    let encoded = serde_json::to_value(&widget).unwrap();
+    for key in ["setting", "level", "codes"] {
+        assert_eq!(encoded[key], body[key], "{key}");
+    }
+    assert_eq!(serde_json::to_string(&StringOrNumber::from(14.0)).unwrap(), "14.0");
+    assert_eq!(StringOrBoolean::from("on"), StringOrBoolean::String("on".to_owned()));
+
+    let with = |key: &str, value: serde_json::Value| {
+        let mut body = body.clone();
+        body[key] = value;
+        serde_json::from_value::<Widget>(body)
+    };
+    assert_eq!(with("setting", serde_json::json!("auto")).unwrap().setting, Some(StringOrBoolean::String("auto".to_owned())));
+    assert!(with("level", serde_json::json!(null)).unwrap().level.is_null());
+    let mut absent = body.clone();
+    absent.as_object_mut().unwrap().remove("level");
+    assert!(serde_json::from_value::<Widget>(absent).unwrap().level.is_absent());
+    for (key, wrong, expected) in [
+        ("setting", serde_json::json!(1), "a string or a boolean"),
+        ("level", serde_json::json!(false), "a string or a number"),
+        ("codes", serde_json::json!([1.5]), "a string or an integer"),
+        ("codes", serde_json::json!([u64::MAX]), "a string or an integer"),
+    ] {
+        let error = with(key, wrong.clone()).expect_err(key).to_string();
+        assert!(error.contains(expected), "{key} {wrong}: {error}");
+    }
+}
+
 fn main() {
     let _ = use_it();
+    scalar_unions_pick_the_variant_by_kind();
     null_and_absent_stay_apart();
     wide_decodes_and_encodes_through_nested_groups();
     maps_round_trip();

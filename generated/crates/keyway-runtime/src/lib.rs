@@ -32,6 +32,7 @@ mod nullable;
 mod number;
 mod paginate;
 mod response;
+mod scalars;
 mod timestamp;
 
 // Re-exported by `keyway`.
@@ -43,6 +44,9 @@ pub use nullable::Nullable;
 pub use number::Number;
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
+pub use scalars::{
+    BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
+};
 pub use timestamp::Timestamp;
 
 #[cfg(feature = "fixtures")]

@@ -463,6 +463,21 @@ pub struct Widget {
     /// Wire name: `size`. May be absent.
     #[wire(skip_none)]
     pub size: ::std::option::Option<crate::acme::WidgetSize>,
+    /// A scalar union: a word or a switch.
+    ///
+    /// Wire name: `setting`. May be absent.
+    #[wire(skip_none)]
+    pub setting: ::std::option::Option<crate::runtime::StringOrBoolean>,
+    /// A scalar union listed out of order, optional and nullable.
+    ///
+    /// Wire name: `level`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub level: crate::runtime::Nullable<crate::runtime::StringOrNumber>,
+    /// Scalar unions in an array.
+    ///
+    /// Wire name: `codes`. Empty when absent.
+    #[wire(default)]
+    pub codes: ::std::vec::Vec<crate::runtime::StringOrInteger>,
     /// Objects declared in place in an array, named by `type_name`.
     ///
     /// Wire name: `notes`. Empty when absent.
