@@ -133,11 +133,12 @@ fn check_named(api: &Api, name: &str, value: &Value, at: &mut Vec<PathSeg>, prob
         Some(TypeDef::Model(model)) => check_model(api, model, value, at, problems),
         Some(TypeDef::Union(union)) => {
             let tag = value.get(&union.tag).and_then(Value::as_str);
-            match tag.and_then(|t| union.variants.iter().find(|v| v.tag == t)) {
+            match tag.and_then(|t| union.variants.iter().find(|v| v.tags().any(|tag| tag == t))) {
                 Some(variant) => {
-                    // The tag itself is not a field of the variant model.
+                    // The tag itself is not a field of the variant model (unless several
+                    // tags select it: then its payload holds the tag).
                     let mut without_tag = value.clone();
-                    if let Some(object) = without_tag.as_object_mut() {
+                    if let Some(object) = without_tag.as_object_mut().filter(|_| variant.also_tags.is_empty()) {
                         object.remove(&union.tag);
                     }
                     check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);

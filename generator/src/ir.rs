@@ -527,4 +527,14 @@ pub struct UnionVariant {
     /// The spec names the payload model (`model:`), which other variants may share.
     pub shared: bool,
     pub description: String,
+    /// Other tags that select the variant (`also_tags`); its payload then has a field holding
+    /// the tag it was sent, named like the union's tag accessor.
+    pub also_tags: Vec<String>,
+}
+
+impl UnionVariant {
+    /// Every tag that selects the variant: its own, then `also_tags`.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.tag.as_str()).chain(self.also_tags.iter().map(String::as_str))
+    }
 }

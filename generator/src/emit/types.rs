@@ -441,12 +441,19 @@ fn emit_union(api: &Api, union: &UnionDef) -> TokenStream {
     // with its name in snake_case; only what differs is written.
     let accessor = (tag_method != tag_field).then(|| quote!(, accessor = #tag_method));
     let variants = union.variants.iter().map(|v| {
-        let docs = doc(&format!("`{}`: {}", v.tag, super::desc(&v.description)));
+        let tags = v.tags().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let docs = doc(&format!("{tags}: {}", super::desc(&v.description)));
         let variant = ident(&v.variant);
         let model = ident(&v.model);
         let tag = v.tag.as_str();
-        let rename = (derived_tag(&v.variant) != v.tag).then(|| quote!(#[wire(rename = #tag)]));
-        quote!(#docs #rename #variant(#model),)
+        let mut args: Vec<TokenStream> = Vec::new();
+        if derived_tag(&v.variant) != v.tag {
+            args.push(quote!(rename = #tag));
+        }
+        // The other tags that select it; its payload holds the tag it was sent.
+        args.extend(v.also_tags.iter().map(|also| quote!(also = #also)));
+        let wire = (!args.is_empty()).then(|| quote!(#[wire(#(#args),*)]));
+        quote!(#docs #wire #variant(#model),)
     });
     let shared = shared_field_accessors(api, union);
     quote! {

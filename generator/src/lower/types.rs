@@ -325,8 +325,17 @@ fn lower_union<'a>(
     let mut variants = Vec::new();
     let mut models = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut tags_seen = std::collections::BTreeSet::new();
     for (index, variant_spec) in spec.variants.iter().enumerate() {
         let site = site.at("variants").at(index);
+        for (position, tag) in variant_spec.also_tags.iter().enumerate() {
+            let at = site.at("also_tags").at(position);
+            if tag == &variant_spec.tag || variant_spec.also_tags[..position].contains(tag) {
+                lw.error_help(&at, format!("tag `{tag}` is listed twice for this variant"), "list each tag once");
+            } else if spec.variants.iter().any(|other| other.tag == *tag) || !tags_seen.insert(tag.clone()) {
+                lw.error_help(&at, format!("tag `{tag}` also selects another variant"), "a tag selects one variant: drop it here or there");
+            }
+        }
         let variant = names::pascal(&variant_spec.tag);
         if variant == "Unknown" {
             lw.error(
@@ -339,9 +348,17 @@ fn lower_union<'a>(
         }
         let description = variant_spec.description.clone();
         let tag = variant_spec.tag.clone();
+        let also_tags = variant_spec.also_tags.clone();
         if let Some(shared) = &variant_spec.model {
             check_variant_model(lw, &site, spec, variant_spec, shared, sites);
-            variants.push(UnionVariant { tag, variant, model: shared.clone(), shared: true, description });
+            if !also_tags.is_empty() {
+                lw.error_help(
+                    &site.at("also_tags"),
+                    format!("variant `{}` has several tags and a shared `model`", variant_spec.tag),
+                    "a variant of several tags keeps the tag it was sent in its payload: give it `fields` of its own",
+                );
+            }
+            variants.push(UnionVariant { tag, variant, model: shared.clone(), shared: true, description, also_tags });
             continue;
         }
         let model = format!("{name}{variant}");
@@ -356,7 +373,31 @@ fn lower_union<'a>(
         if variant_fields.iter().any(|f| f.name == spec.tag) {
             lw.error(&site, format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
-        let fields = lower_fields(lw, &site.at("fields"), &model, variant_fields, sites, inline);
+        let mut fields = lower_fields(lw, &site.at("fields"), &model, variant_fields, sites, inline);
+        if !also_tags.is_empty() {
+            // The tag it was sent, read by the union's accessor (named alike) and written back.
+            let rust_name = names::snake(&spec.tag);
+            if let Some(clash) = fields.iter().find(|f| f.rust_name == rust_name) {
+                lw.error_help(
+                    &site.at("fields"),
+                    format!("field `{}` of variant `{}` becomes `{rust_name}`, the field that holds its tag", clash.wire_name, variant_spec.tag),
+                    "give it a `rust_name`",
+                );
+            }
+            let listed = std::iter::once(&variant_spec.tag).chain(&also_tags).map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+            fields.insert(
+                0,
+                Field {
+                    wire_name: spec.tag.clone(),
+                    rust_name,
+                    ty: TypeRef::String,
+                    description: format!("The tag the server sent, one of {listed}: encoded again as it came."),
+                    optional: false,
+                    nullable: false,
+                    deprecated: None,
+                },
+            );
+        }
         models.push(ModelDef {
             name: model.clone(),
             description: description.clone(),
@@ -366,7 +407,7 @@ fn lower_union<'a>(
             response_of: None,
             page: None,
         });
-        variants.push(UnionVariant { tag, variant, model, shared: false, description });
+        variants.push(UnionVariant { tag, variant, model, shared: false, description, also_tags });
     }
     (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)
 }

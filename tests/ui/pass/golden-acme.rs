@@ -328,8 +328,27 @@ fn scalar_unions_pick_the_variant_by_kind() {
     }
 }
 
+/// A variant that several tags select (`hum`, `drone`, `whir`): one Rust variant, whose
+/// payload keeps the tag it was sent, so the accessor reads it and encoding writes it back.
+fn multi_tag_variants_keep_the_tag_they_were_sent() {
+    for tag in ["hum", "drone", "whir"] {
+        let body = serde_json::json!({ "kind": tag, "pitch": 2 });
+        let signal: Signal = serde_json::from_value(body.clone()).unwrap();
+        let Signal::Hum(hum) = &signal else { panic!("{tag}: {signal:?}") };
+        assert_eq!((hum.kind.as_str(), hum.pitch), (tag, 2));
+        assert_eq!(signal.kind(), tag);
+        assert_eq!(serde_json::to_value(&signal).unwrap(), body);
+    }
+    // A missing field of the variant is still an error; another tag is still `Unknown`.
+    let error = serde_json::from_value::<Signal>(serde_json::json!({ "kind": "drone" })).unwrap_err();
+    assert!(error.to_string().contains("missing field `pitch`"), "{error}");
+    let unknown: Signal = serde_json::from_value(serde_json::json!({ "kind": "buzz", "pitch": 2 })).unwrap();
+    assert!(matches!(unknown, Signal::Unknown(_)) && unknown.kind() == "buzz");
+}
+
 fn main() {
     let _ = use_it();
+    multi_tag_variants_keep_the_tag_they_were_sent();
     scalar_unions_pick_the_variant_by_kind();
     null_and_absent_stay_apart();
     wide_decodes_and_encodes_through_nested_groups();

@@ -186,15 +186,20 @@ pub enum Signal {
     Blink(Part),
     /// `beep`: A beep.
     Beep(Part),
-    /// `hum`: A hum.
+    /// `hum`, `drone`, `whir`: A hum, which the server may also call a drone or a whir.
+    #[wire(also = "drone", also = "whir")]
     Hum(SignalHum),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-/// A hum.
+/// A hum, which the server may also call a drone or a whir.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct SignalHum {
+    /// The tag the server sent, one of `hum`, `drone`, `whir`: encoded again as it came.
+    ///
+    /// Wire name: `kind`.
+    pub kind: ::std::string::String,
     /// How high.
     ///
     /// Wire name: `pitch`.
