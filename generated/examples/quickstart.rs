@@ -122,13 +122,13 @@ async fn main() -> Result<(), keyway::Error> {
         {
             #[allow(unused_imports)]
             use keyway::seam::{DeviceId, SeamAuth, SeamClient};
-            let result = client
+            client
                 .access_codes()
                 .report_device_constraints(
                     DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
                 )
                 .await?;
-            println!("seam access_codes.report_device_constraints: {result:#?}");
+            println!("seam access_codes.report_device_constraints: done");
         }
         #[cfg(feature = "seam-access_codes")]
         {
@@ -144,11 +144,8 @@ async fn main() -> Result<(), keyway::Error> {
         {
             #[allow(unused_imports)]
             use keyway::seam::{SeamAuth, SeamClient};
-            let result = client
-                .access_codes()
-                .update_multiple("example common_code_key")
-                .await?;
-            println!("seam access_codes.update_multiple: {result:#?}");
+            client.access_codes().update_multiple("example common_code_key").await?;
+            println!("seam access_codes.update_multiple: done");
         }
         #[cfg(feature = "seam-access_grants")]
         {

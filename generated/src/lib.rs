@@ -13,8 +13,10 @@
 use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
-    ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition,
-    Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
+    ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page,
+    PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+    Wait, BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger,
+    StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]

@@ -10,6 +10,8 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, M
 use serde::ser::{Error as _, Serialize, SerializeStruct, Serializer};
 use serde_json::Value;
 
+use crate::Nullable;
+
 /// Reads a string and converts it with `from` without allocating for borrowed input.
 /// Generic over `F` (not a `fn` pointer) so the conversion inlines into the visitor.
 pub fn deserialize_str<'de, D, T, F>(deserializer: D, from: F) -> Result<T, D::Error>
@@ -420,7 +422,8 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
     deserializer.deserialize_struct(M::NAME, M::FIELDS, ModelVisitor(PhantomData))
 }
 
-/// The fields a model writes: one field ([`Always`], [`SkipNone`]) or a tuple of them.
+/// The fields a model writes: one field ([`Always`], [`SkipNone`], [`SkipAbsent`]) or a tuple
+/// of them.
 pub trait Fields {
     /// How many entries are written.
     fn count(&self) -> usize;
@@ -457,6 +460,25 @@ impl<T: Serialize> Fields for SkipNone<'_, T> {
         match self.1 {
             Some(_) => state.serialize_field(self.0, self.1),
             None => state.skip_field(self.0),
+        }
+    }
+}
+
+/// A field both optional and nullable, left out when [`Nullable::Absent`] and written as
+/// `null` when [`Nullable::Null`]: its wire name and value.
+pub struct SkipAbsent<'a, T>(pub &'static str, pub &'a Nullable<T>);
+
+impl<T: Serialize> Fields for SkipAbsent<'_, T> {
+    #[inline]
+    fn count(&self) -> usize {
+        usize::from(!self.1.is_absent())
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        match self.1 {
+            Nullable::Absent => state.skip_field(self.0),
+            present => state.serialize_field(self.0, present),
         }
     }
 }

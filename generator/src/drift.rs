@@ -322,6 +322,22 @@ impl<'a> Walk<'a> {
                 _ => mismatch(self, "a map"),
             },
             TypeRef::Named(name) => self.named(at, name, schema),
+            TypeRef::OneOf(members) => {
+                // The scalar kinds the document allows, from a oneOf or a list of types.
+                let kinds: BTreeSet<&str> = match schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array) {
+                    Some(alternatives) => alternatives.iter().filter_map(|a| self.deref(a).get("type").and_then(Json::as_str)).collect(),
+                    None => match schema.get("type") {
+                        Some(Json::Array(types)) => types.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
+                        Some(Json::String(one)) => BTreeSet::from([one.as_str()]),
+                        _ => BTreeSet::new(),
+                    },
+                };
+                let specced: BTreeSet<String> = members.iter().map(TypeRef::spec_name).collect();
+                if kinds.iter().map(|k| k.to_string()).collect::<BTreeSet<String>>() != specced {
+                    let found = if kinds.is_empty() { "untyped".to_owned() } else { list(kinds.into_iter()) };
+                    self.differ(at, format!("`{}` in the spec, {found} in the vendor's document", ty.spec_name()));
+                }
+            }
         }
     }
 

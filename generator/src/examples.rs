@@ -75,6 +75,17 @@ fn check(api: &Api, ty: &TypeRef, value: &Value, at: &mut Vec<PathSeg>, problems
             }
         }
         TypeRef::Json => {}
+        TypeRef::OneOf(members) => {
+            let fits = |member: &TypeRef| match member {
+                TypeRef::String => value.is_string(),
+                TypeRef::Boolean => value.is_boolean(),
+                TypeRef::Integer => value.is_i64(),
+                _ => value.is_number(),
+            };
+            if !members.iter().any(fits) {
+                sink.push(mismatch(&format!("`{}`", ty.spec_name())));
+            }
+        }
         TypeRef::Array(inner) => match value.as_array() {
             Some(items) => {
                 for (index, item) in items.iter().enumerate() {
@@ -122,11 +133,12 @@ fn check_named(api: &Api, name: &str, value: &Value, at: &mut Vec<PathSeg>, prob
         Some(TypeDef::Model(model)) => check_model(api, model, value, at, problems),
         Some(TypeDef::Union(union)) => {
             let tag = value.get(&union.tag).and_then(Value::as_str);
-            match tag.and_then(|t| union.variants.iter().find(|v| v.tag == t)) {
+            match tag.and_then(|t| union.variants.iter().find(|v| v.tags().any(|tag| tag == t))) {
                 Some(variant) => {
-                    // The tag itself is not a field of the variant model.
+                    // The tag itself is not a field of the variant model (unless several
+                    // tags select it: then its payload holds the tag).
                     let mut without_tag = value.clone();
-                    if let Some(object) = without_tag.as_object_mut() {
+                    if let Some(object) = without_tag.as_object_mut().filter(|_| variant.also_tags.is_empty()) {
                         object.remove(&union.tag);
                     }
                     check(api, &TypeRef::Named(variant.model.clone()), &without_tag, at, problems);

@@ -21,6 +21,9 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A type defined in the same API (`AccessCodeId`, `AccessCode`, …).
     Named(String),
+    /// A scalar union (`string | boolean`): two or three of `string`, `boolean`, `integer`,
+    /// `number`, in that order, never both `integer` and `number`.
+    OneOf(Vec<TypeRef>),
 }
 
 impl TypeRef {
@@ -45,6 +48,9 @@ impl TypeRef {
             }
             return TypeRef::parse_nested(inner, depth + 1).map(|t| TypeRef::Map(Box::new(t)));
         }
+        if text.contains('|') {
+            return TypeRef::parse_scalar_union(text).ok();
+        }
         Some(match text {
             "string" => TypeRef::String,
             "integer" => TypeRef::Integer,
@@ -58,6 +64,44 @@ impl TypeRef {
             name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
             _ => return None,
         })
+    }
+
+    /// The scalars a union may list, in the order its Rust type names them.
+    pub const UNION_SCALARS: [TypeRef; 4] = [TypeRef::String, TypeRef::Boolean, TypeRef::Integer, TypeRef::Number];
+
+    /// `string | boolean` as a [`TypeRef::OneOf`] of its members in canonical order, or what
+    /// is wrong with it and what to do (for a located diagnostic).
+    pub fn parse_scalar_union(text: &str) -> Result<TypeRef, (String, String)> {
+        let allowed = "a scalar union lists two or three of `string`, `boolean`, `integer`, `number`, separated by `|`";
+        let mut members = Vec::new();
+        for member in text.split('|').map(str::trim) {
+            let Some(ty) = TypeRef::UNION_SCALARS.iter().find(|ty| ty.spec_name() == member) else {
+                let problem =
+                    if member.is_empty() { format!("`{text}` has an empty member") } else { format!("`{member}` cannot be part of a scalar union") };
+                return Err((problem, allowed.to_owned()));
+            };
+            if members.contains(ty) {
+                return Err((format!("`{member}` is listed twice in `{text}`"), "list each scalar once".to_owned()));
+            }
+            members.push(ty.clone());
+        }
+        if members.len() < 2 {
+            return Err((format!("`{text}` is one scalar"), "write it without `|`".to_owned()));
+        }
+        if members.contains(&TypeRef::Integer) && members.contains(&TypeRef::Number) {
+            return Err((
+                format!("`{text}` lists both `integer` and `number`"),
+                "a `number` holds integers too (and keeps them integers): drop `integer`".to_owned(),
+            ));
+        }
+        members.sort_by_key(|ty| TypeRef::UNION_SCALARS.iter().position(|s| s == ty));
+        Ok(TypeRef::OneOf(members))
+    }
+
+    /// The Rust name of a scalar union's type, in the runtime: its members in PascalCase
+    /// joined by `Or` (`StringOrBoolean`).
+    pub fn scalar_union_name(members: &[TypeRef]) -> String {
+        members.iter().map(|ty| crate::names::pascal(&ty.spec_name())).collect::<Vec<_>>().join("Or")
     }
 
     /// An array or a map: absent reads as empty, so callers iterate without unwrapping.
@@ -91,6 +135,7 @@ impl TypeRef {
             TypeRef::Array(inner) => format!("array<{}>", inner.spec_name()),
             TypeRef::Map(inner) => format!("map<{}>", inner.spec_name()),
             TypeRef::Named(name) => name.clone(),
+            TypeRef::OneOf(members) => members.iter().map(TypeRef::spec_name).collect::<Vec<_>>().join(" | "),
         }
     }
 }
@@ -535,4 +580,14 @@ pub struct UnionVariant {
     /// The spec names the payload model (`model:`), which other variants may share.
     pub shared: bool,
     pub description: String,
+    /// Other tags that select the variant (`also_tags`); its payload then has a field holding
+    /// the tag it was sent, named like the union's tag accessor.
+    pub also_tags: Vec<String>,
+}
+
+impl UnionVariant {
+    /// Every tag that selects the variant: its own, then `also_tags`.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.tag.as_str()).chain(self.also_tags.iter().map(String::as_str))
+    }
 }

@@ -22,6 +22,7 @@ fn schema_of(ty: &TypeRef) -> Value {
         TypeRef::Array(inner) => json!({"type": "array", "items": schema_of(inner)}),
         TypeRef::Map(inner) => json!({"type": "object", "additionalProperties": schema_of(inner)}),
         TypeRef::Named(name) => json!({"$ref": format!("#/components/schemas/{name}")}),
+        TypeRef::OneOf(members) => json!({"type": members.iter().map(|m| schema_of(m)["type"].clone()).collect::<Vec<_>>()}),
     }
 }
 
@@ -80,6 +81,12 @@ fn component(api: &Api, def: &TypeDef) -> Value {
                         Some(TypeDef::Model(_)) if v.shared => json!({
                             "allOf": [schema_of(&TypeRef::Named(v.model.clone())), object_schema(&[], Some((&union.tag, &v.tag)))],
                         }),
+                        // Several tags: the payload's tag field, limited to them.
+                        Some(TypeDef::Model(model)) if !v.also_tags.is_empty() => {
+                            let mut schema = object_schema(&model.fields, None);
+                            schema["properties"][&union.tag] = json!({"type": "string", "enum": v.tags().collect::<Vec<_>>()});
+                            schema
+                        }
                         Some(TypeDef::Model(model)) => object_schema(&model.fields, Some((&union.tag, &v.tag))),
                         _ => object_schema(&[], Some((&union.tag, &v.tag))),
                     };

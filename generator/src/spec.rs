@@ -474,4 +474,8 @@ pub struct UnionVariantSpec {
     /// A model of this API that is the payload, instead of `fields`: variants of the same
     /// shape share it, and a match can bind them in one arm.
     pub model: Option<String>,
+    /// Other tag values that select this variant too; its payload then holds the tag it was
+    /// sent, so it is encoded again unchanged.
+    #[serde(default)]
+    pub also_tags: Vec<String>,
 }

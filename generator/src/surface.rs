@@ -97,7 +97,7 @@ impl Surface {
                         for variant in &union.variants {
                             surface.variant_payloads.insert(format!("{key}::{}", variant.tag), variant.model.clone());
                         }
-                        surface.unions.insert(key, union.variants.iter().map(|v| v.tag.clone()).collect());
+                        surface.unions.insert(key, union.variants.iter().flat_map(|v| v.tags().map(str::to_owned)).collect());
                     }
                     TypeDef::Model(model) => {
                         let fields = model

@@ -72,6 +72,7 @@ fn value(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<Value> {
         TypeRef::Boolean => json!(true),
         TypeRef::Timestamp => json!("2025-01-01T00:00:00Z"),
         TypeRef::Json => json!({}),
+        TypeRef::OneOf(members) => value(api, members.first()?, name, depth + 1)?,
         TypeRef::Array(inner) => match value(api, inner, name, depth + 1) {
             Some(item) => json!([item]),
             None => json!([]),

@@ -409,11 +409,10 @@ impl AccessCodes<'_> {
     /// use keyway::seam::{DeviceId, SeamAuth, SeamClient};
     /// async fn report_device_constraints_access_codes() -> Result<(), keyway::Error> {
     ///     let client = SeamClient::new(SeamAuth::api_key("YOUR_API_KEY"))?;
-    ///     let result = client
+    ///     client
     ///         .access_codes()
     ///         .report_device_constraints(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
     ///         .await?;
-    ///     println!("{result:?}");
     ///     Ok(())
     /// }
     /// ```
@@ -530,8 +529,7 @@ impl AccessCodes<'_> {
     /// use keyway::seam::{SeamAuth, SeamClient};
     /// async fn update_multiple_access_codes() -> Result<(), keyway::Error> {
     ///     let client = SeamClient::new(SeamAuth::api_key("YOUR_API_KEY"))?;
-    ///     let result = client.access_codes().update_multiple("example common_code_key").await?;
-    ///     println!("{result:?}");
+    ///     client.access_codes().update_multiple("example common_code_key").await?;
     ///     Ok(())
     /// }
     /// ```
@@ -665,9 +663,12 @@ impl AccessCodesCreateRequest {
         self
     }
     /// Preferred code length. Only applicable if you do not specify a `code`. If the affected device does not support the preferred code length, Seam reverts to using the shortest supported code length.
-    pub fn preferred_code_length(mut self, preferred_code_length: f64) -> Self {
+    pub fn preferred_code_length(
+        mut self,
+        preferred_code_length: impl ::std::convert::Into<crate::runtime::Number>,
+    ) -> Self {
         self.params.preferred_code_length = ::std::option::Option::Some(
-            preferred_code_length,
+            preferred_code_length.into(),
         );
         self
     }
@@ -746,7 +747,7 @@ struct AccessCodesCreateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     prefer_native_scheduling: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    preferred_code_length: ::std::option::Option<f64>,
+    preferred_code_length: ::std::option::Option<crate::runtime::Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -900,9 +901,12 @@ impl AccessCodesCreateMultipleRequest {
         self
     }
     /// Preferred code length. If the affected devices do not support the preferred code length, Seam reverts to using the shortest supported code length.
-    pub fn preferred_code_length(mut self, preferred_code_length: f64) -> Self {
+    pub fn preferred_code_length(
+        mut self,
+        preferred_code_length: impl ::std::convert::Into<crate::runtime::Number>,
+    ) -> Self {
         self.params.preferred_code_length = ::std::option::Option::Some(
-            preferred_code_length,
+            preferred_code_length.into(),
         );
         self
     }
@@ -963,7 +967,7 @@ struct AccessCodesCreateMultipleParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     prefer_native_scheduling: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    preferred_code_length: ::std::option::Option<f64>,
+    preferred_code_length: ::std::option::Option<crate::runtime::Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1665,9 +1669,12 @@ impl AccessCodesUpdateRequest {
         self
     }
     /// Preferred code length. Only applicable if you do not specify a `code`. If the affected device does not support the preferred code length, Seam reverts to using the shortest supported code length.
-    pub fn preferred_code_length(mut self, preferred_code_length: f64) -> Self {
+    pub fn preferred_code_length(
+        mut self,
+        preferred_code_length: impl ::std::convert::Into<crate::runtime::Number>,
+    ) -> Self {
         self.params.preferred_code_length = ::std::option::Option::Some(
-            preferred_code_length,
+            preferred_code_length.into(),
         );
         self
     }
@@ -1750,7 +1757,7 @@ struct AccessCodesUpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     prefer_native_scheduling: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    preferred_code_length: ::std::option::Option<f64>,
+    preferred_code_length: ::std::option::Option<crate::runtime::Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     starts_at: ::std::option::Option<crate::runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -53,6 +53,8 @@ fn type_link(api: &Api, ty: &TypeRef, to_types: &str) -> String {
     match ty {
         TypeRef::Array(inner) => format!("array&lt;{}&gt;", type_link(api, inner, to_types)),
         TypeRef::Map(inner) => format!("map&lt;{}&gt;", type_link(api, inner, to_types)),
+        // `\|`: the docs show types in table cells, which a bare `|` would split.
+        TypeRef::OneOf(members) => members.iter().map(|m| format!("`{}`", m.spec_name())).collect::<Vec<_>>().join(" \\| "),
         TypeRef::Named(name) => match api.type_def(name) {
             Some(_) => format!("[`{name}`]({to_types}{name}.md)"),
             None => format!("`{name}`"),

@@ -102,7 +102,8 @@ pub(super) fn type_page(api: &Api, def: &TypeDef, payload_of: Vec<String>) -> Re
                 .variants
                 .iter()
                 .map(|v| VariantView {
-                    tag: v.tag.clone(),
+                    // The template puts the tag in backticks: several read `a`, `b`.
+                    tag: v.tags().collect::<Vec<_>>().join("`, `"),
                     description: v.description.trim().to_owned(),
                     shared_model: v.shared.then(|| type_link(api, &TypeRef::Named(v.model.clone()), "")),
                     fields: match api.type_def(&v.model) {

@@ -45,7 +45,8 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
 
         #[doc(inline)]
         pub use runtime::{
-            ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
+            ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
+            BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
         };
 
         #[cfg(feature = "fixtures")]

@@ -34,7 +34,7 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 /// Whether an argument of this type is taken as `impl Into<…>`.
 fn converts(ty: &TypeRef, api: &Api) -> bool {
     match ty {
-        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret | TypeRef::Timestamp => true,
+        TypeRef::String | TypeRef::Url | TypeRef::Uuid | TypeRef::Secret | TypeRef::Timestamp | TypeRef::Number | TypeRef::OneOf(_) => true,
         TypeRef::Named(name) => matches!(api.type_def(name), Some(TypeDef::Id(_))),
         _ => false,
     }

@@ -76,13 +76,30 @@ fn value_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
             let n = Literal::i64_unsuffixed(value.as_i64().unwrap_or(1));
             quote!(#n)
         }
-        TypeRef::Number => {
-            let n = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
-            quote!(#n)
-        }
+        // A bare literal (arguments take `impl Into<Number>`): an integer stays one.
+        TypeRef::Number => match value.as_i64() {
+            Some(n) => {
+                let n = Literal::i64_unsuffixed(n);
+                quote!(#n)
+            }
+            None => {
+                let n = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
+                quote!(#n)
+            }
+        },
         TypeRef::Boolean => {
             let b = value.as_bool().unwrap_or(true);
             quote!(#b)
+        }
+        // The member the value's kind picks, as a bare literal (arguments take `impl Into`).
+        TypeRef::OneOf(members) => {
+            let member = match value {
+                Value::String(_) => TypeRef::String,
+                Value::Bool(_) => TypeRef::Boolean,
+                Value::Number(n) if n.is_i64() && members.contains(&TypeRef::Integer) => TypeRef::Integer,
+                _ => TypeRef::Number,
+            };
+            value_expr(api, &member, value)
         }
         TypeRef::Timestamp => {
             let krate = ident(CRATE_NAME);
@@ -139,6 +156,15 @@ fn owned_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(#expr.to_owned()),
         TypeRef::Secret => quote!(#expr.into()),
+        TypeRef::Number => {
+            let krate = ident(CRATE_NAME);
+            quote!(#krate::Number::from(#expr))
+        }
+        TypeRef::OneOf(members) => {
+            let krate = ident(CRATE_NAME);
+            let name = ident(&TypeRef::scalar_union_name(members));
+            quote!(#krate::#name::from(#expr))
+        }
         _ => expr,
     }
 }
@@ -238,13 +264,19 @@ pub fn example_source(api: &Api, endpoint: &Endpoint) -> String {
     let result = ident(&name);
     let function = ident(&format!("{}_{}", endpoint.operation, endpoint.resource));
     let print = format!("{{{result}:?}}");
+    let call_and_print = match endpoint.response_type() {
+        Some(_) => quote! {
+            let #result = #call.await?;
+            println!(#print);
+        },
+        None => quote!(#call.await?;),
+    };
     let tokens = quote! {
         use #krate::#module::{#(#imports),*};
 
         async fn #function() -> Result<(), #krate::Error> {
             let client = #client::new(#auth::#constructor(#(#auth_args),*))?;
-            let #result = #call.await?;
-            println!(#print);
+            #call_and_print
             Ok(())
         }
     };
@@ -288,13 +320,26 @@ pub fn quickstart(apis: &[Api]) -> TokenStream {
             let line = format!("{} {}: {{result:#?}}", api.name, endpoint.id);
             let imports = imports(api, endpoint);
             let cfg = super::resource_cfg(api, &endpoint.resource);
+            // A call that gives `()` is not bound to a name (clippy's `let_unit_value`).
+            let call_and_print = match endpoint.response_type() {
+                Some(_) => quote! {
+                    let result = #call.await?;
+                    println!(#line);
+                },
+                None => {
+                    let line = format!("{} {}: done", api.name, endpoint.id);
+                    quote! {
+                        #call.await?;
+                        println!(#line);
+                    }
+                }
+            };
             quote! {
                 #cfg
                 {
                     #[allow(unused_imports)]
                     use #krate::#module::{#(#imports),*};
-                    let result = #call.await?;
-                    println!(#line);
+                    #call_and_print
                 }
             }
         });

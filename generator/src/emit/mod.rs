@@ -154,7 +154,8 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Url | TypeRef::Uuid => quote!(::std::string::String),
         TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
+        // Keeps an integer an integer when encoded again (`runtime/number.rs`).
+        TypeRef::Number => quote!(crate::runtime::Number),
         TypeRef::Boolean => quote!(bool),
         // Through the runtime, which the types crates name `crate::runtime` as `keyway` does.
         TypeRef::Timestamp => quote!(crate::runtime::Timestamp),
@@ -168,6 +169,11 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        // One enum per combination, in the runtime (`runtime/scalars.rs`).
+        TypeRef::OneOf(members) => {
+            let name = crate::names::ident(&TypeRef::scalar_union_name(members));
+            quote!(crate::runtime::#name)
         }
         TypeRef::Named(name) => {
             let module = crate::names::ident(&api.name);

@@ -203,6 +203,7 @@ fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
     let inner = if contains_inline(api, &field.ty, owner, &mut Vec::new()) { quote!(::std::boxed::Box<#inner>) } else { inner };
     match absent(field) {
         Absent::None => quote!(::std::option::Option<#inner>),
+        Absent::Nullable => quote!(crate::runtime::Nullable<#inner>),
         Absent::Empty | Absent::Missing => inner,
     }
 }
@@ -212,14 +213,18 @@ fn field_type(api: &Api, owner: &str, field: &Field) -> TokenStream {
 enum Absent {
     /// Required: its absence is an error.
     Missing,
-    /// An `Option`: absent and `null` are both `None`.
+    /// An `Option`: `None` is absent (an optional field) or `null` (a nullable one).
     None,
+    /// Optional and nullable: a `Nullable`, which keeps absent and `null` apart.
+    Nullable,
     /// An optional array or map: absent is empty, so callers iterate without unwrapping.
     Empty,
 }
 
 fn absent(field: &Field) -> Absent {
-    if field.nullable || (field.optional && !field.ty.is_collection()) {
+    if field.optional && field.nullable {
+        Absent::Nullable
+    } else if field.nullable || (field.optional && !field.ty.is_collection()) {
         Absent::None
     } else if field.optional {
         Absent::Empty
@@ -231,7 +236,8 @@ fn absent(field: &Field) -> Absent {
 /// The field's `#[wire(…)]` attribute, only where `#[derive(codec::Model)]`'s defaults do not
 /// fit: a wire name other than the one it derives from the Rust name, an optional array
 /// (absent is empty), an `Option` left out when `None` (a nullable one is written as `null`,
-/// so a documented `null` survives a round trip). An `Option` is defaulted without one.
+/// so a documented `null` survives a round trip), a `Nullable` left out when absent. An
+/// `Option` is defaulted without one.
 fn wire_attr(field: &Field, pascal_case: bool) -> Option<TokenStream> {
     let mut args = Vec::new();
     if field.wire_name != derived_wire_name(&field.rust_name, pascal_case) {
@@ -241,6 +247,7 @@ fn wire_attr(field: &Field, pascal_case: bool) -> Option<TokenStream> {
     match absent(field) {
         Absent::Empty => args.push(quote!(default)),
         Absent::None if !field.nullable => args.push(quote!(skip_none)),
+        Absent::Nullable => args.push(quote!(skip_absent)),
         _ => {}
     }
     (!args.is_empty()).then(|| quote!(#[wire(#(#args),*)]))
@@ -274,7 +281,7 @@ fn field_doc(field: &Field) -> TokenStream {
         notes.push(format!("**Deprecated.** {}", super::desc(reason)));
     }
     let presence = match (field.optional, field.nullable) {
-        (true, true) => Some("May be absent or `null`."),
+        (true, true) => Some("May be absent or `null`, which stay apart (`Nullable`)."),
         (true, false) if field.ty.is_collection() => Some("Empty when absent."),
         (true, false) => Some("May be absent."),
         (false, true) => Some("May be `null`."),
@@ -385,7 +392,8 @@ fn emit_page_impl(api: &Api, name: &proc_macro2::Ident, pagination: &Pagination)
 
 /// An expression reading the scalar at `path` from `self` as an `Option` (of `bool`,
 /// `i64`, or `&str`): plain field access up to the first `Option`, then `map`s and
-/// `and_then`s.
+/// `and_then`s. A step that may be missing is an `Option` or a `Nullable`, read alike
+/// through `as_ref` and `as_deref`.
 fn read_path(path: &FieldPath) -> TokenStream {
     let string = matches!(path.leaf, TypeRef::String);
     let last = path.steps.len().saturating_sub(1);
@@ -401,12 +409,12 @@ fn read_path(path: &FieldPath) -> TokenStream {
             }
             None => match (is_last, string) {
                 (true, true) => quote!(#place.#field.as_deref()),
-                (true, false) => quote!(#place.#field),
+                (true, false) => quote!(#place.#field.as_ref().copied()),
                 (false, _) => quote!(#place.#field.as_ref()),
             },
             Some(chain) => match (step.option, is_last, string) {
                 (true, true, true) => quote!(#chain.and_then(|v| v.#field.as_deref())),
-                (true, true, false) => quote!(#chain.and_then(|v| v.#field)),
+                (true, true, false) => quote!(#chain.and_then(|v| v.#field.as_ref().copied())),
                 (true, false, _) => quote!(#chain.and_then(|v| v.#field.as_ref())),
                 (false, true, true) => quote!(#chain.map(|v| v.#field.as_str())),
                 (false, true, false) => quote!(#chain.map(|v| v.#field)),
@@ -433,12 +441,19 @@ fn emit_union(api: &Api, union: &UnionDef) -> TokenStream {
     // with its name in snake_case; only what differs is written.
     let accessor = (tag_method != tag_field).then(|| quote!(, accessor = #tag_method));
     let variants = union.variants.iter().map(|v| {
-        let docs = doc(&format!("`{}`: {}", v.tag, super::desc(&v.description)));
+        let tags = v.tags().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let docs = doc(&format!("{tags}: {}", super::desc(&v.description)));
         let variant = ident(&v.variant);
         let model = ident(&v.model);
         let tag = v.tag.as_str();
-        let rename = (derived_tag(&v.variant) != v.tag).then(|| quote!(#[wire(rename = #tag)]));
-        quote!(#docs #rename #variant(#model),)
+        let mut args: Vec<TokenStream> = Vec::new();
+        if derived_tag(&v.variant) != v.tag {
+            args.push(quote!(rename = #tag));
+        }
+        // The other tags that select it; its payload holds the tag it was sent.
+        args.extend(v.also_tags.iter().map(|also| quote!(also = #also)));
+        let wire = (!args.is_empty()).then(|| quote!(#[wire(#(#args),*)]));
+        quote!(#docs #wire #variant(#model),)
     });
     let shared = shared_field_accessors(api, union);
     quote! {

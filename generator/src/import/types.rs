@@ -90,6 +90,9 @@ impl<'d> Converter<'d> {
                 self.union(&name, schema);
                 return (name, nullable);
             }
+            if let Some(scalars) = self.scalar_union(schema) {
+                return (scalars, nullable);
+            }
             self.decide("a oneOf/anyOf without a discriminator: imported as `json`".into());
             return ("json".into(), nullable);
         }
@@ -131,6 +134,25 @@ impl<'d> Converter<'d> {
             }
         };
         (ty, nullable)
+    }
+
+    /// A `oneOf` of two or three plain scalar kinds (`string | boolean`), as a scalar union;
+    /// `None` for anything else, or `integer` beside `number`, which no value could tell apart.
+    fn scalar_union(&self, schema: &Json) -> Option<String> {
+        let members = schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array)?;
+        let mut kinds: Vec<&str> = Vec::new();
+        for member in members {
+            let member = self.deref(member);
+            let kind = member.get("type").and_then(Json::as_str)?;
+            if !["string", "boolean", "integer", "number"].contains(&kind) || member.get("enum").is_some() || member.get("format").is_some() {
+                return None;
+            }
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        let plain = (2..=3).contains(&kinds.len()) && !(kinds.contains(&"integer") && kinds.contains(&"number"));
+        plain.then(|| kinds.join(" | "))
     }
 
     /// A named schema: its type name, defining it (once) unless the folder has it.

@@ -107,7 +107,11 @@ pub(crate) fn lower_types<'a>(lw: &mut Lowerer, api: &'a LoadedApi, sites: &Type
 /// A field's, parameter's or response's type; unknown names get a suggestion.
 pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &TypeSites) -> Option<TypeRef> {
     let Some(ty) = TypeRef::parse(text) else {
-        lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
+        if let Some((problem, help)) = scalar_union_problem(text) {
+            lw.error_help(site, problem, help);
+        } else {
+            lw.error_help(site, format!("`{text}` is not a type"), "write a primitive like `string`, `array<T>`, or a type name");
+        }
         return None;
     };
     if let TypeRef::Named(name) = ty.leaf()
@@ -119,6 +123,18 @@ pub(crate) fn resolve_type(lw: &mut Lowerer, site: &Site, text: &str, sites: &Ty
         return None;
     }
     Some(ty)
+}
+
+/// What is wrong with the scalar union in `text` (inside `array<…>` and `map<…>` too), if
+/// it has one.
+fn scalar_union_problem(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let inner = text.strip_prefix("array<").or_else(|| text.strip_prefix("map<")).and_then(|rest| rest.strip_suffix('>'));
+    match inner {
+        Some(inner) => scalar_union_problem(inner),
+        None if text.contains('|') => TypeRef::parse_scalar_union(text).err(),
+        None => None,
+    }
 }
 
 /// A model declared in place, in a field (`type: object` with `fields`), and where.
@@ -309,8 +325,17 @@ fn lower_union<'a>(
     let mut variants = Vec::new();
     let mut models = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut tags_seen = std::collections::BTreeSet::new();
     for (index, variant_spec) in spec.variants.iter().enumerate() {
         let site = site.at("variants").at(index);
+        for (position, tag) in variant_spec.also_tags.iter().enumerate() {
+            let at = site.at("also_tags").at(position);
+            if tag == &variant_spec.tag || variant_spec.also_tags[..position].contains(tag) {
+                lw.error_help(&at, format!("tag `{tag}` is listed twice for this variant"), "list each tag once");
+            } else if spec.variants.iter().any(|other| other.tag == *tag) || !tags_seen.insert(tag.clone()) {
+                lw.error_help(&at, format!("tag `{tag}` also selects another variant"), "a tag selects one variant: drop it here or there");
+            }
+        }
         let variant = names::pascal(&variant_spec.tag);
         if variant == "Unknown" {
             lw.error(
@@ -323,9 +348,17 @@ fn lower_union<'a>(
         }
         let description = variant_spec.description.clone();
         let tag = variant_spec.tag.clone();
+        let also_tags = variant_spec.also_tags.clone();
         if let Some(shared) = &variant_spec.model {
             check_variant_model(lw, &site, spec, variant_spec, shared, sites);
-            variants.push(UnionVariant { tag, variant, model: shared.clone(), shared: true, description });
+            if !also_tags.is_empty() {
+                lw.error_help(
+                    &site.at("also_tags"),
+                    format!("variant `{}` has several tags and a shared `model`", variant_spec.tag),
+                    "a variant of several tags keeps the tag it was sent in its payload: give it `fields` of its own",
+                );
+            }
+            variants.push(UnionVariant { tag, variant, model: shared.clone(), shared: true, description, also_tags });
             continue;
         }
         let model = format!("{name}{variant}");
@@ -340,7 +373,31 @@ fn lower_union<'a>(
         if variant_fields.iter().any(|f| f.name == spec.tag) {
             lw.error(&site, format!("variant `{}` lists the tag field `{}`; the tag is implied", variant_spec.tag, spec.tag));
         }
-        let fields = lower_fields(lw, &site.at("fields"), &model, variant_fields, sites, inline);
+        let mut fields = lower_fields(lw, &site.at("fields"), &model, variant_fields, sites, inline);
+        if !also_tags.is_empty() {
+            // The tag it was sent, read by the union's accessor (named alike) and written back.
+            let rust_name = names::snake(&spec.tag);
+            if let Some(clash) = fields.iter().find(|f| f.rust_name == rust_name) {
+                lw.error_help(
+                    &site.at("fields"),
+                    format!("field `{}` of variant `{}` becomes `{rust_name}`, the field that holds its tag", clash.wire_name, variant_spec.tag),
+                    "give it a `rust_name`",
+                );
+            }
+            let listed = std::iter::once(&variant_spec.tag).chain(&also_tags).map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+            fields.insert(
+                0,
+                Field {
+                    wire_name: spec.tag.clone(),
+                    rust_name,
+                    ty: TypeRef::String,
+                    description: format!("The tag the server sent, one of {listed}: encoded again as it came."),
+                    optional: false,
+                    nullable: false,
+                    deprecated: None,
+                },
+            );
+        }
         models.push(ModelDef {
             name: model.clone(),
             description: description.clone(),
@@ -350,7 +407,7 @@ fn lower_union<'a>(
             response_of: None,
             page: None,
         });
-        variants.push(UnionVariant { tag, variant, model, shared: false, description });
+        variants.push(UnionVariant { tag, variant, model, shared: false, description, also_tags });
     }
     (UnionDef { name: name.to_owned(), description: spec.description.clone(), tag: spec.tag.clone(), variants }, models)
 }
@@ -387,5 +444,37 @@ fn check_variant_model(lw: &mut Lowerer, site: &Site, union: &UnionSpec, variant
             let help = suggest(model, models, || "define it under `models`".to_owned());
             lw.unresolved(&at_model, format!("unknown model `{model}`"), help);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::TypeRef;
+
+    /// Every scalar union a spec may write names an enum the runtime defines, and every other
+    /// combination is refused: all subsets of the scalars, not a list of the valid ones.
+    #[test]
+    fn every_valid_scalar_union_has_a_runtime_type() {
+        let runtime = include_str!("../../runtime/scalars.rs");
+        let scalars = TypeRef::UNION_SCALARS;
+        let mut valid = 0;
+        for subset in 1u32..(1 << scalars.len()) {
+            let members: Vec<&TypeRef> = scalars.iter().enumerate().filter(|(i, _)| subset & (1 << i) != 0).map(|(_, ty)| ty).collect();
+            // Written in reverse, so the canonical order is the parser's doing.
+            let text = members.iter().rev().map(|ty| ty.spec_name()).collect::<Vec<_>>().join(" | ");
+            let both_numbers = members.contains(&&TypeRef::Integer) && members.contains(&&TypeRef::Number);
+            match TypeRef::parse_scalar_union(&text) {
+                Ok(TypeRef::OneOf(parsed)) => {
+                    assert!(members.len() >= 2 && !both_numbers, "{text} should be refused");
+                    assert_eq!(parsed.iter().collect::<Vec<_>>(), members, "{text}");
+                    let name = TypeRef::scalar_union_name(&parsed);
+                    assert!(runtime.contains(&format!("\n    {name}, \"")), "the runtime has no `{name}` for `{text}`");
+                    valid += 1;
+                }
+                Ok(other) => panic!("{text} parsed as {other:?}"),
+                Err(_) => assert!(members.len() < 2 || both_numbers, "{text} should be accepted"),
+            }
+        }
+        assert_eq!(valid, runtime.matches("\nscalar_union! {").count(), "the runtime defines a union no spec can write");
     }
 }

@@ -60,8 +60,11 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("mock_actions.rs", include_str!("../../runtime/mock_actions.rs")),
     ("mock_pages.rs", include_str!("../../runtime/mock_pages.rs")),
+    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("number.rs", include_str!("../../runtime/number.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("scalars.rs", include_str!("../../runtime/scalars.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
 ];
 

@@ -3,7 +3,7 @@ use keyway::nexudus::{AccessToken, AccessTokenId};
 fn fake() -> AccessToken {
     AccessToken {
         id: AccessTokenId::new(1),
-        description: Some("lobby".to_owned()),
+        description: keyway::Nullable::Value("lobby".to_owned()),
     }
 }
 

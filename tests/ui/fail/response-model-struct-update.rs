@@ -2,7 +2,7 @@ use keyway::nexudus::AccessToken;
 
 fn renamed(token: &AccessToken) -> AccessToken {
     AccessToken {
-        description: Some("lobby".to_owned()),
+        description: keyway::Nullable::Value("lobby".to_owned()),
         ..token.clone()
     }
 }

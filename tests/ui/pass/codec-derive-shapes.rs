@@ -44,6 +44,23 @@ pub struct Pascal {
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 pub struct Empty {}
 
+/// A payload that keeps the tag it was sent (for `also` below), with a raw name like the
+/// accessor's, and a field both optional and nullable.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+pub struct Kept {
+    pub r#type: String,
+    #[wire(skip_absent)]
+    pub note: keyway_runtime::Nullable<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "type", accessor = r#type)]
+pub enum Several {
+    #[wire(rename = "kept-one", also = "kept-two")]
+    KeptOne(Kept),
+    Unknown(serde_json::Value),
+}
+
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "type", accessor = r#type)]
 pub enum Tagged {
@@ -84,4 +101,11 @@ fn main() {
     let other: Tagged = serde_json::from_value(json!({ "type": "third", "x": 1 })).unwrap();
     assert_eq!(other.r#type(), "third");
     assert!(matches!(other, Tagged::Unknown(_)));
+
+    for body in [json!({ "type": "kept-two" }), json!({ "type": "kept-one", "note": null }), json!({ "type": "kept-two", "note": "n" })] {
+        let several: Several = serde_json::from_value(body.clone()).unwrap();
+        assert!(matches!(several, Several::KeptOne(_)), "{body}");
+        assert_eq!(several.r#type(), body["type"]);
+        assert_eq!(serde_json::to_value(&several).unwrap(), body);
+    }
 }

@@ -53,15 +53,23 @@ async fn use_it() -> Result<(), Error> {
     for row in &widget.parts {
         for part in row {
             // Recursive: boxed or not, it reads as a `Part`.
-            if let Some(inner) = &part.inner {
+            if let Some(inner) = part.inner.as_ref() {
                 let _: &Part = inner;
+            }
+            // Optional and nullable: absent and `null` stay apart.
+            match &part.inner {
+                runtime::Nullable::Absent | runtime::Nullable::Null => {}
+                runtime::Nullable::Value(inner) => {
+                    let _: &Part = inner;
+                }
             }
             let _: &str = &part.part_name;
         }
     }
     match &widget.review {
         Some(Review::Good(good)) => {
-            let _: f64 = good.stars;
+            let _: runtime::Number = good.stars;
+            let _: f64 = good.stars.as_f64();
         }
         Some(Review::Unknown(value)) => {
             let _: &serde_json::Value = value;
@@ -210,14 +218,146 @@ fn maps_round_trip() {
     let size: &acme::WidgetSize = sized.size.as_ref().unwrap();
     let unit: &acme::WidgetSizeUnit = &size.unit;
     let notes: &[acme::Note] = &sized.notes;
-    assert_eq!((size.width, unit.symbol.as_str(), notes[0].text.as_str()), (2.5, "cm", "fragile"));
+    assert_eq!((size.width.as_f64(), unit.symbol.as_str(), notes[0].text.as_str()), (2.5, "cm", "fragile"));
     let bare: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
     assert!(bare.labels.is_empty() && bare.stock.is_none());
     assert!(serde_json::to_string(&bare).unwrap().contains(r#""stock":null"#));
 }
 
+/// A `number` encodes again as it was written: an integer as an integer, a fraction as a
+/// fraction (even `14.0`); equal values compare equal however they were written. An
+/// `integer` takes the whole `i64` range and refuses what lies beyond it.
+fn numbers_keep_their_form() {
+    let size = |width: &str| -> acme::WidgetSize {
+        serde_json::from_str(&format!(r#"{{"width":{width},"unit":{{"symbol":"cm"}}}}"#)).unwrap()
+    };
+    for width in ["14", "14.0", "2.5", "-3", "1e+300", "18446744073709551615"] {
+        let encoded = serde_json::to_string(&size(width)).unwrap();
+        assert_eq!(encoded, format!(r#"{{"width":{width},"unit":{{"symbol":"cm"}}}}"#));
+    }
+    assert_eq!(size("14").width, size("14.0").width);
+    assert_eq!(size("14").width.as_i64(), Some(14));
+    assert_eq!(size("14.0").width.as_i64(), None);
+    assert!(size("14").width.is_integer() && !size("14.0").width.is_integer());
+    assert_ne!(size("14").width, size("14.5").width);
+
+    let hum = |pitch: &str| serde_json::from_str::<Signal>(&format!(r#"{{"kind":"hum","pitch":{pitch}}}"#));
+    for pitch in [i64::MIN, -1, 0, i64::MAX] {
+        let Ok(Signal::Hum(hum)) = hum(&pitch.to_string()) else { panic!("{pitch} is an i64") };
+        assert_eq!(hum.pitch, pitch);
+    }
+    for beyond in ["9223372036854775808", "-9223372036854775809", "1.5", "3.0", "1e3"] {
+        let error = hum(beyond).expect_err(beyond).to_string();
+        assert!(error.contains("i64") || error.contains("integer"), "{beyond}: {error}");
+    }
+}
+
+/// The four combinations of optional and nullable, each state encoded again as it came:
+/// required (`id`), nullable (`ref`: `null` is `None`, written `null`), optional (`review`:
+/// absent is `None`, left out), optional and nullable (`Part.inner`: absent, `null` and a
+/// value are three states, each written as it came).
+fn null_and_absent_stay_apart() {
+    let part = |json: serde_json::Value| -> Part { serde_json::from_value(json).unwrap() };
+    let absent = part(serde_json::json!({ "PartName": "bulb" }));
+    let null = part(serde_json::json!({ "PartName": "bulb", "inner": null }));
+    let value = part(serde_json::json!({ "PartName": "bulb", "inner": { "PartName": "filament" } }));
+    assert!(absent.inner.is_absent() && null.inner.is_null() && value.inner.is_value());
+    assert_ne!(absent, null);
+    assert_eq!(value.inner.as_ref().map(|inner| inner.part_name.as_str()), Some("filament"));
+    assert_eq!(absent.inner.as_ref(), null.inner.as_ref());
+    for (decoded, expected) in [
+        (&absent, r#"{"PartName":"bulb"}"#),
+        (&null, r#"{"PartName":"bulb","inner":null}"#),
+        (&value, r#"{"PartName":"bulb","inner":{"PartName":"filament"}}"#),
+    ] {
+        assert_eq!(serde_json::to_string(decoded).unwrap(), expected);
+    }
+    // Through a union whose variants share the model, as the documented example has them.
+    let signals: Vec<Signal> = serde_json::from_str(r#"[{"kind":"blink","PartName":"a"},{"kind":"beep","PartName":"b","inner":null}]"#).unwrap();
+    let encoded = serde_json::to_value(&signals).unwrap();
+    assert_eq!(encoded, serde_json::json!([{"kind":"blink","PartName":"a"},{"kind":"beep","PartName":"b","inner":null}]));
+
+    // Nullable but required: `null` is `None` and written back as `null`; a server that
+    // leaves the key out anyway is read leniently, as `null`.
+    let widget: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "ref": null, "stock": null })).unwrap();
+    assert_eq!(widget.r#ref, None);
+    let encoded = serde_json::to_value(&widget).unwrap();
+    assert_eq!(encoded["ref"], serde_json::Value::Null);
+    let lenient: Widget = serde_json::from_value(serde_json::json!({ "id": 7, "type": "self", "stock": null })).unwrap();
+    assert_eq!(lenient, widget);
+    // Optional only: absent is `None` and stays absent when encoded.
+    assert!(widget.review.is_none() && encoded.get("review").is_none());
+    // Required, not nullable: absent is an error naming the field.
+    let error = serde_json::from_value::<Widget>(serde_json::json!({ "type": "self", "ref": null, "stock": null })).unwrap_err();
+    assert_eq!(error.to_string(), "missing field `id`");
+}
+
+/// Scalar unions: the JSON kind picks a variant with a readable name, each variant encodes
+/// again as it came (a number keeps its form), a kind the union does not list is refused,
+/// and one may be optional and nullable or the items of an array.
+fn scalar_unions_pick_the_variant_by_kind() {
+    use runtime::{StringOrBoolean, StringOrInteger, StringOrNumber};
+    let body = serde_json::json!({
+        "id": 7, "type": "self", "ref": null, "stock": null,
+        "setting": true, "level": 14, "codes": ["lobby", 1234]
+    });
+    let widget: Widget = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(widget.setting, Some(StringOrBoolean::Boolean(true)));
+    let Some(StringOrNumber::Number(level)) = widget.level.as_ref() else { panic!("{:?}", widget.level) };
+    assert_eq!(level.as_i64(), Some(14));
+    assert_eq!(widget.codes, [StringOrInteger::String("lobby".to_owned()), StringOrInteger::Integer(1234)]);
+    let encoded = serde_json::to_value(&widget).unwrap();
+    for key in ["setting", "level", "codes"] {
+        assert_eq!(encoded[key], body[key], "{key}");
+    }
+    assert_eq!(serde_json::to_string(&StringOrNumber::from(14.0)).unwrap(), "14.0");
+    assert_eq!(StringOrBoolean::from("on"), StringOrBoolean::String("on".to_owned()));
+
+    let with = |key: &str, value: serde_json::Value| {
+        let mut body = body.clone();
+        body[key] = value;
+        serde_json::from_value::<Widget>(body)
+    };
+    assert_eq!(with("setting", serde_json::json!("auto")).unwrap().setting, Some(StringOrBoolean::String("auto".to_owned())));
+    assert!(with("level", serde_json::json!(null)).unwrap().level.is_null());
+    let mut absent = body.clone();
+    absent.as_object_mut().unwrap().remove("level");
+    assert!(serde_json::from_value::<Widget>(absent).unwrap().level.is_absent());
+    for (key, wrong, expected) in [
+        ("setting", serde_json::json!(1), "a string or a boolean"),
+        ("level", serde_json::json!(false), "a string or a number"),
+        ("codes", serde_json::json!([1.5]), "a string or an integer"),
+        ("codes", serde_json::json!([u64::MAX]), "a string or an integer"),
+    ] {
+        let error = with(key, wrong.clone()).expect_err(key).to_string();
+        assert!(error.contains(expected), "{key} {wrong}: {error}");
+    }
+}
+
+/// A variant that several tags select (`hum`, `drone`, `whir`): one Rust variant, whose
+/// payload keeps the tag it was sent, so the accessor reads it and encoding writes it back.
+fn multi_tag_variants_keep_the_tag_they_were_sent() {
+    for tag in ["hum", "drone", "whir"] {
+        let body = serde_json::json!({ "kind": tag, "pitch": 2 });
+        let signal: Signal = serde_json::from_value(body.clone()).unwrap();
+        let Signal::Hum(hum) = &signal else { panic!("{tag}: {signal:?}") };
+        assert_eq!((hum.kind.as_str(), hum.pitch), (tag, 2));
+        assert_eq!(signal.kind(), tag);
+        assert_eq!(serde_json::to_value(&signal).unwrap(), body);
+    }
+    // A missing field of the variant is still an error; another tag is still `Unknown`.
+    let error = serde_json::from_value::<Signal>(serde_json::json!({ "kind": "drone" })).unwrap_err();
+    assert!(error.to_string().contains("missing field `pitch`"), "{error}");
+    let unknown: Signal = serde_json::from_value(serde_json::json!({ "kind": "buzz", "pitch": 2 })).unwrap();
+    assert!(matches!(unknown, Signal::Unknown(_)) && unknown.kind() == "buzz");
+}
+
 fn main() {
     let _ = use_it();
+    multi_tag_variants_keep_the_tag_they_were_sent();
+    scalar_unions_pick_the_variant_by_kind();
+    null_and_absent_stay_apart();
     wide_decodes_and_encodes_through_nested_groups();
     maps_round_trip();
+    numbers_keep_their_form();
 }

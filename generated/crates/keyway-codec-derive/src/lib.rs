@@ -21,12 +21,16 @@
 //! - `#[wire(default)]`: an absent field reads as `Default::default()` (an empty array);
 //!   an `Option` field always does (absent is `None`), any other field is required;
 //! - `#[wire(skip_none)]`: an `Option` left out of the encoded object when `None` (without
-//!   it, `None` is written as `null`).
+//!   it, `None` is written as `null`);
+//! - `#[wire(skip_absent)]`: a `Nullable` (a field both optional and nullable): absent reads
+//!   as `Nullable::Absent` and is left out of the encoded object, `null` stays `null`.
 //!
 //! A union is an enum of one-field variants and `Unknown(serde_json::Value)`, with
 //! `#[wire(tag = "kind")]` naming the tag field; its accessor is named like the tag (or
 //! `#[wire(tag = "type", accessor = r#type)]`). A variant's tag is its name in `snake_case`,
-//! or `#[wire(rename = "…")]`.
+//! or `#[wire(rename = "…")]`. A variant that several tags select lists the others with
+//! `#[wire(also = "…", also = "…")]`; its payload then holds the tag it was sent, in a field
+//! named like the accessor, which the accessor reads and the payload writes back.
 //!
 //! **No dependencies, not even `syn`:** the generator is the only writer of these types, so
 //! the derive reads the compiler's token trees of exactly the shapes it emits (attributes,
@@ -501,6 +505,7 @@ struct Field {
     wire: String,
     required: bool,
     skip_none: bool,
+    skip_absent: bool,
 }
 
 fn model(input: TokenStream) -> Result<TokenStream> {
@@ -548,6 +553,7 @@ fn read_field(tokens: &[TokenTree], pascal_case: bool) -> Result<Field> {
     let mut rename = None;
     let mut default = false;
     let mut skip_none = false;
+    let mut skip_absent = false;
     for argument in &entry.wire {
         if argument.is("rename") {
             rename = Some(argument.string()?.0);
@@ -557,17 +563,24 @@ fn read_field(tokens: &[TokenTree], pascal_case: bool) -> Result<Field> {
         } else if argument.is("skip_none") {
             argument.flag()?;
             skip_none = true;
+        } else if argument.is("skip_absent") {
+            argument.flag()?;
+            skip_absent = true;
         } else {
-            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"`, `default` or `skip_none`"));
+            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"`, `default`, `skip_none` or `skip_absent`"));
         }
     }
     let option = is_option(&ty);
+    if skip_none && skip_absent {
+        return Err(Error::new(entry.name.span(), "`skip_none` is for an `Option`, `skip_absent` for a `Nullable`: give one"));
+    }
     if skip_none && !option {
         return Err(Error::new(ty[0].span(), "`skip_none` is for `Option` fields"));
     }
     let name = unraw(&entry.name);
     let wire = rename.unwrap_or_else(|| if pascal_case { to_pascal_case(&name) } else { name });
-    Ok(Field { ident: entry.name, ty, wire, required: !option && !default, skip_none })
+    // A `Nullable` that is not the runtime's fails the `SkipAbsent` bound at its type.
+    Ok(Field { ident: entry.name, ty, wire, required: !option && !default && !skip_absent, skip_none, skip_absent })
 }
 
 /// `snake_case` to `PascalCase`: each `_`-separated word capitalised.
@@ -659,7 +672,12 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
 
         code.text("#[inline] fn fields(&self) -> impl").text(CODEC).text(":: Fields").braces(&mut |code| {
             chain(code, &groups, false, &|code, field| {
-                code.text(CODEC).text(if field.skip_none { ":: SkipNone" } else { ":: Always" }).parens(&mut |code| {
+                let writer = match (field.skip_none, field.skip_absent) {
+                    (true, _) => ":: SkipNone",
+                    (false, true) => ":: SkipAbsent",
+                    (false, false) => ":: Always",
+                };
+                code.text(CODEC).text(writer).parens(&mut |code| {
                     code.string(&field.wire).text(", &self.").ident(&field.ident);
                 });
             });
@@ -728,12 +746,14 @@ fn union(input: TokenStream) -> Result<TokenStream> {
         if !one_field {
             return Err(Error::new(variant.name.span(), "a union's variant holds one value, its payload"));
         }
-        let variant_tag = variant_tag(&variant)?;
-        if tags.contains(&variant_tag) {
-            return Err(Error::new(variant.name.span(), format!("two variants have the tag `{variant_tag}`")));
+        let (variant_tag, also) = variant_tag(&variant)?;
+        for one in std::iter::once(&variant_tag).chain(&also) {
+            if tags.contains(one) {
+                return Err(Error::new(variant.name.span(), format!("two variants have the tag `{one}`")));
+            }
+            tags.push(one.clone());
         }
-        tags.push(variant_tag.clone());
-        variants.push((variant.name, variant_tag));
+        variants.push((variant.name, variant_tag, also));
     }
     if !has_unknown {
         return Err(Error::new(item.name.span(), "a union needs an `Unknown(serde_json::Value)` variant for tags it does not know"));
@@ -756,16 +776,21 @@ fn is_method_name(tag: &str) -> bool {
         && !KEYWORDS.contains(&tag)
 }
 
-/// A variant's tag: `#[wire(rename = "…")]`, or its name in `snake_case`.
-fn variant_tag(variant: &Entry) -> Result<String> {
+/// A variant's tag: `#[wire(rename = "…")]`, or its name in `snake_case`; and the other tags
+/// that select it (`also = "…"`, repeated).
+fn variant_tag(variant: &Entry) -> Result<(String, Vec<String>)> {
     let mut rename = None;
+    let mut also = Vec::new();
     for argument in &variant.wire {
-        if !argument.is("rename") {
-            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"`"));
+        if argument.is("rename") {
+            rename = Some(argument.string()?.0);
+        } else if argument.is("also") {
+            also.push(argument.string()?.0);
+        } else {
+            return Err(Error::new(argument.name.span(), "expected `rename = \"…\"` or `also = \"…\"`"));
         }
-        rename = Some(argument.string()?.0);
     }
-    Ok(rename.unwrap_or_else(|| to_snake_case(&unraw(&variant.name))))
+    Ok((rename.unwrap_or_else(|| to_snake_case(&unraw(&variant.name))), also))
 }
 
 /// `PascalCase` to `snake_case`: a `_` before each uppercase letter but the first.
@@ -780,7 +805,11 @@ fn to_snake_case(pascal: &str) -> String {
     snake
 }
 
-fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, String)]) -> TokenStream {
+/// One variant of a union: its name, its tag, and the other tags that select it (then its
+/// payload holds the tag it was sent).
+type Variant = (Ident, String, Vec<String>);
+
+fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[Variant]) -> TokenStream {
     let mut code = Code::default();
     code.text("#[automatically_derived] impl").ident(name).braces(&mut |code| {
         code.text("#").group(Delimiter::Bracket, &mut |code| {
@@ -788,8 +817,12 @@ fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, Str
         });
         code.text("pub fn").ident(accessor).text("(&self) -> &str").braces(&mut |code| {
             code.text("match self").braces(&mut |code| {
-                for (ident, variant_tag) in variants {
-                    code.text("Self::").ident(ident).text("(_) =>").string(variant_tag).text(",");
+                for (ident, variant_tag, also) in variants {
+                    if also.is_empty() {
+                        code.text("Self::").ident(ident).text("(_) =>").string(variant_tag).text(",");
+                    } else {
+                        code.text("Self::").ident(ident).text("(value) => value.").ident(accessor).text(".as_str(),");
+                    }
                 }
                 code.text("Self::Unknown(value) =>").text(CODEC).text(":: tag_of").parens(&mut |code| {
                     code.text("value,").string(tag);
@@ -803,7 +836,12 @@ fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, Str
         code.text("fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>").braces(
             &mut |code| {
                 code.text("match self").braces(&mut |code| {
-                    for (ident, variant_tag) in variants {
+                    for (ident, variant_tag, also) in variants {
+                        if !also.is_empty() {
+                            // The payload holds the tag it was sent.
+                            code.text("Self::").ident(ident).text("(value) => ::serde::Serialize::serialize(value, serializer),");
+                            continue;
+                        }
                         code.text("Self::").ident(ident).text("(value) =>").text(CODEC).text(":: serialize_tagged").parens(&mut |code| {
                             code.text("serializer,").string(tag).text(",").string(variant_tag).text(", value");
                         });
@@ -823,9 +861,12 @@ fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[(Ident, Str
                         code.text("&value,").string(tag);
                     });
                     code.braces(&mut |code| {
-                        for (ident, variant_tag) in variants {
+                        for (ident, variant_tag, also) in variants {
                             code.text("::std::option::Option::Some").parens(&mut |code| {
                                 code.string(variant_tag);
+                                for other in also {
+                                    code.text("|").string(other);
+                                }
                             });
                             code.text("=> ::serde_json::from_value(value).map").parens(&mut |code| {
                                 code.text("Self::").ident(ident);

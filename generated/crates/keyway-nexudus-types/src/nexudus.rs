@@ -20,8 +20,9 @@ pub struct AccessToken {
     pub access_code: ::std::option::Option<::std::string::String>,
     /// Free-text description of this access token.
     ///
-    /// Wire name: `Description`. May be absent or `null`.
-    pub description: ::std::option::Option<::std::string::String>,
+    /// Wire name: `Description`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub description: crate::runtime::Nullable<::std::string::String>,
     /// Total minutes of WiFi access included in this token.
     ///
     /// Wire name: `MinutesIncluded`. May be absent.
@@ -29,16 +30,19 @@ pub struct AccessToken {
     pub minutes_included: ::std::option::Option<i64>,
     /// Start date from which this token can be used.
     ///
-    /// Wire name: `ValidFrom`. May be absent or `null`.
-    pub valid_from: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Wire name: `ValidFrom`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub valid_from: crate::runtime::Nullable<crate::runtime::Timestamp>,
     /// Expiration date after which this token is no longer valid.
     ///
-    /// Wire name: `ValidTo`. May be absent or `null`.
-    pub valid_to: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Wire name: `ValidTo`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub valid_to: crate::runtime::Nullable<crate::runtime::Timestamp>,
     /// Maximum number of users that can use this token simultaneously.
     ///
-    /// Wire name: `UserLimit`. May be absent or `null`.
-    pub user_limit: ::std::option::Option<i64>,
+    /// Wire name: `UserLimit`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_limit: crate::runtime::Nullable<i64>,
     /// Remaining minutes of WiFi access available on this token.
     ///
     /// Wire name: `MinutesLeft`. May be absent.
@@ -46,20 +50,24 @@ pub struct AccessToken {
     pub minutes_left: ::std::option::Option<i64>,
     /// MAC address of the device associated with this token.
     ///
-    /// Wire name: `MacAddress`. May be absent or `null`.
-    pub mac_address: ::std::option::Option<::std::string::String>,
+    /// Wire name: `MacAddress`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub mac_address: crate::runtime::Nullable<::std::string::String>,
     /// Booking Guid.
     ///
-    /// Wire name: `BookingGuid`. May be absent or `null`.
-    pub booking_guid: ::std::option::Option<::std::string::String>,
+    /// Wire name: `BookingGuid`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub booking_guid: crate::runtime::Nullable<::std::string::String>,
     /// Visitor Guid.
     ///
-    /// Wire name: `VisitorGuid`. May be absent or `null`.
-    pub visitor_guid: ::std::option::Option<::std::string::String>,
+    /// Wire name: `VisitorGuid`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub visitor_guid: crate::runtime::Nullable<::std::string::String>,
     /// Date and time this token was last used to connect.
     ///
-    /// Wire name: `LastAccess`. May be absent or `null`.
-    pub last_access: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Wire name: `LastAccess`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub last_access: crate::runtime::Nullable<crate::runtime::Timestamp>,
     /// Unique record identifier.
     ///
     /// Wire name: `Id`.
@@ -91,8 +99,9 @@ pub struct AccessToken {
     pub is_new: ::std::option::Option<bool>,
     /// External system identifier.
     ///
-    /// Wire name: `SystemId`. May be absent or `null`.
-    pub system_id: ::std::option::Option<::std::string::String>,
+    /// Wire name: `SystemId`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub system_id: crate::runtime::Nullable<::std::string::String>,
     /// Appears in the documented example response (as `"AccessToken Example"`) but not in the documented field list.
     ///
     /// Wire name: `ToStringText`. May be absent.
@@ -100,12 +109,14 @@ pub struct AccessToken {
     pub to_string_text: ::std::option::Option<::std::string::String>,
     /// Appears in the documented example response (as `null`) but not in the documented field list, so its shape is not documented.
     ///
-    /// Wire name: `LocalizationDetails`. May be absent or `null`.
-    pub localization_details: ::std::option::Option<::serde_json::Value>,
+    /// Wire name: `LocalizationDetails`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub localization_details: crate::runtime::Nullable<::serde_json::Value>,
     /// Appears in the documented example response (as `null`) but not in the documented field list, so its shape is not documented.
     ///
-    /// Wire name: `CustomFields`. May be absent or `null`.
-    pub custom_fields: ::std::option::Option<::serde_json::Value>,
+    /// Wire name: `CustomFields`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub custom_fields: crate::runtime::Nullable<::serde_json::Value>,
 }
 /// Unique record identifier (`Id`) of an AccessToken (WiFi Access Token) record.
 ///

@@ -31,8 +31,11 @@ mod mock;
 mod mock_actions;
 #[cfg(feature = "mock")]
 mod mock_pages;
+mod nullable;
+mod number;
 mod paginate;
 mod response;
+mod scalars;
 mod timestamp;
 
 // Re-exported by `keyway`.
@@ -41,8 +44,13 @@ pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
 pub use error::{ActionFailure, ApiError, Error};
+pub use nullable::Nullable;
+pub use number::Number;
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
+pub use scalars::{
+    BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
+};
 pub use timestamp::Timestamp;
 
 #[cfg(feature = "fixtures")]

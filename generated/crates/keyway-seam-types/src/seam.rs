@@ -26,8 +26,9 @@ pub struct AccessCode {
     pub code: ::std::option::Option<::std::string::String>,
     /// Unique identifier for a group of access codes that share the same code.
     ///
-    /// Wire name: `common_code_key`. May be absent or `null`.
-    pub common_code_key: ::std::option::Option<::std::string::String>,
+    /// Wire name: `common_code_key`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub common_code_key: crate::runtime::Nullable<::std::string::String>,
     /// Date and time at which the access code was created.
     ///
     /// Wire name: `created_at`.
@@ -39,14 +40,16 @@ pub struct AccessCode {
     pub device_id: ::std::option::Option<crate::seam::DeviceId>,
     /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
     ///
-    /// Wire name: `dormakaba_oracode_metadata`. May be absent or `null`.
-    pub dormakaba_oracode_metadata: ::std::option::Option<
+    /// Wire name: `dormakaba_oracode_metadata`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub dormakaba_oracode_metadata: crate::runtime::Nullable<
         crate::seam::DormakabaOracodeMetadata,
     >,
     /// Date and time after which the time-bound access code becomes inactive.
     ///
-    /// Wire name: `ends_at`. May be absent or `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Wire name: `ends_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub ends_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Wire name: `errors`. Empty when absent.
@@ -94,8 +97,9 @@ pub struct AccessCode {
     pub is_waiting_for_code_assignment: ::std::option::Option<bool>,
     /// Name of the access code. Enables administrators and users to identify the access code easily, especially when there are numerous access codes. Note that the name provided on Seam is used to identify the code on Seam and is not necessarily the name that will appear in the lock provider's app or on the device. This is because lock providers may have constraints on names, such as length, uniqueness, or characters that can be used. In addition, some lock providers may break down names into components such as `first_name` and `last_name`. To provide a consistent experience, Seam identifies the code on Seam by its name but may modify the name that appears on the lock provider's app or on the device. For example, Seam may add additional characters or truncate the name to meet provider constraints. To help your users identify codes set by Seam, Seam provides the name exactly as it appears on the lock provider's app or on the device as a separate property called `appearance`. This is an object with a `name` property and, optionally, `first_name` and `last_name` properties (for providers that break down a name into components).
     ///
-    /// Wire name: `name`. May be absent or `null`.
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
     /// Collection of pending mutations for the access code. Indicates changes that Seam is in the process of pushing to the device.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
@@ -103,12 +107,16 @@ pub struct AccessCode {
     pub pending_mutations: ::std::vec::Vec<crate::seam::AccessCodePendingMutation>,
     /// Identifier of the pulled backup access code. Used to associate the pulled backup access code with the original access code.
     ///
-    /// Wire name: `pulled_backup_access_code_id`. May be absent or `null`.
-    pub pulled_backup_access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// Wire name: `pulled_backup_access_code_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub pulled_backup_access_code_id: crate::runtime::Nullable<
+        crate::seam::AccessCodeId,
+    >,
     /// Date and time at which the time-bound access code becomes active.
     ///
-    /// Wire name: `starts_at`. May be absent or `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Wire name: `starts_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub starts_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
     /// Current status of the access code within the operational lifecycle. Values are `setting`, a transitional phase that indicates that the code is being configured or activated; `set`, which indicates that the code is active and operational; `unset`, which indicates a deactivated or unused state, either before activation or after deliberate deactivation; `removing`, which indicates a transitional period in which the code is being deleted or made inactive; and `unknown`, which indicates an indeterminate state, due to reasons such as system errors or incomplete data, that highlights a potential need for system review or troubleshooting. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
     ///
     /// Wire name: `status`.
@@ -1195,8 +1203,9 @@ pub struct AccessGrant {
     pub location_ids: ::std::vec::Vec<::std::string::String>,
     /// Name of the Access Grant. If not provided, the display name will be computed.
     ///
-    /// Wire name: `name`. May be absent or `null`.
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
     /// List of pending mutations for the access grant. This shows updates that are in progress.
     ///
     /// Wire name: `pending_mutations`. Empty when absent.
@@ -1377,8 +1386,9 @@ impl ::std::fmt::Display for AccessGrantId {
 pub struct AccessGrantNewLocationConfiguration {
     /// Common code key to ensure PIN code reuse across devices.
     ///
-    /// Wire name: `common_code_key`. May be absent or `null`.
-    pub common_code_key: ::std::option::Option<::std::string::String>,
+    /// Wire name: `common_code_key`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub common_code_key: crate::runtime::Nullable<::std::string::String>,
     /// New device IDs where access codes should be created.
     ///
     /// Wire name: `device_ids`.
@@ -3431,7 +3441,7 @@ pub struct DormakabaOracodeMetadata {
     ///
     /// Wire name: `stay_id`. May be absent.
     #[wire(skip_none)]
-    pub stay_id: ::std::option::Option<f64>,
+    pub stay_id: ::std::option::Option<crate::runtime::Number>,
     /// Dormakaba Oracode user level ID associated with this access code.
     ///
     /// Wire name: `user_level_id`. May be absent.
@@ -3439,8 +3449,9 @@ pub struct DormakabaOracodeMetadata {
     pub user_level_id: ::std::option::Option<::std::string::String>,
     /// Dormakaba Oracode user level name associated with this access code.
     ///
-    /// Wire name: `user_level_name`. May be absent or `null`.
-    pub user_level_name: ::std::option::Option<::std::string::String>,
+    /// Wire name: `user_level_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_level_name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Manufacturer of a device, as the `manufacturer` filter of `devices/list` names it.
 ///

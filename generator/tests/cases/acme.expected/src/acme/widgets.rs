@@ -63,8 +63,7 @@ impl Widgets<'_> {
     /// use keyway::acme::{AcmeAuth, AcmeClient, WidgetId};
     /// async fn delete_widgets() -> Result<(), keyway::Error> {
     ///     let client = AcmeClient::new(AcmeAuth::token("YOUR_TOKEN"))?;
-    ///     let result = client.widgets().delete(WidgetId::new(1)).await?;
-    ///     println!("{result:?}");
+    ///     client.widgets().delete(WidgetId::new(1)).await?;
     ///     Ok(())
     /// }
     /// ```

@@ -181,8 +181,9 @@ pub struct Part {
     pub part_name: ::std::string::String,
     /// A part within.
     ///
-    /// Wire name: `inner`. May be absent or `null`.
-    pub inner: ::std::option::Option<::std::boxed::Box<crate::acme::Part>>,
+    /// Wire name: `inner`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub inner: crate::runtime::Nullable<::std::boxed::Box<crate::acme::Part>>,
 }
 /// Values that are not identifiers.
 ///
@@ -269,7 +270,7 @@ pub enum Review {
 #[cfg(feature = "acme-widgets")]
 impl Review {
     /// `stars`, which every variant this version knows has: How many stars. `None` for `Unknown`.
-    pub fn stars(&self) -> ::std::option::Option<&f64> {
+    pub fn stars(&self) -> ::std::option::Option<&crate::runtime::Number> {
         match self {
             Self::Good(v) => ::std::option::Option::Some(&v.stars),
             Self::Unknown(_) => ::std::option::Option::None,
@@ -284,7 +285,7 @@ pub struct ReviewGood {
     /// How many stars.
     ///
     /// Wire name: `stars`.
-    pub stars: f64,
+    pub stars: crate::runtime::Number,
 }
 /// Two variants that share a model, beside one with fields of its own.
 ///
@@ -299,16 +300,21 @@ pub enum Signal {
     Blink(Part),
     /// `beep`: A beep.
     Beep(Part),
-    /// `hum`: A hum.
+    /// `hum`, `drone`, `whir`: A hum, which the server may also call a drone or a whir.
+    #[wire(also = "drone", also = "whir")]
     Hum(SignalHum),
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-/// A hum.
+/// A hum, which the server may also call a drone or a whir.
 #[cfg(feature = "acme-widgets")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct SignalHum {
+    /// The tag the server sent, one of `hum`, `drone`, `whir`: encoded again as it came.
+    ///
+    /// Wire name: `kind`.
+    pub kind: ::std::string::String,
     /// How high.
     ///
     /// Wire name: `pitch`.
@@ -580,6 +586,21 @@ pub struct Widget {
     /// Wire name: `size`. May be absent.
     #[wire(skip_none)]
     pub size: ::std::option::Option<crate::acme::WidgetSize>,
+    /// A scalar union: a word or a switch.
+    ///
+    /// Wire name: `setting`. May be absent.
+    #[wire(skip_none)]
+    pub setting: ::std::option::Option<crate::runtime::StringOrBoolean>,
+    /// A scalar union listed out of order, optional and nullable.
+    ///
+    /// Wire name: `level`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub level: crate::runtime::Nullable<crate::runtime::StringOrNumber>,
+    /// Scalar unions in an array.
+    ///
+    /// Wire name: `codes`. Empty when absent.
+    #[wire(default)]
+    pub codes: ::std::vec::Vec<crate::runtime::StringOrInteger>,
     /// Objects declared in place in an array, named by `type_name`.
     ///
     /// Wire name: `notes`. Empty when absent.
@@ -635,7 +656,7 @@ pub struct WidgetSize {
     /// Width.
     ///
     /// Wire name: `width`.
-    pub width: f64,
+    pub width: crate::runtime::Number,
     /// Nested in place again (`WidgetSizeUnit`).
     ///
     /// Wire name: `unit`.
