@@ -168,6 +168,25 @@ pub enum Error {
     #[error("the token source failed: {0}")]
     TokenSource(String),
 
+    /// The API's OAuth2 token endpoint gave no token: it refused the grant, answered
+    /// something else than a token, or could not be reached. Nothing was sent to the
+    /// endpoint the call was for.
+    #[error(
+        "the token endpoint gave no token for the `{grant}` grant{}{}: {description}",
+        StatusSuffix(*status),
+        code.as_deref().map(|code| format!(" ({code})")).unwrap_or_default()
+    )]
+    TokenEndpoint {
+        /// The grant asked for: `password` or `refresh_token`.
+        grant: &'static str,
+        /// The HTTP status of the answer; `None` when none came.
+        status: Option<u16>,
+        /// The OAuth2 error code of a refusal (`invalid_grant`).
+        code: Option<String>,
+        /// The endpoint's `error_description`, or what went wrong.
+        description: String,
+    },
+
     /// A list's pages did not follow one another as documented: a page gave back the
     /// cursor it was fetched with (fetching on would loop), or said a next page exists
     /// without giving its cursor. Streams yield it after the items before it, then end.
@@ -209,6 +228,13 @@ impl fmt::Debug for Error {
             Error::Paging { endpoint, request_id, message } => {
                 f.debug_struct("Paging").field("endpoint", endpoint).field("request_id", request_id).field("message", message).finish()
             }
+            Error::TokenEndpoint { grant, status, code, description } => f
+                .debug_struct("TokenEndpoint")
+                .field("grant", grant)
+                .field("status", status)
+                .field("code", code)
+                .field("description", description)
+                .finish(),
             Error::Timeout { endpoint, after } => f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish(),
             Error::CallTimeout { endpoint, after, attempts } => {
                 f.debug_struct("CallTimeout").field("endpoint", endpoint).field("after", after).field("attempts", attempts).finish()
@@ -379,6 +405,18 @@ impl std::error::Error for ApiError {}
 
 /// Formats ` (request id X)` when there is one.
 struct RequestIdSuffix<'a>(Option<&'a str>);
+
+/// ` (HTTP 400)`, or nothing.
+struct StatusSuffix(Option<u16>);
+
+impl fmt::Display for StatusSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(status) => write!(f, " (HTTP {status})"),
+            None => Ok(()),
+        }
+    }
+}
 
 impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -26,6 +26,7 @@ mod fixture;
 mod mock;
 #[cfg(feature = "mock")]
 mod mock_pages;
+mod oauth;
 mod paginate;
 mod response;
 mod timestamp;
@@ -51,6 +52,7 @@ pub use descriptor::{
     ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
     PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
 };
+pub use oauth::PasswordGrant;
 
 // `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.
 pub use timestamp::ParseTimestampError;

@@ -155,6 +155,21 @@ pub struct AuthMode {
     pub description: String,
     pub credentials: Vec<Credential>,
     pub headers: Vec<HeaderTemplate>,
+    /// The token endpoint that fills one credential, when the spec declares one.
+    pub token_endpoint: Option<TokenEndpoint>,
+}
+
+/// An OAuth2 token endpoint of the API that gives an auth mode's access token.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    /// The constructor that takes a user name and password (`oauth2_password`).
+    pub constructor: String,
+    /// Path below the base URL.
+    pub path: String,
+    /// Index into the mode's credentials of the token it gives.
+    pub credential: usize,
+    /// Whether the endpoint takes the refresh grant.
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -57,6 +57,32 @@ pub struct AuthModeSpec {
     pub description: String,
     pub credentials: Vec<CredentialSpec>,
     pub headers: Vec<HeaderSpec>,
+    /// The credential is an OAuth2 access token the client gets from a token endpoint of the
+    /// API itself; adds the constructor `<mode>_password(username, password)`.
+    pub token_endpoint: Option<TokenEndpointSpec>,
+}
+
+/// An OAuth2 token endpoint (RFC 6749) that gives the access token of an auth mode.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEndpointSpec {
+    /// Path below the base URL (`/api/token`), called with a form-urlencoded `POST`.
+    pub path: String,
+    /// The mode's credential the token fills (a refreshable secret).
+    pub credential: String,
+    /// The grants the endpoint accepts: `password` gets the first token, `refresh_token`
+    /// renews it before it expires.
+    pub grants: Vec<GrantSpec>,
+}
+
+/// An OAuth2 grant type a token endpoint accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantSpec {
+    /// The resource owner's user name and password (RFC 6749 section 4.3).
+    Password,
+    /// A refresh token given with an earlier token (RFC 6749 section 6).
+    RefreshToken,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

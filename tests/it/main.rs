@@ -11,6 +11,7 @@ mod limits;
 mod lists;
 mod metadata;
 mod mock;
+mod oauth;
 mod pagination;
 mod retries;
 mod server;

@@ -102,6 +102,27 @@ impl NexudusAuth {
             ]),
         })
     }
+    /// OAuth2 bearer token, with the `access_token` from the API's token endpoint (`POST /api/token` below the base URL): the client gets it with the OAuth2 password grant (a form-urlencoded `username` and `password`) before its first request and renews it with the refresh grant before `expires_in` runs out (with the password grant again if the refresh token is refused). Concurrent calls of a client and its clones share one token and one renewal at a time. The password and the tokens are never printed by `Debug` or logged.
+    pub fn oauth2_password(
+        username: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<crate::Secret>,
+    ) -> Self {
+        Self(crate::runtime::Credentials {
+            mode: &AUTH_MODES[0],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Grant(
+                    ::std::sync::Arc::new(
+                        crate::runtime::PasswordGrant::new(
+                            "/api/token",
+                            true,
+                            username.into(),
+                            password.into(),
+                        ),
+                    ),
+                ),
+            ]),
+        })
+    }
     /// The name of this auth mode, as the spec and error messages spell it.
     pub fn mode(&self) -> &'static str {
         self.0.mode.name

@@ -58,6 +58,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("fixture.rs", include_str!("../../runtime/fixture.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("mock_pages.rs", include_str!("../../runtime/mock_pages.rs")),
+    ("oauth.rs", include_str!("../../runtime/oauth.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
