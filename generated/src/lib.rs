@@ -14,7 +14,7 @@ use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
     ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages,
-    ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+    ParseTimestampError, PropertyError, Response, Secret, Timestamp, TokenSource,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]
@@ -28,7 +28,7 @@ pub mod __private {
         ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor,
         CredentialValue, Credentials, EndpointDescriptor, ErrorFormat, FromCore,
         HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor,
-        ParamLocation, PathPart, ResponseShape,
+        ParamLocation, PathPart, ResponseShape, WriteEnvelope,
     };
     #[cfg(feature = "mock")]
     pub use crate::runtime::{MockApi, MockEndpoint};

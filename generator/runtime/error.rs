@@ -339,6 +339,20 @@ pub struct ApiError {
     pub validation_errors: Option<serde_json::Value>,
     /// How the API lays out `validation_errors` (from the spec's error format).
     pub(crate) validation_messages_key: Option<&'static str>,
+    /// The per-property errors of a write envelope that says the write failed (Nexudus'
+    /// `Errors`), in the order given; empty otherwise.
+    pub property_errors: Vec<PropertyError>,
+}
+
+/// One property a write was refused for, as a write envelope lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyError {
+    /// The property's name (`AccessCode`); empty when the API gave none.
+    pub property: String,
+    /// Why it was refused (`is a required field`).
+    pub message: String,
+    /// The value that was sent for it, when the API echoes it (`null` when it was missing).
+    pub attempted_value: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -349,10 +363,13 @@ impl ApiError {
 
     /// The validation messages for one parameter.
     ///
-    /// Reads the validation tree in the API's layout (for Seam,
+    /// From a write envelope's property errors when it has any; else reads the validation tree in the API's layout (for Seam,
     /// `{"_errors": [..], "<param>": {"_errors": [..]}}`); a nested parameter can be named
     /// with dots (`location.name`). Empty when there are none.
     pub fn validation_errors_for(&self, param: &str) -> Vec<String> {
+        if !self.property_errors.is_empty() {
+            return self.property_errors.iter().filter(|e| e.property == param).map(|e| e.message.clone()).collect();
+        }
         let Some(tree) = &self.validation_errors else {
             return Vec::new();
         };
@@ -517,6 +534,7 @@ mod tests {
                 "location": {"_errors": [], "name": {"_errors": ["required"]}}
             })),
             validation_messages_key: Some("_errors"),
+            property_errors: Vec::new(),
         };
         assert_eq!(e.form_errors(), vec!["form"]);
         assert_eq!(e.validation_errors_for("code"), vec!["too short", "digits only"]);

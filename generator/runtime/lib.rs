@@ -19,6 +19,7 @@ mod call;
 mod client;
 pub mod codec;
 mod descriptor;
+mod envelope;
 mod error;
 #[cfg(feature = "fixtures")]
 mod fixture;
@@ -35,7 +36,7 @@ mod timestamp;
 pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, PropertyError};
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
 pub use timestamp::Timestamp;
@@ -50,7 +51,7 @@ pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
     ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
-    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape, WriteEnvelope,
 };
 pub use oauth::PasswordGrant;
 

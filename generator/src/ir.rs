@@ -228,6 +228,9 @@ pub struct Endpoint {
     /// How a list's pages follow one another; its response is a page model.
     pub pagination: Option<Pagination>,
     pub responses: Vec<ResponseExample>,
+    /// The API's write envelope, when the response is in it (`response` is then the value
+    /// under its `value_field`).
+    pub write_envelope: Option<crate::spec::WriteEnvelopeSpec>,
 }
 
 impl Endpoint {

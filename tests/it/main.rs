@@ -15,3 +15,4 @@ mod oauth;
 mod pagination;
 mod retries;
 mod server;
+mod write_envelope;

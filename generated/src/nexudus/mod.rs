@@ -22,6 +22,7 @@
 //!
 //! Endpoints:
 //!
+//! - [`access_tokens::create`](crate::nexudus::access_tokens::AccessTokens::create): Create AccessToken
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
 //! - [`access_tokens::search`](crate::nexudus::access_tokens::AccessTokens::search): Search AccessTokens
 #[cfg(feature = "nexudus-access_tokens")]
@@ -30,7 +31,9 @@ pub use crate::keyway_nexudus_types::nexudus::*;
 #[cfg(feature = "nexudus-access_tokens")]
 pub mod access_tokens;
 #[cfg(feature = "nexudus-access_tokens")]
-pub use self::access_tokens::{AccessTokens, AccessTokensSearchRequest};
+pub use self::access_tokens::{
+    AccessTokens, AccessTokensCreateRequest, AccessTokensSearchRequest,
+};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
         name: "oauth2",
@@ -82,7 +85,7 @@ impl NexudusAuth {
     ///
     /// - `access_token`: The OAuth2 access token, sent as a bearer token. (environment: `NEXUDUS_ACCESS_TOKEN`)
     ///
-    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.get`, `access_tokens.search`.
+    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.create`, `access_tokens.get`, `access_tokens.search`.
     pub fn oauth2(access_token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -187,7 +190,7 @@ impl NexudusClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_tokens`: [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search).
+    /// Operations on `access_tokens`: [`create`](access_tokens::AccessTokens::create), [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search).
     #[cfg(feature = "nexudus-access_tokens")]
     pub fn access_tokens(&self) -> access_tokens::AccessTokens<'_> {
         access_tokens::AccessTokens {
@@ -200,11 +203,15 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
         #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_CREATE_MOCK,
+        #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_GET_MOCK,
         #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_SEARCH_MOCK,
     ],
-    error_template: ::std::option::Option::None,
+    error_template: ::std::option::Option::Some(
+        "{\"Errors\":[{\"AttemptedValue\":null,\"Message\":\"is a required field\",\"PropertyName\":\"AccessCode\"}],\"Message\":\"AccessCode: is a required field\",\"Value\":null,\"WasSuccessful\":false}",
+    ),
 };
 /// Starts a mock of the Nexudus Spaces API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
 ///

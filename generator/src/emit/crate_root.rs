@@ -45,7 +45,8 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
 
         #[doc(inline)]
         pub use runtime::{
-            ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
+            ApiError, Call, ClientBuilder, Error, Items, Page, PagePosition, Pages, ParseTimestampError, PropertyError, Response, Secret, Timestamp,
+            TokenSource,
         };
 
         #[cfg(feature = "fixtures")]
@@ -60,7 +61,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
             pub use crate::runtime::{
                 ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
                 EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor,
-                ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+                ParamDescriptor, ParamLocation, PathPart, ResponseShape, WriteEnvelope,
             };
             #[cfg(feature = "mock")]
             pub use crate::runtime::{MockApi, MockEndpoint};

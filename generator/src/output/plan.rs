@@ -54,6 +54,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("codec.rs", include_str!("../../runtime/codec.rs")),
     ("descriptor.rs", include_str!("../../runtime/descriptor.rs")),
+    ("envelope.rs", include_str!("../../runtime/envelope.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("fixture.rs", include_str!("../../runtime/fixture.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),

@@ -21,6 +21,7 @@ mod call;
 mod client;
 pub mod codec;
 mod descriptor;
+mod envelope;
 mod error;
 #[cfg(feature = "fixtures")]
 mod fixture;
@@ -37,7 +38,7 @@ mod timestamp;
 pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, PropertyError};
 pub use paginate::{Items, Page, PagePosition, Pages};
 pub use response::Response;
 pub use timestamp::Timestamp;
@@ -52,7 +53,7 @@ pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
     ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate, HttpMethod, PageStyle,
-    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape, WriteEnvelope,
 };
 pub use oauth::PasswordGrant;
 
