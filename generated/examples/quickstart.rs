@@ -39,6 +39,16 @@ async fn main() -> Result<(), keyway::Error> {
             let result = client.access_tokens().search().await?;
             println!("nexudus access_tokens.search: {result:#?}");
         }
+        #[cfg(feature = "nexudus-access_tokens")]
+        {
+            #[allow(unused_imports)]
+            use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
+            let result = client
+                .access_tokens()
+                .update(AccessTokenId::new(87654321), 1, "example AccessCode", 1)
+                .await?;
+            println!("nexudus access_tokens.update: {result:#?}");
+        }
     }
     #[cfg(
         any(

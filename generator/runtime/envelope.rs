@@ -64,6 +64,33 @@ fn property_errors(format: &WriteEnvelope, object: &Map<String, Value>) -> Vec<P
         .collect()
 }
 
+/// The mock server's refusal of a write with missing properties, in the envelope's shape:
+/// the flag `false`, no value, the message, and one error per missing property (sent as
+/// nothing, so its attempted value is `null`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_refusal(format: &WriteEnvelope, message: &str, missing: &[&str]) -> Value {
+    let mut body = Map::new();
+    body.insert(format.success_field.to_owned(), Value::Bool(false));
+    body.insert(format.value_field.to_owned(), Value::Null);
+    if let Some(field) = format.message_field {
+        body.insert(field.to_owned(), Value::from(message));
+    }
+    if let Some(field) = format.errors_field {
+        let errors = missing.iter().map(|name| {
+            let mut error = Map::new();
+            let keys = [(format.property_field, Value::from(*name)), (format.error_message_field, Value::from("Required"))];
+            for (key, value) in keys.into_iter().chain([(format.attempted_value_field, Value::Null)]) {
+                if let Some(key) = key {
+                    error.insert(key.to_owned(), value);
+                }
+            }
+            Value::Object(error)
+        });
+        body.insert(field.to_owned(), Value::Array(errors.collect()));
+    }
+    Value::Object(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

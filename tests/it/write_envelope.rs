@@ -74,3 +74,36 @@ async fn a_refusal_without_a_message_says_which_properties() {
     assert_eq!(api.message, "MinutesIncluded: must be positive; AccessCode: is taken");
     assert_eq!(api.property_errors[0].attempted_value, Some(json!(-5)));
 }
+
+#[tokio::test]
+async fn the_mock_answers_writes_in_the_documented_envelope() {
+    let mock = keyway::nexudus::mock_server().await.unwrap();
+    let client = NexudusClient::builder(NexudusAuth::oauth2("test-token")).base_url(mock.url()).build().unwrap();
+    let created = client.access_tokens().create(12, "WIFI-1", 90).await.unwrap();
+    assert_eq!(created, keyway::fixtures::nexudus::access_tokens::create_200().value().unwrap());
+    let updated = client.access_tokens().update(created.id, 12, "WIFI-1", 60).user_limit(2).await.unwrap();
+    assert_eq!(updated, keyway::fixtures::nexudus::access_tokens::update_200().value().unwrap());
+
+    // A write missing required properties (which the typed client cannot send) is refused in
+    // the envelope, one error per property, and the client reads it back as such.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/spaces/accesstokens", mock.url()))
+        .bearer_auth("test-token")
+        .header("content-type", "application/json")
+        .body(json!({"BusinessId": 12}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let refusal: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!(refusal["WasSuccessful"], false);
+    assert_eq!(refusal["Value"], Value::Null);
+    let properties: Vec<&str> = refusal["Errors"].as_array().unwrap().iter().map(|e| e["PropertyName"].as_str().unwrap()).collect();
+    assert_eq!(properties, ["AccessCode", "MinutesIncluded"]);
+
+    mock.on("access_tokens.create").respond(200, refusal.clone());
+    let error = client.access_tokens().create(12, "WIFI-1", 90).await.unwrap_err();
+    let Error::InvalidInput(api) = &error else { panic!("expected InvalidInput, got {error:?}") };
+    assert_eq!(api.property_errors, documented_property_errors(&refusal));
+}

@@ -25,6 +25,7 @@
 //! - [`access_tokens::create`](crate::nexudus::access_tokens::AccessTokens::create): Create AccessToken
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
 //! - [`access_tokens::search`](crate::nexudus::access_tokens::AccessTokens::search): Search AccessTokens
+//! - [`access_tokens::update`](crate::nexudus::access_tokens::AccessTokens::update): Update AccessToken
 #[cfg(feature = "nexudus-access_tokens")]
 pub use crate::keyway_nexudus_types::nexudus::*;
 /// Operations on `access_tokens` (cargo feature `nexudus-access_tokens`).
@@ -33,6 +34,7 @@ pub mod access_tokens;
 #[cfg(feature = "nexudus-access_tokens")]
 pub use self::access_tokens::{
     AccessTokens, AccessTokensCreateRequest, AccessTokensSearchRequest,
+    AccessTokensUpdateRequest,
 };
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
@@ -85,7 +87,7 @@ impl NexudusAuth {
     ///
     /// - `access_token`: The OAuth2 access token, sent as a bearer token. (environment: `NEXUDUS_ACCESS_TOKEN`)
     ///
-    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.create`, `access_tokens.get`, `access_tokens.search`.
+    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.create`, `access_tokens.get`, `access_tokens.search`, `access_tokens.update`.
     pub fn oauth2(access_token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -190,7 +192,7 @@ impl NexudusClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_tokens`: [`create`](access_tokens::AccessTokens::create), [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search).
+    /// Operations on `access_tokens`: [`create`](access_tokens::AccessTokens::create), [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search), [`update`](access_tokens::AccessTokens::update).
     #[cfg(feature = "nexudus-access_tokens")]
     pub fn access_tokens(&self) -> access_tokens::AccessTokens<'_> {
         access_tokens::AccessTokens {
@@ -208,6 +210,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         &access_tokens::ACCESS_TOKENS_GET_MOCK,
         #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_SEARCH_MOCK,
+        #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_UPDATE_MOCK,
     ],
     error_template: ::std::option::Option::Some(
         "{\"Errors\":[{\"AttemptedValue\":null,\"Message\":\"is a required field\",\"PropertyName\":\"AccessCode\"}],\"Message\":\"AccessCode: is a required field\",\"Value\":null,\"WasSuccessful\":false}",
