@@ -45,6 +45,9 @@ pub struct AuthModeDescriptor {
     pub credentials: &'static [CredentialDescriptor],
     /// Headers sent with every request in this mode.
     pub headers: &'static [HeaderTemplate],
+    /// The path of the OAuth2 token endpoint that gives this mode's token, if it has one
+    /// (the mock server answers it).
+    pub token_endpoint: Option<&'static str>,
 }
 
 /// One value a caller supplies for an auth mode.

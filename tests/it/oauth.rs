@@ -254,3 +254,18 @@ async fn no_password_or_token_in_debug_output() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_mock_server_answers_the_token_endpoint() {
+    let mock = keyway::nexudus::mock_server().await.unwrap();
+    let client = NexudusClient::builder(NexudusAuth::oauth2_password(USER, PASSWORD)).base_url(mock.url()).build().unwrap();
+    let token = get(&client).await.unwrap();
+    assert_eq!(token, keyway::fixtures::nexudus::access_tokens::get_200().value().unwrap());
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1, "the token request is not an API request: {requests:?}");
+    assert!(requests[0].header("authorization").is_some_and(|h| h.starts_with("Bearer ")), "{requests:?}");
+
+    let refused = NexudusClient::builder(NexudusAuth::oauth2_password(USER, "")).base_url(mock.url()).build().unwrap();
+    let error = get(&refused).await.unwrap_err();
+    assert!(matches!(&error, Error::TokenEndpoint { grant: "password", status: Some(400), .. }), "{error:?}");
+}

@@ -85,6 +85,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "client_session_token",
@@ -110,6 +111,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "personal_access_token",
@@ -140,6 +142,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "console_session_token",
@@ -170,6 +173,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
 ];
 /// What the runtime needs to know about this API; built from the spec.

@@ -26,12 +26,14 @@ fn emit_descriptor(api: &Api) -> TokenStream {
             let (name, prefix, credential, suffix) = (&h.name, &h.prefix, &h.credential, &h.suffix);
             quote!(crate::runtime::HeaderTemplate { name: #name, prefix: #prefix, credential: #credential, suffix: #suffix })
         });
+        let token_endpoint = opt_str(&mode.token_endpoint.as_ref().map(|endpoint| endpoint.path.clone()));
         quote! {
             crate::runtime::AuthModeDescriptor {
                 name: #mode_name,
                 title: #mode_title,
                 credentials: &[#(#credentials),*],
                 headers: &[#(#headers),*],
+                token_endpoint: #token_endpoint,
             }
         }
     });

@@ -225,6 +225,35 @@ struct Refusal {
     error_description: Option<String>,
 }
 
+/// The mock server's answer to a request at an auth mode's token endpoint, `None` for any
+/// other path: a token for a password grant with a user name and password, or a refresh
+/// grant with a refresh token; `invalid_grant` otherwise.
+#[cfg(feature = "mock")]
+pub(crate) fn mock_token(api: &crate::ApiDescriptor, path: &str, body: &[u8]) -> Option<(u16, String)> {
+    api.auth_modes.iter().filter_map(|mode| mode.token_endpoint).find(|endpoint| *endpoint == path)?;
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let field = |name: &str| form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str()).filter(|value| !value.is_empty());
+    let granted = match field("grant_type") {
+        Some("password") => field("username").is_some() && field("password").is_some(),
+        Some("refresh_token") => field("refresh_token").is_some(),
+        _ => false,
+    };
+    let answer = if granted {
+        serde_json::json!({
+            "access_token": "mock-access-token",
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "refresh_token": "mock-refresh-token",
+        })
+    } else {
+        serde_json::json!({
+            "error": "invalid_grant",
+            "error_description": "the mock token endpoint needs grant_type password with username and password, or refresh_token with refresh_token",
+        })
+    };
+    Some((if granted { 200 } else { 400 }, answer.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
