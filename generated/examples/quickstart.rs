@@ -18,6 +18,16 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "nexudus-access_tokens")]
         {
             #[allow(unused_imports)]
+            use keyway::nexudus::{NexudusAuth, NexudusClient};
+            let result = client
+                .access_tokens()
+                .create(1, "example AccessCode", 1)
+                .await?;
+            println!("nexudus access_tokens.create: {result:#?}");
+        }
+        #[cfg(feature = "nexudus-access_tokens")]
+        {
+            #[allow(unused_imports)]
             use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
             let result = client.access_tokens().get(AccessTokenId::new(87654321)).await?;
             println!("nexudus access_tokens.get: {result:#?}");
@@ -28,6 +38,16 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::nexudus::{NexudusAuth, NexudusClient};
             let result = client.access_tokens().search().await?;
             println!("nexudus access_tokens.search: {result:#?}");
+        }
+        #[cfg(feature = "nexudus-access_tokens")]
+        {
+            #[allow(unused_imports)]
+            use keyway::nexudus::{AccessTokenId, NexudusAuth, NexudusClient};
+            let result = client
+                .access_tokens()
+                .update(AccessTokenId::new(87654321), 1, "example AccessCode", 1)
+                .await?;
+            println!("nexudus access_tokens.update: {result:#?}");
         }
     }
     #[cfg(

@@ -14,9 +14,9 @@ use ::keyway_runtime as runtime;
 #[doc(inline)]
 pub use runtime::{
     ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page,
-    PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource,
-    Wait, BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger,
-    StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
+    PagePosition, Pages, ParseTimestampError, PropertyError, Response, Secret, Timestamp,
+    TokenSource, Wait, BooleanOrInteger, BooleanOrNumber, StringOrBoolean,
+    StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
 };
 #[cfg(feature = "fixtures")]
 #[doc(inline)]
@@ -31,6 +31,7 @@ pub mod __private {
         ClientCore, CredentialDescriptor, CredentialValue, Credentials,
         EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle,
         PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+        WriteEnvelope,
     };
     #[cfg(feature = "mock")]
     pub use crate::runtime::{MockApi, MockEndpoint};

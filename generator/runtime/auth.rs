@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::descriptor::AuthModeDescriptor;
 use super::error::Error;
+use super::oauth::{OAuth2Source, PasswordGrant};
 
 /// A secret string, such as an API key or token.
 ///
@@ -96,6 +97,9 @@ pub enum CredentialValue {
     Secret(Secret),
     /// A token fetched from the source before every attempt.
     Source(Arc<dyn TokenSource>),
+    /// An OAuth2 token the client gets from the API's token endpoint with the password
+    /// grant, and refreshes.
+    Grant(Arc<PasswordGrant>),
 }
 
 impl fmt::Debug for CredentialValue {
@@ -104,6 +108,7 @@ impl fmt::Debug for CredentialValue {
             CredentialValue::Plain(value) => f.debug_tuple("Plain").field(value).finish(),
             CredentialValue::Secret(secret) => f.debug_tuple("Secret").field(secret).finish(),
             CredentialValue::Source(_) => f.write_str("Source(..)"),
+            CredentialValue::Grant(grant) => f.debug_tuple("Grant").field(grant).finish(),
         }
     }
 }
@@ -151,8 +156,15 @@ struct SourcedHeader {
 }
 
 impl AuthHeaders {
-    /// Checks the credentials against their mode and builds the fixed headers.
-    pub(crate) fn prepare(credentials: &Credentials) -> Result<Self, Error> {
+    /// Checks the credentials against their mode and builds the fixed headers. An OAuth2
+    /// grant becomes a token source that asks the token endpoint below `base_url` through
+    /// `http`.
+    pub(crate) fn prepare(
+        credentials: &Credentials,
+        http: &reqwest::Client,
+        base_url: &reqwest::Url,
+        user_agent: &'static str,
+    ) -> Result<Self, Error> {
         let mode = credentials.mode;
         if credentials.values.len() != mode.credentials.len() {
             let names: Vec<&str> = mode.credentials.iter().map(|c| c.name).collect();
@@ -177,6 +189,11 @@ impl AuthHeaders {
                     sources.push(Arc::clone(source));
                     continue;
                 }
+                CredentialValue::Grant(grant) => {
+                    source_index[i] = Some(sources.len());
+                    sources.push(Arc::new(OAuth2Source::new(Arc::clone(grant), http.clone(), base_url, user_agent)));
+                    continue;
+                }
                 _ => continue,
             }
             return Err(Error::Config(format!("the credential `{}` is empty", descriptor.name)));
@@ -196,7 +213,7 @@ impl AuthHeaders {
             let (value, sensitive) = match &credentials.values[i] {
                 CredentialValue::Plain(v) => (v.as_str(), mode.credentials[i].secret),
                 CredentialValue::Secret(v) => (v.expose(), true),
-                CredentialValue::Source(_) => {
+                CredentialValue::Source(_) | CredentialValue::Grant(_) => {
                     if let Some(source) = source_index[i] {
                         sourced.push(SourcedHeader { name, prefix: template.prefix, suffix: template.suffix, source });
                     }

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::descriptor::ResponseShape;
+use super::descriptor::{ResponseShape, WriteEnvelope};
 use super::error::Error;
 use super::response::decode;
 
@@ -53,7 +53,7 @@ impl<T> Fixture<T> {
     /// The key of the top-level object the resource sits under (`access_code`), if any.
     pub fn envelope(&self) -> Option<&'static str> {
         match self.shape {
-            ResponseShape::Envelope(key) => Some(key),
+            ResponseShape::Envelope(key) | ResponseShape::Write(&WriteEnvelope { value_field: key, .. }) => Some(key),
             ResponseShape::Empty | ResponseShape::Body => None,
         }
     }
@@ -80,7 +80,9 @@ impl<T: DeserializeOwned + serde::Serialize> Fixture<T> {
         let value = self.value()?;
         let json = self.json();
         let documented = match self.shape {
-            ResponseShape::Envelope(key) => json.get(key).cloned().unwrap_or(serde_json::Value::Null),
+            ResponseShape::Envelope(key) | ResponseShape::Write(&WriteEnvelope { value_field: key, .. }) => {
+                json.get(key).cloned().unwrap_or(serde_json::Value::Null)
+            }
             ResponseShape::Body => json,
             // Nothing is read, so nothing is kept.
             ResponseShape::Empty => serde_json::Value::Null,

@@ -20,6 +20,7 @@ mod call;
 mod client;
 pub mod codec;
 mod descriptor;
+mod envelope;
 mod error;
 #[cfg(feature = "fixtures")]
 mod fixture;
@@ -31,6 +32,7 @@ mod mock_actions;
 mod mock_pages;
 mod nullable;
 mod number;
+mod oauth;
 mod paginate;
 mod response;
 mod scalars;
@@ -41,7 +43,7 @@ pub use action::Wait;
 pub use auth::{Secret, TokenSource};
 pub use call::Call;
 pub use client::ClientBuilder;
-pub use error::{ActionFailure, ApiError, Error};
+pub use error::{ActionFailure, ApiError, Error, PropertyError};
 pub use nullable::Nullable;
 pub use number::Number;
 pub use paginate::{Items, Page, PagePosition, Pages};
@@ -63,8 +65,9 @@ pub use auth::{CredentialValue, Credentials};
 pub use client::{ClientCore, FromCore};
 pub use descriptor::{
     ActionAt, ActionDescriptor, ApiDescriptor, ArrayStyle, AuthModeDescriptor, CredentialDescriptor, EndpointDescriptor, ErrorFormat, HeaderTemplate,
-    HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+    HttpMethod, PageStyle, PaginationDescriptor, ParamDescriptor, ParamLocation, PathPart, ResponseShape, WriteEnvelope,
 };
+pub use oauth::PasswordGrant;
 
 // `Timestamp::from_str`'s error type, re-exported by `keyway` to make it nameable.
 pub use timestamp::ParseTimestampError;

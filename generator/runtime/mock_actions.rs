@@ -131,6 +131,10 @@ fn value_of(shape: ResponseShape, body: &mut Value) -> Option<&mut Value> {
             Some(object.entry(key).or_insert(Value::Null))
         }
         ResponseShape::Body => Some(body),
+        ResponseShape::Write(envelope) => {
+            let object = body.as_object_mut()?;
+            Some(object.entry(envelope.value_field).or_insert(Value::Null))
+        }
         ResponseShape::Empty => None,
     }
 }

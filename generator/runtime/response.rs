@@ -136,6 +136,11 @@ pub(crate) fn decode<T: DeserializeOwned>(shape: ResponseShape, status: u16, req
         }
         ResponseShape::Body => None,
         ResponseShape::Envelope(key) => Some(key),
+        // A write the envelope says failed is an error whatever the status.
+        ResponseShape::Write(format) => match super::envelope::refusal(format, status, request_id, raw_body) {
+            Some(error) => return Err(error),
+            None => Some(format.value_field),
+        },
     };
     // An empty body (204) reads as `null`, so `()` and `Option<_>` results still work.
     let body: &[u8] = if raw_body.iter().all(u8::is_ascii_whitespace) { b"null" } else { raw_body };
@@ -469,6 +474,7 @@ pub(crate) fn error_from_response(format: &ErrorFormat, raw: RawResponse) -> Err
             data: None,
             validation_errors: None,
             validation_messages_key: format.validation_messages_key,
+            property_errors: Vec::new(),
         })),
         None => Error::UnexpectedResponse {
             status: raw.status,
@@ -506,7 +512,16 @@ fn api_error_from_body(format: &ErrorFormat, status: u16, header_request_id: Opt
         .or_else(|| header_request_id.map(str::to_owned));
     let data = take(format.data_field).filter(|v| !v.is_null());
     let validation_errors = take(format.validation_errors_field).filter(|v| !v.is_null());
-    Some(ApiError { status, kind, message, request_id, data, validation_errors, validation_messages_key: format.validation_messages_key })
+    Some(ApiError {
+        status,
+        kind,
+        message,
+        request_id,
+        data,
+        validation_errors,
+        validation_messages_key: format.validation_messages_key,
+        property_errors: Vec::new(),
+    })
 }
 
 /// A JSON scalar as text; `None` for null.

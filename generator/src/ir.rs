@@ -214,6 +214,21 @@ pub struct AuthMode {
     pub description: String,
     pub credentials: Vec<Credential>,
     pub headers: Vec<HeaderTemplate>,
+    /// The token endpoint that fills one credential, when the spec declares one.
+    pub token_endpoint: Option<TokenEndpoint>,
+}
+
+/// An OAuth2 token endpoint of the API that gives an auth mode's access token.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    /// The constructor that takes a user name and password (`oauth2_password`).
+    pub constructor: String,
+    /// Path below the base URL.
+    pub path: String,
+    /// Index into the mode's credentials of the token it gives.
+    pub credential: usize,
+    /// Whether the endpoint takes the refresh grant.
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +289,9 @@ pub struct Endpoint {
     /// The asynchronous action its response carries, which the call can wait for.
     pub action: Option<EndpointAction>,
     pub responses: Vec<ResponseExample>,
+    /// The API's write envelope, when the response is in it (`response` is then the value
+    /// under its `value_field`).
+    pub write_envelope: Option<crate::spec::WriteEnvelopeSpec>,
 }
 
 impl Endpoint {

@@ -109,7 +109,18 @@ fn security_schemes(api: &Api) -> (Map<String, Value>, SchemesByMode) {
         let mut names = Vec::new();
         for header in &mode.headers {
             let name = format!("{}_{}", mode.name, header.name.to_lowercase().replace('-', "_"));
-            let scheme = if header.name.eq_ignore_ascii_case("authorization") && header.prefix == "Bearer " {
+            let bearer = header.name.eq_ignore_ascii_case("authorization") && header.prefix == "Bearer ";
+            let from_token_endpoint =
+                mode.token_endpoint.as_ref().filter(|endpoint| bearer && mode.credentials[endpoint.credential].name == header.credential);
+            let scheme = if let Some(endpoint) = from_token_endpoint {
+                // OAuth2's password flow: a bearer token from the token endpoint.
+                let url = format!("{}{}", api.base_url, endpoint.path);
+                let mut flow = json!({"tokenUrl": url, "scopes": {}});
+                if endpoint.refresh {
+                    flow["refreshUrl"] = json!(url);
+                }
+                json!({"type": "oauth2", "flows": {"password": flow}, "description": format!("{}: {}", mode.title, mode.description.trim())})
+            } else if bearer {
                 json!({"type": "http", "scheme": "bearer", "description": format!("{}: {}", mode.title, mode.description.trim())})
             } else {
                 json!({"type": "apiKey", "in": "header", "name": header.name, "description": format!("{}: `{}`", mode.title, header.credential)})

@@ -63,6 +63,37 @@ pub struct ApiSpec {
     pub success_flag: Option<String>,
     /// The header that carries an idempotency key on every endpoint that changes state.
     pub idempotency_header: Option<String>,
+    /// The envelope of the API's writes: a success flag beside the value, and on failure a
+    /// list of per-property errors. Endpoints opt in with `response.write_envelope: true`.
+    pub write_envelope: Option<WriteEnvelopeSpec>,
+}
+
+/// Where the parts of a write envelope are (`{WasSuccessful, Value, Message, Errors}`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WriteEnvelopeSpec {
+    /// The boolean key that says whether the write succeeded (`WasSuccessful`).
+    pub success_field: String,
+    /// The key of the value a success gives (`Value`).
+    pub value_field: String,
+    /// The key of the human message (`Message`).
+    pub message_field: Option<String>,
+    /// The per-property errors of a failure.
+    pub errors: Option<PropertyErrorsSpec>,
+}
+
+/// The list of per-property errors of a write envelope, and the keys of each entry.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyErrorsSpec {
+    /// The key of the list (`Errors`).
+    pub field: String,
+    /// The key of the property's name in an entry (`PropertyName`).
+    pub property: String,
+    /// The key of the entry's message (`Message`).
+    pub message: String,
+    /// The key of the value that was sent (`AttemptedValue`).
+    pub attempted_value: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -78,6 +109,32 @@ pub struct AuthModeSpec {
     /// `cargo xtask import` (by default the mode's own name).
     #[serde(default)]
     pub openapi_schemes: Vec<String>,
+    /// The credential is an OAuth2 access token the client gets from a token endpoint of the
+    /// API itself; adds the constructor `<mode>_password(username, password)`.
+    pub token_endpoint: Option<TokenEndpointSpec>,
+}
+
+/// An OAuth2 token endpoint (RFC 6749) that gives the access token of an auth mode.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEndpointSpec {
+    /// Path below the base URL (`/api/token`), called with a form-urlencoded `POST`.
+    pub path: String,
+    /// The mode's credential the token fills (a refreshable secret).
+    pub credential: String,
+    /// The grants the endpoint accepts: `password` gets the first token, `refresh_token`
+    /// renews it before it expires.
+    pub grants: Vec<GrantSpec>,
+}
+
+/// An OAuth2 grant type a token endpoint accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantSpec {
+    /// The resource owner's user name and password (RFC 6749 section 4.3).
+    Password,
+    /// A refresh token given with an earlier token (RFC 6749 section 6).
+    RefreshToken,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -290,6 +347,10 @@ pub struct ResponseSpec {
     /// The body's documented top-level keys, each like a model's field: the method returns
     /// a struct named after the endpoint (`AccessCodesListResponse`) holding them all.
     pub keys: Option<Vec<FieldSpec>>,
+    /// The body is the API's `write_envelope`: the value of `type` sits under its
+    /// `value_field`, and a failure flag makes the call an invalid-input error.
+    #[serde(default)]
+    pub write_envelope: bool,
 }
 
 /// How the pages of a list are fetched: by cursor or by page number (exactly one).

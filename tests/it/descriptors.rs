@@ -17,12 +17,14 @@ static MODES: [AuthModeDescriptor; 2] = [
         title: "Admin key",
         credentials: &[CredentialDescriptor { name: "key", secret: true, env: None }],
         headers: &[HeaderTemplate { name: "authorization", prefix: "Bearer ", credential: "key", suffix: "" }],
+        token_endpoint: None,
     },
     AuthModeDescriptor {
         name: "session",
         title: "Session",
         credentials: &[CredentialDescriptor { name: "session", secret: true, env: None }],
         headers: &[HeaderTemplate { name: "x-session", prefix: "", credential: "session", suffix: "" }],
+        token_endpoint: None,
     },
 ];
 

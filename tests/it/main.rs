@@ -12,6 +12,8 @@ mod limits;
 mod lists;
 mod metadata;
 mod mock;
+mod oauth;
 mod pagination;
 mod retries;
 mod server;
+mod write_envelope;

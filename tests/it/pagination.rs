@@ -21,6 +21,7 @@ static MODES: [AuthModeDescriptor; 1] = [AuthModeDescriptor {
     title: "API key",
     credentials: &[CredentialDescriptor { name: "key", secret: true, env: None }],
     headers: &[HeaderTemplate { name: "authorization", prefix: "Bearer ", credential: "key", suffix: "" }],
+    token_endpoint: None,
 }];
 
 static API: ApiDescriptor = ApiDescriptor {

@@ -22,15 +22,20 @@
 //!
 //! Endpoints:
 //!
+//! - [`access_tokens::create`](crate::nexudus::access_tokens::AccessTokens::create): Create AccessToken
 //! - [`access_tokens::get`](crate::nexudus::access_tokens::AccessTokens::get): Get one AccessToken
 //! - [`access_tokens::search`](crate::nexudus::access_tokens::AccessTokens::search): Search AccessTokens
+//! - [`access_tokens::update`](crate::nexudus::access_tokens::AccessTokens::update): Update AccessToken
 #[cfg(feature = "nexudus-access_tokens")]
 pub use crate::keyway_nexudus_types::nexudus::*;
 /// Operations on `access_tokens` (cargo feature `nexudus-access_tokens`).
 #[cfg(feature = "nexudus-access_tokens")]
 pub mod access_tokens;
 #[cfg(feature = "nexudus-access_tokens")]
-pub use self::access_tokens::{AccessTokens, AccessTokensSearchRequest};
+pub use self::access_tokens::{
+    AccessTokens, AccessTokensCreateRequest, AccessTokensSearchRequest,
+    AccessTokensUpdateRequest,
+};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
         name: "oauth2",
@@ -50,6 +55,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::Some("/api/token"),
     },
 ];
 /// What the runtime needs to know about this API; built from the spec.
@@ -82,7 +88,7 @@ impl NexudusAuth {
     ///
     /// - `access_token`: The OAuth2 access token, sent as a bearer token. (environment: `NEXUDUS_ACCESS_TOKEN`)
     ///
-    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.get`, `access_tokens.search`.
+    /// Sends `Authorization: Bearer {access_token}`. Accepted by `access_tokens.create`, `access_tokens.get`, `access_tokens.search`, `access_tokens.update`.
     pub fn oauth2(access_token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -98,6 +104,27 @@ impl NexudusAuth {
             values: ::std::vec::Vec::from([
                 crate::runtime::CredentialValue::Source(
                     ::std::sync::Arc::new(access_token),
+                ),
+            ]),
+        })
+    }
+    /// OAuth2 bearer token, with the `access_token` from the API's token endpoint (`POST /api/token` below the base URL): the client gets it with the OAuth2 password grant (a form-urlencoded `username` and `password`) before its first request and renews it with the refresh grant before `expires_in` runs out (with the password grant again if the refresh token is refused). Concurrent calls of a client and its clones share one token and one renewal at a time. The password and the tokens are never printed by `Debug` or logged.
+    pub fn oauth2_password(
+        username: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<crate::Secret>,
+    ) -> Self {
+        Self(crate::runtime::Credentials {
+            mode: &AUTH_MODES[0],
+            values: ::std::vec::Vec::from([
+                crate::runtime::CredentialValue::Grant(
+                    ::std::sync::Arc::new(
+                        crate::runtime::PasswordGrant::new(
+                            "/api/token",
+                            true,
+                            username.into(),
+                            password.into(),
+                        ),
+                    ),
                 ),
             ]),
         })
@@ -166,7 +193,7 @@ impl NexudusClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_tokens`: [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search).
+    /// Operations on `access_tokens`: [`create`](access_tokens::AccessTokens::create), [`get`](access_tokens::AccessTokens::get), [`search`](access_tokens::AccessTokens::search), [`update`](access_tokens::AccessTokens::update).
     #[cfg(feature = "nexudus-access_tokens")]
     pub fn access_tokens(&self) -> access_tokens::AccessTokens<'_> {
         access_tokens::AccessTokens {
@@ -179,11 +206,17 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
     api: &API,
     endpoints: &[
         #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_CREATE_MOCK,
+        #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_GET_MOCK,
         #[cfg(feature = "nexudus-access_tokens")]
         &access_tokens::ACCESS_TOKENS_SEARCH_MOCK,
+        #[cfg(feature = "nexudus-access_tokens")]
+        &access_tokens::ACCESS_TOKENS_UPDATE_MOCK,
     ],
-    error_template: ::std::option::Option::None,
+    error_template: ::std::option::Option::Some(
+        "{\"Errors\":[{\"AttemptedValue\":null,\"Message\":\"is a required field\",\"PropertyName\":\"AccessCode\"}],\"Message\":\"AccessCode: is a required field\",\"Value\":null,\"WasSuccessful\":false}",
+    ),
 };
 /// Starts a mock of the Nexudus Spaces API on 127.0.0.1 (an ephemeral port) that serves every endpoint from the fixtures and checks requests as the API would: auth headers, required parameters, one-of groups, content type, unknown ids. Stops when dropped.
 ///

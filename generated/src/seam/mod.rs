@@ -109,6 +109,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "client_session_token",
@@ -134,6 +135,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "personal_access_token",
@@ -164,6 +166,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
     crate::runtime::AuthModeDescriptor {
         name: "console_session_token",
@@ -194,6 +197,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
 ];
 /// What the runtime needs to know about this API; built from the spec.

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{doc, opt_str};
 use crate::CRATE_NAME;
-use crate::ir::{Api, AuthMode, Credential};
+use crate::ir::{Api, AuthMode, Credential, TokenEndpoint};
 use crate::names::ident;
 
 fn emit_descriptor(api: &Api) -> TokenStream {
@@ -26,12 +26,14 @@ fn emit_descriptor(api: &Api) -> TokenStream {
             let (name, prefix, credential, suffix) = (&h.name, &h.prefix, &h.credential, &h.suffix);
             quote!(crate::runtime::HeaderTemplate { name: #name, prefix: #prefix, credential: #credential, suffix: #suffix })
         });
+        let token_endpoint = opt_str(&mode.token_endpoint.as_ref().map(|endpoint| endpoint.path.clone()));
         quote! {
             crate::runtime::AuthModeDescriptor {
                 name: #mode_name,
                 title: #mode_title,
                 credentials: &[#(#credentials),*],
                 headers: &[#(#headers),*],
+                token_endpoint: #token_endpoint,
             }
         }
     });
@@ -130,6 +132,45 @@ fn credential_value(credential: &Credential, from_source: bool) -> TokenStream {
     }
 }
 
+/// `<mode>_password(username, password, …)`: the mode's token from its token endpoint,
+/// the other credentials as the plain constructor takes them.
+fn emit_password_constructor(mode: &AuthMode, endpoint: &TokenEndpoint, index: &Literal) -> TokenStream {
+    let fn_name = ident(&endpoint.constructor);
+    let token = &mode.credentials[endpoint.credential].name;
+    let renewal = if endpoint.refresh {
+        "renews it with the refresh grant before `expires_in` runs out (with the password grant again if the refresh token is refused)"
+    } else {
+        "asks again with the password grant before `expires_in` runs out"
+    };
+    let docs = doc(&format!(
+        "{}, with the `{token}` from the API's token endpoint (`POST {}` below the base URL): the client gets it with the OAuth2 password grant (a form-urlencoded `username` and `password`) before its first request and {renewal}. Concurrent calls of a client and its clones share one token and one renewal at a time. The password and the tokens are never printed by `Debug` or logged.",
+        mode.title, endpoint.path
+    ));
+    let path = &endpoint.path;
+    let refresh = endpoint.refresh;
+    let others = mode.credentials.iter().enumerate().filter(|(i, _)| *i != endpoint.credential);
+    let args = others.map(|(_, c)| credential_arg(c, false));
+    let values = mode.credentials.iter().enumerate().map(|(i, c)| {
+        if i == endpoint.credential {
+            quote! {
+                crate::runtime::CredentialValue::Grant(::std::sync::Arc::new(crate::runtime::PasswordGrant::new(#path, #refresh, username.into(), password.into())))
+            }
+        } else {
+            credential_value(c, false)
+        }
+    });
+    quote! {
+        #docs
+        pub fn #fn_name(
+            username: impl ::std::convert::Into<::std::string::String>,
+            password: impl ::std::convert::Into<crate::Secret>,
+            #(#args),*
+        ) -> Self {
+            Self(crate::runtime::Credentials { mode: &AUTH_MODES[#index], values: ::std::vec::Vec::from([#(#values),*]) })
+        }
+    }
+}
+
 fn emit_auth(api: &Api) -> TokenStream {
     let auth = ident(&api.auth_name);
     let auth_doc = doc(&format!(
@@ -165,7 +206,8 @@ fn emit_auth(api: &Api) -> TokenStream {
                 }
             }
         });
-        quote!(#plain #refreshable)
+        let password = mode.token_endpoint.as_ref().map(|endpoint| emit_password_constructor(mode, endpoint, &index));
+        quote!(#plain #refreshable #password)
     });
     quote! {
         #auth_doc

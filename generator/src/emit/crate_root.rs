@@ -45,7 +45,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
 
         #[doc(inline)]
         pub use runtime::{
-            ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition, Pages, ParseTimestampError, Response, Secret, Timestamp, TokenSource, Wait,
+            ActionFailure, ApiError, Call, ClientBuilder, Error, Items, Nullable, Number, Page, PagePosition, Pages, ParseTimestampError, PropertyError, Response, Secret, Timestamp, TokenSource, Wait,
             BooleanOrInteger, BooleanOrNumber, StringOrBoolean, StringOrBooleanOrInteger, StringOrBooleanOrNumber, StringOrInteger, StringOrNumber,
         };
 
@@ -61,7 +61,7 @@ pub(crate) fn emit_crate_root(cx: &Context<'_>) -> TokenStream {
             pub use crate::runtime::{
                 ActionAt, ActionDescriptor, ApiDescriptor, ArrayStyle, AuthModeDescriptor, ClientCore, CredentialDescriptor, CredentialValue, Credentials,
                 EndpointDescriptor, ErrorFormat, FromCore, HeaderTemplate, HttpMethod, PageStyle, PaginationDescriptor,
-                ParamDescriptor, ParamLocation, PathPart, ResponseShape,
+                ParamDescriptor, ParamLocation, PathPart, ResponseShape, WriteEnvelope,
             };
             #[cfg(feature = "mock")]
             pub use crate::runtime::{MockApi, MockEndpoint};

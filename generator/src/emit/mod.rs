@@ -142,10 +142,35 @@ pub(crate) fn response_type(api: &Api, endpoint: &Endpoint) -> TokenStream {
 /// The runtime's `ResponseShape` of a success of `endpoint`, or of an error body (`None`),
 /// which is read whole.
 pub(crate) fn response_shape(endpoint: Option<&Endpoint>) -> TokenStream {
+    if let Some(envelope) = endpoint.and_then(|e| e.write_envelope.as_ref()) {
+        return write_envelope_shape(envelope);
+    }
     match endpoint.map(|e| &e.response) {
         Some(Response::Empty) => quote!(crate::runtime::ResponseShape::Empty),
         Some(Response::Value { envelope: Some(key), .. }) => quote!(crate::runtime::ResponseShape::Envelope(#key)),
         Some(Response::Value { envelope: None, .. }) | None => quote!(crate::runtime::ResponseShape::Body),
+    }
+}
+
+/// `ResponseShape::Write(&WriteEnvelope { … })`: a constant, promoted to `'static`.
+fn write_envelope_shape(envelope: &crate::spec::WriteEnvelopeSpec) -> TokenStream {
+    let (success_field, value_field) = (&envelope.success_field, &envelope.value_field);
+    let message_field = opt_str(&envelope.message_field);
+    let errors = envelope.errors.as_ref();
+    let errors_field = opt_str(&errors.map(|e| e.field.clone()));
+    let property_field = opt_str(&errors.map(|e| e.property.clone()));
+    let error_message_field = opt_str(&errors.map(|e| e.message.clone()));
+    let attempted_value_field = opt_str(&errors.and_then(|e| e.attempted_value.clone()));
+    quote! {
+        crate::runtime::ResponseShape::Write(&crate::runtime::WriteEnvelope {
+            success_field: #success_field,
+            value_field: #value_field,
+            message_field: #message_field,
+            errors_field: #errors_field,
+            property_field: #property_field,
+            error_message_field: #error_message_field,
+            attempted_value_field: #attempted_value_field,
+        })
     }
 }
 

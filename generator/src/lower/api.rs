@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 
 use super::names::{RESERVED_API_NAMES, is_snake_ident};
 use super::{Lowerer, Site};
-use crate::ir::{Api, AuthMode, Credential, HeaderTemplate, TypeDef};
+use crate::ir::{Api, AuthMode, Credential, HeaderTemplate, TokenEndpoint, TypeDef};
 use crate::load::{LoadedApi, LoadedFile};
 use crate::names;
-use crate::spec::{ApiSpec, AuthModeSpec};
+use crate::spec::{ApiSpec, AuthModeSpec, GrantSpec};
 
 /// The lowered `api:` section, and the file that holds it.
 pub(crate) struct Header<'a> {
@@ -131,6 +131,7 @@ fn lower_auth_modes(lw: &mut Lowerer, site: &Site, spec: &ApiSpec) -> Vec<AuthMo
         check_credentials(lw, &site, mode);
         let headers = lower_headers(lw, &site, mode);
         let refreshable = mode.credentials.iter().any(|c| c.refreshable);
+        let token_endpoint = lower_token_endpoint(lw, &site, spec, mode);
         modes.push(AuthMode {
             name: mode.name.clone(),
             source_constructor: refreshable.then(|| format!("{}_from_source", mode.name)),
@@ -148,9 +149,80 @@ fn lower_auth_modes(lw: &mut Lowerer, site: &Site, spec: &ApiSpec) -> Vec<AuthMo
                 })
                 .collect(),
             headers,
+            token_endpoint,
         });
     }
     modes
+}
+
+/// `token_endpoint:` of a mode: its credential is a refreshable secret of the mode, the
+/// password grant is there to get the first token, and the constructor's name is free.
+fn lower_token_endpoint(lw: &mut Lowerer, site: &Site, spec: &ApiSpec, mode: &AuthModeSpec) -> Option<TokenEndpoint> {
+    let endpoint = mode.token_endpoint.as_ref()?;
+    let mode_site = site;
+    let site = site.at("token_endpoint");
+    let mut ok = true;
+    if !endpoint.path.starts_with('/') || endpoint.path.contains(['?', '#', '{', '}']) || endpoint.path.chars().any(char::is_whitespace) {
+        lw.error_help(
+            &site.at("path"),
+            format!("token endpoint path `{}` is not a plain path", endpoint.path),
+            "give the path below the base URL, starting with `/`, without query or placeholders, like `/oauth/token`",
+        );
+        ok = false;
+    }
+    let credential = mode.credentials.iter().position(|c| c.name == endpoint.credential);
+    match credential.map(|i| &mode.credentials[i]) {
+        None => {
+            lw.error_help(
+                &site.at("credential"),
+                format!("`{}` is not a credential of `{}`", endpoint.credential, mode.name),
+                format!(
+                    "name the credential the token fills: one of {}",
+                    mode.credentials.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            ok = false;
+        }
+        Some(c) if !(c.secret && c.refreshable) => {
+            lw.error_help(
+                &site.at("credential"),
+                format!("credential `{}` gets its token from the token endpoint but is not a refreshable secret", c.name),
+                "add `secret: true` and `refreshable: true` to the credential",
+            );
+            ok = false;
+        }
+        Some(_) => {}
+    }
+    if !endpoint.grants.contains(&GrantSpec::Password) {
+        lw.error_help(
+            &site.at("grants"),
+            "the token endpoint has no `password` grant, the one way the client can get a first token",
+            "list `password` (and `refresh_token` if the endpoint renews tokens)",
+        );
+        ok = false;
+    }
+    if let Some(index) = endpoint.grants.iter().enumerate().position(|(i, g)| endpoint.grants[..i].contains(g)) {
+        lw.error(&site.at("grants").at(index), "a grant is listed twice");
+        ok = false;
+    }
+    // The constructor takes `username` and `password`, then the mode's other credentials.
+    for (index, c) in mode.credentials.iter().enumerate() {
+        if Some(index) != credential && (c.name == "username" || c.name == "password") {
+            lw.error_help(
+                &mode_site.at("credentials").at(index).at("name"),
+                format!("credential `{}` of `{}` clashes with the `{}` argument of the password constructor", c.name, mode.name, c.name),
+                "rename the credential",
+            );
+            ok = false;
+        }
+    }
+    let constructor = format!("{}_password", mode.name);
+    if spec.auth_modes.iter().any(|m| m.name == constructor) {
+        lw.error_help(&site, format!("the password constructor `{constructor}` clashes with the auth mode of that name"), "rename one of the modes");
+        ok = false;
+    }
+    let credential = credential?;
+    ok.then(|| TokenEndpoint { constructor, path: endpoint.path.clone(), credential, refresh: endpoint.grants.contains(&GrantSpec::RefreshToken) })
 }
 
 /// A mode's name is the auth type's constructor: it must not clash with the type's own

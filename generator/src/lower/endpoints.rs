@@ -100,6 +100,7 @@ fn lower_endpoint<'a>(
     let one_of = lower_one_of(lw, site, spec, &mut params);
     check_arguments(lw, site, spec, &params, &one_of);
     let response = lower_response(lw, site, spec, &params, cx);
+    super::write_envelope::check(lw, site, spec, cx.write_envelope);
     let mut statuses = BTreeSet::new();
     for (index, response) in spec.responses.iter().enumerate() {
         if !(100..600).contains(&response.status) || !statuses.insert(response.status) {
@@ -114,6 +115,7 @@ fn lower_endpoint<'a>(
     let has_builder = params.iter().any(|p| !p.required && p.group.is_none());
     let descriptor = names::shouty(&id);
     let LoweredResponse { response, model, pagination, inline } = response?;
+    let (response, write_envelope) = super::write_envelope::apply(spec, cx.write_envelope, response);
     let endpoint = Endpoint {
         source: site.file.path.clone(),
         resource: spec.resource.clone(),
@@ -152,6 +154,7 @@ fn lower_endpoint<'a>(
             .iter()
             .map(|r| ResponseExample { status: r.status, description: r.description.clone(), example: r.example.clone() })
             .collect(),
+        write_envelope,
     };
     Some((endpoint, model, inline))
 }

@@ -15,6 +15,7 @@ mod names;
 mod responses;
 mod site;
 mod types;
+mod write_envelope;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Api, TypeDef};
@@ -114,6 +115,7 @@ pub fn lower_api(api: &LoadedApi) -> Result<Api, Diagnostics> {
         types: &types,
         success_flag: header.spec.success_flag.as_deref(),
         idempotency_header: header.spec.idempotency_header.as_deref(),
+        write_envelope: header.spec.write_envelope.as_ref(),
     };
     let mut endpoints = endpoints::lower_endpoints(&mut lw, api, &header.spec.name, &header.auth_modes, &cx);
     types.extend(endpoints.iter().filter_map(|located| located.response_model.clone().map(TypeDef::Model)));

@@ -25,6 +25,8 @@ pub(crate) struct ResponseContext<'s, 't> {
     pub(crate) success_flag: Option<&'s str>,
     /// `api.idempotency_header`.
     pub(crate) idempotency_header: Option<&'s str>,
+    /// `api.write_envelope`.
+    pub(crate) write_envelope: Option<&'s crate::spec::WriteEnvelopeSpec>,
 }
 
 /// `None` (with diagnostics) when the response or its pagination is wrong.

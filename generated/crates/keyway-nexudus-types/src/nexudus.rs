@@ -155,6 +155,16 @@ impl ::std::fmt::Display for AccessTokenId {
         ::std::fmt::Display::fmt(&self.0, f)
     }
 }
+/// What a create or update of an AccessToken gives: the `Value` of the write envelope, the Id of the record written.
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[wire(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AccessTokenWritten {
+    /// The Id of the record created or updated.
+    ///
+    /// Wire name: `Id`.
+    pub id: crate::nexudus::AccessTokenId,
+}
 /// The response of `access_tokens.search` (Search AccessTokens): every documented key of its body.
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[wire(rename_all = "PascalCase")]

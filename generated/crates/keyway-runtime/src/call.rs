@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc2822;
 use tracing::Instrument;
 
 use super::client::ClientCore;
-use super::descriptor::{ArrayStyle, EndpointDescriptor, ParamLocation, PathPart};
+use super::descriptor::{ArrayStyle, EndpointDescriptor, ParamLocation, PathPart, ResponseShape};
 use super::error::Error;
 use super::response::{RawResponse, Response, decode, error_from_response};
 
@@ -328,7 +328,11 @@ async fn attempts(
                 }
                 let transient = raw.status == 429 || raw.status >= 500;
                 let retry_after = raw.retry_after;
-                let error = error_from_response(&endpoint.api.errors, raw);
+                let error = match endpoint.response {
+                    ResponseShape::Write(format) => super::envelope::refusal(format, raw.status, raw.request_id.as_deref(), &raw.body),
+                    _ => None,
+                };
+                let error = error.unwrap_or_else(|| error_from_response(&endpoint.api.errors, raw));
                 if !transient {
                     return Err(error);
                 }

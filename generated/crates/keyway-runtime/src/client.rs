@@ -270,11 +270,11 @@ impl<C> ClientBuilder<C> {
         }
         let base = self.base_url.as_deref().unwrap_or(api.default_base_url);
         let base_url = parse_base_url(base, self.allow_insecure_http)?;
-        let auth_headers = AuthHeaders::prepare(&self.credentials)?;
         let http = match self.http_client {
             Some(client) => client,
             None => default_http_client()?,
         };
+        let auth_headers = AuthHeaders::prepare(&self.credentials, &http, &base_url, api.user_agent)?;
         Ok(ClientCore {
             inner: Arc::new(CoreInner {
                 api,

@@ -47,6 +47,9 @@ pub struct AuthModeDescriptor {
     pub credentials: &'static [CredentialDescriptor],
     /// Headers sent with every request in this mode.
     pub headers: &'static [HeaderTemplate],
+    /// The path of the OAuth2 token endpoint that gives this mode's token, if it has one
+    /// (the mock server answers it).
+    pub token_endpoint: Option<&'static str>,
 }
 
 /// One value a caller supplies for an auth mode.
@@ -287,6 +290,30 @@ pub enum ResponseShape {
     Body,
     /// The value is under this key of the body (`access_code`).
     Envelope(&'static str),
+    /// The body is a write envelope: a flag says whether the write succeeded, the value is
+    /// under a key, and a failure lists its per-property errors.
+    Write(&'static WriteEnvelope),
+}
+
+/// Where the parts of a write envelope are (Nexudus' `{Status, Message, Value,
+/// WasSuccessful, Errors: [{AttemptedValue, Message, PropertyName}]}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteEnvelope {
+    /// The boolean key that says whether the write succeeded (`WasSuccessful`); `false`
+    /// makes the call an error whatever the status.
+    pub success_field: &'static str,
+    /// The key of the value a success gives (`Value`).
+    pub value_field: &'static str,
+    /// The key of the human message (`Message`).
+    pub message_field: Option<&'static str>,
+    /// The key of the list of per-property errors (`Errors`).
+    pub errors_field: Option<&'static str>,
+    /// In each error, the key of the property's name (`PropertyName`).
+    pub property_field: Option<&'static str>,
+    /// In each error, the key of its message (`Message`).
+    pub error_message_field: Option<&'static str>,
+    /// In each error, the key of the value that was sent (`AttemptedValue`).
+    pub attempted_value_field: Option<&'static str>,
 }
 
 /// How a list endpoint's pages follow one another. Paths are wire names, from the body's

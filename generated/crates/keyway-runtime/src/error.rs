@@ -190,6 +190,25 @@ pub enum Error {
         waited: Duration,
     },
 
+    /// The API's OAuth2 token endpoint gave no token: it refused the grant, answered
+    /// something else than a token, or could not be reached. Nothing was sent to the
+    /// endpoint the call was for.
+    #[error(
+        "the token endpoint gave no token for the `{grant}` grant{}{}: {description}",
+        StatusSuffix(*status),
+        code.as_deref().map(|code| format!(" ({code})")).unwrap_or_default()
+    )]
+    TokenEndpoint {
+        /// The grant asked for: `password` or `refresh_token`.
+        grant: &'static str,
+        /// The HTTP status of the answer; `None` when none came.
+        status: Option<u16>,
+        /// The OAuth2 error code of a refusal (`invalid_grant`).
+        code: Option<String>,
+        /// The endpoint's `error_description`, or what went wrong.
+        description: String,
+    },
+
     /// A list's pages did not follow one another as documented: a page gave back the
     /// cursor it was fetched with (fetching on would loop), or said a next page exists
     /// without giving its cursor. Streams yield it after the items before it, then end.
@@ -231,6 +250,13 @@ impl fmt::Debug for Error {
             Error::Paging { endpoint, request_id, message } => {
                 f.debug_struct("Paging").field("endpoint", endpoint).field("request_id", request_id).field("message", message).finish()
             }
+            Error::TokenEndpoint { grant, status, code, description } => f
+                .debug_struct("TokenEndpoint")
+                .field("grant", grant)
+                .field("status", status)
+                .field("code", code)
+                .field("description", description)
+                .finish(),
             Error::Timeout { endpoint, after } => f.debug_struct("Timeout").field("endpoint", endpoint).field("after", after).finish(),
             Error::CallTimeout { endpoint, after, attempts } => {
                 f.debug_struct("CallTimeout").field("endpoint", endpoint).field("after", after).field("attempts", attempts).finish()
@@ -375,6 +401,20 @@ pub struct ApiError {
     pub validation_errors: Option<serde_json::Value>,
     /// How the API lays out `validation_errors` (from the spec's error format).
     pub(crate) validation_messages_key: Option<&'static str>,
+    /// The per-property errors of a write envelope that says the write failed (Nexudus'
+    /// `Errors`), in the order given; empty otherwise.
+    pub property_errors: Vec<PropertyError>,
+}
+
+/// One property a write was refused for, as a write envelope lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyError {
+    /// The property's name (`AccessCode`); empty when the API gave none.
+    pub property: String,
+    /// Why it was refused (`is a required field`).
+    pub message: String,
+    /// The value that was sent for it, when the API echoes it (`null` when it was missing).
+    pub attempted_value: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -385,10 +425,13 @@ impl ApiError {
 
     /// The validation messages for one parameter.
     ///
-    /// Reads the validation tree in the API's layout (for Seam,
+    /// From a write envelope's property errors when it has any; else reads the validation tree in the API's layout (for Seam,
     /// `{"_errors": [..], "<param>": {"_errors": [..]}}`); a nested parameter can be named
     /// with dots (`location.name`). Empty when there are none.
     pub fn validation_errors_for(&self, param: &str) -> Vec<String> {
+        if !self.property_errors.is_empty() {
+            return self.property_errors.iter().filter(|e| e.property == param).map(|e| e.message.clone()).collect();
+        }
         let Some(tree) = &self.validation_errors else {
             return Vec::new();
         };
@@ -441,6 +484,18 @@ impl std::error::Error for ApiError {}
 
 /// Formats ` (request id X)` when there is one.
 struct RequestIdSuffix<'a>(Option<&'a str>);
+
+/// ` (HTTP 400)`, or nothing.
+struct StatusSuffix(Option<u16>);
+
+impl fmt::Display for StatusSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(status) => write!(f, " (HTTP {status})"),
+            None => Ok(()),
+        }
+    }
+}
 
 impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -553,6 +608,7 @@ mod tests {
                 "location": {"_errors": [], "name": {"_errors": ["required"]}}
             })),
             validation_messages_key: Some("_errors"),
+            property_errors: Vec::new(),
         };
         assert_eq!(e.form_errors(), vec!["form"]);
         assert_eq!(e.validation_errors_for("code"), vec!["too short", "digits only"]);

@@ -848,6 +848,12 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, BODY_LIMIT).await;
+    if parts.method == axum::http::Method::POST
+        && let Ok(bytes) = &bytes
+        && let Some((status, body)) = super::oauth::mock_token(shared.api.api, parts.uri.path(), bytes)
+    {
+        return Reply::json(status, body);
+    }
     let incoming = Incoming {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
@@ -974,13 +980,13 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
         }
         if !matches!(incoming.body, Some(Value::Object(_))) {
             let invalid = Invalid { form: vec!["Expected a JSON object as the body".to_owned()], missing: Vec::new() };
-            return invalid_input(shared, &invalid, request_id);
+            return refuse(shared, endpoint, &invalid, request_id);
         }
     }
 
     let invalid = validate(mock, |name| params.get(name).is_some());
     if !invalid.is_empty() {
-        return invalid_input(shared, &invalid, request_id);
+        return refuse(shared, endpoint, &invalid, request_id);
     }
 
     let success = mock.responses.iter().find(|(status, _)| (200..300).contains(status));
@@ -1044,6 +1050,17 @@ fn list_page(
     match mock_pages::serve(pagination, template, seeded, &|name| params.get(name), &filters) {
         Ok(body) => Reply::json(status, body),
         Err(message) => invalid_input(shared, &Invalid { form: vec![message], missing: Vec::new() }, request_id),
+    }
+}
+
+/// A 400 for invalid parameters: in the endpoint's write envelope when it has one, else in
+/// the API's error shape.
+fn refuse(shared: &Shared, endpoint: &EndpointDescriptor, invalid: &Invalid, request_id: &str) -> Reply {
+    match endpoint.response {
+        super::descriptor::ResponseShape::Write(format) => {
+            Reply::json(400, super::envelope::mock_refusal(format, &invalid.message(), &invalid.missing).to_string())
+        }
+        _ => invalid_input(shared, invalid, request_id),
     }
 }
 

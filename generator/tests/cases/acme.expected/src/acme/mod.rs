@@ -55,6 +55,7 @@ static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
                 suffix: "",
             },
         ],
+        token_endpoint: ::std::option::Option::None,
     },
 ];
 /// What the runtime needs to know about this API; built from the spec.
