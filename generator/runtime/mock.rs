@@ -563,7 +563,7 @@ impl Params<'_> {
                 Some(text) => Value::Array(text.split(',').map(Value::from).collect()),
                 None => v,
             }),
-            Some((ParamLocation::Body, _)) => self.body(name),
+            Some((ParamLocation::Body | ParamLocation::Form, _)) => self.body(name),
             Some((ParamLocation::Header, _)) => self.incoming.headers.get(name).and_then(|v| v.to_str().ok()).map(Value::from),
             None => self.path(name).or_else(|| self.body(name)).or_else(|| self.query(name)),
         }
@@ -727,6 +727,28 @@ fn authorized(api: &ApiDescriptor, endpoint: &EndpointDescriptor, headers: &Head
 }
 
 /// Whether the content type is JSON (`application/json`, parameters allowed).
+fn is_form_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")))
+}
+
+/// A form body as a JSON object: each field a string, a repeated one an array of them.
+fn form_object(bytes: &[u8]) -> Value {
+    let mut object = Map::new();
+    for (name, value) in form_urlencoded::parse(bytes).into_owned() {
+        match object.get_mut(&name) {
+            Some(Value::Array(values)) => values.push(Value::String(value)),
+            Some(first) => *first = Value::Array(vec![first.take(), Value::String(value)]),
+            None => {
+                object.insert(name, Value::String(value));
+            }
+        }
+    }
+    Value::Object(object)
+}
+
 fn is_json_content_type(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -852,12 +874,13 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
     {
         return Reply::json(status, body);
     }
+    let is_form = is_form_content_type(&parts.headers);
     let incoming = Incoming {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(parse_query).unwrap_or_default(),
         headers: parts.headers,
-        body: bytes.as_ref().ok().and_then(|b| serde_json::from_slice::<Value>(b).ok()),
+        body: bytes.as_ref().ok().and_then(|b| if is_form { Some(form_object(b)) } else { serde_json::from_slice::<Value>(b).ok() }),
     };
     let routed = route(shared.api, &incoming.method, &incoming.path);
     shared.log().requests.push(MockRequest {
@@ -966,6 +989,15 @@ fn normal(shared: &Shared, mock: &'static MockEndpoint, params: &Params<'_>, req
         );
     }
 
+    let has_form_params = endpoint.params.iter().any(|p| p.location == ParamLocation::Form);
+    if has_form_params && !is_form_content_type(&incoming.headers) {
+        return shared.error(
+            415,
+            "unsupported_media_type",
+            &format!("{} needs a form body sent with `content-type: application/x-www-form-urlencoded`", endpoint.id),
+            request_id,
+        );
+    }
     let has_body_params = endpoint.params.iter().any(|p| p.location == ParamLocation::Body);
     if has_body_params {
         if !is_json_content_type(&incoming.headers) {

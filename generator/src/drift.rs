@@ -160,7 +160,10 @@ impl<'a> Walk<'a> {
     /// The operation's parameters: (name, schema, required).
     fn doc_params(&self, op: &'a Json) -> Vec<(String, &'a Json, bool)> {
         let mut params = Vec::new();
-        if let Some(body) = op.pointer("/requestBody/content/application~1json/schema") {
+        let body = op
+            .pointer("/requestBody/content/application~1json/schema")
+            .or(op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema"));
+        if let Some(body) = body {
             let body = self.deref(body);
             let alternatives: Vec<&Json> = match body.get("oneOf").or(body.get("anyOf")).and_then(Json::as_array) {
                 Some(members) => members.iter().map(|m| self.deref(m)).collect(),

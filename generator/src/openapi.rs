@@ -141,7 +141,7 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
         let mut schema = schema_of(&param.ty);
         match param.location {
             ParamLocation::Path | ParamLocation::Query | ParamLocation::Header => parameters.push(parameter_object(param, schema)),
-            ParamLocation::Body => {
+            ParamLocation::Body | ParamLocation::Form => {
                 if param.nullable {
                     schema = json!({"anyOf": [schema, {"type": "null"}]});
                 }
@@ -187,7 +187,9 @@ fn operation(api: &Api, endpoint: &Endpoint, by_mode: &[(String, Vec<String>)]) 
                 .collect();
             schema["allOf"] = json!(all_of);
         }
-        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
+        let media =
+            if endpoint.params.iter().any(|p| p.location == ParamLocation::Form) { "application/x-www-form-urlencoded" } else { "application/json" };
+        op["requestBody"] = json!({"required": true, "content": {media: {"schema": schema}}});
     }
     if endpoint.stability != crate::spec::Stability::Stable {
         op["x-stability"] = json!(endpoint.stability.as_str());

@@ -288,6 +288,8 @@ pub enum ParamLocation {
     Query,
     Body,
     Header,
+    /// A field of an `application/x-www-form-urlencoded` body.
+    Form,
 }
 
 /// How an array travels in the query string.

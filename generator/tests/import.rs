@@ -34,12 +34,12 @@ fn with_imported(existing: &[SourceFile], files: &[(String, String)]) -> Vec<Sou
 fn edge_cases_import_as_their_golden_files_and_what_is_left_to_decide_is_located() {
     let case = root().join("tests/cases/import");
     let existing = generator::sources::read_api(&case.join("existing"), "shop", "specs/shop").unwrap().sources;
-    let paths: Vec<String> = ["/orders/list", "/orders/{order_id}", "/orders/cancel"].map(String::from).to_vec();
+    let paths: Vec<String> = ["/orders/list", "/orders/{order_id}", "/orders/cancel", "/orders/redeem"].map(String::from).to_vec();
     let document = json(&case.join("openapi.json"));
     let imported = import(&Import { openapi: &document, openapi_name: "openapi.json", existing: &folder(&existing), paths: &paths }).unwrap();
 
     let names: Vec<&str> = imported.files.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["orders.list.yaml", "orders.get.yaml", "orders.cancel.yaml"]);
+    assert_eq!(names, ["orders.list.yaml", "orders.get.yaml", "orders.cancel.yaml", "orders.redeem.yaml"]);
     for (name, text) in &imported.files {
         expectorate::assert_contents(case.join("expected").join(name), text);
     }

@@ -247,3 +247,64 @@ async fn the_mock_answers_a_repeated_idempotency_key_with_the_first_answer() {
     assert_eq!(pay(&shop).idempotency_key("k-1").await.unwrap(), first, "the same key: the first answer");
     assert_eq!(pay(&shop).idempotency_key("k-2").await.unwrap(), json!({"id": "p-2"}), "a new key: a new answer");
 }
+
+/// `POST /orders/redeem`: a form-urlencoded body, as OAuth token endpoints take.
+static REDEEM: EndpointDescriptor = EndpointDescriptor {
+    api: &API,
+    id: "orders.redeem",
+    method: HttpMethod::Post,
+    path: &[PathPart::Literal("/orders/redeem")],
+    params: &[ParamDescriptor::form("code"), ParamDescriptor::form("quantity"), ParamDescriptor::form("skus"), ParamDescriptor::form("gift")],
+    auth_modes: &["admin_key"],
+    read_only: false,
+    response: ResponseShape::Empty,
+    action: None,
+    idempotency_header: None,
+    pagination: None,
+};
+
+#[tokio::test]
+async fn form_parameters_travel_as_a_form_body() {
+    let server = serve(vec![Reply::raw(204, "application/json", "")]).await;
+    let shop = client(&server.url, 0, "admin");
+    let params = json!({ "code": "a&b=c d+é", "quantity": 3, "skus": ["x", "y"] });
+
+    let (): () = Call::new(&shop.0, &REDEEM, params).await.unwrap();
+
+    let request = &server.requests()[0];
+    assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+    let body = std::str::from_utf8(&request.body).unwrap();
+    assert_eq!(
+        body, "code=a%26b%3Dc+d%2B%C3%A9&quantity=3&skus=x&skus=y",
+        "escaped, numbers as text, a list as the field repeated, an unset one left out"
+    );
+    let refused = Call::<()>::new(&shop.0, &REDEEM, json!({ "code": { "nested": true } })).await.unwrap_err();
+    assert!(
+        matches!(&refused, Error::Config(message) if message.contains("`code` of orders.redeem must be a string, number or boolean")),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_mock_reads_a_form_body_and_checks_its_required_fields() {
+    use keyway::__private::{MockApi, MockEndpoint};
+    static REDEEM_MOCK: MockEndpoint = MockEndpoint { endpoint: &REDEEM, required: &["code"], one_of: &[], responses: &[(204, "")], known_ids: &[] };
+    static SHOP_MOCK: MockApi = MockApi { api: &API, endpoints: &[&REDEEM_MOCK], error_template: None };
+    let mock = keyway::mock::MockServer::start(&SHOP_MOCK).await.unwrap();
+    let shop = client(&mock.url(), 0, "admin");
+
+    let (): () = Call::new(&shop.0, &REDEEM, json!({ "code": "c-1", "skus": ["x", "y"] })).await.unwrap();
+    let missing = Call::<()>::new(&shop.0, &REDEEM, json!({ "quantity": 2 })).await.unwrap_err();
+
+    assert_eq!(mock.requests()[0].body, Some(json!({ "code": "c-1", "skus": ["x", "y"] })), "the form as the mock read it");
+    assert_eq!(missing.status(), Some(400), "{missing:?}");
+    let json_body = reqwest::Client::new()
+        .post(format!("{}/orders/redeem", mock.url()))
+        .bearer_auth("admin")
+        .header("content-type", "application/json")
+        .body(r#"{"code": "c-1"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 415, "a form endpoint refuses a JSON body");
+}

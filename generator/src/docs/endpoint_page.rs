@@ -97,7 +97,17 @@ fn curl_example(api: &Api, endpoint: &Endpoint) -> String {
     }
     let body: serde_json::Map<String, Value> =
         values.iter().filter(|(name, _)| location(name) == Some(ParamLocation::Body)).map(|(name, value)| (name.clone(), value.clone())).collect();
-    if endpoint.method.has_body() {
+    let form: Vec<String> = values
+        .iter()
+        .filter(|(name, _)| location(name) == Some(ParamLocation::Form))
+        .map(|(name, value)| match value {
+            Value::String(s) => format!("  --data-urlencode '{name}={s}'"),
+            other => format!("  --data-urlencode '{name}={other}'"),
+        })
+        .collect();
+    if !form.is_empty() {
+        lines.extend(form);
+    } else if endpoint.method.has_body() {
         lines.push(format!("  --json '{}'", Value::Object(body)));
     }
     lines.join(" \\\n")
@@ -179,6 +189,7 @@ fn param_rows(api: &Api, endpoint: &Endpoint) -> Vec<ParamRow> {
                 ParamLocation::Query => "query",
                 ParamLocation::Body => "body",
                 ParamLocation::Header => "header",
+                ParamLocation::Form => "form",
             },
             ty: type_link(api, &p.ty, "types/"),
             required: match p.group {

@@ -105,6 +105,7 @@ pub(crate) fn emit_descriptor(api: &Api, endpoint: &Endpoint, api_module: &Token
                     ParamLocation::Query => "query",
                     ParamLocation::Body => "body",
                     ParamLocation::Header => "header",
+                    ParamLocation::Form => "form",
                 });
                 quote!(crate::runtime::ParamDescriptor::#constructor(#wire))
             }

@@ -128,7 +128,7 @@ struct Endpoint {
 
 fn endpoint(converter: &mut Converter, api: &crate::spec::ApiSpec, path: &str, item: &Json) -> Result<Endpoint, String> {
     let methods: Vec<&str> = METHODS.into_iter().filter(|m| item.get(*m).is_some()).collect();
-    let has_body = |m: &&str| item.pointer(&format!("/{m}/requestBody/content/application~1json/schema")).is_some();
+    let has_body = |m: &&str| item.pointer(&format!("/{m}/requestBody/content")).is_some();
     let method = methods.iter().find(|m| has_body(m)).or(methods.first()).copied().ok_or(format!("`{path}` has no operation"))?;
     let op = &item[method];
     let place = format!("{} {path}", method.to_uppercase());
@@ -241,7 +241,9 @@ fn auth(converter: &mut Converter, api: &crate::spec::ApiSpec, op: &Json, place:
 /// Parameters: the JSON body's properties, then the query, path and header parameters.
 fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec<Mapping> {
     let mut params = Vec::new();
-    if let Some(body) = op.pointer("/requestBody/content/application~1json/schema") {
+    let json = op.pointer("/requestBody/content/application~1json/schema").map(|body| (body, "body"));
+    let form = op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema").map(|body| (body, "form"));
+    if let Some((body, location)) = json.or(form) {
         let body = converter.deref(body);
         if body.get("oneOf").is_some() || body.get("anyOf").is_some() {
             converter.decisions.push(Decision {
@@ -259,7 +261,7 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
                 alternative.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
             for (name, schema) in alternative.get("properties").and_then(Json::as_object).into_iter().flatten() {
                 if seen.insert(name.clone()) {
-                    params.push(param(converter, owner, name, schema, "body", single && required.contains(name.as_str())));
+                    params.push(param(converter, owner, name, schema, location, single && required.contains(name.as_str())));
                 }
             }
         }

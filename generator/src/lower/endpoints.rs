@@ -217,15 +217,26 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
             ParamLocation::Path if !param.required => {
                 lw.error_help(&site.at("required"), format!("path parameter `{}` must be required", param.name), "set `required: true`")
             }
-            ParamLocation::Body if !spec.method.has_body() => lw.error_help(
+            ParamLocation::Body | ParamLocation::Form if !spec.method.has_body() => lw.error_help(
                 &site.at("in"),
-                format!("`{}` requests carry no body, but `{}` is a body parameter", spec.method.as_str(), param.name),
+                format!("`{}` requests carry no body, but `{}` is a {} parameter", spec.method.as_str(), param.name, location_name(param.location)),
                 "use `in: query`",
             ),
+            // Once, at the first form parameter.
+            ParamLocation::Form
+                if spec.params.iter().any(|p| p.location == ParamLocation::Body)
+                    && spec.params.iter().position(|p| p.location == ParamLocation::Form) == Some(index) =>
+            {
+                lw.error_help(
+                    &site.at("in"),
+                    format!("`{}` is a form parameter beside JSON body parameters: a request has one body", param.name),
+                    "send every body parameter as `in: form`, or every one as `in: body`",
+                )
+            }
             _ => {}
         }
         let ty = resolve_type(lw, &site.at("type"), &param.ty, sites);
-        if ty == Some(TypeRef::Secret) && param.location != ParamLocation::Body {
+        if ty == Some(TypeRef::Secret) && !matches!(param.location, ParamLocation::Body | ParamLocation::Form) {
             lw.error_help(
                 &site.at("in"),
                 format!("secret parameter `{}` would travel in the URL, where proxies and logs keep it", param.name),
@@ -237,6 +248,13 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
                 &site.at("type"),
                 format!("map parameter `{}` cannot travel in the {}", param.name, location_name(param.location)),
                 "send maps in the body (`in: body`)",
+            );
+        }
+        if param.location == ParamLocation::Form && !ty.as_ref().is_none_or(|t| is_form_field(t, sites)) {
+            lw.error_help(
+                &site.at("type"),
+                format!("form parameter `{}` must be a scalar or a list of scalars", param.name),
+                "a form field holds text; send structured values in a JSON body (`in: body`)",
             );
         }
         check_param_extras(lw, &site, param, ty.as_ref());
@@ -266,6 +284,16 @@ fn lower_params(lw: &mut Lowerer, site: &Site, spec: &EndpointSpec, path_parts: 
         }
     }
     params
+}
+
+/// A form field holds text: a scalar, an id or enum, or a list of those (the field repeated).
+fn is_form_field(ty: &TypeRef, sites: &TypeSites) -> bool {
+    match ty {
+        TypeRef::Array(item) => !matches!(**item, TypeRef::Array(_)) && is_form_field(item, sites),
+        TypeRef::Json | TypeRef::Map(_) => false,
+        TypeRef::Named(name) => sites.is_scalar(name),
+        _ => true,
+    }
 }
 
 /// What a parameter may be beside its type: where it travels decides what it can hold, a
@@ -323,6 +351,7 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Query => "query string",
         ParamLocation::Body => "body",
         ParamLocation::Header => "headers",
+        ParamLocation::Form => "form body",
     }
 }
 

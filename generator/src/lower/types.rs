@@ -29,6 +29,11 @@ impl TypeSites<'_> {
         self.by_name.contains_key(name)
     }
 
+    /// Whether `name` is one text value: an id or an enum (not a model or union).
+    pub(crate) fn is_scalar(&self, name: &str) -> bool {
+        self.by_name.get(name).is_some_and(|site| matches!(site.section, "ids" | "enums"))
+    }
+
     /// Whether `file` holds the definition of `name` that counts (a second one is reported
     /// and not lowered, so it adds no problem of its own).
     pub(crate) fn defined_in(&self, name: &str, file: &LoadedFile) -> bool {

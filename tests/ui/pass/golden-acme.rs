@@ -129,6 +129,8 @@ async fn use_it() -> Result<(), Error> {
     let polished = client.widgets().polish(WidgetId::new(7)).wait().timeout(Duration::from_secs(5)).await?;
     let _: (&WidgetId, &JobState) = (&polished.widget_id, &polished.job.state);
     let _: Job = client.jobs().get(polished.job.id).wait().await?;
+    // A form body: its fields set like any parameters.
+    let (): () = client.widgets().redeem("V-1").count(2).tags(["a", "b"]).placement(Placement::FirstPlace).await?;
     // Several keys of one body, and a body with nothing to give.
     let inspected: WidgetsInspectResponse = client.widgets().inspect(WidgetId::new(7)).await?;
     let (_, _): (&Widget, &Vec<String>) = (&inspected.widget, &inspected.warnings);

@@ -197,6 +197,8 @@ struct Prepared {
     /// Header parameters, checked when prepared.
     headers: Vec<(header::HeaderName, HeaderValue)>,
     body: Option<Vec<u8>>,
+    /// The body's media type: JSON, or a form for an endpoint with form parameters.
+    content_type: &'static str,
 }
 
 /// Sends one call: checks the auth mode, builds the request, and makes up to
@@ -314,7 +316,7 @@ async fn attempts(
             request = request.header(name, value.clone());
         }
         if let Some(body) = &prepared.body {
-            request = request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.clone());
+            request = request.header(header::CONTENT_TYPE, HeaderValue::from_static(prepared.content_type)).body(body.clone());
         }
 
         let (error, retry_after) = match send_once(request, endpoint, timeout, max_response_size).await {
@@ -495,6 +497,7 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
     let mut query: Vec<(String, String)> = Vec::new();
     let mut headers = Vec::new();
     let mut body = Map::new();
+    let mut form: Vec<(String, String)> = Vec::new();
     for descriptor in endpoint.params {
         // An explicit `null` (a nullable parameter set to `None`) is sent in the body; a
         // parameter left out is not in `params` at all.
@@ -536,10 +539,33 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
             ParamLocation::Body => {
                 body.insert(descriptor.name.to_owned(), value.clone());
             }
+            ParamLocation::Form => {
+                let field = |value: &Value| {
+                    scalar_text(value).ok_or_else(|| {
+                        Error::Config(format!("the form parameter `{}` of {} must be a string, number or boolean", descriptor.name, endpoint.id))
+                    })
+                };
+                match value {
+                    Value::Array(items) => {
+                        for item in items.iter().filter(|item| !item.is_null()) {
+                            form.push((descriptor.name.to_owned(), field(item)?));
+                        }
+                    }
+                    other => form.push((descriptor.name.to_owned(), field(other)?)),
+                }
+            }
         }
     }
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query);
+    }
+    let is_form = endpoint.params.iter().any(|p| p.location == ParamLocation::Form);
+    if is_form {
+        if !endpoint.method.has_body() {
+            return Err(Error::Config(format!("{} is a {} request and cannot send form parameters", endpoint.id, endpoint.method.as_str())));
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&form).finish();
+        return Ok(Prepared { url, headers, body: Some(encoded.into_bytes()), content_type: "application/x-www-form-urlencoded" });
     }
     let body = if endpoint.method.has_body() {
         let bytes = serde_json::to_vec(&body).map_err(|e| Error::Config(format!("could not serialize the body of {}: {e}", endpoint.id)))?;
@@ -550,7 +576,7 @@ fn prepare(base: &Url, endpoint: &'static EndpointDescriptor, params: &Value) ->
         // Dropping them silently would send a different request than the caller asked for.
         return Err(Error::Config(format!("{} is a {} request and cannot send body parameters", endpoint.id, endpoint.method.as_str())));
     };
-    Ok(Prepared { url, headers, body })
+    Ok(Prepared { url, headers, body, content_type: "application/json" })
 }
 
 /// A string, number or boolean as text (also how the mock server reads parameters).

@@ -164,6 +164,9 @@ pub enum ParamLocation {
     Body,
     /// A request header of its name.
     Header,
+    /// A field of an `application/x-www-form-urlencoded` body (an endpoint has form or JSON
+    /// body parameters, never both).
+    Form,
 }
 
 /// How an array travels in the query string.
@@ -213,6 +216,11 @@ impl ParamDescriptor {
     /// A request header.
     pub const fn header(name: &'static str) -> Self {
         ParamDescriptor { name, location: ParamLocation::Header, array_style: ArrayStyle::Repeat }
+    }
+
+    /// A field of a form-urlencoded body; an array is the field repeated.
+    pub const fn form(name: &'static str) -> Self {
+        ParamDescriptor { name, location: ParamLocation::Form, array_style: ArrayStyle::Repeat }
     }
 }
 

@@ -20,6 +20,7 @@
 //! - [`widgets::list`](crate::acme::widgets::Widgets::list): List widgets
 //! - [`widgets::numbered`](crate::acme::widgets::Widgets::numbered): Widgets by page number
 //! - [`widgets::polish`](crate::acme::widgets::Widgets::polish): Polish a widget
+//! - [`widgets::redeem`](crate::acme::widgets::Widgets::redeem): Redeem a voucher
 //! - [`widgets::search`](crate::acme::widgets::Widgets::search): Search widgets
 #[cfg(any(feature = "acme-jobs", feature = "acme-widgets"))]
 pub use crate::keyway_acme_types::acme::*;
@@ -34,7 +35,7 @@ pub mod widgets;
 #[cfg(feature = "acme-widgets")]
 pub use self::widgets::{
     Widgets, WidgetsBrowseRequest, WidgetsListRequest, WidgetsNumberedRequest,
-    WidgetsPolishRequest, SearchOwner, WidgetsSearchRequest,
+    WidgetsPolishRequest, WidgetsRedeemRequest, SearchOwner, WidgetsSearchRequest,
 };
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 1] = [
     crate::runtime::AuthModeDescriptor {
@@ -121,7 +122,7 @@ impl AcmeAuth {
     ///
     /// - `token`: The token. (environment: `ACME_TOKEN`)
     ///
-    /// Sends `X-Acme-Token: {token}`. Accepted by `jobs.get`, `widgets.browse`, `widgets.delete`, `widgets.get`, `widgets.inspect`, `widgets.list`, `widgets.numbered`, `widgets.polish`, `widgets.search`.
+    /// Sends `X-Acme-Token: {token}`. Accepted by `jobs.get`, `widgets.browse`, `widgets.delete`, `widgets.get`, `widgets.inspect`, `widgets.list`, `widgets.numbered`, `widgets.polish`, `widgets.redeem`, `widgets.search`.
     pub fn token(token: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -199,7 +200,7 @@ impl AcmeClient {
     pub fn jobs(&self) -> jobs::Jobs<'_> {
         jobs::Jobs { client: self }
     }
-    /// Operations on `widgets`: [`browse`](widgets::Widgets::browse), [`delete`](widgets::Widgets::delete), [`get`](widgets::Widgets::get), [`inspect`](widgets::Widgets::inspect), [`list`](widgets::Widgets::list), [`numbered`](widgets::Widgets::numbered), [`polish`](widgets::Widgets::polish), [`search`](widgets::Widgets::search).
+    /// Operations on `widgets`: [`browse`](widgets::Widgets::browse), [`delete`](widgets::Widgets::delete), [`get`](widgets::Widgets::get), [`inspect`](widgets::Widgets::inspect), [`list`](widgets::Widgets::list), [`numbered`](widgets::Widgets::numbered), [`polish`](widgets::Widgets::polish), [`redeem`](widgets::Widgets::redeem), [`search`](widgets::Widgets::search).
     #[cfg(feature = "acme-widgets")]
     pub fn widgets(&self) -> widgets::Widgets<'_> {
         widgets::Widgets { client: self }
@@ -225,6 +226,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         &widgets::WIDGETS_NUMBERED_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_POLISH_MOCK,
+        #[cfg(feature = "acme-widgets")]
+        &widgets::WIDGETS_REDEEM_MOCK,
         #[cfg(feature = "acme-widgets")]
         &widgets::WIDGETS_SEARCH_MOCK,
     ],
