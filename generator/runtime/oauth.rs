@@ -111,13 +111,14 @@ impl OAuth2Source {
         let refresh_token = cached.as_ref().and_then(|token| token.refresh.clone()).filter(|_| self.grant.refresh);
         let token = match refresh_token {
             Some(refresh_token) => match self.request(Grant::Refresh(&refresh_token)).await {
-                Ok(token) => token,
+                // A refresh answer without a refresh token leaves the old one valid (RFC 6749
+                // section 6): it is kept for the next renewal.
+                Ok(token) => Token { refresh: token.refresh.or(Some(refresh_token)), ..token },
                 // The refresh token was refused (expired or revoked): start again from the
                 // password, which the endpoint documents as the way out.
-                Err(Error::TokenEndpoint { status: Some(400 | 401), .. }) => {
-                    *cached = None;
-                    self.request(Grant::Password).await?
-                }
+                // The cache is replaced only once a token came, so a call dropped here leaves
+                // it as it was.
+                Err(Error::TokenEndpoint { status: Some(400 | 401), .. }) => self.request(Grant::Password).await?,
                 Err(error) => return Err(error),
             },
             None => self.request(Grant::Password).await?,

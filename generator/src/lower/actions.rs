@@ -100,14 +100,39 @@ fn lower_action(lw: &mut Lowerer, site: &Site, name: &str, spec: &ActionSpec, ty
         }
     };
 
+    // Whether the id is a number (`None`: not an id at all).
+    let numeric = |ty: &TypeRef| match ty {
+        TypeRef::String | TypeRef::Uuid => Some(false),
+        TypeRef::Integer => Some(true),
+        TypeRef::Named(n) => match shape.get(n) {
+            Some(TypeDef::Id(id)) => Some(id.integer),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut id_numeric = None;
     let id = shape.path(lw, &site.at("id"), name, &spec.id, None, |leaf| match leaf {
-        Leaf::Type(TypeRef::String | TypeRef::Uuid | TypeRef::Integer) => true,
-        Leaf::Type(TypeRef::Named(n)) => matches!(shape.get(n), Some(TypeDef::Id(_))),
-        _ => false,
+        Leaf::Type(ty) => {
+            id_numeric = numeric(ty);
+            id_numeric.is_some()
+        }
+        Leaf::Tag(_) => false,
     });
     let param = spec.param.clone().unwrap_or_else(|| spec.id.rsplit('.').next().unwrap_or_default().to_owned());
     if let Some(poll) = poll {
+        let param_site = site.at(if spec.param.is_some() { "param" } else { "id" });
         match poll.endpoint.params.iter().find(|p| p.wire_name == param) {
+            // The client sends the id as the action gives it: a number or a string.
+            Some(p) if p.required && id_numeric.is_some() && numeric(&p.ty).is_some_and(|n| Some(n) != id_numeric) => lw.error_help(
+                &param_site,
+                format!(
+                    "`{param}` of `{}` has type `{}`, but the action's id is {}",
+                    spec.poll,
+                    p.ty.spec_name(),
+                    if id_numeric == Some(true) { "a number" } else { "a string" }
+                ),
+                "declare the id and the parameter with the same kind of type",
+            ),
             Some(p) if p.required => {}
             Some(_) => lw.error_help(
                 &site.at(if spec.param.is_some() { "param" } else { "id" }),
@@ -124,6 +149,14 @@ fn lower_action(lw: &mut Lowerer, site: &Site, name: &str, spec: &ActionSpec, ty
                     help,
                 );
             }
+        }
+        // A poll sends the id alone.
+        for other in poll.endpoint.params.iter().filter(|p| p.required && p.wire_name != param) {
+            lw.error_help(
+                &site.at("poll"),
+                format!("`{}` also requires `{}`, which a poll cannot give", spec.poll, other.wire_name),
+                "name an endpoint that reads an action by its id alone",
+            );
         }
     }
 
@@ -213,6 +246,20 @@ fn mark_endpoint(lw: &mut Lowerer, located: &mut Located, actions: &[ActionDef])
         }
         None => endpoint.response_type().and_then(is_action).map(|action| EndpointAction { action: action.type_name.clone(), key: None }),
     };
+    // The builder's `wait()`: a parameter's setter cannot have the name.
+    if carried.is_some()
+        && let Some(index) = endpoint.params.iter().position(|p| p.rust_name == "wait" && !p.required && p.group.is_none())
+    {
+        lw.error_help(
+            &located.site.at("params").at(index).at("name"),
+            format!(
+                "the setter of `{}` would clash with `wait()`, which waits for the action `{}` gives",
+                endpoint.params[index].wire_name, endpoint.id
+            ),
+            "rename the parameter, or make it required",
+        );
+        return;
+    }
     if carried.is_some() && endpoint.names.request.is_none() {
         endpoint.names.request = Some(request_name(&endpoint.resource, &endpoint.operation));
     }

@@ -21,6 +21,8 @@ use super::error::{ActionFailure, Error};
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often [`Wait`] polls unless told otherwise.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// What a wait without an end is cut to, so that deadlines stay representable.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// The shortest interval between polls.
 const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -103,8 +105,10 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Wait<T> {
         };
         let core = call.core.clone();
         let started = Instant::now();
-        let deadline = started + timeout;
+        // `Duration::MAX` means "as long as it takes": a deadline far enough away.
+        let deadline = started.checked_add(timeout).unwrap_or_else(|| started + FOREVER);
         let first = call.send_with_metadata().await?;
+        let status = first.status();
         let request_id = first.request_id().map(str::to_owned);
         // The response as JSON, so the action is read and replaced through the spec's wire
         // paths whatever the response type.
@@ -115,18 +119,20 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Wait<T> {
             None => Some(&mut value),
         };
         let Some(slot) = slot else {
-            return Err(missing(endpoint.id, request_id, key.unwrap_or("."), "the response holds no action"));
+            return Err(missing(endpoint.id, status, request_id, key.unwrap_or("."), "the response holds no action"));
         };
-        let id =
-            read_string(slot, action.id).ok_or_else(|| missing(endpoint.id, request_id.clone(), &action.id.join("."), "the action has no id"))?;
+        let id = read_string(slot, action.id)
+            .ok_or_else(|| missing(endpoint.id, status, request_id.clone(), &action.id.join("."), "the action has no id"))?;
+        // Sent back as the action gives it: a numeric id stays a number.
+        let id_value = at(slot, action.id).cloned().unwrap_or(Value::Null);
         let mut request_id = request_id;
         loop {
             match progress(action, slot)
-                .ok_or_else(|| missing(endpoint.id, request_id.clone(), &action.status.join("."), "the action has no status"))?
+                .ok_or_else(|| missing(endpoint.id, status, request_id.clone(), &action.status.join("."), "the action has no status"))?
             {
                 Progress::Succeeded => {
                     return serde_json::from_value(value).map_err(|e| Error::Decode {
-                        status: 200,
+                        status,
                         request_id,
                         path: ".".into(),
                         message: e.to_string(),
@@ -142,11 +148,11 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Wait<T> {
                     if now >= deadline {
                         return Err(Error::ActionTimeout { endpoint: endpoint.id, action_id: id, last_status: status, waited: now - started });
                     }
-                    tokio::time::sleep_until(deadline.min(now + interval)).await;
+                    tokio::time::sleep_until(now.checked_add(interval).map_or(deadline, |next| next.min(deadline))).await;
                     // A poll may take the rest of the wait, or one interval past it, no more.
                     let limit = deadline.saturating_duration_since(Instant::now()).max(interval);
                     let mut params = Map::new();
-                    params.insert(action.param.to_owned(), Value::String(id.clone()));
+                    params.insert(action.param.to_owned(), id_value.clone());
                     let poll: Call<Value> = Call::new(&core, action.poll, Value::Object(params));
                     match tokio::time::timeout(limit, poll.send_with_metadata()).await {
                         Ok(polled) => {
@@ -193,12 +199,6 @@ fn progress(action: &ActionDescriptor, value: &Value) -> Option<Progress> {
 }
 
 /// A response that lacks what waiting reads, reported like any body that does not decode.
-fn missing(endpoint: &'static str, request_id: Option<String>, path: &str, message: &str) -> Error {
-    Error::Decode {
-        status: 200,
-        request_id,
-        path: path.to_owned(),
-        message: format!("{message} (waiting on {endpoint})"),
-        body_snippet: String::new(),
-    }
+fn missing(endpoint: &'static str, status: u16, request_id: Option<String>, path: &str, message: &str) -> Error {
+    Error::Decode { status, request_id, path: path.to_owned(), message: format!("{message} (waiting on {endpoint})"), body_snippet: String::new() }
 }

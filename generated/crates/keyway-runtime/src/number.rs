@@ -77,9 +77,19 @@ impl PartialEq for Number {
             (Repr::Uint(a), Repr::Uint(b)) => a == b,
             // An `Int` and a `Uint` never hold the same value (a `Uint` is above `i64::MAX`).
             (Repr::Int(_), Repr::Uint(_)) | (Repr::Uint(_), Repr::Int(_)) => false,
-            _ => self.as_f64() == other.as_f64(),
+            (Repr::Float(a), Repr::Float(b)) => a == b,
+            // Exactly, never through a rounded `f64`: 2^53 + 1 is not 2^53.0.
+            (Repr::Int(n), Repr::Float(x)) | (Repr::Float(x), Repr::Int(n)) => whole(x).is_some_and(|w| w == i128::from(n)),
+            (Repr::Uint(n), Repr::Float(x)) | (Repr::Float(x), Repr::Uint(n)) => whole(x).is_some_and(|w| w == i128::from(n)),
         }
     }
+}
+
+/// A float's value as an integer, when it is a whole number within what `i64` and `u64` hold.
+fn whole(x: f64) -> Option<i128> {
+    // 2^64 is exact in an `f64`; every whole `f64` below it in magnitude converts exactly.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    (x.is_finite() && x.fract() == 0.0 && x.abs() < LIMIT).then_some(x as i128)
 }
 
 impl PartialEq<f64> for Number {
@@ -176,5 +186,22 @@ impl<'de> Deserialize<'de> for Number {
         // `deserialize_any`: the kind of number the input holds decides, which a
         // `deserialize_f64` would hide in formats that convert.
         deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Number;
+
+    #[test]
+    fn integers_and_floats_compare_exactly() {
+        let big = 9_007_199_254_740_993_i64; // 2^53 + 1, which no f64 holds
+        assert_eq!(Number::from(14_i64), Number::from(14.0));
+        assert_ne!(Number::from(big), Number::from(big as f64), "2^53 + 1 is not the float 2^53");
+        assert_eq!(Number::from(1_i64 << 53), Number::from(9_007_199_254_740_992.0));
+        assert_ne!(Number::from(3_i64), Number::from(3.5));
+        assert_ne!(Number::from(i64::MAX), Number::from(f64::INFINITY));
+        assert_eq!(Number::from(u64::MAX), Number::from(u64::MAX));
+        assert_ne!(Number::from(u64::MAX), Number::from(18_446_744_073_709_551_616.0), "2^64 is past u64::MAX");
     }
 }
