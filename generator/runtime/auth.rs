@@ -76,6 +76,14 @@ impl fmt::Display for Secret {
 pub trait TokenSource: Send + Sync + 'static {
     /// The current token.
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, Error>> + Send + '_>>;
+
+    /// The API answered 401 to a request sent with `token`: a source that caches tokens
+    /// should stop giving this one (it was revoked, or expired early). The call then asks
+    /// for a token again and makes one more attempt. By default nothing is done.
+    fn rejected(&self, token: &Secret) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let _ = token;
+        Box::pin(std::future::ready(()))
+    }
 }
 
 impl<F, Fut> TokenSource for F
@@ -228,11 +236,24 @@ impl AuthHeaders {
         Ok(AuthHeaders { fixed, sourced, sources })
     }
 
-    /// The headers for one attempt, asking each token source for its current token.
-    pub(crate) async fn headers(&self) -> Result<HeaderMap, Error> {
+    /// Whether a token source fills any header: only then can a 401 mean a stale token.
+    pub(crate) fn has_sources(&self) -> bool {
+        !self.sources.is_empty()
+    }
+
+    /// Tells each token source that the API refused the tokens it gave for an attempt.
+    pub(crate) async fn rejected(&self, tokens: &[Secret]) {
+        for (source, token) in self.sources.iter().zip(tokens) {
+            source.rejected(token).await;
+        }
+    }
+
+    /// The headers for one attempt, asking each token source for its current token; with
+    /// the tokens, one per source, to hand back to [`rejected`](Self::rejected).
+    pub(crate) async fn headers(&self) -> Result<(HeaderMap, Vec<Secret>), Error> {
         let mut headers = self.fixed.clone();
         if self.sources.is_empty() {
-            return Ok(headers);
+            return Ok((headers, Vec::new()));
         }
         let mut tokens = Vec::with_capacity(self.sources.len());
         for source in &self.sources {
@@ -248,7 +269,7 @@ impl AuthHeaders {
                 .ok_or_else(|| Error::TokenSource("the token contains characters not allowed in an HTTP header".into()))?;
             headers.insert(header.name.clone(), value);
         }
-        Ok(headers)
+        Ok((headers, tokens))
     }
 }
 

@@ -290,13 +290,15 @@ async fn attempts(
     let timeout = options.timeout.unwrap_or(core.timeout());
     let max_response_size = options.max_response_size.unwrap_or(core.max_response_size());
     let mut retry = 0;
+    // One more attempt after the API refused a source's token.
+    let mut token_renewed = false;
     loop {
         span.record("attempt", retry + 1);
         attempts_made.store(retry + 1, Ordering::Relaxed);
         // Asked every attempt: a token source may have refreshed since the last one. The
         // attempt's timeout covers it too, so a source that hangs cannot hang the call.
         let attempt_started = tokio::time::Instant::now();
-        let headers = match tokio::time::timeout(timeout, core.auth_headers()).await {
+        let (headers, tokens) = match tokio::time::timeout(timeout, core.auth_headers()).await {
             Ok(headers) => headers?,
             Err(_) => {
                 return Err(Error::TokenSource(format!("no token within the attempt's {timeout:?} timeout")));
@@ -325,6 +327,15 @@ async fn attempts(
                 }
                 if raw.is_success() {
                     return Ok(raw);
+                }
+                // A 401 to a token from a source: the token was revoked or expired early. The
+                // request was refused before it did anything, so it is sent once more (even a
+                // write) with a token the source gets anew.
+                if raw.status == 401 && core.has_token_sources() && !token_renewed {
+                    tracing::debug!(target: "keyway", "the API refused the token: asking the token source again");
+                    core.tokens_rejected(&tokens).await;
+                    token_renewed = true;
+                    continue;
                 }
                 let transient = raw.status == 429 || raw.status >= 500;
                 let retry_after = raw.retry_after;

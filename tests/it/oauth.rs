@@ -45,6 +45,8 @@ struct Script {
     later_password_status: u16,
     /// How long the endpoint takes, so that concurrent calls overlap.
     delay: Duration,
+    /// The API refuses the first this many tokens with a 401, as if they had been revoked.
+    revoked: usize,
 }
 
 impl Default for Script {
@@ -55,6 +57,7 @@ impl Default for Script {
             refresh_status: 200,
             later_password_status: 200,
             delay: Duration::from_millis(100),
+            revoked: 0,
         }
     }
 }
@@ -94,6 +97,11 @@ async fn serve(script: Script) -> Endpoint {
             let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
             if uri.path() != TOKEN_PATH {
                 seen.lock().unwrap().api.push(header("authorization"));
+                let token_number = header("authorization").and_then(|h| h.strip_prefix("Bearer access-").and_then(|n| n.parse::<usize>().ok()));
+                if token_number.is_some_and(|n| n <= script.revoked) {
+                    return (StatusCode::UNAUTHORIZED, [("content-type", "application/json")], json!({"Message": "token revoked"}).to_string())
+                        .into_response();
+                }
                 return (StatusCode::OK, [("content-type", "application/json")], json!({"Id": 87654321}).to_string()).into_response();
             }
             let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
@@ -268,4 +276,30 @@ async fn the_mock_server_answers_the_token_endpoint() {
     let refused = NexudusClient::builder(NexudusAuth::oauth2_password(USER, "")).base_url(mock.url()).build().unwrap();
     let error = get(&refused).await.unwrap_err();
     assert!(matches!(&error, Error::TokenEndpoint { grant: "password", status: Some(400), .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_token_the_api_refuses_is_renewed_once_and_the_call_sent_again() {
+    let endpoint = serve(Script { revoked: 1, ..Script::default() }).await;
+    let client = client(&endpoint);
+
+    get(&client).await.unwrap();
+    get(&client).await.unwrap();
+
+    assert_eq!(endpoint.grants(), ["password", "refresh_token"], "the refused token is renewed with the refresh grant");
+    let api = endpoint.api();
+    let sent: Vec<Option<&str>> = api.iter().map(|h| h.as_deref()).collect();
+    assert_eq!(sent, [Some("Bearer access-1"), Some("Bearer access-2"), Some("Bearer access-2")]);
+}
+
+#[tokio::test]
+async fn a_second_refusal_is_the_calls_error_not_a_loop() {
+    let endpoint = serve(Script { revoked: 2, ..Script::default() }).await;
+    let client = client(&endpoint);
+
+    let error = get(&client).await.unwrap_err();
+
+    assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
+    assert_eq!(endpoint.grants(), ["password", "refresh_token"], "one renewal");
+    assert_eq!(endpoint.api().len(), 2, "the first token, then the renewed one, and no more");
 }

@@ -64,8 +64,19 @@ impl ClientCore {
         self.inner.credentials.mode
     }
 
-    pub(crate) async fn auth_headers(&self) -> Result<HeaderMap, Error> {
+    /// The auth headers of one attempt, and the tokens sources gave for them.
+    pub(crate) async fn auth_headers(&self) -> Result<(HeaderMap, Vec<Secret>), Error> {
         self.inner.auth_headers.headers().await
+    }
+
+    /// Whether a token source fills an auth header.
+    pub(crate) fn has_token_sources(&self) -> bool {
+        self.inner.auth_headers.has_sources()
+    }
+
+    /// The API refused these tokens (a 401): their sources drop them.
+    pub(crate) async fn tokens_rejected(&self, tokens: &[Secret]) {
+        self.inner.auth_headers.rejected(tokens).await;
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {

@@ -208,6 +208,19 @@ impl TokenSource for OAuth2Source {
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, Error>> + Send + '_>> {
         Box::pin(self.current())
     }
+
+    /// The API refused the token: it is renewed at the next ask (with the refresh grant,
+    /// which falls back to the password). Only if it is still the cached one: calls that
+    /// fail together with one stale token renew it once.
+    fn rejected(&self, token: &Secret) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let token = token.clone();
+        Box::pin(async move {
+            let mut cached = self.token.lock().await;
+            if let Some(current) = cached.as_mut().filter(|current| current.access == token) {
+                current.renew_at = Some(Instant::now());
+            }
+        })
+    }
 }
 
 /// A token endpoint's success (RFC 6749 section 5.1); `token_type` is not checked, since
