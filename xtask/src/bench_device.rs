@@ -103,6 +103,6 @@ mod tests {
     #[test]
     fn counts_the_items_the_feature_turns_on() {
         let module = "use x;\n/// A.\n#[cfg(feature = \"f\")]\npub struct A {\n    a: i64,\n}\n/// B.\npub struct B(pub String);\n#[cfg(feature = \"f\")]\npub struct C;\n";
-        assert_eq!(gated_items(module, "f"), (2, 6));
+        assert_eq!(gated_items(module, "f"), (2, 7));
     }
 }
