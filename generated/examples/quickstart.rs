@@ -197,6 +197,16 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-devices")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .devices()
+                .get(DeviceId::new("a69569e1-133b-4a9d-b883-018641bfe543"))
+                .await?;
+            println!("seam devices.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.devices().list().await?;
             println!("seam devices.list: {result:#?}");

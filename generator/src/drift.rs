@@ -424,24 +424,47 @@ impl<'a> Walk<'a> {
 
     /// A model's fields against an object schema's properties (but `skip`: a union's tag).
     fn model(&mut self, at: &str, model: &ModelDef, schema: &'a Json, skip: &[&str]) {
-        let Some(properties) = schema.get("properties").and_then(Json::as_object) else {
+        // An object may be an `allOf` of several: its properties and requirements together.
+        let mut parts = Vec::new();
+        self.object_parts(schema, &mut parts, 0);
+        let mut properties: std::collections::BTreeMap<&'a str, &'a Json> = std::collections::BTreeMap::new();
+        let mut required: BTreeSet<&str> = BTreeSet::new();
+        for part in &parts {
+            for (name, property) in part.get("properties").and_then(Json::as_object).into_iter().flatten() {
+                properties.entry(name.as_str()).or_insert(property);
+            }
+            required.extend(required_of(part));
+        }
+        if properties.is_empty() {
             if !model.fields.is_empty() {
                 self.differ(at, "a model in the spec, no object with properties in the vendor's document");
             }
             return;
-        };
-        let required = required_of(schema);
+        }
         for field in &model.fields {
             let field_at = format!("{at}.{}", field.wire_name);
-            match properties.get(&field.wire_name) {
+            match properties.get(field.wire_name.as_str()) {
                 None => self.differ(field_at, "not in the vendor's document"),
                 Some(property) => self.field(&field_at, field, property, required.contains(field.wire_name.as_str())),
             }
         }
         for (name, property) in properties {
-            if !skip.contains(&name.as_str()) && !model.fields.iter().any(|f| f.wire_name == *name) && !undocumented(property) {
+            if !skip.contains(&name) && !model.fields.iter().any(|f| f.wire_name == name) && !undocumented(property) {
                 self.differ(format!("{at}.{name}"), "in the vendor's document, not in the spec");
             }
+        }
+    }
+
+    /// The objects an `allOf` (of `allOf`s, …) is made of, or the schema itself.
+    fn object_parts(&self, schema: &'a Json, parts: &mut Vec<&'a Json>, depth: usize) {
+        match schema.get("allOf").and_then(Json::as_array) {
+            Some(members) if depth < 16 => {
+                parts.push(schema);
+                for member in members {
+                    self.object_parts(self.deref(member), parts, depth + 1);
+                }
+            }
+            _ => parts.push(schema),
         }
     }
 

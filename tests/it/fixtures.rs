@@ -183,3 +183,53 @@ fn unknown_enum_values_and_union_tags_are_kept() {
     assert_eq!(reencoded["warnings"], value["warnings"]);
     assert_eq!(reencoded["status"], "being_reprogrammed");
 }
+
+/// The device of `devices/get`'s documented example (the device of `devices/list`'s page):
+/// every nested object of `properties` is typed, and the device encodes again to the body that
+/// came, nothing lost or changed. The one addition is the format's rule for an optional list:
+/// absent reads as empty, so the lists of `properties` the example leaves out come back `[]`.
+#[test]
+fn the_documented_device_is_typed_and_round_trips() {
+    use keyway::seam::{Device, DevicePropertiesBatteryStatus, DevicePropertiesCodeConstraint};
+    let documented = body("seam/devices.get.200.json")["device"].clone();
+    assert_eq!(documented, body("seam/devices.list.200.json")["devices"][0], "the two endpoints document one device");
+    let device: Device = serde_json::from_value(documented.clone()).unwrap();
+    assert_eq!(device.custom_metadata["id"], keyway::StringOrBoolean::String("internalId1".into()));
+    let properties = &device.properties;
+    assert_eq!(properties.model.display_name, "Encode");
+    assert_eq!(properties.battery.as_ref().map(|b| &b.status), Some(&DevicePropertiesBatteryStatus::Good));
+    assert_eq!(properties.schlage_metadata.as_ref().map(|s| s.model.as_deref()), Some(Some("Encode")));
+    let [DevicePropertiesCodeConstraint::NameLength(name)] = properties.code_constraints.as_slice() else {
+        panic!("one name constraint expected, got {:?}", properties.code_constraints);
+    };
+    assert_eq!((name.constraint_type.as_str(), name.max_length.as_ref().and_then(|n| n.as_i64())), ("name_length", Some(9)));
+    let encoded = serde_json::to_value(&device).unwrap();
+    assert_preserved(&documented, &encoded, "devices.get.200 device");
+    let added: Vec<&str> = encoded["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|key| documented["properties"].get(key.as_str()).is_none())
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "_experimental_supported_code_from_access_codes_lengths",
+            "available_climate_preset_modes",
+            "available_climate_presets",
+            "available_fan_mode_settings",
+            "available_hvac_mode_settings",
+            "currently_triggering_noise_threshold_ids",
+            "offline_time_frame_options",
+            "online_time_frame_options",
+            "thermostat_daily_programs",
+        ]
+    );
+    let mut without_added = encoded.clone();
+    for key in added {
+        without_added["properties"].as_object_mut().unwrap().remove(key);
+    }
+    assert_eq!(without_added, documented);
+    assert_eq!(serde_json::from_value::<Device>(encoded).unwrap(), device, "encoding again changes nothing");
+}

@@ -19,7 +19,10 @@
 //!    (`/usr/bin/time -v`: the largest single process, a rustc; and the summed RSS of the
 //!    rustc processes running at once) of `cargo build`, then of the rebuild after touching
 //!    one file.
-//! 3. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//! 3. Seam and its device model (`bench_seam.rs`, `bench_device.rs`): the real Seam surface
+//!    built whole, and the committed specs built with one resource on, devices vs access
+//!    grants, for the compile cost of `Device`.
+//! 4. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
 
@@ -145,16 +148,17 @@ enum Stage {
     Codegen,
     Compile,
     Seam,
+    Device,
     Runtime,
 }
 
-/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,runtime]`.
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,runtime]`.
 pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,runtime]";
-    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Runtime];
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,runtime]";
+    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -168,8 +172,9 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                         "codegen" => Ok(Stage::Codegen),
                         "compile" => Ok(Stage::Compile),
                         "seam" => Ok(Stage::Seam),
+                        "device" => Ok(Stage::Device),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, runtime)")),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, runtime)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -192,6 +197,10 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     // The real Seam surface is one large size: not in a quick run.
     if stages.contains(&Stage::Seam) && !quick {
         crate::bench_seam::measure(&root, &out.join("compile"), &mut table)?;
+    }
+    // The device model: two builds of the committed specs, one resource each.
+    if stages.contains(&Stage::Device) && !quick {
+        crate::bench_device::measure(&root, &out.join("compile"), &mut table)?;
     }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;

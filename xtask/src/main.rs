@@ -2,6 +2,7 @@
 //! and serde_json for `synth` and `bench`.
 
 mod bench;
+mod bench_device;
 mod bench_seam;
 mod codegen;
 mod drift;
@@ -30,7 +31,7 @@ commands:
                    differently; fails on a difference no spec accepts (`drift:`)
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
-  bench [--quick] [--only codegen,compile,runtime]
+  bench [--quick] [--only codegen,compile,seam,device,runtime]
                    measure codegen, the generated crate's build and its runtime; prints a
                    Markdown table and writes target/bench/report.md (builds xtask in release)";
 

@@ -45,6 +45,7 @@
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
 //! - [`action_attempts::get`](crate::seam::action_attempts::ActionAttempts::get): Get an Action Attempt
 //! - [`action_attempts::list`](crate::seam::action_attempts::ActionAttempts::list): List Action Attempts
+//! - [`devices::get`](crate::seam::devices::Devices::get): Get a Device
 //! - [`devices::list`](crate::seam::devices::Devices::list): List Devices
 //! - [`locks::lock_door`](crate::seam::locks::Locks::lock_door): Lock a Lock
 //! - [`locks::unlock_door`](crate::seam::locks::Locks::unlock_door): Unlock a Lock
@@ -84,7 +85,7 @@ pub use self::action_attempts::{
 #[cfg(feature = "seam-devices")]
 pub mod devices;
 #[cfg(feature = "seam-devices")]
-pub use self::devices::{Devices, DevicesListRequest};
+pub use self::devices::{Devices, DeviceLookup, DevicesListRequest};
 /// Operations on `locks` (cargo feature `seam-locks`).
 #[cfg(feature = "seam-locks")]
 pub mod locks;
@@ -277,7 +278,7 @@ impl SeamAuth {
     ///
     /// - `api_key`: The Seam API key, sent as a bearer token. (environment: `SEAM_API_KEY`)
     ///
-    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -290,7 +291,7 @@ impl SeamAuth {
     ///
     /// - `client_session_token`: Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn client_session_token(
         client_session_token: impl ::std::convert::Into<crate::Secret>,
     ) -> Self {
@@ -306,7 +307,7 @@ impl SeamAuth {
     /// - `personal_access_token`: The personal access token, sent as a bearer token. (environment: `SEAM_PERSONAL_ACCESS_TOKEN`)
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header. (environment: `SEAM_WORKSPACE_ID`)
     ///
-    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn personal_access_token(
         personal_access_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -324,7 +325,7 @@ impl SeamAuth {
     /// - `console_session_token`: The console session token, sent as a bearer token.
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header.
     ///
-    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
     pub fn console_session_token(
         console_session_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -422,7 +423,7 @@ impl SeamClient {
             client: self,
         }
     }
-    /// Operations on `devices`: [`list`](devices::Devices::list).
+    /// Operations on `devices`: [`get`](devices::Devices::get), [`list`](devices::Devices::list).
     #[cfg(feature = "seam-devices")]
     pub fn devices(&self) -> devices::Devices<'_> {
         devices::Devices { client: self }
@@ -463,6 +464,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         &action_attempts::ACTION_ATTEMPTS_GET_MOCK,
         #[cfg(feature = "seam-action_attempts")]
         &action_attempts::ACTION_ATTEMPTS_LIST_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_GET_MOCK,
         #[cfg(feature = "seam-devices")]
         &devices::DEVICES_LIST_MOCK,
         #[cfg(feature = "seam-locks")]

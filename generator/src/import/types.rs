@@ -80,9 +80,14 @@ impl<'d> Converter<'d> {
         if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
             return (self.named(reference), nullable);
         }
-        if let Some([only]) = schema.get("allOf").and_then(Json::as_array).map(Vec::as_slice) {
-            let (ty, inner) = self.type_of(only, owner, field);
-            return (ty, nullable || inner);
+        match schema.get("allOf").and_then(Json::as_array).map(Vec::as_slice) {
+            Some([only]) => {
+                let (ty, inner) = self.type_of(only, owner, field);
+                return (ty, nullable || inner);
+            }
+            // Several objects together: one object declared in place.
+            Some([_, _, ..]) => return (format!("object:{owner}.{field}"), nullable),
+            _ => {}
         }
         if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
             if schema.get("discriminator").is_some() {
@@ -194,15 +199,44 @@ impl<'d> Converter<'d> {
         model
     }
 
-    /// The fields of an object schema, leaving out `skip` (a union's tag).
-    pub(crate) fn fields(&mut self, owner: &str, schema: &Json, skip: &[&str]) -> Vec<Yaml> {
+    /// The objects an `allOf` (of `allOf`s, …) is made of, or the schema itself.
+    fn parts<'s>(&self, schema: &'s Json, parts: &mut Vec<&'s Json>, depth: usize)
+    where
+        'd: 's,
+    {
         let schema = self.deref(schema);
-        let required: BTreeSet<&str> = schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
-        let Some(properties) = schema.get("properties").and_then(Json::as_object) else {
-            return Vec::new();
-        };
+        match schema.get("allOf").and_then(Json::as_array) {
+            Some(members) if depth < 16 => {
+                parts.push(schema);
+                for member in members {
+                    self.parts(member, parts, depth + 1);
+                }
+            }
+            _ => parts.push(schema),
+        }
+    }
+
+    /// The fields of an object schema (every part of an `allOf` together), leaving out
+    /// `skip` (a union's tag).
+    pub(crate) fn fields(&mut self, owner: &str, schema: &Json, skip: &[&str]) -> Vec<Yaml> {
+        let mut parts = Vec::new();
+        self.parts(schema, &mut parts, 0);
+        let required: BTreeSet<String> = parts
+            .iter()
+            .flat_map(|p| p.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str))
+            .map(str::to_owned)
+            .collect();
+        let mut properties: Vec<(String, Json)> = Vec::new();
+        for part in &parts {
+            for (name, property) in part.get("properties").and_then(Json::as_object).into_iter().flatten() {
+                if !properties.iter().any(|(n, _)| n == name) {
+                    properties.push((name.clone(), property.clone()));
+                }
+            }
+        }
+        properties.sort_by(|a, b| a.0.cmp(&b.0));
         let mut fields = Vec::new();
-        for (field, property) in properties {
+        for (field, property) in &properties {
             if skip.contains(&field.as_str()) {
                 continue;
             }

@@ -2325,8 +2325,6 @@ impl ::std::fmt::Display for CustomizationProfileId {
     }
 }
 /// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
-///
-/// Partial: `properties` is a JSON value until the format has inline objects.
 #[cfg(feature = "seam-devices")]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -2445,12 +2443,12 @@ pub struct Device {
     ///
     /// Wire name: `created_at`.
     pub created_at: crate::runtime::Timestamp,
-    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application. An object whose values are strings or booleans.
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
     ///
     /// Wire name: `custom_metadata`.
     pub custom_metadata: ::std::collections::BTreeMap<
         ::std::string::String,
-        ::serde_json::Value,
+        crate::runtime::StringOrBoolean,
     >,
     /// ID of the device.
     ///
@@ -2492,10 +2490,10 @@ pub struct Device {
     /// Wire name: `nickname`. May be absent.
     #[wire(skip_none)]
     pub nickname: ::std::option::Option<::std::string::String>,
-    /// Properties of the device. Typed `json` for now: its nested objects differ by kind of device and provider.
+    /// Properties of the device.
     ///
     /// Wire name: `properties`.
-    pub properties: ::serde_json::Value,
+    pub properties: crate::seam::DeviceProperties,
     /// IDs of the spaces the device is in.
     ///
     /// Wire name: `space_ids`.
@@ -2830,6 +2828,3382 @@ pub struct DeviceOwnError {
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
+}
+/// Properties of the device.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceProperties {
+    /// Experimental; the schema gives no description.
+    ///
+    /// Wire name: `_experimental_supported_code_from_access_codes_lengths`. Empty when absent.
+    #[wire(rename = "_experimental_supported_code_from_access_codes_lengths", default)]
+    pub experimental_supported_code_from_access_codes_lengths: ::std::vec::Vec<
+        crate::runtime::Number,
+    >,
+    /// Accessory keypad properties and state.
+    ///
+    /// Wire name: `accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub accessory_keypad: ::std::option::Option<
+        crate::seam::DevicePropertiesAccessoryKeypad,
+    >,
+    /// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// **Deprecated.** Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead.
+    ///
+    /// Wire name: `active_thermostat_schedule`. May be absent or `null`, which stay apart (`Nullable`).
+    #[deprecated(
+        note = "Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead."
+    )]
+    #[wire(skip_absent)]
+    pub active_thermostat_schedule: crate::runtime::Nullable<
+        crate::seam::DevicePropertiesActiveThermostatSchedule,
+    >,
+    /// ID of the active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `active_thermostat_schedule_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub active_thermostat_schedule_id: crate::runtime::Nullable<::std::string::String>,
+    /// Metadata for an Akiles device.
+    ///
+    /// Wire name: `akiles_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub akiles_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAkilesMetadata,
+    >,
+    /// Appearance-related properties, as reported by the device.
+    ///
+    /// Wire name: `appearance`.
+    pub appearance: crate::seam::DevicePropertiesAppearance,
+    /// ASSA ABLOY Credential Service metadata for the phone.
+    ///
+    /// Wire name: `assa_abloy_credential_service_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_credential_service_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAssaAbloyCredentialServiceMetadata,
+    >,
+    /// Metadata for an ASSA ABLOY Vostio system.
+    ///
+    /// Wire name: `assa_abloy_vostio_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_vostio_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAssaAbloyVostioMetadata,
+    >,
+    /// Metadata for an August device.
+    ///
+    /// Wire name: `august_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub august_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAugustMetadata,
+    >,
+    /// The delay in seconds before the lock automatically locks after being unlocked.
+    ///
+    /// Wire name: `auto_lock_delay_seconds`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_delay_seconds: ::std::option::Option<crate::runtime::Number>,
+    /// Indicates whether automatic locking is enabled.
+    ///
+    /// Wire name: `auto_lock_enabled`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_enabled: ::std::option::Option<bool>,
+    /// Climate preset modes that the thermostat supports, such as "home", "away", "wake", "sleep", "occupied", and "unoccupied".
+    ///
+    /// Wire name: `available_climate_preset_modes`. Empty when absent.
+    #[wire(default)]
+    pub available_climate_preset_modes: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetMode,
+    >,
+    /// Available [climate presets](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for the thermostat.
+    ///
+    /// Wire name: `available_climate_presets`. Empty when absent.
+    #[wire(default)]
+    pub available_climate_presets: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresets,
+    >,
+    /// Fan mode settings that the thermostat supports.
+    ///
+    /// Wire name: `available_fan_mode_settings`. Empty when absent.
+    #[wire(default)]
+    pub available_fan_mode_settings: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// HVAC mode settings that the thermostat supports.
+    ///
+    /// Wire name: `available_hvac_mode_settings`. Empty when absent.
+    #[wire(default)]
+    pub available_hvac_mode_settings: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Metadata for an Avigilon Alta system.
+    ///
+    /// Wire name: `avigilon_alta_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub avigilon_alta_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAvigilonAltaMetadata,
+    >,
+    /// Indicates whether the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is currently enabled for the device. To disable it, set this to `false` using [/devices/update](https://docs.seam.co/api/devices/update).
+    ///
+    /// Wire name: `backup_access_code_pool_enabled`. May be absent.
+    #[wire(skip_none)]
+    pub backup_access_code_pool_enabled: ::std::option::Option<bool>,
+    /// Represents the current status of the battery charge level.
+    ///
+    /// Wire name: `battery`. May be absent.
+    #[wire(skip_none)]
+    pub battery: ::std::option::Option<crate::seam::DevicePropertiesBattery>,
+    /// Indicates the battery level of the device as a decimal value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Brivo device.
+    ///
+    /// Wire name: `brivo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub brivo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesBrivoMetadata,
+    >,
+    /// Constraints on access codes for the device. Seam represents each constraint as an object with a `constraint_type` property. Depending on the constraint type, there may also be additional properties. Note that some constraints are manufacturer- or device-specific.
+    ///
+    /// Wire name: `code_constraints`. Empty when absent.
+    #[wire(default)]
+    pub code_constraints: ::std::vec::Vec<crate::seam::DevicePropertiesCodeConstraint>,
+    /// Metadata for a ControlByWeb device.
+    ///
+    /// Wire name: `controlbyweb_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub controlbyweb_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesControlbywebMetadata,
+    >,
+    /// Current climate setting.
+    ///
+    /// Wire name: `current_climate_setting`. May be absent.
+    #[wire(skip_none)]
+    pub current_climate_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesCurrentClimateSetting,
+    >,
+    /// Array of noise threshold IDs that are currently triggering.
+    ///
+    /// Wire name: `currently_triggering_noise_threshold_ids`. Empty when absent.
+    #[wire(default)]
+    pub currently_triggering_noise_threshold_ids: ::std::vec::Vec<::std::string::String>,
+    /// Default climate setting of the thermostat (no description in the schema).
+    ///
+    /// **Deprecated.** use fallback_climate_preset_key to specify a fallback climate preset instead.
+    ///
+    /// Wire name: `default_climate_setting`. May be absent.
+    #[deprecated(
+        note = "use fallback_climate_preset_key to specify a fallback climate preset instead."
+    )]
+    #[wire(skip_none)]
+    pub default_climate_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesDefaultClimateSetting,
+    >,
+    /// Indicates whether the door is open.
+    ///
+    /// Wire name: `door_open`. May be absent.
+    #[wire(skip_none)]
+    pub door_open: ::std::option::Option<bool>,
+    /// Metadata for a dormakaba Oracode device.
+    ///
+    /// Wire name: `dormakaba_oracode_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_oracode_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesDormakabaOracodeMetadata,
+    >,
+    /// Metadata for an ecobee device.
+    ///
+    /// Wire name: `ecobee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesEcobeeMetadata,
+    >,
+    /// Key of the [fallback climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets/setting-the-fallback-climate-preset) for the thermostat.
+    ///
+    /// Wire name: `fallback_climate_preset_key`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub fallback_climate_preset_key: crate::runtime::Nullable<::std::string::String>,
+    /// Fan mode setting of the thermostat (no description in the schema).
+    ///
+    /// **Deprecated.** Use `current_climate_setting.fan_mode_setting` instead.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[deprecated(note = "Use `current_climate_setting.fan_mode_setting` instead.")]
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Metadata for a 4SUITES device.
+    ///
+    /// Wire name: `four_suites_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub four_suites_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesFourSuitesMetadata,
+    >,
+    /// Metadata for a Genie device.
+    ///
+    /// Wire name: `genie_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub genie_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesGenieMetadata,
+    >,
+    /// Indicates whether the device has direct power.
+    ///
+    /// Wire name: `has_direct_power`. May be absent.
+    #[wire(skip_none)]
+    pub has_direct_power: ::std::option::Option<bool>,
+    /// Indicates whether the device supports native entry events.
+    ///
+    /// Wire name: `has_native_entry_events`. May be absent.
+    #[wire(skip_none)]
+    pub has_native_entry_events: ::std::option::Option<bool>,
+    /// Metadata for a Honeywell Resideo device.
+    ///
+    /// Wire name: `honeywell_resideo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub honeywell_resideo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesHoneywellResideoMetadata,
+    >,
+    /// Metadata for an igloo device.
+    ///
+    /// Wire name: `igloo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub igloo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesIglooMetadata,
+    >,
+    /// Metadata for an igloohome device.
+    ///
+    /// Wire name: `igloohome_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub igloohome_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesIgloohomeMetadata,
+    >,
+    /// Alt text for the device image.
+    ///
+    /// Wire name: `image_alt_text`. May be absent.
+    #[wire(skip_none)]
+    pub image_alt_text: ::std::option::Option<::std::string::String>,
+    /// Image URL for the device.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the connected HVAC system is currently cooling, as reported by the thermostat.
+    ///
+    /// Wire name: `is_cooling`. May be absent.
+    #[wire(skip_none)]
+    pub is_cooling: ::std::option::Option<bool>,
+    /// Indicates whether the fan in the connected HVAC system is currently running, as reported by the thermostat.
+    ///
+    /// Wire name: `is_fan_running`. May be absent.
+    #[wire(skip_none)]
+    pub is_fan_running: ::std::option::Option<bool>,
+    /// Indicates whether the connected HVAC system is currently heating, as reported by the thermostat.
+    ///
+    /// Wire name: `is_heating`. May be absent.
+    #[wire(skip_none)]
+    pub is_heating: ::std::option::Option<bool>,
+    /// Indicates whether the current thermostat settings differ from the most recent active program or schedule that Seam activated. For this condition to occur, `current_climate_setting.manual_override_allowed` must also be `true`.
+    ///
+    /// Wire name: `is_temporary_manual_override_active`. May be absent.
+    #[wire(skip_none)]
+    pub is_temporary_manual_override_active: ::std::option::Option<bool>,
+    /// Metadata for a KeyNest device.
+    ///
+    /// Wire name: `keynest_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub keynest_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKeynestMetadata,
+    >,
+    /// Keypad battery status.
+    ///
+    /// Wire name: `keypad_battery`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_battery: ::std::option::Option<
+        crate::seam::DevicePropertiesKeypadBattery,
+    >,
+    /// Metadata for a Kisi device.
+    ///
+    /// Wire name: `kisi_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub kisi_metadata: ::std::option::Option<crate::seam::DevicePropertiesKisiMetadata>,
+    /// Metadata for a Korelock device.
+    ///
+    /// Wire name: `korelock_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub korelock_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKorelockMetadata,
+    >,
+    /// Metadata for a Kwikset device.
+    ///
+    /// Wire name: `kwikset_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub kwikset_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKwiksetMetadata,
+    >,
+    /// Indicates whether the lock is locked.
+    ///
+    /// Wire name: `locked`. May be absent.
+    #[wire(skip_none)]
+    pub locked: ::std::option::Option<bool>,
+    /// Metadata for a Lockly device.
+    ///
+    /// Wire name: `lockly_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub lockly_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesLocklyMetadata,
+    >,
+    /// Manufacturer of the device. When a device, such as a smart lock, is connected through a smart hub, the manufacturer of the device might be different from that of the smart hub.
+    ///
+    /// Wire name: `manufacturer`. May be absent.
+    #[wire(skip_none)]
+    pub manufacturer: ::std::option::Option<::std::string::String>,
+    /// Maximum number of active access codes that the device supports.
+    ///
+    /// Wire name: `max_active_codes_supported`. May be absent.
+    #[wire(skip_none)]
+    pub max_active_codes_supported: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    ///
+    /// Wire name: `max_cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub max_cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    ///
+    /// Wire name: `max_cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub max_cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    ///
+    /// Wire name: `max_heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub max_heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    ///
+    /// Wire name: `max_heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub max_heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum number of periods that the thermostat can support per day. For example, if the thermostat supports 4 periods per day, this value is 4.
+    ///
+    /// Wire name: `max_thermostat_daily_program_periods_per_day`. May be absent.
+    #[wire(skip_none)]
+    pub max_thermostat_daily_program_periods_per_day: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Maximum number of climate presets that the thermostat can support for weekly programming.
+    ///
+    /// Wire name: `max_unique_climate_presets_per_thermostat_weekly_program`. May be absent.
+    #[wire(skip_none)]
+    pub max_unique_climate_presets_per_thermostat_weekly_program: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    ///
+    /// Wire name: `min_cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    ///
+    /// Wire name: `min_cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °C between the cooling and heating set points when in heat-cool (auto) mode.
+    ///
+    /// Wire name: `min_heating_cooling_delta_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_cooling_delta_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °F between the cooling and heating set points when in heat-cool (auto) mode.
+    ///
+    /// Wire name: `min_heating_cooling_delta_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_cooling_delta_fahrenheit: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    ///
+    /// Wire name: `min_heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    ///
+    /// Wire name: `min_heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Minut device.
+    ///
+    /// Wire name: `minut_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub minut_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadata,
+    >,
+    /// Device model-related properties.
+    ///
+    /// Wire name: `model`.
+    pub model: crate::seam::DevicePropertiesModel,
+    /// Name of the device.
+    ///
+    /// **Deprecated.** use device.display_name instead
+    ///
+    /// Wire name: `name`.
+    #[deprecated(note = "use device.display_name instead")]
+    pub name: ::std::string::String,
+    /// Metadata for a Google Nest device.
+    ///
+    /// Wire name: `nest_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub nest_metadata: ::std::option::Option<crate::seam::DevicePropertiesNestMetadata>,
+    /// Indicates current noise level in decibels, if the device supports noise detection.
+    ///
+    /// Wire name: `noise_level_decibels`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibels: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a NoiseAware device.
+    ///
+    /// Wire name: `noiseaware_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub noiseaware_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesNoiseawareMetadata,
+    >,
+    /// Metadata for a Nuki device.
+    ///
+    /// Wire name: `nuki_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub nuki_metadata: ::std::option::Option<crate::seam::DevicePropertiesNukiMetadata>,
+    /// Indicates whether it is currently possible to use offline access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes
+    ///
+    /// Wire name: `offline_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes")]
+    #[wire(skip_none)]
+    pub offline_access_codes_enabled: ::std::option::Option<bool>,
+    /// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    ///
+    /// Wire name: `offline_time_frame_options`. Empty when absent.
+    #[wire(default)]
+    pub offline_time_frame_options: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOfflineTimeFrameOptions,
+    >,
+    /// Metadata for an Omnitec device.
+    ///
+    /// Wire name: `omnitec_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub omnitec_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesOmnitecMetadata,
+    >,
+    /// Indicates whether the device is online.
+    ///
+    /// Wire name: `online`.
+    pub online: bool,
+    /// Indicates whether it is currently possible to use online access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes
+    ///
+    /// Wire name: `online_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes")]
+    #[wire(skip_none)]
+    pub online_access_codes_enabled: ::std::option::Option<bool>,
+    /// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    ///
+    /// Wire name: `online_time_frame_options`. Empty when absent.
+    #[wire(default)]
+    pub online_time_frame_options: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOnlineTimeFrameOptions,
+    >,
+    /// Reported relative humidity, as a value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `relative_humidity`. May be absent.
+    #[wire(skip_none)]
+    pub relative_humidity: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Ring device.
+    ///
+    /// Wire name: `ring_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ring_metadata: ::std::option::Option<crate::seam::DevicePropertiesRingMetadata>,
+    /// Metadata for a Salto KS device.
+    ///
+    /// Wire name: `salto_ks_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_ks_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoKsMetadata,
+    >,
+    /// Metada for a Salto device.
+    ///
+    /// **Deprecated.** Use `salto_ks_metadata ` instead.
+    ///
+    /// Wire name: `salto_metadata`. May be absent.
+    #[deprecated(note = "Use `salto_ks_metadata ` instead.")]
+    #[wire(skip_none)]
+    pub salto_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoMetadata,
+    >,
+    /// Salto Space credential service metadata for the phone.
+    ///
+    /// Wire name: `salto_space_credential_service_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_space_credential_service_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoSpaceCredentialServiceMetadata,
+    >,
+    /// Metadata for a Schlage device.
+    ///
+    /// Wire name: `schlage_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub schlage_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSchlageMetadata,
+    >,
+    /// Metadata for Seam Bridge.
+    ///
+    /// Wire name: `seam_bridge_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub seam_bridge_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSeamBridgeMetadata,
+    >,
+    /// Metadata for a Sensi device.
+    ///
+    /// Wire name: `sensi_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub sensi_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSensiMetadata,
+    >,
+    /// Serial number of the device.
+    ///
+    /// Wire name: `serial_number`. May be absent.
+    #[wire(skip_none)]
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// Metadata for a SmartThings device.
+    ///
+    /// Wire name: `smartthings_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub smartthings_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSmartthingsMetadata,
+    >,
+    /// Supported code lengths for access codes.
+    ///
+    /// Wire name: `supported_code_lengths`. Empty when absent.
+    #[wire(default)]
+    pub supported_code_lengths: ::std::vec::Vec<crate::runtime::Number>,
+    /// Indicates whether the device supports an accessory keypad.
+    ///
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    ///
+    /// Wire name: `supports_accessory_keypad`. May be absent.
+    #[deprecated(note = "use device.properties.model.can_connect_accessory_keypad")]
+    #[wire(skip_none)]
+    pub supports_accessory_keypad: ::std::option::Option<bool>,
+    /// Indicates whether the device supports a [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes).
+    ///
+    /// Wire name: `supports_backup_access_code_pool`. May be absent.
+    #[wire(skip_none)]
+    pub supports_backup_access_code_pool: ::std::option::Option<bool>,
+    /// Indicates whether the device supports offline access codes.
+    ///
+    /// **Deprecated.** use offline_access_codes_enabled
+    ///
+    /// Wire name: `supports_offline_access_codes`. May be absent.
+    #[deprecated(note = "use offline_access_codes_enabled")]
+    #[wire(skip_none)]
+    pub supports_offline_access_codes: ::std::option::Option<bool>,
+    /// Metadata for a tado° device.
+    ///
+    /// Wire name: `tado_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub tado_metadata: ::std::option::Option<crate::seam::DevicePropertiesTadoMetadata>,
+    /// Metadata for a Tedee device.
+    ///
+    /// Wire name: `tedee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub tedee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesTedeeMetadata,
+    >,
+    /// Reported temperature in °C.
+    ///
+    /// Wire name: `temperature_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Reported temperature in °F.
+    ///
+    /// Wire name: `temperature_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `temperature_threshold`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_threshold: ::std::option::Option<
+        crate::seam::DevicePropertiesTemperatureThreshold,
+    >,
+    /// Precision of the thermostat's period in minutes. For example, if the thermostat supports 15-minute periods, this value is 15. All values are relative to the top of the hour, so for 15 minutes, the periods would be 0, 15, 30, and 45 minutes past the hour.
+    ///
+    /// Wire name: `thermostat_daily_program_period_precision_minutes`. May be absent.
+    #[wire(skip_none)]
+    pub thermostat_daily_program_period_precision_minutes: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    ///
+    /// Wire name: `thermostat_daily_programs`. Empty when absent.
+    #[wire(default)]
+    pub thermostat_daily_programs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesThermostatDailyPrograms,
+    >,
+    /// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    ///
+    /// Wire name: `thermostat_weekly_program`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub thermostat_weekly_program: crate::runtime::Nullable<
+        crate::seam::DevicePropertiesThermostatWeeklyProgram,
+    >,
+    /// Metadata for a TTLock device.
+    ///
+    /// Wire name: `ttlock_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ttlock_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesTtlockMetadata,
+    >,
+    /// Metadata for a 2N device.
+    ///
+    /// Wire name: `two_n_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub two_n_metadata: ::std::option::Option<crate::seam::DevicePropertiesTwoNMetadata>,
+    /// Metadata for an Ultraloq device.
+    ///
+    /// Wire name: `ultraloq_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ultraloq_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesUltraloqMetadata,
+    >,
+    /// Metadata for an ASSA ABLOY Visionline system.
+    ///
+    /// Wire name: `visionline_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesVisionlineMetadata,
+    >,
+    /// Metadata for a Wyze device.
+    ///
+    /// Wire name: `wyze_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub wyze_metadata: ::std::option::Option<crate::seam::DevicePropertiesWyzeMetadata>,
+}
+/// Accessory keypad properties and state.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAccessoryKeypad {
+    /// Keypad battery properties.
+    ///
+    /// Wire name: `battery`. May be absent.
+    #[wire(skip_none)]
+    pub battery: ::std::option::Option<
+        crate::seam::DevicePropertiesAccessoryKeypadBattery,
+    >,
+    /// Indicates if an accessory keypad is connected to the device.
+    ///
+    /// Wire name: `is_connected`.
+    pub is_connected: bool,
+}
+/// Keypad battery properties.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAccessoryKeypadBattery {
+    /// Keypad battery charge level, between 0 and 1, inclusive.
+    ///
+    /// Wire name: `level`.
+    pub level: crate::runtime::Number,
+}
+/// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesActiveThermostatSchedule {
+    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to use for the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `climate_preset_key`.
+    pub climate_preset_key: ::std::string::String,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `ends_at`.
+    pub ends_at: crate::runtime::Timestamp,
+    /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<
+        crate::seam::DevicePropertiesActiveThermostatScheduleErrors,
+    >,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings after the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts.
+    ///
+    /// Wire name: `is_override_allowed`. May be absent.
+    #[wire(skip_none)]
+    pub is_override_allowed: ::std::option::Option<bool>,
+    /// Number of minutes for which a person at the thermostat can change the thermostat's settings after the activation of the scheduled [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets). See also [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// Wire name: `max_override_period_minutes`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub max_override_period_minutes: crate::runtime::Nullable<i64>,
+    /// User-friendly name to identify the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at`.
+    pub starts_at: crate::runtime::Timestamp,
+    /// ID of the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `thermostat_schedule_id`.
+    pub thermostat_schedule_id: ::std::string::String,
+    /// ID of the workspace that contains the thermostat schedule.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesActiveThermostatScheduleErrors {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: ::std::string::String,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Metadata for an Akiles device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAkilesMetadata {
+    /// Group ID to which to add users for an Akiles device.
+    ///
+    /// Wire name: `_member_group_id`. May be absent.
+    #[wire(rename = "_member_group_id", skip_none)]
+    pub member_group_id: ::std::option::Option<::std::string::String>,
+    /// Gadget ID for an Akiles device.
+    ///
+    /// Wire name: `gadget_id`. May be absent.
+    #[wire(skip_none)]
+    pub gadget_id: ::std::option::Option<::std::string::String>,
+    /// Gadget name for an Akiles device.
+    ///
+    /// Wire name: `gadget_name`. May be absent.
+    #[wire(skip_none)]
+    pub gadget_name: ::std::option::Option<::std::string::String>,
+    /// Product name for an Akiles device.
+    ///
+    /// Wire name: `product_name`. May be absent.
+    #[wire(skip_none)]
+    pub product_name: ::std::option::Option<::std::string::String>,
+}
+/// Appearance-related properties, as reported by the device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAppearance {
+    /// Name of the device as seen from the provider API and application, not settable through Seam.
+    ///
+    /// Wire name: `name`.
+    pub name: ::std::string::String,
+}
+/// ASSA ABLOY Credential Service metadata for the phone.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyCredentialServiceMetadata {
+    /// Endpoints associated with the phone.
+    ///
+    /// Wire name: `endpoints`. Empty when absent.
+    #[wire(default)]
+    pub endpoints: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoints,
+    >,
+    /// Indicates whether the credential service has active endpoints associated with the phone.
+    ///
+    /// Wire name: `has_active_endpoint`. May be absent.
+    #[wire(skip_none)]
+    pub has_active_endpoint: ::std::option::Option<bool>,
+}
+/// Endpoints associated with the phone.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoints {
+    /// ID of the associated endpoint.
+    ///
+    /// Wire name: `endpoint_id`. May be absent.
+    #[wire(skip_none)]
+    pub endpoint_id: ::std::option::Option<::std::string::String>,
+    /// Indicated whether the endpoint is active.
+    ///
+    /// Wire name: `is_active`. May be absent.
+    #[wire(skip_none)]
+    pub is_active: ::std::option::Option<bool>,
+}
+/// Metadata for an ASSA ABLOY Vostio system.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyVostioMetadata {
+    /// Encoder name for an ASSA ABLOY Vostio system.
+    ///
+    /// Wire name: `encoder_name`. May be absent.
+    #[wire(skip_none)]
+    pub encoder_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for an August device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAugustMetadata {
+    /// Indicates whether an August device has a keypad.
+    ///
+    /// Wire name: `has_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub has_keypad: ::std::option::Option<bool>,
+    /// House ID for an August device.
+    ///
+    /// Wire name: `house_id`. May be absent.
+    #[wire(skip_none)]
+    pub house_id: ::std::option::Option<::std::string::String>,
+    /// House name for an August device.
+    ///
+    /// Wire name: `house_name`. May be absent.
+    #[wire(skip_none)]
+    pub house_name: ::std::option::Option<::std::string::String>,
+    /// Keypad battery level for an August device.
+    ///
+    /// Wire name: `keypad_battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_battery_level: ::std::option::Option<::std::string::String>,
+    /// Lock ID for an August device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<::std::string::String>,
+    /// Lock name for an August device.
+    ///
+    /// Wire name: `lock_name`. May be absent.
+    #[wire(skip_none)]
+    pub lock_name: ::std::option::Option<::std::string::String>,
+    /// Model for an August device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Climate preset mode for the thermostat, such as `home`, `away`, `wake`, `sleep`, `occupied`, or `unoccupied`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesAvailableClimatePresetMode {
+    /// `home`.
+    Home,
+    /// `away`.
+    Away,
+    /// `wake`.
+    Wake,
+    /// `sleep`.
+    Sleep,
+    /// `occupied`.
+    Occupied,
+    /// `unoccupied`.
+    Unoccupied,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Home => "home",
+            Self::Away => "away",
+            Self::Wake => "wake",
+            Self::Sleep => "sleep",
+            Self::Occupied => "occupied",
+            Self::Unoccupied => "unoccupied",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "home" => Self::Home,
+            "away" => Self::Away,
+            "wake" => Self::Wake,
+            "sleep" => Self::Sleep,
+            "occupied" => Self::Occupied,
+            "unoccupied" => Self::Unoccupied,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DevicePropertiesAvailableClimatePresetMode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesAvailableClimatePresetMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Available [climate presets](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for the thermostat.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvailableClimatePresets {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    ///
+    /// Wire name: `can_delete`.
+    pub can_delete: bool,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    ///
+    /// Wire name: `can_edit`.
+    pub can_edit: bool,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    ///
+    /// Wire name: `can_use_with_thermostat_daily_programs`.
+    pub can_use_with_thermostat_daily_programs: bool,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `climate_preset_key`.
+    pub climate_preset_key: ::std::string::String,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    ///
+    /// Wire name: `climate_preset_mode`. May be absent.
+    #[wire(skip_none)]
+    pub climate_preset_mode: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetMode,
+    >,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `ecobee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsEcobeeMetadata,
+    >,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    ///
+    /// Wire name: `hvac_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub hvac_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    ///
+    /// Wire name: `manual_override_allowed`.
+    #[deprecated(note = "Use 'thermostat_schedule.is_override_allowed'")]
+    pub manual_override_allowed: bool,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata specific to the Ecobee climate, if applicable.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvailableClimatePresetsEcobeeMetadata {
+    /// Reference to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `climate_ref`. May be absent.
+    #[wire(skip_none)]
+    pub climate_ref: ::std::option::Option<::std::string::String>,
+    /// Indicates if the climate preset is optimized by Ecobee.
+    ///
+    /// Wire name: `is_optimized`. May be absent.
+    #[wire(skip_none)]
+    pub is_optimized: ::std::option::Option<bool>,
+    /// Indicates whether the climate preset is owned by the user or the system.
+    ///
+    /// Wire name: `owner`. May be absent.
+    #[wire(skip_none)]
+    pub owner: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner,
+    >,
+}
+/// Indicates whether the climate preset is owned by the user or the system.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    /// `user`.
+    User,
+    /// `system`.
+    System,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::System => "system",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "system" => Self::System,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str>
+for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de>
+for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    /// `auto`.
+    Auto,
+    /// `on`.
+    On,
+    /// `circulate`.
+    Circulate,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::On => "on",
+            Self::Circulate => "circulate",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "circulate" => Self::Circulate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str>
+for DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de>
+for DevicePropertiesAvailableClimatePresetsFanModeSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    /// `off`.
+    Off,
+    /// `heat`.
+    Heat,
+    /// `cool`.
+    Cool,
+    /// `heat_cool`.
+    HeatCool,
+    /// `eco`.
+    Eco,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Heat => "heat",
+            Self::Cool => "cool",
+            Self::HeatCool => "heat_cool",
+            Self::Eco => "eco",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "off" => Self::Off,
+            "heat" => Self::Heat,
+            "cool" => Self::Cool,
+            "heat_cool" => Self::HeatCool,
+            "eco" => Self::Eco,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str>
+for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de>
+for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for an Avigilon Alta system.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvigilonAltaMetadata {
+    /// Entry name for an Avigilon Alta system.
+    ///
+    /// Wire name: `entry_name`. May be absent.
+    #[wire(skip_none)]
+    pub entry_name: ::std::option::Option<::std::string::String>,
+    /// Total count of entry relays for an Avigilon Alta system.
+    ///
+    /// Wire name: `entry_relays_total_count`. May be absent.
+    #[wire(skip_none)]
+    pub entry_relays_total_count: ::std::option::Option<crate::runtime::Number>,
+    /// Organization name for an Avigilon Alta system.
+    ///
+    /// Wire name: `org_name`. May be absent.
+    #[wire(skip_none)]
+    pub org_name: ::std::option::Option<::std::string::String>,
+    /// Site ID for an Avigilon Alta system.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<crate::runtime::Number>,
+    /// Site name for an Avigilon Alta system.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+    /// Zone ID for an Avigilon Alta system.
+    ///
+    /// Wire name: `zone_id`. May be absent.
+    #[wire(skip_none)]
+    pub zone_id: ::std::option::Option<crate::runtime::Number>,
+    /// Zone name for an Avigilon Alta system.
+    ///
+    /// Wire name: `zone_name`. May be absent.
+    #[wire(skip_none)]
+    pub zone_name: ::std::option::Option<::std::string::String>,
+}
+/// Represents the current status of the battery charge level.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesBattery {
+    /// Battery charge level as a value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `level`.
+    pub level: crate::runtime::Number,
+    /// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
+    ///
+    /// Wire name: `status`.
+    pub status: crate::seam::DevicePropertiesBatteryStatus,
+}
+/// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesBatteryStatus {
+    /// `critical`.
+    Critical,
+    /// `low`.
+    Low,
+    /// `good`.
+    Good,
+    /// `full`.
+    Full,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesBatteryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Critical => "critical",
+            Self::Low => "low",
+            Self::Good => "good",
+            Self::Full => "full",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesBatteryStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "critical" => Self::Critical,
+            "low" => Self::Low,
+            "good" => Self::Good,
+            "full" => Self::Full,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DevicePropertiesBatteryStatus {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesBatteryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesBatteryStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesBatteryStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for a Brivo device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesBrivoMetadata {
+    /// Indicates whether the Brivo access point has activation (remote unlock) enabled.
+    ///
+    /// Wire name: `activation_enabled`. May be absent.
+    #[wire(skip_none)]
+    pub activation_enabled: ::std::option::Option<bool>,
+    /// Device name for a Brivo device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+}
+/// Access code constraint (an item of `properties.code_constraints`), selected by `constraint_type`.
+///
+/// Tagged by the `constraint_type` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(feature = "seam-devices")]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "constraint_type")]
+#[non_exhaustive]
+pub enum DevicePropertiesCodeConstraint {
+    /// `no_zeros`, `cannot_start_with_12`, `no_triple_consecutive_ints`, `cannot_specify_pin_code`, `pin_code_matches_existing_set`, `start_date_in_future`, `no_ascending_or_descending_sequence`, `at_least_three_unique_digits`, `cannot_contain_089`, `cannot_contain_0789`, `unique_first_four_digits`, `no_all_same_digits`: Code constraint for access codes.
+    #[wire(
+        also = "cannot_start_with_12",
+        also = "no_triple_consecutive_ints",
+        also = "cannot_specify_pin_code",
+        also = "pin_code_matches_existing_set",
+        also = "start_date_in_future",
+        also = "no_ascending_or_descending_sequence",
+        also = "at_least_three_unique_digits",
+        also = "cannot_contain_089",
+        also = "cannot_contain_0789",
+        also = "unique_first_four_digits",
+        also = "no_all_same_digits"
+    )]
+    NoZeros(DevicePropertiesCodeConstraintNoZeros),
+    /// `name_length`, `name_must_be_unique`: Name constraint for access codes.
+    #[wire(also = "name_must_be_unique")]
+    NameLength(DevicePropertiesCodeConstraintNameLength),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+/// Name constraint for access codes.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesCodeConstraintNameLength {
+    /// The tag the server sent, one of `name_length`, `name_must_be_unique`: encoded again as it came.
+    ///
+    /// Wire name: `constraint_type`.
+    pub constraint_type: ::std::string::String,
+    /// Maximum name length constraint for access codes.
+    ///
+    /// Wire name: `max_length`. May be absent.
+    #[wire(skip_none)]
+    pub max_length: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum name length constraint for access codes.
+    ///
+    /// Wire name: `min_length`. May be absent.
+    #[wire(skip_none)]
+    pub min_length: ::std::option::Option<crate::runtime::Number>,
+}
+/// Code constraint for access codes.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesCodeConstraintNoZeros {
+    /// The tag the server sent, one of `no_zeros`, `cannot_start_with_12`, `no_triple_consecutive_ints`, `cannot_specify_pin_code`, `pin_code_matches_existing_set`, `start_date_in_future`, `no_ascending_or_descending_sequence`, `at_least_three_unique_digits`, `cannot_contain_089`, `cannot_contain_0789`, `unique_first_four_digits`, `no_all_same_digits`: encoded again as it came.
+    ///
+    /// Wire name: `constraint_type`.
+    pub constraint_type: ::std::string::String,
+}
+/// Metadata for a ControlByWeb device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesControlbywebMetadata {
+    /// Device ID for a ControlByWeb device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a ControlByWeb device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Relay name for a ControlByWeb device.
+    ///
+    /// Wire name: `relay_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub relay_name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Current climate setting.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesCurrentClimateSetting {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    ///
+    /// Wire name: `can_delete`. May be absent.
+    #[wire(skip_none)]
+    pub can_delete: ::std::option::Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    ///
+    /// Wire name: `can_edit`. May be absent.
+    #[wire(skip_none)]
+    pub can_edit: ::std::option::Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    ///
+    /// Wire name: `can_use_with_thermostat_daily_programs`. May be absent.
+    #[wire(skip_none)]
+    pub can_use_with_thermostat_daily_programs: ::std::option::Option<bool>,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `climate_preset_key`. May be absent.
+    #[wire(skip_none)]
+    pub climate_preset_key: ::std::option::Option<::std::string::String>,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    ///
+    /// Wire name: `climate_preset_mode`. May be absent.
+    #[wire(skip_none)]
+    pub climate_preset_mode: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetMode,
+    >,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `display_name`. May be absent.
+    #[wire(skip_none)]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `ecobee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesCurrentClimateSettingEcobeeMetadata,
+    >,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    ///
+    /// Wire name: `hvac_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub hvac_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    ///
+    /// Wire name: `manual_override_allowed`. May be absent.
+    #[deprecated(note = "Use 'thermostat_schedule.is_override_allowed'")]
+    #[wire(skip_none)]
+    pub manual_override_allowed: ::std::option::Option<bool>,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata specific to the Ecobee climate, if applicable.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesCurrentClimateSettingEcobeeMetadata {
+    /// Reference to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `climate_ref`. May be absent.
+    #[wire(skip_none)]
+    pub climate_ref: ::std::option::Option<::std::string::String>,
+    /// Indicates if the climate preset is optimized by Ecobee.
+    ///
+    /// Wire name: `is_optimized`. May be absent.
+    #[wire(skip_none)]
+    pub is_optimized: ::std::option::Option<bool>,
+    /// Indicates whether the climate preset is owned by the user or the system.
+    ///
+    /// Wire name: `owner`. May be absent.
+    #[wire(skip_none)]
+    pub owner: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner,
+    >,
+}
+/// Default climate setting of the thermostat (no description in the schema).
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesDefaultClimateSetting {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    ///
+    /// Wire name: `can_delete`. May be absent.
+    #[wire(skip_none)]
+    pub can_delete: ::std::option::Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    ///
+    /// Wire name: `can_edit`. May be absent.
+    #[wire(skip_none)]
+    pub can_edit: ::std::option::Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    ///
+    /// Wire name: `can_use_with_thermostat_daily_programs`. May be absent.
+    #[wire(skip_none)]
+    pub can_use_with_thermostat_daily_programs: ::std::option::Option<bool>,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `climate_preset_key`. May be absent.
+    #[wire(skip_none)]
+    pub climate_preset_key: ::std::option::Option<::std::string::String>,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    ///
+    /// Wire name: `climate_preset_mode`. May be absent.
+    #[wire(skip_none)]
+    pub climate_preset_mode: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetMode,
+    >,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `display_name`. May be absent.
+    #[wire(skip_none)]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `ecobee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesDefaultClimateSettingEcobeeMetadata,
+    >,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    ///
+    /// Wire name: `hvac_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub hvac_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    ///
+    /// Wire name: `manual_override_allowed`. May be absent.
+    #[deprecated(note = "Use 'thermostat_schedule.is_override_allowed'")]
+    #[wire(skip_none)]
+    pub manual_override_allowed: ::std::option::Option<bool>,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata specific to the Ecobee climate, if applicable.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesDefaultClimateSettingEcobeeMetadata {
+    /// Reference to the Ecobee climate, if applicable.
+    ///
+    /// Wire name: `climate_ref`. May be absent.
+    #[wire(skip_none)]
+    pub climate_ref: ::std::option::Option<::std::string::String>,
+    /// Indicates if the climate preset is optimized by Ecobee.
+    ///
+    /// Wire name: `is_optimized`. May be absent.
+    #[wire(skip_none)]
+    pub is_optimized: ::std::option::Option<bool>,
+    /// Indicates whether the climate preset is owned by the user or the system.
+    ///
+    /// Wire name: `owner`. May be absent.
+    #[wire(skip_none)]
+    pub owner: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner,
+    >,
+}
+/// Metadata for a dormakaba Oracode device.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesDormakabaOracodeMetadata {
+    /// Device ID for a dormakaba Oracode device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::StringOrNumber>,
+    /// Door ID for a dormakaba Oracode device.
+    ///
+    /// Wire name: `door_id`. May be absent.
+    #[wire(skip_none)]
+    pub door_id: ::std::option::Option<crate::runtime::Number>,
+    /// Indicates whether a door is wireless for a dormakaba Oracode device.
+    ///
+    /// Wire name: `door_is_wireless`. May be absent.
+    #[wire(skip_none)]
+    pub door_is_wireless: ::std::option::Option<bool>,
+    /// Door name for a dormakaba Oracode device.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// IANA time zone for a dormakaba Oracode device.
+    ///
+    /// Wire name: `iana_timezone`. May be absent.
+    #[wire(skip_none)]
+    pub iana_timezone: ::std::option::Option<::std::string::String>,
+    /// Predefined time slots for a dormakaba Oracode device.
+    ///
+    /// Wire name: `predefined_time_slots`. Empty when absent.
+    #[wire(default)]
+    pub predefined_time_slots: ::std::vec::Vec<
+        crate::seam::DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlots,
+    >,
+    /// Site ID for a dormakaba Oracode device.
+    ///
+    /// **Deprecated.** Previously marked as "@DEPRECATED."
+    ///
+    /// Wire name: `site_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[deprecated(note = "Previously marked as \"@DEPRECATED.\"")]
+    #[wire(skip_absent)]
+    pub site_id: crate::runtime::Nullable<crate::runtime::Number>,
+    /// Site name for a dormakaba Oracode device.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// Predefined time slots for a dormakaba Oracode device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlots {
+    /// Check in time for a time slot for a dormakaba Oracode device.
+    ///
+    /// Wire name: `check_in_time`. May be absent.
+    #[wire(skip_none)]
+    pub check_in_time: ::std::option::Option<::std::string::String>,
+    /// Checkout time for a time slot for a dormakaba Oracode device.
+    ///
+    /// Wire name: `check_out_time`. May be absent.
+    #[wire(skip_none)]
+    pub check_out_time: ::std::option::Option<::std::string::String>,
+    /// ID of a user level for a dormakaba Oracode device.
+    ///
+    /// Wire name: `dormakaba_oracode_user_level_id`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_oracode_user_level_id: ::std::option::Option<::std::string::String>,
+    /// Prefix for a user level for a dormakaba Oracode device.
+    ///
+    /// Wire name: `dormakaba_oracode_user_level_prefix`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_oracode_user_level_prefix: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a 24-hour time slot.
+    ///
+    /// Wire name: `is_24_hour`. May be absent.
+    #[wire(skip_none)]
+    pub is_24_hour: ::std::option::Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is in biweekly mode.
+    ///
+    /// Wire name: `is_biweekly_mode`. May be absent.
+    #[wire(skip_none)]
+    pub is_biweekly_mode: ::std::option::Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a master time slot.
+    ///
+    /// Wire name: `is_master`. May be absent.
+    #[wire(skip_none)]
+    pub is_master: ::std::option::Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a one-shot time slot.
+    ///
+    /// Wire name: `is_one_shot`. May be absent.
+    #[wire(skip_none)]
+    pub is_one_shot: ::std::option::Option<bool>,
+    /// Name of a time slot for a dormakaba Oracode device.
+    ///
+    /// Wire name: `name`. May be absent.
+    #[wire(skip_none)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Prefix for a time slot for a dormakaba Oracode device.
+    ///
+    /// Wire name: `prefix`. May be absent.
+    #[wire(skip_none)]
+    pub prefix: ::std::option::Option<crate::runtime::Number>,
+}
+/// Metadata for an ecobee device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesEcobeeMetadata {
+    /// Device name for an ecobee device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for an ecobee device.
+    ///
+    /// Wire name: `ecobee_device_id`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_device_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a 4SUITES device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesFourSuitesMetadata {
+    /// Device ID for a 4SUITES device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device name for a 4SUITES device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Reclose delay, in seconds, for a 4SUITES device.
+    ///
+    /// Wire name: `reclose_delay_in_seconds`. May be absent.
+    #[wire(skip_none)]
+    pub reclose_delay_in_seconds: ::std::option::Option<crate::runtime::Number>,
+}
+/// Metadata for a Genie device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesGenieMetadata {
+    /// Lock name for a Genie device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Door name for a Genie device.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Honeywell Resideo device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesHoneywellResideoMetadata {
+    /// Device name for a Honeywell Resideo device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for a Honeywell Resideo device.
+    ///
+    /// Wire name: `honeywell_resideo_device_id`. May be absent.
+    #[wire(skip_none)]
+    pub honeywell_resideo_device_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for an igloo device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesIglooMetadata {
+    /// Bridge ID for an igloo device.
+    ///
+    /// Wire name: `bridge_id`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_id: ::std::option::Option<::std::string::String>,
+    /// Device ID for an igloo device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Model for an igloo device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for an igloohome device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesIgloohomeMetadata {
+    /// Bridge ID for an igloohome device.
+    ///
+    /// Wire name: `bridge_id`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_id: ::std::option::Option<::std::string::String>,
+    /// Bridge name for an igloohome device.
+    ///
+    /// Wire name: `bridge_name`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for an igloohome device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for an igloohome device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether a keypad is linked to a bridge for an igloohome device.
+    ///
+    /// Wire name: `is_accessory_keypad_linked_to_bridge`. May be absent.
+    #[wire(skip_none)]
+    pub is_accessory_keypad_linked_to_bridge: ::std::option::Option<bool>,
+    /// Keypad ID for an igloohome device.
+    ///
+    /// Wire name: `keypad_id`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a KeyNest device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesKeynestMetadata {
+    /// Address for a KeyNest device.
+    ///
+    /// Wire name: `address`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub address: crate::runtime::Nullable<::std::string::String>,
+    /// Current or last store ID for a KeyNest device.
+    ///
+    /// Wire name: `current_or_last_store_id`. May be absent.
+    #[wire(skip_none)]
+    pub current_or_last_store_id: ::std::option::Option<crate::runtime::Number>,
+    /// Current status for a KeyNest device.
+    ///
+    /// Wire name: `current_status`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub current_status: crate::runtime::Nullable<::std::string::String>,
+    /// Current user company for a KeyNest device.
+    ///
+    /// Wire name: `current_user_company`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub current_user_company: crate::runtime::Nullable<::std::string::String>,
+    /// Current user email for a KeyNest device.
+    ///
+    /// Wire name: `current_user_email`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub current_user_email: crate::runtime::Nullable<::std::string::String>,
+    /// Current user name for a KeyNest device.
+    ///
+    /// Wire name: `current_user_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub current_user_name: crate::runtime::Nullable<::std::string::String>,
+    /// Current user phone number for a KeyNest device.
+    ///
+    /// Wire name: `current_user_phone_number`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub current_user_phone_number: crate::runtime::Nullable<::std::string::String>,
+    /// Default office ID for a KeyNest device.
+    ///
+    /// Wire name: `default_office_id`. May be absent.
+    #[wire(skip_none)]
+    pub default_office_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device name for a KeyNest device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Fob ID for a KeyNest device.
+    ///
+    /// Wire name: `fob_id`. May be absent.
+    #[wire(skip_none)]
+    pub fob_id: ::std::option::Option<crate::runtime::Number>,
+    /// Handover method for a KeyNest device.
+    ///
+    /// Wire name: `handover_method`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub handover_method: crate::runtime::Nullable<::std::string::String>,
+    /// Whether the KeyNest device has a photo.
+    ///
+    /// Wire name: `has_photo`. May be absent.
+    #[wire(skip_none)]
+    pub has_photo: ::std::option::Option<bool>,
+    /// Whether the key is in a locker that does not support the access codes API.
+    ///
+    /// Wire name: `is_quadient_locker`. May be absent.
+    #[wire(skip_none)]
+    pub is_quadient_locker: ::std::option::Option<bool>,
+    /// Key ID for a KeyNest device.
+    ///
+    /// Wire name: `key_id`. May be absent.
+    #[wire(skip_none)]
+    pub key_id: ::std::option::Option<::std::string::String>,
+    /// Key notes for a KeyNest device.
+    ///
+    /// Wire name: `key_notes`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub key_notes: crate::runtime::Nullable<::std::string::String>,
+    /// KeyNest app user for a KeyNest device.
+    ///
+    /// Wire name: `keynest_app_user`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub keynest_app_user: crate::runtime::Nullable<::std::string::String>,
+    /// Last movement timestamp for a KeyNest device.
+    ///
+    /// Wire name: `last_movement`. May be absent.
+    #[wire(skip_none)]
+    pub last_movement: ::std::option::Option<::std::string::String>,
+    /// Property ID for a KeyNest device.
+    ///
+    /// Wire name: `property_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub property_id: crate::runtime::Nullable<::std::string::String>,
+    /// Property postcode for a KeyNest device.
+    ///
+    /// Wire name: `property_postcode`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub property_postcode: crate::runtime::Nullable<::std::string::String>,
+    /// Status type for a KeyNest device.
+    ///
+    /// Wire name: `status_type`. May be absent.
+    #[wire(skip_none)]
+    pub status_type: ::std::option::Option<::std::string::String>,
+    /// Subscription plan for a KeyNest device.
+    ///
+    /// Wire name: `subscription_plan`. May be absent.
+    #[wire(skip_none)]
+    pub subscription_plan: ::std::option::Option<::std::string::String>,
+}
+/// Keypad battery status.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesKeypadBattery {
+    /// Keypad battery charge level.
+    ///
+    /// Wire name: `level`.
+    pub level: crate::runtime::Number,
+}
+/// Metadata for a Kisi device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesKisiMetadata {
+    /// Description for a Kisi device.
+    ///
+    /// Wire name: `description`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub description: crate::runtime::Nullable<::std::string::String>,
+    /// Lock ID for a Kisi device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<crate::runtime::Number>,
+    /// Lock name for a Kisi device.
+    ///
+    /// Wire name: `lock_name`. May be absent.
+    #[wire(skip_none)]
+    pub lock_name: ::std::option::Option<::std::string::String>,
+    /// Place name for a Kisi device.
+    ///
+    /// Wire name: `place_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub place_name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata for a Korelock device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesKorelockMetadata {
+    /// Device ID for a Korelock device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Korelock device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Firmware version for a Korelock device.
+    ///
+    /// Wire name: `firmware_version`. May be absent.
+    #[wire(skip_none)]
+    pub firmware_version: ::std::option::Option<::std::string::String>,
+    /// Location ID for a Korelock device. Required for timebound access codes.
+    ///
+    /// Wire name: `location_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub location_id: crate::runtime::Nullable<::std::string::String>,
+    /// Model code for a Korelock device.
+    ///
+    /// Wire name: `model_code`. May be absent.
+    #[wire(skip_none)]
+    pub model_code: ::std::option::Option<::std::string::String>,
+    /// Serial number for a Korelock device.
+    ///
+    /// Wire name: `serial_number`. May be absent.
+    #[wire(skip_none)]
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// WiFi signal strength (0-1) for a Korelock device.
+    ///
+    /// Wire name: `wifi_signal_strength`. May be absent.
+    #[wire(skip_none)]
+    pub wifi_signal_strength: ::std::option::Option<crate::runtime::Number>,
+}
+/// Metadata for a Kwikset device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesKwiksetMetadata {
+    /// Device ID for a Kwikset device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Kwikset device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Model number for a Kwikset device.
+    ///
+    /// Wire name: `model_number`. May be absent.
+    #[wire(skip_none)]
+    pub model_number: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Lockly device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesLocklyMetadata {
+    /// Device ID for a Lockly device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Lockly device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Model for a Lockly device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadata {
+    /// Device ID for a Minut device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Minut device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Latest sensor values for a Minut device.
+    ///
+    /// Wire name: `latest_sensor_values`. May be absent.
+    #[wire(skip_none)]
+    pub latest_sensor_values: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValues,
+    >,
+}
+/// Latest sensor values for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValues {
+    /// Latest accelerometer Z-axis reading for a Minut device.
+    ///
+    /// Wire name: `accelerometer_z`. May be absent.
+    #[wire(skip_none)]
+    pub accelerometer_z: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ,
+    >,
+    /// Latest humidity reading for a Minut device.
+    ///
+    /// Wire name: `humidity`. May be absent.
+    #[wire(skip_none)]
+    pub humidity: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesHumidity,
+    >,
+    /// Latest pressure reading for a Minut device.
+    ///
+    /// Wire name: `pressure`. May be absent.
+    #[wire(skip_none)]
+    pub pressure: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesPressure,
+    >,
+    /// Latest sound reading for a Minut device.
+    ///
+    /// Wire name: `sound`. May be absent.
+    #[wire(skip_none)]
+    pub sound: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesSound,
+    >,
+    /// Latest temperature reading for a Minut device.
+    ///
+    /// Wire name: `temperature`. May be absent.
+    #[wire(skip_none)]
+    pub temperature: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesTemperature,
+    >,
+}
+/// Latest accelerometer Z-axis reading for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ {
+    /// Time of latest accelerometer Z-axis reading for a Minut device.
+    ///
+    /// Wire name: `time`. May be absent.
+    #[wire(skip_none)]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Value of latest accelerometer Z-axis reading for a Minut device.
+    ///
+    /// Wire name: `value`. May be absent.
+    #[wire(skip_none)]
+    pub value: ::std::option::Option<crate::runtime::Number>,
+}
+/// Latest humidity reading for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesHumidity {
+    /// Time of latest humidity reading for a Minut device.
+    ///
+    /// Wire name: `time`. May be absent.
+    #[wire(skip_none)]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Value of latest humidity reading for a Minut device.
+    ///
+    /// Wire name: `value`. May be absent.
+    #[wire(skip_none)]
+    pub value: ::std::option::Option<crate::runtime::Number>,
+}
+/// Latest pressure reading for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesPressure {
+    /// Time of latest pressure reading for a Minut device.
+    ///
+    /// Wire name: `time`. May be absent.
+    #[wire(skip_none)]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Value of latest pressure reading for a Minut device.
+    ///
+    /// Wire name: `value`. May be absent.
+    #[wire(skip_none)]
+    pub value: ::std::option::Option<crate::runtime::Number>,
+}
+/// Latest sound reading for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesSound {
+    /// Time of latest sound reading for a Minut device.
+    ///
+    /// Wire name: `time`. May be absent.
+    #[wire(skip_none)]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Value of latest sound reading for a Minut device.
+    ///
+    /// Wire name: `value`. May be absent.
+    #[wire(skip_none)]
+    pub value: ::std::option::Option<crate::runtime::Number>,
+}
+/// Latest temperature reading for a Minut device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesTemperature {
+    /// Time of latest temperature reading for a Minut device.
+    ///
+    /// Wire name: `time`. May be absent.
+    #[wire(skip_none)]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Value of latest temperature reading for a Minut device.
+    ///
+    /// Wire name: `value`. May be absent.
+    #[wire(skip_none)]
+    pub value: ::std::option::Option<crate::runtime::Number>,
+}
+/// Device model-related properties.
+#[cfg(feature = "seam-devices")]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesModel {
+    /// Indicates whether the device model supports an accessory keypad.
+    ///
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    ///
+    /// Wire name: `accessory_keypad_supported`. May be absent.
+    #[deprecated(note = "use device.properties.model.can_connect_accessory_keypad")]
+    #[wire(skip_none)]
+    pub accessory_keypad_supported: ::std::option::Option<bool>,
+    /// Indicates whether the device can connect a accessory keypad.
+    ///
+    /// Wire name: `can_connect_accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub can_connect_accessory_keypad: ::std::option::Option<bool>,
+    /// Display name of the device model.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Indicates whether the device has a built in accessory keypad.
+    ///
+    /// Wire name: `has_built_in_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub has_built_in_keypad: ::std::option::Option<bool>,
+    /// Display name that corresponds to the manufacturer-specific terminology for the device.
+    ///
+    /// Wire name: `manufacturer_display_name`.
+    pub manufacturer_display_name: ::std::string::String,
+    /// Indicates whether the device model supports offline access codes.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes.
+    ///
+    /// Wire name: `offline_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes.")]
+    #[wire(skip_none)]
+    pub offline_access_codes_supported: ::std::option::Option<bool>,
+    /// Indicates whether the device model supports online access codes.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes.
+    ///
+    /// Wire name: `online_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes.")]
+    #[wire(skip_none)]
+    pub online_access_codes_supported: ::std::option::Option<bool>,
+}
+/// Metadata for a Google Nest device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNestMetadata {
+    /// Custom device name for a Google Nest device. The device owner sets this value.
+    ///
+    /// Wire name: `device_custom_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_custom_name: ::std::option::Option<::std::string::String>,
+    /// Device name for a Google Nest device. Google sets this value.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Display name for a Google Nest device.
+    ///
+    /// Wire name: `display_name`. May be absent.
+    #[wire(skip_none)]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for a Google Nest device.
+    ///
+    /// Wire name: `nest_device_id`. May be absent.
+    #[wire(skip_none)]
+    pub nest_device_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a NoiseAware device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNoiseawareMetadata {
+    /// Device ID for a NoiseAware device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device model for a NoiseAware device.
+    ///
+    /// Wire name: `device_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_model: ::std::option::Option<
+        crate::seam::DevicePropertiesNoiseawareMetadataDeviceModel,
+    >,
+    /// Device name for a NoiseAware device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Noise level, in decibels, for a NoiseAware device.
+    ///
+    /// Wire name: `noise_level_decibel`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibel: ::std::option::Option<crate::runtime::Number>,
+    /// Noise level, expressed as a Noise Risk Score (NRS), for a NoiseAware device.
+    ///
+    /// Wire name: `noise_level_nrs`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_nrs: ::std::option::Option<crate::runtime::Number>,
+}
+/// Device model for a NoiseAware device.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesNoiseawareMetadataDeviceModel {
+    /// `indoor`.
+    Indoor,
+    /// `outdoor`.
+    Outdoor,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesNoiseawareMetadataDeviceModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Indoor => "indoor",
+            Self::Outdoor => "outdoor",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "indoor" => Self::Indoor,
+            "outdoor" => Self::Outdoor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for a Nuki device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNukiMetadata {
+    /// Device ID for a Nuki device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Nuki device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether keypad 2 is paired for a Nuki device.
+    ///
+    /// Wire name: `keypad_2_paired`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_2_paired: ::std::option::Option<bool>,
+    /// Indicates whether the keypad battery is in a critical state for a Nuki device.
+    ///
+    /// Wire name: `keypad_battery_critical`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_battery_critical: ::std::option::Option<bool>,
+    /// Indicates whether the keypad is paired for a Nuki device.
+    ///
+    /// Wire name: `keypad_paired`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_paired: ::std::option::Option<bool>,
+}
+/// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOptions {
+    /// Label for this option. For a single-option device, the product name (for example, `algoPIN` or `SmartPIN`); for a multi-option device, a label that distinguishes it (for example, `Hourly` or `Fixed start times`).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// iCalendar recurrence rule (RRULE) that the end date must fall on. Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `end_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub end_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// When `true`, the start and end must fall at the same time of day (the caller picks which). Mutually exclusive with `time_pairs`.
+    ///
+    /// Wire name: `matching_start_end_time`. May be absent.
+    #[wire(skip_none)]
+    pub matching_start_end_time: ::std::option::Option<bool>,
+    /// Maximum duration this option covers, as an ISO 8601 duration (for example, `PT672H` or `P367D`). Omitted when there is no maximum.
+    ///
+    /// Wire name: `max_duration`. May be absent.
+    #[wire(skip_none)]
+    pub max_duration: ::std::option::Option<::std::string::String>,
+    /// Minimum duration this option covers, as an ISO 8601 duration (for example, `PT1H` or `P29D`). Omitted when there is no minimum.
+    ///
+    /// Wire name: `min_duration`. May be absent.
+    #[wire(skip_none)]
+    pub min_duration: ::std::option::Option<::std::string::String>,
+    /// iCalendar recurrence rule (RRULE) that the start date must fall on (for example, `FREQ=MONTHLY;BYDAY=1MO,3MO`). Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `start_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub start_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+    ///
+    /// Wire name: `time_pairs`. Empty when absent.
+    #[wire(default)]
+    pub time_pairs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOfflineTimeFrameOptionsTimePairs,
+    >,
+    /// IANA time zone for interpreting `time_pairs` and the date recurrence rules. Present only when the option fixes times or dates.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+/// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOptionsTimePairs {
+    /// Label for the start/end time pairing.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// End time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`. An `end_time` earlier on the clock than `start_time` means the end falls on a later date.
+    ///
+    /// Wire name: `end_time`.
+    pub end_time: ::std::string::String,
+    /// Start time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`.
+    ///
+    /// Wire name: `start_time`.
+    pub start_time: ::std::string::String,
+}
+/// Metadata for an Omnitec device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOmnitecMetadata {
+    /// Whether the Omnitec lock has a connected gateway for remote operations.
+    ///
+    /// Wire name: `has_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub has_gateway: ::std::option::Option<bool>,
+    /// Operator-assigned alias for an Omnitec device.
+    ///
+    /// Wire name: `lock_alias`. May be absent.
+    #[wire(skip_none)]
+    pub lock_alias: ::std::option::Option<::std::string::String>,
+    /// Lock ID for an Omnitec device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<crate::runtime::Number>,
+    /// Bluetooth MAC address for an Omnitec device.
+    ///
+    /// Wire name: `lock_mac`. May be absent.
+    #[wire(skip_none)]
+    pub lock_mac: ::std::option::Option<::std::string::String>,
+    /// Lock name for an Omnitec device.
+    ///
+    /// Wire name: `lock_name`. May be absent.
+    #[wire(skip_none)]
+    pub lock_name: ::std::option::Option<::std::string::String>,
+    /// IANA time zone for the Omnitec device, used to schedule time-bound access codes at the correct local time (accounting for DST).
+    ///
+    /// Wire name: `time_zone`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub time_zone: crate::runtime::Nullable<::std::string::String>,
+    /// Static UTC offset of the Omnitec lock in milliseconds. Does not account for DST.
+    ///
+    /// Wire name: `timezone_raw_offset_ms`. May be absent.
+    #[wire(skip_none)]
+    pub timezone_raw_offset_ms: ::std::option::Option<crate::runtime::Number>,
+}
+/// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOnlineTimeFrameOptions {
+    /// Label for this option. For a single-option device, the product name (for example, `algoPIN` or `SmartPIN`); for a multi-option device, a label that distinguishes it (for example, `Hourly` or `Fixed start times`).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// iCalendar recurrence rule (RRULE) that the end date must fall on. Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `end_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub end_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// When `true`, the start and end must fall at the same time of day (the caller picks which). Mutually exclusive with `time_pairs`.
+    ///
+    /// Wire name: `matching_start_end_time`. May be absent.
+    #[wire(skip_none)]
+    pub matching_start_end_time: ::std::option::Option<bool>,
+    /// Maximum duration this option covers, as an ISO 8601 duration (for example, `PT672H` or `P367D`). Omitted when there is no maximum.
+    ///
+    /// Wire name: `max_duration`. May be absent.
+    #[wire(skip_none)]
+    pub max_duration: ::std::option::Option<::std::string::String>,
+    /// Minimum duration this option covers, as an ISO 8601 duration (for example, `PT1H` or `P29D`). Omitted when there is no minimum.
+    ///
+    /// Wire name: `min_duration`. May be absent.
+    #[wire(skip_none)]
+    pub min_duration: ::std::option::Option<::std::string::String>,
+    /// iCalendar recurrence rule (RRULE) that the start date must fall on (for example, `FREQ=MONTHLY;BYDAY=1MO,3MO`). Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `start_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub start_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+    ///
+    /// Wire name: `time_pairs`. Empty when absent.
+    #[wire(default)]
+    pub time_pairs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOnlineTimeFrameOptionsTimePairs,
+    >,
+    /// IANA time zone for interpreting `time_pairs` and the date recurrence rules. Present only when the option fixes times or dates.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+/// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOnlineTimeFrameOptionsTimePairs {
+    /// Label for the start/end time pairing.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// End time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`. An `end_time` earlier on the clock than `start_time` means the end falls on a later date.
+    ///
+    /// Wire name: `end_time`.
+    pub end_time: ::std::string::String,
+    /// Start time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`.
+    ///
+    /// Wire name: `start_time`.
+    pub start_time: ::std::string::String,
+}
+/// Metadata for a Ring device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesRingMetadata {
+    /// Device ID for a Ring device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Ring device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Salto KS device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoKsMetadata {
+    /// Battery level for a Salto KS device.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<::std::string::String>,
+    /// Customer reference for a Salto KS device.
+    ///
+    /// Wire name: `customer_reference`. May be absent.
+    #[wire(skip_none)]
+    pub customer_reference: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the site has a Salto KS subscription that supports custom PINs.
+    ///
+    /// Wire name: `has_custom_pin_subscription`. May be absent.
+    #[wire(skip_none)]
+    pub has_custom_pin_subscription: ::std::option::Option<bool>,
+    /// Lock ID for a Salto KS device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<::std::string::String>,
+    /// Lock type for a Salto KS device.
+    ///
+    /// Wire name: `lock_type`. May be absent.
+    #[wire(skip_none)]
+    pub lock_type: ::std::option::Option<::std::string::String>,
+    /// Locked state for a Salto KS device.
+    ///
+    /// Wire name: `locked_state`. May be absent.
+    #[wire(skip_none)]
+    pub locked_state: ::std::option::Option<::std::string::String>,
+    /// Model for a Salto KS device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// Metada for a Salto device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoMetadata {
+    /// Battery level for a Salto device.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<::std::string::String>,
+    /// Customer reference for a Salto device.
+    ///
+    /// Wire name: `customer_reference`. May be absent.
+    #[wire(skip_none)]
+    pub customer_reference: ::std::option::Option<::std::string::String>,
+    /// Lock ID for a Salto device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<::std::string::String>,
+    /// Lock type for a Salto device.
+    ///
+    /// Wire name: `lock_type`. May be absent.
+    #[wire(skip_none)]
+    pub lock_type: ::std::option::Option<::std::string::String>,
+    /// Locked state for a Salto device.
+    ///
+    /// Wire name: `locked_state`. May be absent.
+    #[wire(skip_none)]
+    pub locked_state: ::std::option::Option<::std::string::String>,
+    /// Model for a Salto device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// Salto Space credential service metadata for the phone.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoSpaceCredentialServiceMetadata {
+    /// Indicates whether the credential service has an active associated phone.
+    ///
+    /// Wire name: `has_active_phone`. May be absent.
+    #[wire(skip_none)]
+    pub has_active_phone: ::std::option::Option<bool>,
+}
+/// Metadata for a Schlage device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSchlageMetadata {
+    /// Device ID for a Schlage device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Schlage device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Model for a Schlage device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for Seam Bridge.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSeamBridgeMetadata {
+    /// Device number for Seam Bridge.
+    ///
+    /// Wire name: `device_num`. May be absent.
+    #[wire(skip_none)]
+    pub device_num: ::std::option::Option<crate::runtime::Number>,
+    /// Name for Seam Bridge.
+    ///
+    /// Wire name: `name`. May be absent.
+    #[wire(skip_none)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Unlock method for Seam Bridge.
+    ///
+    /// Wire name: `unlock_method`. May be absent.
+    #[wire(skip_none)]
+    pub unlock_method: ::std::option::Option<
+        crate::seam::DevicePropertiesSeamBridgeMetadataUnlockMethod,
+    >,
+}
+/// Unlock method for Seam Bridge.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    /// `bridge`.
+    Bridge,
+    /// `doorking`.
+    Doorking,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bridge => "bridge",
+            Self::Doorking => "doorking",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "bridge" => Self::Bridge,
+            "doorking" => Self::Doorking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::convert::From<&str> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::std::fmt::Display for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl ::serde::Serialize for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "seam-devices")]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for a Sensi device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSensiMetadata {
+    /// Device ID for a Sensi device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Sensi device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Set to true when the device does not support the /dual-setpoints API endpoint.
+    ///
+    /// Wire name: `dual_setpoints_not_supported`. May be absent.
+    #[wire(skip_none)]
+    pub dual_setpoints_not_supported: ::std::option::Option<bool>,
+    /// Enforced setpoint range in Celsius for a Sensi device, derived from an OutOfRange API error.
+    ///
+    /// Wire name: `enforced_setpoint_range_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub enforced_setpoint_range_celsius: ::std::option::Option<::serde_json::Value>,
+    /// Product type for a Sensi device.
+    ///
+    /// Wire name: `product_type`. May be absent.
+    #[wire(skip_none)]
+    pub product_type: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a SmartThings device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSmartthingsMetadata {
+    /// Device ID for a SmartThings device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a SmartThings device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Location ID for a SmartThings device.
+    ///
+    /// Wire name: `location_id`. May be absent.
+    #[wire(skip_none)]
+    pub location_id: ::std::option::Option<::std::string::String>,
+    /// Model for a SmartThings device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a tado° device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTadoMetadata {
+    /// Device type for a tado° device.
+    ///
+    /// Wire name: `device_type`. May be absent.
+    #[wire(skip_none)]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    /// Serial number for a tado° device.
+    ///
+    /// Wire name: `serial_no`. May be absent.
+    #[wire(skip_none)]
+    pub serial_no: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Tedee device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTedeeMetadata {
+    /// Bridge ID for a Tedee device.
+    ///
+    /// Wire name: `bridge_id`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_id: ::std::option::Option<crate::runtime::Number>,
+    /// Bridge name for a Tedee device.
+    ///
+    /// Wire name: `bridge_name`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for a Tedee device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device model for a Tedee device.
+    ///
+    /// Wire name: `device_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_model: ::std::option::Option<::std::string::String>,
+    /// Device name for a Tedee device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Keypad ID for a Tedee device.
+    ///
+    /// Wire name: `keypad_id`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_id: ::std::option::Option<crate::runtime::Number>,
+    /// Serial number for a Tedee device.
+    ///
+    /// Wire name: `serial_number`. May be absent.
+    #[wire(skip_none)]
+    pub serial_number: ::std::option::Option<::std::string::String>,
+}
+/// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTemperatureThreshold {
+    /// Lower limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `lower_limit_celsius`. May be `null`.
+    pub lower_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Lower limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `lower_limit_fahrenheit`. May be `null`.
+    pub lower_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Upper limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `upper_limit_celsius`. May be `null`.
+    pub upper_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Upper limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `upper_limit_fahrenheit`. May be `null`.
+    pub upper_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+}
+/// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyPrograms {
+    /// Date and time at which the thermostat daily program was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the thermostat device on which the thermostat daily program is configured.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// User-friendly name to identify the thermostat daily program.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Array of thermostat daily program periods.
+    ///
+    /// Wire name: `periods`.
+    pub periods: ::std::vec::Vec<
+        crate::seam::DevicePropertiesThermostatDailyProgramsPeriods,
+    >,
+    /// ID of the thermostat daily program.
+    ///
+    /// Wire name: `thermostat_daily_program_id`.
+    pub thermostat_daily_program_id: ::std::string::String,
+    /// ID of the workspace that contains the thermostat daily program.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Array of thermostat daily program periods.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyProgramsPeriods {
+    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to activate at the `starts_at_time`.
+    ///
+    /// Wire name: `climate_preset_key`.
+    pub climate_preset_key: ::std::string::String,
+    /// Time at which the thermostat daily program period starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at_time`.
+    pub starts_at_time: ::std::string::String,
+}
+/// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatWeeklyProgram {
+    /// Date and time at which the thermostat weekly program was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the thermostat daily program to run on Fridays.
+    ///
+    /// Wire name: `friday_program_id`. May be `null`.
+    pub friday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Mondays.
+    ///
+    /// Wire name: `monday_program_id`. May be `null`.
+    pub monday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Saturdays.
+    ///
+    /// Wire name: `saturday_program_id`. May be `null`.
+    pub saturday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Sundays.
+    ///
+    /// Wire name: `sunday_program_id`. May be `null`.
+    pub sunday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Thursdays.
+    ///
+    /// Wire name: `thursday_program_id`. May be `null`.
+    pub thursday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Tuesdays.
+    ///
+    /// Wire name: `tuesday_program_id`. May be `null`.
+    pub tuesday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Wednesdays.
+    ///
+    /// Wire name: `wednesday_program_id`. May be `null`.
+    pub wednesday_program_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a TTLock device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadata {
+    /// Feature value for a TTLock device.
+    ///
+    /// Wire name: `feature_value`. May be absent.
+    #[wire(skip_none)]
+    pub feature_value: ::std::option::Option<::std::string::String>,
+    /// Features for a TTLock device.
+    ///
+    /// Wire name: `features`. May be absent.
+    #[wire(skip_none)]
+    pub features: ::std::option::Option<
+        crate::seam::DevicePropertiesTtlockMetadataFeatures,
+    >,
+    /// Indicates whether a TTLock device has a gateway.
+    ///
+    /// Wire name: `has_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub has_gateway: ::std::option::Option<bool>,
+    /// Lock alias for a TTLock device.
+    ///
+    /// Wire name: `lock_alias`. May be absent.
+    #[wire(skip_none)]
+    pub lock_alias: ::std::option::Option<::std::string::String>,
+    /// Lock ID for a TTLock device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<crate::runtime::Number>,
+    /// Lock-side timezone offset in milliseconds east of UTC, as configured in the TTLock app. Source of truth for the lock's wall-clock interpretation of access code start/end times — a misconfigured value here is the typical cause of customer "codes offset by N hours" reports. Diagnostic only; Seam does not convert times based on this value.
+    ///
+    /// Wire name: `timezone_raw_offset_ms`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub timezone_raw_offset_ms: crate::runtime::Nullable<crate::runtime::Number>,
+    /// Wireless keypads for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypads`. Empty when absent.
+    #[wire(default)]
+    pub wireless_keypads: ::std::vec::Vec<
+        crate::seam::DevicePropertiesTtlockMetadataWirelessKeypads,
+    >,
+}
+/// Features for a TTLock device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataFeatures {
+    /// Indicates whether a TTLock device supports auto-lock time configuration.
+    ///
+    /// Wire name: `auto_lock_time_config`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_time_config: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports an incomplete keyboard passcode.
+    ///
+    /// Wire name: `incomplete_keyboard_passcode`. May be absent.
+    #[wire(skip_none)]
+    pub incomplete_keyboard_passcode: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports the lock command.
+    ///
+    /// Wire name: `lock_command`. May be absent.
+    #[wire(skip_none)]
+    pub lock_command: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports a passcode.
+    ///
+    /// Wire name: `passcode`. May be absent.
+    #[wire(skip_none)]
+    pub passcode: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports passcode management.
+    ///
+    /// Wire name: `passcode_management`. May be absent.
+    #[wire(skip_none)]
+    pub passcode_management: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports unlock via gateway.
+    ///
+    /// Wire name: `unlock_via_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub unlock_via_gateway: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports Wi-Fi.
+    ///
+    /// Wire name: `wifi`. May be absent.
+    #[wire(skip_none)]
+    pub wifi: ::std::option::Option<bool>,
+}
+/// Wireless keypads for a TTLock device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataWirelessKeypads {
+    /// ID for a wireless keypad for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypad_id`. May be absent.
+    #[wire(skip_none)]
+    pub wireless_keypad_id: ::std::option::Option<crate::runtime::Number>,
+    /// Name for a wireless keypad for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypad_name`. May be absent.
+    #[wire(skip_none)]
+    pub wireless_keypad_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a 2N device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTwoNMetadata {
+    /// Device ID for a 2N device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device name for a 2N device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for an Ultraloq device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesUltraloqMetadata {
+    /// Device ID for an Ultraloq device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for an Ultraloq device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Device type for an Ultraloq device.
+    ///
+    /// Wire name: `device_type`. May be absent.
+    #[wire(skip_none)]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    /// IANA timezone for the Ultraloq device.
+    ///
+    /// Wire name: `time_zone`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub time_zone: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata for an ASSA ABLOY Visionline system.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesVisionlineMetadata {
+    /// Encoder ID for an ASSA ABLOY Visionline system.
+    ///
+    /// Wire name: `encoder_id`. May be absent.
+    #[wire(skip_none)]
+    pub encoder_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Wyze device.
+#[cfg(feature = "seam-devices")]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesWyzeMetadata {
+    /// Device ID for a Wyze device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device information model for a Wyze device.
+    ///
+    /// Wire name: `device_info_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_info_model: ::std::option::Option<::std::string::String>,
+    /// Device name for a Wyze device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Keypad UUID for a Wyze device.
+    ///
+    /// Wire name: `keypad_uuid`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_uuid: ::std::option::Option<::std::string::String>,
+    /// Locker status (hardlock) for a Wyze device.
+    ///
+    /// Wire name: `locker_status_hardlock`. May be absent.
+    #[wire(skip_none)]
+    pub locker_status_hardlock: ::std::option::Option<crate::runtime::Number>,
+    /// Product model for a Wyze device.
+    ///
+    /// Wire name: `product_model`. May be absent.
+    #[wire(skip_none)]
+    pub product_model: ::std::option::Option<::std::string::String>,
+    /// Product name for a Wyze device.
+    ///
+    /// Wire name: `product_name`. May be absent.
+    #[wire(skip_none)]
+    pub product_name: ::std::option::Option<::std::string::String>,
+    /// Product type for a Wyze device.
+    ///
+    /// Wire name: `product_type`. May be absent.
+    #[wire(skip_none)]
+    pub product_type: ::std::option::Option<::std::string::String>,
 }
 /// Provider of the device. Represents the third-party service through which the device is controlled.
 #[cfg(feature = "seam-devices")]
