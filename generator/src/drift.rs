@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::Value as Json;
 
 use crate::ir::{Api, Endpoint, Field, ModelDef, Param, Response, TypeDef, TypeRef};
+use crate::vendor_doc::{Document, deprecation, is_nullable, required_of, undocumented};
 
 /// One difference, at a place named as `drift:` entries name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,7 @@ fn plural(n: usize) -> &'static str {
 
 /// Compares `api` with the document `doc`.
 pub fn drift(api: &Api, doc: &Json) -> Report {
-    let mut walk = Walk { api, doc, found: Vec::new(), compared: BTreeSet::new(), enums: Default::default() };
+    let mut walk = Walk { api, doc: Document(doc), found: Vec::new(), compared: BTreeSet::new(), enums: Default::default() };
     let endpoints: Vec<&Endpoint> = api.endpoints().collect();
     for endpoint in &endpoints {
         walk.endpoint(endpoint);
@@ -109,7 +110,7 @@ pub fn drift(api: &Api, doc: &Json) -> Report {
 
 struct Walk<'a> {
     api: &'a Api,
-    doc: &'a Json,
+    doc: Document<'a>,
     found: Vec<Difference>,
     /// Types already compared (each once, with the schema where it is first met).
     compared: BTreeSet<String>,
@@ -122,26 +123,9 @@ impl<'a> Walk<'a> {
         self.found.push(Difference { at: at.into(), what: what.into(), accepted: None });
     }
 
-    /// The schema, with `$ref`s (and a one-element `allOf`) followed.
-    fn deref(&self, schema: &'a Json) -> &'a Json {
-        let mut schema = schema;
-        for _ in 0..32 {
-            if let Some(target) =
-                schema.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/")).and_then(|p| self.doc.pointer(&format!("/{p}")))
-            {
-                schema = target;
-            } else if let Some([only]) = schema.get("allOf").and_then(Json::as_array).map(Vec::as_slice) {
-                schema = only;
-            } else {
-                break;
-            }
-        }
-        schema
-    }
-
     fn endpoint(&mut self, endpoint: &Endpoint) {
         let at = endpoint.id.clone();
-        let Some(item) = self.doc.get("paths").and_then(|p| p.get(&endpoint.path)) else {
+        let Some(item) = self.doc.0.get("paths").and_then(|p| p.get(&endpoint.path)) else {
             self.differ(&at, format!("`{}` is not a path of the vendor's document", endpoint.path));
             return;
         };
@@ -164,9 +148,9 @@ impl<'a> Walk<'a> {
             .pointer("/requestBody/content/application~1json/schema")
             .or(op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema"));
         if let Some(body) = body {
-            let body = self.deref(body);
+            let body = self.doc.deref(body);
             let alternatives: Vec<&Json> = match body.get("oneOf").or(body.get("anyOf")).and_then(Json::as_array) {
-                Some(members) => members.iter().map(|m| self.deref(m)).collect(),
+                Some(members) => members.iter().map(|m| self.doc.deref(m)).collect(),
                 None => vec![body],
             };
             let single = alternatives.len() == 1;
@@ -180,7 +164,7 @@ impl<'a> Walk<'a> {
             }
         }
         for parameter in op.get("parameters").and_then(Json::as_array).into_iter().flatten() {
-            let parameter = self.deref(parameter);
+            let parameter = self.doc.deref(parameter);
             if let Some(name) = parameter.get("name").and_then(Json::as_str) {
                 let schema = parameter.get("schema").unwrap_or(parameter);
                 params.push((name.to_owned(), schema, parameter.get("required").and_then(Json::as_bool).unwrap_or(false)));
@@ -219,13 +203,12 @@ impl<'a> Walk<'a> {
 
     /// Nullable and deprecated, against the schema's (on a `$ref` or what it names).
     fn flags(&mut self, at: &str, nullable: bool, deprecated: bool, raw: &'a Json) {
-        let schema = self.deref(raw);
+        let schema = self.doc.deref(raw);
         if nullable != (is_nullable(raw) || is_nullable(schema)) {
             let (spec, doc) = if nullable { ("nullable", "not") } else { ("not nullable", "nullable") };
             self.differ(at, format!("{spec} in the spec, {doc} in the vendor's document"));
         }
-        let doc_deprecated =
-            [raw, schema].iter().any(|s| s.get("x-deprecated").is_some() || s.get("deprecated").and_then(Json::as_bool).unwrap_or(false));
+        let doc_deprecated = deprecation(raw).or_else(|| deprecation(schema)).is_some();
         if deprecated != doc_deprecated {
             let (spec, doc) = if deprecated { ("deprecated", "not") } else { ("not deprecated", "deprecated") };
             self.differ(at, format!("{spec} in the spec, {doc} in the vendor's document"));
@@ -235,7 +218,7 @@ impl<'a> Walk<'a> {
     fn response(&mut self, endpoint: &Endpoint, op: &'a Json) {
         let schema = ["200", "201", "202"].iter().find_map(|status| op.pointer(&format!("/responses/{status}/content/application~1json/schema")));
         let at = endpoint.id.as_str();
-        let Some(schema) = schema.map(|s| self.deref(s)) else {
+        let Some(schema) = schema.map(|s| self.doc.deref(s)) else {
             if !matches!(endpoint.response, Response::Empty) {
                 self.differ(at, "the spec gives a response body; the vendor's document has none");
             }
@@ -269,7 +252,7 @@ impl<'a> Walk<'a> {
 
     /// A spec type against a schema, at `at`.
     fn compare(&mut self, at: &str, ty: &TypeRef, schema: &'a Json) {
-        let schema = self.deref(schema);
+        let schema = self.doc.deref(schema);
         let kind = schema.get("type").and_then(Json::as_str);
         let format = schema.get("format").and_then(Json::as_str);
         let mismatch = |walk: &mut Self, expected: &str| {
@@ -328,7 +311,7 @@ impl<'a> Walk<'a> {
             TypeRef::OneOf(members) => {
                 // The scalar kinds the document allows, from a oneOf or a list of types.
                 let kinds: BTreeSet<&str> = match schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array) {
-                    Some(alternatives) => alternatives.iter().filter_map(|a| self.deref(a).get("type").and_then(Json::as_str)).collect(),
+                    Some(alternatives) => alternatives.iter().filter_map(|a| self.doc.deref(a).get("type").and_then(Json::as_str)).collect(),
                     None => match schema.get("type") {
                         Some(Json::Array(types)) => types.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
                         Some(Json::String(one)) => BTreeSet::from([one.as_str()]),
@@ -357,7 +340,7 @@ impl<'a> Walk<'a> {
             TypeDef::Enum(def) => {
                 // An enum's values, directly or spread over the members of a oneOf.
                 let members: Vec<&Json> = match schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array) {
-                    Some(members) => members.iter().map(|m| self.deref(m)).collect(),
+                    Some(members) => members.iter().map(|m| self.doc.deref(m)).collect(),
                     None => vec![schema],
                 };
                 let values: Vec<&str> =
@@ -386,7 +369,7 @@ impl<'a> Walk<'a> {
                     return;
                 }
                 let members: Vec<&'a Json> =
-                    schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array).into_iter().flatten().map(|m| self.deref(m)).collect();
+                    schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array).into_iter().flatten().map(|m| self.doc.deref(m)).collect();
                 if members.is_empty() {
                     self.differ(name, "a union in the spec, not a oneOf in the vendor's document");
                     return;
@@ -425,8 +408,7 @@ impl<'a> Walk<'a> {
     /// A model's fields against an object schema's properties (but `skip`: a union's tag).
     fn model(&mut self, at: &str, model: &ModelDef, schema: &'a Json, skip: &[&str]) {
         // An object may be an `allOf` of several: its properties and requirements together.
-        let mut parts = Vec::new();
-        self.object_parts(schema, &mut parts, 0);
+        let parts = self.doc.object_parts(schema);
         let mut properties: std::collections::BTreeMap<&'a str, &'a Json> = std::collections::BTreeMap::new();
         let mut required: BTreeSet<&str> = BTreeSet::new();
         for part in &parts {
@@ -455,19 +437,6 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The objects an `allOf` (of `allOf`s, …) is made of, or the schema itself.
-    fn object_parts(&self, schema: &'a Json, parts: &mut Vec<&'a Json>, depth: usize) {
-        match schema.get("allOf").and_then(Json::as_array) {
-            Some(members) if depth < 16 => {
-                parts.push(schema);
-                for member in members {
-                    self.object_parts(self.deref(member), parts, depth + 1);
-                }
-            }
-            _ => parts.push(schema),
-        }
-    }
-
     fn field(&mut self, at: &str, field: &Field, schema: &'a Json, required: bool) {
         match (field.optional, required) {
             (true, true) => self.differ(at, "optional in the spec, required in the vendor's document"),
@@ -477,20 +446,6 @@ impl<'a> Walk<'a> {
         self.flags(at, field.nullable, field.deprecated.is_some(), schema);
         self.compare(at, &field.ty, schema);
     }
-}
-
-fn required_of(schema: &Json) -> BTreeSet<&str> {
-    schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect()
-}
-
-fn is_nullable(schema: &Json) -> bool {
-    schema.get("nullable").and_then(Json::as_bool).unwrap_or(false)
-        || schema.get("type").and_then(Json::as_array).is_some_and(|types| types.iter().any(|t| t == "null"))
-}
-
-/// The vendor marks it internal: a spec need not have it.
-fn undocumented(schema: &Json) -> bool {
-    schema.get("x-undocumented").is_some()
 }
 
 fn list<'s>(items: impl Iterator<Item = &'s str>) -> String {

@@ -30,6 +30,7 @@ pub mod spec;
 pub mod surface;
 mod synth;
 mod unique_keys;
+mod vendor_doc;
 mod yaml_errors;
 
 pub use diagnostics::{Diagnostic, Diagnostics, render};

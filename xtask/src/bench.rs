@@ -470,17 +470,13 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     println!("\n==> compile: `cargo build` of the generated crate, N = {sizes:?}");
     let dir = out.join("compile");
     let target = dir.join("target");
-    let time_v = Path::new("/usr/bin/time");
-    let rss_source = if time_v.exists() {
+    let rss_source = if time_tool().is_some() {
         "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes on the machine held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
     } else {
         "peak RSS not measured: /usr/bin/time is missing"
     };
 
-    // Dependencies first, once, through a crate of the same shape: the measured builds then
-    // compile `keyway` alone.
-    let warm = write_crate(root, &dir.join("deps"), 3)?;
-    let deps = cargo_build(&warm, &target, None, true, None)?;
+    let deps = build_dependencies(root, &dir)?;
     table.row(
         "compile",
         "dependencies of the generated crates (once, not counted below; ~0 when already built)",
@@ -498,7 +494,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
         // A previous bench left `keyway`'s incremental cache for the same path: the first
         // build must start from nothing but the dependencies.
         forget_keyway_builds(&target)?;
-        let time_tool = time_v.exists().then_some(time_v);
+        let time_tool = time_tool();
         let build = cargo_build(&crate_dir, &target, time_tool, true, None)?;
         if build.compiled.iter().any(|c| !c.starts_with("keyway")) {
             eprintln!("warning: the build at N={n} also compiled {:?}: dependency builds are not shared", build.compiled);
@@ -600,6 +596,18 @@ fn one_resource_row(crate_dir: &Path, target: &Path, time_tool: Option<&Path>, n
         None,
     );
     Ok(())
+}
+
+/// `/usr/bin/time`, which gives a build's largest process's peak RSS, where the machine has it.
+pub(crate) fn time_tool() -> Option<&'static Path> {
+    let time = Path::new("/usr/bin/time");
+    time.exists().then_some(time)
+}
+
+/// The dependencies of the generated crates, built once into `dir/target` through a crate of
+/// the same shape: the measured builds there then compile `keyway` alone.
+pub(crate) fn build_dependencies(root: &Path, dir: &Path) -> Result<Build, String> {
+    cargo_build(&write_crate(root, &dir.join("deps"), 3)?, &dir.join("target"), None, true, None)
 }
 
 /// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental

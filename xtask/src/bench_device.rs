@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::bench::{Table, cargo_build, forget_keyway_builds, seconds, write_crate, write_files};
+use super::bench::{Table, build_dependencies, cargo_build, forget_keyway_builds, seconds, time_tool, write_files};
 
 /// The resource whose types are measured, and the one it is compared with.
 const DEVICES: &str = "seam-devices";
@@ -18,7 +18,7 @@ const BASELINE: &str = "seam-access_grants";
 /// the types that only `DEVICES` compiles.
 pub(crate) fn measure(root: &Path, dir: &Path, table: &mut Table) -> Result<(), String> {
     let target = &dir.join("target");
-    let deps = cargo_build(&write_crate(root, &dir.join("deps"), 3)?, target, None, true, None)?;
+    let deps = build_dependencies(root, dir)?;
     println!("    dependencies ready in {}", seconds(deps.time));
     println!("\n==> the device model: the committed specs built with `{DEVICES}` vs `{BASELINE}`");
     let specs = generator::sources::read_specs(&root.join("specs"))?;
@@ -29,8 +29,7 @@ pub(crate) fn measure(root: &Path, dir: &Path, table: &mut Table) -> Result<(), 
         .ok_or("the generated files have no crates/keyway-seam-types/src/seam.rs: the Seam types crate was split; count the lines of every part")?;
     let (device_items, device_lines) = gated_items(&types.contents, DEVICES);
     let crate_dir = write_files(root, &dir.join("device"), &files)?;
-    let time_v = Path::new("/usr/bin/time");
-    let time_v = time_v.exists().then_some(time_v);
+    let time_v = time_tool();
     let build = |features: &str| {
         forget_keyway_builds(target)?;
         cargo_build(&crate_dir, target, time_v, true, Some(features))

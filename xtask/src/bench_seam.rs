@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use generator::SourceFile;
 
-use super::bench::{Table, cargo_build, forget_keyway_builds, median, ms, seconds, write_crate, write_files};
+use super::bench::{Table, build_dependencies, cargo_build, forget_keyway_builds, median, ms, seconds, time_tool, write_files};
 
 /// The committed specs of Seam, with the core routes they lack imported.
 pub(crate) fn sources(root: &Path) -> Result<Vec<SourceFile>, String> {
@@ -41,7 +41,7 @@ pub(crate) fn sources(root: &Path) -> Result<Vec<SourceFile>, String> {
 /// peak memory and lines.
 pub(crate) fn measure(root: &Path, dir: &Path, table: &mut Table) -> Result<(), String> {
     let target = &dir.join("target");
-    let deps = cargo_build(&write_crate(root, &dir.join("deps"), 3)?, target, None, true, None)?;
+    let deps = build_dependencies(root, dir)?;
     println!("    dependencies ready in {}", seconds(deps.time));
     let sources = sources(root)?;
     let endpoints = generator::lower_all(&sources).map_err(|d| generator::render(&d, &sources))?.iter().map(|a| a.endpoints().count()).sum::<usize>();
@@ -68,8 +68,7 @@ pub(crate) fn measure(root: &Path, dir: &Path, table: &mut Table) -> Result<(), 
     );
     let crate_dir = write_files(root, &dir.join("seam"), &files)?;
     forget_keyway_builds(target)?;
-    let time_v = Path::new("/usr/bin/time");
-    let build = cargo_build(&crate_dir, target, time_v.exists().then_some(time_v), true, None)?;
+    let build = cargo_build(&crate_dir, target, time_tool(), true, None)?;
     table.row(
         "seam",
         &format!("`cargo build` (debug) of its generated crates ({types_crates} Seam types crates) · peak RSS: largest / all at once"),

@@ -21,6 +21,7 @@ use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::names;
 use crate::spec::SpecFile;
+use crate::vendor_doc::required_of;
 use types::{Converter, Known, description};
 
 /// What to import.
@@ -244,7 +245,7 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
     let json = op.pointer("/requestBody/content/application~1json/schema").map(|body| (body, "body"));
     let form = op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema").map(|body| (body, "form"));
     if let Some((body, location)) = json.or(form) {
-        let body = converter.deref(body);
+        let body = converter.doc.deref(body);
         if body.get("oneOf").is_some() || body.get("anyOf").is_some() {
             converter.decisions.push(Decision {
                 place: place.to_owned(),
@@ -255,10 +256,9 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
         let alternatives = body.get("oneOf").or(body.get("anyOf")).and_then(Json::as_array).cloned().unwrap_or_else(|| vec![body.clone()]);
         let mut seen = BTreeSet::new();
         for alternative in &alternatives {
-            let alternative = converter.deref(alternative).clone();
+            let alternative = converter.doc.deref(alternative).clone();
             let single = alternatives.len() == 1;
-            let required: BTreeSet<&str> =
-                alternative.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+            let required: BTreeSet<&str> = required_of(&alternative);
             for (name, schema) in alternative.get("properties").and_then(Json::as_object).into_iter().flatten() {
                 if seen.insert(name.clone()) {
                     params.push(param(converter, owner, name, schema, location, single && required.contains(name.as_str())));
@@ -267,7 +267,7 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
         }
     }
     for parameter in op.get("parameters").and_then(Json::as_array).into_iter().flatten() {
-        let parameter = converter.deref(parameter).clone();
+        let parameter = converter.doc.deref(parameter).clone();
         let (Some(name), Some(location)) = (parameter.get("name").and_then(Json::as_str), parameter.get("in").and_then(Json::as_str)) else {
             continue;
         };
@@ -324,9 +324,9 @@ fn response(converter: &mut Converter, api: &crate::spec::ApiSpec, op: &Json, re
     let Some(schema) = schema else {
         return (None, Vec::new());
     };
-    let schema = converter.deref(schema).clone();
+    let schema = converter.doc.deref(schema).clone();
     let flag = api.success_flag.as_deref();
-    let required: BTreeSet<&str> = schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+    let required = required_of(&schema);
     let owner = names::pascal(resource);
     let properties: Vec<(&String, &Json)> =
         schema.get("properties").and_then(Json::as_object).into_iter().flatten().filter(|(name, _)| Some(name.as_str()) != flag).collect();
@@ -370,7 +370,7 @@ fn pagination(keys: &[Mapping], params: &[Mapping], converter: &Converter) -> Op
         let fields = match key.get("fields") {
             Some(Yaml::Sequence(fields)) => fields.clone(),
             _ => {
-                let schema = converter.resolve(&format!("#/components/schemas/{}", names::snake(&ty)))?;
+                let schema = converter.doc.resolve(&format!("#/components/schemas/{}", names::snake(&ty)))?;
                 schema
                     .get("properties")?
                     .as_object()?

@@ -11,6 +11,7 @@ use serde_yaml::{Mapping, Value as Yaml};
 
 use super::{Decision, map};
 use crate::names;
+use crate::vendor_doc::{Document, deprecation, is_nullable, required_of};
 
 /// What the API folder defines already: type names, and each enum's values.
 #[derive(Default)]
@@ -36,7 +37,7 @@ pub(crate) struct Defined {
 
 /// Converts schemas, looking up `$ref`s in the document.
 pub(crate) struct Converter<'d> {
-    pub(crate) doc: &'d Json,
+    pub(crate) doc: Document<'d>,
     pub(crate) known: &'d Known,
     pub(crate) defined: Defined,
     pub(crate) decisions: Vec<Decision>,
@@ -46,27 +47,7 @@ pub(crate) struct Converter<'d> {
 
 impl<'d> Converter<'d> {
     pub(crate) fn new(doc: &'d Json, known: &'d Known) -> Self {
-        Converter { doc, known, defined: Defined::default(), decisions: Vec::new(), place: Vec::new() }
-    }
-
-    /// `#/components/schemas/x` → the schema.
-    pub(crate) fn resolve(&self, reference: &str) -> Option<&'d Json> {
-        let path = reference.strip_prefix("#/")?;
-        path.split('/').try_fold(self.doc, |node, key| node.get(key))
-    }
-
-    /// The schema itself, or what its `$ref` (or a one-element `allOf`) names.
-    pub(crate) fn deref<'s>(&self, schema: &'s Json) -> &'s Json
-    where
-        'd: 's,
-    {
-        if let Some(target) = schema.get("$ref").and_then(Json::as_str).and_then(|r| self.resolve(r)) {
-            return target;
-        }
-        match schema.get("allOf").and_then(Json::as_array).map(Vec::as_slice) {
-            Some([only]) => self.deref(only),
-            _ => schema,
-        }
+        Converter { doc: Document(doc), known, defined: Defined::default(), decisions: Vec::new(), place: Vec::new() }
     }
 
     fn decide(&mut self, what: String) {
@@ -76,7 +57,7 @@ impl<'d> Converter<'d> {
     /// The spec's type for a schema met at `owner.field` (names of types it must declare
     /// are made from those), and whether it is nullable.
     pub(crate) fn type_of(&mut self, schema: &Json, owner: &str, field: &str) -> (String, bool) {
-        let nullable = schema.get("nullable").and_then(Json::as_bool).unwrap_or(false);
+        let nullable = is_nullable(schema);
         if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
             return (self.named(reference), nullable);
         }
@@ -147,7 +128,7 @@ impl<'d> Converter<'d> {
         let members = schema.get("oneOf").or(schema.get("anyOf")).and_then(Json::as_array)?;
         let mut kinds: Vec<&str> = Vec::new();
         for member in members {
-            let member = self.deref(member);
+            let member = self.doc.deref(member);
             let kind = member.get("type").and_then(Json::as_str)?;
             if !["string", "boolean", "integer", "number"].contains(&kind) || member.get("enum").is_some() || member.get("format").is_some() {
                 return None;
@@ -176,7 +157,7 @@ impl<'d> Converter<'d> {
         if self.known.types.contains(&name) || self.defined.order.contains(&name) {
             return name;
         }
-        let Some(schema) = self.resolve(reference) else {
+        let Some(schema) = self.doc.resolve(reference) else {
             self.decide(format!("`{reference}` does not resolve: imported as `json`"));
             return "json".into();
         };
@@ -192,40 +173,18 @@ impl<'d> Converter<'d> {
 
     /// A model: `description` and `fields`.
     fn model(&mut self, name: &str, schema: &Json) -> Mapping {
-        let schema = self.deref(schema);
+        let schema = self.doc.deref(schema);
         let mut model = Mapping::new();
         model.insert("description".into(), description(schema, &format!("{name}.")).into());
         model.insert("fields".into(), Yaml::Sequence(self.fields(name, schema, &[])));
         model
     }
 
-    /// The objects an `allOf` (of `allOf`s, …) is made of, or the schema itself.
-    fn parts<'s>(&self, schema: &'s Json, parts: &mut Vec<&'s Json>, depth: usize)
-    where
-        'd: 's,
-    {
-        let schema = self.deref(schema);
-        match schema.get("allOf").and_then(Json::as_array) {
-            Some(members) if depth < 16 => {
-                parts.push(schema);
-                for member in members {
-                    self.parts(member, parts, depth + 1);
-                }
-            }
-            _ => parts.push(schema),
-        }
-    }
-
     /// The fields of an object schema (every part of an `allOf` together), leaving out
     /// `skip` (a union's tag).
     pub(crate) fn fields(&mut self, owner: &str, schema: &Json, skip: &[&str]) -> Vec<Yaml> {
-        let mut parts = Vec::new();
-        self.parts(schema, &mut parts, 0);
-        let required: BTreeSet<String> = parts
-            .iter()
-            .flat_map(|p| p.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str))
-            .map(str::to_owned)
-            .collect();
+        let parts = self.doc.object_parts(schema);
+        let required: BTreeSet<String> = parts.iter().flat_map(|p| required_of(p)).map(str::to_owned).collect();
         let mut properties: Vec<(String, Json)> = Vec::new();
         for part in &parts {
             for (name, property) in part.get("properties").and_then(Json::as_object).into_iter().flatten() {
@@ -257,7 +216,7 @@ impl<'d> Converter<'d> {
 
     fn field_here(&mut self, owner: &str, field: &str, schema: &Json, required: bool) -> Mapping {
         let (ty, nullable) = self.type_of(schema, owner, field);
-        let target = self.deref(schema);
+        let target = self.doc.deref(schema);
         let mut entry = Mapping::new();
         entry.insert("name".into(), field.into());
         let inline = ty.strip_prefix("object:").is_some();
@@ -280,7 +239,7 @@ impl<'d> Converter<'d> {
         } else if ty.starts_with("array<object:") {
             // A list of objects declared in place: `array<object>` with the item's fields.
             entry.insert("type".into(), "array<object>".into());
-            let items = target.get("items").map(|items| self.deref(items)).cloned().unwrap_or(Json::Null);
+            let items = target.get("items").map(|items| self.doc.deref(items)).cloned().unwrap_or(Json::Null);
             entry.insert("fields".into(), Yaml::Sequence(self.fields(&name, &items, &[])));
         } else if ty.contains("object:") {
             self.decide("objects declared in place deeper than a list: imported as `json`".into());
@@ -333,13 +292,13 @@ impl<'d> Converter<'d> {
             return;
         }
         self.defined.order.push(name.to_owned());
-        let schema = self.deref(schema);
+        let schema = self.doc.deref(schema);
         let tag = schema.pointer("/discriminator/propertyName").and_then(Json::as_str).unwrap_or("type").to_owned();
         let members = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Json::as_array).cloned().unwrap_or_default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for member in &members {
-            let member = self.deref(member);
+            let member = self.doc.deref(member);
             let tags: Vec<String> = member
                 .pointer(&format!("/properties/{tag}/enum"))
                 .and_then(Json::as_array)
@@ -377,15 +336,6 @@ impl<'d> Converter<'d> {
 /// A schema's description, or `fallback` (every spec item has one).
 pub(crate) fn description(schema: &Json, fallback: &str) -> String {
     schema.get("description").and_then(Json::as_str).map(str::trim).filter(|d| !d.is_empty()).unwrap_or(fallback).to_owned()
-}
-
-/// Why a schema is deprecated, if it is: `x-deprecated`'s text, or `deprecated: true`.
-pub(crate) fn deprecation(schema: &Json) -> Option<String> {
-    match (schema.get("x-deprecated"), schema.get("deprecated")) {
-        (Some(Json::String(reason)), _) if !reason.trim().is_empty() => Some(reason.trim().to_owned()),
-        (Some(Json::Bool(true)), _) | (_, Some(Json::Bool(true))) => Some("Deprecated by the vendor.".to_owned()),
-        _ => None,
-    }
 }
 
 /// `errors` → `error`: the item of a list is named in the singular.
