@@ -1,11 +1,21 @@
 //! Runtime cost of the generated code against what a person would write by hand.
 //!
-//! - `decode/<fixture>_{generated,handwritten,client_path}`: each documented success example
+//! - `decode/<fixture>_{generated,handwritten}`: each documented success example
 //!   (`keyway::fixtures`) decoded into the generated type and into a hand-written serde
-//!   struct with the same fields, through the same `serde_json::from_str` call and the same
-//!   envelope struct; `client_path` is what the client itself does with a body
-//!   (`Fixture::value`: the envelope seed, JSON-path tracking for error messages, and one
-//!   copy of the body into the response buffer).
+//!   struct with the same fields, through the same `serde_json::from_str` call on the same
+//!   `&str` and the same envelope struct.
+//! - `decode/<fixture>_{client_path,handwritten_bytes}`: the same example as bytes, as a
+//!   client has it off the network. `client_path` is what the client itself does with a
+//!   body (`Fixture::value`, the same `response::decode` a call uses: the UTF-8 check, the
+//!   envelope seed, and the error position turned into a JSON path only on failure; the
+//!   body is not copied, as a call's is once into its response buffer while it is read).
+//!   `handwritten_bytes`, its baseline, is the hand-written struct decoded from those bytes
+//!   the cheapest way serde_json offers: `std::str::from_utf8` of the whole body, then
+//!   `from_str`. (Until 2026-12-03 the client path was compared with `handwritten`, whose
+//!   input is already a `str` and so skips the UTF-8 check any decoder of bytes must make:
+//!   unequal work, 1.5–3 % of the instructions of these examples. `serde_json::from_slice`,
+//!   what a person most often writes for bytes, checks each string on its own and runs
+//!   13–26 % more instructions than `from_utf8` + `from_str` here, so it would flatter us.)
 //! - `round_trip/{generated_client,plain_reqwest}`: one `access_codes.get` request to a tiny
 //!   axum server on 127.0.0.1 that answers the documented 200 body, through the generated
 //!   client and with plain reqwest (same method, path, headers and JSON body; the answer
@@ -278,6 +288,29 @@ fn report_paired() {
     }
 }
 
+/// With `KEYWAY_BENCH_REPEAT=<fixture>_<side>:<count>` (`seam_access_codes_client_path:100000`;
+/// sides `generated`, `handwritten`, `client_path`, `handwritten_bytes`),
+/// runs that one side `count` times and exits, without Criterion: a fixed amount of work
+/// for `valgrind --tool=callgrind`, whose instruction counts repeat from run to run where
+/// times on a shared machine do not. Called for each fixture before it is benchmarked.
+fn repeat_if_asked<A, B, C, D>(fixture: &str, sides: (impl Fn() -> A, impl Fn() -> B, impl Fn() -> C, impl Fn() -> D)) {
+    let (generated, hand, client, hand_bytes) = sides;
+    let Ok(asked) = std::env::var("KEYWAY_BENCH_REPEAT") else { return };
+    let (side, count) = asked.rsplit_once(':').unwrap_or((&asked, "100000"));
+    let count: u64 = count.parse().expect("KEYWAY_BENCH_REPEAT=<fixture>_<side>:<count>");
+    let Some(side) = side.strip_prefix(fixture).and_then(|rest| rest.strip_prefix('_')) else { return };
+    for _ in 0..count {
+        match side {
+            "generated" => drop(black_box(generated())),
+            "handwritten" => drop(black_box(hand())),
+            "client_path" => drop(black_box(client())),
+            "handwritten_bytes" => drop(black_box(hand_bytes())),
+            other => panic!("no side {other}: generated, handwritten, client_path or handwritten_bytes"),
+        }
+    }
+    std::process::exit(0);
+}
+
 // ---------------------------------------------------------------------------------------
 // (a) Decoding.
 
@@ -292,9 +325,18 @@ fn decode(c: &mut Criterion) {
     let generated = || serde_json::from_str::<AccessCodeBody<keyway::seam::AccessCode>>(black_box(body)).map(|b| b.access_code);
     let hand = || serde_json::from_str::<AccessCodeBody<AccessCode>>(black_box(body)).map(|b| b.access_code);
     let client = || black_box(&access_codes).value();
+    let bytes = body.as_bytes();
+    let hand_bytes = || {
+        let text = std::str::from_utf8(black_box(bytes)).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        serde_json::from_str::<AccessCodeBody<AccessCode>>(text).map(|b| b.access_code)
+    };
+    hand_bytes().expect("hand-written from bytes decodes the example");
+    repeat_if_asked("seam_access_codes", (generated, hand, client, hand_bytes));
     group.bench_function("seam_access_codes_generated", |b| b.iter_custom(|n| side_by_side("seam_access_codes", n, generated, hand)));
     group.bench_function("seam_access_codes_handwritten", |b| b.iter(hand));
-    group.bench_function("seam_access_codes_client_path", |b| b.iter_custom(|n| side_by_side("seam_access_codes_client_path", n, client, hand)));
+    group
+        .bench_function("seam_access_codes_client_path", |b| b.iter_custom(|n| side_by_side("seam_access_codes_client_path", n, client, hand_bytes)));
+    group.bench_function("seam_access_codes_handwritten_bytes", |b| b.iter(hand_bytes));
 
     let access_grants = keyway::fixtures::seam::access_grants::get_200();
     let body = access_grants.body();
@@ -303,9 +345,19 @@ fn decode(c: &mut Criterion) {
     let generated = || serde_json::from_str::<AccessGrantBody<keyway::seam::AccessGrant>>(black_box(body)).map(|b| b.access_grant);
     let hand = || serde_json::from_str::<AccessGrantBody<AccessGrant>>(black_box(body)).map(|b| b.access_grant);
     let client = || black_box(&access_grants).value();
+    let bytes = body.as_bytes();
+    let hand_bytes = || {
+        let text = std::str::from_utf8(black_box(bytes)).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        serde_json::from_str::<AccessGrantBody<AccessGrant>>(text).map(|b| b.access_grant)
+    };
+    hand_bytes().expect("hand-written from bytes decodes the example");
+    repeat_if_asked("seam_access_grants", (generated, hand, client, hand_bytes));
     group.bench_function("seam_access_grants_generated", |b| b.iter_custom(|n| side_by_side("seam_access_grants", n, generated, hand)));
     group.bench_function("seam_access_grants_handwritten", |b| b.iter(hand));
-    group.bench_function("seam_access_grants_client_path", |b| b.iter_custom(|n| side_by_side("seam_access_grants_client_path", n, client, hand)));
+    group.bench_function("seam_access_grants_client_path", |b| {
+        b.iter_custom(|n| side_by_side("seam_access_grants_client_path", n, client, hand_bytes))
+    });
+    group.bench_function("seam_access_grants_handwritten_bytes", |b| b.iter(hand_bytes));
 
     let access_tokens = keyway::fixtures::nexudus::access_tokens::get_200();
     let body = access_tokens.body();
@@ -314,11 +366,19 @@ fn decode(c: &mut Criterion) {
     let generated = || serde_json::from_str::<keyway::nexudus::AccessToken>(black_box(body));
     let hand = || serde_json::from_str::<AccessToken>(black_box(body));
     let client = || black_box(&access_tokens).value();
+    let bytes = body.as_bytes();
+    let hand_bytes = || {
+        let text = std::str::from_utf8(black_box(bytes)).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        serde_json::from_str::<AccessToken>(text)
+    };
+    hand_bytes().expect("hand-written from bytes decodes the example");
+    repeat_if_asked("nexudus_access_tokens", (generated, hand, client, hand_bytes));
     group.bench_function("nexudus_access_tokens_generated", |b| b.iter_custom(|n| side_by_side("nexudus_access_tokens", n, generated, hand)));
     group.bench_function("nexudus_access_tokens_handwritten", |b| b.iter(hand));
     group.bench_function("nexudus_access_tokens_client_path", |b| {
-        b.iter_custom(|n| side_by_side("nexudus_access_tokens_client_path", n, client, hand))
+        b.iter_custom(|n| side_by_side("nexudus_access_tokens_client_path", n, client, hand_bytes))
     });
+    group.bench_function("nexudus_access_tokens_handwritten_bytes", |b| b.iter(hand_bytes));
 
     group.finish();
 }
