@@ -181,6 +181,8 @@ pub trait Model: Sized {
     const FIELDS: &'static [&'static str];
     /// The index in [`Model::FIELDS`] of the field named `key` on the wire. A `match` on the
     /// names, which compiles to compares against constants: faster than a search of `FIELDS`.
+    /// Out of line (the derive writes no `#[inline]`), like serde's field visitor, so that
+    /// serde_json's key reading inlines into [`deserialize_model`]'s loop.
     fn field_index(key: &str) -> Option<usize>;
     /// One slot per field ([`Required`] or [`Defaulted`]), in tuples of at most 16 chained
     /// with [`Then`]; `()` for a model without fields.
@@ -201,9 +203,9 @@ pub trait Slots: Sized {
     const LEN: usize;
     /// All slots empty.
     fn empty() -> Self;
-    /// Reads the next value of `map` into the field at `index`, whose wire name is `name`; a
-    /// second value for a field is an error.
-    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error>;
+    /// Reads the next value of `map` into the field at `index`; `Ok(false)` when the field
+    /// already has a value (the caller names it in the error), leaving the value unread.
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error>;
     /// The index of the first required field without a value.
     fn missing(&self) -> Option<usize>;
 }
@@ -212,8 +214,9 @@ pub trait Slots: Sized {
 pub trait Slot {
     /// An empty slot.
     fn empty() -> Self;
-    /// Reads the next value of `map` into the slot; a second value is an error.
-    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error>;
+    /// Reads the next value of `map` into the slot; `Ok(false)`, reading nothing, when the
+    /// slot already has a value.
+    fn fill<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<bool, A::Error>;
     /// Whether a required field has no value.
     fn is_missing(&self) -> bool;
 }
@@ -262,12 +265,12 @@ impl<T: DeserializeOwned, const REQUIRED: bool> Slot for FieldSlot<T, REQUIRED> 
     }
 
     #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+    fn fill<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<bool, A::Error> {
         if self.0.is_some() {
-            return Err(de::Error::duplicate_field(name));
+            return Ok(false);
         }
         self.0 = Some(map.next_value()?);
-        Ok(())
+        Ok(true)
     }
 
     #[inline]
@@ -289,8 +292,8 @@ impl<G: Slots, R: Slots> Slots for Then<G, R> {
     }
 
     #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
-        if index < G::LEN { self.0.fill(index, name, map) } else { self.1.fill(index - G::LEN, name, map) }
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error> {
+        if index < G::LEN { self.0.fill(index, map) } else { self.1.fill(index - G::LEN, map) }
     }
 
     #[inline]
@@ -320,7 +323,7 @@ impl Slots for () {
     fn empty() -> Self {}
 
     #[inline]
-    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, _name: &'static str, _map: &mut A) -> Result<(), A::Error> {
+    fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, _map: &mut A) -> Result<bool, A::Error> {
         Err(de::Error::custom(format_args!("no field has index {index}")))
     }
 
@@ -341,10 +344,10 @@ macro_rules! tuple_slots {
             }
 
             #[inline]
-            fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, name: &'static str, map: &mut A) -> Result<(), A::Error> {
+            fn fill<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error> {
                 match index {
-                    $( $index => self.$index.fill(name, map), )+
-                    _ => Err(de::Error::custom(format_args!("field `{name}` has no slot ({index} past the last)"))),
+                    $( $index => self.$index.fill(map), )+
+                    _ => Err(de::Error::custom(format_args!("no field has index {index} in a group of {}", $len))),
                 }
             }
 
@@ -406,9 +409,12 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
             const { assert!(M::FIELDS.len() == <M::Slots as Slots>::LEN, "a model's FIELDS and Slots differ in length") };
             let mut slots = M::Slots::empty();
             while let Some(index) = map.next_key_seed(FieldIndex::<M>(PhantomData))? {
-                let field = index.and_then(|index| Some((index, *M::FIELDS.get(index)?)));
-                match field {
-                    Some((index, name)) => slots.fill(index, name, &mut map)?,
+                match index {
+                    Some(index) => {
+                        if !slots.fill(index, &mut map)? {
+                            return Err(duplicate_field(M::FIELDS, index));
+                        }
+                    }
                     None => {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -422,6 +428,13 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, M: Model>(deserializer: D) -
     }
 
     deserializer.deserialize_struct(M::NAME, M::FIELDS, ModelVisitor(PhantomData))
+}
+
+/// serde's error for a key that came twice in one object, out of the decoding loop.
+#[cold]
+#[inline(never)]
+fn duplicate_field<E: de::Error>(fields: &'static [&'static str], index: usize) -> E {
+    de::Error::duplicate_field(fields.get(index).copied().unwrap_or("(unknown)"))
 }
 
 /// The fields a model writes: one field ([`Always`], [`SkipNone`], [`SkipAbsent`]) or a tuple

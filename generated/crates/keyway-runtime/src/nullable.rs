@@ -83,6 +83,7 @@ impl<T> From<Nullable<T>> for Option<T> {
 /// `null` and a value; an absent key never reaches here (a model's decoding reads it as the
 /// default, `Absent`).
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Option::<T>::deserialize(deserializer).map(Nullable::from)
     }

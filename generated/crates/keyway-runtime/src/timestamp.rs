@@ -38,10 +38,19 @@ impl Timestamp {
     }
 
     /// Parses RFC 3339, or an offset-less date-time taken as UTC.
+    #[inline]
     fn parse(s: &str) -> Result<Self, ParseTimestampError> {
-        if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-            return Ok(Timestamp(t));
+        match OffsetDateTime::parse(s, &Rfc3339) {
+            Ok(t) => Ok(Timestamp(t)),
+            Err(_) => Self::parse_without_offset(s),
         }
+    }
+
+    /// The second form [`Timestamp::parse`] accepts, tried only when RFC 3339 failed: out of
+    /// line, so that the common case is only `time`'s parser.
+    #[cold]
+    #[inline(never)]
+    fn parse_without_offset(s: &str) -> Result<Self, ParseTimestampError> {
         // An offset-less date-time becomes valid RFC 3339 with `Z` appended; a string that
         // already had an offset cannot, so this only ever adds the UTC reading.
         if s.len() >= 19
@@ -119,6 +128,7 @@ impl Serialize for Timestamp {
 }
 
 impl<'de> Deserialize<'de> for Timestamp {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct TimestampVisitor;
 
@@ -131,6 +141,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 
             // `invalid_value` rather than the parse error's text: the client's decode errors
             // recognise it and leave the value out (bodies can carry secrets).
+            #[inline]
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Timestamp, E> {
                 Timestamp::parse(s).map_err(|_| E::invalid_value(de::Unexpected::Str(s), &self))
             }
