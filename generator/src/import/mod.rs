@@ -262,31 +262,17 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
     let json = op.pointer("/requestBody/content/application~1json/schema").map(|body| (body, "body"));
     let form = op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema").map(|body| (body, "form"));
     if let Some((body, location)) = json.or(form) {
-        let body = converter.doc.deref(body).clone();
-        // An `allOf` of parts, any of them a `oneOf` of alternatives: every property is a
-        // parameter, required only where no alternative is involved.
-        let parts = body.get("allOf").and_then(Json::as_array).cloned().unwrap_or_else(|| vec![body.clone()]);
-        let mut seen = BTreeSet::new();
-        for part in &parts {
-            let part = converter.doc.deref(part).clone();
-            let alternatives = part.get("oneOf").or(part.get("anyOf")).and_then(Json::as_array).cloned();
-            if alternatives.is_some() {
-                converter.decisions.push(Decision {
-                    place: place.to_owned(),
-                    what: "the body is a oneOf: its alternatives' properties are imported as optional parameters; write the `one_of` groups by hand"
-                        .into(),
-                });
-            }
-            let single = alternatives.is_none();
-            for alternative in &alternatives.unwrap_or_else(|| vec![part.clone()]) {
-                let alternative = converter.doc.deref(alternative).clone();
-                let required: BTreeSet<&str> = required_of(&alternative);
-                for (name, schema) in alternative.get("properties").and_then(Json::as_object).into_iter().flatten() {
-                    if seen.insert(name.clone()) {
-                        params.push(param(converter, owner, name, schema, location, single && required.contains(name.as_str())));
-                    }
-                }
-            }
+        let document = converter.doc;
+        let (properties, alternatives) = document.body_properties(body);
+        if alternatives {
+            converter.decisions.push(Decision {
+                place: place.to_owned(),
+                what: "the body is a oneOf: its alternatives' properties are imported as optional parameters; write the `one_of` groups by hand"
+                    .into(),
+            });
+        }
+        for property in properties {
+            params.push(param(converter, owner, property.name, property.schema, location, property.required));
         }
     }
     for parameter in op.get("parameters").and_then(Json::as_array).into_iter().flatten() {
@@ -372,7 +358,8 @@ fn response(converter: &mut Converter, api: &crate::spec::ApiSpec, op: &Json, re
             (Some(map([("type", ty.into()), ("envelope", key.as_str().into())])), vec![field])
         }
         many => {
-            let keys: Vec<Mapping> = many.iter().map(|(key, value)| converter.field(&owner(key), key, value, required.contains(key.as_str()))).collect();
+            let keys: Vec<Mapping> =
+                many.iter().map(|(key, value)| converter.field(&owner(key), key, value, required.contains(key.as_str()))).collect();
             (Some(map([("keys", Yaml::Sequence(keys.iter().cloned().map(Yaml::Mapping).collect()))])), keys)
         }
     }
