@@ -22,7 +22,10 @@
 //! 3. Seam and its device model (`bench_seam.rs`, `bench_device.rs`): the real Seam surface
 //!    built whole, and the committed specs built with one resource on, devices vs access
 //!    grants, for the compile cost of `Device`.
-//! 4. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//! 4. Binary weight (`bench_binary.rs`): a release program making one call through `keyway`
+//!    with one resource on, against the same program with plain reqwest + serde: stripped
+//!    size and release build time.
+//! 5. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
 
@@ -149,16 +152,17 @@ enum Stage {
     Compile,
     Seam,
     Device,
+    Binary,
     Runtime,
 }
 
-/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,runtime]`.
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,binary,runtime]`.
 pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,runtime]";
-    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Runtime];
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,binary,runtime]";
+    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Binary, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -173,8 +177,9 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                         "compile" => Ok(Stage::Compile),
                         "seam" => Ok(Stage::Seam),
                         "device" => Ok(Stage::Device),
+                        "binary" => Ok(Stage::Binary),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, runtime)")),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, binary, runtime)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -201,6 +206,10 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     // The device model: two builds of the committed specs, one resource each.
     if stages.contains(&Stage::Device) && !quick {
         crate::bench_device::measure(&root, &out.join("compile"), &mut table)?;
+    }
+    // Binary weight: one call through keyway vs plain reqwest, release builds and sizes.
+    if stages.contains(&Stage::Binary) {
+        crate::bench_binary::measure(&root, &out.join("binary"), quick, &mut table)?;
     }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;
@@ -613,16 +622,26 @@ pub(crate) fn build_dependencies(root: &Path, dir: &Path) -> Result<Build, Strin
 /// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental
 /// caches) from the shared target directory, keeping its dependencies.
 pub(crate) fn forget_keyway_builds(target: &Path) -> Result<(), String> {
-    let debug = target.join("debug");
-    for sub in ["deps", ".fingerprint", "incremental", "build"] {
-        let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            // `keyway` and the generated crates beside it (`keyway-runtime`, …).
-            if name.starts_with("keyway") || name.starts_with("libkeyway") {
-                let path = entry.path();
-                let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
-                removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    // `keyway` and the generated crates beside it (`keyway-runtime`, …).
+    forget_builds(target, "keyway")
+}
+
+/// Removes every build (debug and release: artifacts, fingerprints, incremental caches) of
+/// the crates whose names start with `prefix` (`-` or `_` alike) from a target directory,
+/// keeping the rest.
+pub(crate) fn forget_builds(target: &Path, prefix: &str) -> Result<(), String> {
+    let names = [prefix.replace('_', "-"), prefix.replace('-', "_")];
+    let names = [names.clone(), names.map(|n| format!("lib{n}"))];
+    for profile in ["debug", "release"] {
+        for sub in ["deps", ".fingerprint", "incremental", "build"] {
+            let Ok(entries) = fs::read_dir(target.join(profile).join(sub)) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if names.iter().flatten().any(|n| name.starts_with(n.as_str())) {
+                    let path = entry.path();
+                    let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+                    removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                }
             }
         }
     }
@@ -687,7 +706,7 @@ pub(crate) struct Build {
     /// The most RSS the rustc processes held at the same time.
     all_rss: Option<usize>,
     /// The crates cargo compiled.
-    compiled: Vec<String>,
+    pub(crate) compiled: Vec<String>,
 }
 
 impl Build {
@@ -748,6 +767,13 @@ fn rustc_rss_now() -> Option<usize> {
 /// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`, and
 /// summed over concurrent rustc processes), and the crates it compiled.
 pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, features: Option<&str>) -> Result<Build, String> {
+    let args: Vec<&str> = features.map(|f| ["--no-default-features", "--features", f]).into_iter().flatten().collect();
+    cargo_build_with(dir, target, time_v, incremental, &args)
+}
+
+/// `cargo build --manifest-path dir/Cargo.toml` with further arguments (`--release`, `-p`,
+/// features), measured as `cargo_build` does.
+pub(crate) fn cargo_build_with(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, args: &[&str]) -> Result<Build, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = match time_v {
         Some(time) => {
@@ -760,14 +786,13 @@ pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incr
     command
         .args(["build", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .args(features.map(|f| ["--no-default-features", "--features", f]).into_iter().flatten())
+        .args(args)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .env_remove("RUSTFLAGS")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let feature_args = features.map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
-    println!("    cargo build --manifest-path {}{feature_args}", dir.join("Cargo.toml").display());
+    println!("    cargo build --manifest-path {} {}", dir.join("Cargo.toml").display(), args.join(" "));
     let memory = RustcMemory::start();
     let start = Instant::now();
     let output = command.output();

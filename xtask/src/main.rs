@@ -2,6 +2,7 @@
 //! and serde_json for `synth` and `bench`.
 
 mod bench;
+mod bench_binary;
 mod bench_device;
 mod bench_seam;
 mod codegen;
@@ -31,8 +32,8 @@ commands:
                    differently; fails on a difference no spec accepts (`drift:`)
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
-  bench [--quick] [--only codegen,compile,seam,device,runtime]
-                   measure codegen, the generated crate's build and its runtime; prints a
+  bench [--quick] [--only codegen,compile,seam,device,binary,runtime]
+                   measure codegen, the generated crate's build, binary size and runtime; prints a
                    Markdown table and writes target/bench/report.md (builds xtask in release)";
 
 fn main() -> ExitCode {
