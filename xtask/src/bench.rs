@@ -22,7 +22,9 @@
 //! 3. Seam and its device model (`bench_seam.rs`, `bench_device.rs`): the real Seam surface
 //!    built whole, and the committed specs built with one resource on, devices vs access
 //!    grants, for the compile cost of `Device`.
-//! 4. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//! 4. Against progenitor (`bench_progenitor.rs`, only with `--against progenitor` or
+//!    `--only progenitor`): both generators on the same synthesized APIs, alternately.
+//! 5. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
 
@@ -150,20 +152,28 @@ enum Stage {
     Seam,
     Device,
     Runtime,
+    /// Keyway against progenitor (`bench_progenitor.rs`): only when asked for, since it
+    /// installs cargo-progenitor and builds its crates (minutes).
+    Progenitor,
 }
 
-/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,runtime]`.
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,runtime,progenitor] [--against progenitor]`.
 pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,runtime]";
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,runtime,progenitor] [--against progenitor]";
     let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--quick" => quick = true,
+            // The comparison alone: `--only progenitor`.
+            "--against" => match rest.next() {
+                Some(&"progenitor") => stages = vec![Stage::Progenitor],
+                other => return Err(format!("--against takes `progenitor`, not {other:?}\n{usage}")),
+            },
             "--only" => {
                 let list = rest.next().ok_or(usage)?;
                 stages = list
@@ -174,7 +184,8 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                         "seam" => Ok(Stage::Seam),
                         "device" => Ok(Stage::Device),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, runtime)")),
+                        "progenitor" => Ok(Stage::Progenitor),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, runtime, progenitor)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -204,6 +215,9 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;
+    }
+    if stages.contains(&Stage::Progenitor) {
+        crate::bench_progenitor::measure(&root, &out, quick, &mut table)?;
     }
     let note = if quick { " `--quick`: smaller sizes and shorter measurements; not for the README." } else { "" };
     let report = format!(
@@ -275,7 +289,7 @@ pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-fn mib(bytes: usize) -> String {
+pub(crate) fn mib(bytes: usize) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
@@ -613,13 +627,20 @@ pub(crate) fn build_dependencies(root: &Path, dir: &Path) -> Result<Build, Strin
 /// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental
 /// caches) from the shared target directory, keeping its dependencies.
 pub(crate) fn forget_keyway_builds(target: &Path) -> Result<(), String> {
+    forget_builds(target, "keyway")
+}
+
+/// Removes every build of the crates whose names start with `prefix` (with `-` or `_`
+/// spelled alike in neither: the prefix must have no separator) from a target directory.
+pub(crate) fn forget_builds(target: &Path, prefix: &str) -> Result<(), String> {
+    let lib = format!("lib{prefix}");
     let debug = target.join("debug");
     for sub in ["deps", ".fingerprint", "incremental", "build"] {
         let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             // `keyway` and the generated crates beside it (`keyway-runtime`, …).
-            if name.starts_with("keyway") || name.starts_with("libkeyway") {
+            if name.starts_with(prefix) || name.starts_with(&lib) {
                 let path = entry.path();
                 let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
                 removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
@@ -658,12 +679,12 @@ pub(crate) fn write_files(root: &Path, dir: &Path, files: &[generator::OutputFil
 
 /// Whether a generated file (path relative to `generated/`) is Rust source that `cargo build`
 /// compiles: `src/` of the crate and of the crates under `crates/` (the runtime included).
-fn is_crate_source(path: &str) -> bool {
+pub(crate) fn is_crate_source(path: &str) -> bool {
     let in_src = path.starts_with("src/") || path.starts_with("crates/") && path.split('/').nth(2) == Some("src");
     in_src && path.ends_with(".rs")
 }
 
-fn count_rust_lines(crate_dir: &Path) -> usize {
+pub(crate) fn count_rust_lines(crate_dir: &Path) -> usize {
     let mut total = 0;
     let mut stack = vec![crate_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -683,11 +704,11 @@ fn count_rust_lines(crate_dir: &Path) -> usize {
 pub(crate) struct Build {
     pub(crate) time: Duration,
     /// Peak RSS of the largest process (`/usr/bin/time -v`).
-    largest_rss: Option<usize>,
+    pub(crate) largest_rss: Option<usize>,
     /// The most RSS the rustc processes held at the same time.
-    all_rss: Option<usize>,
+    pub(crate) all_rss: Option<usize>,
     /// The crates cargo compiled.
-    compiled: Vec<String>,
+    pub(crate) compiled: Vec<String>,
 }
 
 impl Build {
@@ -778,14 +799,19 @@ pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incr
     if !output.status.success() {
         return Err(format!("`cargo build` of {} failed:\n{stderr}", dir.display()));
     }
-    let largest_rss = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map(|kb| kb * 1024);
+    let largest_rss = max_rss(&stderr);
     let compiled =
         stderr.lines().filter_map(|l| l.trim().strip_prefix("Compiling ")).filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
     Ok(Build { time, largest_rss, all_rss, compiled })
+}
+
+/// The peak RSS of the largest process, from the report of `/usr/bin/time -v` in `stderr`.
+pub(crate) fn max_rss(stderr: &str) -> Option<usize> {
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map(|kb| kb * 1024)
 }
 
 // ---------------------------------------------------------------------------------------
