@@ -485,7 +485,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     let dir = out.join("compile");
     let target = dir.join("target");
     let rss_source = if time_tool().is_some() {
-        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes on the machine held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
+        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes of this build (those writing into its target directory) held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
     } else {
         "peak RSS not measured: /usr/bin/time is missing"
     };
@@ -718,21 +718,23 @@ impl Build {
     }
 }
 
-/// Samples, until told to stop, the summed RSS of every running rustc (Linux `/proc`); the
-/// machine runs nothing else that matters during a bench. `None` without `/proc`.
+/// Samples, until told to stop, the summed RSS of the running rustc processes that write into
+/// one target directory (Linux `/proc`): other builds on the machine, which other work may
+/// run at the same time, do not count. `None` without `/proc`.
 struct RustcMemory {
     stop: std::sync::Arc<AtomicBool>,
     sampler: std::thread::JoinHandle<Option<usize>>,
 }
 
 impl RustcMemory {
-    fn start() -> Self {
+    fn start(target: &Path) -> Self {
+        let target = target.to_string_lossy().into_owned();
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&stop);
         let sampler = std::thread::spawn(move || {
             let mut peak = None;
             while !flag.load(Ordering::Relaxed) {
-                if let Some(now) = rustc_rss_now() {
+                if let Some(now) = rustc_rss_now(&target) {
                     peak = Some(peak.unwrap_or(0).max(now));
                 }
                 std::thread::sleep(Duration::from_millis(20));
@@ -748,8 +750,9 @@ impl RustcMemory {
     }
 }
 
-/// The summed VmRSS of the processes named `rustc`.
-fn rustc_rss_now() -> Option<usize> {
+/// The summed VmRSS of the processes named `rustc` whose command line names `target` (cargo
+/// passes the target directory in `--out-dir`).
+fn rustc_rss_now(target: &str) -> Option<usize> {
     let mut total = 0;
     for entry in fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
@@ -758,6 +761,10 @@ fn rustc_rss_now() -> Option<usize> {
         }
         let Ok(status) = fs::read_to_string(entry.path().join("status")) else { continue };
         if status.lines().next() != Some("Name:\trustc") {
+            continue;
+        }
+        let Ok(cmdline) = fs::read(entry.path().join("cmdline")) else { continue };
+        if !String::from_utf8_lossy(&cmdline).contains(target) {
             continue;
         }
         let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok());
@@ -789,7 +796,7 @@ pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incr
         .stderr(Stdio::piped());
     let feature_args = features.map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
     println!("    cargo build --manifest-path {}{feature_args}", dir.join("Cargo.toml").display());
-    let memory = RustcMemory::start();
+    let memory = RustcMemory::start(target);
     let start = Instant::now();
     let output = command.output();
     let time = start.elapsed();
