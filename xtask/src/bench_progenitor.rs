@@ -198,7 +198,7 @@ pub(crate) fn measure(root: &Path, out: &Path, quick: bool, table: &mut Table) -
         // several times slower).
         let mut keyway = Side::new();
         let mut progenitor = Side::new();
-        let mut refused = Vec::new();
+        let mut refused: Vec<(String, String)> = Vec::new();
         for round in 0..codegen_rounds {
             let out_dir = here.join(format!("keyway-gen/{round}"));
             let specs_arg = specs.to_string_lossy().into_owned();
@@ -209,7 +209,9 @@ pub(crate) fn measure(root: &Path, out: &Path, quick: bool, table: &mut Table) -
             keyway.codegen_rss.extend(run.rss);
             let mut time = Duration::ZERO;
             let mut rss = 0;
-            for (api, doc) in &apis {
+            // A document refused in the first round is not given again.
+            let skip: Vec<String> = refused.iter().map(|(api, _)| api.clone()).collect();
+            for (api, doc) in apis.iter().filter(|(api, _)| !skip.contains(api)) {
                 let crate_dir = here.join(format!("progenitor-gen/{round}/{api}"));
                 let (doc_arg, crate_arg, name) =
                     (doc.to_string_lossy().into_owned(), crate_dir.to_string_lossy().into_owned(), format!("{CRATE_PREFIX}-{api}"));
