@@ -25,7 +25,9 @@
 //! 4. Binary weight (`bench_binary.rs`): a release program making one call through `keyway`
 //!    with one resource on, against the same program with plain reqwest + serde: stripped
 //!    size and release build time.
-//! 5. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//! 5. Against progenitor (`bench_progenitor.rs`, only with `--against progenitor` or
+//!    `--only progenitor`): both generators on the same synthesized APIs, alternately.
+//! 6. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
 
@@ -154,20 +156,28 @@ enum Stage {
     Device,
     Binary,
     Runtime,
+    /// Keyway against progenitor (`bench_progenitor.rs`): only when asked for, since it
+    /// installs cargo-progenitor and builds its crates (minutes).
+    Progenitor,
 }
 
-/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,binary,runtime]`.
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,binary,runtime,progenitor] [--against progenitor]`.
 pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,binary,runtime]";
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,binary,runtime,progenitor] [--against progenitor]";
     let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Binary, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--quick" => quick = true,
+            // The comparison alone: `--only progenitor`.
+            "--against" => match rest.next() {
+                Some(&"progenitor") => stages = vec![Stage::Progenitor],
+                other => return Err(format!("--against takes `progenitor`, not {other:?}\n{usage}")),
+            },
             "--only" => {
                 let list = rest.next().ok_or(usage)?;
                 stages = list
@@ -179,7 +189,8 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                         "device" => Ok(Stage::Device),
                         "binary" => Ok(Stage::Binary),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, binary, runtime)")),
+                        "progenitor" => Ok(Stage::Progenitor),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, binary, runtime, progenitor)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -213,6 +224,9 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;
+    }
+    if stages.contains(&Stage::Progenitor) {
+        crate::bench_progenitor::measure(&root, &out, quick, &mut table)?;
     }
     let note = if quick { " `--quick`: smaller sizes and shorter measurements; not for the README." } else { "" };
     let report = format!(
@@ -284,7 +298,7 @@ pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-fn mib(bytes: usize) -> String {
+pub(crate) fn mib(bytes: usize) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
@@ -480,7 +494,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     let dir = out.join("compile");
     let target = dir.join("target");
     let rss_source = if time_tool().is_some() {
-        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes on the machine held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
+        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes of this build (those writing into its target directory) held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
     } else {
         "peak RSS not measured: /usr/bin/time is missing"
     };
@@ -677,12 +691,12 @@ pub(crate) fn write_files(root: &Path, dir: &Path, files: &[generator::OutputFil
 
 /// Whether a generated file (path relative to `generated/`) is Rust source that `cargo build`
 /// compiles: `src/` of the crate and of the crates under `crates/` (the runtime included).
-fn is_crate_source(path: &str) -> bool {
+pub(crate) fn is_crate_source(path: &str) -> bool {
     let in_src = path.starts_with("src/") || path.starts_with("crates/") && path.split('/').nth(2) == Some("src");
     in_src && path.ends_with(".rs")
 }
 
-fn count_rust_lines(crate_dir: &Path) -> usize {
+pub(crate) fn count_rust_lines(crate_dir: &Path) -> usize {
     let mut total = 0;
     let mut stack = vec![crate_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -702,9 +716,9 @@ fn count_rust_lines(crate_dir: &Path) -> usize {
 pub(crate) struct Build {
     pub(crate) time: Duration,
     /// Peak RSS of the largest process (`/usr/bin/time -v`).
-    largest_rss: Option<usize>,
+    pub(crate) largest_rss: Option<usize>,
     /// The most RSS the rustc processes held at the same time.
-    all_rss: Option<usize>,
+    pub(crate) all_rss: Option<usize>,
     /// The crates cargo compiled.
     pub(crate) compiled: Vec<String>,
 }
@@ -716,21 +730,23 @@ impl Build {
     }
 }
 
-/// Samples, until told to stop, the summed RSS of every running rustc (Linux `/proc`); the
-/// machine runs nothing else that matters during a bench. `None` without `/proc`.
+/// Samples, until told to stop, the summed RSS of the running rustc processes that write into
+/// one target directory (Linux `/proc`): other builds on the machine, which other work may
+/// run at the same time, do not count. `None` without `/proc`.
 struct RustcMemory {
     stop: std::sync::Arc<AtomicBool>,
     sampler: std::thread::JoinHandle<Option<usize>>,
 }
 
 impl RustcMemory {
-    fn start() -> Self {
+    fn start(target: &Path) -> Self {
+        let target = target.to_string_lossy().into_owned();
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&stop);
         let sampler = std::thread::spawn(move || {
             let mut peak = None;
             while !flag.load(Ordering::Relaxed) {
-                if let Some(now) = rustc_rss_now() {
+                if let Some(now) = rustc_rss_now(&target) {
                     peak = Some(peak.unwrap_or(0).max(now));
                 }
                 std::thread::sleep(Duration::from_millis(20));
@@ -746,8 +762,9 @@ impl RustcMemory {
     }
 }
 
-/// The summed VmRSS of the processes named `rustc`.
-fn rustc_rss_now() -> Option<usize> {
+/// The summed VmRSS of the processes named `rustc` whose command line names `target` (cargo
+/// passes the target directory in `--out-dir`).
+fn rustc_rss_now(target: &str) -> Option<usize> {
     let mut total = 0;
     for entry in fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
@@ -756,6 +773,10 @@ fn rustc_rss_now() -> Option<usize> {
         }
         let Ok(status) = fs::read_to_string(entry.path().join("status")) else { continue };
         if status.lines().next() != Some("Name:\trustc") {
+            continue;
+        }
+        let Ok(cmdline) = fs::read(entry.path().join("cmdline")) else { continue };
+        if !String::from_utf8_lossy(&cmdline).contains(target) {
             continue;
         }
         let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok());
@@ -793,7 +814,7 @@ pub(crate) fn cargo_build_with(dir: &Path, target: &Path, time_v: Option<&Path>,
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     println!("    cargo build --manifest-path {} {}", dir.join("Cargo.toml").display(), args.join(" "));
-    let memory = RustcMemory::start();
+    let memory = RustcMemory::start(target);
     let start = Instant::now();
     let output = command.output();
     let time = start.elapsed();
@@ -803,14 +824,19 @@ pub(crate) fn cargo_build_with(dir: &Path, target: &Path, time_v: Option<&Path>,
     if !output.status.success() {
         return Err(format!("`cargo build` of {} failed:\n{stderr}", dir.display()));
     }
-    let largest_rss = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map(|kb| kb * 1024);
+    let largest_rss = max_rss(&stderr);
     let compiled =
         stderr.lines().filter_map(|l| l.trim().strip_prefix("Compiling ")).filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
     Ok(Build { time, largest_rss, all_rss, compiled })
+}
+
+/// The peak RSS of the largest process, from the report of `/usr/bin/time -v` in `stderr`.
+pub(crate) fn max_rss(stderr: &str) -> Option<usize> {
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map(|kb| kb * 1024)
 }
 
 // ---------------------------------------------------------------------------------------
