@@ -53,10 +53,28 @@ async fn main() -> Result<(), keyway::Error> {
     #[cfg(
         any(
             feature = "seam-access_codes",
+            feature = "seam-access_codes_simulate",
+            feature = "seam-access_codes_unmanaged",
             feature = "seam-access_grants",
+            feature = "seam-access_grants_unmanaged",
+            feature = "seam-access_methods",
+            feature = "seam-access_methods_unmanaged",
             feature = "seam-action_attempts",
+            feature = "seam-client_sessions",
+            feature = "seam-connect_webviews",
+            feature = "seam-connected_accounts",
+            feature = "seam-connected_accounts_simulate",
             feature = "seam-devices",
-            feature = "seam-locks"
+            feature = "seam-devices_simulate",
+            feature = "seam-devices_unmanaged",
+            feature = "seam-events",
+            feature = "seam-locks",
+            feature = "seam-locks_simulate",
+            feature = "seam-user_identities",
+            feature = "seam-user_identities_enrollment_automations",
+            feature = "seam-user_identities_unmanaged",
+            feature = "seam-workspaces",
+            feature = "seam-workspaces_customization_profiles"
         )
     )]
     {
@@ -122,6 +140,16 @@ async fn main() -> Result<(), keyway::Error> {
         #[cfg(feature = "seam-access_codes")]
         {
             #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes()
+                .get_timeline(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes.get_timeline: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes")]
+        {
+            #[allow(unused_imports)]
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.access_codes().list().await?;
             println!("seam access_codes.list: {result:#?}");
@@ -167,6 +195,105 @@ async fn main() -> Result<(), keyway::Error> {
             client.access_codes().update_multiple("example common_code_key").await?;
             println!("seam access_codes.update_multiple: done");
         }
+        #[cfg(feature = "seam-access_codes_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes_simulate()
+                .create_unmanaged_access_code(
+                    "example code",
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                    "example name",
+                )
+                .await?;
+            println!(
+                "seam access_codes_simulate.create_unmanaged_access_code: {result:#?}"
+            );
+        }
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            client
+                .access_codes_unmanaged()
+                .convert_to_managed(
+                    AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"),
+                )
+                .await?;
+            println!("seam access_codes_unmanaged.convert_to_managed: done");
+        }
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes_unmanaged()
+                .delete(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes_unmanaged.delete: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes_unmanaged()
+                .get(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"))
+                .await?;
+            println!("seam access_codes_unmanaged.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .access_codes_unmanaged()
+                .list(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam access_codes_unmanaged.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessCodeId, SeamAuth, SeamClient};
+            client
+                .access_codes_unmanaged()
+                .update(AccessCodeId::new("39346ad5-d5c8-4c1f-87c1-6ad5d5c87c1f"), true)
+                .await?;
+            println!("seam access_codes_unmanaged.update: done");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{
+                AccessGrantsCreateRequestedAccessMethod, SeamAuth, SeamClient,
+                UserIdentityId,
+            };
+            let result = client
+                .access_grants()
+                .create(
+                    vec![
+                        ::serde_json::from_str:: <
+                        AccessGrantsCreateRequestedAccessMethod >
+                        ("{\"code\":\"example code\",\"instant_key_max_use_count\":1,\"mode\":\"code\"}")
+                        .expect("a valid AccessGrantsCreateRequestedAccessMethod")
+                    ],
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam access_grants.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};
+            client
+                .access_grants()
+                .delete(AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"))
+                .await?;
+            println!("seam access_grants.delete: done");
+        }
         #[cfg(feature = "seam-access_grants")]
         {
             #[allow(unused_imports)]
@@ -176,6 +303,176 @@ async fn main() -> Result<(), keyway::Error> {
                 .get(AccessGrantId::new("704eadf0-a0a2-4715-b0e1-2f002dc1b6e0"))
                 .await?;
             println!("seam access_grants.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.access_grants().get_related().await?;
+            println!("seam access_grants.get_related: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.access_grants().list().await?;
+            println!("seam access_grants.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{
+                AccessGrantId, AccessGrantsCreateRequestedAccessMethod, SeamAuth,
+                SeamClient,
+            };
+            let result = client
+                .access_grants()
+                .request_access_methods(
+                    AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"),
+                    vec![
+                        ::serde_json::from_str:: <
+                        AccessGrantsCreateRequestedAccessMethod >
+                        ("{\"code\":\"example code\",\"instant_key_max_use_count\":1,\"mode\":\"code\"}")
+                        .expect("a valid AccessGrantsCreateRequestedAccessMethod")
+                    ],
+                )
+                .await?;
+            println!("seam access_grants.request_access_methods: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};
+            client
+                .access_grants()
+                .update(AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"))
+                .await?;
+            println!("seam access_grants.update: done");
+        }
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};
+            let result = client
+                .access_grants_unmanaged()
+                .get(AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"))
+                .await?;
+            println!("seam access_grants_unmanaged.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.access_grants_unmanaged().list().await?;
+            println!("seam access_grants_unmanaged.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};
+            client
+                .access_grants_unmanaged()
+                .update(AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"), true)
+                .await?;
+            println!("seam access_grants_unmanaged.update: done");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods()
+                .assign_card(
+                    AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"),
+                    "example card_number",
+                )
+                .await?;
+            println!("seam access_methods.assign_card: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, SeamAuth, SeamClient};
+            client
+                .access_methods()
+                .delete(AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"))
+                .await?;
+            println!("seam access_methods.delete: done");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, AcsEncoderId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods()
+                .encode(
+                    AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"),
+                    AcsEncoderId::new("af4706c7-4e74-44cb-854c-06c74e7454cb"),
+                )
+                .await?;
+            println!("seam access_methods.encode: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods()
+                .get(AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"))
+                .await?;
+            println!("seam access_methods.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods()
+                .get_related(
+                    vec![AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7")],
+                )
+                .await?;
+            println!("seam access_methods.get_related: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.access_methods().list().await?;
+            println!("seam access_methods.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, AcsEntranceId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods()
+                .unlock_door(
+                    AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"),
+                    AcsEntranceId::new("4b032249-c40d-4e95-8de9-2249c40dde95"),
+                )
+                .await?;
+            println!("seam access_methods.unlock_door: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessMethodId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods_unmanaged()
+                .get(AccessMethodId::new("47cd576f-8381-4da7-8eda-576f8381eda7"))
+                .await?;
+            println!("seam access_methods_unmanaged.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-access_methods_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AccessGrantId, SeamAuth, SeamClient};
+            let result = client
+                .access_methods_unmanaged()
+                .list(AccessGrantId::new("a6b93d02-0967-465e-8365-3d020967365e"))
+                .await?;
+            println!("seam access_methods_unmanaged.list: {result:#?}");
         }
         #[cfg(feature = "seam-action_attempts")]
         {
@@ -194,6 +491,167 @@ async fn main() -> Result<(), keyway::Error> {
             let result = client.action_attempts().list().await?;
             println!("seam action_attempts.list: {result:#?}");
         }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.client_sessions().create().await?;
+            println!("seam client_sessions.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ClientSessionId, SeamAuth, SeamClient};
+            client
+                .client_sessions()
+                .delete(ClientSessionId::new("a1b15204-46df-4b3f-80b3-520446df0b3f"))
+                .await?;
+            println!("seam client_sessions.delete: done");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ClientSessionId, SeamAuth, SeamClient};
+            let result = client
+                .client_sessions()
+                .get(ClientSessionId::new("a1b15204-46df-4b3f-80b3-520446df0b3f"))
+                .await?;
+            println!("seam client_sessions.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.client_sessions().get_or_create().await?;
+            println!("seam client_sessions.get_or_create: {result:#?}");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.client_sessions().grant_access().await?;
+            println!("seam client_sessions.grant_access: {result:#?}");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.client_sessions().list().await?;
+            println!("seam client_sessions.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-client_sessions")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ClientSessionId, SeamAuth, SeamClient};
+            client
+                .client_sessions()
+                .revoke(ClientSessionId::new("a1b15204-46df-4b3f-80b3-520446df0b3f"))
+                .await?;
+            println!("seam client_sessions.revoke: done");
+        }
+        #[cfg(feature = "seam-connect_webviews")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.connect_webviews().create().await?;
+            println!("seam connect_webviews.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-connect_webviews")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectWebviewId, SeamAuth, SeamClient};
+            client
+                .connect_webviews()
+                .delete(ConnectWebviewId::new("3a8d4909-cf20-4ced-8ece-4909cf20eced"))
+                .await?;
+            println!("seam connect_webviews.delete: done");
+        }
+        #[cfg(feature = "seam-connect_webviews")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectWebviewId, SeamAuth, SeamClient};
+            let result = client
+                .connect_webviews()
+                .get(ConnectWebviewId::new("3a8d4909-cf20-4ced-8ece-4909cf20eced"))
+                .await?;
+            println!("seam connect_webviews.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-connect_webviews")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.connect_webviews().list().await?;
+            println!("seam connect_webviews.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-connected_accounts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectedAccountId, SeamAuth, SeamClient};
+            client
+                .connected_accounts()
+                .delete(ConnectedAccountId::new("d185a295-e1e1-4d02-82d0-a295e1e12d02"))
+                .await?;
+            println!("seam connected_accounts.delete: done");
+        }
+        #[cfg(feature = "seam-connected_accounts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectedAccountId, SeamAuth, SeamClient};
+            let result = client
+                .connected_accounts()
+                .get(ConnectedAccountId::new("d185a295-e1e1-4d02-82d0-a295e1e12d02"))
+                .await?;
+            println!("seam connected_accounts.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-connected_accounts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.connected_accounts().list().await?;
+            println!("seam connected_accounts.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-connected_accounts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectedAccountId, SeamAuth, SeamClient};
+            client
+                .connected_accounts()
+                .sync(ConnectedAccountId::new("d185a295-e1e1-4d02-82d0-a295e1e12d02"))
+                .await?;
+            println!("seam connected_accounts.sync: done");
+        }
+        #[cfg(feature = "seam-connected_accounts")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectedAccountId, SeamAuth, SeamClient};
+            let result = client
+                .connected_accounts()
+                .update(ConnectedAccountId::new("d185a295-e1e1-4d02-82d0-a295e1e12d02"))
+                .await?;
+            println!("seam connected_accounts.update: {result:#?}");
+        }
+        #[cfg(feature = "seam-connected_accounts_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{ConnectedAccountId, SeamAuth, SeamClient};
+            client
+                .connected_accounts_simulate()
+                .disconnect(
+                    ConnectedAccountId::new("d185a295-e1e1-4d02-82d0-a295e1e12d02"),
+                )
+                .await?;
+            println!("seam connected_accounts_simulate.disconnect: done");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices()
+                .delete(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices.delete: done");
+        }
         #[cfg(feature = "seam-devices")]
         {
             #[allow(unused_imports)]
@@ -210,6 +668,180 @@ async fn main() -> Result<(), keyway::Error> {
             use keyway::seam::{SeamAuth, SeamClient};
             let result = client.devices().list().await?;
             println!("seam devices.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.devices().list_device_providers().await?;
+            println!("seam devices.list_device_providers: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{
+                DevicesReportProviderMetadataDevice, SeamAuth, SeamClient,
+            };
+            client
+                .devices()
+                .report_provider_metadata(
+                    vec![
+                        ::serde_json::from_str:: < DevicesReportProviderMetadataDevice >
+                        ("{\"device_id\":\"d5391d6c-7207-4abe-84ab-1d6c72074abe\",\"omnitec_metadata\":{\"time_zone\":\"Africa/Abidjan\"},\"schlage_metadata\":{\"time_zone\":\"Africa/Abidjan\"},\"ultraloq_metadata\":{\"time_zone\":\"Africa/Abidjan\"}}")
+                        .expect("a valid DevicesReportProviderMetadataDevice")
+                    ],
+                )
+                .await?;
+            println!("seam devices.report_provider_metadata: done");
+        }
+        #[cfg(feature = "seam-devices")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices()
+                .update(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices.update: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .connect(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_simulate.connect: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .connect_to_hub(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_simulate.connect_to_hub: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .disconnect(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_simulate.disconnect: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .disconnect_from_hub(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                )
+                .await?;
+            println!("seam devices_simulate.disconnect_from_hub: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .paid_subscription(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                    true,
+                )
+                .await?;
+            println!("seam devices_simulate.paid_subscription: done");
+        }
+        #[cfg(feature = "seam-devices_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_simulate()
+                .remove(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_simulate.remove: done");
+        }
+        #[cfg(feature = "seam-devices_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .devices_unmanaged()
+                .get(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_unmanaged.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.devices_unmanaged().list().await?;
+            println!("seam devices_unmanaged.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-devices_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            client
+                .devices_unmanaged()
+                .update(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam devices_unmanaged.update: done");
+        }
+        #[cfg(feature = "seam-events")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.events().get().await?;
+            println!("seam events.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-events")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{EventsWindow, SeamAuth, SeamClient};
+            let result = client
+                .events()
+                .list(EventsWindow::Since("example since".to_owned()))
+                .await?;
+            println!("seam events.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks()
+                .configure_auto_lock(
+                    true,
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                )
+                .await?;
+            println!("seam locks.configure_auto_lock: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks()
+                .get(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
+                .await?;
+            println!("seam locks.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.locks().list().await?;
+            println!("seam locks.list: {result:#?}");
         }
         #[cfg(feature = "seam-locks")]
         {
@@ -230,6 +862,350 @@ async fn main() -> Result<(), keyway::Error> {
                 .unlock_door(DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"))
                 .await?;
             println!("seam locks.unlock_door: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks_simulate()
+                .keypad_code_entry(
+                    "example code",
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                )
+                .await?;
+            println!("seam locks_simulate.keypad_code_entry: {result:#?}");
+        }
+        #[cfg(feature = "seam-locks_simulate")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient};
+            let result = client
+                .locks_simulate()
+                .manual_lock_via_keypad(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                )
+                .await?;
+            println!("seam locks_simulate.manual_lock_via_keypad: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AcsUserId, SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .add_acs_user(
+                    AcsUserId::new("39da34c6-3f36-4b98-83b9-34c63f363b98"),
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.add_acs_user: done");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.user_identities().create().await?;
+            println!("seam user_identities.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .delete(UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"))
+                .await?;
+            println!("seam user_identities.delete: done");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .generate_instant_key(
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.generate_instant_key: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .get(UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"))
+                .await?;
+            println!("seam user_identities.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .grant_access_to_device(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.grant_access_to_device: done");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.user_identities().list().await?;
+            println!("seam user_identities.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .list_accessible_devices(
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.list_accessible_devices: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .list_accessible_entrances(
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.list_accessible_entrances: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .list_acs_systems(
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.list_acs_systems: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities()
+                .list_acs_users(
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.list_acs_users: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{AcsUserId, SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .remove_acs_user(
+                    AcsUserId::new("39da34c6-3f36-4b98-83b9-34c63f363b98"),
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.remove_acs_user: done");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{DeviceId, SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .revoke_access_to_device(
+                    DeviceId::new("d5391d6c-7207-4abe-84ab-1d6c72074abe"),
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities.revoke_access_to_device: done");
+        }
+        #[cfg(feature = "seam-user_identities")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities()
+                .update(UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"))
+                .await?;
+            println!("seam user_identities.update: done");
+        }
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{EnrollmentAutomationId, SeamAuth, SeamClient};
+            client
+                .user_identities_enrollment_automations()
+                .delete(
+                    EnrollmentAutomationId::new("b1f0f359-5515-486f-8686-f3595515686f"),
+                )
+                .await?;
+            println!("seam user_identities_enrollment_automations.delete: done");
+        }
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{EnrollmentAutomationId, SeamAuth, SeamClient};
+            let result = client
+                .user_identities_enrollment_automations()
+                .get(EnrollmentAutomationId::new("b1f0f359-5515-486f-8686-f3595515686f"))
+                .await?;
+            println!("seam user_identities_enrollment_automations.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities_enrollment_automations()
+                .launch(
+                    "4c5867c1-6e99-4ada-89ad-67c16e999ada",
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities_enrollment_automations.launch: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities_enrollment_automations()
+                .list(UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"))
+                .await?;
+            println!("seam user_identities_enrollment_automations.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            let result = client
+                .user_identities_unmanaged()
+                .get(UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"))
+                .await?;
+            println!("seam user_identities_unmanaged.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.user_identities_unmanaged().list().await?;
+            println!("seam user_identities_unmanaged.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient, UserIdentityId};
+            client
+                .user_identities_unmanaged()
+                .update(
+                    true,
+                    UserIdentityId::new("cdb3a8e3-e2c0-4b35-8eb3-a8e3e2c0eb35"),
+                )
+                .await?;
+            println!("seam user_identities_unmanaged.update: done");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces().create("example name").await?;
+            println!("seam workspaces.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client
+                .workspaces()
+                .find_anything("220bcce2-7242-41e9-8e1e-cce27242e1e9")
+                .await?;
+            println!("seam workspaces.find_anything: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces().get().await?;
+            println!("seam workspaces.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces().list().await?;
+            println!("seam workspaces.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces().reset_sandbox().await?;
+            println!("seam workspaces.reset_sandbox: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            client.workspaces().update().await?;
+            println!("seam workspaces.update: done");
+        }
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces_customization_profiles().create().await?;
+            println!("seam workspaces_customization_profiles.create: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{CustomizationProfileId, SeamAuth, SeamClient};
+            let result = client
+                .workspaces_customization_profiles()
+                .get(CustomizationProfileId::new("dccc2745-f89a-4516-8c51-2745f89ac516"))
+                .await?;
+            println!("seam workspaces_customization_profiles.get: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            let result = client.workspaces_customization_profiles().list().await?;
+            println!("seam workspaces_customization_profiles.list: {result:#?}");
+        }
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{CustomizationProfileId, SeamAuth, SeamClient};
+            client
+                .workspaces_customization_profiles()
+                .update(
+                    CustomizationProfileId::new("dccc2745-f89a-4516-8c51-2745f89ac516"),
+                )
+                .await?;
+            println!("seam workspaces_customization_profiles.update: done");
+        }
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        {
+            #[allow(unused_imports)]
+            use keyway::seam::{SeamAuth, SeamClient};
+            client.workspaces_customization_profiles().upload_images().await?;
+            println!("seam workspaces_customization_profiles.upload_images: done");
         }
     }
     Ok(())

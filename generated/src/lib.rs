@@ -49,23 +49,82 @@ use ::keyway_nexudus_types;
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
         feature = "seam-action_attempts",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
         feature = "seam-devices",
-        feature = "seam-locks"
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 use ::keyway_seam_types;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-action_attempts",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
+    )
+)]
+use ::keyway_seam_types_1;
 #[cfg(feature = "nexudus-access_tokens")]
 ///The Nexudus Spaces API.
 pub mod nexudus;
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
         feature = "seam-action_attempts",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
         feature = "seam-devices",
-        feature = "seam-locks"
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 ///The Seam Connect API.

@@ -148,20 +148,8 @@ impl<'a> Walk<'a> {
             .pointer("/requestBody/content/application~1json/schema")
             .or(op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema"));
         if let Some(body) = body {
-            let body = self.doc.deref(body);
-            let alternatives: Vec<&Json> = match body.get("oneOf").or(body.get("anyOf")).and_then(Json::as_array) {
-                Some(members) => members.iter().map(|m| self.doc.deref(m)).collect(),
-                None => vec![body],
-            };
-            let single = alternatives.len() == 1;
-            for alternative in alternatives {
-                let required = required_of(alternative);
-                for (name, schema) in alternative.get("properties").and_then(Json::as_object).into_iter().flatten() {
-                    if !params.iter().any(|(n, _, _): &(String, &Json, bool)| n == name) {
-                        params.push((name.clone(), schema, single && required.contains(name.as_str())));
-                    }
-                }
-            }
+            let (properties, _) = self.doc.body_properties(body);
+            params.extend(properties.into_iter().map(|p| (p.name.to_owned(), p.schema, p.required)));
         }
         for parameter in op.get("parameters").and_then(Json::as_array).into_iter().flatten() {
             let parameter = self.doc.deref(parameter);

@@ -63,6 +63,49 @@ impl<'d> Document<'d> {
     }
 }
 
+/// One property of a request body.
+pub(crate) struct BodyProperty<'s> {
+    pub(crate) name: &'s str,
+    pub(crate) schema: &'s Json,
+    /// Required, and not one of several alternatives.
+    pub(crate) required: bool,
+}
+
+impl<'d> Document<'d> {
+    /// A request body's properties, each once, in the document's order: an object, a `oneOf`
+    /// of alternatives, or an `allOf` of parts, any of them a `oneOf`. Whether the body has
+    /// alternatives is the second value (a property of one is never required).
+    pub(crate) fn body_properties<'s>(&self, body: &'s Json) -> (Vec<BodyProperty<'s>>, bool)
+    where
+        'd: 's,
+    {
+        let body = self.deref(body);
+        let parts: Vec<&Json> = match body.get("allOf").and_then(Json::as_array) {
+            Some(parts) => parts.iter().map(|part| self.deref(part)).collect(),
+            None => vec![body],
+        };
+        let mut properties: Vec<BodyProperty> = Vec::new();
+        let mut any_alternatives = false;
+        for part in parts {
+            let alternatives = part.get("oneOf").or(part.get("anyOf")).and_then(Json::as_array);
+            any_alternatives |= alternatives.is_some();
+            let members: Vec<&Json> = match alternatives {
+                Some(members) => members.iter().map(|m| self.deref(m)).collect(),
+                None => vec![part],
+            };
+            for member in members {
+                let required = required_of(member);
+                for (name, schema) in member.get("properties").and_then(Json::as_object).into_iter().flatten() {
+                    if !properties.iter().any(|p| p.name == name) {
+                        properties.push(BodyProperty { name, schema, required: alternatives.is_none() && required.contains(name.as_str()) });
+                    }
+                }
+            }
+        }
+        (properties, any_alternatives)
+    }
+}
+
 /// The names an object schema requires.
 pub(crate) fn required_of(schema: &Json) -> BTreeSet<&str> {
     schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect()

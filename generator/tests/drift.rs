@@ -47,7 +47,7 @@ fn shop(extra_api_yaml: &str) -> Vec<SourceFile> {
     let case = root().join("tests/cases/import");
     let mut sources = generator::sources::read_api(&case.join("existing"), "shop", "specs/shop").unwrap().sources;
     sources[0].text.push_str(extra_api_yaml);
-    for name in ["orders.list.yaml", "orders.get.yaml", "orders.redeem.yaml"] {
+    for name in ["orders.list.yaml", "orders.get.yaml", "orders.redeem.yaml", "holds.get.yaml", "holds.list.yaml", "holds.create.yaml"] {
         let text = std::fs::read_to_string(case.join("expected").join(name)).unwrap();
         sources.push(SourceFile { path: format!("specs/shop/{name}"), api_dir: "shop".into(), text });
     }

@@ -22,7 +22,12 @@
 //! 3. Seam and its device model (`bench_seam.rs`, `bench_device.rs`): the real Seam surface
 //!    built whole, and the committed specs built with one resource on, devices vs access
 //!    grants, for the compile cost of `Device`.
-//! 4. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
+//! 4. Binary weight (`bench_binary.rs`): a release program making one call through `keyway`
+//!    with one resource on, against the same program with plain reqwest + serde: stripped
+//!    size and release build time.
+//! 5. Against progenitor (`bench_progenitor.rs`, only with `--against progenitor` or
+//!    `--only progenitor`): both generators on the same synthesized APIs, alternately.
+//! 6. Runtime: `cargo bench -p keyway-tests --bench runtime` (Criterion, short measurement
 //!    times) and `--bench concurrency`; their figures are read back from Criterion's
 //!    `estimates.json` and the concurrency bench's JSON.
 
@@ -149,21 +154,30 @@ enum Stage {
     Compile,
     Seam,
     Device,
+    Binary,
     Runtime,
+    /// Keyway against progenitor (`bench_progenitor.rs`): only when asked for, since it
+    /// installs cargo-progenitor and builds its crates (minutes).
+    Progenitor,
 }
 
-/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,runtime]`.
+/// `cargo run --release -p xtask -- bench-inner [--quick] [--only codegen,compile,seam,device,binary,runtime,progenitor] [--against progenitor]`.
 pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("warning: xtask is a debug build; run `cargo xtask bench` for release figures");
     }
-    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,runtime]";
-    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Runtime];
+    let usage = "usage: cargo xtask bench [--quick] [--only codegen,compile,seam,device,binary,runtime,progenitor] [--against progenitor]";
+    let mut stages = vec![Stage::Codegen, Stage::Compile, Stage::Seam, Stage::Device, Stage::Binary, Stage::Runtime];
     let mut quick = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--quick" => quick = true,
+            // The comparison alone: `--only progenitor`.
+            "--against" => match rest.next() {
+                Some(&"progenitor") => stages = vec![Stage::Progenitor],
+                other => return Err(format!("--against takes `progenitor`, not {other:?}\n{usage}")),
+            },
             "--only" => {
                 let list = rest.next().ok_or(usage)?;
                 stages = list
@@ -173,8 +187,10 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
                         "compile" => Ok(Stage::Compile),
                         "seam" => Ok(Stage::Seam),
                         "device" => Ok(Stage::Device),
+                        "binary" => Ok(Stage::Binary),
                         "runtime" => Ok(Stage::Runtime),
-                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, runtime)")),
+                        "progenitor" => Ok(Stage::Progenitor),
+                        other => Err(format!("unknown stage `{other}` (codegen, compile, seam, device, binary, runtime, progenitor)")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -202,8 +218,15 @@ pub fn run_inner(args: &[&str]) -> Result<(), String> {
     if stages.contains(&Stage::Device) && !quick {
         crate::bench_device::measure(&root, &out.join("compile"), &mut table)?;
     }
+    // Binary weight: one call through keyway vs plain reqwest, release builds and sizes.
+    if stages.contains(&Stage::Binary) {
+        crate::bench_binary::measure(&root, &out.join("binary"), quick, &mut table)?;
+    }
     if stages.contains(&Stage::Runtime) {
         runtime_stage(&root, &out, quick, &mut table)?;
+    }
+    if stages.contains(&Stage::Progenitor) {
+        crate::bench_progenitor::measure(&root, &out, quick, &mut table)?;
     }
     let note = if quick { " `--quick`: smaller sizes and shorter measurements; not for the README." } else { "" };
     let report = format!(
@@ -275,7 +298,7 @@ pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-fn mib(bytes: usize) -> String {
+pub(crate) fn mib(bytes: usize) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
@@ -471,7 +494,7 @@ fn compile_stage(root: &Path, out: &Path, quick: bool, codegen: &[Codegen], tabl
     let dir = out.join("compile");
     let target = dir.join("target");
     let rss_source = if time_tool().is_some() {
-        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes on the machine held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
+        "largest: peak RSS of the largest process (/usr/bin/time -v; a rustc). all at once: the most RSS the rustc processes of this build (those writing into its target directory) held together, sampled from /proc every 20 ms (cargo builds the generated crates side by side; a sample can miss a short peak, so a sub-second build may read below its largest process)"
     } else {
         "peak RSS not measured: /usr/bin/time is missing"
     };
@@ -613,16 +636,26 @@ pub(crate) fn build_dependencies(root: &Path, dir: &Path) -> Result<Build, Strin
 /// Removes every build of the `keyway` crate itself (artifacts, fingerprints, incremental
 /// caches) from the shared target directory, keeping its dependencies.
 pub(crate) fn forget_keyway_builds(target: &Path) -> Result<(), String> {
-    let debug = target.join("debug");
-    for sub in ["deps", ".fingerprint", "incremental", "build"] {
-        let Ok(entries) = fs::read_dir(debug.join(sub)) else { continue };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            // `keyway` and the generated crates beside it (`keyway-runtime`, …).
-            if name.starts_with("keyway") || name.starts_with("libkeyway") {
-                let path = entry.path();
-                let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
-                removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    // `keyway` and the generated crates beside it (`keyway-runtime`, …).
+    forget_builds(target, "keyway")
+}
+
+/// Removes every build (debug and release: artifacts, fingerprints, incremental caches) of
+/// the crates whose names start with `prefix` (`-` or `_` alike) from a target directory,
+/// keeping the rest.
+pub(crate) fn forget_builds(target: &Path, prefix: &str) -> Result<(), String> {
+    let names = [prefix.replace('_', "-"), prefix.replace('-', "_")];
+    let names = [names.clone(), names.map(|n| format!("lib{n}"))];
+    for profile in ["debug", "release"] {
+        for sub in ["deps", ".fingerprint", "incremental", "build"] {
+            let Ok(entries) = fs::read_dir(target.join(profile).join(sub)) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if names.iter().flatten().any(|n| name.starts_with(n.as_str())) {
+                    let path = entry.path();
+                    let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+                    removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                }
             }
         }
     }
@@ -658,12 +691,12 @@ pub(crate) fn write_files(root: &Path, dir: &Path, files: &[generator::OutputFil
 
 /// Whether a generated file (path relative to `generated/`) is Rust source that `cargo build`
 /// compiles: `src/` of the crate and of the crates under `crates/` (the runtime included).
-fn is_crate_source(path: &str) -> bool {
+pub(crate) fn is_crate_source(path: &str) -> bool {
     let in_src = path.starts_with("src/") || path.starts_with("crates/") && path.split('/').nth(2) == Some("src");
     in_src && path.ends_with(".rs")
 }
 
-fn count_rust_lines(crate_dir: &Path) -> usize {
+pub(crate) fn count_rust_lines(crate_dir: &Path) -> usize {
     let mut total = 0;
     let mut stack = vec![crate_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -683,11 +716,11 @@ fn count_rust_lines(crate_dir: &Path) -> usize {
 pub(crate) struct Build {
     pub(crate) time: Duration,
     /// Peak RSS of the largest process (`/usr/bin/time -v`).
-    largest_rss: Option<usize>,
+    pub(crate) largest_rss: Option<usize>,
     /// The most RSS the rustc processes held at the same time.
-    all_rss: Option<usize>,
+    pub(crate) all_rss: Option<usize>,
     /// The crates cargo compiled.
-    compiled: Vec<String>,
+    pub(crate) compiled: Vec<String>,
 }
 
 impl Build {
@@ -697,21 +730,23 @@ impl Build {
     }
 }
 
-/// Samples, until told to stop, the summed RSS of every running rustc (Linux `/proc`); the
-/// machine runs nothing else that matters during a bench. `None` without `/proc`.
+/// Samples, until told to stop, the summed RSS of the running rustc processes that write into
+/// one target directory (Linux `/proc`): other builds on the machine, which other work may
+/// run at the same time, do not count. `None` without `/proc`.
 struct RustcMemory {
     stop: std::sync::Arc<AtomicBool>,
     sampler: std::thread::JoinHandle<Option<usize>>,
 }
 
 impl RustcMemory {
-    fn start() -> Self {
+    fn start(target: &Path) -> Self {
+        let target = target.to_string_lossy().into_owned();
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&stop);
         let sampler = std::thread::spawn(move || {
             let mut peak = None;
             while !flag.load(Ordering::Relaxed) {
-                if let Some(now) = rustc_rss_now() {
+                if let Some(now) = rustc_rss_now(&target) {
                     peak = Some(peak.unwrap_or(0).max(now));
                 }
                 std::thread::sleep(Duration::from_millis(20));
@@ -727,8 +762,9 @@ impl RustcMemory {
     }
 }
 
-/// The summed VmRSS of the processes named `rustc`.
-fn rustc_rss_now() -> Option<usize> {
+/// The summed VmRSS of the processes named `rustc` whose command line names `target` (cargo
+/// passes the target directory in `--out-dir`).
+fn rustc_rss_now(target: &str) -> Option<usize> {
     let mut total = 0;
     for entry in fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
@@ -737,6 +773,10 @@ fn rustc_rss_now() -> Option<usize> {
         }
         let Ok(status) = fs::read_to_string(entry.path().join("status")) else { continue };
         if status.lines().next() != Some("Name:\trustc") {
+            continue;
+        }
+        let Ok(cmdline) = fs::read(entry.path().join("cmdline")) else { continue };
+        if !String::from_utf8_lossy(&cmdline).contains(target) {
             continue;
         }
         let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok());
@@ -748,6 +788,13 @@ fn rustc_rss_now() -> Option<usize> {
 /// `cargo build` of the crate in `dir`: wall time, peak RSS (with `/usr/bin/time -v`, and
 /// summed over concurrent rustc processes), and the crates it compiled.
 pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, features: Option<&str>) -> Result<Build, String> {
+    let args: Vec<&str> = features.map(|f| ["--no-default-features", "--features", f]).into_iter().flatten().collect();
+    cargo_build_with(dir, target, time_v, incremental, &args)
+}
+
+/// `cargo build --manifest-path dir/Cargo.toml` with further arguments (`--release`, `-p`,
+/// features), measured as `cargo_build` does.
+pub(crate) fn cargo_build_with(dir: &Path, target: &Path, time_v: Option<&Path>, incremental: bool, args: &[&str]) -> Result<Build, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = match time_v {
         Some(time) => {
@@ -760,15 +807,14 @@ pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incr
     command
         .args(["build", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .args(features.map(|f| ["--no-default-features", "--features", f]).into_iter().flatten())
+        .args(args)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .env_remove("RUSTFLAGS")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let feature_args = features.map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
-    println!("    cargo build --manifest-path {}{feature_args}", dir.join("Cargo.toml").display());
-    let memory = RustcMemory::start();
+    println!("    cargo build --manifest-path {} {}", dir.join("Cargo.toml").display(), args.join(" "));
+    let memory = RustcMemory::start(target);
     let start = Instant::now();
     let output = command.output();
     let time = start.elapsed();
@@ -778,14 +824,19 @@ pub(crate) fn cargo_build(dir: &Path, target: &Path, time_v: Option<&Path>, incr
     if !output.status.success() {
         return Err(format!("`cargo build` of {} failed:\n{stderr}", dir.display()));
     }
-    let largest_rss = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map(|kb| kb * 1024);
+    let largest_rss = max_rss(&stderr);
     let compiled =
         stderr.lines().filter_map(|l| l.trim().strip_prefix("Compiling ")).filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
     Ok(Build { time, largest_rss, all_rss, compiled })
+}
+
+/// The peak RSS of the largest process, from the report of `/usr/bin/time -v` in `stderr`.
+pub(crate) fn max_rss(stderr: &str) -> Option<usize> {
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map(|kb| kb * 1024)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 //! and serde_json for `synth` and `bench`.
 
 mod bench;
+mod bench_binary;
 mod bench_device;
+mod bench_progenitor;
 mod bench_seam;
 mod codegen;
 mod drift;
 mod import;
 mod names_check;
+mod openapi30;
 mod synth;
 mod test;
 
@@ -31,9 +34,12 @@ commands:
                    differently; fails on a difference no spec accepts (`drift:`)
   synth --endpoints N --out DIR
                    write a valid spec set of N endpoints (copies of the documented ones)
-  bench [--quick] [--only codegen,compile,seam,device,runtime]
-                   measure codegen, the generated crate's build and its runtime; prints a
-                   Markdown table and writes target/bench/report.md (builds xtask in release)";
+  bench [--quick] [--only codegen,compile,seam,device,binary,runtime,progenitor]
+                   measure codegen, the generated crate's build, binary size and runtime; prints a
+                   Markdown table and writes target/bench/report.md (builds xtask in release)
+  bench --against progenitor [--quick]
+                   keyway against progenitor on the same synthesized APIs: codegen, build,
+                   rebuild, memory (installs cargo-progenitor into target/bench/ when missing)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +54,7 @@ fn main() -> ExitCode {
         ["drift", rest @ ..] => drift::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["bench-inner", rest @ ..] => bench::run_inner(rest),
+        ["bench-generate", rest @ ..] => bench_progenitor::generate_command(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

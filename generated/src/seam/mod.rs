@@ -37,43 +37,220 @@
 //! - [`access_codes::delete`](crate::seam::access_codes::AccessCodes::delete): Delete an Access Code
 //! - [`access_codes::generate_code`](crate::seam::access_codes::AccessCodes::generate_code): Generate a Code
 //! - [`access_codes::get`](crate::seam::access_codes::AccessCodes::get): Get an Access Code
+//! - [`access_codes::get_timeline`](crate::seam::access_codes::AccessCodes::get_timeline): Get Access Code Timeline
 //! - [`access_codes::list`](crate::seam::access_codes::AccessCodes::list): List Access Codes
 //! - [`access_codes::pull_backup_access_code`](crate::seam::access_codes::AccessCodes::pull_backup_access_code): Pull a Backup Access Code
 //! - [`access_codes::report_device_constraints`](crate::seam::access_codes::AccessCodes::report_device_constraints): Report Device Access Code Constraints
 //! - [`access_codes::update`](crate::seam::access_codes::AccessCodes::update): Update an Access Code
 //! - [`access_codes::update_multiple`](crate::seam::access_codes::AccessCodes::update_multiple): Update Multiple Linked Access Codes
+//! - [`access_codes_simulate::create_unmanaged_access_code`](crate::seam::access_codes_simulate::AccessCodesSimulate::create_unmanaged_access_code): Simulate Creating an Unmanaged Access Code
+//! - [`access_codes_unmanaged::convert_to_managed`](crate::seam::access_codes_unmanaged::AccessCodesUnmanaged::convert_to_managed): Convert an Unmanaged Access Code
+//! - [`access_codes_unmanaged::delete`](crate::seam::access_codes_unmanaged::AccessCodesUnmanaged::delete): Delete an Unmanaged Access Code
+//! - [`access_codes_unmanaged::get`](crate::seam::access_codes_unmanaged::AccessCodesUnmanaged::get): Get an Unmanaged Access Code
+//! - [`access_codes_unmanaged::list`](crate::seam::access_codes_unmanaged::AccessCodesUnmanaged::list): List Unmanaged Access Codes
+//! - [`access_codes_unmanaged::update`](crate::seam::access_codes_unmanaged::AccessCodesUnmanaged::update): Update an Unmanaged Access Code
+//! - [`access_grants::create`](crate::seam::access_grants::AccessGrants::create): Create an Access Grant
+//! - [`access_grants::delete`](crate::seam::access_grants::AccessGrants::delete): Delete an Access Grant
 //! - [`access_grants::get`](crate::seam::access_grants::AccessGrants::get): Get an Access Grant (alpha)
+//! - [`access_grants::get_related`](crate::seam::access_grants::AccessGrants::get_related): Get related Access Grant resources
+//! - [`access_grants::list`](crate::seam::access_grants::AccessGrants::list): List Access Grants
+//! - [`access_grants::request_access_methods`](crate::seam::access_grants::AccessGrants::request_access_methods): Add Requested Access Methods to Access Grant
+//! - [`access_grants::update`](crate::seam::access_grants::AccessGrants::update): Update an Access Grant
+//! - [`access_grants_unmanaged::get`](crate::seam::access_grants_unmanaged::AccessGrantsUnmanaged::get): Get an Unmanaged Access Grant
+//! - [`access_grants_unmanaged::list`](crate::seam::access_grants_unmanaged::AccessGrantsUnmanaged::list): List Unmanaged Access Grants
+//! - [`access_grants_unmanaged::update`](crate::seam::access_grants_unmanaged::AccessGrantsUnmanaged::update): Update an Unmanaged Access Grant
+//! - [`access_methods::assign_card`](crate::seam::access_methods::AccessMethods::assign_card): Assign a Card Credential to an Access Method
+//! - [`access_methods::delete`](crate::seam::access_methods::AccessMethods::delete): Delete an Access Method
+//! - [`access_methods::encode`](crate::seam::access_methods::AccessMethods::encode): Encode an Access Method
+//! - [`access_methods::get`](crate::seam::access_methods::AccessMethods::get): Get an Access Method
+//! - [`access_methods::get_related`](crate::seam::access_methods::AccessMethods::get_related): Get related Access Method resources
+//! - [`access_methods::list`](crate::seam::access_methods::AccessMethods::list): List Access Methods
+//! - [`access_methods::unlock_door`](crate::seam::access_methods::AccessMethods::unlock_door): Unlock a Door with an Access Method
+//! - [`access_methods_unmanaged::get`](crate::seam::access_methods_unmanaged::AccessMethodsUnmanaged::get): Get an Unmanaged Access Method
+//! - [`access_methods_unmanaged::list`](crate::seam::access_methods_unmanaged::AccessMethodsUnmanaged::list): List Unmanaged Access Methods
 //! - [`action_attempts::get`](crate::seam::action_attempts::ActionAttempts::get): Get an Action Attempt
 //! - [`action_attempts::list`](crate::seam::action_attempts::ActionAttempts::list): List Action Attempts
+//! - [`client_sessions::create`](crate::seam::client_sessions::ClientSessions::create): Create a Client Session
+//! - [`client_sessions::delete`](crate::seam::client_sessions::ClientSessions::delete): Delete a Client Session
+//! - [`client_sessions::get`](crate::seam::client_sessions::ClientSessions::get): Get a Client Session
+//! - [`client_sessions::get_or_create`](crate::seam::client_sessions::ClientSessions::get_or_create): Get or Create a Client Session
+//! - [`client_sessions::grant_access`](crate::seam::client_sessions::ClientSessions::grant_access): Grant Access to a Client Session
+//! - [`client_sessions::list`](crate::seam::client_sessions::ClientSessions::list): List Client Sessions
+//! - [`client_sessions::revoke`](crate::seam::client_sessions::ClientSessions::revoke): Revoke a Client Session
+//! - [`connect_webviews::create`](crate::seam::connect_webviews::ConnectWebviews::create): Create a Connect Webview
+//! - [`connect_webviews::delete`](crate::seam::connect_webviews::ConnectWebviews::delete): Delete a Connect Webview
+//! - [`connect_webviews::get`](crate::seam::connect_webviews::ConnectWebviews::get): Get a Connect Webview
+//! - [`connect_webviews::list`](crate::seam::connect_webviews::ConnectWebviews::list): List Connect Webviews
+//! - [`connected_accounts::delete`](crate::seam::connected_accounts::ConnectedAccounts::delete): Delete a Connected Account
+//! - [`connected_accounts::get`](crate::seam::connected_accounts::ConnectedAccounts::get): Get a Connected Account
+//! - [`connected_accounts::list`](crate::seam::connected_accounts::ConnectedAccounts::list): List Connected Accounts
+//! - [`connected_accounts::sync`](crate::seam::connected_accounts::ConnectedAccounts::sync): Sync a Connected Account
+//! - [`connected_accounts::update`](crate::seam::connected_accounts::ConnectedAccounts::update): Update a Connected Account
+//! - [`connected_accounts_simulate::disconnect`](crate::seam::connected_accounts_simulate::ConnectedAccountsSimulate::disconnect): Simulate Connected Account Disconnection
+//! - [`devices::delete`](crate::seam::devices::Devices::delete): Delete a Device
 //! - [`devices::get`](crate::seam::devices::Devices::get): Get a Device
 //! - [`devices::list`](crate::seam::devices::Devices::list): List Devices
+//! - [`devices::list_device_providers`](crate::seam::devices::Devices::list_device_providers): List Device Providers
+//! - [`devices::report_provider_metadata`](crate::seam::devices::Devices::report_provider_metadata): Report Provider Metadata
+//! - [`devices::update`](crate::seam::devices::Devices::update): Update a Device
+//! - [`devices_simulate::connect`](crate::seam::devices_simulate::DevicesSimulate::connect): Simulate Device Connection
+//! - [`devices_simulate::connect_to_hub`](crate::seam::devices_simulate::DevicesSimulate::connect_to_hub): Simulate Hub Connection
+//! - [`devices_simulate::disconnect`](crate::seam::devices_simulate::DevicesSimulate::disconnect): Simulate Device Disconnection
+//! - [`devices_simulate::disconnect_from_hub`](crate::seam::devices_simulate::DevicesSimulate::disconnect_from_hub): Simulate Hub Disconnection
+//! - [`devices_simulate::paid_subscription`](crate::seam::devices_simulate::DevicesSimulate::paid_subscription): Simulate Paid Subscription
+//! - [`devices_simulate::remove`](crate::seam::devices_simulate::DevicesSimulate::remove): Simulate Device Removal
+//! - [`devices_unmanaged::get`](crate::seam::devices_unmanaged::DevicesUnmanaged::get): Get an Unmanaged Device
+//! - [`devices_unmanaged::list`](crate::seam::devices_unmanaged::DevicesUnmanaged::list): List Unmanaged Devices
+//! - [`devices_unmanaged::update`](crate::seam::devices_unmanaged::DevicesUnmanaged::update): Update an Unmanaged Device
+//! - [`events::get`](crate::seam::events::Events::get): Get an Event
+//! - [`events::list`](crate::seam::events::Events::list): List Events
+//! - [`locks::configure_auto_lock`](crate::seam::locks::Locks::configure_auto_lock): Configure Auto-Lock
+//! - [`locks::get`](crate::seam::locks::Locks::get): Get a Lock
+//! - [`locks::list`](crate::seam::locks::Locks::list): List Locks
 //! - [`locks::lock_door`](crate::seam::locks::Locks::lock_door): Lock a Lock
 //! - [`locks::unlock_door`](crate::seam::locks::Locks::unlock_door): Unlock a Lock
+//! - [`locks_simulate::keypad_code_entry`](crate::seam::locks_simulate::LocksSimulate::keypad_code_entry): Simulate a Keypad Code Entry
+//! - [`locks_simulate::manual_lock_via_keypad`](crate::seam::locks_simulate::LocksSimulate::manual_lock_via_keypad): Simulate a Manual Lock Action Using a Keypad
+//! - [`user_identities::add_acs_user`](crate::seam::user_identities::UserIdentities::add_acs_user): Add an ACS User to a User Identity
+//! - [`user_identities::create`](crate::seam::user_identities::UserIdentities::create): Create a User Identity
+//! - [`user_identities::delete`](crate::seam::user_identities::UserIdentities::delete): Delete a User Identity
+//! - [`user_identities::generate_instant_key`](crate::seam::user_identities::UserIdentities::generate_instant_key): Generate an Instant Key
+//! - [`user_identities::get`](crate::seam::user_identities::UserIdentities::get): Get a User Identity
+//! - [`user_identities::grant_access_to_device`](crate::seam::user_identities::UserIdentities::grant_access_to_device): Grant a User Identity Access to a Device
+//! - [`user_identities::list`](crate::seam::user_identities::UserIdentities::list): List User Identities
+//! - [`user_identities::list_accessible_devices`](crate::seam::user_identities::UserIdentities::list_accessible_devices): List Accessible Devices for a User Identity
+//! - [`user_identities::list_accessible_entrances`](crate::seam::user_identities::UserIdentities::list_accessible_entrances): List Accessible Entrances for a User Identity
+//! - [`user_identities::list_acs_systems`](crate::seam::user_identities::UserIdentities::list_acs_systems): List ACS Systems Associated with a User Identity
+//! - [`user_identities::list_acs_users`](crate::seam::user_identities::UserIdentities::list_acs_users): List ACS Users Associated with a User Identity
+//! - [`user_identities::remove_acs_user`](crate::seam::user_identities::UserIdentities::remove_acs_user): Remove an ACS User from a User Identity
+//! - [`user_identities::revoke_access_to_device`](crate::seam::user_identities::UserIdentities::revoke_access_to_device): Revoke Access to a Device from a User Identity
+//! - [`user_identities::update`](crate::seam::user_identities::UserIdentities::update): Update a User Identity
+//! - [`user_identities_enrollment_automations::delete`](crate::seam::user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::delete): Delete an Enrollment Automation
+//! - [`user_identities_enrollment_automations::get`](crate::seam::user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::get): Get an Enrollment Automation
+//! - [`user_identities_enrollment_automations::launch`](crate::seam::user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::launch): Launch an Enrollment Automation
+//! - [`user_identities_enrollment_automations::list`](crate::seam::user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::list): List Enrollment Automations
+//! - [`user_identities_unmanaged::get`](crate::seam::user_identities_unmanaged::UserIdentitiesUnmanaged::get): Get an Unmanaged User Identity
+//! - [`user_identities_unmanaged::list`](crate::seam::user_identities_unmanaged::UserIdentitiesUnmanaged::list): List Unmanaged User Identities
+//! - [`user_identities_unmanaged::update`](crate::seam::user_identities_unmanaged::UserIdentitiesUnmanaged::update): Update an Unmanaged User Identity
+//! - [`workspaces::create`](crate::seam::workspaces::Workspaces::create): Create a Workspace
+//! - [`workspaces::find_anything`](crate::seam::workspaces::Workspaces::find_anything): Find Resources
+//! - [`workspaces::get`](crate::seam::workspaces::Workspaces::get): Get a Workspace
+//! - [`workspaces::list`](crate::seam::workspaces::Workspaces::list): List Workspaces
+//! - [`workspaces::reset_sandbox`](crate::seam::workspaces::Workspaces::reset_sandbox): Reset a Sandbox Workspace
+//! - [`workspaces::update`](crate::seam::workspaces::Workspaces::update): Update a Workspace
+//! - [`workspaces_customization_profiles::create`](crate::seam::workspaces_customization_profiles::WorkspacesCustomizationProfiles::create): Create a Customization Profile
+//! - [`workspaces_customization_profiles::get`](crate::seam::workspaces_customization_profiles::WorkspacesCustomizationProfiles::get): Get a Customization Profile
+//! - [`workspaces_customization_profiles::list`](crate::seam::workspaces_customization_profiles::WorkspacesCustomizationProfiles::list): List Customization Profiles
+//! - [`workspaces_customization_profiles::update`](crate::seam::workspaces_customization_profiles::WorkspacesCustomizationProfiles::update): Update a Customization Profile
+//! - [`workspaces_customization_profiles::upload_images`](crate::seam::workspaces_customization_profiles::WorkspacesCustomizationProfiles::upload_images): Upload Customization Profile Logo
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
         feature = "seam-action_attempts",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
         feature = "seam-devices",
-        feature = "seam-locks"
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 pub use crate::keyway_seam_types::seam::*;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-action_attempts",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
+    )
+)]
+pub use crate::keyway_seam_types_1::seam::*;
 /// Operations on `access_codes` (cargo feature `seam-access_codes`).
 #[cfg(feature = "seam-access_codes")]
 pub mod access_codes;
 #[cfg(feature = "seam-access_codes")]
 pub use self::access_codes::{
     AccessCodes, AccessCodesCreateRequest, AccessCodesCreateMultipleRequest,
-    AccessCodesDeleteRequest, AccessCodeLookup, AccessCodesListRequest,
-    AccessCodesReportDeviceConstraintsRequest, AccessCodesUpdateRequest,
-    AccessCodesUpdateMultipleRequest,
+    AccessCodesDeleteRequest, AccessCodeLookup, AccessCodesGetTimelineRequest,
+    AccessCodesListRequest, AccessCodesReportDeviceConstraintsRequest,
+    AccessCodesUpdateRequest, AccessCodesUpdateMultipleRequest,
+};
+/// Operations on `access_codes_simulate` (cargo feature `seam-access_codes_simulate`).
+#[cfg(feature = "seam-access_codes_simulate")]
+pub mod access_codes_simulate;
+#[cfg(feature = "seam-access_codes_simulate")]
+pub use self::access_codes_simulate::AccessCodesSimulate;
+/// Operations on `access_codes_unmanaged` (cargo feature `seam-access_codes_unmanaged`).
+#[cfg(feature = "seam-access_codes_unmanaged")]
+pub mod access_codes_unmanaged;
+#[cfg(feature = "seam-access_codes_unmanaged")]
+pub use self::access_codes_unmanaged::{
+    AccessCodesUnmanaged, AccessCodesUnmanagedConvertToManagedRequest,
+    AccessCodesUnmanagedDeleteRequest, UnmanagedAccessCodeLookup,
+    AccessCodesUnmanagedListRequest, AccessCodesUnmanagedUpdateRequest,
 };
 /// Operations on `access_grants` (cargo feature `seam-access_grants`).
 #[cfg(feature = "seam-access_grants")]
 pub mod access_grants;
 #[cfg(feature = "seam-access_grants")]
-pub use self::access_grants::{AccessGrants, AccessGrantLookup};
+pub use self::access_grants::{
+    AccessGrants, AccessGrantGrantee, AccessGrantsCreateRequest, AccessGrantLookup,
+    AccessGrantsGetRelatedRequest, AccessGrantsListRequest, AccessGrantSelection,
+    AccessGrantsUpdateRequest,
+};
+/// Operations on `access_grants_unmanaged` (cargo feature `seam-access_grants_unmanaged`).
+#[cfg(feature = "seam-access_grants_unmanaged")]
+pub mod access_grants_unmanaged;
+#[cfg(feature = "seam-access_grants_unmanaged")]
+pub use self::access_grants_unmanaged::{
+    AccessGrantsUnmanaged, AccessGrantsUnmanagedListRequest,
+    AccessGrantsUnmanagedUpdateRequest,
+};
+/// Operations on `access_methods` (cargo feature `seam-access_methods`).
+#[cfg(feature = "seam-access_methods")]
+pub mod access_methods;
+#[cfg(feature = "seam-access_methods")]
+pub use self::access_methods::{
+    AccessMethods, AccessMethodsAssignCardRequest, AccessMethodSelection,
+    AccessMethodsEncodeRequest, AccessMethodsGetRelatedRequest, AccessMethodsListRequest,
+    AccessMethodsUnlockDoorRequest,
+};
+/// Operations on `access_methods_unmanaged` (cargo feature `seam-access_methods_unmanaged`).
+#[cfg(feature = "seam-access_methods_unmanaged")]
+pub mod access_methods_unmanaged;
+#[cfg(feature = "seam-access_methods_unmanaged")]
+pub use self::access_methods_unmanaged::{
+    AccessMethodsUnmanaged, AccessMethodsUnmanagedListRequest,
+};
 /// Operations on `action_attempts` (cargo feature `seam-action_attempts`).
 #[cfg(feature = "seam-action_attempts")]
 pub mod action_attempts;
@@ -81,16 +258,118 @@ pub mod action_attempts;
 pub use self::action_attempts::{
     ActionAttempts, ActionAttemptsGetRequest, ActionAttemptsListRequest,
 };
+/// Operations on `client_sessions` (cargo feature `seam-client_sessions`).
+#[cfg(feature = "seam-client_sessions")]
+pub mod client_sessions;
+#[cfg(feature = "seam-client_sessions")]
+pub use self::client_sessions::{
+    ClientSessions, ClientSessionsCreateRequest, ClientSessionLookup,
+    ClientSessionsGetOrCreateRequest, ClientSessionsGrantAccessRequest,
+    ClientSessionsListRequest,
+};
+/// Operations on `connect_webviews` (cargo feature `seam-connect_webviews`).
+#[cfg(feature = "seam-connect_webviews")]
+pub mod connect_webviews;
+#[cfg(feature = "seam-connect_webviews")]
+pub use self::connect_webviews::{
+    ConnectWebviews, ConnectWebviewsCreateRequest, ConnectWebviewsListRequest,
+};
+/// Operations on `connected_accounts` (cargo feature `seam-connected_accounts`).
+#[cfg(feature = "seam-connected_accounts")]
+pub mod connected_accounts;
+#[cfg(feature = "seam-connected_accounts")]
+pub use self::connected_accounts::{
+    ConnectedAccounts, ConnectedAccountsDeleteRequest, ConnectedAccountLookup,
+    ConnectedAccountsListRequest, ConnectedAccountsUpdateRequest,
+};
+/// Operations on `connected_accounts_simulate` (cargo feature `seam-connected_accounts_simulate`).
+#[cfg(feature = "seam-connected_accounts_simulate")]
+pub mod connected_accounts_simulate;
+#[cfg(feature = "seam-connected_accounts_simulate")]
+pub use self::connected_accounts_simulate::ConnectedAccountsSimulate;
 /// Operations on `devices` (cargo feature `seam-devices`).
 #[cfg(feature = "seam-devices")]
 pub mod devices;
 #[cfg(feature = "seam-devices")]
-pub use self::devices::{Devices, DeviceLookup, DevicesListRequest};
+pub use self::devices::{
+    Devices, DeviceLookup, DevicesListRequest, DevicesListDeviceProvidersRequest,
+    DevicesUpdateRequest,
+};
+/// Operations on `devices_simulate` (cargo feature `seam-devices_simulate`).
+#[cfg(feature = "seam-devices_simulate")]
+pub mod devices_simulate;
+#[cfg(feature = "seam-devices_simulate")]
+pub use self::devices_simulate::DevicesSimulate;
+/// Operations on `devices_unmanaged` (cargo feature `seam-devices_unmanaged`).
+#[cfg(feature = "seam-devices_unmanaged")]
+pub mod devices_unmanaged;
+#[cfg(feature = "seam-devices_unmanaged")]
+pub use self::devices_unmanaged::{
+    DevicesUnmanaged, UnmanagedDeviceLookup, DevicesUnmanagedListRequest,
+    DevicesUnmanagedUpdateRequest,
+};
+/// Operations on `events` (cargo feature `seam-events`).
+#[cfg(feature = "seam-events")]
+pub mod events;
+#[cfg(feature = "seam-events")]
+pub use self::events::{Events, EventsGetRequest, EventsWindow, EventsListRequest};
 /// Operations on `locks` (cargo feature `seam-locks`).
 #[cfg(feature = "seam-locks")]
 pub mod locks;
 #[cfg(feature = "seam-locks")]
-pub use self::locks::{Locks, LocksLockDoorRequest, LocksUnlockDoorRequest};
+pub use self::locks::{
+    Locks, LocksConfigureAutoLockRequest, LockLookup, LocksListRequest,
+    LocksLockDoorRequest, LocksUnlockDoorRequest,
+};
+/// Operations on `locks_simulate` (cargo feature `seam-locks_simulate`).
+#[cfg(feature = "seam-locks_simulate")]
+pub mod locks_simulate;
+#[cfg(feature = "seam-locks_simulate")]
+pub use self::locks_simulate::{
+    LocksSimulate, LocksSimulateKeypadCodeEntryRequest,
+    LocksSimulateManualLockViaKeypadRequest,
+};
+/// Operations on `user_identities` (cargo feature `seam-user_identities`).
+#[cfg(feature = "seam-user_identities")]
+pub mod user_identities;
+#[cfg(feature = "seam-user_identities")]
+pub use self::user_identities::{
+    UserIdentities, UserIdentitySelection, UserIdentitiesCreateRequest,
+    UserIdentitiesGenerateInstantKeyRequest, UserIdentityLookup,
+    UserIdentitiesListRequest, UserIdentitiesUpdateRequest,
+};
+/// Operations on `user_identities_enrollment_automations` (cargo feature `seam-user_identities_enrollment_automations`).
+#[cfg(feature = "seam-user_identities_enrollment_automations")]
+pub mod user_identities_enrollment_automations;
+#[cfg(feature = "seam-user_identities_enrollment_automations")]
+pub use self::user_identities_enrollment_automations::{
+    UserIdentitiesEnrollmentAutomations, UserIdentitiesEnrollmentAutomationsLaunchRequest,
+};
+/// Operations on `user_identities_unmanaged` (cargo feature `seam-user_identities_unmanaged`).
+#[cfg(feature = "seam-user_identities_unmanaged")]
+pub mod user_identities_unmanaged;
+#[cfg(feature = "seam-user_identities_unmanaged")]
+pub use self::user_identities_unmanaged::{
+    UserIdentitiesUnmanaged, UserIdentitiesUnmanagedListRequest,
+    UserIdentitiesUnmanagedUpdateRequest,
+};
+/// Operations on `workspaces` (cargo feature `seam-workspaces`).
+#[cfg(feature = "seam-workspaces")]
+pub mod workspaces;
+#[cfg(feature = "seam-workspaces")]
+pub use self::workspaces::{
+    Workspaces, WorkspacesCreateRequest, WorkspacesResetSandboxRequest,
+    WorkspacesUpdateRequest,
+};
+/// Operations on `workspaces_customization_profiles` (cargo feature `seam-workspaces_customization_profiles`).
+#[cfg(feature = "seam-workspaces_customization_profiles")]
+pub mod workspaces_customization_profiles;
+#[cfg(feature = "seam-workspaces_customization_profiles")]
+pub use self::workspaces_customization_profiles::{
+    WorkspacesCustomizationProfiles, WorkspacesCustomizationProfilesCreateRequest,
+    WorkspacesCustomizationProfilesListRequest,
+    WorkspacesCustomizationProfilesUpdateRequest,
+};
 static AUTH_MODES: [crate::runtime::AuthModeDescriptor; 4] = [
     crate::runtime::AuthModeDescriptor {
         name: "api_key",
@@ -226,8 +505,12 @@ pub(crate) static API: crate::runtime::ApiDescriptor = crate::runtime::ApiDescri
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 static ACTION_ATTEMPTS_GET: crate::runtime::EndpointDescriptor = crate::runtime::EndpointDescriptor {
@@ -254,8 +537,12 @@ static ACTION_ATTEMPTS_GET: crate::runtime::EndpointDescriptor = crate::runtime:
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 static ACTION_ATTEMPT_ACTION: crate::runtime::ActionDescriptor = crate::runtime::ActionDescriptor {
@@ -278,7 +565,7 @@ impl SeamAuth {
     ///
     /// - `api_key`: The Seam API key, sent as a bearer token. (environment: `SEAM_API_KEY`)
     ///
-    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {api_key}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.get_timeline`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_codes_simulate.create_unmanaged_access_code`, `access_codes_unmanaged.convert_to_managed`, `access_codes_unmanaged.delete`, `access_codes_unmanaged.get`, `access_codes_unmanaged.list`, `access_codes_unmanaged.update`, `access_grants.create`, `access_grants.delete`, `access_grants.get`, `access_grants.get_related`, `access_grants.list`, `access_grants.request_access_methods`, `access_grants.update`, `access_grants_unmanaged.get`, `access_grants_unmanaged.list`, `access_grants_unmanaged.update`, `access_methods.assign_card`, `access_methods.delete`, `access_methods.encode`, `access_methods.get`, `access_methods.get_related`, `access_methods.list`, `access_methods.unlock_door`, `access_methods_unmanaged.get`, `access_methods_unmanaged.list`, `action_attempts.get`, `action_attempts.list`, `client_sessions.create`, `client_sessions.delete`, `client_sessions.get`, `client_sessions.get_or_create`, `client_sessions.grant_access`, `client_sessions.list`, `client_sessions.revoke`, `connect_webviews.create`, `connect_webviews.delete`, `connect_webviews.get`, `connect_webviews.list`, `connected_accounts.delete`, `connected_accounts.get`, `connected_accounts.list`, `connected_accounts.sync`, `connected_accounts.update`, `connected_accounts_simulate.disconnect`, `devices.delete`, `devices.get`, `devices.list`, `devices.list_device_providers`, `devices.report_provider_metadata`, `devices.update`, `devices_simulate.connect`, `devices_simulate.connect_to_hub`, `devices_simulate.disconnect`, `devices_simulate.disconnect_from_hub`, `devices_simulate.paid_subscription`, `devices_simulate.remove`, `devices_unmanaged.get`, `devices_unmanaged.list`, `devices_unmanaged.update`, `events.get`, `events.list`, `locks.configure_auto_lock`, `locks.get`, `locks.list`, `locks.lock_door`, `locks.unlock_door`, `locks_simulate.keypad_code_entry`, `locks_simulate.manual_lock_via_keypad`, `user_identities.add_acs_user`, `user_identities.create`, `user_identities.delete`, `user_identities.generate_instant_key`, `user_identities.get`, `user_identities.grant_access_to_device`, `user_identities.list`, `user_identities.list_accessible_devices`, `user_identities.list_accessible_entrances`, `user_identities.list_acs_systems`, `user_identities.list_acs_users`, `user_identities.remove_acs_user`, `user_identities.revoke_access_to_device`, `user_identities.update`, `user_identities_enrollment_automations.delete`, `user_identities_enrollment_automations.get`, `user_identities_enrollment_automations.launch`, `user_identities_enrollment_automations.list`, `user_identities_unmanaged.get`, `user_identities_unmanaged.list`, `user_identities_unmanaged.update`, `workspaces.find_anything`, `workspaces.get`, `workspaces.list`, `workspaces.reset_sandbox`, `workspaces.update`, `workspaces_customization_profiles.create`, `workspaces_customization_profiles.get`, `workspaces_customization_profiles.list`, `workspaces_customization_profiles.update`, `workspaces_customization_profiles.upload_images`.
     pub fn api_key(api_key: impl ::std::convert::Into<crate::Secret>) -> Self {
         Self(crate::runtime::Credentials {
             mode: &AUTH_MODES[0],
@@ -291,7 +578,7 @@ impl SeamAuth {
     ///
     /// - `client_session_token`: Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {client_session_token}`, `client-session-token: {client_session_token}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.get_timeline`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_codes_simulate.create_unmanaged_access_code`, `access_codes_unmanaged.convert_to_managed`, `access_codes_unmanaged.delete`, `access_codes_unmanaged.get`, `access_codes_unmanaged.list`, `access_codes_unmanaged.update`, `access_grants.get`, `action_attempts.get`, `client_sessions.get`, `connect_webviews.create`, `connect_webviews.get`, `connect_webviews.list`, `connected_accounts.get`, `devices.get`, `devices.list`, `devices.list_device_providers`, `devices.update`, `devices_unmanaged.get`, `events.get`, `events.list`, `locks.configure_auto_lock`, `locks.get`, `locks.list`, `locks.lock_door`, `locks.unlock_door`, `user_identities.list`, `user_identities.list_accessible_entrances`, `user_identities.list_acs_systems`, `user_identities_enrollment_automations.get`, `user_identities_enrollment_automations.list`, `user_identities_unmanaged.list`, `user_identities_unmanaged.update`, `workspaces.get`, `workspaces.list`.
     pub fn client_session_token(
         client_session_token: impl ::std::convert::Into<crate::Secret>,
     ) -> Self {
@@ -307,7 +594,7 @@ impl SeamAuth {
     /// - `personal_access_token`: The personal access token, sent as a bearer token. (environment: `SEAM_PERSONAL_ACCESS_TOKEN`)
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header. (environment: `SEAM_WORKSPACE_ID`)
     ///
-    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {personal_access_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.get_timeline`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_codes_simulate.create_unmanaged_access_code`, `access_codes_unmanaged.convert_to_managed`, `access_codes_unmanaged.delete`, `access_codes_unmanaged.get`, `access_codes_unmanaged.list`, `access_codes_unmanaged.update`, `access_grants.create`, `access_grants.delete`, `access_grants.get`, `access_grants.get_related`, `access_grants.list`, `access_grants.request_access_methods`, `access_grants.update`, `access_grants_unmanaged.get`, `access_grants_unmanaged.list`, `access_grants_unmanaged.update`, `access_methods.assign_card`, `access_methods.delete`, `access_methods.encode`, `access_methods.get`, `access_methods.get_related`, `access_methods.list`, `access_methods.unlock_door`, `access_methods_unmanaged.get`, `access_methods_unmanaged.list`, `action_attempts.get`, `action_attempts.list`, `client_sessions.create`, `client_sessions.delete`, `client_sessions.get`, `client_sessions.get_or_create`, `client_sessions.grant_access`, `client_sessions.list`, `client_sessions.revoke`, `connect_webviews.create`, `connect_webviews.delete`, `connect_webviews.get`, `connect_webviews.list`, `connected_accounts.delete`, `connected_accounts.get`, `connected_accounts.list`, `connected_accounts.sync`, `connected_accounts.update`, `connected_accounts_simulate.disconnect`, `devices.delete`, `devices.get`, `devices.list`, `devices.list_device_providers`, `devices.report_provider_metadata`, `devices.update`, `devices_simulate.connect`, `devices_simulate.connect_to_hub`, `devices_simulate.disconnect`, `devices_simulate.disconnect_from_hub`, `devices_simulate.paid_subscription`, `devices_simulate.remove`, `devices_unmanaged.get`, `devices_unmanaged.list`, `devices_unmanaged.update`, `events.get`, `events.list`, `locks.configure_auto_lock`, `locks.get`, `locks.list`, `locks.lock_door`, `locks.unlock_door`, `locks_simulate.keypad_code_entry`, `locks_simulate.manual_lock_via_keypad`, `user_identities.add_acs_user`, `user_identities.create`, `user_identities.delete`, `user_identities.generate_instant_key`, `user_identities.get`, `user_identities.grant_access_to_device`, `user_identities.list`, `user_identities.list_accessible_devices`, `user_identities.list_accessible_entrances`, `user_identities.list_acs_systems`, `user_identities.list_acs_users`, `user_identities.remove_acs_user`, `user_identities.revoke_access_to_device`, `user_identities.update`, `user_identities_enrollment_automations.delete`, `user_identities_enrollment_automations.get`, `user_identities_enrollment_automations.launch`, `user_identities_enrollment_automations.list`, `user_identities_unmanaged.get`, `user_identities_unmanaged.list`, `user_identities_unmanaged.update`, `workspaces.find_anything`, `workspaces.get`, `workspaces.list`, `workspaces.reset_sandbox`, `workspaces.update`, `workspaces_customization_profiles.create`, `workspaces_customization_profiles.get`, `workspaces_customization_profiles.list`, `workspaces_customization_profiles.update`, `workspaces_customization_profiles.upload_images`.
     pub fn personal_access_token(
         personal_access_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -325,7 +612,7 @@ impl SeamAuth {
     /// - `console_session_token`: The console session token, sent as a bearer token.
     /// - `workspace_id`: ID of the workspace the request acts in, sent in the `seam-workspace` header.
     ///
-    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_grants.get`, `action_attempts.get`, `action_attempts.list`, `devices.get`, `devices.list`, `locks.lock_door`, `locks.unlock_door`.
+    /// Sends `Authorization: Bearer {console_session_token}`, `seam-workspace: {workspace_id}`. Accepted by `access_codes.create`, `access_codes.create_multiple`, `access_codes.delete`, `access_codes.generate_code`, `access_codes.get`, `access_codes.get_timeline`, `access_codes.list`, `access_codes.pull_backup_access_code`, `access_codes.report_device_constraints`, `access_codes.update`, `access_codes.update_multiple`, `access_codes_simulate.create_unmanaged_access_code`, `access_codes_unmanaged.convert_to_managed`, `access_codes_unmanaged.delete`, `access_codes_unmanaged.get`, `access_codes_unmanaged.list`, `access_codes_unmanaged.update`, `access_grants.create`, `access_grants.delete`, `access_grants.get`, `access_grants.get_related`, `access_grants.list`, `access_grants.request_access_methods`, `access_grants.update`, `access_grants_unmanaged.get`, `access_grants_unmanaged.list`, `access_grants_unmanaged.update`, `access_methods.assign_card`, `access_methods.delete`, `access_methods.encode`, `access_methods.get`, `access_methods.get_related`, `access_methods.list`, `access_methods.unlock_door`, `access_methods_unmanaged.get`, `access_methods_unmanaged.list`, `action_attempts.get`, `action_attempts.list`, `client_sessions.create`, `client_sessions.delete`, `client_sessions.get`, `client_sessions.get_or_create`, `client_sessions.grant_access`, `client_sessions.list`, `client_sessions.revoke`, `connect_webviews.create`, `connect_webviews.delete`, `connect_webviews.get`, `connect_webviews.list`, `connected_accounts.delete`, `connected_accounts.get`, `connected_accounts.list`, `connected_accounts.sync`, `connected_accounts.update`, `connected_accounts_simulate.disconnect`, `devices.delete`, `devices.get`, `devices.list`, `devices.list_device_providers`, `devices.report_provider_metadata`, `devices.update`, `devices_simulate.connect`, `devices_simulate.connect_to_hub`, `devices_simulate.disconnect`, `devices_simulate.disconnect_from_hub`, `devices_simulate.paid_subscription`, `devices_simulate.remove`, `devices_unmanaged.get`, `devices_unmanaged.list`, `devices_unmanaged.update`, `events.get`, `events.list`, `locks.configure_auto_lock`, `locks.get`, `locks.list`, `locks.lock_door`, `locks.unlock_door`, `locks_simulate.keypad_code_entry`, `locks_simulate.manual_lock_via_keypad`, `user_identities.add_acs_user`, `user_identities.create`, `user_identities.delete`, `user_identities.generate_instant_key`, `user_identities.get`, `user_identities.grant_access_to_device`, `user_identities.list`, `user_identities.list_accessible_devices`, `user_identities.list_accessible_entrances`, `user_identities.list_acs_systems`, `user_identities.list_acs_users`, `user_identities.remove_acs_user`, `user_identities.revoke_access_to_device`, `user_identities.update`, `user_identities_enrollment_automations.delete`, `user_identities_enrollment_automations.get`, `user_identities_enrollment_automations.launch`, `user_identities_enrollment_automations.list`, `user_identities_unmanaged.get`, `user_identities_unmanaged.list`, `user_identities_unmanaged.update`, `workspaces.create`, `workspaces.find_anything`, `workspaces.get`, `workspaces.list`, `workspaces.reset_sandbox`, `workspaces.update`, `workspaces_customization_profiles.create`, `workspaces_customization_profiles.get`, `workspaces_customization_profiles.list`, `workspaces_customization_profiles.update`, `workspaces_customization_profiles.upload_images`.
     pub fn console_session_token(
         console_session_token: impl ::std::convert::Into<crate::Secret>,
         workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -402,17 +689,60 @@ impl SeamClient {
     ) -> ::std::result::Result<crate::ClientBuilder<Self>, crate::Error> {
         crate::ClientBuilder::from_env_with(&API, lookup)
     }
-    /// Operations on `access_codes`: [`create`](access_codes::AccessCodes::create), [`create_multiple`](access_codes::AccessCodes::create_multiple), [`delete`](access_codes::AccessCodes::delete), [`generate_code`](access_codes::AccessCodes::generate_code), [`get`](access_codes::AccessCodes::get), [`list`](access_codes::AccessCodes::list), [`pull_backup_access_code`](access_codes::AccessCodes::pull_backup_access_code), [`report_device_constraints`](access_codes::AccessCodes::report_device_constraints), [`update`](access_codes::AccessCodes::update), [`update_multiple`](access_codes::AccessCodes::update_multiple).
+    /// Operations on `access_codes`: [`create`](access_codes::AccessCodes::create), [`create_multiple`](access_codes::AccessCodes::create_multiple), [`delete`](access_codes::AccessCodes::delete), [`generate_code`](access_codes::AccessCodes::generate_code), [`get`](access_codes::AccessCodes::get), [`get_timeline`](access_codes::AccessCodes::get_timeline), [`list`](access_codes::AccessCodes::list), [`pull_backup_access_code`](access_codes::AccessCodes::pull_backup_access_code), [`report_device_constraints`](access_codes::AccessCodes::report_device_constraints), [`update`](access_codes::AccessCodes::update), [`update_multiple`](access_codes::AccessCodes::update_multiple).
     #[cfg(feature = "seam-access_codes")]
     pub fn access_codes(&self) -> access_codes::AccessCodes<'_> {
         access_codes::AccessCodes {
             client: self,
         }
     }
-    /// Operations on `access_grants`: [`get`](access_grants::AccessGrants::get).
+    /// Operations on `access_codes_simulate`: [`create_unmanaged_access_code`](access_codes_simulate::AccessCodesSimulate::create_unmanaged_access_code).
+    #[cfg(feature = "seam-access_codes_simulate")]
+    pub fn access_codes_simulate(
+        &self,
+    ) -> access_codes_simulate::AccessCodesSimulate<'_> {
+        access_codes_simulate::AccessCodesSimulate {
+            client: self,
+        }
+    }
+    /// Operations on `access_codes_unmanaged`: [`convert_to_managed`](access_codes_unmanaged::AccessCodesUnmanaged::convert_to_managed), [`delete`](access_codes_unmanaged::AccessCodesUnmanaged::delete), [`get`](access_codes_unmanaged::AccessCodesUnmanaged::get), [`list`](access_codes_unmanaged::AccessCodesUnmanaged::list), [`update`](access_codes_unmanaged::AccessCodesUnmanaged::update).
+    #[cfg(feature = "seam-access_codes_unmanaged")]
+    pub fn access_codes_unmanaged(
+        &self,
+    ) -> access_codes_unmanaged::AccessCodesUnmanaged<'_> {
+        access_codes_unmanaged::AccessCodesUnmanaged {
+            client: self,
+        }
+    }
+    /// Operations on `access_grants`: [`create`](access_grants::AccessGrants::create), [`delete`](access_grants::AccessGrants::delete), [`get`](access_grants::AccessGrants::get), [`get_related`](access_grants::AccessGrants::get_related), [`list`](access_grants::AccessGrants::list), [`request_access_methods`](access_grants::AccessGrants::request_access_methods), [`update`](access_grants::AccessGrants::update).
     #[cfg(feature = "seam-access_grants")]
     pub fn access_grants(&self) -> access_grants::AccessGrants<'_> {
         access_grants::AccessGrants {
+            client: self,
+        }
+    }
+    /// Operations on `access_grants_unmanaged`: [`get`](access_grants_unmanaged::AccessGrantsUnmanaged::get), [`list`](access_grants_unmanaged::AccessGrantsUnmanaged::list), [`update`](access_grants_unmanaged::AccessGrantsUnmanaged::update).
+    #[cfg(feature = "seam-access_grants_unmanaged")]
+    pub fn access_grants_unmanaged(
+        &self,
+    ) -> access_grants_unmanaged::AccessGrantsUnmanaged<'_> {
+        access_grants_unmanaged::AccessGrantsUnmanaged {
+            client: self,
+        }
+    }
+    /// Operations on `access_methods`: [`assign_card`](access_methods::AccessMethods::assign_card), [`delete`](access_methods::AccessMethods::delete), [`encode`](access_methods::AccessMethods::encode), [`get`](access_methods::AccessMethods::get), [`get_related`](access_methods::AccessMethods::get_related), [`list`](access_methods::AccessMethods::list), [`unlock_door`](access_methods::AccessMethods::unlock_door).
+    #[cfg(feature = "seam-access_methods")]
+    pub fn access_methods(&self) -> access_methods::AccessMethods<'_> {
+        access_methods::AccessMethods {
+            client: self,
+        }
+    }
+    /// Operations on `access_methods_unmanaged`: [`get`](access_methods_unmanaged::AccessMethodsUnmanaged::get), [`list`](access_methods_unmanaged::AccessMethodsUnmanaged::list).
+    #[cfg(feature = "seam-access_methods_unmanaged")]
+    pub fn access_methods_unmanaged(
+        &self,
+    ) -> access_methods_unmanaged::AccessMethodsUnmanaged<'_> {
+        access_methods_unmanaged::AccessMethodsUnmanaged {
             client: self,
         }
     }
@@ -423,15 +753,114 @@ impl SeamClient {
             client: self,
         }
     }
-    /// Operations on `devices`: [`get`](devices::Devices::get), [`list`](devices::Devices::list).
+    /// Operations on `client_sessions`: [`create`](client_sessions::ClientSessions::create), [`delete`](client_sessions::ClientSessions::delete), [`get`](client_sessions::ClientSessions::get), [`get_or_create`](client_sessions::ClientSessions::get_or_create), [`grant_access`](client_sessions::ClientSessions::grant_access), [`list`](client_sessions::ClientSessions::list), [`revoke`](client_sessions::ClientSessions::revoke).
+    #[cfg(feature = "seam-client_sessions")]
+    pub fn client_sessions(&self) -> client_sessions::ClientSessions<'_> {
+        client_sessions::ClientSessions {
+            client: self,
+        }
+    }
+    /// Operations on `connect_webviews`: [`create`](connect_webviews::ConnectWebviews::create), [`delete`](connect_webviews::ConnectWebviews::delete), [`get`](connect_webviews::ConnectWebviews::get), [`list`](connect_webviews::ConnectWebviews::list).
+    #[cfg(feature = "seam-connect_webviews")]
+    pub fn connect_webviews(&self) -> connect_webviews::ConnectWebviews<'_> {
+        connect_webviews::ConnectWebviews {
+            client: self,
+        }
+    }
+    /// Operations on `connected_accounts`: [`delete`](connected_accounts::ConnectedAccounts::delete), [`get`](connected_accounts::ConnectedAccounts::get), [`list`](connected_accounts::ConnectedAccounts::list), [`sync`](connected_accounts::ConnectedAccounts::sync), [`update`](connected_accounts::ConnectedAccounts::update).
+    #[cfg(feature = "seam-connected_accounts")]
+    pub fn connected_accounts(&self) -> connected_accounts::ConnectedAccounts<'_> {
+        connected_accounts::ConnectedAccounts {
+            client: self,
+        }
+    }
+    /// Operations on `connected_accounts_simulate`: [`disconnect`](connected_accounts_simulate::ConnectedAccountsSimulate::disconnect).
+    #[cfg(feature = "seam-connected_accounts_simulate")]
+    pub fn connected_accounts_simulate(
+        &self,
+    ) -> connected_accounts_simulate::ConnectedAccountsSimulate<'_> {
+        connected_accounts_simulate::ConnectedAccountsSimulate {
+            client: self,
+        }
+    }
+    /// Operations on `devices`: [`delete`](devices::Devices::delete), [`get`](devices::Devices::get), [`list`](devices::Devices::list), [`list_device_providers`](devices::Devices::list_device_providers), [`report_provider_metadata`](devices::Devices::report_provider_metadata), [`update`](devices::Devices::update).
     #[cfg(feature = "seam-devices")]
     pub fn devices(&self) -> devices::Devices<'_> {
         devices::Devices { client: self }
     }
-    /// Operations on `locks`: [`lock_door`](locks::Locks::lock_door), [`unlock_door`](locks::Locks::unlock_door).
+    /// Operations on `devices_simulate`: [`connect`](devices_simulate::DevicesSimulate::connect), [`connect_to_hub`](devices_simulate::DevicesSimulate::connect_to_hub), [`disconnect`](devices_simulate::DevicesSimulate::disconnect), [`disconnect_from_hub`](devices_simulate::DevicesSimulate::disconnect_from_hub), [`paid_subscription`](devices_simulate::DevicesSimulate::paid_subscription), [`remove`](devices_simulate::DevicesSimulate::remove).
+    #[cfg(feature = "seam-devices_simulate")]
+    pub fn devices_simulate(&self) -> devices_simulate::DevicesSimulate<'_> {
+        devices_simulate::DevicesSimulate {
+            client: self,
+        }
+    }
+    /// Operations on `devices_unmanaged`: [`get`](devices_unmanaged::DevicesUnmanaged::get), [`list`](devices_unmanaged::DevicesUnmanaged::list), [`update`](devices_unmanaged::DevicesUnmanaged::update).
+    #[cfg(feature = "seam-devices_unmanaged")]
+    pub fn devices_unmanaged(&self) -> devices_unmanaged::DevicesUnmanaged<'_> {
+        devices_unmanaged::DevicesUnmanaged {
+            client: self,
+        }
+    }
+    /// Operations on `events`: [`get`](events::Events::get), [`list`](events::Events::list).
+    #[cfg(feature = "seam-events")]
+    pub fn events(&self) -> events::Events<'_> {
+        events::Events { client: self }
+    }
+    /// Operations on `locks`: [`configure_auto_lock`](locks::Locks::configure_auto_lock), [`get`](locks::Locks::get), [`list`](locks::Locks::list), [`lock_door`](locks::Locks::lock_door), [`unlock_door`](locks::Locks::unlock_door).
     #[cfg(feature = "seam-locks")]
     pub fn locks(&self) -> locks::Locks<'_> {
         locks::Locks { client: self }
+    }
+    /// Operations on `locks_simulate`: [`keypad_code_entry`](locks_simulate::LocksSimulate::keypad_code_entry), [`manual_lock_via_keypad`](locks_simulate::LocksSimulate::manual_lock_via_keypad).
+    #[cfg(feature = "seam-locks_simulate")]
+    pub fn locks_simulate(&self) -> locks_simulate::LocksSimulate<'_> {
+        locks_simulate::LocksSimulate {
+            client: self,
+        }
+    }
+    /// Operations on `user_identities`: [`add_acs_user`](user_identities::UserIdentities::add_acs_user), [`create`](user_identities::UserIdentities::create), [`delete`](user_identities::UserIdentities::delete), [`generate_instant_key`](user_identities::UserIdentities::generate_instant_key), [`get`](user_identities::UserIdentities::get), [`grant_access_to_device`](user_identities::UserIdentities::grant_access_to_device), [`list`](user_identities::UserIdentities::list), [`list_accessible_devices`](user_identities::UserIdentities::list_accessible_devices), [`list_accessible_entrances`](user_identities::UserIdentities::list_accessible_entrances), [`list_acs_systems`](user_identities::UserIdentities::list_acs_systems), [`list_acs_users`](user_identities::UserIdentities::list_acs_users), [`remove_acs_user`](user_identities::UserIdentities::remove_acs_user), [`revoke_access_to_device`](user_identities::UserIdentities::revoke_access_to_device), [`update`](user_identities::UserIdentities::update).
+    #[cfg(feature = "seam-user_identities")]
+    pub fn user_identities(&self) -> user_identities::UserIdentities<'_> {
+        user_identities::UserIdentities {
+            client: self,
+        }
+    }
+    /// Operations on `user_identities_enrollment_automations`: [`delete`](user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::delete), [`get`](user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::get), [`launch`](user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::launch), [`list`](user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations::list).
+    #[cfg(feature = "seam-user_identities_enrollment_automations")]
+    pub fn user_identities_enrollment_automations(
+        &self,
+    ) -> user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations<
+        '_,
+    > {
+        user_identities_enrollment_automations::UserIdentitiesEnrollmentAutomations {
+            client: self,
+        }
+    }
+    /// Operations on `user_identities_unmanaged`: [`get`](user_identities_unmanaged::UserIdentitiesUnmanaged::get), [`list`](user_identities_unmanaged::UserIdentitiesUnmanaged::list), [`update`](user_identities_unmanaged::UserIdentitiesUnmanaged::update).
+    #[cfg(feature = "seam-user_identities_unmanaged")]
+    pub fn user_identities_unmanaged(
+        &self,
+    ) -> user_identities_unmanaged::UserIdentitiesUnmanaged<'_> {
+        user_identities_unmanaged::UserIdentitiesUnmanaged {
+            client: self,
+        }
+    }
+    /// Operations on `workspaces`: [`create`](workspaces::Workspaces::create), [`find_anything`](workspaces::Workspaces::find_anything), [`get`](workspaces::Workspaces::get), [`list`](workspaces::Workspaces::list), [`reset_sandbox`](workspaces::Workspaces::reset_sandbox), [`update`](workspaces::Workspaces::update).
+    #[cfg(feature = "seam-workspaces")]
+    pub fn workspaces(&self) -> workspaces::Workspaces<'_> {
+        workspaces::Workspaces {
+            client: self,
+        }
+    }
+    /// Operations on `workspaces_customization_profiles`: [`create`](workspaces_customization_profiles::WorkspacesCustomizationProfiles::create), [`get`](workspaces_customization_profiles::WorkspacesCustomizationProfiles::get), [`list`](workspaces_customization_profiles::WorkspacesCustomizationProfiles::list), [`update`](workspaces_customization_profiles::WorkspacesCustomizationProfiles::update), [`upload_images`](workspaces_customization_profiles::WorkspacesCustomizationProfiles::upload_images).
+    #[cfg(feature = "seam-workspaces_customization_profiles")]
+    pub fn workspaces_customization_profiles(
+        &self,
+    ) -> workspaces_customization_profiles::WorkspacesCustomizationProfiles<'_> {
+        workspaces_customization_profiles::WorkspacesCustomizationProfiles {
+            client: self,
+        }
     }
 }
 #[cfg(feature = "mock")]
@@ -449,6 +878,8 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_GET_MOCK,
         #[cfg(feature = "seam-access_codes")]
+        &access_codes::ACCESS_CODES_GET_TIMELINE_MOCK,
+        #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_LIST_MOCK,
         #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_PULL_BACKUP_ACCESS_CODE_MOCK,
@@ -458,20 +889,206 @@ static MOCK: crate::runtime::MockApi = crate::runtime::MockApi {
         &access_codes::ACCESS_CODES_UPDATE_MOCK,
         #[cfg(feature = "seam-access_codes")]
         &access_codes::ACCESS_CODES_UPDATE_MULTIPLE_MOCK,
+        #[cfg(feature = "seam-access_codes_simulate")]
+        &access_codes_simulate::ACCESS_CODES_SIMULATE_CREATE_UNMANAGED_ACCESS_CODE_MOCK,
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        &access_codes_unmanaged::ACCESS_CODES_UNMANAGED_CONVERT_TO_MANAGED_MOCK,
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        &access_codes_unmanaged::ACCESS_CODES_UNMANAGED_DELETE_MOCK,
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        &access_codes_unmanaged::ACCESS_CODES_UNMANAGED_GET_MOCK,
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        &access_codes_unmanaged::ACCESS_CODES_UNMANAGED_LIST_MOCK,
+        #[cfg(feature = "seam-access_codes_unmanaged")]
+        &access_codes_unmanaged::ACCESS_CODES_UNMANAGED_UPDATE_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_CREATE_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_DELETE_MOCK,
         #[cfg(feature = "seam-access_grants")]
         &access_grants::ACCESS_GRANTS_GET_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_GET_RELATED_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_LIST_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_REQUEST_ACCESS_METHODS_MOCK,
+        #[cfg(feature = "seam-access_grants")]
+        &access_grants::ACCESS_GRANTS_UPDATE_MOCK,
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        &access_grants_unmanaged::ACCESS_GRANTS_UNMANAGED_GET_MOCK,
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        &access_grants_unmanaged::ACCESS_GRANTS_UNMANAGED_LIST_MOCK,
+        #[cfg(feature = "seam-access_grants_unmanaged")]
+        &access_grants_unmanaged::ACCESS_GRANTS_UNMANAGED_UPDATE_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_ASSIGN_CARD_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_DELETE_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_ENCODE_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_GET_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_GET_RELATED_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_LIST_MOCK,
+        #[cfg(feature = "seam-access_methods")]
+        &access_methods::ACCESS_METHODS_UNLOCK_DOOR_MOCK,
+        #[cfg(feature = "seam-access_methods_unmanaged")]
+        &access_methods_unmanaged::ACCESS_METHODS_UNMANAGED_GET_MOCK,
+        #[cfg(feature = "seam-access_methods_unmanaged")]
+        &access_methods_unmanaged::ACCESS_METHODS_UNMANAGED_LIST_MOCK,
         #[cfg(feature = "seam-action_attempts")]
         &action_attempts::ACTION_ATTEMPTS_GET_MOCK,
         #[cfg(feature = "seam-action_attempts")]
         &action_attempts::ACTION_ATTEMPTS_LIST_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_CREATE_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_DELETE_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_GET_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_GET_OR_CREATE_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_GRANT_ACCESS_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_LIST_MOCK,
+        #[cfg(feature = "seam-client_sessions")]
+        &client_sessions::CLIENT_SESSIONS_REVOKE_MOCK,
+        #[cfg(feature = "seam-connect_webviews")]
+        &connect_webviews::CONNECT_WEBVIEWS_CREATE_MOCK,
+        #[cfg(feature = "seam-connect_webviews")]
+        &connect_webviews::CONNECT_WEBVIEWS_DELETE_MOCK,
+        #[cfg(feature = "seam-connect_webviews")]
+        &connect_webviews::CONNECT_WEBVIEWS_GET_MOCK,
+        #[cfg(feature = "seam-connect_webviews")]
+        &connect_webviews::CONNECT_WEBVIEWS_LIST_MOCK,
+        #[cfg(feature = "seam-connected_accounts")]
+        &connected_accounts::CONNECTED_ACCOUNTS_DELETE_MOCK,
+        #[cfg(feature = "seam-connected_accounts")]
+        &connected_accounts::CONNECTED_ACCOUNTS_GET_MOCK,
+        #[cfg(feature = "seam-connected_accounts")]
+        &connected_accounts::CONNECTED_ACCOUNTS_LIST_MOCK,
+        #[cfg(feature = "seam-connected_accounts")]
+        &connected_accounts::CONNECTED_ACCOUNTS_SYNC_MOCK,
+        #[cfg(feature = "seam-connected_accounts")]
+        &connected_accounts::CONNECTED_ACCOUNTS_UPDATE_MOCK,
+        #[cfg(feature = "seam-connected_accounts_simulate")]
+        &connected_accounts_simulate::CONNECTED_ACCOUNTS_SIMULATE_DISCONNECT_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_DELETE_MOCK,
         #[cfg(feature = "seam-devices")]
         &devices::DEVICES_GET_MOCK,
         #[cfg(feature = "seam-devices")]
         &devices::DEVICES_LIST_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_LIST_DEVICE_PROVIDERS_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_REPORT_PROVIDER_METADATA_MOCK,
+        #[cfg(feature = "seam-devices")]
+        &devices::DEVICES_UPDATE_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_CONNECT_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_CONNECT_TO_HUB_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_DISCONNECT_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_DISCONNECT_FROM_HUB_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_PAID_SUBSCRIPTION_MOCK,
+        #[cfg(feature = "seam-devices_simulate")]
+        &devices_simulate::DEVICES_SIMULATE_REMOVE_MOCK,
+        #[cfg(feature = "seam-devices_unmanaged")]
+        &devices_unmanaged::DEVICES_UNMANAGED_GET_MOCK,
+        #[cfg(feature = "seam-devices_unmanaged")]
+        &devices_unmanaged::DEVICES_UNMANAGED_LIST_MOCK,
+        #[cfg(feature = "seam-devices_unmanaged")]
+        &devices_unmanaged::DEVICES_UNMANAGED_UPDATE_MOCK,
+        #[cfg(feature = "seam-events")]
+        &events::EVENTS_GET_MOCK,
+        #[cfg(feature = "seam-events")]
+        &events::EVENTS_LIST_MOCK,
+        #[cfg(feature = "seam-locks")]
+        &locks::LOCKS_CONFIGURE_AUTO_LOCK_MOCK,
+        #[cfg(feature = "seam-locks")]
+        &locks::LOCKS_GET_MOCK,
+        #[cfg(feature = "seam-locks")]
+        &locks::LOCKS_LIST_MOCK,
         #[cfg(feature = "seam-locks")]
         &locks::LOCKS_LOCK_DOOR_MOCK,
         #[cfg(feature = "seam-locks")]
         &locks::LOCKS_UNLOCK_DOOR_MOCK,
+        #[cfg(feature = "seam-locks_simulate")]
+        &locks_simulate::LOCKS_SIMULATE_KEYPAD_CODE_ENTRY_MOCK,
+        #[cfg(feature = "seam-locks_simulate")]
+        &locks_simulate::LOCKS_SIMULATE_MANUAL_LOCK_VIA_KEYPAD_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_ADD_ACS_USER_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_CREATE_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_DELETE_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_GENERATE_INSTANT_KEY_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_GET_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_GRANT_ACCESS_TO_DEVICE_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_LIST_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_LIST_ACCESSIBLE_DEVICES_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_LIST_ACCESSIBLE_ENTRANCES_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_LIST_ACS_SYSTEMS_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_LIST_ACS_USERS_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_REMOVE_ACS_USER_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_REVOKE_ACCESS_TO_DEVICE_MOCK,
+        #[cfg(feature = "seam-user_identities")]
+        &user_identities::USER_IDENTITIES_UPDATE_MOCK,
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        &user_identities_enrollment_automations::USER_IDENTITIES_ENROLLMENT_AUTOMATIONS_DELETE_MOCK,
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        &user_identities_enrollment_automations::USER_IDENTITIES_ENROLLMENT_AUTOMATIONS_GET_MOCK,
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        &user_identities_enrollment_automations::USER_IDENTITIES_ENROLLMENT_AUTOMATIONS_LAUNCH_MOCK,
+        #[cfg(feature = "seam-user_identities_enrollment_automations")]
+        &user_identities_enrollment_automations::USER_IDENTITIES_ENROLLMENT_AUTOMATIONS_LIST_MOCK,
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        &user_identities_unmanaged::USER_IDENTITIES_UNMANAGED_GET_MOCK,
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        &user_identities_unmanaged::USER_IDENTITIES_UNMANAGED_LIST_MOCK,
+        #[cfg(feature = "seam-user_identities_unmanaged")]
+        &user_identities_unmanaged::USER_IDENTITIES_UNMANAGED_UPDATE_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_CREATE_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_FIND_ANYTHING_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_GET_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_LIST_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_RESET_SANDBOX_MOCK,
+        #[cfg(feature = "seam-workspaces")]
+        &workspaces::WORKSPACES_UPDATE_MOCK,
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        &workspaces_customization_profiles::WORKSPACES_CUSTOMIZATION_PROFILES_CREATE_MOCK,
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        &workspaces_customization_profiles::WORKSPACES_CUSTOMIZATION_PROFILES_GET_MOCK,
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        &workspaces_customization_profiles::WORKSPACES_CUSTOMIZATION_PROFILES_LIST_MOCK,
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        &workspaces_customization_profiles::WORKSPACES_CUSTOMIZATION_PROFILES_UPDATE_MOCK,
+        #[cfg(feature = "seam-workspaces_customization_profiles")]
+        &workspaces_customization_profiles::WORKSPACES_CUSTOMIZATION_PROFILES_UPLOAD_IMAGES_MOCK,
     ],
     error_template: ::std::option::Option::Some(
         "{\"error\":{\"message\":\"Undefined binding(s) detected when compiling FIRST. Undefined column(s): [device_id] query: select \\\"device_id\\\" from \\\"seam\\\".\\\"device\\\" where \\\"workspace_id\\\" = ? and \\\"device_id\\\" = ? limit ?\",\"request_id\":\"cd32ef1e-6e14-4bcb-ab34-b88bfb5c1a1b\",\"type\":\"internal_server_error\"},\"ok\":false}",

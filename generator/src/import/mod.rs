@@ -57,21 +57,33 @@ const METHODS: [&str; 5] = ["post", "get", "put", "patch", "delete"];
 
 /// Imports `paths`; `Err` when one is not in the document or the folder has no `api:`.
 pub fn import(request: &Import) -> Result<Imported, String> {
-    let folder: Vec<SpecFile> = request.existing.iter().filter_map(|(_, text)| serde_yaml::from_str(text).ok()).collect();
-    let api = folder.iter().find_map(|file| file.api.as_ref()).ok_or("the API folder has no readable file with an `api:` section")?;
-    let known = known(&folder);
-    let mut converter = Converter::new(request.openapi, &known);
-    let mut files = Vec::new();
-    let mut written_names = BTreeSet::new();
+    let mut operations = Vec::new();
     for path in request.paths {
         let item = request
             .openapi
             .pointer(&format!("/paths/{}", path.replace('~', "~0").replace('/', "~1")))
             .ok_or(format!("`{path}` is not a path of {}", request.openapi_name))?;
+        let (method, op) = operation(path, item)?;
+        let (resource, operation) = names_of(op, path, method);
+        operations.push((path, item, format!("{resource}.{operation}.yaml")));
+    }
+    // A file imported again is replaced, so what it defined is not the folder's any more.
+    let kept = request.existing.iter().filter(|(name, _)| !operations.iter().any(|(_, _, file)| file == name));
+    let folder: Vec<SpecFile> = kept.filter_map(|(_, text)| serde_yaml::from_str(text).ok()).collect();
+    let api = folder.iter().find_map(|file| file.api.as_ref()).ok_or("the API folder has no readable file with an `api:` section")?;
+    let known = known(&folder);
+
+    let mut survey = Converter::surveying(request.openapi, &known);
+    for (path, item, _) in &operations {
+        endpoint(&mut survey, api, path, item)?;
+    }
+    let mut converter = Converter::new(request.openapi, &known).with_recurring(survey.survey());
+    let mut files = Vec::new();
+    let mut written_names = BTreeSet::new();
+    for (path, item, file_name) in operations {
         let before = converter.defined.order.len();
         let decisions_before = converter.decisions.len();
         let endpoint = endpoint(&mut converter, api, path, item)?;
-        let file_name = format!("{}.{}.yaml", endpoint.resource, endpoint.operation);
         if !written_names.insert(file_name.clone()) {
             return Err(format!("`{path}` gives `{file_name}`, which another imported path gives too"));
         }
@@ -81,6 +93,15 @@ pub fn import(request: &Import) -> Result<Imported, String> {
         files.push((file_name, text));
     }
     Ok(Imported { files, decisions: converter.decisions })
+}
+
+/// The operation to send of a path: the one with a JSON body when several methods are
+/// accepted, else the first of [`METHODS`].
+fn operation<'j>(path: &str, item: &'j Json) -> Result<(&'static str, &'j Json), String> {
+    let methods: Vec<&str> = METHODS.into_iter().filter(|m| item.get(*m).is_some()).collect();
+    let has_body = |m: &&str| item.pointer(&format!("/{m}/requestBody/content")).is_some();
+    let method = methods.iter().find(|m| has_body(m)).or(methods.first()).copied().ok_or(format!("`{path}` has no operation"))?;
+    Ok((method, &item[method]))
 }
 
 /// What the folder defines already.
@@ -120,18 +141,14 @@ fn inline_names(owner: &str, fields: &[crate::spec::FieldSpec], names_seen: &mut
 
 /// One endpoint, ready to print.
 struct Endpoint {
-    resource: String,
-    operation: String,
     method: String,
     path: String,
     mapping: Mapping,
 }
 
 fn endpoint(converter: &mut Converter, api: &crate::spec::ApiSpec, path: &str, item: &Json) -> Result<Endpoint, String> {
+    let (method, op) = operation(path, item)?;
     let methods: Vec<&str> = METHODS.into_iter().filter(|m| item.get(*m).is_some()).collect();
-    let has_body = |m: &&str| item.pointer(&format!("/{m}/requestBody/content")).is_some();
-    let method = methods.iter().find(|m| has_body(m)).or(methods.first()).copied().ok_or(format!("`{path}` has no operation"))?;
-    let op = &item[method];
     let place = format!("{} {path}", method.to_uppercase());
     let (resource, operation) = names_of(op, path, method);
 
@@ -180,7 +197,7 @@ fn endpoint(converter: &mut Converter, api: &crate::spec::ApiSpec, path: &str, i
     if !responses.is_empty() {
         mapping.insert("responses".into(), Yaml::Sequence(responses));
     }
-    Ok(Endpoint { resource, operation, method: method.to_uppercase(), path: path.to_owned(), mapping })
+    Ok(Endpoint { method: method.to_uppercase(), path: path.to_owned(), mapping })
 }
 
 /// Resource and operation: the SDK group and method names the document gives, else the path
@@ -245,25 +262,17 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
     let json = op.pointer("/requestBody/content/application~1json/schema").map(|body| (body, "body"));
     let form = op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema").map(|body| (body, "form"));
     if let Some((body, location)) = json.or(form) {
-        let body = converter.doc.deref(body);
-        if body.get("oneOf").is_some() || body.get("anyOf").is_some() {
+        let document = converter.doc;
+        let (properties, alternatives) = document.body_properties(body);
+        if alternatives {
             converter.decisions.push(Decision {
                 place: place.to_owned(),
                 what: "the body is a oneOf: its alternatives' properties are imported as optional parameters; write the `one_of` groups by hand"
                     .into(),
             });
         }
-        let alternatives = body.get("oneOf").or(body.get("anyOf")).and_then(Json::as_array).cloned().unwrap_or_else(|| vec![body.clone()]);
-        let mut seen = BTreeSet::new();
-        for alternative in &alternatives {
-            let alternative = converter.doc.deref(alternative).clone();
-            let single = alternatives.len() == 1;
-            let required: BTreeSet<&str> = required_of(&alternative);
-            for (name, schema) in alternative.get("properties").and_then(Json::as_object).into_iter().flatten() {
-                if seen.insert(name.clone()) {
-                    params.push(param(converter, owner, name, schema, location, single && required.contains(name.as_str())));
-                }
-            }
+        for property in properties {
+            params.push(param(converter, owner, property.name, property.schema, location, property.required));
         }
     }
     for parameter in op.get("parameters").and_then(Json::as_array).into_iter().flatten() {
@@ -287,13 +296,16 @@ fn params(converter: &mut Converter, op: &Json, owner: &str, place: &str) -> Vec
 }
 
 fn param(converter: &mut Converter, owner: &str, name: &str, schema: &Json, location: &str, required: bool) -> Mapping {
+    converter.object_as_model = true;
     let field = converter.field(owner, name, schema, required);
+    converter.object_as_model = false;
     let mut entry = Mapping::new();
     entry.insert("name".into(), name.into());
     entry.insert("in".into(), location.into());
     let ty = field.get("type").cloned().unwrap_or_else(|| "json".into());
     if field.contains_key("fields") {
-        // Parameters have no objects declared in place.
+        // Parameters have no objects declared in place (an object the parameter's own model
+        // could not be named for).
         converter.decisions.push(Decision {
             place: format!("{owner}.{name}"),
             what: "an object parameter (parameters have no objects declared in place): imported as `json`".into(),
@@ -327,29 +339,39 @@ fn response(converter: &mut Converter, api: &crate::spec::ApiSpec, op: &Json, re
     let schema = converter.doc.deref(schema).clone();
     let flag = api.success_flag.as_deref();
     let required = required_of(&schema);
-    let owner = names::pascal(resource);
+    let owner = |key: &str| key_owner(resource, key);
     let properties: Vec<(&String, &Json)> =
         schema.get("properties").and_then(Json::as_object).into_iter().flatten().filter(|(name, _)| Some(name.as_str()) != flag).collect();
     match properties.as_slice() {
         [] if schema.get("properties").is_some() => (None, Vec::new()),
         [] => {
-            let (ty, _) = converter.type_of(&schema, &owner, "response");
+            let (ty, _) = converter.type_of(&schema, &names::pascal(resource), "response");
             (Some(map([("type", ty.into())])), Vec::new())
         }
         [(key, value)] => {
-            let (ty, _) = converter.type_of(value, &owner, key);
+            let (ty, _) = converter.type_of(value, &owner(key), key);
             if ty.contains("object:") {
-                let field = converter.field(&owner, key, value, true);
+                let field = converter.field(&owner(key), key, value, true);
                 return (Some(map([("keys", Yaml::Sequence(vec![Yaml::Mapping(field.clone())]))])), vec![field]);
             }
-            let field = converter.field(&owner, key, value, true);
+            let field = converter.field(&owner(key), key, value, true);
             (Some(map([("type", ty.into()), ("envelope", key.as_str().into())])), vec![field])
         }
         many => {
-            let keys: Vec<Mapping> = many.iter().map(|(key, value)| converter.field(&owner, key, value, required.contains(key.as_str()))).collect();
+            let keys: Vec<Mapping> =
+                many.iter().map(|(key, value)| converter.field(&owner(key), key, value, required.contains(key.as_str()))).collect();
             (Some(map([("keys", Yaml::Sequence(keys.iter().cloned().map(Yaml::Mapping).collect()))])), keys)
         }
     }
+}
+
+/// What names the types a response key declares: the resource's words the key does not
+/// repeat (`user_identities_unmanaged` and `user_identity`: `Unmanaged`, so the object is an
+/// `UnmanagedUserIdentity`), or the whole resource when the key repeats them all.
+fn key_owner(resource: &str, key: &str) -> String {
+    let key_words: Vec<String> = key.split('_').map(types::singular).collect();
+    let rest: Vec<&str> = resource.split('_').filter(|word| !key_words.contains(&types::singular(word))).collect();
+    if rest.is_empty() { names::pascal(resource) } else { names::pascal(&rest.join("_")) }
 }
 
 /// Cursor pagination: one array key, an optional string parameter whose name says cursor,

@@ -2,7 +2,9 @@
 //! `oneOf` with a discriminator), a string `enum` a named enum, an object declared in place an
 //! inline `type: object`, `additionalProperties` a `map<T>`. Types the API folder already
 //! defines are referenced, never defined again; an enum whose values one of them has is
-//! reused.
+//! reused. A schema the vendor writes out in place more than once (the same unmanaged object
+//! in a `get` and a `list`, the same error union in two objects) is one named type: a survey
+//! pass over everything imported finds them first ([`Converter::survey`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,11 +45,74 @@ pub(crate) struct Converter<'d> {
     pub(crate) decisions: Vec<Decision>,
     /// Where the schema being converted is, for decisions (`access_code.errors`).
     place: Vec<String>,
+    /// Schemas written out in place more than once, by their JSON text, with the one name
+    /// each gets ([`Converter::survey`]).
+    recurring: BTreeMap<String, String>,
+    /// While surveying: each schema written out in place, by its JSON text, with the names
+    /// its places would give it.
+    seen: Option<BTreeMap<String, Vec<String>>>,
+    /// The next object met is a model even if it is met once: a parameter's, since
+    /// parameters have no objects declared in place.
+    pub(crate) object_as_model: bool,
 }
 
 impl<'d> Converter<'d> {
     pub(crate) fn new(doc: &'d Json, known: &'d Known) -> Self {
-        Converter { doc: Document(doc), known, defined: Defined::default(), decisions: Vec::new(), place: Vec::new() }
+        Converter {
+            doc: Document(doc),
+            known,
+            defined: Defined::default(),
+            decisions: Vec::new(),
+            place: Vec::new(),
+            recurring: BTreeMap::new(),
+            seen: None,
+            object_as_model: false,
+        }
+    }
+
+    /// A converter for surveying: what it converts is thrown away, but it notes every schema
+    /// written out in place (objects and discriminated unions) and the names its places give.
+    pub(crate) fn surveying(doc: &'d Json, known: &'d Known) -> Self {
+        Converter { seen: Some(BTreeMap::new()), ..Converter::new(doc, known) }
+    }
+
+    /// What a survey found: the schemas met more than once, each named by the shortest name
+    /// one of its places gives (the first on a tie) that the folder does not use already, so
+    /// that a vendor's `UserIdentityError` beats `UserIdentitiesUnmanagedUserIdentityError`.
+    pub(crate) fn survey(self) -> BTreeMap<String, String> {
+        let known = self.known;
+        let mut recurring = BTreeMap::new();
+        let mut taken = BTreeSet::new();
+        for (text, names) in self.seen.unwrap_or_default() {
+            if names.len() < 2 {
+                continue;
+            }
+            let free = |name: &&String| !known.types.contains(*name) && !known.inline.contains(*name) && !taken.contains(*name);
+            if let Some(name) = names.iter().filter(free).min_by_key(|name| name.len()).cloned() {
+                taken.insert(name.clone());
+                recurring.insert(text, name);
+            }
+        }
+        recurring
+    }
+
+    /// Uses a survey's findings.
+    pub(crate) fn with_recurring(mut self, recurring: BTreeMap<String, String>) -> Self {
+        self.recurring = recurring;
+        self
+    }
+
+    /// A schema written out in place, which places would name `name`: its recurring name if
+    /// it has one; `Err(true)` while surveying when it was met before (so that what it holds
+    /// is not counted twice), else `Err(false)`.
+    fn in_place(&mut self, schema: &Json, name: &str) -> Result<String, bool> {
+        let text = schema.to_string();
+        if let Some(seen) = &mut self.seen {
+            let names = seen.entry(text).or_default();
+            names.push(name.to_owned());
+            return Err(names.len() > 1);
+        }
+        self.recurring.get(&text).cloned().ok_or(false)
     }
 
     fn decide(&mut self, what: String) {
@@ -67,12 +132,17 @@ impl<'d> Converter<'d> {
                 return (ty, nullable || inner);
             }
             // Several objects together: one object declared in place.
-            Some([_, _, ..]) => return (format!("object:{owner}.{field}"), nullable),
+            Some([_, _, ..]) => return (self.object(schema, owner, field), nullable),
             _ => {}
         }
         if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
             if schema.get("discriminator").is_some() {
                 let name = format!("{}{}", names::pascal(owner), names::pascal(&singular(field)));
+                let name = match self.in_place(schema, &name) {
+                    Ok(recurring) => recurring,
+                    Err(true) => return ("json".into(), nullable),
+                    Err(false) => name,
+                };
                 self.union(&name, schema);
                 return (name, nullable);
             }
@@ -105,7 +175,7 @@ impl<'d> Converter<'d> {
                 format!("array<{item}>")
             }
             Some("object") | None if schema.get("properties").is_some() => {
-                return (format!("object:{owner}.{field}"), nullable);
+                return (self.object(schema, owner, field), nullable);
             }
             Some("object") | None => match schema.get("additionalProperties") {
                 Some(values @ Json::Object(_)) if !values.as_object().is_some_and(|o| o.is_empty()) => {
@@ -139,6 +209,29 @@ impl<'d> Converter<'d> {
         }
         let plain = (2..=3).contains(&kinds.len()) && !(kinds.contains(&"integer") && kinds.contains(&"number"));
         plain.then(|| kinds.join(" | "))
+    }
+
+    /// An object written out at `owner.field`: `object:…` (declared in place), or, when it
+    /// recurs, its model, defined once; `json` while surveying one met before.
+    fn object(&mut self, schema: &Json, owner: &str, field: &str) -> String {
+        let candidate = format!("{}{}", names::pascal(owner), names::pascal(field));
+        let as_model = std::mem::take(&mut self.object_as_model);
+        let found = match self.in_place(schema, &candidate) {
+            Err(false) if as_model && !self.known.types.contains(&candidate) && !self.known.inline.contains(&candidate) => Ok(candidate),
+            found => found,
+        };
+        match found {
+            Ok(name) => {
+                if !self.known.types.contains(&name) && !self.defined.order.contains(&name) {
+                    self.defined.order.push(name.clone());
+                    let model = self.model(&name, schema);
+                    self.defined.models.insert(name.clone(), model);
+                }
+                name
+            }
+            Err(true) => "json".into(),
+            Err(false) => format!("object:{owner}.{field}"),
+        }
     }
 
     /// A named schema: its type name, defining it (once) unless the folder has it.
@@ -339,7 +432,7 @@ pub(crate) fn description(schema: &Json, fallback: &str) -> String {
 }
 
 /// `errors` → `error`: the item of a list is named in the singular.
-fn singular(word: &str) -> String {
+pub(crate) fn singular(word: &str) -> String {
     word.strip_suffix("ies")
         .map(|stem| format!("{stem}y"))
         .or_else(|| word.strip_suffix('s').filter(|s| !s.ends_with('s')).map(str::to_owned))

@@ -12,7 +12,7 @@ use crate::codec;
 /// In addition, for certain devices, Seam also supports [offline access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes#offline-access-codes). Offline access (PIN) codes are designed for door locks that might not always maintain an internet connection. For this type of access code, the device manufacturer uses encryption keys (tokens) to create server-based registries of algorithmically-generated offline PIN codes. Because the tokens remain synchronized with the managed devices, the locks do not require an active internet connection—and you do not need to be near the locks—to create an offline access code. Then, owners or managers can share these offline codes with users through a variety of mechanisms, such as messaging applications. That is, lock users do not need to install a smartphone application to receive an offline access code.
 ///
 /// For granting a person access to a space, [Access Grants](https://docs.seam.co/use-cases/granting-access) are the default and recommended approach and work across both standalone smart locks and access systems. Use the lower-level Access Codes API directly only when you specifically need to manage individual PIN codes.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCode {
@@ -139,7 +139,7 @@ pub struct AccessCode {
 /// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::AccountDisconnected`, `AccessCodeError::SaltoKsSubscriptionLimitExceeded`, `AccessCodeError::DormakabaSitesDisconnected`.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeAccountError {
@@ -163,7 +163,14 @@ pub struct AccessCodeAccountError {
 /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeChangeType {
@@ -174,7 +181,14 @@ pub enum AccessCodeChangeType {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessCodeChangeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -185,7 +199,14 @@ impl AccessCodeChangeType {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessCodeChangeType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -195,19 +216,40 @@ impl AccessCodeChangeType {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for AccessCodeChangeType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessCodeChangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for AccessCodeChangeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -216,7 +258,14 @@ impl ::serde::Serialize for AccessCodeChangeType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AccessCodeChangeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -225,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeChangeType {
     }
 }
 /// Code configuration of an `updating_code` mutation: the previous code configuration (`from`) or the new code configuration (`to`).
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeCodeConfiguration {
@@ -237,7 +286,7 @@ pub struct AccessCodeCodeConfiguration {
 /// An error of the device that holds the access code (`is_device_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::DeviceOffline`, `AccessCodeError::DeviceRemoved`, `AccessCodeError::HubDisconnected`, `AccessCodeError::DeviceDisconnected`, `AccessCodeError::EmptyBackupAccessCodePool`, `AccessCodeError::AugustLockNotAuthorized`, `AccessCodeError::MissingDeviceCredentials`, `AccessCodeError::AuxiliaryHeatRunning`, `AccessCodeError::SubscriptionRequired`.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeDeviceError {
@@ -257,7 +306,7 @@ pub struct AccessCodeDeviceError {
 /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "error_code")]
@@ -310,7 +359,7 @@ pub enum AccessCodeError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl AccessCodeError {
     /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
     pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
@@ -349,7 +398,7 @@ impl AccessCodeError {
     }
 }
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorBridgeDisconnected {
@@ -373,7 +422,7 @@ pub struct AccessCodeErrorBridgeDisconnected {
     pub message: ::std::string::String,
 }
 /// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorConflictingExternalModification {
@@ -402,7 +451,7 @@ pub struct AccessCodeErrorConflictingExternalModification {
     pub modified_fields: ::std::vec::Vec<crate::seam::AccessCodeModifiedField>,
 }
 /// Duplicate access code detected on device.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeErrorDuplicateCodeOnDevice {
@@ -433,7 +482,17 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
 /// Unique identifier for an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -447,7 +506,17 @@ pub struct AccessCodeErrorDuplicateCodeOnDevice {
 )]
 #[serde(transparent)]
 pub struct AccessCodeId(::std::string::String);
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessCodeId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -462,86 +531,24 @@ impl AccessCodeId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessCodeId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
-/// Maximum rounding adjustment of an [offline access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/offline-access-codes)'s times. `1d` (or `1day`) creates a daily-bound offline access code on devices that support it.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodeMaxTimeRounding {
-    /// `1hour`.
-    OneHour,
-    /// `1day`.
-    OneDay,
-    /// `1h`.
-    OneH,
-    /// `1d`.
-    OneD,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeMaxTimeRounding {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneHour => "1hour",
-            Self::OneDay => "1day",
-            Self::OneH => "1h",
-            Self::OneD => "1d",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeMaxTimeRounding {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1hour" => Self::OneHour,
-            "1day" => Self::OneDay,
-            "1h" => Self::OneH,
-            "1d" => Self::OneD,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodeMaxTimeRounding {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodeMaxTimeRounding {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodeMaxTimeRounding {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeMaxTimeRounding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
 /// A field that was changed externally, with its previous and new values (an item of `modified_fields`).
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeModifiedField {
@@ -561,7 +568,7 @@ pub struct AccessCodeModifiedField {
 /// A pending mutation that carries only its message and when it was created: the fields shared by the access code mutations that have no others.
 ///
 /// The payload of the union variants `AccessCodePendingMutation::Creating`, `AccessCodePendingMutation::Deleting`.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeMutationNotice {
@@ -575,7 +582,7 @@ pub struct AccessCodeMutationNotice {
     pub message: ::std::string::String,
 }
 /// Name configuration of an `updating_name` mutation: the previous name configuration (`from`) or the new name configuration (`to`).
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeNameConfiguration {
@@ -587,7 +594,7 @@ pub struct AccessCodeNameConfiguration {
 /// An error of the access code itself (`is_access_code_error`): the fields shared by the access code errors that report one.
 ///
 /// The payload of the union variants `AccessCodeError::ProviderIssue`, `AccessCodeError::FailedToSetOnDevice`, `AccessCodeError::FailedToRemoveFromDevice`, `AccessCodeError::NoSpaceForAccessCodeOnDevice`, `AccessCodeError::AccessCodeInactive`, `AccessCodeError::InsufficientPermissions`.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeOwnError {
@@ -608,7 +615,7 @@ pub struct AccessCodeOwnError {
 /// A pending mutation of the access code: a change that Seam is in the process of pushing to the device.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "mutation_code")]
@@ -629,7 +636,7 @@ pub enum AccessCodePendingMutation {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl AccessCodePendingMutation {
     /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -657,7 +664,7 @@ impl AccessCodePendingMutation {
     }
 }
 /// Seam is waiting until closer to the access code's start time before programming it on the device.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationDeferringCreation {
@@ -675,7 +682,7 @@ pub struct AccessCodePendingMutationDeferringCreation {
     pub scheduled_at: crate::runtime::Timestamp,
 }
 /// Seam is in the process of pushing an updated PIN code to the device.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingCode {
@@ -697,7 +704,7 @@ pub struct AccessCodePendingMutationUpdatingCode {
     pub to: crate::seam::AccessCodeCodeConfiguration,
 }
 /// Seam is in the process of pushing an updated access code name to the device.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingName {
@@ -719,7 +726,7 @@ pub struct AccessCodePendingMutationUpdatingName {
     pub to: crate::seam::AccessCodeNameConfiguration,
 }
 /// Seam is in the process of pushing an updated time frame to the device.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodePendingMutationUpdatingTimeFrame {
@@ -740,74 +747,10 @@ pub struct AccessCodePendingMutationUpdatingTimeFrame {
     /// Wire name: `to`.
     pub to: crate::seam::AccessCodeTimeFrameConfiguration,
 }
-/// What `/access_codes/create_multiple` does when a device cannot share the common code.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodeSharingBehavior {
-    /// `throw`: No access codes are created if any device cannot share a code (the default).
-    Throw,
-    /// `create_random_code`: A random code is created on the devices that cannot share a code.
-    CreateRandomCode,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeSharingBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Throw => "throw",
-            Self::CreateRandomCode => "create_random_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeSharingBehavior {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "throw" => Self::Throw,
-            "create_random_code" => Self::CreateRandomCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodeSharingBehavior {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodeSharingBehavior {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodeSharingBehavior {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeSharingBehavior {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
 /// Current status of the access code within the operational lifecycle. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeStatus {
@@ -824,7 +767,7 @@ pub enum AccessCodeStatus {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl AccessCodeStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -838,7 +781,7 @@ impl AccessCodeStatus {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl AccessCodeStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -851,19 +794,19 @@ impl AccessCodeStatus {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl ::std::convert::From<&str> for AccessCodeStatus {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl ::std::fmt::Display for AccessCodeStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl ::serde::Serialize for AccessCodeStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -872,7 +815,7 @@ impl ::serde::Serialize for AccessCodeStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl<'de> ::serde::Deserialize<'de> for AccessCodeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -881,7 +824,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeStatus {
     }
 }
 /// Time frame configuration of an `updating_time_frame` mutation: the previous time frame configuration (`from`) or the new time frame configuration (`to`).
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeTimeFrameConfiguration {
@@ -897,7 +840,14 @@ pub struct AccessCodeTimeFrameConfiguration {
 /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessCodeType {
@@ -908,7 +858,14 @@ pub enum AccessCodeType {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessCodeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -919,7 +876,14 @@ impl AccessCodeType {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessCodeType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -929,19 +893,40 @@ impl AccessCodeType {
         }
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for AccessCodeType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessCodeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for AccessCodeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -950,7 +935,14 @@ impl ::serde::Serialize for AccessCodeType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AccessCodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -961,7 +953,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessCodeType {
 /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "warning_code")]
@@ -993,7 +985,7 @@ pub enum AccessCodeWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 impl AccessCodeWarning {
     /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -1041,7 +1033,7 @@ impl AccessCodeWarning {
     }
 }
 /// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeWarningExternalModificationInEffect {
@@ -1068,7 +1060,7 @@ pub struct AccessCodeWarningExternalModificationInEffect {
 /// A warning that carries only its message and when Seam created it: the fields shared by the access code warnings that have no others.
 ///
 /// The payload of the union variants `AccessCodeWarning::CodeRotatesPeriodically`, `AccessCodeWarning::TimeFrameAdjustedForUnknownTimeZone`, `AccessCodeWarning::DelayInSettingOnDevice`, `AccessCodeWarning::DelayInRemovingFromDevice`, `AccessCodeWarning::ThirdPartyIntegrationDetected`, `AccessCodeWarning::IglooAlgopinMustBeUsedWithin24Hours`, `AccessCodeWarning::ManagementTransferred`, `AccessCodeWarning::UsingBackupAccessCode`, `AccessCodeWarning::BeingDeleted`, `AccessCodeWarning::UnknownIssueWithAccessCode`.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessCodeWarningNotice {
@@ -1082,66 +1074,14 @@ pub struct AccessCodeWarningNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-/// The response of `access_codes.create` (Create an Access Code): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesCreateResponse {
-    /// The new [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
-    ///
-    /// Wire name: `access_code`.
-    pub access_code: crate::seam::AccessCode,
-    /// The [action attempt](https://docs.seam.co/core-concepts/action-attempts) that tracks programming the code on the device (`CREATE_ACCESS_CODE`).
-    ///
-    /// Wire name: `action_attempt`.
-    pub action_attempt: crate::seam::ActionAttempt,
-}
-/// The response of `access_codes.list` (List Access Codes): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesListResponse {
-    /// The [access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes) of this page.
-    ///
-    /// Wire name: `access_codes`.
-    pub access_codes: ::std::vec::Vec<crate::seam::AccessCode>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-access_codes")]
-impl crate::runtime::Page for AccessCodesListResponse {
-    type Item = crate::seam::AccessCode;
-    fn items(&self) -> &[crate::seam::AccessCode] {
-        &self.access_codes
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::AccessCode> {
-        self.access_codes
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The response of `access_codes.pull_backup_access_code` (Pull a Backup Access Code): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesPullBackupAccessCodeResponse {
-    /// The [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) for which the backup access code was pulled.
-    ///
-    /// Wire name: `access_code`.
-    pub access_code: crate::seam::AccessCode,
-    /// The backup access code pulled from the device's backup pool.
-    ///
-    /// Wire name: `backup_access_code`.
-    pub backup_access_code: crate::seam::AccessCode,
-}
 /// Represents an Access Grant. Access Grants enable you to grant a user identity access to spaces, entrances, and devices through one or more access methods, such as mobile keys, plastic cards, and PIN codes. You can create an Access Grant for an existing user identity, or you can create a new user identity *while* creating the new Access Grant.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -1243,7 +1183,13 @@ pub struct AccessGrant {
     pub workspace_id: crate::seam::WorkspaceId,
 }
 /// Access time configuration of an `updating_access_times` mutation: the previous access time configuration (`from`) or the new access time configuration (`to`).
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantAccessTimeConfiguration {
@@ -1259,7 +1205,13 @@ pub struct AccessGrantAccessTimeConfiguration {
 /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "error_code")]
@@ -1272,7 +1224,13 @@ pub enum AccessGrantError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessGrantError {
     /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -1305,7 +1263,13 @@ impl AccessGrantError {
     }
 }
 /// Indicates that Seam could not create one or more of the requested access methods for the access grant.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
@@ -1324,7 +1288,13 @@ pub struct AccessGrantErrorCannotCreateRequestedAccessMethods {
     pub missing_device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
 }
 /// A device whose access code could not be revoked during reconciliation (an item of `failed_devices`).
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantFailedDevice {
@@ -1344,7 +1314,17 @@ pub struct AccessGrantFailedDevice {
 /// ID of an [Access Grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -1358,7 +1338,17 @@ pub struct AccessGrantFailedDevice {
 )]
 #[serde(transparent)]
 pub struct AccessGrantId(::std::string::String);
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessGrantId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1373,14 +1363,30 @@ impl AccessGrantId {
         self.0
     }
 }
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessGrantId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 /// New location configuration of an `updating_spaces` mutation (`to`).
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantNewLocationConfiguration {
@@ -1397,7 +1403,13 @@ pub struct AccessGrantNewLocationConfiguration {
 /// A pending mutation of the access grant: an update that is in progress.
 ///
 /// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "mutation_code")]
@@ -1410,7 +1422,13 @@ pub enum AccessGrantPendingMutation {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessGrantPendingMutation {
     /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -1430,7 +1448,13 @@ impl AccessGrantPendingMutation {
     }
 }
 /// Seam is in the process of updating the access times for this access grant.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingAccessTimes {
@@ -1456,7 +1480,13 @@ pub struct AccessGrantPendingMutationUpdatingAccessTimes {
     pub to: crate::seam::AccessGrantAccessTimeConfiguration,
 }
 /// Seam is in the process of updating the devices/spaces associated with this access grant.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPendingMutationUpdatingSpaces {
@@ -1478,7 +1508,13 @@ pub struct AccessGrantPendingMutationUpdatingSpaces {
     pub to: crate::seam::AccessGrantNewLocationConfiguration,
 }
 /// Previous location configuration of an `updating_spaces` mutation (`from`).
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantPreviousLocationConfiguration {
@@ -1490,7 +1526,13 @@ pub struct AccessGrantPreviousLocationConfiguration {
 /// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "warning_code")]
@@ -1513,7 +1555,13 @@ pub enum AccessGrantWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessGrantWarning {
     /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -1553,7 +1601,13 @@ impl AccessGrantWarning {
     }
 }
 /// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
@@ -1571,7 +1625,13 @@ pub struct AccessGrantWarningDeviceDoesNotSupportAccessCodes {
     pub message: ::std::string::String,
 }
 /// Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
@@ -1595,7 +1655,13 @@ pub struct AccessGrantWarningDeviceTimeConstraintsViolated {
 /// A warning that carries only its message and when Seam created it: the fields shared by the access grant warnings that have no others.
 ///
 /// The payload of the union variants `AccessGrantWarning::BeingDeleted`, `AccessGrantWarning::UnderprovisionedAccess`.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningNotice {
@@ -1609,7 +1675,13 @@ pub struct AccessGrantWarningNotice {
     pub message: ::std::string::String,
 }
 /// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningOverprovisionedAccess {
@@ -1628,7 +1700,13 @@ pub struct AccessGrantWarningOverprovisionedAccess {
     pub message: ::std::string::String,
 }
 /// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningRequestedCodeUnavailable {
@@ -1654,7 +1732,13 @@ pub struct AccessGrantWarningRequestedCodeUnavailable {
     pub original_code: ::std::string::String,
 }
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct AccessGrantWarningUpdatingAccessTimes {
@@ -1671,10 +1755,177 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
+/// Represents an access method for an Access Grant. Access methods describe the modes of access, such as PIN codes, plastic cards, and mobile keys. For a mobile key, the access method also stores the URL for the associated Instant Key.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethod {
+    /// ID of the access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Token of the client session associated with the access method.
+    ///
+    /// Wire name: `client_session_token`. May be absent.
+    #[wire(skip_none)]
+    pub client_session_token: ::std::option::Option<::std::string::String>,
+    /// The actual PIN code for code access methods.
+    ///
+    /// Wire name: `code`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub code: crate::runtime::Nullable<::std::string::String>,
+    /// Date and time at which the access method was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the customization profile associated with the access method.
+    ///
+    /// Wire name: `customization_profile_id`. May be absent.
+    #[wire(skip_none)]
+    pub customization_profile_id: ::std::option::Option<
+        crate::seam::CustomizationProfileId,
+    >,
+    /// Display name of the access method.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Errors associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AccessMethodError>,
+    /// URL of the Instant Key for mobile key access methods.
+    ///
+    /// Wire name: `instant_key_url`. May be absent.
+    #[wire(skip_none)]
+    pub instant_key_url: ::std::option::Option<::std::string::String>,
+    /// Indicates whether an existing card credential must be assigned to this access method before it can be issued. Only applies to card-mode access methods on systems that support credential assignment.
+    ///
+    /// Wire name: `is_assignment_required`. May be absent.
+    #[wire(skip_none)]
+    pub is_assignment_required: ::std::option::Option<bool>,
+    /// Indicates whether encoding with an card encoder is required to issue or reissue the plastic card associated with the access method.
+    ///
+    /// Wire name: `is_encoding_required`. May be absent.
+    #[wire(skip_none)]
+    pub is_encoding_required: ::std::option::Option<bool>,
+    /// Indicates whether the access method has been issued.
+    ///
+    /// Wire name: `is_issued`.
+    pub is_issued: bool,
+    /// Indicates whether the access method is ready for card assignment. This is true when the access method is in card mode, has not yet been issued, and the system supports credential assignment.
+    ///
+    /// Wire name: `is_ready_for_assignment`. May be absent.
+    #[wire(skip_none)]
+    pub is_ready_for_assignment: ::std::option::Option<bool>,
+    /// Indicates whether the access method is ready to be encoded. This is true when the credential has been created and the card has not yet been issued.
+    ///
+    /// Wire name: `is_ready_for_encoding`. May be absent.
+    #[wire(skip_none)]
+    pub is_ready_for_encoding: ::std::option::Option<bool>,
+    /// Date and time at which the access method was issued.
+    ///
+    /// Wire name: `issued_at`. May be `null`.
+    pub issued_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
+    ///
+    /// Wire name: `mode`.
+    pub mode: crate::seam::AccessMethodMode,
+    /// Pending mutations for the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant). Indicates operations that are in progress.
+    ///
+    /// Wire name: `pending_mutations`.
+    pub pending_mutations: ::std::vec::Vec<crate::seam::AccessMethodPendingMutation>,
+    /// Warnings associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::AccessMethodWarning>,
+    /// ID of the Seam workspace associated with the access method.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Error associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum AccessMethodError {
+    /// `failed_to_issue`: Indicates that Seam was unable to issue this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and this error clears automatically if the access method is eventually issued.
+    FailedToIssue(AccessMethodErrorFailedToIssue),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+impl AccessMethodError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::FailedToIssue(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::FailedToIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that Seam was unable to issue this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and this error clears automatically if the access method is eventually issued.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodErrorFailedToIssue {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
 /// ID of an access method. Access methods describe the modes of access of an Access Grant, such as PIN codes, plastic cards, and mobile keys.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -1688,7 +1939,17 @@ pub struct AccessGrantWarningUpdatingAccessTimes {
 )]
 #[serde(transparent)]
 pub struct AccessMethodId(::std::string::String);
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessMethodId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1703,7 +1964,17 @@ impl AccessMethodId {
         self.0
     }
 }
-#[cfg(any(feature = "seam-access_codes", feature = "seam-access_grants"))]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessMethodId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -1712,7 +1983,15 @@ impl ::std::fmt::Display for AccessMethodId {
 /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMethodMode {
@@ -1727,7 +2006,15 @@ pub enum AccessMethodMode {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessMethodMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1740,7 +2027,15 @@ impl AccessMethodMode {
         }
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl AccessMethodMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1752,19 +2047,43 @@ impl AccessMethodMode {
         }
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for AccessMethodMode {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for AccessMethodMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for AccessMethodMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1773,13 +2092,4773 @@ impl ::serde::Serialize for AccessMethodMode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
+}
+/// AccessMethodPendingMutation.
+///
+/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "mutation_code")]
+#[non_exhaustive]
+pub enum AccessMethodPendingMutation {
+    /// `provisioning_access`: Seam is in the process of provisioning access for this access method on new devices.
+    ProvisioningAccess(AccessMethodPendingMutationProvisioningAccess),
+    /// `revoking_access`: Seam is in the process of revoking access for this access method from devices.
+    RevokingAccess(AccessMethodPendingMutationRevokingAccess),
+    /// `updating_access_times`: Seam is in the process of updating the access times for this access method.
+    UpdatingAccessTimes(AccessMethodPendingMutationUpdatingAccessTimes),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+impl AccessMethodPendingMutation {
+    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::ProvisioningAccess(v) => ::std::option::Option::Some(&v.created_at),
+            Self::RevokingAccess(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::ProvisioningAccess(v) => ::std::option::Option::Some(&v.message),
+            Self::RevokingAccess(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Seam is in the process of provisioning access for this access method on new devices.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationProvisioningAccess {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Previous device configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AccessMethodPendingMutationProvisioningAccessFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New device configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AccessMethodPendingMutationProvisioningAccessTo,
+}
+/// Previous device configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationProvisioningAccessFrom {
+    /// Previous device IDs where access was provisioned.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+/// New device configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationProvisioningAccessTo {
+    /// New device IDs where access is being provisioned.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+/// Seam is in the process of revoking access for this access method from devices.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationRevokingAccess {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Previous device configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AccessMethodPendingMutationRevokingAccessFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New device configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AccessMethodPendingMutationRevokingAccessTo,
+}
+/// Previous device configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationRevokingAccessFrom {
+    /// Previous device IDs where access existed.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+/// New device configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationRevokingAccessTo {
+    /// New device IDs where access should remain.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+}
+/// Seam is in the process of updating the access times for this access method.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationUpdatingAccessTimes {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Previous access time configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AccessMethodPendingMutationUpdatingAccessTimesFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access time configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AccessMethodPendingMutationUpdatingAccessTimesTo,
+}
+/// Previous access time configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationUpdatingAccessTimesFrom {
+    /// Previous end time for access.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Previous start time for access.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// New access time configuration.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodPendingMutationUpdatingAccessTimesTo {
+    /// New end time for access.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// New start time for access.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// Warning associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum AccessMethodWarning {
+    /// `being_deleted`: Indicates that the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) is being deleted.
+    BeingDeleted(AccessMethodWarningBeingDeleted),
+    /// `updating_access_times`: Indicates that the access times for this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) are being updated.
+    UpdatingAccessTimes(AccessMethodWarningUpdatingAccessTimes),
+    /// `pulled_backup_access_code`: Indicates that all attempts to create an access code on this device before the start time failed and a backup access code was used to ensure access was provided in time.
+    PulledBackupAccessCode(AccessMethodWarningPulledBackupAccessCode),
+    /// `delay_in_issuing`: Indicates that Seam has not yet issued this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant), even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and this warning clears automatically once issuance succeeds.
+    DelayInIssuing(AccessMethodWarningDelayInIssuing),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+impl AccessMethodWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::PulledBackupAccessCode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DelayInIssuing(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
+            Self::PulledBackupAccessCode(v) => ::std::option::Option::Some(&v.message),
+            Self::DelayInIssuing(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) is being deleted.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that Seam has not yet issued this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant), even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and this warning clears automatically once issuance succeeds.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodWarningDelayInIssuing {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that all attempts to create an access code on this device before the start time failed and a backup access code was used to ensure access was provided in time.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodWarningPulledBackupAccessCode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// ID of the original access method from which this backup access method was split, if applicable.
+    ///
+    /// Wire name: `original_access_method_id`. May be absent.
+    #[wire(skip_none)]
+    pub original_access_method_id: ::std::option::Option<::std::string::String>,
+}
+/// Indicates that the access times for this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) are being updated.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AccessMethodWarningUpdatingAccessTimes {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Group that defines the entrances to which a set of users has access and, in some cases, the access schedule for these entrances and users.
+///
+/// Some access control systems use [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups), which are sets of users, combined with sets of permissions. These permissions include both the set of areas or assets that the users can access and the schedule during which the users can access these areas or assets. Instead of assigning access rights individually to each access control system user, which can be time-consuming and error-prone, administrators can assign users to an access group, thereby ensuring that the users inherit all the permissions associated with the access group. Using access groups streamlines the process of managing large numbers of access control system users, especially in bigger organizations or complexes.
+///
+/// To learn whether your access control system supports access groups, see the corresponding [system integration guide](https://docs.seam.co/device-and-system-integration-guides#access-control-systems).
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroup {
+    /// `access_group_type`.
+    ///
+    /// **Deprecated.** Use `external_type`.
+    ///
+    /// Wire name: `access_group_type`.
+    #[deprecated(note = "Use `external_type`.")]
+    pub access_group_type: crate::seam::AcsAccessGroupAccessGroupType,
+    /// `access_group_type_display_name`.
+    ///
+    /// **Deprecated.** Use `external_type_display_name`.
+    ///
+    /// Wire name: `access_group_type_display_name`.
+    #[deprecated(note = "Use `external_type_display_name`.")]
+    pub access_group_type_display_name: ::std::string::String,
+    /// `starts_at` and `ends_at` timestamps for the access group's access.
+    ///
+    /// Wire name: `access_schedule`. May be absent.
+    #[wire(skip_none)]
+    pub access_schedule: ::std::option::Option<
+        crate::seam::AcsAccessGroupAccessSchedule,
+    >,
+    /// ID of the access group.
+    ///
+    /// Wire name: `acs_access_group_id`.
+    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
+    /// ID of the access control system that contains the access group.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account that contains the access group.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the access group was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Display name for the access group.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Errors associated with the `acs_access_group`.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AcsAccessGroupError>,
+    /// Brand-specific terminology for the access group type.
+    ///
+    /// Wire name: `external_type`.
+    pub external_type: crate::seam::AcsAccessGroupAccessGroupType,
+    /// Display name that corresponds to the brand-specific terminology for the access group type.
+    ///
+    /// Wire name: `external_type_display_name`.
+    pub external_type_display_name: ::std::string::String,
+    /// Indicates whether Seam manages the access group.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Name of the access group.
+    ///
+    /// Wire name: `name`.
+    pub name: ::std::string::String,
+    /// Collection of pending mutations for the access group. Represents operations that have been requested but not yet completed on the integrated access system.
+    ///
+    /// Wire name: `pending_mutations`.
+    pub pending_mutations: ::std::vec::Vec<crate::seam::AcsAccessGroupPendingMutation>,
+    /// Warnings associated with the `acs_access_group`.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<::serde_json::Value>,
+    /// ID of the workspace that contains the access group.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The values of `access_group_type`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsAccessGroupAccessGroupType {
+    /// `pti_unit`.
+    PtiUnit,
+    /// `pti_access_level`.
+    PtiAccessLevel,
+    /// `salto_ks_access_group`.
+    SaltoKsAccessGroup,
+    /// `brivo_group`.
+    BrivoGroup,
+    /// `salto_space_group`.
+    SaltoSpaceGroup,
+    /// `dormakaba_community_access_group`.
+    DormakabaCommunityAccessGroup,
+    /// `dormakaba_ambiance_access_group`.
+    DormakabaAmbianceAccessGroup,
+    /// `avigilon_alta_group`.
+    AvigilonAltaGroup,
+    /// `kisi_access_group`.
+    KisiAccessGroup,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl AcsAccessGroupAccessGroupType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PtiUnit => "pti_unit",
+            Self::PtiAccessLevel => "pti_access_level",
+            Self::SaltoKsAccessGroup => "salto_ks_access_group",
+            Self::BrivoGroup => "brivo_group",
+            Self::SaltoSpaceGroup => "salto_space_group",
+            Self::DormakabaCommunityAccessGroup => "dormakaba_community_access_group",
+            Self::DormakabaAmbianceAccessGroup => "dormakaba_ambiance_access_group",
+            Self::AvigilonAltaGroup => "avigilon_alta_group",
+            Self::KisiAccessGroup => "kisi_access_group",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl AcsAccessGroupAccessGroupType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pti_unit" => Self::PtiUnit,
+            "pti_access_level" => Self::PtiAccessLevel,
+            "salto_ks_access_group" => Self::SaltoKsAccessGroup,
+            "brivo_group" => Self::BrivoGroup,
+            "salto_space_group" => Self::SaltoSpaceGroup,
+            "dormakaba_community_access_group" => Self::DormakabaCommunityAccessGroup,
+            "dormakaba_ambiance_access_group" => Self::DormakabaAmbianceAccessGroup,
+            "avigilon_alta_group" => Self::AvigilonAltaGroup,
+            "kisi_access_group" => Self::KisiAccessGroup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for AcsAccessGroupAccessGroupType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for AcsAccessGroupAccessGroupType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl ::serde::Serialize for AcsAccessGroupAccessGroupType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for AcsAccessGroupAccessGroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// `starts_at` and `ends_at` timestamps for the access group's access.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupAccessSchedule {
+    /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at`.
+    pub starts_at: crate::runtime::Timestamp,
+}
+/// Error associated with the `acs_access_group`.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum AcsAccessGroupError {
+    /// `failed_to_create_on_acs_system`: Indicates that the [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+    FailedToCreateOnAcsSystem(AcsAccessGroupErrorFailedToCreateOnAcsSystem),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl AcsAccessGroupError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::FailedToCreateOnAcsSystem(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::FailedToCreateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupErrorFailedToCreateOnAcsSystem {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// ID of an access group: the entrances to which a set of access system users has access.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsAccessGroupId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsAccessGroupId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsAccessGroupId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// AcsAccessGroupPendingMutation.
+///
+/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "mutation_code")]
+#[non_exhaustive]
+pub enum AcsAccessGroupPendingMutation {
+    /// `creating`: Seam is in the process of pushing an access group creation to the integrated access system.
+    Creating(AcsAccessGroupPendingMutationCreating),
+    /// `deleting`: Seam is in the process of pushing an access group deletion to the integrated access system.
+    Deleting(AcsAccessGroupPendingMutationDeleting),
+    /// `deferring_deletion`: This access group is scheduled for automatic deletion when its access window expires.
+    DeferringDeletion(AcsAccessGroupPendingMutationDeferringDeletion),
+    /// `updating_group_information`: Seam is in the process of pushing an access group information update to the integrated access system.
+    UpdatingGroupInformation(AcsAccessGroupPendingMutationUpdatingGroupInformation),
+    /// `updating_access_schedule`: Seam is in the process of pushing an access schedule update to the integrated access system.
+    UpdatingAccessSchedule(AcsAccessGroupPendingMutationUpdatingAccessSchedule),
+    /// `updating_user_membership`: Seam is in the process of pushing a user membership update to the integrated access system.
+    UpdatingUserMembership(AcsAccessGroupPendingMutationUpdatingUserMembership),
+    /// `updating_entrance_membership`: Seam is in the process of pushing an entrance membership update to the integrated access system.
+    UpdatingEntranceMembership(AcsAccessGroupPendingMutationUpdatingEntranceMembership),
+    /// `deferring_user_membership_update`: A scheduled user membership change is pending for this access group.
+    DeferringUserMembershipUpdate(
+        AcsAccessGroupPendingMutationDeferringUserMembershipUpdate,
+    ),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+impl AcsAccessGroupPendingMutation {
+    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeferringDeletion(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingGroupInformation(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingUserMembership(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingEntranceMembership(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeferringUserMembershipUpdate(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.message),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.message),
+            Self::DeferringDeletion(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingGroupInformation(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingUserMembership(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingEntranceMembership(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeferringUserMembershipUpdate(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Seam is in the process of pushing an access group creation to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationCreating {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// This access group is scheduled for automatic deletion when its access window expires.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationDeferringDeletion {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// A scheduled user membership change is pending for this access group.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationDeferringUserMembershipUpdate {
+    /// ID of the user involved in the scheduled change.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Whether the user is scheduled to be added to or removed from this access group.
+    ///
+    /// Wire name: `variant`.
+    pub variant: crate::seam::AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant,
+}
+/// Whether the user is scheduled to be added to or removed from this access group.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    /// `adding`.
+    Adding,
+    /// `removing`.
+    Removing,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Adding => "adding",
+            Self::Removing => "removing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "adding" => Self::Adding,
+            "removing" => Self::Removing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str>
+for AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display
+for AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize
+for AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de>
+for AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Seam is in the process of pushing an access group deletion to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationDeleting {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Seam is in the process of pushing an access schedule update to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingAccessSchedule {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old access schedule information.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsAccessGroupPendingMutationUpdatingAccessScheduleFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access schedule information.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsAccessGroupPendingMutationUpdatingAccessScheduleTo,
+}
+/// Old access schedule information.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingAccessScheduleFrom {
+    /// Ending time for the access schedule.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// New access schedule information.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingAccessScheduleTo {
+    /// Ending time for the access schedule.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// Seam is in the process of pushing an entrance membership update to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingEntranceMembership {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old entrance membership.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsAccessGroupPendingMutationUpdatingEntranceMembershipFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New entrance membership.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsAccessGroupPendingMutationUpdatingEntranceMembershipTo,
+}
+/// Old entrance membership.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingEntranceMembershipFrom {
+    /// Old entrance ID.
+    ///
+    /// Wire name: `acs_entrance_id`. May be `null`.
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+}
+/// New entrance membership.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingEntranceMembershipTo {
+    /// New entrance ID.
+    ///
+    /// Wire name: `acs_entrance_id`. May be `null`.
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+}
+/// Seam is in the process of pushing an access group information update to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingGroupInformation {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old access group information.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsAccessGroupPendingMutationUpdatingGroupInformationFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access group information.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsAccessGroupPendingMutationUpdatingGroupInformationTo,
+}
+/// Old access group information.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingGroupInformationFrom {
+    /// Name of the access group.
+    ///
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
+}
+/// New access group information.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingGroupInformationTo {
+    /// Name of the access group.
+    ///
+    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub name: crate::runtime::Nullable<::std::string::String>,
+}
+/// Seam is in the process of pushing a user membership update to the integrated access system.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingUserMembership {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old user membership.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsAccessGroupPendingMutationUpdatingUserMembershipFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New user membership.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsAccessGroupPendingMutationUpdatingUserMembershipTo,
+}
+/// Old user membership.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingUserMembershipFrom {
+    /// Old user ID.
+    ///
+    /// Wire name: `acs_user_id`. May be `null`.
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+}
+/// New user membership.
+#[cfg(any(feature = "seam-access_grants", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsAccessGroupPendingMutationUpdatingUserMembershipTo {
+    /// New user ID.
+    ///
+    /// Wire name: `acs_user_id`. May be `null`.
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+}
+/// Means by which an [access control system user](https://docs.seam.co/low-level-apis/access-systems/user-management) gains access at an [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details). The `acs_credential` object represents a [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) that provides an ACS user access within an [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// An access control system generally uses digital means of access to authorize a user trying to get through a specific entrance. Examples of credentials include plastic key cards, mobile keys, biometric identifiers, and PIN codes. The electronic nature of these credentials, as well as the fact that access is centralized, enables both the rapid provisioning and rescinding of access and the ability to compile access audit logs.
+///
+/// For each `acs_credential`, you define the access method. You can also specify additional properties, such as a PIN code, depending on the credential type.
+///
+/// For granting a person access to a space, [Access Grants](https://docs.seam.co/use-cases/granting-access) are the default and recommended approach. Use the lower-level ACS credential API directly only when you specifically need to manage individual credentials.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredential {
+    /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
+    ///
+    /// Wire name: `access_method`.
+    pub access_method: crate::seam::AccessMethodMode,
+    /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the credential pool to which the credential belongs.
+    ///
+    /// Wire name: `acs_credential_pool_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_credential_pool_id: ::std::option::Option<crate::seam::AcsCredentialPoolId>,
+    /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// Vostio-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `assa_abloy_vostio_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_vostio_metadata: ::std::option::Option<
+        crate::seam::AcsCredentialAssaAbloyVostioMetadata,
+    >,
+    /// Number of the card associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `card_number`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub card_number: crate::runtime::Nullable<::std::string::String>,
+    /// Access (PIN) code for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `code`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub code: crate::runtime::Nullable<::std::string::String>,
+    /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) validity ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format. Must be a time in the future and after `starts_at`.
+    ///
+    /// Wire name: `ends_at`. May be absent.
+    #[wire(skip_none)]
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// Errors associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AcsCredentialErrors>,
+    /// Brand-specific terminology for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type. Supported values: `pti_card`, `brivo_credential`, `hid_credential`, `visionline_card`.
+    ///
+    /// Wire name: `external_type`. May be absent.
+    #[wire(skip_none)]
+    pub external_type: ::std::option::Option<crate::seam::AcsCredentialExternalType>,
+    /// Display name that corresponds to the brand-specific terminology for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
+    ///
+    /// Wire name: `external_type_display_name`. May be absent.
+    #[wire(skip_none)]
+    pub external_type_display_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) has been encoded onto a card.
+    ///
+    /// Wire name: `is_issued`. May be absent.
+    #[wire(skip_none)]
+    pub is_issued: ::std::option::Option<bool>,
+    /// Indicates whether the latest state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) has been synced from Seam to the provider.
+    ///
+    /// Wire name: `is_latest_desired_state_synced_with_provider`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub is_latest_desired_state_synced_with_provider: crate::runtime::Nullable<bool>,
+    /// Indicates whether Seam manages the credential.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is a [multi-phone sync credential](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system#what-are-multi-phone-sync-credentials).
+    ///
+    /// Wire name: `is_multi_phone_sync_credential`. May be absent.
+    #[wire(skip_none)]
+    pub is_multi_phone_sync_credential: ::std::option::Option<bool>,
+    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) can only be used once. If `true`, the code becomes invalid after the first use.
+    ///
+    /// Wire name: `is_one_time_use`. May be absent.
+    #[wire(skip_none)]
+    pub is_one_time_use: ::std::option::Option<bool>,
+    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was encoded onto a card.
+    ///
+    /// Wire name: `issued_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub issued_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
+    /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
+    ///
+    /// Wire name: `latest_desired_state_synced_with_provider_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub latest_desired_state_synced_with_provider_at: crate::runtime::Nullable<
+        crate::runtime::Timestamp,
+    >,
+    /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `parent_acs_credential_id`. May be absent.
+    #[wire(skip_none)]
+    pub parent_acs_credential_id: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) validity starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at`. May be absent.
+    #[wire(skip_none)]
+    pub starts_at: ::std::option::Option<::std::string::String>,
+    /// ID of the [user identity](https://docs.seam.co/api/user_identities) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// Visionline-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `visionline_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_metadata: ::std::option::Option<
+        crate::seam::AcsCredentialVisionlineMetadata,
+    >,
+    /// Warnings associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::AcsCredentialWarning>,
+    /// ID of the workspace that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Vostio-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialAssaAbloyVostioMetadata {
+    /// Indicates whether the credential should auto-join. For an auto-join credential, Seam automatically issues an override card if there are no other cards and a joiner card if there are existing cards on the doors.
+    ///
+    /// Wire name: `auto_join`. May be absent.
+    #[wire(skip_none)]
+    pub auto_join: ::std::option::Option<bool>,
+    /// Names of the doors to which to grant access in the Vostio access system.
+    ///
+    /// Wire name: `door_names`. Empty when absent.
+    #[wire(default)]
+    pub door_names: ::std::vec::Vec<::std::string::String>,
+    /// Endpoint ID in the Vostio access system.
+    ///
+    /// Wire name: `endpoint_id`. May be absent.
+    #[wire(skip_none)]
+    pub endpoint_id: ::std::option::Option<::std::string::String>,
+    /// Key ID in the Vostio access system.
+    ///
+    /// Wire name: `key_id`. May be absent.
+    #[wire(skip_none)]
+    pub key_id: ::std::option::Option<::std::string::String>,
+    /// Key issuing request ID in the Vostio access system.
+    ///
+    /// Wire name: `key_issuing_request_id`. May be absent.
+    #[wire(skip_none)]
+    pub key_issuing_request_id: ::std::option::Option<::std::string::String>,
+    /// IDs of the guest entrances to override in the Vostio access system.
+    ///
+    /// Wire name: `override_guest_acs_entrance_ids`. Empty when absent.
+    #[wire(default)]
+    pub override_guest_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
+}
+/// Errors associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialErrors {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// `error_code`.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: ::std::string::String,
+    /// `message`.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Brand-specific terminology for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type. Supported values: `pti_card`, `brivo_credential`, `hid_credential`, `visionline_card`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsCredentialExternalType {
+    /// `pti_card`.
+    PtiCard,
+    /// `brivo_credential`.
+    BrivoCredential,
+    /// `hid_credential`.
+    HidCredential,
+    /// `visionline_card`.
+    VisionlineCard,
+    /// `salto_ks_credential`.
+    SaltoKsCredential,
+    /// `assa_abloy_vostio_key`.
+    AssaAbloyVostioKey,
+    /// `salto_space_key`.
+    SaltoSpaceKey,
+    /// `latch_access`.
+    LatchAccess,
+    /// `dormakaba_ambiance_credential`.
+    DormakabaAmbianceCredential,
+    /// `hotek_card`.
+    HotekCard,
+    /// `salto_ks_tag`.
+    SaltoKsTag,
+    /// `avigilon_alta_credential`.
+    AvigilonAltaCredential,
+    /// `kisi_credential`.
+    KisiCredential,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl AcsCredentialExternalType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PtiCard => "pti_card",
+            Self::BrivoCredential => "brivo_credential",
+            Self::HidCredential => "hid_credential",
+            Self::VisionlineCard => "visionline_card",
+            Self::SaltoKsCredential => "salto_ks_credential",
+            Self::AssaAbloyVostioKey => "assa_abloy_vostio_key",
+            Self::SaltoSpaceKey => "salto_space_key",
+            Self::LatchAccess => "latch_access",
+            Self::DormakabaAmbianceCredential => "dormakaba_ambiance_credential",
+            Self::HotekCard => "hotek_card",
+            Self::SaltoKsTag => "salto_ks_tag",
+            Self::AvigilonAltaCredential => "avigilon_alta_credential",
+            Self::KisiCredential => "kisi_credential",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl AcsCredentialExternalType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pti_card" => Self::PtiCard,
+            "brivo_credential" => Self::BrivoCredential,
+            "hid_credential" => Self::HidCredential,
+            "visionline_card" => Self::VisionlineCard,
+            "salto_ks_credential" => Self::SaltoKsCredential,
+            "assa_abloy_vostio_key" => Self::AssaAbloyVostioKey,
+            "salto_space_key" => Self::SaltoSpaceKey,
+            "latch_access" => Self::LatchAccess,
+            "dormakaba_ambiance_credential" => Self::DormakabaAmbianceCredential,
+            "hotek_card" => Self::HotekCard,
+            "salto_ks_tag" => Self::SaltoKsTag,
+            "avigilon_alta_credential" => Self::AvigilonAltaCredential,
+            "kisi_credential" => Self::KisiCredential,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for AcsCredentialExternalType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for AcsCredentialExternalType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::serde::Serialize for AcsCredentialExternalType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for AcsCredentialExternalType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// ID of a [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) of an access system user.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsCredentialId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsCredentialId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsCredentialId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// ID of a pool of credentials of an access control system.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsCredentialPoolId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsCredentialPoolId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsCredentialPoolId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// Visionline-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialVisionlineMetadata {
+    /// Indicates whether the credential should auto-join. For an auto-join credential, Seam automatically issues an override card if there are no other cards and a joiner card if there are existing cards on the doors.
+    ///
+    /// Wire name: `auto_join`. May be absent.
+    #[wire(skip_none)]
+    pub auto_join: ::std::option::Option<bool>,
+    /// Card function type in the Visionline access system.
+    ///
+    /// Wire name: `card_function_type`. May be absent.
+    #[wire(skip_none)]
+    pub card_function_type: ::std::option::Option<
+        crate::seam::AcsCredentialVisionlineMetadataCardFunctionType,
+    >,
+    /// ID of the card in the Visionline access system.
+    ///
+    /// Wire name: `card_id`. May be absent.
+    #[wire(skip_none)]
+    pub card_id: ::std::option::Option<::std::string::String>,
+    /// Common entrance IDs in the Visionline access system.
+    ///
+    /// Wire name: `common_acs_entrance_ids`. Empty when absent.
+    #[wire(default)]
+    pub common_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
+    /// ID of the credential in the Visionline access system.
+    ///
+    /// Wire name: `credential_id`. May be absent.
+    #[wire(skip_none)]
+    pub credential_id: ::std::option::Option<::std::string::String>,
+    /// Guest entrance IDs in the Visionline access system.
+    ///
+    /// Wire name: `guest_acs_entrance_ids`. Empty when absent.
+    #[wire(default)]
+    pub guest_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
+    /// Indicates whether the credential is valid.
+    ///
+    /// Wire name: `is_valid`. May be absent.
+    #[wire(skip_none)]
+    pub is_valid: ::std::option::Option<bool>,
+    /// IDs of the credentials to which you want to join.
+    ///
+    /// Wire name: `joiner_acs_credential_ids`. Empty when absent.
+    #[wire(default)]
+    pub joiner_acs_credential_ids: ::std::vec::Vec<::std::string::String>,
+}
+/// Card function type in the Visionline access system.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsCredentialVisionlineMetadataCardFunctionType {
+    /// `guest`.
+    Guest,
+    /// `staff`.
+    Staff,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl AcsCredentialVisionlineMetadataCardFunctionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Guest => "guest",
+            Self::Staff => "staff",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl AcsCredentialVisionlineMetadataCardFunctionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "guest" => Self::Guest,
+            "staff" => Self::Staff,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for AcsCredentialVisionlineMetadataCardFunctionType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for AcsCredentialVisionlineMetadataCardFunctionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl ::serde::Serialize for AcsCredentialVisionlineMetadataCardFunctionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for AcsCredentialVisionlineMetadataCardFunctionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Warning associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum AcsCredentialWarning {
+    /// `waiting_to_be_issued`: Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is waiting to be issued.
+    WaitingToBeIssued(AcsCredentialWarningWaitingToBeIssued),
+    /// `schedule_externally_modified`: Indicates that the schedule of one of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials)'s children was modified externally.
+    ScheduleExternallyModified(AcsCredentialWarningScheduleExternallyModified),
+    /// `schedule_modified`: Indicates that the schedule of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was modified to avoid creating a credential with a start date in the past.
+    ScheduleModified(AcsCredentialWarningScheduleModified),
+    /// `being_deleted`: Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is being deleted.
+    BeingDeleted(AcsCredentialWarningBeingDeleted),
+    /// `unknown_issue_with_acs_credential`: An unknown issue occurred while syncing the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) with the provider. This issue may affect the proper functioning of the credential.
+    UnknownIssueWithAcsCredential(AcsCredentialWarningUnknownIssueWithAcsCredential),
+    /// `needs_to_be_reissued`: Access permissions for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) have changed. [Reissue](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners/creating-and-encoding-card-based-credentials) (re-encode) the credential. This issue may affect the proper functioning of the credential.
+    NeedsToBeReissued(AcsCredentialWarningNeedsToBeReissued),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+impl AcsCredentialWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::WaitingToBeIssued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ScheduleExternallyModified(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ScheduleModified(v) => ::std::option::Option::Some(&v.created_at),
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UnknownIssueWithAcsCredential(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::NeedsToBeReissued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::WaitingToBeIssued(v) => ::std::option::Option::Some(&v.message),
+            Self::ScheduleExternallyModified(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ScheduleModified(v) => ::std::option::Option::Some(&v.message),
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::UnknownIssueWithAcsCredential(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::NeedsToBeReissued(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is being deleted.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Access permissions for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) have changed. [Reissue](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners/creating-and-encoding-card-based-credentials) (re-encode) the credential. This issue may affect the proper functioning of the credential.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningNeedsToBeReissued {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the schedule of one of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials)'s children was modified externally.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningScheduleExternallyModified {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the schedule of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was modified to avoid creating a credential with a start date in the past.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningScheduleModified {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// An unknown issue occurred while syncing the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) with the provider. This issue may affect the proper functioning of the credential.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningUnknownIssueWithAcsCredential {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is waiting to be issued.
+#[cfg(any(feature = "seam-access_methods", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsCredentialWarningWaitingToBeIssued {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// ID of an [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners), which writes credential data onto physical cards.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsEncoderId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEncoderId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsEncoderId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// Represents an [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) within an [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// In an access control system, an entrance is a secured door, gate, zone, or other method of entry. You can list details for all the `acs_entrance` resources in your workspace or get these details for a specific `acs_entrance`. You can also list all entrances associated with a specific credential, and you can list all credentials associated with a specific entrance.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntrance {
+    /// ID of the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ASSA ABLOY Vostio-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `assa_abloy_vostio_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_vostio_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceAssaAbloyVostioMetadata,
+    >,
+    /// Avigilon Alta-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `avigilon_alta_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub avigilon_alta_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceAvigilonAltaMetadata,
+    >,
+    /// Brivo-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `brivo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub brivo_metadata: ::std::option::Option<crate::seam::AcsEntranceBrivoMetadata>,
+    /// Indicates whether the ACS entrance can belong to a reservation via an access_grant.reservation_key.
+    ///
+    /// Wire name: `can_belong_to_reservation`. May be absent.
+    #[wire(skip_none)]
+    pub can_belong_to_reservation: ::std::option::Option<bool>,
+    /// Indicates whether the ACS entrance can be unlocked with card credentials.
+    ///
+    /// Wire name: `can_unlock_with_card`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_card: ::std::option::Option<bool>,
+    /// Indicates whether the ACS entrance can be unlocked with cloud key credentials.
+    ///
+    /// Wire name: `can_unlock_with_cloud_key`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_cloud_key: ::std::option::Option<bool>,
+    /// Indicates whether the ACS entrance can be unlocked with pin codes.
+    ///
+    /// Wire name: `can_unlock_with_code`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_code: ::std::option::Option<bool>,
+    /// Indicates whether the ACS entrance can be unlocked with mobile key credentials.
+    ///
+    /// Wire name: `can_unlock_with_mobile_key`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_mobile_key: ::std::option::Option<bool>,
+    /// ID of the [connected account](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Display name for the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// dormakaba Ambiance-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `dormakaba_ambiance_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_ambiance_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceDormakabaAmbianceMetadata,
+    >,
+    /// dormakaba Community-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `dormakaba_community_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_community_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceDormakabaCommunityMetadata,
+    >,
+    /// Errors associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AcsEntranceErrors>,
+    /// Hotek-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `hotek_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub hotek_metadata: ::std::option::Option<crate::seam::AcsEntranceHotekMetadata>,
+    /// Indicates whether the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) is currently locked.
+    ///
+    /// Wire name: `is_locked`. May be absent.
+    #[wire(skip_none)]
+    pub is_locked: ::std::option::Option<bool>,
+    /// Latch-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `latch_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub latch_metadata: ::std::option::Option<crate::seam::AcsEntranceLatchMetadata>,
+    /// Salto KS-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `salto_ks_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_ks_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceSaltoKsMetadata,
+    >,
+    /// Salto Space-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `salto_space_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_space_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceSaltoSpaceMetadata,
+    >,
+    /// IDs of the spaces that the entrance is in.
+    ///
+    /// Wire name: `space_ids`.
+    pub space_ids: ::std::vec::Vec<crate::seam::SpaceId>,
+    /// Visionline-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `visionline_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_metadata: ::std::option::Option<
+        crate::seam::AcsEntranceVisionlineMetadata,
+    >,
+    /// Warnings associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::AcsEntranceWarning>,
+}
+/// ASSA ABLOY Vostio-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceAssaAbloyVostioMetadata {
+    /// Name of the door in the Vostio access system.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// Number of the door in the Vostio access system.
+    ///
+    /// Wire name: `door_number`. May be absent.
+    #[wire(skip_none)]
+    pub door_number: ::std::option::Option<crate::runtime::Number>,
+    /// Type of the door in the Vostio access system.
+    ///
+    /// Wire name: `door_type`. May be absent.
+    #[wire(skip_none)]
+    pub door_type: ::std::option::Option<
+        crate::seam::AcsEntranceAssaAbloyVostioMetadataDoorType,
+    >,
+    /// PMS ID of the door in the Vostio access system.
+    ///
+    /// Wire name: `pms_id`. May be absent.
+    #[wire(skip_none)]
+    pub pms_id: ::std::option::Option<::std::string::String>,
+    /// Indicates whether keys are allowed to set the door in stand open mode in the Vostio access system.
+    ///
+    /// Wire name: `stand_open`. May be absent.
+    #[wire(skip_none)]
+    pub stand_open: ::std::option::Option<bool>,
+}
+/// Type of the door in the Vostio access system.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsEntranceAssaAbloyVostioMetadataDoorType {
+    /// `CommonDoor`.
+    CommonDoor,
+    /// `EntranceDoor`.
+    EntranceDoor,
+    /// `GuestDoor`.
+    GuestDoor,
+    /// `Elevator`.
+    Elevator,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceAssaAbloyVostioMetadataDoorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommonDoor => "CommonDoor",
+            Self::EntranceDoor => "EntranceDoor",
+            Self::GuestDoor => "GuestDoor",
+            Self::Elevator => "Elevator",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceAssaAbloyVostioMetadataDoorType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CommonDoor" => Self::CommonDoor,
+            "EntranceDoor" => Self::EntranceDoor,
+            "GuestDoor" => Self::GuestDoor,
+            "Elevator" => Self::Elevator,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for AcsEntranceAssaAbloyVostioMetadataDoorType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsEntranceAssaAbloyVostioMetadataDoorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for AcsEntranceAssaAbloyVostioMetadataDoorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcsEntranceAssaAbloyVostioMetadataDoorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Avigilon Alta-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceAvigilonAltaMetadata {
+    /// Entry name for an Avigilon Alta system.
+    ///
+    /// Wire name: `entry_name`. May be absent.
+    #[wire(skip_none)]
+    pub entry_name: ::std::option::Option<::std::string::String>,
+    /// Total count of entry relays for an Avigilon Alta system.
+    ///
+    /// Wire name: `entry_relays_total_count`. May be absent.
+    #[wire(skip_none)]
+    pub entry_relays_total_count: ::std::option::Option<crate::runtime::Number>,
+    /// Organization name for an Avigilon Alta system.
+    ///
+    /// Wire name: `org_name`. May be absent.
+    #[wire(skip_none)]
+    pub org_name: ::std::option::Option<::std::string::String>,
+    /// Site ID for an Avigilon Alta system.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<crate::runtime::Number>,
+    /// Site name for an Avigilon Alta system.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+    /// Zone ID for an Avigilon Alta system.
+    ///
+    /// Wire name: `zone_id`. May be absent.
+    #[wire(skip_none)]
+    pub zone_id: ::std::option::Option<crate::runtime::Number>,
+    /// Zone name for an Avigilon Alta system.
+    ///
+    /// Wire name: `zone_name`. May be absent.
+    #[wire(skip_none)]
+    pub zone_name: ::std::option::Option<::std::string::String>,
+}
+/// Brivo-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceBrivoMetadata {
+    /// ID of the access point in the Brivo access system.
+    ///
+    /// Wire name: `access_point_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_point_id: ::std::option::Option<::std::string::String>,
+    /// ID of the site that the access point belongs to.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<crate::runtime::Number>,
+    /// Name of the site that the access point belongs to.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// dormakaba Ambiance-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceDormakabaAmbianceMetadata {
+    /// Name of the access point in the dormakaba Ambiance access system.
+    ///
+    /// Wire name: `access_point_name`. May be absent.
+    #[wire(skip_none)]
+    pub access_point_name: ::std::option::Option<::std::string::String>,
+}
+/// dormakaba Community-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceDormakabaCommunityMetadata {
+    /// Type of access point profile in the dormakaba Community access system.
+    ///
+    /// Wire name: `access_point_profile`. May be absent.
+    #[wire(skip_none)]
+    pub access_point_profile: ::std::option::Option<::std::string::String>,
+}
+/// Errors associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceErrors {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: ::std::string::String,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Hotek-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceHotekMetadata {
+    /// Display name of the entrance.
+    ///
+    /// Wire name: `common_area_name`. May be absent.
+    #[wire(skip_none)]
+    pub common_area_name: ::std::option::Option<::std::string::String>,
+    /// Display name of the entrance.
+    ///
+    /// Wire name: `common_area_number`. May be absent.
+    #[wire(skip_none)]
+    pub common_area_number: ::std::option::Option<::std::string::String>,
+    /// Room number of the entrance.
+    ///
+    /// Wire name: `room_number`. May be absent.
+    #[wire(skip_none)]
+    pub room_number: ::std::option::Option<::std::string::String>,
+}
+/// ID of an [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) of an access control system.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsEntranceId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsEntranceId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// Latch-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceLatchMetadata {
+    /// Accessibility type in the Latch access system.
+    ///
+    /// Wire name: `accessibility_type`. May be absent.
+    #[wire(skip_none)]
+    pub accessibility_type: ::std::option::Option<::std::string::String>,
+    /// Name of the door in the Latch access system.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// Type of the door in the Latch access system.
+    ///
+    /// Wire name: `door_type`. May be absent.
+    #[wire(skip_none)]
+    pub door_type: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the entrance is connected.
+    ///
+    /// Wire name: `is_connected`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected: ::std::option::Option<bool>,
+}
+/// Salto KS-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceSaltoKsMetadata {
+    /// Battery level of the door access device.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<::std::string::String>,
+    /// Name of the door in the Salto KS access system.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether an intrusion alarm is active on the door.
+    ///
+    /// Wire name: `intrusion_alarm`. May be absent.
+    #[wire(skip_none)]
+    pub intrusion_alarm: ::std::option::Option<bool>,
+    /// Indicates whether the door is left open.
+    ///
+    /// Wire name: `left_open_alarm`. May be absent.
+    #[wire(skip_none)]
+    pub left_open_alarm: ::std::option::Option<bool>,
+    /// Type of the lock in the Salto KS access system.
+    ///
+    /// Wire name: `lock_type`. May be absent.
+    #[wire(skip_none)]
+    pub lock_type: ::std::option::Option<::std::string::String>,
+    /// Locked state of the door in the Salto KS access system.
+    ///
+    /// Wire name: `locked_state`. May be absent.
+    #[wire(skip_none)]
+    pub locked_state: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the door access device is online.
+    ///
+    /// Wire name: `online`. May be absent.
+    #[wire(skip_none)]
+    pub online: ::std::option::Option<bool>,
+    /// Indicates whether privacy mode is enabled for the lock.
+    ///
+    /// Wire name: `privacy_mode`. May be absent.
+    #[wire(skip_none)]
+    pub privacy_mode: ::std::option::Option<bool>,
+}
+/// Salto Space-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceSaltoSpaceMetadata {
+    /// Indicates whether AuditOnKeys is enabled for the door in the Salto Space access system.
+    ///
+    /// Wire name: `audit_on_keys`. May be absent.
+    #[wire(skip_none)]
+    pub audit_on_keys: ::std::option::Option<bool>,
+    /// Description of the door in the Salto Space access system.
+    ///
+    /// Wire name: `door_description`. May be absent.
+    #[wire(skip_none)]
+    pub door_description: ::std::option::Option<::std::string::String>,
+    /// Door ID in the Salto Space access system.
+    ///
+    /// Wire name: `door_id`. May be absent.
+    #[wire(skip_none)]
+    pub door_id: ::std::option::Option<::std::string::String>,
+    /// Name of the door in the Salto Space access system.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// Description of the room in the Salto Space access system.
+    ///
+    /// Wire name: `room_description`. May be absent.
+    #[wire(skip_none)]
+    pub room_description: ::std::option::Option<::std::string::String>,
+    /// Name of the room in the Salto Space access system.
+    ///
+    /// Wire name: `room_name`. May be absent.
+    #[wire(skip_none)]
+    pub room_name: ::std::option::Option<::std::string::String>,
+}
+/// Visionline-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceVisionlineMetadata {
+    /// Category of the door in the Visionline access system.
+    ///
+    /// Wire name: `door_category`. May be absent.
+    #[wire(skip_none)]
+    pub door_category: ::std::option::Option<
+        crate::seam::AcsEntranceVisionlineMetadataDoorCategory,
+    >,
+    /// Name of the door in the Visionline access system.
+    ///
+    /// Wire name: `door_name`. May be absent.
+    #[wire(skip_none)]
+    pub door_name: ::std::option::Option<::std::string::String>,
+    /// Profile for the door in the Visionline access system.
+    ///
+    /// Wire name: `profiles`. Empty when absent.
+    #[wire(default)]
+    pub profiles: ::std::vec::Vec<crate::seam::AcsEntranceVisionlineMetadataProfiles>,
+}
+/// Category of the door in the Visionline access system.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsEntranceVisionlineMetadataDoorCategory {
+    /// `entrance`.
+    Entrance,
+    /// `guest`.
+    Guest,
+    /// `elevator reader`.
+    ElevatorReader,
+    /// `common`.
+    Common,
+    /// `common (PMS)`.
+    CommonPms,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceVisionlineMetadataDoorCategory {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Entrance => "entrance",
+            Self::Guest => "guest",
+            Self::ElevatorReader => "elevator reader",
+            Self::Common => "common",
+            Self::CommonPms => "common (PMS)",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceVisionlineMetadataDoorCategory {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "entrance" => Self::Entrance,
+            "guest" => Self::Guest,
+            "elevator reader" => Self::ElevatorReader,
+            "common" => Self::Common,
+            "common (PMS)" => Self::CommonPms,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for AcsEntranceVisionlineMetadataDoorCategory {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsEntranceVisionlineMetadataDoorCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for AcsEntranceVisionlineMetadataDoorCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcsEntranceVisionlineMetadataDoorCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Profile for the door in the Visionline access system.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceVisionlineMetadataProfiles {
+    /// Door profile ID in the Visionline access system.
+    ///
+    /// Wire name: `visionline_door_profile_id`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_door_profile_id: ::std::option::Option<::std::string::String>,
+    /// Door profile type in the Visionline access system.
+    ///
+    /// Wire name: `visionline_door_profile_type`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_door_profile_type: ::std::option::Option<
+        crate::seam::AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType,
+    >,
+}
+/// Door profile type in the Visionline access system.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    /// `BLE`.
+    Ble,
+    /// `commonDoor`.
+    CommonDoor,
+    /// `touch`.
+    Touch,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ble => "BLE",
+            Self::CommonDoor => "commonDoor",
+            Self::Touch => "touch",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "BLE" => Self::Ble,
+            "commonDoor" => Self::CommonDoor,
+            "touch" => Self::Touch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str>
+for AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display
+for AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize
+for AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de>
+for AcsEntranceVisionlineMetadataProfilesVisionlineDoorProfileType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Warning associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum AcsEntranceWarning {
+    /// `salto_ks_entrance_access_code_support_removed`: Indicates that a change in the reported device model has been detected for this Salto KS entrance, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+    SaltoKsEntranceAccessCodeSupportRemoved(
+        AcsEntranceWarningSaltoKsEntranceAccessCodeSupportRemoved,
+    ),
+    /// `entrance_shares_zone`: Indicates that this entrance shares a zone with other entrances in Avigilon Alta and cannot be added to an access group individually.
+    EntranceSharesZone(AcsEntranceWarningEntranceSharesZone),
+    /// `entrance_setup_required`: Indicates that this entrance requires additional configuration in the access control system before Seam can fully manage it.
+    EntranceSetupRequired(AcsEntranceWarningEntranceSetupRequired),
+    /// `salto_ks_privacy_mode`: deprecated: Use `privacy_mode` instead. Indicates that this entrance is in privacy mode. When privacy mode is enabled, access codes, mobile keys, and remote unlocks will not work unless the user has admin access.
+    SaltoKsPrivacyMode(AcsEntranceWarningSaltoKsPrivacyMode),
+    /// `privacy_mode`: Indicates that this entrance is in privacy mode. When privacy mode is enabled, access codes, mobile keys, and remote unlocks will not work unless the user has admin access.
+    PrivacyMode(AcsEntranceWarningPrivacyMode),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsEntranceWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::SaltoKsEntranceAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::EntranceSharesZone(v) => ::std::option::Option::Some(&v.created_at),
+            Self::EntranceSetupRequired(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::SaltoKsEntranceAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::EntranceSharesZone(v) => ::std::option::Option::Some(&v.message),
+            Self::EntranceSetupRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that this entrance requires additional configuration in the access control system before Seam can fully manage it.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceWarningEntranceSetupRequired {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that this entrance shares a zone with other entrances in Avigilon Alta and cannot be added to an access group individually.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceWarningEntranceSharesZone {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that this entrance is in privacy mode. When privacy mode is enabled, access codes, mobile keys, and remote unlocks will not work unless the user has admin access.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceWarningPrivacyMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a change in the reported device model has been detected for this Salto KS entrance, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceWarningSaltoKsEntranceAccessCodeSupportRemoved {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// deprecated: Use `privacy_mode` instead. Indicates that this entrance is in privacy mode. When privacy mode is enabled, access codes, mobile keys, and remote unlocks will not work unless the user has admin access.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsEntranceWarningSaltoKsPrivacyMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Represents an [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// Within an `acs_system`, create [`acs_user`s](https://docs.seam.co/api/acs/users/object) and [`acs_credential`s](https://docs.seam.co/api/acs/credentials/object) to grant access to the `acs_user`s.
+///
+/// For details about the resources associated with an access control system, see the [access control systems namespace](https://docs.seam.co/api/acs).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystem {
+    /// Number of access groups in the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `acs_access_group_count`. May be absent.
+    #[wire(skip_none)]
+    pub acs_access_group_count: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// Number of users in the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `acs_user_count`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_count: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the connected account associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// IDs of the [connected accounts](https://docs.seam.co/core-concepts/connected-accounts) associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// **Deprecated.** Use `connected_account_id`.
+    ///
+    /// Wire name: `connected_account_ids`.
+    #[deprecated(note = "Use `connected_account_id`.")]
+    pub connected_account_ids: ::std::vec::Vec<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the [access control system](https://docs.seam.co/low-level-apis/access-systems) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the default credential manager `acs_system` for this [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `default_credential_manager_acs_system_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub default_credential_manager_acs_system_id: crate::runtime::Nullable<
+        ::std::string::String,
+    >,
+    /// Errors associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AcsSystemError>,
+    /// Brand-specific terminology for the [access control system](https://docs.seam.co/low-level-apis/access-systems) type.
+    ///
+    /// Wire name: `external_type`. May be absent.
+    #[wire(skip_none)]
+    pub external_type: ::std::option::Option<crate::seam::AcsSystemExternalType>,
+    /// Display name that corresponds to the brand-specific terminology for the [access control system](https://docs.seam.co/low-level-apis/access-systems) type.
+    ///
+    /// Wire name: `external_type_display_name`. May be absent.
+    #[wire(skip_none)]
+    pub external_type_display_name: ::std::option::Option<::std::string::String>,
+    /// Alternative text for the [access control system](https://docs.seam.co/low-level-apis/access-systems) image.
+    ///
+    /// Wire name: `image_alt_text`.
+    pub image_alt_text: ::std::string::String,
+    /// URL for the image that represents the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `image_url`.
+    pub image_url: ::std::string::String,
+    /// Indicates whether the `acs_system` is a credential manager.
+    ///
+    /// Wire name: `is_credential_manager`.
+    pub is_credential_manager: bool,
+    /// Location information for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `location`.
+    pub location: crate::seam::AcsSystemLocation,
+    /// Name of the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `name`.
+    pub name: ::std::string::String,
+    /// `system_type`.
+    ///
+    /// **Deprecated.** Use `external_type`.
+    ///
+    /// Wire name: `system_type`. May be absent.
+    #[deprecated(note = "Use `external_type`.")]
+    #[wire(skip_none)]
+    pub system_type: ::std::option::Option<crate::seam::AcsSystemExternalType>,
+    /// `system_type_display_name`.
+    ///
+    /// **Deprecated.** Use `external_type_display_name`.
+    ///
+    /// Wire name: `system_type_display_name`. May be absent.
+    #[deprecated(note = "Use `external_type_display_name`.")]
+    #[wire(skip_none)]
+    pub system_type_display_name: ::std::option::Option<::std::string::String>,
+    /// Visionline-specific metadata for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `visionline_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_metadata: ::std::option::Option<
+        crate::seam::AcsSystemVisionlineMetadata,
+    >,
+    /// Warnings associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::AcsSystemWarning>,
+    /// ID of the workspace that contains the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Error associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum AcsSystemError {
+    /// `seam_bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline.
+    /// This error might also occur if Seam Bridge is connected to the wrong [workspace](https://docs.seam.co/core-concepts/workspaces).
+    /// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    SeamBridgeDisconnected(AcsSystemErrorSeamBridgeDisconnected),
+    /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline.
+    /// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    BridgeDisconnected(AcsSystemErrorBridgeDisconnected),
+    /// `visionline_instance_unreachable`: Indicates that [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge) is functioning correctly and the Seam API can communicate with Seam Bridge, but the Seam API cannot connect to the on-premises [Visionline access control system](https://docs.seam.co/device-and-system-integration-guides/assa-abloy-visionline-access-control-system).
+    /// For example, the IP address of the on-premises access control system may be set incorrectly within the Seam [workspace](https://docs.seam.co/core-concepts/workspaces).
+    /// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-visionline_instance_unreachable).
+    VisionlineInstanceUnreachable(AcsSystemErrorVisionlineInstanceUnreachable),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the maximum number of users allowed for the site has been reached. This means that new access codes cannot be created. Contact Salto support to increase the user limit.
+    SaltoKsSubscriptionLimitExceeded(AcsSystemErrorSaltoKsSubscriptionLimitExceeded),
+    /// `acs_system_disconnected`: Indicates that the [access control system](https://docs.seam.co/low-level-apis/access-systems) has been disconnected. See [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system) to resolve the issue.
+    AcsSystemDisconnected(AcsSystemErrorAcsSystemDisconnected),
+    /// `account_disconnected`: Indicates that the login credentials are invalid. Reconnect the account using a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews) to restore access.
+    AccountDisconnected(AcsSystemErrorAccountDisconnected),
+    /// `salto_ks_certification_expired`: Indicates that the [access control system](https://docs.seam.co/low-level-apis/access-systems) has lost its Salto KS certification. Contact [support](mailto:support@seam.co) to regain access.
+    SaltoKsCertificationExpired(AcsSystemErrorSaltoKsCertificationExpired),
+    /// `provider_service_unavailable`: Indicates that the access control system provider's service is temporarily unavailable. Seam will automatically retry and reconnect when the service becomes available again.
+    ProviderServiceUnavailable(AcsSystemErrorProviderServiceUnavailable),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsSystemError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::SeamBridgeDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::VisionlineInstanceUnreachable(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AcsSystemDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsCertificationExpired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ProviderServiceUnavailable(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::SeamBridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::VisionlineInstanceUnreachable(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::AcsSystemDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsCertificationExpired(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ProviderServiceUnavailable(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the login credentials are invalid. Reconnect the account using a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews) to restore access.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorAccountDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access control system](https://docs.seam.co/low-level-apis/access-systems) has been disconnected. See [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system) to resolve the issue.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorAcsSystemDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline.
+/// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to the [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the access control system provider's service is temporarily unavailable. Seam will automatically retry and reconnect when the service becomes available again.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorProviderServiceUnavailable {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access control system](https://docs.seam.co/low-level-apis/access-systems) has lost its Salto KS certification. Contact [support](mailto:support@seam.co) to regain access.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorSaltoKsCertificationExpired {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the maximum number of users allowed for the site has been reached. This means that new access codes cannot be created. Contact Salto support to increase the user limit.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorSaltoKsSubscriptionLimitExceeded {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline.
+/// This error might also occur if Seam Bridge is connected to the wrong [workspace](https://docs.seam.co/core-concepts/workspaces).
+/// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorSeamBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge) is functioning correctly and the Seam API can communicate with Seam Bridge, but the Seam API cannot connect to the on-premises [Visionline access control system](https://docs.seam.co/device-and-system-integration-guides/assa-abloy-visionline-access-control-system).
+/// For example, the IP address of the on-premises access control system may be set incorrectly within the Seam [workspace](https://docs.seam.co/core-concepts/workspaces).
+/// See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-visionline_instance_unreachable).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemErrorVisionlineInstanceUnreachable {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Brand-specific terminology for the [access control system](https://docs.seam.co/low-level-apis/access-systems) type.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsSystemExternalType {
+    /// `pti_site`.
+    PtiSite,
+    /// `avigilon_alta_org`.
+    AvigilonAltaOrg,
+    /// `salto_ks_site`.
+    SaltoKsSite,
+    /// `salto_space_system`.
+    SaltoSpaceSystem,
+    /// `brivo_account`.
+    BrivoAccount,
+    /// `hid_credential_manager_organization`.
+    HidCredentialManagerOrganization,
+    /// `visionline_system`.
+    VisionlineSystem,
+    /// `assa_abloy_credential_service`.
+    AssaAbloyCredentialService,
+    /// `latch_building`.
+    LatchBuilding,
+    /// `dormakaba_community_site`.
+    DormakabaCommunitySite,
+    /// `dormakaba_ambiance_site`.
+    DormakabaAmbianceSite,
+    /// `legic_connect_credential_service`.
+    LegicConnectCredentialService,
+    /// `assa_abloy_vostio`.
+    AssaAbloyVostio,
+    /// `assa_abloy_vostio_credential_service`.
+    AssaAbloyVostioCredentialService,
+    /// `hotek_site`.
+    HotekSite,
+    /// `kisi_organization`.
+    KisiOrganization,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsSystemExternalType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PtiSite => "pti_site",
+            Self::AvigilonAltaOrg => "avigilon_alta_org",
+            Self::SaltoKsSite => "salto_ks_site",
+            Self::SaltoSpaceSystem => "salto_space_system",
+            Self::BrivoAccount => "brivo_account",
+            Self::HidCredentialManagerOrganization => {
+                "hid_credential_manager_organization"
+            }
+            Self::VisionlineSystem => "visionline_system",
+            Self::AssaAbloyCredentialService => "assa_abloy_credential_service",
+            Self::LatchBuilding => "latch_building",
+            Self::DormakabaCommunitySite => "dormakaba_community_site",
+            Self::DormakabaAmbianceSite => "dormakaba_ambiance_site",
+            Self::LegicConnectCredentialService => "legic_connect_credential_service",
+            Self::AssaAbloyVostio => "assa_abloy_vostio",
+            Self::AssaAbloyVostioCredentialService => {
+                "assa_abloy_vostio_credential_service"
+            }
+            Self::HotekSite => "hotek_site",
+            Self::KisiOrganization => "kisi_organization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsSystemExternalType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pti_site" => Self::PtiSite,
+            "avigilon_alta_org" => Self::AvigilonAltaOrg,
+            "salto_ks_site" => Self::SaltoKsSite,
+            "salto_space_system" => Self::SaltoSpaceSystem,
+            "brivo_account" => Self::BrivoAccount,
+            "hid_credential_manager_organization" => {
+                Self::HidCredentialManagerOrganization
+            }
+            "visionline_system" => Self::VisionlineSystem,
+            "assa_abloy_credential_service" => Self::AssaAbloyCredentialService,
+            "latch_building" => Self::LatchBuilding,
+            "dormakaba_community_site" => Self::DormakabaCommunitySite,
+            "dormakaba_ambiance_site" => Self::DormakabaAmbianceSite,
+            "legic_connect_credential_service" => Self::LegicConnectCredentialService,
+            "assa_abloy_vostio" => Self::AssaAbloyVostio,
+            "assa_abloy_vostio_credential_service" => {
+                Self::AssaAbloyVostioCredentialService
+            }
+            "hotek_site" => Self::HotekSite,
+            "kisi_organization" => Self::KisiOrganization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for AcsSystemExternalType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsSystemExternalType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for AcsSystemExternalType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcsSystemExternalType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// ID of an [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsSystemId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsSystemId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsSystemId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// Location information for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemLocation {
+    /// Time zone in which the [access control system](https://docs.seam.co/low-level-apis/access-systems) is located.
+    ///
+    /// Wire name: `time_zone`. May be `null`.
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+/// Visionline-specific metadata for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemVisionlineMetadata {
+    /// IP address or hostname of the main Visionline server relative to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge) on the local network.
+    ///
+    /// Wire name: `lan_address`. May be absent.
+    #[wire(skip_none)]
+    pub lan_address: ::std::option::Option<::std::string::String>,
+    /// Keyset loaded into a reader. Mobile keys and reader administration tools securely authenticate only with readers programmed with a matching keyset.
+    ///
+    /// Wire name: `mobile_access_uuid`. May be absent.
+    #[wire(skip_none)]
+    pub mobile_access_uuid: ::std::option::Option<::std::string::String>,
+    /// Unique ID assigned by the ASSA ABLOY licensing team that identifies each hotel in your credential manager.
+    ///
+    /// Wire name: `system_id`. May be absent.
+    #[wire(skip_none)]
+    pub system_id: ::std::option::Option<::std::string::String>,
+}
+/// Warning associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum AcsSystemWarning {
+    /// `salto_ks_subscription_limit_almost_reached`: Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site to rectify the issue.
+    SaltoKsSubscriptionLimitAlmostReached(
+        AcsSystemWarningSaltoKsSubscriptionLimitAlmostReached,
+    ),
+    /// `time_zone_does_not_match_location`: Indicates the [access control system](https://docs.seam.co/low-level-apis/access-systems) time zone could not be determined because the reported physical location does not match the time zone configured on the physical [ACS entrances](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    TimeZoneDoesNotMatchLocation(AcsSystemWarningTimeZoneDoesNotMatchLocation),
+    /// `setup_required`: Indicates that the access control system requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
+    SetupRequired(AcsSystemWarningSetupRequired),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsSystemWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TimeZoneDoesNotMatchLocation(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SetupRequired(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TimeZoneDoesNotMatchLocation(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SetupRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site to rectify the issue.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemWarningSaltoKsSubscriptionLimitAlmostReached {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the access control system requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemWarningSetupRequired {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates the [access control system](https://docs.seam.co/low-level-apis/access-systems) time zone could not be determined because the reported physical location does not match the time zone configured on the physical [ACS entrances](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsSystemWarningTimeZoneDoesNotMatchLocation {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// `misconfigured_acs_entrance_ids`.
+    ///
+    /// **Deprecated.** this field is deprecated.
+    ///
+    /// Wire name: `misconfigured_acs_entrance_ids`. Empty when absent.
+    #[deprecated(note = "this field is deprecated.")]
+    #[wire(default)]
+    pub misconfigured_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
+}
+/// Represents a [user](https://docs.seam.co/low-level-apis/access-systems/user-management) in an [access system](https://docs.seam.co/low-level-apis/access-systems).
+///
+/// An access system user typically refers to an individual who requires access, like an employee or resident. Each user can possess multiple credentials that serve as their keys or identifiers for access. The type of credential can vary widely. For example, in the Salto system, a user can have a PIN code, a mobile app account, and a fob. In other platforms, it is not uncommon for a user to have more than one of the same credential type, such as multiple key cards. Additionally, these credentials can have a schedule or validity period.
+///
+/// For details about how to configure users in your access system, see the corresponding [system integration guide](https://docs.seam.co/device-and-system-integration-guides#access-control-systems).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUser {
+    /// `starts_at` and `ends_at` timestamps for the [access system user's](https://docs.seam.co/low-level-apis/access-systems/user-management) access.
+    ///
+    /// Wire name: `access_schedule`. May be absent.
+    #[wire(skip_none)]
+    pub access_schedule: ::std::option::Option<crate::seam::AcsUserAccessSchedule>,
+    /// ID of the [access system](https://docs.seam.co/low-level-apis/access-systems) that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// The ID of the connected account that is associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Display name for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// `email`.
+    ///
+    /// **Deprecated.** use email_address.
+    ///
+    /// Wire name: `email`. May be absent.
+    #[deprecated(note = "use email_address.")]
+    #[wire(skip_none)]
+    pub email: ::std::option::Option<::std::string::String>,
+    /// Email address of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `email_address`. May be absent.
+    #[wire(skip_none)]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Errors associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::AcsUserError>,
+    /// Brand-specific terminology for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) type.
+    ///
+    /// Wire name: `external_type`. May be absent.
+    #[wire(skip_none)]
+    pub external_type: ::std::option::Option<crate::seam::AcsUserExternalType>,
+    /// Display name that corresponds to the brand-specific terminology for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) type.
+    ///
+    /// Wire name: `external_type_display_name`. May be absent.
+    #[wire(skip_none)]
+    pub external_type_display_name: ::std::option::Option<::std::string::String>,
+    /// Full name of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `full_name`. May be absent.
+    #[wire(skip_none)]
+    pub full_name: ::std::option::Option<::std::string::String>,
+    /// ID of the HID access control system associated with the user.
+    ///
+    /// Wire name: `hid_acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub hid_acs_system_id: ::std::option::Option<::std::string::String>,
+    /// Indicates whether Seam manages the access system user.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Indicates whether the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is currently [suspended](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users).
+    ///
+    /// Wire name: `is_suspended`. May be absent.
+    #[wire(skip_none)]
+    pub is_suspended: ::std::option::Option<bool>,
+    /// The last time an internal sync job completed for this access system user.
+    ///
+    /// Wire name: `last_successful_sync_at`. May be `null`.
+    pub last_successful_sync_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Pending mutations associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Seam is in the process of pushing these mutations to the integrated access system.
+    ///
+    /// Wire name: `pending_mutations`. Empty when absent.
+    #[wire(default)]
+    pub pending_mutations: ::std::vec::Vec<crate::seam::AcsUserPendingMutation>,
+    /// Phone number of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) in E.164 format (for example, `+15555550100`).
+    ///
+    /// Wire name: `phone_number`. May be absent.
+    #[wire(skip_none)]
+    pub phone_number: ::std::option::Option<::std::string::String>,
+    /// Salto KS-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `salto_ks_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_ks_metadata: ::std::option::Option<crate::seam::AcsUserSaltoKsMetadata>,
+    /// Salto Space-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `salto_space_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_space_metadata: ::std::option::Option<
+        crate::seam::AcsUserSaltoSpaceMetadata,
+    >,
+    /// Email address of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `user_identity_email_address`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_identity_email_address: crate::runtime::Nullable<::std::string::String>,
+    /// Full name of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `user_identity_full_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_identity_full_name: crate::runtime::Nullable<::std::string::String>,
+    /// ID of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// Phone number of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) in E.164 format (for example, `+15555550100`).
+    ///
+    /// Wire name: `user_identity_phone_number`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_identity_phone_number: crate::runtime::Nullable<::std::string::String>,
+    /// Warnings associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::AcsUserWarning>,
+    /// ID of the workspace that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// `starts_at` and `ends_at` timestamps for the [access system user's](https://docs.seam.co/low-level-apis/access-systems/user-management) access.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserAccessSchedule {
+    /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at`.
+    pub starts_at: crate::runtime::Timestamp,
+}
+/// Errors associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum AcsUserError {
+    /// `deleted_externally`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems) outside of Seam.
+    DeletedExternally(AcsUserErrorDeletedExternally),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) could not be subscribed on Salto KS because the subscription limit has been exceeded.
+    SaltoKsSubscriptionLimitExceeded(AcsUserErrorSaltoKsSubscriptionLimitExceeded),
+    /// `failed_to_create_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+    FailedToCreateOnAcsSystem(AcsUserErrorFailedToCreateOnAcsSystem),
+    /// `failed_to_update_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not updated on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+    FailedToUpdateOnAcsSystem(AcsUserErrorFailedToUpdateOnAcsSystem),
+    /// `failed_to_delete_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not deleted on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+    FailedToDeleteOnAcsSystem(AcsUserErrorFailedToDeleteOnAcsSystem),
+    /// `latch_conflict_with_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created from the Seam API but also exists on Mission Control. This is unsupported. Contact Seam [support](mailto:support@seam.co).
+    LatchConflictWithResidentUser(AcsUserErrorLatchConflictWithResidentUser),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl AcsUserError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::DeletedExternally(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::FailedToCreateOnAcsSystem(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::FailedToUpdateOnAcsSystem(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::FailedToDeleteOnAcsSystem(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::LatchConflictWithResidentUser(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::DeletedExternally(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::FailedToCreateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToUpdateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToDeleteOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
+            Self::LatchConflictWithResidentUser(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems) outside of Seam.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorDeletedExternally {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorFailedToCreateOnAcsSystem {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not deleted on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorFailedToDeleteOnAcsSystem {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not updated on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorFailedToUpdateOnAcsSystem {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created from the Seam API but also exists on Mission Control. This is unsupported. Contact Seam [support](mailto:support@seam.co).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorLatchConflictWithResidentUser {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) could not be subscribed on Salto KS because the subscription limit has been exceeded.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserErrorSaltoKsSubscriptionLimitExceeded {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Brand-specific terminology for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) type.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcsUserExternalType {
+    /// `pti_user`.
+    PtiUser,
+    /// `brivo_user`.
+    BrivoUser,
+    /// `hid_credential_manager_user`.
+    HidCredentialManagerUser,
+    /// `salto_site_user`.
+    SaltoSiteUser,
+    /// `latch_user`.
+    LatchUser,
+    /// `dormakaba_community_user`.
+    DormakabaCommunityUser,
+    /// `salto_space_user`.
+    SaltoSpaceUser,
+    /// `avigilon_alta_user`.
+    AvigilonAltaUser,
+    /// `kisi_user`.
+    KisiUser,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl AcsUserExternalType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PtiUser => "pti_user",
+            Self::BrivoUser => "brivo_user",
+            Self::HidCredentialManagerUser => "hid_credential_manager_user",
+            Self::SaltoSiteUser => "salto_site_user",
+            Self::LatchUser => "latch_user",
+            Self::DormakabaCommunityUser => "dormakaba_community_user",
+            Self::SaltoSpaceUser => "salto_space_user",
+            Self::AvigilonAltaUser => "avigilon_alta_user",
+            Self::KisiUser => "kisi_user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl AcsUserExternalType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pti_user" => Self::PtiUser,
+            "brivo_user" => Self::BrivoUser,
+            "hid_credential_manager_user" => Self::HidCredentialManagerUser,
+            "salto_site_user" => Self::SaltoSiteUser,
+            "latch_user" => Self::LatchUser,
+            "dormakaba_community_user" => Self::DormakabaCommunityUser,
+            "salto_space_user" => Self::SaltoSpaceUser,
+            "avigilon_alta_user" => Self::AvigilonAltaUser,
+            "kisi_user" => Self::KisiUser,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for AcsUserExternalType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for AcsUserExternalType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl ::serde::Serialize for AcsUserExternalType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for AcsUserExternalType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// ID of an [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct AcsUserId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl AcsUserId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for AcsUserId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// AcsUserPendingMutation.
+///
+/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "mutation_code")]
+#[non_exhaustive]
+pub enum AcsUserPendingMutation {
+    /// `creating`: Seam is in the process of pushing a user creation to the integrated access system.
+    Creating(AcsUserPendingMutationCreating),
+    /// `deleting`: Seam is in the process of pushing a user deletion to the integrated access system.
+    Deleting(AcsUserPendingMutationDeleting),
+    /// `deferring_creation`: User exists in Seam but has not been pushed to the provider yet. Will be created when a credential is issued.
+    DeferringCreation(AcsUserPendingMutationDeferringCreation),
+    /// `updating_user_information`: `updating_user_information`.
+    UpdatingUserInformation(AcsUserPendingMutationUpdatingUserInformation),
+    /// `updating_access_schedule`: Seam is in the process of pushing an access schedule update to the integrated access system.
+    UpdatingAccessSchedule(AcsUserPendingMutationUpdatingAccessSchedule),
+    /// `updating_suspension_state`: Seam is in the process of pushing a suspension state update to the integrated access system.
+    UpdatingSuspensionState(AcsUserPendingMutationUpdatingSuspensionState),
+    /// `updating_group_membership`: Seam is in the process of pushing an access group membership update to the integrated access system.
+    UpdatingGroupMembership(AcsUserPendingMutationUpdatingGroupMembership),
+    /// `deferring_group_membership_update`: A scheduled access group membership change is pending for this user.
+    DeferringGroupMembershipUpdate(AcsUserPendingMutationDeferringGroupMembershipUpdate),
+    /// `updating_credential_assignment`: Seam is in the process of assigning or unassigning a credential to the user on the integrated access system.
+    UpdatingCredentialAssignment(AcsUserPendingMutationUpdatingCredentialAssignment),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl AcsUserPendingMutation {
+    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingUserInformation(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UpdatingSuspensionState(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UpdatingGroupMembership(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeferringGroupMembershipUpdate(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UpdatingCredentialAssignment(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Creating(v) => ::std::option::Option::Some(&v.message),
+            Self::Deleting(v) => ::std::option::Option::Some(&v.message),
+            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingUserInformation(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingSuspensionState(v) => ::std::option::Option::Some(&v.message),
+            Self::UpdatingGroupMembership(v) => ::std::option::Option::Some(&v.message),
+            Self::DeferringGroupMembershipUpdate(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UpdatingCredentialAssignment(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Seam is in the process of pushing a user creation to the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationCreating {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// User exists in Seam but has not been pushed to the provider yet. Will be created when a credential is issued.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationDeferringCreation {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Optional: When the user creation is scheduled to occur.
+    ///
+    /// Wire name: `scheduled_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub scheduled_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
+}
+/// A scheduled access group membership change is pending for this user.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationDeferringGroupMembershipUpdate {
+    /// ID of the access group involved in the scheduled change.
+    ///
+    /// Wire name: `acs_access_group_id`.
+    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Whether the user is scheduled to be added to or removed from the access group.
+    ///
+    /// Wire name: `variant`.
+    pub variant: crate::seam::AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant,
+}
+/// Seam is in the process of pushing a user deletion to the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationDeleting {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Seam is in the process of pushing an access schedule update to the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingAccessSchedule {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old access schedule information.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsUserPendingMutationUpdatingAccessScheduleFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access schedule information.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsUserPendingMutationUpdatingAccessScheduleTo,
+}
+/// Old access schedule information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingAccessScheduleFrom {
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// New access schedule information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingAccessScheduleTo {
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Starting time for the access schedule.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
+}
+/// Seam is in the process of assigning or unassigning a credential to the user on the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingCredentialAssignment {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Previous credential assignment.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsUserPendingMutationUpdatingCredentialAssignmentFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New credential assignment.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsUserPendingMutationUpdatingCredentialAssignmentTo,
+}
+/// Previous credential assignment.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingCredentialAssignmentFrom {
+    /// Previous credential ID.
+    ///
+    /// Wire name: `acs_credential_id`. May be `null`.
+    pub acs_credential_id: ::std::option::Option<crate::seam::AcsCredentialId>,
+}
+/// New credential assignment.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingCredentialAssignmentTo {
+    /// New credential ID.
+    ///
+    /// Wire name: `acs_credential_id`. May be `null`.
+    pub acs_credential_id: ::std::option::Option<crate::seam::AcsCredentialId>,
+}
+/// Seam is in the process of pushing an access group membership update to the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingGroupMembership {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old access group membership.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsUserPendingMutationUpdatingGroupMembershipFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access group membership.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsUserPendingMutationUpdatingGroupMembershipTo,
+}
+/// Old access group membership.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingGroupMembershipFrom {
+    /// Old access group ID.
+    ///
+    /// Wire name: `acs_access_group_id`. May be `null`.
+    pub acs_access_group_id: ::std::option::Option<crate::seam::AcsAccessGroupId>,
+}
+/// New access group membership.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingGroupMembershipTo {
+    /// New access group ID.
+    ///
+    /// Wire name: `acs_access_group_id`. May be `null`.
+    pub acs_access_group_id: ::std::option::Option<crate::seam::AcsAccessGroupId>,
+}
+/// Seam is in the process of pushing a suspension state update to the integrated access system.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingSuspensionState {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old user suspension state information.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsUserPendingMutationUpdatingSuspensionStateFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New user suspension state information.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsUserPendingMutationUpdatingSuspensionStateTo,
+}
+/// Old user suspension state information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingSuspensionStateFrom {
+    /// `is_suspended`.
+    ///
+    /// Wire name: `is_suspended`.
+    pub is_suspended: bool,
+}
+/// New user suspension state information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingSuspensionStateTo {
+    /// `is_suspended`.
+    ///
+    /// Wire name: `is_suspended`.
+    pub is_suspended: bool,
+}
+/// `updating_user_information`.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingUserInformation {
+    /// Date and time at which the mutation was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Old access system user information.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::AcsUserPendingMutationUpdatingUserInformationFrom,
+    /// Detailed description of the mutation.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// New access system user information.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::AcsUserPendingMutationUpdatingUserInformationTo,
+}
+/// Old access system user information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingUserInformationFrom {
+    /// Email address of the access system user.
+    ///
+    /// Wire name: `email_address`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub email_address: crate::runtime::Nullable<::std::string::String>,
+    /// Full name of the access system user.
+    ///
+    /// Wire name: `full_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub full_name: crate::runtime::Nullable<::std::string::String>,
+    /// Phone number of the access system user.
+    ///
+    /// Wire name: `phone_number`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub phone_number: crate::runtime::Nullable<::std::string::String>,
+}
+/// New access system user information.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserPendingMutationUpdatingUserInformationTo {
+    /// Email address of the access system user.
+    ///
+    /// Wire name: `email_address`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub email_address: crate::runtime::Nullable<::std::string::String>,
+    /// Full name of the access system user.
+    ///
+    /// Wire name: `full_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub full_name: crate::runtime::Nullable<::std::string::String>,
+    /// Phone number of the access system user.
+    ///
+    /// Wire name: `phone_number`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub phone_number: crate::runtime::Nullable<::std::string::String>,
+}
+/// Salto KS-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserSaltoKsMetadata {
+    /// Indicates whether the user holds an active subscription slot on the Salto KS site. Only subscribed users can unlock doors and count against the site's user-subscription limit. A user may not be subscribed because their access schedule has not started or has ended, the site has reached its subscription limit, or they were manually unsubscribed. This is distinct from `is_suspended`, which reflects whether the user has been explicitly blocked.
+    ///
+    /// Wire name: `is_subscribed`. May be absent.
+    #[wire(skip_none)]
+    pub is_subscribed: ::std::option::Option<bool>,
+}
+/// Salto Space-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserSaltoSpaceMetadata {
+    /// Indicates whether AuditOpenings is enabled for the user in the Salto Space access system.
+    ///
+    /// Wire name: `audit_openings`. May be absent.
+    #[wire(skip_none)]
+    pub audit_openings: ::std::option::Option<bool>,
+    /// User ID in the Salto Space access system.
+    ///
+    /// Wire name: `user_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+/// Warnings associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum AcsUserWarning {
+    /// `being_deleted`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is being deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems). This is a temporary state, and the access system user will be deleted shortly.
+    BeingDeleted(AcsUserWarningBeingDeleted),
+    /// `salto_ks_user_not_subscribed`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is not subscribed on Salto KS, so they cannot unlock doors or perform any actions. This occurs when the their access schedule hasn’t started yet, if their access schedule has ended, if the site has reached its limit for active users (subscription slots), or if they have been manually unsubscribed.
+    SaltoKsUserNotSubscribed(AcsUserWarningSaltoKsUserNotSubscribed),
+    /// `acs_user_inactive`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) exists but is not currently able to gain access—for example, because their access schedule has not started yet or has ended, the access system has reached its limit for active users, or they have been unsubscribed or deactivated. Refer to the warning message for the provider-specific reason. This is distinct from `is_suspended`, which indicates the user has been explicitly blocked.
+    AcsUserInactive(AcsUserWarningAcsUserInactive),
+    /// `unknown_issue_with_acs_user`: An unknown issue occurred while syncing the state of this [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) with the provider. This issue may affect the proper functioning of this user.
+    UnknownIssueWithAcsUser(AcsUserWarningUnknownIssueWithAcsUser),
+    /// `latch_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created on Latch Mission Control. Please use the Latch Mission Control to manage this user.
+    LatchResidentUser(AcsUserWarningLatchResidentUser),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+impl AcsUserWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsUserNotSubscribed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AcsUserInactive(v) => ::std::option::Option::Some(&v.created_at),
+            Self::UnknownIssueWithAcsUser(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::LatchResidentUser(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsUserNotSubscribed(v) => ::std::option::Option::Some(&v.message),
+            Self::AcsUserInactive(v) => ::std::option::Option::Some(&v.message),
+            Self::UnknownIssueWithAcsUser(v) => ::std::option::Option::Some(&v.message),
+            Self::LatchResidentUser(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) exists but is not currently able to gain access—for example, because their access schedule has not started yet or has ended, the access system has reached its limit for active users, or they have been unsubscribed or deactivated. Refer to the warning message for the provider-specific reason. This is distinct from `is_suspended`, which indicates the user has been explicitly blocked.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserWarningAcsUserInactive {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is being deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems). This is a temporary state, and the access system user will be deleted shortly.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created on Latch Mission Control. Please use the Latch Mission Control to manage this user.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserWarningLatchResidentUser {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is not subscribed on Salto KS, so they cannot unlock doors or perform any actions. This occurs when the their access schedule hasn’t started yet, if their access schedule has ended, if the site has reached its limit for active users (subscription slots), or if they have been manually unsubscribed.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserWarningSaltoKsUserNotSubscribed {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// An unknown issue occurred while syncing the state of this [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) with the provider. This issue may affect the proper functioning of this user.
+#[cfg(any(feature = "seam-user_identities", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct AcsUserWarningUnknownIssueWithAcsUser {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
 }
 /// Represents an action attempt that enables you to keep track of the progress of your action that affects a physical device or system.actions against a device. Action attempts are useful because the physical world is intrinsically asynchronous.
 ///
@@ -1791,8 +6870,12 @@ impl<'de> ::serde::Deserialize<'de> for AccessMethodMode {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[allow(clippy::large_enum_variant)]
@@ -1812,8 +6895,12 @@ pub enum ActionAttempt {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ActionAttempt {
@@ -1842,8 +6929,12 @@ impl ActionAttempt {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1870,8 +6961,12 @@ pub struct ActionAttemptError {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1892,8 +6987,13 @@ pub struct ActionAttemptFailure {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(
@@ -1912,8 +7012,13 @@ pub struct ActionAttemptId(::std::string::String);
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ActionAttemptId {
@@ -1933,8 +7038,13 @@ impl ActionAttemptId {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ::std::fmt::Display for ActionAttemptId {
@@ -1946,8 +7056,12 @@ impl ::std::fmt::Display for ActionAttemptId {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -1974,8 +7088,12 @@ pub struct ActionAttemptPending {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -2004,8 +7122,12 @@ pub struct ActionAttemptSuccess {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2059,8 +7181,12 @@ pub enum ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ActionAttemptType {
@@ -2095,8 +7221,12 @@ impl ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ActionAttemptType {
@@ -2130,8 +7260,12 @@ impl ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ::std::convert::From<&str> for ActionAttemptType {
@@ -2142,8 +7276,12 @@ impl ::std::convert::From<&str> for ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ::std::fmt::Display for ActionAttemptType {
@@ -2154,8 +7292,12 @@ impl ::std::fmt::Display for ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl ::serde::Serialize for ActionAttemptType {
@@ -2169,8 +7311,12 @@ impl ::serde::Serialize for ActionAttemptType {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_methods",
         feature = "seam-action_attempts",
-        feature = "seam-locks"
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-workspaces"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for ActionAttemptType {
@@ -2180,40 +7326,270 @@ impl<'de> ::serde::Deserialize<'de> for ActionAttemptType {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-/// The response of `action_attempts.list` (List Action Attempts): every documented key of its body.
-#[cfg(feature = "seam-action_attempts")]
+/// Represents a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens). If you want to restrict your users' access to their own devices, use client sessions.
+///
+/// You create each client session with a custom `user_identifier_key`. Normally, the `user_identifier_key` is a user ID that your application provides.
+///
+/// When calling the Seam API from your backend using an API key, you can pass the `user_identifier_key` as a parameter to limit results to the associated client session. For example, `/devices/list?user_identifier_key=123` only returns devices associated with the client session created with the `user_identifier_key` `123`.
+///
+/// A client session has a token that you can use with the Seam JavaScript SDK to make requests from the client (browser) directly to the Seam API. The token restricts the user's access to only the devices that they own.
+///
+/// See also [Get Started with React](https://docs.seam.co/ui-components/overview/getting-started-with-seam-components/get-started-with-react-components-and-client-session-tokens).
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct ActionAttemptsListResponse {
-    /// The [action attempts](https://docs.seam.co/core-concepts/action-attempts) of this page.
+pub struct ClientSession {
+    /// ID of the client session.
     ///
-    /// Wire name: `action_attempts`.
-    pub action_attempts: ::std::vec::Vec<crate::seam::ActionAttempt>,
-    /// Information about the current page of results.
+    /// Wire name: `client_session_id`.
+    pub client_session_id: crate::seam::ClientSessionId,
+    /// IDs of the [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
+    /// Wire name: `connect_webview_ids`.
+    pub connect_webview_ids: ::std::vec::Vec<crate::seam::ConnectWebviewId>,
+    /// IDs of the [connected accounts](https://docs.seam.co/core-concepts/connected-accounts) associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+    ///
+    /// Wire name: `connected_account_ids`.
+    pub connected_account_ids: ::std::vec::Vec<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens) was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Customer key associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Number of devices associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+    ///
+    /// Wire name: `device_count`.
+    pub device_count: crate::runtime::Number,
+    /// Date and time at which the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens) expires.
+    ///
+    /// Wire name: `expires_at`.
+    pub expires_at: crate::runtime::Timestamp,
+    /// Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+    ///
+    /// Wire name: `token`.
+    pub token: ::std::string::String,
+    /// Your user ID for the user associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+    ///
+    /// Wire name: `user_identifier_key`. May be `null`.
+    pub user_identifier_key: ::std::option::Option<::std::string::String>,
+    /// ID of the [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) associated with the client session.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// IDs of the [user identities](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) associated with the client session.
+    ///
+    /// **Deprecated.** Use `user_identity_id` instead.
+    ///
+    /// Wire name: `user_identity_ids`.
+    #[deprecated(note = "Use `user_identity_id` instead.")]
+    pub user_identity_ids: ::std::vec::Vec<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the client session.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
 }
-#[cfg(feature = "seam-action_attempts")]
-impl crate::runtime::Page for ActionAttemptsListResponse {
-    type Item = crate::seam::ActionAttempt;
-    fn items(&self) -> &[crate::seam::ActionAttempt] {
-        &self.action_attempts
+/// ID of a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct ClientSessionId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ClientSessionId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
     }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::ActionAttempt> {
-        self.action_attempts
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
     }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
+}
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for ClientSessionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
     }
+}
+/// Represents a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews).
+///
+/// Connect Webviews are fully-embedded client-side components that you add to your app. Your users interact with your embedded Connect Webviews to link their IoT device or system accounts to Seam. That is, Connect Webviews walk your users through the process of logging in to their device or system accounts. Seam handles all the authentication steps, and—once your user has completed the authorization through your app—you can access and control their devices or systems using the Seam API.
+///
+/// Connect Webviews perform credential validation, multifactor authentication (when applicable), and error handling for each brand that Seam supports. Further, Connect Webviews work across all modern browsers and platforms, including Chrome, Safari, and Firefox.
+///
+/// To enable a user to connect their device or system account to Seam through your app, first create a `connect_webview`. Once created, this `connect_webview` includes a URL that you can use to open an [iframe](https://www.w3schools.com/html/html_iframe.asp) or new window containing the Connect Webview for your user.
+///
+/// When you create a Connect Webview, specify the desired provider category key in the `provider_category` parameter. Alternately, to specify a list of providers explicitly, use the `accepted_providers` parameter with a list of device provider keys.
+///
+/// To list all providers within a category, use `/devices/list_device_providers` with the desired `provider_category` filter. To list all provider keys, use `/devices/list_device_providers` with no filters.
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectWebview {
+    /// High-level device capabilities that the Connect Webview can accept. When creating a Connect Webview, you can specify the types of devices that it can connect to Seam. If you do not set custom `accepted_capabilities`, Seam uses a default set of `accepted_capabilities` for each provider. For example, if you create a Connect Webview that accepts SmartThing devices, without specifying `accepted_capabilities`, Seam accepts only SmartThings locks. To connect SmartThings thermostats and locks to Seam, create a Connect Webview and include both `thermostat` and `lock` in the `accepted_capabilities`.
+    ///
+    /// Wire name: `accepted_capabilities`.
+    pub accepted_capabilities: ::std::vec::Vec<
+        crate::seam::ConnectedAccountAcceptedCapability,
+    >,
+    /// `accepted_devices`.
+    ///
+    /// **Deprecated.** Unused. Will be removed.
+    ///
+    /// Wire name: `accepted_devices`.
+    #[deprecated(note = "Unused. Will be removed.")]
+    pub accepted_devices: ::std::vec::Vec<::std::string::String>,
+    /// List of accepted [provider keys](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-brands-to-display-in-your-connect-webviews).
+    ///
+    /// Wire name: `accepted_providers`.
+    pub accepted_providers: ::std::vec::Vec<::std::string::String>,
+    /// `any_device_allowed`.
+    ///
+    /// **Deprecated.** Unused. Will be removed.
+    ///
+    /// Wire name: `any_device_allowed`.
+    #[deprecated(note = "Unused. Will be removed.")]
+    pub any_device_allowed: bool,
+    /// Indicates whether any provider is allowed.
+    ///
+    /// Wire name: `any_provider_allowed`.
+    pub any_provider_allowed: bool,
+    /// Date and time at which the user authorized (through the Connect Webview) the management of their devices.
+    ///
+    /// Wire name: `authorized_at`. May be `null`.
+    pub authorized_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates whether Seam should [import all new devices](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#automatically_manage_new_devices) for the connected account to make these devices available for use and management by the Seam API.
+    ///
+    /// Wire name: `automatically_manage_new_devices`.
+    pub automatically_manage_new_devices: bool,
+    /// ID of the Connect Webview.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// ID of the connected account associated with the Connect Webview.
+    ///
+    /// Wire name: `connected_account_id`. May be `null`.
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the Connect Webview was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
+    ///
+    /// Wire name: `custom_metadata`.
+    pub custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// URL to which the Connect Webview should redirect when an unexpected error occurs.
+    ///
+    /// Wire name: `custom_redirect_failure_url`. May be `null`.
+    pub custom_redirect_failure_url: ::std::option::Option<::std::string::String>,
+    /// URL to which the Connect Webview should redirect when the user successfully pairs a device or system. If you do not set the `custom_redirect_failure_url`, the Connect Webview redirects to the `custom_redirect_url` when an unexpected error occurs.
+    ///
+    /// Wire name: `custom_redirect_url`. May be `null`.
+    pub custom_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The customer key associated with this webview, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Device selection mode of the Connect Webview. Supported values: `none`, `single`, `multiple`.
+    ///
+    /// Wire name: `device_selection_mode`.
+    pub device_selection_mode: crate::seam::ConnectWebviewsCreateDeviceSelectionMode,
+    /// Indicates whether the user logged in successfully using the Connect Webview.
+    ///
+    /// Wire name: `login_successful`.
+    pub login_successful: bool,
+    /// Selected provider of the Connect Webview, one of the [provider keys](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-brands-to-display-in-your-connect-webviews).
+    ///
+    /// Wire name: `selected_provider`. May be `null`.
+    pub selected_provider: ::std::option::Option<::std::string::String>,
+    /// Status of the Connect Webview. `authorized` indicates that the user has successfully logged into their device or system account, thereby completing the Connect Webview.
+    ///
+    /// Wire name: `status`.
+    pub status: crate::seam::ConnectWebviewStatus,
+    /// URL for the Connect Webview. You use the URL to display the Connect Webview flow to your user.
+    ///
+    /// Wire name: `url`.
+    pub url: ::std::string::String,
+    /// Indicates whether Seam should [finish syncing all devices](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#wait_for_device_creation) in a newly-connected account before completing the associated Connect Webview.
+    ///
+    /// Wire name: `wait_for_device_creation`.
+    pub wait_for_device_creation: bool,
+    /// ID of the workspace that contains the Connect Webview.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
 }
 /// ID of a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews), through which a user connects a third-party account to Seam.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -2227,7 +7603,18 @@ impl crate::runtime::Page for ActionAttemptsListResponse {
 )]
 #[serde(transparent)]
 pub struct ConnectWebviewId(::std::string::String);
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-workspaces"
+    )
+)]
 impl ConnectWebviewId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2242,16 +7629,672 @@ impl ConnectWebviewId {
         self.0
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for ConnectWebviewId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+/// Status of the Connect Webview. `authorized` indicates that the user has successfully logged into their device or system account, thereby completing the Connect Webview.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectWebviewStatus {
+    /// `pending`.
+    Pending,
+    /// `failed`.
+    Failed,
+    /// `authorized`.
+    Authorized,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ConnectWebviewStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Failed => "failed",
+            Self::Authorized => "authorized",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ConnectWebviewStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "failed" => Self::Failed,
+            "authorized" => Self::Authorized,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for ConnectWebviewStatus {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for ConnectWebviewStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::serde::Serialize for ConnectWebviewStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectWebviewStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// The values of `device_selection_mode`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectWebviewsCreateDeviceSelectionMode {
+    /// `none`.
+    None,
+    /// `single`.
+    Single,
+    /// `multiple`.
+    Multiple,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ConnectWebviewsCreateDeviceSelectionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Single => "single",
+            Self::Multiple => "multiple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ConnectWebviewsCreateDeviceSelectionMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "single" => Self::Single,
+            "multiple" => Self::Multiple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for ConnectWebviewsCreateDeviceSelectionMode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for ConnectWebviewsCreateDeviceSelectionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl ::serde::Serialize for ConnectWebviewsCreateDeviceSelectionMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-connect_webviews", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectWebviewsCreateDeviceSelectionMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Represents a [connected account](https://docs.seam.co/core-concepts/connected-accounts). A connected account is an external third-party account to which your user has authorized Seam to get access, for example, an August account with a list of door locks.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccount {
+    /// List of capabilities that were accepted during the account connection process.
+    ///
+    /// Wire name: `accepted_capabilities`.
+    pub accepted_capabilities: ::std::vec::Vec<
+        crate::seam::ConnectedAccountAcceptedCapability,
+    >,
+    /// Type of connected account.
+    ///
+    /// Wire name: `account_type`. May be absent.
+    #[wire(skip_none)]
+    pub account_type: ::std::option::Option<::std::string::String>,
+    /// Display name for the connected account type.
+    ///
+    /// Wire name: `account_type_display_name`.
+    pub account_type_display_name: ::std::string::String,
+    /// Indicates whether Seam should [import all new devices](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#automatically_manage_new_devices) for the connected account to make these devices available for management by the Seam API.
+    ///
+    /// Wire name: `automatically_manage_new_devices`.
+    pub automatically_manage_new_devices: bool,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the connected account was created.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
+    ///
+    /// Wire name: `custom_metadata`.
+    pub custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Your unique key for the customer associated with this connected account.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Default reservation check-in time for this connected account, as `HH:mm` (24-hour). Sourced from the connector configuration — set during the connect_webview for providers like Lodgify whose API does not expose check-in times.
+    ///
+    /// Wire name: `default_checkin_time`. May be absent.
+    #[wire(skip_none)]
+    pub default_checkin_time: ::std::option::Option<::std::string::String>,
+    /// Default reservation check-out time for this connected account, as `HH:mm` (24-hour). Sourced from the connector configuration.
+    ///
+    /// Wire name: `default_checkout_time`. May be absent.
+    #[wire(skip_none)]
+    pub default_checkout_time: ::std::option::Option<::std::string::String>,
+    /// Display name for the connected account.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::ConnectedAccountError>,
+    /// For iCal connected accounts, the platform that produced the feed (for example, `airbnb`, `vrbo`, or `booking`), or `unknown` when it could not be determined. Intended for rendering the source platform's logo.
+    ///
+    /// Wire name: `ical_feed_origin`. May be absent.
+    #[wire(skip_none)]
+    pub ical_feed_origin: ::std::option::Option<::std::string::String>,
+    /// For iCal connected accounts, the feed URL for the connection. Sourced from the connector configuration.
+    ///
+    /// Wire name: `ical_url`. May be absent.
+    #[wire(skip_none)]
+    pub ical_url: ::std::option::Option<::std::string::String>,
+    /// Logo URL for the connected account provider.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// IANA time zone (e.g. America/Los_Angeles) for this connected account. Sourced from the connector configuration.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// User identifier associated with the connected account.
+    ///
+    /// **Deprecated.** Use `display_name` instead.
+    ///
+    /// Wire name: `user_identifier`. May be absent.
+    #[deprecated(note = "Use `display_name` instead.")]
+    #[wire(skip_none)]
+    pub user_identifier: ::std::option::Option<
+        crate::seam::ConnectedAccountUserIdentifier,
+    >,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::ConnectedAccountWarning>,
+}
+/// High-level device capabilities that can be restricted in connect webviews.
+///   These represent the main device categories that customers can opt into.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectedAccountAcceptedCapability {
+    /// `lock`.
+    Lock,
+    /// `thermostat`.
+    Thermostat,
+    /// `noise_sensor`.
+    NoiseSensor,
+    /// `access_control`.
+    AccessControl,
+    /// `camera`.
+    Camera,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ConnectedAccountAcceptedCapability {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lock => "lock",
+            Self::Thermostat => "thermostat",
+            Self::NoiseSensor => "noise_sensor",
+            Self::AccessControl => "access_control",
+            Self::Camera => "camera",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ConnectedAccountAcceptedCapability {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "lock" => Self::Lock,
+            "thermostat" => Self::Thermostat,
+            "noise_sensor" => Self::NoiseSensor,
+            "access_control" => Self::AccessControl,
+            "camera" => Self::Camera,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for ConnectedAccountAcceptedCapability {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for ConnectedAccountAcceptedCapability {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for ConnectedAccountAcceptedCapability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ConnectedAccountAcceptedCapability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// ConnectedAccountError.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum ConnectedAccountError {
+    /// `account_disconnected`: Indicates that the account is disconnected.
+    AccountDisconnected(ConnectedAccountErrorAccountDisconnected),
+    /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    BridgeDisconnected(ConnectedAccountErrorBridgeDisconnected),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the maximum number of users allowed for the site has been reached. This means that new access codes cannot be created. Contact Salto support to increase the user limit.
+    SaltoKsSubscriptionLimitExceeded(
+        ConnectedAccountErrorSaltoKsSubscriptionLimitExceeded,
+    ),
+    /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+    DormakabaSitesDisconnected(ConnectedAccountErrorDormakabaSitesDisconnected),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ConnectedAccountError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `is_bridge_error`, which every variant this version knows has: Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge). `None` for `Unknown`.
+    pub fn is_bridge_error(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::AccountDisconnected(v) => v.is_bridge_error.as_ref(),
+            Self::BridgeDisconnected(v) => v.is_bridge_error.as_ref(),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => v.is_bridge_error.as_ref(),
+            Self::DormakabaSitesDisconnected(v) => v.is_bridge_error.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `is_connected_account_error`, which every variant this version knows has: Indicates whether the error is related specifically to the connected account. `None` for `Unknown`.
+    pub fn is_connected_account_error(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::AccountDisconnected(v) => v.is_connected_account_error.as_ref(),
+            Self::BridgeDisconnected(v) => v.is_connected_account_error.as_ref(),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                v.is_connected_account_error.as_ref()
+            }
+            Self::DormakabaSitesDisconnected(v) => v.is_connected_account_error.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the account is disconnected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorAccountDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorDormakabaSitesDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the maximum number of users allowed for the site has been reached. This means that new access codes cannot be created. Contact Salto support to increase the user limit.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorSaltoKsSubscriptionLimitExceeded {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Salto KS metadata associated with the connected account that has an error.
+    ///
+    /// Wire name: `salto_ks_metadata`.
+    pub salto_ks_metadata: crate::seam::ConnectedAccountErrorSaltoKsSubscriptionLimitExceededSaltoKsMetadata,
+}
+/// Salto KS metadata associated with the connected account that has an error.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorSaltoKsSubscriptionLimitExceededSaltoKsMetadata {
+    /// Salto sites associated with the connected account that has an error.
+    ///
+    /// Wire name: `sites`. Empty when absent.
+    #[wire(default)]
+    pub sites: ::std::vec::Vec<
+        crate::seam::ConnectedAccountErrorSaltoKsSubscriptionLimitExceededSaltoKsMetadataSites,
+    >,
+}
+/// Salto sites associated with the connected account that has an error.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountErrorSaltoKsSubscriptionLimitExceededSaltoKsMetadataSites {
+    /// ID of a Salto site associated with the connected account that has an error.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Name of a Salto site associated with the connected account that has an error.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+    /// Subscription limit of site users for a Salto site associated with the connected account that has an error.
+    ///
+    /// Wire name: `site_user_subscription_limit`. May be absent.
+    #[wire(skip_none)]
+    pub site_user_subscription_limit: ::std::option::Option<i64>,
+    /// Count of subscribed site users for a Salto site associated with the connected account that has an error.
+    ///
+    /// Wire name: `subscribed_site_user_count`. May be absent.
+    #[wire(skip_none)]
+    pub subscribed_site_user_count: ::std::option::Option<i64>,
+}
 /// ID of a [connected account](https://docs.seam.co/core-concepts/connected-accounts): a third-party account (such as a lock provider's) whose devices are connected to Seam.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -2265,7 +8308,23 @@ impl ::std::fmt::Display for ConnectWebviewId {
 )]
 #[serde(transparent)]
 pub struct ConnectedAccountId(::std::string::String);
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ConnectedAccountId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2280,16 +8339,483 @@ impl ConnectedAccountId {
         self.0
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-connected_accounts_simulate",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for ConnectedAccountId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+/// User identifier associated with the connected account.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountUserIdentifier {
+    /// API URL for the user identifier associated with the connected account.
+    ///
+    /// Wire name: `api_url`. May be absent.
+    #[wire(skip_none)]
+    pub api_url: ::std::option::Option<::std::string::String>,
+    /// Email address of the user identifier associated with the connected account.
+    ///
+    /// Wire name: `email`. May be absent.
+    #[wire(skip_none)]
+    pub email: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the user identifier associated with the connected account is exclusive.
+    ///
+    /// Wire name: `exclusive`. May be absent.
+    #[wire(skip_none)]
+    pub exclusive: ::std::option::Option<bool>,
+    /// Phone number of the user identifier associated with the connected account.
+    ///
+    /// Wire name: `phone`. May be absent.
+    #[wire(skip_none)]
+    pub phone: ::std::option::Option<::std::string::String>,
+    /// Username of the user identifier associated with the connected account.
+    ///
+    /// Wire name: `username`. May be absent.
+    #[wire(skip_none)]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// Warning associated with the connected account.
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum ConnectedAccountWarning {
+    /// `scheduled_maintenance_window`: Indicates that scheduled downtime is planned for the connected account.
+    ScheduledMaintenanceWindow(ConnectedAccountWarningScheduledMaintenanceWindow),
+    /// `unknown_issue_with_connected_account`: Indicates that an unknown issue occurred while syncing the state of the connected account with the provider. This issue may affect the proper functioning of one or more resources in the account.
+    UnknownIssueWithConnectedAccount(
+        ConnectedAccountWarningUnknownIssueWithConnectedAccount,
+    ),
+    /// `salto_ks_subscription_limit_almost_reached`: Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+    SaltoKsSubscriptionLimitAlmostReached(
+        ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReached,
+    ),
+    /// `account_reauthorization_requested`: Indicates that the Connected Account requires reauthorization using a new Connect Webview. The account is still connected, but cannot access new features. Delaying reauthorization too long will eventually cause the Connected Account to become disconnected.
+    AccountReauthorizationRequested(
+        ConnectedAccountWarningAccountReauthorizationRequested,
+    ),
+    /// `being_deleted`: Indicates that the connected account is currently being deleted. All devices, access codes, and other resources associated with this account are in the process of being removed from Seam.
+    BeingDeleted(ConnectedAccountWarningBeingDeleted),
+    /// `provider_service_unavailable`: Indicates that the connected account's provider service is temporarily unavailable. Seam will automatically retry and reconnect when the service becomes available again.
+    ProviderServiceUnavailable(ConnectedAccountWarningProviderServiceUnavailable),
+    /// `setup_required`: Indicates that the connected account requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
+    SetupRequired(ConnectedAccountWarningSetupRequired),
+    /// `dormakaba_sites_unapproved`: Indicates that one or more dormakaba sites associated with the connected account are not approved. Contact support@getseam.com to finish setting up your account.
+    DormakabaSitesUnapproved(ConnectedAccountWarningDormakabaSitesUnapproved),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+impl ConnectedAccountWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnknownIssueWithConnectedAccount(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ProviderServiceUnavailable(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SetupRequired(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DormakabaSitesUnapproved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnknownIssueWithConnectedAccount(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::AccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::ProviderServiceUnavailable(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SetupRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::DormakabaSitesUnapproved(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the Connected Account requires reauthorization using a new Connect Webview. The account is still connected, but cannot access new features. Delaying reauthorization too long will eventually cause the Connected Account to become disconnected.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningAccountReauthorizationRequested {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the connected account is currently being deleted. All devices, access codes, and other resources associated with this account are in the process of being removed from Seam.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that one or more dormakaba sites associated with the connected account are not approved. Contact support@getseam.com to finish setting up your account.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningDormakabaSitesUnapproved {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the connected account's provider service is temporarily unavailable. Seam will automatically retry and reconnect when the service becomes available again.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningProviderServiceUnavailable {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReached {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Salto KS metadata associated with the connected account that has a warning.
+    ///
+    /// Wire name: `salto_ks_metadata`.
+    pub salto_ks_metadata: crate::seam::ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReachedSaltoKsMetadata,
+}
+/// Salto KS metadata associated with the connected account that has a warning.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReachedSaltoKsMetadata {
+    /// Salto sites associated with the connected account that has a warning.
+    ///
+    /// Wire name: `sites`. Empty when absent.
+    #[wire(default)]
+    pub sites: ::std::vec::Vec<
+        crate::seam::ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReachedSaltoKsMetadataSites,
+    >,
+}
+/// Salto sites associated with the connected account that has a warning.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningSaltoKsSubscriptionLimitAlmostReachedSaltoKsMetadataSites {
+    /// ID of a Salto site associated with the connected account that has a warning.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Name of a Salto site associated with the connected account that has a warning.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+    /// Subscription limit of site users for a Salto site associated with the connected account that has a warning.
+    ///
+    /// Wire name: `site_user_subscription_limit`. May be absent.
+    #[wire(skip_none)]
+    pub site_user_subscription_limit: ::std::option::Option<i64>,
+    /// Count of subscribed site users for a Salto site associated with the connected account that has a warning.
+    ///
+    /// Wire name: `subscribed_site_user_count`. May be absent.
+    #[wire(skip_none)]
+    pub subscribed_site_user_count: ::std::option::Option<i64>,
+}
+/// Indicates that scheduled downtime is planned for the connected account.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningScheduledMaintenanceWindow {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the connected account requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningSetupRequired {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that an unknown issue occurred while syncing the state of the connected account with the provider. This issue may affect the proper functioning of one or more resources in the account.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-connected_accounts",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct ConnectedAccountWarningUnknownIssueWithConnectedAccount {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// A customization profile.
+#[cfg(
+    any(feature = "seam-workspaces", feature = "seam-workspaces_customization_profiles")
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct CustomizationProfile {
+    /// `created_at`.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// `customer_portal_theme`.
+    ///
+    /// Wire name: `customer_portal_theme`. May be absent.
+    #[wire(skip_none)]
+    pub customer_portal_theme: ::std::option::Option<
+        crate::seam::CustomizationProfileCustomerPortalTheme,
+    >,
+    /// `customization_profile_id`.
+    ///
+    /// Wire name: `customization_profile_id`.
+    pub customization_profile_id: crate::seam::CustomizationProfileId,
+    /// `logo_url`.
+    ///
+    /// Wire name: `logo_url`. May be absent.
+    #[wire(skip_none)]
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// `message_overrides`.
+    ///
+    /// Wire name: `message_overrides`. Empty when absent.
+    #[wire(default)]
+    pub message_overrides: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// `name`.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `primary_color`.
+    ///
+    /// Wire name: `primary_color`. May be absent.
+    #[wire(skip_none)]
+    pub primary_color: ::std::option::Option<::std::string::String>,
+    /// `secondary_color`.
+    ///
+    /// Wire name: `secondary_color`. May be absent.
+    #[wire(skip_none)]
+    pub secondary_color: ::std::option::Option<::std::string::String>,
+    /// `workspace_id`.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// CustomizationProfileCustomerPortalTheme.
+#[cfg(
+    any(feature = "seam-workspaces", feature = "seam-workspaces_customization_profiles")
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct CustomizationProfileCustomerPortalTheme {
+    /// `font_family`.
+    ///
+    /// Wire name: `font_family`. May be absent.
+    #[wire(skip_none)]
+    pub font_family: ::std::option::Option<::std::string::String>,
+    /// `mono_font_family`.
+    ///
+    /// Wire name: `mono_font_family`. May be absent.
+    #[wire(skip_none)]
+    pub mono_font_family: ::std::option::Option<::std::string::String>,
+    /// `primary_color`.
+    ///
+    /// Wire name: `primary_color`. May be absent.
+    #[wire(skip_none)]
+    pub primary_color: ::std::option::Option<::std::string::String>,
+    /// `primary_foreground_color`.
+    ///
+    /// Wire name: `primary_foreground_color`. May be absent.
+    #[wire(skip_none)]
+    pub primary_foreground_color: ::std::option::Option<::std::string::String>,
+    /// `secondary_color`.
+    ///
+    /// Wire name: `secondary_color`. May be absent.
+    #[wire(skip_none)]
+    pub secondary_color: ::std::option::Option<::std::string::String>,
+    /// `secondary_foreground_color`.
+    ///
+    /// Wire name: `secondary_foreground_color`. May be absent.
+    #[wire(skip_none)]
+    pub secondary_foreground_color: ::std::option::Option<::std::string::String>,
+}
 /// ID of a customization profile.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -2303,7 +8829,15 @@ impl ::std::fmt::Display for ConnectedAccountId {
 )]
 #[serde(transparent)]
 pub struct CustomizationProfileId(::std::string::String);
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
+    )
+)]
 impl CustomizationProfileId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2318,14 +8852,31 @@ impl CustomizationProfileId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
+    )
+)]
 impl ::std::fmt::Display for CustomizationProfileId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 /// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct Device {
@@ -2510,7 +9061,16 @@ pub struct Device {
 /// An error of the connected account that manages the device (`is_connected_account_error`): the fields shared by the device errors that report one.
 ///
 /// The payload of the union variants `DeviceError::AccountDisconnected`, `DeviceError::SaltoKsSubscriptionLimitExceeded`, `DeviceError::DormakabaSitesDisconnected`.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceAccountError {
@@ -2534,7 +9094,17 @@ pub struct DeviceAccountError {
 /// Collection of capabilities that the device supports when connected to Seam. **Important:** Superseded by [capability flags](https://docs.seam.co/capability-guides/device-and-system-capabilities#capability-flags).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceCapability {
@@ -2553,7 +9123,17 @@ pub enum DeviceCapability {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceCapability {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2568,7 +9148,17 @@ impl DeviceCapability {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceCapability {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2582,19 +9172,49 @@ impl DeviceCapability {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DeviceCapability {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DeviceCapability {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DeviceCapability {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2603,7 +9223,17 @@ impl ::serde::Serialize for DeviceCapability {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DeviceCapability {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2614,7 +9244,16 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCapability {
 /// An error associated with the device (an item of its `errors`). `error_code` uniquely identifies the type of error, enabling quick recognition and categorization of the issue; `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
 ///
 /// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "error_code")]
@@ -2651,7 +9290,16 @@ pub enum DeviceError {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceError {
     /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -2707,7 +9355,16 @@ impl DeviceError {
     }
 }
 /// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceErrorBridgeDisconnected {
@@ -2733,6 +9390,26 @@ pub struct DeviceErrorBridgeDisconnected {
 /// ID of a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-action_attempts",
+        feature = "seam-devices",
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -2746,6 +9423,26 @@ pub struct DeviceErrorBridgeDisconnected {
 )]
 #[serde(transparent)]
 pub struct DeviceId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-action_attempts",
+        feature = "seam-devices",
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2760,13 +9457,42 @@ impl DeviceId {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-action_attempts",
+        feature = "seam-devices",
+        feature = "seam-devices_simulate",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-locks_simulate",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DeviceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 /// Location information for the device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -2791,7 +9517,16 @@ pub struct DeviceLocation {
     pub timezone: ::std::option::Option<::std::string::String>,
 }
 /// Manufacturer of the device. Represents the hardware brand, which may differ from the provider.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceManufacturer {
@@ -2812,7 +9547,16 @@ pub struct DeviceManufacturer {
 /// An error of the device itself (`is_device_error`): the fields shared by the device errors that report one.
 ///
 /// The payload of the union variants `DeviceError::DeviceOffline`, `DeviceError::DeviceRemoved`, `DeviceError::HubDisconnected`, `DeviceError::DeviceDisconnected`, `DeviceError::EmptyBackupAccessCodePool`, `DeviceError::AugustLockNotAuthorized`, `DeviceError::MissingDeviceCredentials`, `DeviceError::AuxiliaryHeatRunning`, `DeviceError::SubscriptionRequired`.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceOwnError {
@@ -2830,7 +9574,16 @@ pub struct DeviceOwnError {
     pub message: ::std::string::String,
 }
 /// Properties of the device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -3488,7 +10241,16 @@ pub struct DeviceProperties {
     pub wyze_metadata: ::std::option::Option<crate::seam::DevicePropertiesWyzeMetadata>,
 }
 /// Accessory keypad properties and state.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAccessoryKeypad {
@@ -3505,7 +10267,16 @@ pub struct DevicePropertiesAccessoryKeypad {
     pub is_connected: bool,
 }
 /// Keypad battery properties.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAccessoryKeypadBattery {
@@ -3515,7 +10286,16 @@ pub struct DevicePropertiesAccessoryKeypadBattery {
     pub level: crate::runtime::Number,
 }
 /// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesActiveThermostatSchedule {
@@ -3569,7 +10349,16 @@ pub struct DevicePropertiesActiveThermostatSchedule {
     pub workspace_id: crate::seam::WorkspaceId,
 }
 /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesActiveThermostatScheduleErrors {
@@ -3587,7 +10376,16 @@ pub struct DevicePropertiesActiveThermostatScheduleErrors {
     pub message: ::std::string::String,
 }
 /// Metadata for an Akiles device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAkilesMetadata {
@@ -3613,7 +10411,16 @@ pub struct DevicePropertiesAkilesMetadata {
     pub product_name: ::std::option::Option<::std::string::String>,
 }
 /// Appearance-related properties, as reported by the device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAppearance {
@@ -3623,7 +10430,16 @@ pub struct DevicePropertiesAppearance {
     pub name: ::std::string::String,
 }
 /// ASSA ABLOY Credential Service metadata for the phone.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAssaAbloyCredentialServiceMetadata {
@@ -3641,7 +10457,16 @@ pub struct DevicePropertiesAssaAbloyCredentialServiceMetadata {
     pub has_active_endpoint: ::std::option::Option<bool>,
 }
 /// Endpoints associated with the phone.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoints {
@@ -3657,7 +10482,16 @@ pub struct DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoints {
     pub is_active: ::std::option::Option<bool>,
 }
 /// Metadata for an ASSA ABLOY Vostio system.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAssaAbloyVostioMetadata {
@@ -3668,7 +10502,16 @@ pub struct DevicePropertiesAssaAbloyVostioMetadata {
     pub encoder_name: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for an August device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAugustMetadata {
@@ -3711,7 +10554,16 @@ pub struct DevicePropertiesAugustMetadata {
 /// Climate preset mode for the thermostat, such as `home`, `away`, `wake`, `sleep`, `occupied`, or `unoccupied`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesAvailableClimatePresetMode {
@@ -3730,7 +10582,16 @@ pub enum DevicePropertiesAvailableClimatePresetMode {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3745,7 +10606,16 @@ impl DevicePropertiesAvailableClimatePresetMode {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3759,19 +10629,46 @@ impl DevicePropertiesAvailableClimatePresetMode {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DevicePropertiesAvailableClimatePresetMode {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3780,7 +10677,16 @@ impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetMode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DevicePropertiesAvailableClimatePresetMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3789,7 +10695,16 @@ impl<'de> ::serde::Deserialize<'de> for DevicePropertiesAvailableClimatePresetMo
     }
 }
 /// Available [climate presets](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for the thermostat.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -3876,7 +10791,16 @@ pub struct DevicePropertiesAvailableClimatePresets {
     pub name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Metadata specific to the Ecobee climate, if applicable.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAvailableClimatePresetsEcobeeMetadata {
@@ -3901,7 +10825,16 @@ pub struct DevicePropertiesAvailableClimatePresetsEcobeeMetadata {
 /// Indicates whether the climate preset is owned by the user or the system.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
@@ -3912,7 +10845,16 @@ pub enum DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3923,7 +10865,16 @@ impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3933,20 +10884,47 @@ impl DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str>
 for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3955,7 +10933,16 @@ impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsEcobeeMetadat
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3967,7 +10954,17 @@ for DevicePropertiesAvailableClimatePresetsEcobeeMetadataOwner {
 /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesAvailableClimatePresetsFanModeSetting {
@@ -3980,7 +10977,17 @@ pub enum DevicePropertiesAvailableClimatePresetsFanModeSetting {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3992,7 +10999,17 @@ impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4003,20 +11020,50 @@ impl DevicePropertiesAvailableClimatePresetsFanModeSetting {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str>
 for DevicePropertiesAvailableClimatePresetsFanModeSetting {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsFanModeSetting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsFanModeSetting {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4025,7 +11072,17 @@ impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsFanModeSettin
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for DevicePropertiesAvailableClimatePresetsFanModeSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4037,7 +11094,17 @@ for DevicePropertiesAvailableClimatePresetsFanModeSetting {
 /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesAvailableClimatePresetsHvacModeSetting {
@@ -4054,7 +11121,17 @@ pub enum DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4068,7 +11145,17 @@ impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4081,20 +11168,50 @@ impl DevicePropertiesAvailableClimatePresetsHvacModeSetting {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str>
 for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4103,7 +11220,17 @@ impl ::serde::Serialize for DevicePropertiesAvailableClimatePresetsHvacModeSetti
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4113,7 +11240,16 @@ for DevicePropertiesAvailableClimatePresetsHvacModeSetting {
     }
 }
 /// Metadata for an Avigilon Alta system.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesAvigilonAltaMetadata {
@@ -4154,7 +11290,16 @@ pub struct DevicePropertiesAvigilonAltaMetadata {
     pub zone_name: ::std::option::Option<::std::string::String>,
 }
 /// Represents the current status of the battery charge level.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesBattery {
@@ -4170,7 +11315,18 @@ pub struct DevicePropertiesBattery {
 /// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesBatteryStatus {
@@ -4185,7 +11341,18 @@ pub enum DevicePropertiesBatteryStatus {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesBatteryStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4198,7 +11365,18 @@ impl DevicePropertiesBatteryStatus {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesBatteryStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4210,19 +11388,52 @@ impl DevicePropertiesBatteryStatus {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DevicePropertiesBatteryStatus {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesBatteryStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesBatteryStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4231,7 +11442,18 @@ impl ::serde::Serialize for DevicePropertiesBatteryStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DevicePropertiesBatteryStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4240,7 +11462,16 @@ impl<'de> ::serde::Deserialize<'de> for DevicePropertiesBatteryStatus {
     }
 }
 /// Metadata for a Brivo device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesBrivoMetadata {
@@ -4258,7 +11489,16 @@ pub struct DevicePropertiesBrivoMetadata {
 /// Access code constraint (an item of `properties.code_constraints`), selected by `constraint_type`.
 ///
 /// Tagged by the `constraint_type` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "constraint_type")]
@@ -4286,7 +11526,16 @@ pub enum DevicePropertiesCodeConstraint {
     Unknown(::serde_json::Value),
 }
 /// Name constraint for access codes.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesCodeConstraintNameLength {
@@ -4306,7 +11555,16 @@ pub struct DevicePropertiesCodeConstraintNameLength {
     pub min_length: ::std::option::Option<crate::runtime::Number>,
 }
 /// Code constraint for access codes.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesCodeConstraintNoZeros {
@@ -4316,7 +11574,16 @@ pub struct DevicePropertiesCodeConstraintNoZeros {
     pub constraint_type: ::std::string::String,
 }
 /// Metadata for a ControlByWeb device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesControlbywebMetadata {
@@ -4337,7 +11604,16 @@ pub struct DevicePropertiesControlbywebMetadata {
     pub relay_name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Current climate setting.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -4430,7 +11706,16 @@ pub struct DevicePropertiesCurrentClimateSetting {
     pub name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Metadata specific to the Ecobee climate, if applicable.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesCurrentClimateSettingEcobeeMetadata {
@@ -4453,7 +11738,16 @@ pub struct DevicePropertiesCurrentClimateSettingEcobeeMetadata {
     >,
 }
 /// Default climate setting of the thermostat (no description in the schema).
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -4546,7 +11840,16 @@ pub struct DevicePropertiesDefaultClimateSetting {
     pub name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Metadata specific to the Ecobee climate, if applicable.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesDefaultClimateSettingEcobeeMetadata {
@@ -4569,7 +11872,16 @@ pub struct DevicePropertiesDefaultClimateSettingEcobeeMetadata {
     >,
 }
 /// Metadata for a dormakaba Oracode device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -4621,7 +11933,16 @@ pub struct DevicePropertiesDormakabaOracodeMetadata {
     pub site_name: ::std::option::Option<::std::string::String>,
 }
 /// Predefined time slots for a dormakaba Oracode device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlots {
@@ -4679,7 +12000,16 @@ pub struct DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlots {
     pub prefix: ::std::option::Option<crate::runtime::Number>,
 }
 /// Metadata for an ecobee device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesEcobeeMetadata {
@@ -4695,7 +12025,16 @@ pub struct DevicePropertiesEcobeeMetadata {
     pub ecobee_device_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a 4SUITES device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesFourSuitesMetadata {
@@ -4716,7 +12055,16 @@ pub struct DevicePropertiesFourSuitesMetadata {
     pub reclose_delay_in_seconds: ::std::option::Option<crate::runtime::Number>,
 }
 /// Metadata for a Genie device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesGenieMetadata {
@@ -4732,7 +12080,16 @@ pub struct DevicePropertiesGenieMetadata {
     pub door_name: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Honeywell Resideo device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesHoneywellResideoMetadata {
@@ -4748,7 +12105,16 @@ pub struct DevicePropertiesHoneywellResideoMetadata {
     pub honeywell_resideo_device_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for an igloo device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesIglooMetadata {
@@ -4769,7 +12135,16 @@ pub struct DevicePropertiesIglooMetadata {
     pub model: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for an igloohome device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesIgloohomeMetadata {
@@ -4805,7 +12180,16 @@ pub struct DevicePropertiesIgloohomeMetadata {
     pub keypad_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a KeyNest device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesKeynestMetadata {
@@ -4916,7 +12300,16 @@ pub struct DevicePropertiesKeynestMetadata {
     pub subscription_plan: ::std::option::Option<::std::string::String>,
 }
 /// Keypad battery status.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesKeypadBattery {
@@ -4926,7 +12319,16 @@ pub struct DevicePropertiesKeypadBattery {
     pub level: crate::runtime::Number,
 }
 /// Metadata for a Kisi device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesKisiMetadata {
@@ -4952,7 +12354,16 @@ pub struct DevicePropertiesKisiMetadata {
     pub place_name: crate::runtime::Nullable<::std::string::String>,
 }
 /// Metadata for a Korelock device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesKorelockMetadata {
@@ -4993,7 +12404,16 @@ pub struct DevicePropertiesKorelockMetadata {
     pub wifi_signal_strength: ::std::option::Option<crate::runtime::Number>,
 }
 /// Metadata for a Kwikset device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesKwiksetMetadata {
@@ -5014,7 +12434,16 @@ pub struct DevicePropertiesKwiksetMetadata {
     pub model_number: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Lockly device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesLocklyMetadata {
@@ -5035,7 +12464,16 @@ pub struct DevicePropertiesLocklyMetadata {
     pub model: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadata {
@@ -5058,7 +12496,16 @@ pub struct DevicePropertiesMinutMetadata {
     >,
 }
 /// Latest sensor values for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValues {
@@ -5099,7 +12546,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValues {
     >,
 }
 /// Latest accelerometer Z-axis reading for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ {
@@ -5115,7 +12571,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ {
     pub value: ::std::option::Option<crate::runtime::Number>,
 }
 /// Latest humidity reading for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValuesHumidity {
@@ -5131,7 +12596,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValuesHumidity {
     pub value: ::std::option::Option<crate::runtime::Number>,
 }
 /// Latest pressure reading for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValuesPressure {
@@ -5147,7 +12621,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValuesPressure {
     pub value: ::std::option::Option<crate::runtime::Number>,
 }
 /// Latest sound reading for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValuesSound {
@@ -5163,7 +12646,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValuesSound {
     pub value: ::std::option::Option<crate::runtime::Number>,
 }
 /// Latest temperature reading for a Minut device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesMinutMetadataLatestSensorValuesTemperature {
@@ -5179,7 +12671,16 @@ pub struct DevicePropertiesMinutMetadataLatestSensorValuesTemperature {
     pub value: ::std::option::Option<crate::runtime::Number>,
 }
 /// Device model-related properties.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
@@ -5228,7 +12729,16 @@ pub struct DevicePropertiesModel {
     pub online_access_codes_supported: ::std::option::Option<bool>,
 }
 /// Metadata for a Google Nest device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesNestMetadata {
@@ -5254,7 +12764,16 @@ pub struct DevicePropertiesNestMetadata {
     pub nest_device_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a NoiseAware device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesNoiseawareMetadata {
@@ -5289,7 +12808,16 @@ pub struct DevicePropertiesNoiseawareMetadata {
 /// Device model for a NoiseAware device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesNoiseawareMetadataDeviceModel {
@@ -5300,7 +12828,16 @@ pub enum DevicePropertiesNoiseawareMetadataDeviceModel {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesNoiseawareMetadataDeviceModel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5311,7 +12848,16 @@ impl DevicePropertiesNoiseawareMetadataDeviceModel {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesNoiseawareMetadataDeviceModel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5321,19 +12867,46 @@ impl DevicePropertiesNoiseawareMetadataDeviceModel {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DevicePropertiesNoiseawareMetadataDeviceModel {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesNoiseawareMetadataDeviceModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesNoiseawareMetadataDeviceModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5342,7 +12915,16 @@ impl ::serde::Serialize for DevicePropertiesNoiseawareMetadataDeviceModel {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DevicePropertiesNoiseawareMetadataDeviceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5351,7 +12933,16 @@ impl<'de> ::serde::Deserialize<'de> for DevicePropertiesNoiseawareMetadataDevice
     }
 }
 /// Metadata for a Nuki device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesNukiMetadata {
@@ -5382,7 +12973,16 @@ pub struct DevicePropertiesNukiMetadata {
     pub keypad_paired: ::std::option::Option<bool>,
 }
 /// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesOfflineTimeFrameOptions {
@@ -5429,7 +13029,16 @@ pub struct DevicePropertiesOfflineTimeFrameOptions {
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesOfflineTimeFrameOptionsTimePairs {
@@ -5447,7 +13056,16 @@ pub struct DevicePropertiesOfflineTimeFrameOptionsTimePairs {
     pub start_time: ::std::string::String,
 }
 /// Metadata for an Omnitec device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesOmnitecMetadata {
@@ -5488,7 +13106,16 @@ pub struct DevicePropertiesOmnitecMetadata {
     pub timezone_raw_offset_ms: ::std::option::Option<crate::runtime::Number>,
 }
 /// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesOnlineTimeFrameOptions {
@@ -5535,7 +13162,16 @@ pub struct DevicePropertiesOnlineTimeFrameOptions {
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesOnlineTimeFrameOptionsTimePairs {
@@ -5553,7 +13189,16 @@ pub struct DevicePropertiesOnlineTimeFrameOptionsTimePairs {
     pub start_time: ::std::string::String,
 }
 /// Metadata for a Ring device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesRingMetadata {
@@ -5569,7 +13214,16 @@ pub struct DevicePropertiesRingMetadata {
     pub device_name: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Salto KS device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSaltoKsMetadata {
@@ -5620,7 +13274,16 @@ pub struct DevicePropertiesSaltoKsMetadata {
     pub site_name: ::std::option::Option<::std::string::String>,
 }
 /// Metada for a Salto device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSaltoMetadata {
@@ -5666,7 +13329,16 @@ pub struct DevicePropertiesSaltoMetadata {
     pub site_name: ::std::option::Option<::std::string::String>,
 }
 /// Salto Space credential service metadata for the phone.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSaltoSpaceCredentialServiceMetadata {
@@ -5677,7 +13349,16 @@ pub struct DevicePropertiesSaltoSpaceCredentialServiceMetadata {
     pub has_active_phone: ::std::option::Option<bool>,
 }
 /// Metadata for a Schlage device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSchlageMetadata {
@@ -5698,7 +13379,16 @@ pub struct DevicePropertiesSchlageMetadata {
     pub model: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for Seam Bridge.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSeamBridgeMetadata {
@@ -5723,7 +13413,16 @@ pub struct DevicePropertiesSeamBridgeMetadata {
 /// Unlock method for Seam Bridge.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePropertiesSeamBridgeMetadataUnlockMethod {
@@ -5734,7 +13433,16 @@ pub enum DevicePropertiesSeamBridgeMetadataUnlockMethod {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5745,7 +13453,16 @@ impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5755,19 +13472,46 @@ impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DevicePropertiesSeamBridgeMetadataUnlockMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DevicePropertiesSeamBridgeMetadataUnlockMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5776,7 +13520,16 @@ impl ::serde::Serialize for DevicePropertiesSeamBridgeMetadataUnlockMethod {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5785,7 +13538,16 @@ impl<'de> ::serde::Deserialize<'de> for DevicePropertiesSeamBridgeMetadataUnlock
     }
 }
 /// Metadata for a Sensi device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSensiMetadata {
@@ -5816,7 +13578,16 @@ pub struct DevicePropertiesSensiMetadata {
     pub product_type: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a SmartThings device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesSmartthingsMetadata {
@@ -5842,7 +13613,16 @@ pub struct DevicePropertiesSmartthingsMetadata {
     pub model: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a tado° device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTadoMetadata {
@@ -5858,7 +13638,16 @@ pub struct DevicePropertiesTadoMetadata {
     pub serial_no: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Tedee device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTedeeMetadata {
@@ -5899,7 +13688,16 @@ pub struct DevicePropertiesTedeeMetadata {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 /// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTemperatureThreshold {
@@ -5921,7 +13719,16 @@ pub struct DevicePropertiesTemperatureThreshold {
     pub upper_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
 }
 /// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesThermostatDailyPrograms {
@@ -5953,7 +13760,16 @@ pub struct DevicePropertiesThermostatDailyPrograms {
     pub workspace_id: crate::seam::WorkspaceId,
 }
 /// Array of thermostat daily program periods.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesThermostatDailyProgramsPeriods {
@@ -5967,7 +13783,16 @@ pub struct DevicePropertiesThermostatDailyProgramsPeriods {
     pub starts_at_time: ::std::string::String,
 }
 /// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesThermostatWeeklyProgram {
@@ -6005,7 +13830,16 @@ pub struct DevicePropertiesThermostatWeeklyProgram {
     pub wednesday_program_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a TTLock device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTtlockMetadata {
@@ -6050,7 +13884,16 @@ pub struct DevicePropertiesTtlockMetadata {
     >,
 }
 /// Features for a TTLock device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTtlockMetadataFeatures {
@@ -6091,7 +13934,16 @@ pub struct DevicePropertiesTtlockMetadataFeatures {
     pub wifi: ::std::option::Option<bool>,
 }
 /// Wireless keypads for a TTLock device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTtlockMetadataWirelessKeypads {
@@ -6107,7 +13959,16 @@ pub struct DevicePropertiesTtlockMetadataWirelessKeypads {
     pub wireless_keypad_name: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a 2N device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesTwoNMetadata {
@@ -6123,7 +13984,16 @@ pub struct DevicePropertiesTwoNMetadata {
     pub device_name: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for an Ultraloq device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesUltraloqMetadata {
@@ -6149,7 +14019,16 @@ pub struct DevicePropertiesUltraloqMetadata {
     pub time_zone: crate::runtime::Nullable<::std::string::String>,
 }
 /// Metadata for an ASSA ABLOY Visionline system.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesVisionlineMetadata {
@@ -6160,7 +14039,16 @@ pub struct DevicePropertiesVisionlineMetadata {
     pub encoder_id: ::std::option::Option<::std::string::String>,
 }
 /// Metadata for a Wyze device.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DevicePropertiesWyzeMetadata {
@@ -6206,7 +14094,16 @@ pub struct DevicePropertiesWyzeMetadata {
     pub product_type: ::std::option::Option<::std::string::String>,
 }
 /// Provider of the device. Represents the third-party service through which the device is controlled.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceProvider {
@@ -6231,7 +14128,14 @@ pub struct DeviceProvider {
 /// Specific reason why the grant's times are not programmable on the device.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceTimeConstraintsViolationReason {
@@ -6244,7 +14148,14 @@ pub enum DeviceTimeConstraintsViolationReason {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceTimeConstraintsViolationReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6256,7 +14167,14 @@ impl DeviceTimeConstraintsViolationReason {
         }
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceTimeConstraintsViolationReason {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6267,19 +14185,40 @@ impl DeviceTimeConstraintsViolationReason {
         }
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DeviceTimeConstraintsViolationReason {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DeviceTimeConstraintsViolationReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DeviceTimeConstraintsViolationReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6288,7 +14227,14 @@ impl ::serde::Serialize for DeviceTimeConstraintsViolationReason {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6299,7 +14245,17 @@ impl<'de> ::serde::Deserialize<'de> for DeviceTimeConstraintsViolationReason {
 /// Type of the device. The published schema groups the values by kind of device (smart locks, keys, noise sensors, thermostats, phones, cameras).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceType {
@@ -6388,7 +14344,17 @@ pub enum DeviceType {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6438,7 +14404,17 @@ impl DeviceType {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6487,19 +14463,49 @@ impl DeviceType {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for DeviceType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for DeviceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::serde::Serialize for DeviceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6508,7 +14514,17 @@ impl ::serde::Serialize for DeviceType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6519,7 +14535,16 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
 /// A warning associated with the device (an item of its `warnings`). `warning_code` uniquely identifies the type of warning, enabling quick recognition and categorization of the issue; `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
 ///
 /// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, codec::Union)]
 #[wire(tag = "warning_code")]
@@ -6586,7 +14611,16 @@ pub enum DeviceWarning {
     /// A variant this version of the client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl DeviceWarning {
     /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
     pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
@@ -6714,7 +14748,16 @@ impl DeviceWarning {
     }
 }
 /// Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceWarningMaxAccessCodesReached {
@@ -6738,7 +14781,16 @@ pub struct DeviceWarningMaxAccessCodesReached {
 /// A warning that carries only its message and when Seam created it: the fields shared by the device warnings that have no others.
 ///
 /// The payload of the union variants `DeviceWarning::PartialBackupAccessCodePool`, `DeviceWarning::ManyActiveBackupCodes`, `DeviceWarning::ThirdPartyIntegrationDetected`, `DeviceWarning::TtlockLockGatewayUnlockingNotEnabled`, `DeviceWarning::TtlockWeakGatewaySignal`, `DeviceWarning::PowerSavingMode`, `DeviceWarning::TemperatureThresholdExceeded`, `DeviceWarning::DeviceCommunicationDegraded`, `DeviceWarning::ScheduledMaintenanceWindow`, `DeviceWarning::DeviceHasFlakyConnection`, `DeviceWarning::SaltoKsOfficeMode`, `DeviceWarning::SaltoKsPrivacyMode`, `DeviceWarning::PrivacyMode`, `DeviceWarning::SaltoKsSubscriptionLimitAlmostReached`, `DeviceWarning::SaltoKsLockAccessCodeSupportRemoved`, `DeviceWarning::UnknownIssueWithPhone`, `DeviceWarning::LocklyTimeZoneNotConfigured`, `DeviceWarning::UltraloqTimeZoneUnknown`, `DeviceWarning::TimeZoneUnknown`, `DeviceWarning::TimeZoneMismatch`, `DeviceWarning::TwoNDeviceMissingTimezone`, `DeviceWarning::HubRequiredForAdditionalCapabilities`, `DeviceWarning::ProviderIssue`, `DeviceWarning::KeynestUnsupportedLocker`, `DeviceWarning::AccessoryKeypadSetupRequired`, `DeviceWarning::UnreliableOnlineStatus`, `DeviceWarning::InsufficientPermissions`.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DeviceWarningNotice {
@@ -6751,38 +14803,156 @@ pub struct DeviceWarningNotice {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-/// The response of `devices.list` (List Devices): every documented key of its body.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
+/// The values of `exclude_if`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct DevicesListResponse {
-    /// The [devices](https://docs.seam.co/core-concepts/devices) of this page.
-    ///
-    /// Wire name: `devices`.
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
+pub enum DevicesUnmanagedListExcludeIf {
+    /// `can_remotely_unlock`.
+    CanRemotelyUnlock,
+    /// `can_remotely_lock`.
+    CanRemotelyLock,
+    /// `can_program_offline_access_codes`.
+    CanProgramOfflineAccessCodes,
+    /// `can_program_online_access_codes`.
+    CanProgramOnlineAccessCodes,
+    /// `can_hvac_heat`.
+    CanHvacHeat,
+    /// `can_hvac_cool`.
+    CanHvacCool,
+    /// `can_hvac_heat_cool`.
+    CanHvacHeatCool,
+    /// `can_turn_off_hvac`.
+    CanTurnOffHvac,
+    /// `can_simulate_removal`.
+    CanSimulateRemoval,
+    /// `can_simulate_connection`.
+    CanSimulateConnection,
+    /// `can_simulate_disconnection`.
+    CanSimulateDisconnection,
+    /// `can_unlock_with_code`.
+    CanUnlockWithCode,
+    /// `can_run_thermostat_programs`.
+    CanRunThermostatPrograms,
+    /// `can_program_thermostat_programs_as_weekday_weekend`.
+    CanProgramThermostatProgramsAsWeekdayWeekend,
+    /// `can_program_thermostat_programs_as_different_each_day`.
+    CanProgramThermostatProgramsAsDifferentEachDay,
+    /// `can_program_thermostat_programs_as_same_each_day`.
+    CanProgramThermostatProgramsAsSameEachDay,
+    /// `can_simulate_hub_connection`.
+    CanSimulateHubConnection,
+    /// `can_simulate_hub_disconnection`.
+    CanSimulateHubDisconnection,
+    /// `can_simulate_paid_subscription`.
+    CanSimulatePaidSubscription,
+    /// `can_configure_auto_lock`.
+    CanConfigureAutoLock,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
-impl crate::runtime::Page for DevicesListResponse {
-    type Item = crate::seam::Device;
-    fn items(&self) -> &[crate::seam::Device] {
-        &self.devices
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl DevicesUnmanagedListExcludeIf {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CanRemotelyUnlock => "can_remotely_unlock",
+            Self::CanRemotelyLock => "can_remotely_lock",
+            Self::CanProgramOfflineAccessCodes => "can_program_offline_access_codes",
+            Self::CanProgramOnlineAccessCodes => "can_program_online_access_codes",
+            Self::CanHvacHeat => "can_hvac_heat",
+            Self::CanHvacCool => "can_hvac_cool",
+            Self::CanHvacHeatCool => "can_hvac_heat_cool",
+            Self::CanTurnOffHvac => "can_turn_off_hvac",
+            Self::CanSimulateRemoval => "can_simulate_removal",
+            Self::CanSimulateConnection => "can_simulate_connection",
+            Self::CanSimulateDisconnection => "can_simulate_disconnection",
+            Self::CanUnlockWithCode => "can_unlock_with_code",
+            Self::CanRunThermostatPrograms => "can_run_thermostat_programs",
+            Self::CanProgramThermostatProgramsAsWeekdayWeekend => {
+                "can_program_thermostat_programs_as_weekday_weekend"
+            }
+            Self::CanProgramThermostatProgramsAsDifferentEachDay => {
+                "can_program_thermostat_programs_as_different_each_day"
+            }
+            Self::CanProgramThermostatProgramsAsSameEachDay => {
+                "can_program_thermostat_programs_as_same_each_day"
+            }
+            Self::CanSimulateHubConnection => "can_simulate_hub_connection",
+            Self::CanSimulateHubDisconnection => "can_simulate_hub_disconnection",
+            Self::CanSimulatePaidSubscription => "can_simulate_paid_subscription",
+            Self::CanConfigureAutoLock => "can_configure_auto_lock",
+            Self::Unknown(value) => value,
+        }
     }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::Device> {
-        self.devices
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl DevicesUnmanagedListExcludeIf {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "can_remotely_unlock" => Self::CanRemotelyUnlock,
+            "can_remotely_lock" => Self::CanRemotelyLock,
+            "can_program_offline_access_codes" => Self::CanProgramOfflineAccessCodes,
+            "can_program_online_access_codes" => Self::CanProgramOnlineAccessCodes,
+            "can_hvac_heat" => Self::CanHvacHeat,
+            "can_hvac_cool" => Self::CanHvacCool,
+            "can_hvac_heat_cool" => Self::CanHvacHeatCool,
+            "can_turn_off_hvac" => Self::CanTurnOffHvac,
+            "can_simulate_removal" => Self::CanSimulateRemoval,
+            "can_simulate_connection" => Self::CanSimulateConnection,
+            "can_simulate_disconnection" => Self::CanSimulateDisconnection,
+            "can_unlock_with_code" => Self::CanUnlockWithCode,
+            "can_run_thermostat_programs" => Self::CanRunThermostatPrograms,
+            "can_program_thermostat_programs_as_weekday_weekend" => {
+                Self::CanProgramThermostatProgramsAsWeekdayWeekend
+            }
+            "can_program_thermostat_programs_as_different_each_day" => {
+                Self::CanProgramThermostatProgramsAsDifferentEachDay
+            }
+            "can_program_thermostat_programs_as_same_each_day" => {
+                Self::CanProgramThermostatProgramsAsSameEachDay
+            }
+            "can_simulate_hub_connection" => Self::CanSimulateHubConnection,
+            "can_simulate_hub_disconnection" => Self::CanSimulateHubDisconnection,
+            "can_simulate_paid_subscription" => Self::CanSimulatePaidSubscription,
+            "can_configure_auto_lock" => Self::CanConfigureAutoLock,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::std::convert::From<&str> for DevicesUnmanagedListExcludeIf {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
     }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::std::fmt::Display for DevicesUnmanagedListExcludeIf {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::serde::Serialize for DevicesUnmanagedListExcludeIf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl<'de> ::serde::Deserialize<'de> for DevicesUnmanagedListExcludeIf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
-#[cfg(feature = "seam-access_codes")]
+#[cfg(any(feature = "seam-access_codes", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct DormakabaOracodeMetadata {
@@ -6827,10 +14997,8438 @@ pub struct DormakabaOracodeMetadata {
     #[wire(skip_absent)]
     pub user_level_name: crate::runtime::Nullable<::std::string::String>,
 }
+/// ID of an [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system), which enrolls a user identity in a credential manager.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct EnrollmentAutomationId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl EnrollmentAutomationId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for EnrollmentAutomationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// Represents an event. Events let you know when something interesting happens in your workspace. For example, when a lock is unlocked, Seam creates a `lock.unlocked` event. When a device's battery level is low, Seam creates a `device.battery_low` event.
+///
+/// As with other API resources, you can retrieve an individual event or a list of events. Seam also provides a separate webhook system for sending the event objects directly to an endpoint on your sever. Manage webhooks through [Seam Console](https://console.seam.co). You can also use the webhooks sandbox in Seam Console to see the different payloads for each event and test them against your own endpoints.
+///
+/// Tagged by the `event_type` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "event_type")]
+#[non_exhaustive]
+pub enum Event {
+    /// `access_code.created`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was created.
+    #[wire(rename = "access_code.created")]
+    AccessCodeCreated(EventAccessCodeCreated),
+    /// `access_code.changed`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed.
+    #[wire(rename = "access_code.changed")]
+    AccessCodeChanged(EventAccessCodeChanged),
+    /// `access_code.name_changed`: The name of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+    #[wire(rename = "access_code.name_changed")]
+    AccessCodeNameChanged(EventAccessCodeNameChanged),
+    /// `access_code.code_changed`: The pin code of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+    #[wire(rename = "access_code.code_changed")]
+    AccessCodeCodeChanged(EventAccessCodeCodeChanged),
+    /// `access_code.time_frame_changed`: The time frame of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+    #[wire(rename = "access_code.time_frame_changed")]
+    AccessCodeTimeFrameChanged(EventAccessCodeTimeFrameChanged),
+    /// `access_code.mutations_requested`: Mutations were requested on an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes). This event fires at request time, before the change is confirmed on the device.
+    #[wire(rename = "access_code.mutations_requested")]
+    AccessCodeMutationsRequested(EventAccessCodeMutationsRequested),
+    /// `access_code.scheduled_on_device`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was [scheduled natively](https://docs.seam.co/low-level-apis/smart-locks/access-codes#native-scheduling) on a device.
+    #[wire(rename = "access_code.scheduled_on_device")]
+    AccessCodeScheduledOnDevice(EventAccessCodeScheduledOnDevice),
+    /// `access_code.set_on_device`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was set on a device.
+    #[wire(rename = "access_code.set_on_device")]
+    AccessCodeSetOnDevice(EventAccessCodeSetOnDevice),
+    /// `access_code.removed_from_device`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was removed from a device.
+    #[wire(rename = "access_code.removed_from_device")]
+    AccessCodeRemovedFromDevice(EventAccessCodeRemovedFromDevice),
+    /// `access_code.delay_in_setting_on_device`: There was an unusually long delay in setting an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) on a device.
+    #[wire(rename = "access_code.delay_in_setting_on_device")]
+    AccessCodeDelayInSettingOnDevice(EventAccessCodeDelayInSettingOnDevice),
+    /// `access_code.failed_to_set_on_device`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be set on a device.
+    #[wire(rename = "access_code.failed_to_set_on_device")]
+    AccessCodeFailedToSetOnDevice(EventAccessCodeFailedToSetOnDevice),
+    /// `access_code.deleted`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted.
+    #[wire(rename = "access_code.deleted")]
+    AccessCodeDeleted(EventAccessCodeDeleted),
+    /// `access_code.delay_in_removing_from_device`: There was an unusually long delay in removing an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) from a device.
+    #[wire(rename = "access_code.delay_in_removing_from_device")]
+    AccessCodeDelayInRemovingFromDevice(EventAccessCodeDelayInRemovingFromDevice),
+    /// `access_code.failed_to_remove_from_device`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be removed from a device.
+    #[wire(rename = "access_code.failed_to_remove_from_device")]
+    AccessCodeFailedToRemoveFromDevice(EventAccessCodeFailedToRemoveFromDevice),
+    /// `access_code.modified_external_to_seam`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was modified outside of Seam.
+    #[wire(rename = "access_code.modified_external_to_seam")]
+    AccessCodeModifiedExternalToSeam(EventAccessCodeModifiedExternalToSeam),
+    /// `access_code.deleted_external_to_seam`: An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted outside of Seam.
+    #[wire(rename = "access_code.deleted_external_to_seam")]
+    AccessCodeDeletedExternalToSeam(EventAccessCodeDeletedExternalToSeam),
+    /// `access_code.backup_access_code_pulled`: A [backup access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) was pulled from the backup access code pool and set on a device.
+    #[wire(rename = "access_code.backup_access_code_pulled")]
+    AccessCodeBackupAccessCodePulled(EventAccessCodeBackupAccessCodePulled),
+    /// `access_code.unmanaged.converted_to_managed`: An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was converted successfully to a managed access code.
+    #[wire(rename = "access_code.unmanaged.converted_to_managed")]
+    AccessCodeUnmanagedConvertedToManaged(EventAccessCodeUnmanagedConvertedToManaged),
+    /// `access_code.unmanaged.failed_to_convert_to_managed`: An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) failed to be converted to a managed access code.
+    #[wire(rename = "access_code.unmanaged.failed_to_convert_to_managed")]
+    AccessCodeUnmanagedFailedToConvertToManaged(
+        EventAccessCodeUnmanagedFailedToConvertToManaged,
+    ),
+    /// `access_code.unmanaged.created`: An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was created on a device.
+    #[wire(rename = "access_code.unmanaged.created")]
+    AccessCodeUnmanagedCreated(EventAccessCodeUnmanagedCreated),
+    /// `access_code.unmanaged.removed`: An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was removed from a device.
+    #[wire(rename = "access_code.unmanaged.removed")]
+    AccessCodeUnmanagedRemoved(EventAccessCodeUnmanagedRemoved),
+    /// `access_grant.created`: An Access Grant was created.
+    #[wire(rename = "access_grant.created")]
+    AccessGrantCreated(EventAccessGrantCreated),
+    /// `access_grant.deleted`: An Access Grant was deleted.
+    #[wire(rename = "access_grant.deleted")]
+    AccessGrantDeleted(EventAccessGrantDeleted),
+    /// `access_grant.access_granted_to_all_doors`: All access requested for an Access Grant was successfully granted.
+    #[wire(rename = "access_grant.access_granted_to_all_doors")]
+    AccessGrantAccessGrantedToAllDoors(EventAccessGrantAccessGrantedToAllDoors),
+    /// `access_grant.access_granted_to_door`: Access requested as part of an Access Grant to a particular door was successfully granted.
+    #[wire(rename = "access_grant.access_granted_to_door")]
+    AccessGrantAccessGrantedToDoor(EventAccessGrantAccessGrantedToDoor),
+    /// `access_grant.access_to_door_lost`: Access to a particular door that was requested as part of an Access Grant was lost.
+    #[wire(rename = "access_grant.access_to_door_lost")]
+    AccessGrantAccessToDoorLost(EventAccessGrantAccessToDoorLost),
+    /// `access_grant.access_times_changed`: An Access Grant's start or end time was changed.
+    #[wire(rename = "access_grant.access_times_changed")]
+    AccessGrantAccessTimesChanged(EventAccessGrantAccessTimesChanged),
+    /// `access_grant.could_not_create_requested_access_methods`: One or more requested access methods could not be created for an Access Grant.
+    #[wire(rename = "access_grant.could_not_create_requested_access_methods")]
+    AccessGrantCouldNotCreateRequestedAccessMethods(
+        EventAccessGrantCouldNotCreateRequestedAccessMethods,
+    ),
+    /// `access_method.issued`: An access method was issued.
+    #[wire(rename = "access_method.issued")]
+    AccessMethodIssued(EventAccessMethodIssued),
+    /// `access_method.revoked`: An access method was revoked.
+    #[wire(rename = "access_method.revoked")]
+    AccessMethodRevoked(EventAccessMethodRevoked),
+    /// `access_method.card_encoding_required`: An access method representing a physical card requires encoding.
+    #[wire(rename = "access_method.card_encoding_required")]
+    AccessMethodCardEncodingRequired(EventAccessMethodCardEncodingRequired),
+    /// `access_method.deleted`: An access method was deleted.
+    #[wire(rename = "access_method.deleted")]
+    AccessMethodDeleted(EventAccessMethodDeleted),
+    /// `access_method.reissued`: An access method was reissued.
+    #[wire(rename = "access_method.reissued")]
+    AccessMethodReissued(EventAccessMethodReissued),
+    /// `access_method.created`: An access method was created.
+    #[wire(rename = "access_method.created")]
+    AccessMethodCreated(EventAccessMethodCreated),
+    /// `access_method.delay_in_issuing`: Seam has not yet issued this access method, even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and the accompanying `delay_in_issuing` warning clears automatically once issuance succeeds.
+    #[wire(rename = "access_method.delay_in_issuing")]
+    AccessMethodDelayInIssuing(EventAccessMethodDelayInIssuing),
+    /// `access_method.failed_to_issue`: Seam was unable to issue this access method before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and the accompanying `failed_to_issue` error clears automatically if the access method is eventually issued.
+    #[wire(rename = "access_method.failed_to_issue")]
+    AccessMethodFailedToIssue(EventAccessMethodFailedToIssue),
+    /// `acs_system.connected`: An [access system](https://docs.seam.co/low-level-apis/access-systems) was connected.
+    #[wire(rename = "acs_system.connected")]
+    AcsSystemConnected(EventAcsSystemConnected),
+    /// `acs_system.added`: An [access system](https://docs.seam.co/low-level-apis/access-systems) was added.
+    #[wire(rename = "acs_system.added")]
+    AcsSystemAdded(EventAcsSystemAdded),
+    /// `acs_system.disconnected`: An [access system](https://docs.seam.co/low-level-apis/access-systems) was disconnected.
+    #[wire(rename = "acs_system.disconnected")]
+    AcsSystemDisconnected(EventAcsSystemDisconnected),
+    /// `acs_credential.deleted`: An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was deleted.
+    #[wire(rename = "acs_credential.deleted")]
+    AcsCredentialDeleted(EventAcsCredentialDeleted),
+    /// `acs_credential.issued`: An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was issued.
+    #[wire(rename = "acs_credential.issued")]
+    AcsCredentialIssued(EventAcsCredentialIssued),
+    /// `acs_credential.reissued`: An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was reissued.
+    #[wire(rename = "acs_credential.reissued")]
+    AcsCredentialReissued(EventAcsCredentialReissued),
+    /// `acs_credential.invalidated`: An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was invalidated. That is, the credential cannot be used anymore.
+    #[wire(rename = "acs_credential.invalidated")]
+    AcsCredentialInvalidated(EventAcsCredentialInvalidated),
+    /// `acs_user.created`: An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
+    #[wire(rename = "acs_user.created")]
+    AcsUserCreated(EventAcsUserCreated),
+    /// `acs_user.deleted`: An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted.
+    #[wire(rename = "acs_user.deleted")]
+    AcsUserDeleted(EventAcsUserDeleted),
+    /// `acs_encoder.added`: An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was added.
+    #[wire(rename = "acs_encoder.added")]
+    AcsEncoderAdded(EventAcsEncoderAdded),
+    /// `acs_encoder.removed`: An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was removed.
+    #[wire(rename = "acs_encoder.removed")]
+    AcsEncoderRemoved(EventAcsEncoderRemoved),
+    /// `acs_access_group.deleted`: An ACS access group was deleted.
+    #[wire(rename = "acs_access_group.deleted")]
+    AcsAccessGroupDeleted(EventAcsAccessGroupDeleted),
+    /// `acs_entrance.added`: An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was added.
+    #[wire(rename = "acs_entrance.added")]
+    AcsEntranceAdded(EventAcsEntranceAdded),
+    /// `acs_entrance.removed`: An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was removed.
+    #[wire(rename = "acs_entrance.removed")]
+    AcsEntranceRemoved(EventAcsEntranceRemoved),
+    /// `client_session.deleted`: A client session was deleted.
+    #[wire(rename = "client_session.deleted")]
+    ClientSessionDeleted(EventClientSessionDeleted),
+    /// `connected_account.connected`: A connected account was connected for the first time or was reconnected after being disconnected.
+    #[wire(rename = "connected_account.connected")]
+    ConnectedAccountConnected(EventConnectedAccountConnected),
+    /// `connected_account.created`: A connected account was created.
+    #[wire(rename = "connected_account.created")]
+    ConnectedAccountCreated(EventConnectedAccountCreated),
+    /// `connected_account.successful_login`: A connected account had a successful login using a Connect Webview.
+    #[wire(rename = "connected_account.successful_login")]
+    ConnectedAccountSuccessfulLogin(EventConnectedAccountSuccessfulLogin),
+    /// `connected_account.disconnected`: A connected account was disconnected.
+    #[wire(rename = "connected_account.disconnected")]
+    ConnectedAccountDisconnected(EventConnectedAccountDisconnected),
+    /// `connected_account.completed_first_sync`: A connected account completed the first sync with Seam, and the corresponding devices or systems are now available.
+    #[wire(rename = "connected_account.completed_first_sync")]
+    ConnectedAccountCompletedFirstSync(EventConnectedAccountCompletedFirstSync),
+    /// `connected_account.deleted`: A connected account was deleted.
+    #[wire(rename = "connected_account.deleted")]
+    ConnectedAccountDeleted(EventConnectedAccountDeleted),
+    /// `connected_account.completed_first_sync_after_reconnection`: A connected account completed the first sync after reconnection with Seam, and the corresponding devices or systems are now available.
+    #[wire(rename = "connected_account.completed_first_sync_after_reconnection")]
+    ConnectedAccountCompletedFirstSyncAfterReconnection(
+        EventConnectedAccountCompletedFirstSyncAfterReconnection,
+    ),
+    /// `connected_account.reauthorization_requested`: A connected account requires reauthorization using a new Connect Webview. The account is still connected, but cannot access new features. Delaying reauthorization too long will eventually cause the Connected Account to become disconnected.
+    #[wire(rename = "connected_account.reauthorization_requested")]
+    ConnectedAccountReauthorizationRequested(
+        EventConnectedAccountReauthorizationRequested,
+    ),
+    /// `action_attempt.lock_door.succeeded`: A lock door action attempt succeeded.
+    #[wire(rename = "action_attempt.lock_door.succeeded")]
+    ActionAttemptLockDoorSucceeded(EventActionAttemptLockDoorSucceeded),
+    /// `action_attempt.lock_door.failed`: A lock door action attempt failed.
+    #[wire(rename = "action_attempt.lock_door.failed")]
+    ActionAttemptLockDoorFailed(EventActionAttemptLockDoorFailed),
+    /// `action_attempt.unlock_door.succeeded`: An unlock door action attempt succeeded.
+    #[wire(rename = "action_attempt.unlock_door.succeeded")]
+    ActionAttemptUnlockDoorSucceeded(EventActionAttemptUnlockDoorSucceeded),
+    /// `action_attempt.unlock_door.failed`: An unlock door action attempt failed.
+    #[wire(rename = "action_attempt.unlock_door.failed")]
+    ActionAttemptUnlockDoorFailed(EventActionAttemptUnlockDoorFailed),
+    /// `action_attempt.simulate_keypad_code_entry.succeeded`: A simulate keypad code entry action attempt succeeded.
+    #[wire(rename = "action_attempt.simulate_keypad_code_entry.succeeded")]
+    ActionAttemptSimulateKeypadCodeEntrySucceeded(
+        EventActionAttemptSimulateKeypadCodeEntrySucceeded,
+    ),
+    /// `action_attempt.simulate_keypad_code_entry.failed`: A simulate keypad code entry action attempt failed.
+    #[wire(rename = "action_attempt.simulate_keypad_code_entry.failed")]
+    ActionAttemptSimulateKeypadCodeEntryFailed(
+        EventActionAttemptSimulateKeypadCodeEntryFailed,
+    ),
+    /// `action_attempt.simulate_manual_lock_via_keypad.succeeded`: A simulate manual lock via keypad action attempt succeeded.
+    #[wire(rename = "action_attempt.simulate_manual_lock_via_keypad.succeeded")]
+    ActionAttemptSimulateManualLockViaKeypadSucceeded(
+        EventActionAttemptSimulateManualLockViaKeypadSucceeded,
+    ),
+    /// `action_attempt.simulate_manual_lock_via_keypad.failed`: A simulate manual lock via keypad action attempt failed.
+    #[wire(rename = "action_attempt.simulate_manual_lock_via_keypad.failed")]
+    ActionAttemptSimulateManualLockViaKeypadFailed(
+        EventActionAttemptSimulateManualLockViaKeypadFailed,
+    ),
+    /// `connect_webview.login_succeeded`: A Connect Webview login succeeded.
+    #[wire(rename = "connect_webview.login_succeeded")]
+    ConnectWebviewLoginSucceeded(EventConnectWebviewLoginSucceeded),
+    /// `connect_webview.login_failed`: A Connect Webview login failed.
+    #[wire(rename = "connect_webview.login_failed")]
+    ConnectWebviewLoginFailed(EventConnectWebviewLoginFailed),
+    /// `device.connected`: The status of a device changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`. Note that some devices operate entirely in offline mode, so Seam never emits a `device.connected` event for these devices.
+    #[wire(rename = "device.connected")]
+    DeviceConnected(EventDeviceConnected),
+    /// `device.added`: A device was added to Seam or was re-added to Seam after having been removed.
+    #[wire(rename = "device.added")]
+    DeviceAdded(EventDeviceAdded),
+    /// `device.converted_to_unmanaged`: A managed device was successfully converted to an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices).
+    #[wire(rename = "device.converted_to_unmanaged")]
+    DeviceConvertedToUnmanaged(EventDeviceConvertedToUnmanaged),
+    /// `device.unmanaged.converted_to_managed`: An [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) was successfully converted to a managed device.
+    #[wire(rename = "device.unmanaged.converted_to_managed")]
+    DeviceUnmanagedConvertedToManaged(EventDeviceUnmanagedConvertedToManaged),
+    /// `device.unmanaged.connected`: The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`.
+    #[wire(rename = "device.unmanaged.connected")]
+    DeviceUnmanagedConnected(EventDeviceUnmanagedConnected),
+    /// `device.disconnected`: The status of a device changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+    #[wire(rename = "device.disconnected")]
+    DeviceDisconnected(EventDeviceDisconnected),
+    /// `device.unmanaged.disconnected`: The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+    #[wire(rename = "device.unmanaged.disconnected")]
+    DeviceUnmanagedDisconnected(EventDeviceUnmanagedDisconnected),
+    /// `device.tampered`: A device detected that it was tampered with, for example, opened or moved.
+    #[wire(rename = "device.tampered")]
+    DeviceTampered(EventDeviceTampered),
+    /// `device.low_battery`: A device battery level dropped below the low threshold.
+    #[wire(rename = "device.low_battery")]
+    DeviceLowBattery(EventDeviceLowBattery),
+    /// `device.battery_status_changed`: A device battery status changed since the last `battery_status_changed` event.
+    #[wire(rename = "device.battery_status_changed")]
+    DeviceBatteryStatusChanged(EventDeviceBatteryStatusChanged),
+    /// `device.removed`: A device was removed externally from the connected account.
+    #[wire(rename = "device.removed")]
+    DeviceRemoved(EventDeviceRemoved),
+    /// `device.deleted`: A device was deleted.
+    #[wire(rename = "device.deleted")]
+    DeviceDeleted(EventDeviceDeleted),
+    /// `device.third_party_integration_detected`: Seam detected that a device is using a third-party integration that will interfere with Seam device management.
+    #[wire(rename = "device.third_party_integration_detected")]
+    DeviceThirdPartyIntegrationDetected(EventDeviceThirdPartyIntegrationDetected),
+    /// `device.third_party_integration_no_longer_detected`: Seam detected that a device is no longer using a third-party integration that was interfering with Seam device management.
+    #[wire(rename = "device.third_party_integration_no_longer_detected")]
+    DeviceThirdPartyIntegrationNoLongerDetected(
+        EventDeviceThirdPartyIntegrationNoLongerDetected,
+    ),
+    /// `device.salto.privacy_mode_activated`: A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) activated privacy mode.
+    #[wire(rename = "device.salto.privacy_mode_activated")]
+    DeviceSaltoPrivacyModeActivated(EventDeviceSaltoPrivacyModeActivated),
+    /// `device.salto.privacy_mode_deactivated`: A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) deactivated privacy mode.
+    #[wire(rename = "device.salto.privacy_mode_deactivated")]
+    DeviceSaltoPrivacyModeDeactivated(EventDeviceSaltoPrivacyModeDeactivated),
+    /// `device.connection_became_flaky`: Seam detected a flaky device connection.
+    #[wire(rename = "device.connection_became_flaky")]
+    DeviceConnectionBecameFlaky(EventDeviceConnectionBecameFlaky),
+    /// `device.connection_stabilized`: Seam detected that a previously-flaky device connection stabilized.
+    #[wire(rename = "device.connection_stabilized")]
+    DeviceConnectionStabilized(EventDeviceConnectionStabilized),
+    /// `device.error.subscription_required`: A third-party subscription is required to use all device features.
+    #[wire(rename = "device.error.subscription_required")]
+    DeviceErrorSubscriptionRequired(EventDeviceErrorSubscriptionRequired),
+    /// `device.error.subscription_required.resolved`: A third-party subscription is active or no longer required to use all device features.
+    #[wire(rename = "device.error.subscription_required.resolved")]
+    DeviceErrorSubscriptionRequiredResolved(
+        EventDeviceErrorSubscriptionRequiredResolved,
+    ),
+    /// `device.accessory_keypad_connected`: An accessory keypad was connected to a device.
+    #[wire(rename = "device.accessory_keypad_connected")]
+    DeviceAccessoryKeypadConnected(EventDeviceAccessoryKeypadConnected),
+    /// `device.accessory_keypad_disconnected`: An accessory keypad was disconnected from a device.
+    #[wire(rename = "device.accessory_keypad_disconnected")]
+    DeviceAccessoryKeypadDisconnected(EventDeviceAccessoryKeypadDisconnected),
+    /// `noise_sensor.noise_threshold_triggered`: Extended periods of noise or noise exceeding a [threshold](https://docs.seam.co/capability-guides/noise-sensors#what-is-a-threshold) were detected.
+    #[wire(rename = "noise_sensor.noise_threshold_triggered")]
+    NoiseSensorNoiseThresholdTriggered(EventNoiseSensorNoiseThresholdTriggered),
+    /// `lock.locked`: A [lock](https://docs.seam.co/low-level-apis/smart-locks) was locked.
+    #[wire(rename = "lock.locked")]
+    LockLocked(EventLockLocked),
+    /// `lock.unlocked`: A [lock](https://docs.seam.co/low-level-apis/smart-locks) was unlocked.
+    #[wire(rename = "lock.unlocked")]
+    LockUnlocked(EventLockUnlocked),
+    /// `lock.access_denied`: The [lock](https://docs.seam.co/low-level-apis/smart-locks) denied access to a user after one or more consecutive invalid attempts to unlock the device.
+    #[wire(rename = "lock.access_denied")]
+    LockAccessDenied(EventLockAccessDenied),
+    /// `thermostat.climate_preset_activated`: A thermostat [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) was activated.
+    #[wire(rename = "thermostat.climate_preset_activated")]
+    ThermostatClimatePresetActivated(EventThermostatClimatePresetActivated),
+    /// `thermostat.manually_adjusted`: A [thermostat](https://docs.seam.co/capability-guides/thermostats) was adjusted manually.
+    #[wire(rename = "thermostat.manually_adjusted")]
+    ThermostatManuallyAdjusted(EventThermostatManuallyAdjusted),
+    /// `thermostat.temperature_threshold_exceeded`: A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading exceeded the set [threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds).
+    #[wire(rename = "thermostat.temperature_threshold_exceeded")]
+    ThermostatTemperatureThresholdExceeded(EventThermostatTemperatureThresholdExceeded),
+    /// `thermostat.temperature_threshold_no_longer_exceeded`: A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading no longer exceeds the set [threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds).
+    #[wire(rename = "thermostat.temperature_threshold_no_longer_exceeded")]
+    ThermostatTemperatureThresholdNoLongerExceeded(
+        EventThermostatTemperatureThresholdNoLongerExceeded,
+    ),
+    /// `thermostat.temperature_reached_set_point`: A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading is within 1 °C of the configured cooling or heating [set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[wire(rename = "thermostat.temperature_reached_set_point")]
+    ThermostatTemperatureReachedSetPoint(EventThermostatTemperatureReachedSetPoint),
+    /// `thermostat.temperature_changed`: A [thermostat's](https://docs.seam.co/capability-guides/thermostats) reported temperature changed by at least 1 °C.
+    #[wire(rename = "thermostat.temperature_changed")]
+    ThermostatTemperatureChanged(EventThermostatTemperatureChanged),
+    /// `device.name_changed`: The name of a device was changed.
+    #[wire(rename = "device.name_changed")]
+    DeviceNameChanged(EventDeviceNameChanged),
+    /// `camera.activated`: A camera was activated, for example, by motion detection.
+    #[wire(rename = "camera.activated")]
+    CameraActivated(EventCameraActivated),
+    /// `device.doorbell_rang`: A doorbell button was pressed on a device.
+    #[wire(rename = "device.doorbell_rang")]
+    DeviceDoorbellRang(EventDeviceDoorbellRang),
+    /// `enrollment_automation.deleted`: An [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system) was deleted.
+    #[wire(rename = "enrollment_automation.deleted")]
+    EnrollmentAutomationDeleted(EventEnrollmentAutomationDeleted),
+    /// `phone.deactivated`: A phone device was deactivated.
+    #[wire(rename = "phone.deactivated")]
+    PhoneDeactivated(EventPhoneDeactivated),
+    /// `space.device_membership_changed`: A device was added or removed from a space.
+    #[wire(rename = "space.device_membership_changed")]
+    SpaceDeviceMembershipChanged(EventSpaceDeviceMembershipChanged),
+    /// `space.created`: A space was created.
+    #[wire(rename = "space.created")]
+    SpaceCreated(EventSpaceCreated),
+    /// `space.deleted`: A space was deleted.
+    #[wire(rename = "space.deleted")]
+    SpaceDeleted(EventSpaceDeleted),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl Event {
+    /// `created_at`, which every variant this version knows has: Date and time at which the event was created. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::AccessCodeCreated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeChanged(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeNameChanged(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeCodeChanged(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeTimeFrameChanged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeMutationsRequested(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeScheduledOnDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeSetOnDevice(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeRemovedFromDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeDelayInSettingOnDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeFailedToSetOnDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessCodeDelayInRemovingFromDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeFailedToRemoveFromDevice(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeModifiedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeDeletedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeBackupAccessCodePulled(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeUnmanagedCreated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessCodeUnmanagedRemoved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessGrantCreated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessGrantDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessGrantAccessGrantedToAllDoors(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessGrantAccessGrantedToDoor(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessGrantAccessToDoorLost(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessGrantAccessTimesChanged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessMethodIssued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessMethodRevoked(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessMethodCardEncodingRequired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessMethodDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessMethodReissued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessMethodCreated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AccessMethodDelayInIssuing(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessMethodFailedToIssue(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AcsSystemConnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsSystemAdded(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsSystemDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsCredentialDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsCredentialIssued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsCredentialReissued(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsCredentialInvalidated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AcsUserCreated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsUserDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsEncoderAdded(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsEncoderRemoved(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsAccessGroupDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsEntranceAdded(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsEntranceRemoved(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ClientSessionDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ConnectedAccountConnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountCreated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountSuccessfulLogin(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountCompletedFirstSync(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountDeleted(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectedAccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptLockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptLockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptUnlockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptUnlockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectWebviewLoginSucceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ConnectWebviewLoginFailed(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceConnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceAdded(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceConvertedToUnmanaged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceUnmanagedConnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceUnmanagedDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceTampered(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceLowBattery(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceBatteryStatusChanged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceSaltoPrivacyModeActivated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceConnectionBecameFlaky(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceConnectionStabilized(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceErrorSubscriptionRequired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceAccessoryKeypadConnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceAccessoryKeypadDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::NoiseSensorNoiseThresholdTriggered(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::LockLocked(v) => ::std::option::Option::Some(&v.created_at),
+            Self::LockUnlocked(v) => ::std::option::Option::Some(&v.created_at),
+            Self::LockAccessDenied(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ThermostatClimatePresetActivated(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ThermostatManuallyAdjusted(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ThermostatTemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ThermostatTemperatureReachedSetPoint(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ThermostatTemperatureChanged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceNameChanged(v) => ::std::option::Option::Some(&v.created_at),
+            Self::CameraActivated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceDoorbellRang(v) => ::std::option::Option::Some(&v.created_at),
+            Self::EnrollmentAutomationDeleted(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::PhoneDeactivated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SpaceDeviceMembershipChanged(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SpaceCreated(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SpaceDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `event_description`, which every variant this version knows has: Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event. `None` for `Unknown`.
+    pub fn event_description(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::AccessCodeCreated(v) => v.event_description.as_ref(),
+            Self::AccessCodeChanged(v) => v.event_description.as_ref(),
+            Self::AccessCodeNameChanged(v) => v.event_description.as_ref(),
+            Self::AccessCodeCodeChanged(v) => v.event_description.as_ref(),
+            Self::AccessCodeTimeFrameChanged(v) => v.event_description.as_ref(),
+            Self::AccessCodeMutationsRequested(v) => v.event_description.as_ref(),
+            Self::AccessCodeScheduledOnDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeSetOnDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeRemovedFromDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeDelayInSettingOnDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeFailedToSetOnDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeDeleted(v) => v.event_description.as_ref(),
+            Self::AccessCodeDelayInRemovingFromDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeFailedToRemoveFromDevice(v) => v.event_description.as_ref(),
+            Self::AccessCodeModifiedExternalToSeam(v) => v.event_description.as_ref(),
+            Self::AccessCodeDeletedExternalToSeam(v) => v.event_description.as_ref(),
+            Self::AccessCodeBackupAccessCodePulled(v) => v.event_description.as_ref(),
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => {
+                v.event_description.as_ref()
+            }
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => {
+                v.event_description.as_ref()
+            }
+            Self::AccessCodeUnmanagedCreated(v) => v.event_description.as_ref(),
+            Self::AccessCodeUnmanagedRemoved(v) => v.event_description.as_ref(),
+            Self::AccessGrantCreated(v) => v.event_description.as_ref(),
+            Self::AccessGrantDeleted(v) => v.event_description.as_ref(),
+            Self::AccessGrantAccessGrantedToAllDoors(v) => v.event_description.as_ref(),
+            Self::AccessGrantAccessGrantedToDoor(v) => v.event_description.as_ref(),
+            Self::AccessGrantAccessToDoorLost(v) => v.event_description.as_ref(),
+            Self::AccessGrantAccessTimesChanged(v) => v.event_description.as_ref(),
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => {
+                v.event_description.as_ref()
+            }
+            Self::AccessMethodIssued(v) => v.event_description.as_ref(),
+            Self::AccessMethodRevoked(v) => v.event_description.as_ref(),
+            Self::AccessMethodCardEncodingRequired(v) => v.event_description.as_ref(),
+            Self::AccessMethodDeleted(v) => v.event_description.as_ref(),
+            Self::AccessMethodReissued(v) => v.event_description.as_ref(),
+            Self::AccessMethodCreated(v) => v.event_description.as_ref(),
+            Self::AccessMethodDelayInIssuing(v) => v.event_description.as_ref(),
+            Self::AccessMethodFailedToIssue(v) => v.event_description.as_ref(),
+            Self::AcsSystemConnected(v) => v.event_description.as_ref(),
+            Self::AcsSystemAdded(v) => v.event_description.as_ref(),
+            Self::AcsSystemDisconnected(v) => v.event_description.as_ref(),
+            Self::AcsCredentialDeleted(v) => v.event_description.as_ref(),
+            Self::AcsCredentialIssued(v) => v.event_description.as_ref(),
+            Self::AcsCredentialReissued(v) => v.event_description.as_ref(),
+            Self::AcsCredentialInvalidated(v) => v.event_description.as_ref(),
+            Self::AcsUserCreated(v) => v.event_description.as_ref(),
+            Self::AcsUserDeleted(v) => v.event_description.as_ref(),
+            Self::AcsEncoderAdded(v) => v.event_description.as_ref(),
+            Self::AcsEncoderRemoved(v) => v.event_description.as_ref(),
+            Self::AcsAccessGroupDeleted(v) => v.event_description.as_ref(),
+            Self::AcsEntranceAdded(v) => v.event_description.as_ref(),
+            Self::AcsEntranceRemoved(v) => v.event_description.as_ref(),
+            Self::ClientSessionDeleted(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountConnected(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountCreated(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountSuccessfulLogin(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountDisconnected(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountCompletedFirstSync(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountDeleted(v) => v.event_description.as_ref(),
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ConnectedAccountReauthorizationRequested(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ActionAttemptLockDoorSucceeded(v) => v.event_description.as_ref(),
+            Self::ActionAttemptLockDoorFailed(v) => v.event_description.as_ref(),
+            Self::ActionAttemptUnlockDoorSucceeded(v) => v.event_description.as_ref(),
+            Self::ActionAttemptUnlockDoorFailed(v) => v.event_description.as_ref(),
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ConnectWebviewLoginSucceeded(v) => v.event_description.as_ref(),
+            Self::ConnectWebviewLoginFailed(v) => v.event_description.as_ref(),
+            Self::DeviceConnected(v) => v.event_description.as_ref(),
+            Self::DeviceAdded(v) => v.event_description.as_ref(),
+            Self::DeviceConvertedToUnmanaged(v) => v.event_description.as_ref(),
+            Self::DeviceUnmanagedConvertedToManaged(v) => v.event_description.as_ref(),
+            Self::DeviceUnmanagedConnected(v) => v.event_description.as_ref(),
+            Self::DeviceDisconnected(v) => v.event_description.as_ref(),
+            Self::DeviceUnmanagedDisconnected(v) => v.event_description.as_ref(),
+            Self::DeviceTampered(v) => v.event_description.as_ref(),
+            Self::DeviceLowBattery(v) => v.event_description.as_ref(),
+            Self::DeviceBatteryStatusChanged(v) => v.event_description.as_ref(),
+            Self::DeviceRemoved(v) => v.event_description.as_ref(),
+            Self::DeviceDeleted(v) => v.event_description.as_ref(),
+            Self::DeviceThirdPartyIntegrationDetected(v) => v.event_description.as_ref(),
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => {
+                v.event_description.as_ref()
+            }
+            Self::DeviceSaltoPrivacyModeActivated(v) => v.event_description.as_ref(),
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => v.event_description.as_ref(),
+            Self::DeviceConnectionBecameFlaky(v) => v.event_description.as_ref(),
+            Self::DeviceConnectionStabilized(v) => v.event_description.as_ref(),
+            Self::DeviceErrorSubscriptionRequired(v) => v.event_description.as_ref(),
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => {
+                v.event_description.as_ref()
+            }
+            Self::DeviceAccessoryKeypadConnected(v) => v.event_description.as_ref(),
+            Self::DeviceAccessoryKeypadDisconnected(v) => v.event_description.as_ref(),
+            Self::NoiseSensorNoiseThresholdTriggered(v) => v.event_description.as_ref(),
+            Self::LockLocked(v) => v.event_description.as_ref(),
+            Self::LockUnlocked(v) => v.event_description.as_ref(),
+            Self::LockAccessDenied(v) => v.event_description.as_ref(),
+            Self::ThermostatClimatePresetActivated(v) => v.event_description.as_ref(),
+            Self::ThermostatManuallyAdjusted(v) => v.event_description.as_ref(),
+            Self::ThermostatTemperatureThresholdExceeded(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => {
+                v.event_description.as_ref()
+            }
+            Self::ThermostatTemperatureReachedSetPoint(v) => v.event_description.as_ref(),
+            Self::ThermostatTemperatureChanged(v) => v.event_description.as_ref(),
+            Self::DeviceNameChanged(v) => v.event_description.as_ref(),
+            Self::CameraActivated(v) => v.event_description.as_ref(),
+            Self::DeviceDoorbellRang(v) => v.event_description.as_ref(),
+            Self::EnrollmentAutomationDeleted(v) => v.event_description.as_ref(),
+            Self::PhoneDeactivated(v) => v.event_description.as_ref(),
+            Self::SpaceDeviceMembershipChanged(v) => v.event_description.as_ref(),
+            Self::SpaceCreated(v) => v.event_description.as_ref(),
+            Self::SpaceDeleted(v) => v.event_description.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `event_id`, which every variant this version knows has: ID of the event. `None` for `Unknown`.
+    pub fn event_id(&self) -> ::std::option::Option<&crate::seam::EventId> {
+        match self {
+            Self::AccessCodeCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeChanged(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeNameChanged(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeCodeChanged(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeTimeFrameChanged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeMutationsRequested(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeScheduledOnDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeSetOnDevice(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeRemovedFromDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeDelayInSettingOnDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeFailedToSetOnDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessCodeDelayInRemovingFromDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeFailedToRemoveFromDevice(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeModifiedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeDeletedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeBackupAccessCodePulled(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeUnmanagedCreated(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessCodeUnmanagedRemoved(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessGrantCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessGrantDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessGrantAccessGrantedToAllDoors(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessGrantAccessGrantedToDoor(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessGrantAccessToDoorLost(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessGrantAccessTimesChanged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessMethodIssued(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessMethodRevoked(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessMethodCardEncodingRequired(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessMethodDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessMethodReissued(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessMethodCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AccessMethodDelayInIssuing(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AccessMethodFailedToIssue(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::AcsSystemConnected(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsSystemAdded(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsSystemDisconnected(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsCredentialDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsCredentialIssued(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsCredentialReissued(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsCredentialInvalidated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsUserCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsUserDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsEncoderAdded(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsEncoderRemoved(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsAccessGroupDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsEntranceAdded(v) => ::std::option::Option::Some(&v.event_id),
+            Self::AcsEntranceRemoved(v) => ::std::option::Option::Some(&v.event_id),
+            Self::ClientSessionDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::ConnectedAccountConnected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectedAccountCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::ConnectedAccountSuccessfulLogin(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectedAccountDisconnected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectedAccountCompletedFirstSync(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectedAccountDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectedAccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptLockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptLockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptUnlockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptUnlockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectWebviewLoginSucceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ConnectWebviewLoginFailed(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceConnected(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceAdded(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceConvertedToUnmanaged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceUnmanagedConnected(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceUnmanagedDisconnected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceTampered(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceLowBattery(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceBatteryStatusChanged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceSaltoPrivacyModeActivated(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceConnectionBecameFlaky(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceConnectionStabilized(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceErrorSubscriptionRequired(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceAccessoryKeypadConnected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceAccessoryKeypadDisconnected(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::NoiseSensorNoiseThresholdTriggered(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::LockLocked(v) => ::std::option::Option::Some(&v.event_id),
+            Self::LockUnlocked(v) => ::std::option::Option::Some(&v.event_id),
+            Self::LockAccessDenied(v) => ::std::option::Option::Some(&v.event_id),
+            Self::ThermostatClimatePresetActivated(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ThermostatManuallyAdjusted(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ThermostatTemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ThermostatTemperatureReachedSetPoint(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::ThermostatTemperatureChanged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::DeviceNameChanged(v) => ::std::option::Option::Some(&v.event_id),
+            Self::CameraActivated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::DeviceDoorbellRang(v) => ::std::option::Option::Some(&v.event_id),
+            Self::EnrollmentAutomationDeleted(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::PhoneDeactivated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::SpaceDeviceMembershipChanged(v) => {
+                ::std::option::Option::Some(&v.event_id)
+            }
+            Self::SpaceCreated(v) => ::std::option::Option::Some(&v.event_id),
+            Self::SpaceDeleted(v) => ::std::option::Option::Some(&v.event_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `occurred_at`, which every variant this version knows has: Date and time at which the event occurred. `None` for `Unknown`.
+    pub fn occurred_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::AccessCodeCreated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeChanged(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeNameChanged(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeCodeChanged(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeTimeFrameChanged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeMutationsRequested(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeScheduledOnDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeSetOnDevice(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeRemovedFromDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeDelayInSettingOnDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeFailedToSetOnDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessCodeDelayInRemovingFromDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeFailedToRemoveFromDevice(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeModifiedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeDeletedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeBackupAccessCodePulled(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeUnmanagedCreated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessCodeUnmanagedRemoved(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessGrantCreated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessGrantDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessGrantAccessGrantedToAllDoors(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessGrantAccessGrantedToDoor(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessGrantAccessToDoorLost(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessGrantAccessTimesChanged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessMethodIssued(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessMethodRevoked(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessMethodCardEncodingRequired(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessMethodDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessMethodReissued(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessMethodCreated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AccessMethodDelayInIssuing(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AccessMethodFailedToIssue(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AcsSystemConnected(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsSystemAdded(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsSystemDisconnected(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsCredentialDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsCredentialIssued(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsCredentialReissued(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsCredentialInvalidated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::AcsUserCreated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsUserDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsEncoderAdded(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsEncoderRemoved(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsAccessGroupDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsEntranceAdded(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::AcsEntranceRemoved(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::ClientSessionDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::ConnectedAccountConnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountCreated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountSuccessfulLogin(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountDisconnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountCompletedFirstSync(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountDeleted(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectedAccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptLockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptLockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptUnlockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptUnlockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectWebviewLoginSucceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ConnectWebviewLoginFailed(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceConnected(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceAdded(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceConvertedToUnmanaged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceUnmanagedConnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceUnmanagedDisconnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceTampered(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceLowBattery(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceBatteryStatusChanged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceSaltoPrivacyModeActivated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceConnectionBecameFlaky(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceConnectionStabilized(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceErrorSubscriptionRequired(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceAccessoryKeypadConnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceAccessoryKeypadDisconnected(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::NoiseSensorNoiseThresholdTriggered(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::LockLocked(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::LockUnlocked(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::LockAccessDenied(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::ThermostatClimatePresetActivated(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ThermostatManuallyAdjusted(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ThermostatTemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ThermostatTemperatureReachedSetPoint(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::ThermostatTemperatureChanged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::DeviceNameChanged(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::CameraActivated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::DeviceDoorbellRang(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::EnrollmentAutomationDeleted(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::PhoneDeactivated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::SpaceDeviceMembershipChanged(v) => {
+                ::std::option::Option::Some(&v.occurred_at)
+            }
+            Self::SpaceCreated(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::SpaceDeleted(v) => ::std::option::Option::Some(&v.occurred_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `workspace_id`, which every variant this version knows has: ID of the workspace associated with the event. `None` for `Unknown`.
+    pub fn workspace_id(&self) -> ::std::option::Option<&crate::seam::WorkspaceId> {
+        match self {
+            Self::AccessCodeCreated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessCodeChanged(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessCodeNameChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeCodeChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeTimeFrameChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeMutationsRequested(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeScheduledOnDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeSetOnDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeRemovedFromDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeDelayInSettingOnDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeFailedToSetOnDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessCodeDelayInRemovingFromDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeFailedToRemoveFromDevice(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeModifiedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeDeletedExternalToSeam(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeBackupAccessCodePulled(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeUnmanagedCreated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessCodeUnmanagedRemoved(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessGrantCreated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessGrantDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessGrantAccessGrantedToAllDoors(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessGrantAccessGrantedToDoor(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessGrantAccessToDoorLost(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessGrantAccessTimesChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessMethodIssued(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessMethodRevoked(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessMethodCardEncodingRequired(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessMethodDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessMethodReissued(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessMethodCreated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AccessMethodDelayInIssuing(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AccessMethodFailedToIssue(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AcsSystemConnected(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsSystemAdded(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsSystemDisconnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AcsCredentialDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsCredentialIssued(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsCredentialReissued(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AcsCredentialInvalidated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AcsUserCreated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsUserDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsEncoderAdded(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsEncoderRemoved(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsAccessGroupDeleted(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::AcsEntranceAdded(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::AcsEntranceRemoved(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::ClientSessionDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::ConnectedAccountConnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountCreated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountSuccessfulLogin(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountDisconnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountCompletedFirstSync(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountDeleted(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectedAccountReauthorizationRequested(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptLockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptLockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptUnlockDoorSucceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptUnlockDoorFailed(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectWebviewLoginSucceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ConnectWebviewLoginFailed(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceConnected(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceAdded(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceConvertedToUnmanaged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceUnmanagedConvertedToManaged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceUnmanagedConnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceUnmanagedDisconnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceTampered(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceLowBattery(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceBatteryStatusChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceSaltoPrivacyModeActivated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceConnectionBecameFlaky(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceConnectionStabilized(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceErrorSubscriptionRequired(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceAccessoryKeypadConnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceAccessoryKeypadDisconnected(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::NoiseSensorNoiseThresholdTriggered(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::LockLocked(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::LockUnlocked(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::LockAccessDenied(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::ThermostatClimatePresetActivated(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ThermostatManuallyAdjusted(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ThermostatTemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ThermostatTemperatureReachedSetPoint(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::ThermostatTemperatureChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::DeviceNameChanged(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::CameraActivated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::DeviceDoorbellRang(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::EnrollmentAutomationDeleted(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::PhoneDeactivated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::SpaceDeviceMembershipChanged(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            Self::SpaceCreated(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::SpaceDeleted(v) => ::std::option::Option::Some(&v.workspace_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// A [backup access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) was pulled from the backup access code pool and set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeBackupAccessCodePulled {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// ID of the backup access code that was pulled from the pool.
+    ///
+    /// Wire name: `backup_access_code_id`.
+    pub backup_access_code_id: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Human-readable reason for the change (e.g. `ongoing code auto-renewed`).
+    ///
+    /// Wire name: `change_reason`. May be absent.
+    #[wire(skip_none)]
+    pub change_reason: ::std::option::Option<::std::string::String>,
+    /// List of properties that changed on the access code.
+    ///
+    /// Wire name: `changed_properties`. Empty when absent.
+    #[wire(default)]
+    pub changed_properties: ::std::vec::Vec<
+        crate::seam::EventAccessCodeChangedChangedProperties,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// List of properties that changed on the access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeChangedChangedProperties {
+    /// Previous value of the property, or null if not set.
+    ///
+    /// Wire name: `from`. May be `null`.
+    pub from: ::std::option::Option<::std::string::String>,
+    /// Name of the property that changed (e.g. `code`).
+    ///
+    /// Wire name: `property`.
+    pub property: ::std::string::String,
+    /// New value of the property, or null if cleared.
+    ///
+    /// Wire name: `to`. May be `null`.
+    pub to: ::std::option::Option<::std::string::String>,
+}
+/// The pin code of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous pin code configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeCodeChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New pin code configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeCodeChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous pin code configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChangedFrom {
+    /// Previous pin code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+}
+/// New pin code configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChangedTo {
+    /// New pin code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCreated {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// There was an unusually long delay in removing an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDelayInRemovingFromDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// There was an unusually long delay in setting an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDelayInSettingOnDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDeleted {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted outside of Seam.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDeletedExternalToSeam {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeFailedToRemoveFromDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeFailedToSetOnDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was modified outside of Seam.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeModifiedExternalToSeam {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Mutations were requested on an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes). This event fires at request time, before the change is confirmed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeMutationsRequested {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Array of mutations requested on the access code, each containing the mutation type and from/to values.
+    ///
+    /// Wire name: `requested_mutations`.
+    pub requested_mutations: ::std::vec::Vec<
+        crate::seam::EventAccessCodeMutationsRequestedRequestedMutations,
+    >,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Array of mutations requested on the access code, each containing the mutation type and from/to values.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeMutationsRequestedRequestedMutations {
+    /// Previous property values before the requested change. Keys depend on the mutation type. Absent for non-property mutations like `deleting`.
+    ///
+    /// Wire name: `from`. May be absent.
+    #[wire(skip_none)]
+    pub from: ::std::option::Option<::serde_json::Value>,
+    /// Code identifying the type of mutation requested, such as `updating_name`, `updating_code`, `updating_time_frame`, or `deleting`.
+    ///
+    /// Wire name: `mutation_code`.
+    pub mutation_code: crate::seam::EventAccessCodeMutationsRequestedRequestedMutationsMutationCode,
+    /// New property values after the requested change. Keys depend on the mutation type. Absent for non-property mutations like `deleting`.
+    ///
+    /// Wire name: `to`. May be absent.
+    #[wire(skip_none)]
+    pub to: ::std::option::Option<::serde_json::Value>,
+}
+/// Code identifying the type of mutation requested, such as `updating_name`, `updating_code`, `updating_time_frame`, or `deleting`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    /// `updating_name`.
+    UpdatingName,
+    /// `updating_code`.
+    UpdatingCode,
+    /// `updating_time_frame`.
+    UpdatingTimeFrame,
+    /// `deleting`.
+    Deleting,
+    /// `creating`.
+    Creating,
+    /// `deferring_creation`.
+    DeferringCreation,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UpdatingName => "updating_name",
+            Self::UpdatingCode => "updating_code",
+            Self::UpdatingTimeFrame => "updating_time_frame",
+            Self::Deleting => "deleting",
+            Self::Creating => "creating",
+            Self::DeferringCreation => "deferring_creation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "updating_name" => Self::UpdatingName,
+            "updating_code" => Self::UpdatingCode,
+            "updating_time_frame" => Self::UpdatingTimeFrame,
+            "deleting" => Self::Deleting,
+            "creating" => Self::Creating,
+            "deferring_creation" => Self::DeferringCreation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str>
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de>
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// The name of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous access code name configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeNameChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New access code name configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeNameChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous access code name configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChangedFrom {
+    /// Previous name of the access code.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+}
+/// New access code name configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChangedTo {
+    /// New name of the access code.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeRemovedFromDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was [scheduled natively](https://docs.seam.co/low-level-apis/smart-locks/access-codes#native-scheduling) on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeScheduledOnDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`.
+    pub code: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeSetOnDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`.
+    pub code: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The time frame of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous time frame configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeTimeFrameChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New time frame configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeTimeFrameChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous time frame configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChangedFrom {
+    /// Previous end time.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// Previous start time.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<::std::string::String>,
+}
+/// New time frame configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChangedTo {
+    /// New end time.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// New start time.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<::std::string::String>,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was converted successfully to a managed access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedConvertedToManaged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was created on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedCreated {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) failed to be converted to a managed access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedFailedToConvertToManaged {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedRemoved {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// All access requested for an Access Grant was successfully granted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessGrantedToAllDoors {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Access requested as part of an Access Grant to a particular door was successfully granted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessGrantedToDoor {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant's start or end time was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessTimesChanged {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Key of the affected Access Grant (if present).
+    ///
+    /// Wire name: `access_grant_key`. May be absent.
+    #[wire(skip_none)]
+    pub access_grant_key: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The new end time for the access grant.
+    ///
+    /// Wire name: `ends_at`. May be absent.
+    #[wire(skip_none)]
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// The new start time for the access grant.
+    ///
+    /// Wire name: `starts_at`. May be absent.
+    #[wire(skip_none)]
+    pub starts_at: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Access to a particular door that was requested as part of an Access Grant was lost.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessToDoorLost {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// One or more requested access methods could not be created for an Access Grant.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantCouldNotCreateRequestedAccessMethods {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Description of why the access methods could not be created.
+    ///
+    /// Wire name: `error_message`.
+    pub error_message: ::std::string::String,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// IDs of the devices that did not receive a requested access method. Use these to identify which specific devices failed without having to fetch the Access Grant.
+    ///
+    /// Wire name: `missing_device_ids`. Empty when absent.
+    #[wire(default)]
+    pub missing_device_ids: ::std::vec::Vec<::std::string::String>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantCreated {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantDeleted {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method representing a physical card requires encoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodCardEncodingRequired {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodCreated {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam has not yet issued this access method, even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and the accompanying `delay_in_issuing` warning clears automatically once issuance succeeds.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodDelayInIssuing {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodDeleted {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam was unable to issue this access method before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and the accompanying `failed_to_issue` error clears automatically if the access method is eventually issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodFailedToIssue {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodIssued {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// The actual PIN code for code access methods (only present when mode is 'code').
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Indicates whether the code is a backup code (only present when mode is 'code' and a backup code was used).
+    ///
+    /// Wire name: `is_backup_code`. May be absent.
+    #[wire(skip_none)]
+    pub is_backup_code: ::std::option::Option<bool>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was reissued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodReissued {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// The actual PIN code for code access methods (only present when mode is 'code').
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Indicates whether the code is a backup code (only present when mode is 'code' and a backup code was used).
+    ///
+    /// Wire name: `is_backup_code`. May be absent.
+    #[wire(skip_none)]
+    pub is_backup_code: ::std::option::Option<bool>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was revoked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodRevoked {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An ACS access group was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsAccessGroupDeleted {
+    /// ID of the affected access group.
+    ///
+    /// Wire name: `acs_access_group_id`.
+    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialDeleted {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was invalidated. That is, the credential cannot be used anymore.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialInvalidated {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialIssued {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was reissued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialReissued {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEncoderAdded {
+    /// ID of the affected encoder.
+    ///
+    /// Wire name: `acs_encoder_id`.
+    pub acs_encoder_id: crate::seam::AcsEncoderId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEncoderRemoved {
+    /// ID of the affected encoder.
+    ///
+    /// Wire name: `acs_encoder_id`.
+    pub acs_encoder_id: crate::seam::AcsEncoderId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEntranceAdded {
+    /// ID of the affected entrance.
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEntranceRemoved {
+    /// ID of the affected entrance.
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemAdded {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was connected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemConnected {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemDisconnected {
+    /// Errors associated with the access control system.
+    ///
+    /// Wire name: `acs_system_errors`.
+    pub acs_system_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// Warnings associated with the access control system.
+    ///
+    /// Wire name: `acs_system_warnings`.
+    pub acs_system_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsUserCreated {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the affected access system user.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsUserDeleted {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the affected access system user.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A lock door action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptLockDoorFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A lock door action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptLockDoorSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate keypad code entry action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateKeypadCodeEntryFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate keypad code entry action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateKeypadCodeEntrySucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate manual lock via keypad action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateManualLockViaKeypadFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate manual lock via keypad action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateManualLockViaKeypadSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An unlock door action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptUnlockDoorFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An unlock door action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptUnlockDoorSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A camera was activated, for example, by motion detection.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventCameraActivated {
+    /// The reason the camera was activated.
+    ///
+    /// Wire name: `activation_reason`.
+    pub activation_reason: crate::seam::EventCameraActivatedActivationReason,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// URL to a thumbnail image captured at the time of activation.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Sub-type of motion detected, if available.
+    ///
+    /// Wire name: `motion_sub_type`. May be absent.
+    #[wire(skip_none)]
+    pub motion_sub_type: ::std::option::Option<
+        crate::seam::EventCameraActivatedMotionSubType,
+    >,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// URL to a short video clip captured at the time of activation.
+    ///
+    /// Wire name: `video_url`. May be absent.
+    #[wire(skip_none)]
+    pub video_url: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The reason the camera was activated.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventCameraActivatedActivationReason {
+    /// `motion_detected`.
+    MotionDetected,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedActivationReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MotionDetected => "motion_detected",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedActivationReason {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "motion_detected" => Self::MotionDetected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventCameraActivatedActivationReason {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventCameraActivatedActivationReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventCameraActivatedActivationReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventCameraActivatedActivationReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Sub-type of motion detected, if available.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventCameraActivatedMotionSubType {
+    /// `human`.
+    Human,
+    /// `vehicle`.
+    Vehicle,
+    /// `package`.
+    Package,
+    /// `other`.
+    Other,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedMotionSubType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Human => "human",
+            Self::Vehicle => "vehicle",
+            Self::Package => "package",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedMotionSubType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "human" => Self::Human,
+            "vehicle" => Self::Vehicle,
+            "package" => Self::Package,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventCameraActivatedMotionSubType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventCameraActivatedMotionSubType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventCameraActivatedMotionSubType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventCameraActivatedMotionSubType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A client session was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventClientSessionDeleted {
+    /// ID of the affected client session.
+    ///
+    /// Wire name: `client_session_id`.
+    pub client_session_id: crate::seam::ClientSessionId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A Connect Webview login failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectWebviewLoginFailed {
+    /// ID of the affected Connect Webview.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A Connect Webview login succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectWebviewLoginSucceeded {
+    /// ID of the affected Connect Webview.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account; present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connect webview, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account completed the first sync with Seam, and the corresponding devices or systems are now available.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCompletedFirstSync {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account completed the first sync after reconnection with Seam, and the corresponding devices or systems are now available.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCompletedFirstSyncAfterReconnection {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was connected for the first time or was reconnected after being disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountConnected {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`. May be absent.
+    #[wire(skip_none)]
+    pub connect_webview_id: ::std::option::Option<crate::seam::ConnectWebviewId>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connected account, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCreated {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountDeleted {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// undocumented: Unreleased.
+    ///
+    /// Wire name: `connected_account_type`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_type: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connected account, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account requires reauthorization using a new Connect Webview. The account is still connected, but cannot access new features. Delaying reauthorization too long will eventually cause the Connected Account to become disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountReauthorizationRequested {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account had a successful login using a Connect Webview.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountSuccessfulLogin {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An accessory keypad was connected to a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAccessoryKeypadConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An accessory keypad was disconnected from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAccessoryKeypadDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was added to Seam or was re-added to Seam after having been removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAdded {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device battery status changed since the last `battery_status_changed` event.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceBatteryStatusChanged {
+    /// Number in the range 0 to 1.0 indicating the amount of battery in the affected device, as reported by the device.
+    ///
+    /// Wire name: `battery_level`.
+    pub battery_level: crate::runtime::Number,
+    /// Battery status of the affected device, calculated from the numeric `battery_level` value.
+    ///
+    /// Wire name: `battery_status`.
+    pub battery_status: crate::seam::DevicePropertiesBatteryStatus,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of a device changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`. Note that some devices operate entirely in offline mode, so Seam never emits a `device.connected` event for these devices.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected a flaky device connection.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnectionBecameFlaky {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a previously-flaky device connection stabilized.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnectionStabilized {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A managed device was successfully converted to an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices).
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConvertedToUnmanaged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDeleted {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Name of the deleted device, captured at deletion time. The device record no longer exists when this event fires, so the name is preserved here. Null when the device had no resolvable name.
+    ///
+    /// Wire name: `device_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub device_name: crate::runtime::Nullable<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of a device changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Error code associated with the disconnection event, if any.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: crate::seam::EventDeviceDisconnectedErrorCode,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Error associated with the resource, including the error code, message, and creation timestamp.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDisconnectedDeviceError {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: ::std::string::String,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Warning associated with the resource, including the warning code, message, and creation timestamp.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDisconnectedDeviceWarning {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Unique identifier of the type of warning. Enables quick recognition and categorization of the issue.
+    ///
+    /// Wire name: `warning_code`.
+    pub warning_code: ::std::string::String,
+}
+/// Error code associated with the disconnection event, if any.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventDeviceDisconnectedErrorCode {
+    /// `account_disconnected`.
+    AccountDisconnected,
+    /// `hub_disconnected`.
+    HubDisconnected,
+    /// `device_disconnected`.
+    DeviceDisconnected,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventDeviceDisconnectedErrorCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountDisconnected => "account_disconnected",
+            Self::HubDisconnected => "hub_disconnected",
+            Self::DeviceDisconnected => "device_disconnected",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventDeviceDisconnectedErrorCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "account_disconnected" => Self::AccountDisconnected,
+            "hub_disconnected" => Self::HubDisconnected,
+            "device_disconnected" => Self::DeviceDisconnected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventDeviceDisconnectedErrorCode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventDeviceDisconnectedErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventDeviceDisconnectedErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventDeviceDisconnectedErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A doorbell button was pressed on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDoorbellRang {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// URL to a thumbnail image captured at the time the doorbell was pressed.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// URL to a short video clip captured at the time the doorbell was pressed.
+    ///
+    /// Wire name: `video_url`. May be absent.
+    #[wire(skip_none)]
+    pub video_url: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A third-party subscription is required to use all device features.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceErrorSubscriptionRequired {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A third-party subscription is active or no longer required to use all device features.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceErrorSubscriptionRequiredResolved {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device battery level dropped below the low threshold.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceLowBattery {
+    /// Number in the range 0 to 1.0 indicating the amount of battery in the affected device, as reported by the device.
+    ///
+    /// Wire name: `battery_level`.
+    pub battery_level: crate::runtime::Number,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The name of a device was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceNameChanged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// The new name of the affected device.
+    ///
+    /// Wire name: `device_name`.
+    pub device_name: ::std::string::String,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was removed externally from the connected account.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceRemoved {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) activated privacy mode.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceSaltoPrivacyModeActivated {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) deactivated privacy mode.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceSaltoPrivacyModeDeactivated {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device detected that it was tampered with, for example, opened or moved.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceTampered {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a device is using a third-party integration that will interfere with Seam device management.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceThirdPartyIntegrationDetected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a device is no longer using a third-party integration that was interfering with Seam device management.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceThirdPartyIntegrationNoLongerDetected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) was successfully converted to a managed device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedConvertedToManaged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Error code associated with the disconnection event, if any.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: crate::seam::EventDeviceDisconnectedErrorCode,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventEnrollmentAutomationDeleted {
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the affected enrollment automation.
+    ///
+    /// Wire name: `enrollment_automation_id`.
+    pub enrollment_automation_id: crate::seam::EnrollmentAutomationId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// ID of an event, which tells that something happened in a workspace.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct EventId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl EventId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// The [lock](https://docs.seam.co/low-level-apis/smart-locks) denied access to a user after one or more consecutive invalid attempts to unlock the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockAccessDenied {
+    /// ID of the access code that was used in the unlock attempts.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the access-denied event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the access-denied event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the access-denied event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Why access was denied, when the provider reports a determinable cause. Omitted when unknown.
+    ///
+    /// Wire name: `reason`. May be absent.
+    #[wire(skip_none)]
+    pub reason: ::std::option::Option<crate::seam::EventLockAccessDeniedReason>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the access-denied event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Why access was denied, when the provider reports a determinable cause. Omitted when unknown.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockAccessDeniedReason {
+    /// Human-readable explanation of why access was denied.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Normalized reason a lock denied access. Provider-agnostic; not all providers report every value.
+    ///
+    /// Wire name: `reason_code`.
+    pub reason_code: crate::seam::EventLockAccessDeniedReasonReasonCode,
+}
+/// Normalized reason a lock denied access. Provider-agnostic; not all providers report every value.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventLockAccessDeniedReasonReasonCode {
+    /// `unknown_code`.
+    UnknownCode,
+    /// `expired_code`.
+    ExpiredCode,
+    /// `blocklisted_code`.
+    BlocklistedCode,
+    /// `too_many_attempts`.
+    TooManyAttempts,
+    /// `blocked_by_privacy_mode`.
+    BlockedByPrivacyMode,
+    /// `credential_error`.
+    CredentialError,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockAccessDeniedReasonReasonCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownCode => "unknown_code",
+            Self::ExpiredCode => "expired_code",
+            Self::BlocklistedCode => "blocklisted_code",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::BlockedByPrivacyMode => "blocked_by_privacy_mode",
+            Self::CredentialError => "credential_error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockAccessDeniedReasonReasonCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown_code" => Self::UnknownCode,
+            "expired_code" => Self::ExpiredCode,
+            "blocklisted_code" => Self::BlocklistedCode,
+            "too_many_attempts" => Self::TooManyAttempts,
+            "blocked_by_privacy_mode" => Self::BlockedByPrivacyMode,
+            "credential_error" => Self::CredentialError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventLockAccessDeniedReasonReasonCode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventLockAccessDeniedReasonReasonCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventLockAccessDeniedReasonReasonCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventLockAccessDeniedReasonReasonCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A [lock](https://docs.seam.co/low-level-apis/smart-locks) was locked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockLocked {
+    /// ID of the access code that was used to lock the device.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// Whether the access code is managed by Seam (true) or unmanaged (false). Only present when access_code_id is set.
+    ///
+    /// Wire name: `access_code_is_managed`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_is_managed: ::std::option::Option<bool>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the lock event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the lock event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the lock event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// ID of the Seam action attempt that triggered this lock. Present only when the lock was initiated through Seam (via a `LOCK_DOOR` action attempt).
+    ///
+    /// Wire name: `action_attempt_id`. May be absent.
+    #[wire(skip_none)]
+    pub action_attempt_id: ::std::option::Option<crate::seam::ActionAttemptId>,
+    /// Code (PIN) that was used to lock the device, if known. Taken from the matched managed or unmanaged access code, or from the code reported by the provider when no access code matched.
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Whether the lock action was performed over Bluetooth by a remote client (such as the provider's mobile app), rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_bluetooth`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_bluetooth: ::std::option::Option<bool>,
+    /// Whether the lock action was performed by an NFC credential tap (such as an Apple Home Key or an NFC key fob) presented to the lock, rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_nfc`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_nfc: ::std::option::Option<bool>,
+    /// Method by which the lock was locked. `keycode`: an access code was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or button press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by an auto-relock timer. `unknown`: could not be determined.
+    ///
+    /// Wire name: `method`.
+    pub method: crate::seam::EventLockLockedMethod,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the lock event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Method by which the lock was locked. `keycode`: an access code was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or button press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by an auto-relock timer. `unknown`: could not be determined.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventLockLockedMethod {
+    /// `keycode`.
+    Keycode,
+    /// `manual`.
+    Manual,
+    /// `automatic`.
+    Automatic,
+    /// `unknown`.
+    MethodUnknown,
+    /// `remote`.
+    Remote,
+    /// `card`.
+    Card,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockLockedMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keycode => "keycode",
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::MethodUnknown => "unknown",
+            Self::Remote => "remote",
+            Self::Card => "card",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockLockedMethod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "keycode" => Self::Keycode,
+            "manual" => Self::Manual,
+            "automatic" => Self::Automatic,
+            "unknown" => Self::MethodUnknown,
+            "remote" => Self::Remote,
+            "card" => Self::Card,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventLockLockedMethod {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventLockLockedMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventLockLockedMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventLockLockedMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A [lock](https://docs.seam.co/low-level-apis/smart-locks) was unlocked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockUnlocked {
+    /// ID of the access code that was used to unlock the affected device.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// Whether the access code is managed by Seam (true) or unmanaged (false). Only present when access_code_id is set.
+    ///
+    /// Wire name: `access_code_is_managed`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_is_managed: ::std::option::Option<bool>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the unlock event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the unlock event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the unlock event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// ID of the Seam action attempt that triggered this unlock. Present only when the unlock was initiated through Seam (via an `UNLOCK_DOOR` action attempt).
+    ///
+    /// Wire name: `action_attempt_id`. May be absent.
+    #[wire(skip_none)]
+    pub action_attempt_id: ::std::option::Option<crate::seam::ActionAttemptId>,
+    /// Code (PIN) that was used to unlock the affected device, if known. Taken from the matched managed or unmanaged access code, or from the code reported by the provider when no access code matched.
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Whether the unlock action was performed over Bluetooth by a remote client (such as the provider's mobile app), rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_bluetooth`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_bluetooth: ::std::option::Option<bool>,
+    /// Whether the unlock action was performed by an NFC credential tap (such as an Apple Home Key or an NFC key fob) presented to the lock, rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_nfc`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_nfc: ::std::option::Option<bool>,
+    /// Method by which the lock was unlocked. `keycode`: an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or handle press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by a time-based schedule. `unknown`: could not be determined.
+    ///
+    /// Wire name: `method`.
+    pub method: crate::seam::EventLockLockedMethod,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the unlock event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Extended periods of noise or noise exceeding a [threshold](https://docs.seam.co/capability-guides/noise-sensors#what-is-a-threshold) were detected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventNoiseSensorNoiseThresholdTriggered {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Metadata from Minut.
+    ///
+    /// Wire name: `minut_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub minut_metadata: ::std::option::Option<::serde_json::Value>,
+    /// Detected noise level in decibels.
+    ///
+    /// Wire name: `noise_level_decibels`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibels: ::std::option::Option<crate::runtime::Number>,
+    /// Detected noise level in Noiseaware Noise Risk Score (NRS).
+    ///
+    /// Wire name: `noise_level_nrs`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_nrs: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the noise threshold that was triggered.
+    ///
+    /// Wire name: `noise_threshold_id`. May be absent.
+    #[wire(skip_none)]
+    pub noise_threshold_id: ::std::option::Option<::std::string::String>,
+    /// Name of the noise threshold that was triggered.
+    ///
+    /// Wire name: `noise_threshold_name`. May be absent.
+    #[wire(skip_none)]
+    pub noise_threshold_name: ::std::option::Option<::std::string::String>,
+    /// Metadata from Noiseaware.
+    ///
+    /// Wire name: `noiseaware_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub noiseaware_metadata: ::std::option::Option<::serde_json::Value>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A phone device was deactivated.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventPhoneDeactivated {
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device; present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected phone device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A space was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceCreated {
+    /// IDs of all ACS entrances attached to the space when it was created.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices attached to the space when it was created.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A space was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceDeleted {
+    /// IDs of all ACS entrances currently attached to the space when it was deleted.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices attached to the space when it was deleted.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was added or removed from a space.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceDeviceMembershipChanged {
+    /// IDs of all ACS entrances currently attached to the space.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices currently attached to the space.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A thermostat [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) was activated.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatClimatePresetActivated {
+    /// Key of the climate preset that was activated.
+    ///
+    /// Wire name: `climate_preset_key`.
+    pub climate_preset_key: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Indicates whether the climate preset that was activated is the fallback climate preset for the thermostat.
+    ///
+    /// Wire name: `is_fallback_climate_preset`.
+    pub is_fallback_climate_preset: bool,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the thermostat schedule that prompted the affected climate preset to be activated.
+    ///
+    /// Wire name: `thermostat_schedule_id`. May be `null`.
+    pub thermostat_schedule_id: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [thermostat](https://docs.seam.co/capability-guides/thermostats) was adjusted manually.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatManuallyAdjusted {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    ///
+    /// Wire name: `heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    ///
+    /// Wire name: `hvac_mode_setting`. May be absent.
+    #[wire(skip_none)]
+    pub hvac_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Method used to adjust the affected thermostat manually. `seam` indicates that the Seam API, Seam CLI, or Seam Console was used to adjust the thermostat.
+    ///
+    /// Wire name: `method`.
+    pub method: crate::seam::EventThermostatManuallyAdjustedMethod,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Method used to adjust the affected thermostat manually. `seam` indicates that the Seam API, Seam CLI, or Seam Console was used to adjust the thermostat.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventThermostatManuallyAdjustedMethod {
+    /// `seam`.
+    Seam,
+    /// `external`.
+    External,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventThermostatManuallyAdjustedMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Seam => "seam",
+            Self::External => "external",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventThermostatManuallyAdjustedMethod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "seam" => Self::Seam,
+            "external" => Self::External,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventThermostatManuallyAdjustedMethod {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventThermostatManuallyAdjustedMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventThermostatManuallyAdjustedMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventThermostatManuallyAdjustedMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A [thermostat's](https://docs.seam.co/capability-guides/thermostats) reported temperature changed by at least 1 °C.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatTemperatureChanged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Temperature, in °C, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_celsius`.
+    pub temperature_celsius: crate::runtime::Number,
+    /// Temperature, in °F, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_fahrenheit`.
+    pub temperature_fahrenheit: crate::runtime::Number,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading is within 1 °C of the configured cooling or heating [set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatTemperatureReachedSetPoint {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Desired temperature, in °C, defined by the affected thermostat's cooling or heating set point.
+    ///
+    /// Wire name: `desired_temperature_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub desired_temperature_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Desired temperature, in °F, defined by the affected thermostat's cooling or heating set point.
+    ///
+    /// Wire name: `desired_temperature_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub desired_temperature_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Temperature, in °C, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_celsius`.
+    pub temperature_celsius: crate::runtime::Number,
+    /// Temperature, in °F, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_fahrenheit`.
+    pub temperature_fahrenheit: crate::runtime::Number,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading exceeded the set [threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds).
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatTemperatureThresholdExceeded {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Lower temperature limit, in °C, defined by the set threshold.
+    ///
+    /// Wire name: `lower_limit_celsius`. May be `null`.
+    pub lower_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Lower temperature limit, in °F, defined by the set threshold.
+    ///
+    /// Wire name: `lower_limit_fahrenheit`. May be `null`.
+    pub lower_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Temperature, in °C, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_celsius`.
+    pub temperature_celsius: crate::runtime::Number,
+    /// Temperature, in °F, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_fahrenheit`.
+    pub temperature_fahrenheit: crate::runtime::Number,
+    /// Upper temperature limit, in °C, defined by the set threshold.
+    ///
+    /// Wire name: `upper_limit_celsius`. May be `null`.
+    pub upper_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Upper temperature limit, in °F, defined by the set threshold.
+    ///
+    /// Wire name: `upper_limit_fahrenheit`. May be `null`.
+    pub upper_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [thermostat's](https://docs.seam.co/capability-guides/thermostats) temperature reading no longer exceeds the set [threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds).
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventThermostatTemperatureThresholdNoLongerExceeded {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Lower temperature limit, in °C, defined by the set threshold.
+    ///
+    /// Wire name: `lower_limit_celsius`. May be `null`.
+    pub lower_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Lower temperature limit, in °F, defined by the set threshold.
+    ///
+    /// Wire name: `lower_limit_fahrenheit`. May be `null`.
+    pub lower_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Temperature, in °C, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_celsius`.
+    pub temperature_celsius: crate::runtime::Number,
+    /// Temperature, in °F, reported by the affected thermostat.
+    ///
+    /// Wire name: `temperature_fahrenheit`.
+    pub temperature_fahrenheit: crate::runtime::Number,
+    /// Upper temperature limit, in °C, defined by the set threshold.
+    ///
+    /// Wire name: `upper_limit_celsius`. May be `null`.
+    pub upper_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Upper temperature limit, in °F, defined by the set threshold.
+    ///
+    /// Wire name: `upper_limit_fahrenheit`. May be `null`.
+    pub upper_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Represents a Seam Instant Key. For issuing Bluetooth mobile keys, Instant Keys are the fastest way to share access. With a single API call, you can create a mobile key and send it through text or email or embed it in your own app.
+///
+/// There’s no app to install, nor account to create. Your user just taps a link and gets a lightweight, native-feeling experience using iOS App Clip or Instant Apps on Android. Further, Instant Keys work offline, so even in areas with poor cellular or Wi-Fi, like elevator banks or concrete-walled hallways, the Instant Keys still work.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct InstantKey {
+    /// ID of the client session associated with the Instant Key.
+    ///
+    /// Wire name: `client_session_id`.
+    pub client_session_id: crate::seam::ClientSessionId,
+    /// Date and time at which the Instant Key was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Customization applied to the Instant Key UI.
+    ///
+    /// Wire name: `customization`. May be absent.
+    #[wire(skip_none)]
+    pub customization: ::std::option::Option<crate::seam::InstantKeyCustomization>,
+    /// ID of the customization profile associated with the Instant Key.
+    ///
+    /// Wire name: `customization_profile_id`. May be absent.
+    #[wire(skip_none)]
+    pub customization_profile_id: ::std::option::Option<
+        crate::seam::CustomizationProfileId,
+    >,
+    /// Date and time at which the Instant Key expires.
+    ///
+    /// Wire name: `expires_at`.
+    pub expires_at: crate::runtime::Timestamp,
+    /// ID of the Instant Key.
+    ///
+    /// Wire name: `instant_key_id`.
+    pub instant_key_id: ::std::string::String,
+    /// Shareable URL for the Instant Key. Use the URL to deliver the Instant Key to your user through a link in a text message or email or by embedding it in your web app.
+    ///
+    /// Wire name: `instant_key_url`.
+    pub instant_key_url: ::std::string::String,
+    /// ID of the user identity associated with the Instant Key.
+    ///
+    /// Wire name: `user_identity_id`.
+    pub user_identity_id: crate::seam::UserIdentityId,
+    /// ID of the workspace that contains the Instant Key.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Customization applied to the Instant Key UI.
+#[cfg(
+    any(
+        feature = "seam-access_methods",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct InstantKeyCustomization {
+    /// URL of the logo displayed on the Instant Key.
+    ///
+    /// Wire name: `logo_url`. May be absent.
+    #[wire(skip_none)]
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// Primary color used in the Instant Key UI.
+    ///
+    /// Wire name: `primary_color`. May be absent.
+    #[wire(skip_none)]
+    pub primary_color: ::std::option::Option<::std::string::String>,
+    /// Secondary color used in the Instant Key UI.
+    ///
+    /// Wire name: `secondary_color`. May be absent.
+    #[wire(skip_none)]
+    pub secondary_color: ::std::option::Option<::std::string::String>,
+}
 /// Manufacturer of a device, as the `manufacturer` filter of `devices/list` names it.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Manufacturer {
@@ -6937,7 +23535,7 @@ pub enum Manufacturer {
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl Manufacturer {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6996,7 +23594,7 @@ impl Manufacturer {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl Manufacturer {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7054,19 +23652,19 @@ impl Manufacturer {
         }
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl ::std::convert::From<&str> for Manufacturer {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl ::std::fmt::Display for Manufacturer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl ::serde::Serialize for Manufacturer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7075,7 +23673,7 @@ impl ::serde::Serialize for Manufacturer {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-devices")]
+#[cfg(any(feature = "seam-devices", feature = "seam-devices_unmanaged"))]
 impl<'de> ::serde::Deserialize<'de> for Manufacturer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7087,8 +23685,16 @@ impl<'de> ::serde::Deserialize<'de> for Manufacturer {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
         feature = "seam-action_attempts",
-        feature = "seam-devices"
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged"
     )
 )]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
@@ -7108,7 +23714,13 @@ pub struct Pagination {
     pub next_page_url: ::std::option::Option<::std::string::String>,
 }
 /// An access method that the user requested for the Access Grant.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
 pub struct RequestedAccessMethod {
@@ -7139,10 +23751,146 @@ pub struct RequestedAccessMethod {
     /// Wire name: `mode`.
     pub mode: crate::seam::AccessMethodMode,
 }
+/// Represents a space that is a logical grouping of devices and entrances. You can assign access to an entire space, thereby making granting access more efficient.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct Space {
+    /// Number of entrances in the space.
+    ///
+    /// Wire name: `acs_entrance_count`.
+    pub acs_entrance_count: crate::runtime::Number,
+    /// Date and time at which the space was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Reservation/stay-related defaults for the space. Also carries the provider/PMS-supplied name under a `<connector_type>_name` key (e.g. `guesty_name`), which Seam preserves when you rename the space (read-only — managed by Seam).
+    ///
+    /// Wire name: `customer_data`. May be absent.
+    #[wire(skip_none)]
+    pub customer_data: ::std::option::Option<crate::seam::SpaceCustomerData>,
+    /// Customer key associated with the space.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Number of devices in the space.
+    ///
+    /// Wire name: `device_count`.
+    pub device_count: crate::runtime::Number,
+    /// Display name for the space.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Geographic coordinates (latitude and longitude) of the space.
+    ///
+    /// Wire name: `geolocation`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub geolocation: crate::runtime::Nullable<crate::seam::SpaceGeolocation>,
+    /// Name of the space.
+    ///
+    /// Wire name: `name`.
+    pub name: ::std::string::String,
+    /// `parent_space_id`.
+    ///
+    /// Wire name: `parent_space_id`. May be absent.
+    #[wire(skip_none)]
+    pub parent_space_id: ::std::option::Option<::std::string::String>,
+    /// `parent_space_key`.
+    ///
+    /// Wire name: `parent_space_key`. May be absent.
+    #[wire(skip_none)]
+    pub parent_space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the space.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Reservation/stay-related defaults for the space. Also carries the provider/PMS-supplied name under a `<connector_type>_name` key (e.g. `guesty_name`), which Seam preserves when you rename the space (read-only — managed by Seam).
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct SpaceCustomerData {
+    /// Postal address for the space.
+    ///
+    /// Wire name: `address`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub address: crate::runtime::Nullable<::std::string::String>,
+    /// Default check-in time for reservations at the space, as HH:mm or HH:mm:ss.
+    ///
+    /// Wire name: `default_checkin_time`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub default_checkin_time: crate::runtime::Nullable<::std::string::String>,
+    /// Default check-out time for reservations at the space, as HH:mm or HH:mm:ss.
+    ///
+    /// Wire name: `default_checkout_time`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub default_checkout_time: crate::runtime::Nullable<::std::string::String>,
+    /// IANA time zone for the space, e.g. America/Los_Angeles.
+    ///
+    /// Wire name: `time_zone`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub time_zone: crate::runtime::Nullable<::std::string::String>,
+}
+/// Geographic coordinates (latitude and longitude) of the space.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct SpaceGeolocation {
+    /// Latitude of the space, in decimal degrees.
+    ///
+    /// Wire name: `latitude`.
+    pub latitude: crate::runtime::Number,
+    /// Longitude of the space, in decimal degrees.
+    ///
+    /// Wire name: `longitude`.
+    pub longitude: crate::runtime::Number,
+}
 /// ID of a space: a logical grouping of devices and entrances to which access can be assigned as a whole.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -7156,7 +23904,21 @@ pub struct RequestedAccessMethod {
 )]
 #[serde(transparent)]
 pub struct SpaceId(::std::string::String);
-#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl SpaceId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -7171,16 +23933,2756 @@ impl SpaceId {
         self.0
     }
 }
-#[cfg(any(feature = "seam-access_grants", feature = "seam-devices"))]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for SpaceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+/// Represents an [unmanaged smart lock access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes).
+///
+/// An access code is a code used for a keypad or pinpad device. Unlike physical keys, which can easily be lost or duplicated, PIN codes can be customized, tracked, and altered on the fly.
+///
+/// When you create an access code on a device in Seam, it is created as a managed access code. Access codes that exist on a device that were not created through Seam are considered unmanaged codes. We strictly limit the operations that can be performed on unmanaged codes.
+///
+/// Prior to using Seam to manage your devices, you may have used another lock management system to manage the access codes on your devices. Where possible, we help you keep any existing access codes on devices and transition those codes to ones managed by your Seam workspace.
+///
+/// Not all providers support unmanaged access codes. The following providers do not support unmanaged access codes:
+///
+/// - [Kwikset](https://docs.seam.co/device-and-system-integration-guides/kwikset-locks)
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCode {
+    /// Unique identifier for the access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Indicates that Seam cannot convert this unmanaged access code to a managed access code. Some providers do not support management of unmanaged access codes through API integrations.
+    ///
+    /// Wire name: `cannot_be_managed`. May be absent.
+    #[wire(skip_none)]
+    pub cannot_be_managed: ::std::option::Option<bool>,
+    /// Indicates that Seam cannot delete this unmanaged access code through the provider. If this access code needs to be deleted, it will only be possible from the manufacturer app.
+    ///
+    /// Wire name: `cannot_delete_unmanaged_access_code`. May be absent.
+    #[wire(skip_none)]
+    pub cannot_delete_unmanaged_access_code: ::std::option::Option<bool>,
+    /// Code used for access. Typically, a numeric or alphanumeric string.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the access code was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Unique identifier for the device associated with the access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Metadata for a dormakaba Oracode unmanaged access code. Only present for unmanaged access codes from dormakaba Oracode devices.
+    ///
+    /// Wire name: `dormakaba_oracode_metadata`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub dormakaba_oracode_metadata: crate::runtime::Nullable<
+        crate::seam::UnmanagedAccessCodeDormakabaOracodeMetadata,
+    >,
+    /// Date and time after which the time-bound access code becomes inactive.
+    ///
+    /// Wire name: `ends_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub ends_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
+    /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAccessCodeError>,
+    /// Indicates that Seam does not manage the access code.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Name of the access code. Enables administrators and users to identify the access code easily, especially when there are numerous access codes. Note that the name provided on Seam is used to identify the code on Seam and is not necessarily the name that will appear in the lock provider's app or on the device. This is because lock providers may have constraints on names, such as length, uniqueness, or characters that can be used. In addition, some lock providers may break down names into components such as `first_name` and `last_name`. To provide a consistent experience, Seam identifies the code on Seam by its name but may modify the name that appears on the lock provider's app or on the device. For example, Seam may add additional characters or truncate the name to meet provider constraints. To help your users identify codes set by Seam, Seam provides the name exactly as it appears on the lock provider's app or on the device as a separate property called `appearance`. This is an object with a `name` property and, optionally, `first_name` and `last_name` properties (for providers that break down a name into components).
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the time-bound access code becomes active.
+    ///
+    /// Wire name: `starts_at`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub starts_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
+    /// Current status of the access code within the operational lifecycle. `set` indicates that the code is active and operational. `unset` indicates that the code exists on the provider but is not usable on the device.
+    ///
+    /// Wire name: `status`.
+    pub status: crate::seam::UnmanagedAccessCodeStatus,
+    /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
+    ///
+    /// Wire name: `type`.
+    pub r#type: crate::seam::AccessCodeType,
+    /// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedAccessCodeWarning>,
+    /// Unique identifier for the Seam workspace associated with the access code.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Metadata for a dormakaba Oracode unmanaged access code. Only present for unmanaged access codes from dormakaba Oracode devices.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeDormakabaOracodeMetadata {
+    /// Indicates whether the stay can be cancelled via the Dormakaba Oracode API.
+    ///
+    /// Wire name: `is_cancellable`. May be absent.
+    #[wire(skip_none)]
+    pub is_cancellable: ::std::option::Option<bool>,
+    /// Indicates whether early check-in is available for this stay.
+    ///
+    /// Wire name: `is_early_checkin_able`. May be absent.
+    #[wire(skip_none)]
+    pub is_early_checkin_able: ::std::option::Option<bool>,
+    /// Indicates whether the stay can be extended via the Dormakaba Oracode API.
+    ///
+    /// Wire name: `is_extendable`. May be absent.
+    #[wire(skip_none)]
+    pub is_extendable: ::std::option::Option<bool>,
+    /// Indicates whether the access code can be overridden. When false, the maximum number of overrides has been reached.
+    ///
+    /// Wire name: `is_overridable`. May be absent.
+    #[wire(skip_none)]
+    pub is_overridable: ::std::option::Option<bool>,
+    /// Dormakaba Oracode site name associated with this access code.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+    /// Dormakaba Oracode stay ID associated with this access code.
+    ///
+    /// Wire name: `stay_id`. May be absent.
+    #[wire(skip_none)]
+    pub stay_id: ::std::option::Option<crate::runtime::Number>,
+    /// Dormakaba Oracode user level ID associated with this access code.
+    ///
+    /// Wire name: `user_level_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_level_id: ::std::option::Option<::std::string::String>,
+    /// Dormakaba Oracode user level name associated with this access code.
+    ///
+    /// Wire name: `user_level_name`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub user_level_name: crate::runtime::Nullable<::std::string::String>,
+}
+/// UnmanagedAccessCodeError.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum UnmanagedAccessCodeError {
+    /// `provider_issue`: Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
+    ProviderIssue(UnmanagedAccessCodeErrorProviderIssue),
+    /// `failed_to_set_on_device`: Failed to set code on device.
+    FailedToSetOnDevice(UnmanagedAccessCodeErrorFailedToSetOnDevice),
+    /// `failed_to_remove_from_device`: Failed to remove code from device.
+    FailedToRemoveFromDevice(UnmanagedAccessCodeErrorFailedToRemoveFromDevice),
+    /// `duplicate_code_on_device`: Duplicate access code detected on device.
+    DuplicateCodeOnDevice(UnmanagedAccessCodeErrorDuplicateCodeOnDevice),
+    /// `no_space_for_access_code_on_device`: No space for access code on device.
+    NoSpaceForAccessCodeOnDevice(UnmanagedAccessCodeErrorNoSpaceForAccessCodeOnDevice),
+    /// `conflicting_external_modification`: Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
+    ConflictingExternalModification(
+        UnmanagedAccessCodeErrorConflictingExternalModification,
+    ),
+    /// `access_code_inactive`: Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
+    AccessCodeInactive(UnmanagedAccessCodeErrorAccessCodeInactive),
+    /// `insufficient_permissions`: Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
+    InsufficientPermissions(UnmanagedAccessCodeErrorInsufficientPermissions),
+    /// `account_disconnected`: Indicates that the account is disconnected.
+    AccountDisconnected(UnmanagedAccessCodeErrorAccountDisconnected),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the Salto site user limit has been reached.
+    SaltoKsSubscriptionLimitExceeded(
+        UnmanagedAccessCodeErrorSaltoKsSubscriptionLimitExceeded,
+    ),
+    /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+    DormakabaSitesDisconnected(UnmanagedAccessCodeErrorDormakabaSitesDisconnected),
+    /// `device_offline`: Indicates that the device is offline.
+    DeviceOffline(UnmanagedAccessCodeErrorDeviceOffline),
+    /// `device_removed`: Indicates that the device has been removed.
+    DeviceRemoved(UnmanagedAccessCodeErrorDeviceRemoved),
+    /// `hub_disconnected`: Indicates that the hub is disconnected.
+    HubDisconnected(UnmanagedAccessCodeErrorHubDisconnected),
+    /// `device_disconnected`: Indicates that the device is disconnected.
+    DeviceDisconnected(UnmanagedAccessCodeErrorDeviceDisconnected),
+    /// `empty_backup_access_code_pool`: Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
+    EmptyBackupAccessCodePool(UnmanagedAccessCodeErrorEmptyBackupAccessCodePool),
+    /// `august_lock_not_authorized`: Indicates that the user is not authorized to use the August lock.
+    AugustLockNotAuthorized(UnmanagedAccessCodeErrorAugustLockNotAuthorized),
+    /// `missing_device_credentials`: Indicates that device credentials are missing.
+    MissingDeviceCredentials(UnmanagedAccessCodeErrorMissingDeviceCredentials),
+    /// `auxiliary_heat_running`: Indicates that the auxiliary heat is running.
+    AuxiliaryHeatRunning(UnmanagedAccessCodeErrorAuxiliaryHeatRunning),
+    /// `subscription_required`: Indicates that a subscription is required to connect.
+    SubscriptionRequired(UnmanagedAccessCodeErrorSubscriptionRequired),
+    /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    BridgeDisconnected(UnmanagedAccessCodeErrorBridgeDisconnected),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl UnmanagedAccessCodeError {
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToSetOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::FailedToRemoveFromDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::DuplicateCodeOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::NoSpaceForAccessCodeOnDevice(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ConflictingExternalModification(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::AccessCodeInactive(v) => ::std::option::Option::Some(&v.message),
+            Self::InsufficientPermissions(v) => ::std::option::Option::Some(&v.message),
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.message),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::EmptyBackupAccessCodePool(v) => ::std::option::Option::Some(&v.message),
+            Self::AugustLockNotAuthorized(v) => ::std::option::Option::Some(&v.message),
+            Self::MissingDeviceCredentials(v) => ::std::option::Option::Some(&v.message),
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.message),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the access code is disabled or inactive on the device. The code exists but will not grant access until re-enabled.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorAccessCodeInactive {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the account is disconnected.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorAccountDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the user is not authorized to use the August lock.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorAugustLockNotAuthorized {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the auxiliary heat is running.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorAuxiliaryHeatRunning {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorConflictingExternalModification {
+    /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
+    ///
+    /// Wire name: `change_type`. May be absent.
+    #[wire(skip_none)]
+    pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// List of fields that were changed externally, with their previous and new values.
+    ///
+    /// Wire name: `modified_fields`. Empty when absent.
+    #[wire(default)]
+    pub modified_fields: ::std::vec::Vec<
+        crate::seam::UnmanagedAccessCodeWarningExternalModificationInEffectModifiedField,
+    >,
+}
+/// Indicates that the device is disconnected.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorDeviceDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device is offline.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorDeviceOffline {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device has been removed.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorDeviceRemoved {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorDormakabaSitesDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Duplicate access code detected on device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorDuplicateCodeOnDevice {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// ID of the managed access code that conflicts with this managed access code, when Seam can identify it.
+    ///
+    /// Wire name: `managed_access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub managed_access_code_id: ::std::option::Option<::std::string::String>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// ID of the unmanaged access code that conflicts with this managed access code, when Seam can identify it.
+    ///
+    /// Wire name: `unmanaged_access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub unmanaged_access_code_id: ::std::option::Option<::std::string::String>,
+}
+/// Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorEmptyBackupAccessCodePool {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Failed to remove code from device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorFailedToRemoveFromDevice {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Failed to set code on device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorFailedToSetOnDevice {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the hub is disconnected.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorHubDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Admin role required—insufficient permissions to manage PINs on this device. Please have an admin update your role, or ask them to set the PIN.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorInsufficientPermissions {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that device credentials are missing.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorMissingDeviceCredentials {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// No space for access code on device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorNoSpaceForAccessCodeOnDevice {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates a provider-specific issue that prevents the access code from being set or managed. Check the error message for details.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorProviderIssue {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Indicates that this is an access code error.
+    ///
+    /// Wire name: `is_access_code_error`.
+    pub is_access_code_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto site user limit has been reached.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorSaltoKsSubscriptionLimitExceeded {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a subscription is required to connect.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeErrorSubscriptionRequired {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Current status of the access code within the operational lifecycle. `set` indicates that the code is active and operational. `unset` indicates that the code exists on the provider but is not usable on the device.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnmanagedAccessCodeStatus {
+    /// `set`.
+    Set,
+    /// `unset`.
+    Unset,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl UnmanagedAccessCodeStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Set => "set",
+            Self::Unset => "unset",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl UnmanagedAccessCodeStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "set" => Self::Set,
+            "unset" => Self::Unset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for UnmanagedAccessCodeStatus {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for UnmanagedAccessCodeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for UnmanagedAccessCodeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for UnmanagedAccessCodeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Warnings associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum UnmanagedAccessCodeWarning {
+    /// `code_rotates_periodically`: The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
+    CodeRotatesPeriodically(UnmanagedAccessCodeWarningCodeRotatesPeriodically),
+    /// `time_frame_adjusted_for_unknown_time_zone`: The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
+    TimeFrameAdjustedForUnknownTimeZone(
+        UnmanagedAccessCodeWarningTimeFrameAdjustedForUnknownTimeZone,
+    ),
+    /// `external_modification_in_effect`: Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
+    ExternalModificationInEffect(UnmanagedAccessCodeWarningExternalModificationInEffect),
+    /// `delay_in_setting_on_device`: Delay in setting code on device.
+    DelayInSettingOnDevice(UnmanagedAccessCodeWarningDelayInSettingOnDevice),
+    /// `delay_in_removing_from_device`: Delay in removing code from device.
+    DelayInRemovingFromDevice(UnmanagedAccessCodeWarningDelayInRemovingFromDevice),
+    /// `third_party_integration_detected`: Third-party integration detected that may cause access codes to fail.
+    ThirdPartyIntegrationDetected(
+        UnmanagedAccessCodeWarningThirdPartyIntegrationDetected,
+    ),
+    /// `igloo_algopin_must_be_used_within_24_hours`: Algopins must be used within 24 hours.
+    #[wire(rename = "igloo_algopin_must_be_used_within_24_hours")]
+    IglooAlgopinMustBeUsedWithin24Hours(
+        UnmanagedAccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours,
+    ),
+    /// `management_transferred`: Management was transferred to another workspace.
+    ManagementTransferred(UnmanagedAccessCodeWarningManagementTransferred),
+    /// `using_backup_access_code`: A backup access code has been pulled and is being used in place of this access code.
+    UsingBackupAccessCode(UnmanagedAccessCodeWarningUsingBackupAccessCode),
+    /// `being_deleted`: Access code is being deleted.
+    BeingDeleted(UnmanagedAccessCodeWarningBeingDeleted),
+    /// `unknown_issue_with_access_code`: An unknown issue occurred with the access code.
+    UnknownIssueWithAccessCode(UnmanagedAccessCodeWarningUnknownIssueWithAccessCode),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+impl UnmanagedAccessCodeWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::CodeRotatesPeriodically(v) => v.created_at.as_ref(),
+            Self::TimeFrameAdjustedForUnknownTimeZone(v) => v.created_at.as_ref(),
+            Self::ExternalModificationInEffect(v) => v.created_at.as_ref(),
+            Self::DelayInSettingOnDevice(v) => v.created_at.as_ref(),
+            Self::DelayInRemovingFromDevice(v) => v.created_at.as_ref(),
+            Self::ThirdPartyIntegrationDetected(v) => v.created_at.as_ref(),
+            Self::IglooAlgopinMustBeUsedWithin24Hours(v) => v.created_at.as_ref(),
+            Self::ManagementTransferred(v) => v.created_at.as_ref(),
+            Self::UsingBackupAccessCode(v) => v.created_at.as_ref(),
+            Self::BeingDeleted(v) => v.created_at.as_ref(),
+            Self::UnknownIssueWithAccessCode(v) => v.created_at.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::CodeRotatesPeriodically(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeFrameAdjustedForUnknownTimeZone(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ExternalModificationInEffect(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DelayInSettingOnDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::DelayInRemovingFromDevice(v) => ::std::option::Option::Some(&v.message),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::IglooAlgopinMustBeUsedWithin24Hours(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ManagementTransferred(v) => ::std::option::Option::Some(&v.message),
+            Self::UsingBackupAccessCode(v) => ::std::option::Option::Some(&v.message),
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::UnknownIssueWithAccessCode(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Access code is being deleted.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// The access code's PIN rotates periodically when the code is renewed. Retrieve the latest code before each use.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningCodeRotatesPeriodically {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Delay in removing code from device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningDelayInRemovingFromDevice {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Delay in setting code on device.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningDelayInSettingOnDevice {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Code was modified or removed externally after Seam successfully set it on the device. External modification is allowed for this code, so the externally modified state is being honored.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningExternalModificationInEffect {
+    /// Indicates the type of external modification. `modified` means the code's PIN or schedule was changed. `removed` means the code was deleted from the device.
+    ///
+    /// Wire name: `change_type`. May be absent.
+    #[wire(skip_none)]
+    pub change_type: ::std::option::Option<crate::seam::AccessCodeChangeType>,
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// List of fields that were changed externally, with their previous and new values.
+    ///
+    /// Wire name: `modified_fields`. Empty when absent.
+    #[wire(default)]
+    pub modified_fields: ::std::vec::Vec<
+        crate::seam::UnmanagedAccessCodeWarningExternalModificationInEffectModifiedField,
+    >,
+}
+/// UnmanagedAccessCodeWarningExternalModificationInEffectModifiedField.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningExternalModificationInEffectModifiedField {
+    /// The name of the field that was changed (e.g. `code`, `starts_at`, `ends_at`).
+    ///
+    /// Wire name: `field`.
+    pub field: ::std::string::String,
+    /// The previous value of the field.
+    ///
+    /// Wire name: `from`. May be `null`.
+    pub from: ::std::option::Option<::std::string::String>,
+    /// The new value of the field.
+    ///
+    /// Wire name: `to`. May be `null`.
+    pub to: ::std::option::Option<::std::string::String>,
+}
+/// Algopins must be used within 24 hours.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningIglooAlgopinMustBeUsedWithin24Hours {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Management was transferred to another workspace.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningManagementTransferred {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Third-party integration detected that may cause access codes to fail.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningThirdPartyIntegrationDetected {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// The device's time zone is unknown and this code's time frame crosses a daylight-saving transition in at least one plausible time zone. A 1-hour safety buffer has been applied to the side of the time frame affected by the transition (`ends_at` for spring-forward, `starts_at` for fall-back) so the code stays active through the shift — the code may be usable up to 1 hour beyond your requested window. Set the device's time zone via `/devices/report_provider_metadata` to clear the buffer and guarantee exact handling.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningTimeFrameAdjustedForUnknownTimeZone {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// An unknown issue occurred with the access code.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningUnknownIssueWithAccessCode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// A backup access code has been pulled and is being used in place of this access code.
+#[cfg(
+    any(
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedAccessCodeWarningUsingBackupAccessCode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`. May be absent.
+    #[wire(skip_none)]
+    pub created_at: ::std::option::Option<crate::runtime::Timestamp>,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Represents an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices). An unmanaged device has a limited set of visible properties and a subset of supported events. You cannot control an unmanaged device. Any [access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) on an unmanaged device are unmanaged. To control an unmanaged device with Seam, [convert it to a managed device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices#convert-an-unmanaged-device-to-managed).
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDevice {
+    /// Indicates whether the lock supports configuring automatic locking.
+    ///
+    /// Wire name: `can_configure_auto_lock`. May be absent.
+    #[wire(skip_none)]
+    pub can_configure_auto_lock: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports cooling.
+    ///
+    /// Wire name: `can_hvac_cool`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_cool: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports heating.
+    ///
+    /// Wire name: `can_hvac_heat`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_heat: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports simultaneous heating and cooling.
+    ///
+    /// Wire name: `can_hvac_heat_cool`. May be absent.
+    #[wire(skip_none)]
+    pub can_hvac_heat_cool: ::std::option::Option<bool>,
+    /// Indicates whether the device supports programming offline access codes.
+    ///
+    /// Wire name: `can_program_offline_access_codes`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_offline_access_codes: ::std::option::Option<bool>,
+    /// Indicates whether the device supports programming online access codes.
+    ///
+    /// Wire name: `can_program_online_access_codes`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_online_access_codes: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports different climate programs for each day of the week.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_different_each_day`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_different_each_day: ::std::option::Option<
+        bool,
+    >,
+    /// Indicates whether the thermostat supports a single climate program applied to every day.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_same_each_day`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_same_each_day: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports weekday/weekend climate programs.
+    ///
+    /// Wire name: `can_program_thermostat_programs_as_weekday_weekend`. May be absent.
+    #[wire(skip_none)]
+    pub can_program_thermostat_programs_as_weekday_weekend: ::std::option::Option<bool>,
+    /// Indicates whether the device supports remote locking.
+    ///
+    /// Wire name: `can_remotely_lock`. May be absent.
+    #[wire(skip_none)]
+    pub can_remotely_lock: ::std::option::Option<bool>,
+    /// Indicates whether the device supports remote unlocking.
+    ///
+    /// Wire name: `can_remotely_unlock`. May be absent.
+    #[wire(skip_none)]
+    pub can_remotely_unlock: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat supports running climate programs.
+    ///
+    /// Wire name: `can_run_thermostat_programs`. May be absent.
+    #[wire(skip_none)]
+    pub can_run_thermostat_programs: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating connection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_connection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_connection: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating disconnection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_disconnection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_disconnection: ::std::option::Option<bool>,
+    /// Indicates whether the hub supports simulating connection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_hub_connection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_hub_connection: ::std::option::Option<bool>,
+    /// Indicates whether the hub supports simulating disconnection in a sandbox.
+    ///
+    /// Wire name: `can_simulate_hub_disconnection`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_hub_disconnection: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating a paid subscription in a sandbox.
+    ///
+    /// Wire name: `can_simulate_paid_subscription`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_paid_subscription: ::std::option::Option<bool>,
+    /// Indicates whether the device supports simulating removal in a sandbox.
+    ///
+    /// Wire name: `can_simulate_removal`. May be absent.
+    #[wire(skip_none)]
+    pub can_simulate_removal: ::std::option::Option<bool>,
+    /// Indicates whether the thermostat can be turned off.
+    ///
+    /// Wire name: `can_turn_off_hvac`. May be absent.
+    #[wire(skip_none)]
+    pub can_turn_off_hvac: ::std::option::Option<bool>,
+    /// Indicates whether the lock supports unlocking with an access code.
+    ///
+    /// Wire name: `can_unlock_with_code`. May be absent.
+    #[wire(skip_none)]
+    pub can_unlock_with_code: ::std::option::Option<bool>,
+    /// Collection of capabilities that the device supports when connected to Seam. Values are `access_code`, which indicates that the device can manage and utilize digital PIN codes for secure access; `lock`, which indicates that the device controls a door locking mechanism, enabling the remote opening and closing of doors and other entry points; `noise_detection`, which indicates that the device supports monitoring and responding to ambient noise levels; `thermostat`, which indicates that the device can regulate and adjust indoor temperatures; `battery`, which indicates that the device can manage battery life and health; and `phone`, which indicates that the device is a mobile device, such as a smartphone. **Important:** Superseded by [capability flags](https://docs.seam.co/capability-guides/device-and-system-capabilities#capability-flags).
+    ///
+    /// Wire name: `capabilities_supported`.
+    pub capabilities_supported: ::std::vec::Vec<crate::seam::DeviceCapability>,
+    /// Unique identifier for the account associated with the device.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the device object was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
+    ///
+    /// Wire name: `custom_metadata`.
+    pub custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Type of the device.
+    ///
+    /// Wire name: `device_type`.
+    pub device_type: crate::seam::DeviceType,
+    /// Array of errors associated with the device. Each error object within the array contains two fields: `error_code` and `message`. `error_code` is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::UnmanagedDeviceError>,
+    /// Indicates that Seam does not manage the device.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Location information for the device.
+    ///
+    /// Wire name: `location`. May be absent.
+    #[wire(skip_none)]
+    pub location: ::std::option::Option<crate::seam::UnmanagedDeviceLocation>,
+    /// properties of the device.
+    ///
+    /// Wire name: `properties`.
+    pub properties: crate::seam::UnmanagedDeviceProperties,
+    /// Array of warnings associated with the device. Each warning object within the array contains two fields: `warning_code` and `message`. `warning_code` is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedDeviceWarning>,
+    /// Unique identifier for the Seam workspace associated with the device.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// UnmanagedDeviceError.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum UnmanagedDeviceError {
+    /// `account_disconnected`: Indicates that the account is disconnected.
+    AccountDisconnected(UnmanagedDeviceErrorAccountDisconnected),
+    /// `salto_ks_subscription_limit_exceeded`: Indicates that the Salto site user limit has been reached.
+    SaltoKsSubscriptionLimitExceeded(
+        UnmanagedDeviceErrorSaltoKsSubscriptionLimitExceeded,
+    ),
+    /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+    DormakabaSitesDisconnected(UnmanagedDeviceErrorDormakabaSitesDisconnected),
+    /// `device_offline`: Indicates that the device is offline.
+    DeviceOffline(UnmanagedDeviceErrorDeviceOffline),
+    /// `device_removed`: Indicates that the device has been removed.
+    DeviceRemoved(UnmanagedDeviceErrorDeviceRemoved),
+    /// `hub_disconnected`: Indicates that the hub is disconnected.
+    HubDisconnected(UnmanagedDeviceErrorHubDisconnected),
+    /// `device_disconnected`: Indicates that the device is disconnected.
+    DeviceDisconnected(UnmanagedDeviceErrorDeviceDisconnected),
+    /// `empty_backup_access_code_pool`: Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
+    EmptyBackupAccessCodePool(UnmanagedDeviceErrorEmptyBackupAccessCodePool),
+    /// `august_lock_not_authorized`: Indicates that the user is not authorized to use the August lock.
+    AugustLockNotAuthorized(UnmanagedDeviceErrorAugustLockNotAuthorized),
+    /// `missing_device_credentials`: Indicates that device credentials are missing.
+    MissingDeviceCredentials(UnmanagedDeviceErrorMissingDeviceCredentials),
+    /// `auxiliary_heat_running`: Indicates that the auxiliary heat is running.
+    AuxiliaryHeatRunning(UnmanagedDeviceErrorAuxiliaryHeatRunning),
+    /// `subscription_required`: Indicates that a subscription is required to connect.
+    SubscriptionRequired(UnmanagedDeviceErrorSubscriptionRequired),
+    /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+    BridgeDisconnected(UnmanagedDeviceErrorBridgeDisconnected),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+impl UnmanagedDeviceError {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.created_at),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::EmptyBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AugustLockNotAuthorized(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::MissingDeviceCredentials(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.created_at),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::AccountDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DormakabaSitesDisconnected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceOffline(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceRemoved(v) => ::std::option::Option::Some(&v.message),
+            Self::HubDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::DeviceDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::EmptyBackupAccessCodePool(v) => ::std::option::Option::Some(&v.message),
+            Self::AugustLockNotAuthorized(v) => ::std::option::Option::Some(&v.message),
+            Self::MissingDeviceCredentials(v) => ::std::option::Option::Some(&v.message),
+            Self::AuxiliaryHeatRunning(v) => ::std::option::Option::Some(&v.message),
+            Self::SubscriptionRequired(v) => ::std::option::Option::Some(&v.message),
+            Self::BridgeDisconnected(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the account is disconnected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorAccountDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the user is not authorized to use the August lock.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorAugustLockNotAuthorized {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the auxiliary heat is running.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorAuxiliaryHeatRunning {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorBridgeDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates whether the error is related to [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge).
+    ///
+    /// Wire name: `is_bridge_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_bridge_error: ::std::option::Option<bool>,
+    /// Indicates whether the error is related specifically to the connected account.
+    ///
+    /// Wire name: `is_connected_account_error`. May be absent.
+    #[wire(skip_none)]
+    pub is_connected_account_error: ::std::option::Option<bool>,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device is disconnected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorDeviceDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device is offline.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorDeviceOffline {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device has been removed.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorDeviceRemoved {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorDormakabaSitesDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is empty.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorEmptyBackupAccessCodePool {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the hub is disconnected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorHubDisconnected {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that device credentials are missing.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorMissingDeviceCredentials {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto site user limit has been reached.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorSaltoKsSubscriptionLimitExceeded {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a [connected account](https://docs.seam.co/api/connected_accounts) error.
+    ///
+    /// Wire name: `is_connected_account_error`.
+    pub is_connected_account_error: bool,
+    /// Indicates that the error is not a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a subscription is required to connect.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceErrorSubscriptionRequired {
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Indicates that the error is a device error.
+    ///
+    /// Wire name: `is_device_error`.
+    pub is_device_error: bool,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Location information for the device.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceLocation {
+    /// Name of the device location.
+    ///
+    /// Wire name: `location_name`. May be absent.
+    #[wire(skip_none)]
+    pub location_name: ::std::option::Option<::std::string::String>,
+    /// Time zone of the device location.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Time zone of the device location.
+    ///
+    /// **Deprecated.** Use `time_zone` instead.
+    ///
+    /// Wire name: `timezone`. May be absent.
+    #[deprecated(note = "Use `time_zone` instead.")]
+    #[wire(skip_none)]
+    pub timezone: ::std::option::Option<::std::string::String>,
+}
+/// properties of the device.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceProperties {
+    /// Accessory keypad properties and state.
+    ///
+    /// Wire name: `accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub accessory_keypad: ::std::option::Option<
+        crate::seam::UnmanagedDevicePropertiesAccessoryKeypad,
+    >,
+    /// Represents the current status of the battery charge level.
+    ///
+    /// Wire name: `battery`. May be absent.
+    #[wire(skip_none)]
+    pub battery: ::std::option::Option<crate::seam::UnmanagedDevicePropertiesBattery>,
+    /// Indicates the battery level of the device as a decimal value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<crate::runtime::Number>,
+    /// Alt text for the device image.
+    ///
+    /// Wire name: `image_alt_text`. May be absent.
+    #[wire(skip_none)]
+    pub image_alt_text: ::std::option::Option<::std::string::String>,
+    /// Image URL for the device.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Manufacturer of the device. When a device, such as a smart lock, is connected through a smart hub, the manufacturer of the device might be different from that of the smart hub.
+    ///
+    /// Wire name: `manufacturer`. May be absent.
+    #[wire(skip_none)]
+    pub manufacturer: ::std::option::Option<::std::string::String>,
+    /// Device model-related properties.
+    ///
+    /// Wire name: `model`.
+    pub model: crate::seam::UnmanagedDevicePropertiesModel,
+    /// Name of the device.
+    ///
+    /// **Deprecated.** use device.display_name instead
+    ///
+    /// Wire name: `name`.
+    #[deprecated(note = "use device.display_name instead")]
+    pub name: ::std::string::String,
+    /// Indicates whether it is currently possible to use offline access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes
+    ///
+    /// Wire name: `offline_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes")]
+    #[wire(skip_none)]
+    pub offline_access_codes_enabled: ::std::option::Option<bool>,
+    /// Indicates whether the device is online.
+    ///
+    /// Wire name: `online`.
+    pub online: bool,
+    /// Indicates whether it is currently possible to use online access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes
+    ///
+    /// Wire name: `online_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes")]
+    #[wire(skip_none)]
+    pub online_access_codes_enabled: ::std::option::Option<bool>,
+}
+/// Accessory keypad properties and state.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDevicePropertiesAccessoryKeypad {
+    /// Keypad battery properties.
+    ///
+    /// Wire name: `battery`. May be absent.
+    #[wire(skip_none)]
+    pub battery: ::std::option::Option<
+        crate::seam::UnmanagedDevicePropertiesAccessoryKeypadBattery,
+    >,
+    /// Indicates if an accessory keypad is connected to the device.
+    ///
+    /// Wire name: `is_connected`.
+    pub is_connected: bool,
+}
+/// Keypad battery properties.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDevicePropertiesAccessoryKeypadBattery {
+    /// `level`.
+    ///
+    /// Wire name: `level`.
+    pub level: crate::runtime::Number,
+}
+/// Represents the current status of the battery charge level.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDevicePropertiesBattery {
+    /// Battery charge level as a value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `level`.
+    pub level: crate::runtime::Number,
+    /// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
+    ///
+    /// Wire name: `status`.
+    pub status: crate::seam::DevicePropertiesBatteryStatus,
+}
+/// Device model-related properties.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDevicePropertiesModel {
+    /// `accessory_keypad_supported`.
+    ///
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    ///
+    /// Wire name: `accessory_keypad_supported`. May be absent.
+    #[deprecated(note = "use device.properties.model.can_connect_accessory_keypad")]
+    #[wire(skip_none)]
+    pub accessory_keypad_supported: ::std::option::Option<bool>,
+    /// Indicates whether the device can connect a accessory keypad.
+    ///
+    /// Wire name: `can_connect_accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub can_connect_accessory_keypad: ::std::option::Option<bool>,
+    /// Display name of the device model.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Indicates whether the device has a built in accessory keypad.
+    ///
+    /// Wire name: `has_built_in_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub has_built_in_keypad: ::std::option::Option<bool>,
+    /// Display name that corresponds to the manufacturer-specific terminology for the device.
+    ///
+    /// Wire name: `manufacturer_display_name`.
+    pub manufacturer_display_name: ::std::string::String,
+    /// `offline_access_codes_supported`.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes.
+    ///
+    /// Wire name: `offline_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes.")]
+    #[wire(skip_none)]
+    pub offline_access_codes_supported: ::std::option::Option<bool>,
+    /// `online_access_codes_supported`.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes.
+    ///
+    /// Wire name: `online_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes.")]
+    #[wire(skip_none)]
+    pub online_access_codes_supported: ::std::option::Option<bool>,
+}
+/// UnmanagedDeviceWarning.
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum UnmanagedDeviceWarning {
+    /// `partial_backup_access_code_pool`: Indicates that the backup access code is unhealthy.
+    PartialBackupAccessCodePool(UnmanagedDeviceWarningPartialBackupAccessCodePool),
+    /// `many_active_backup_codes`: Indicates that there are too many backup codes.
+    ManyActiveBackupCodes(UnmanagedDeviceWarningManyActiveBackupCodes),
+    /// `third_party_integration_detected`: Indicates that a third-party integration has been detected.
+    ThirdPartyIntegrationDetected(UnmanagedDeviceWarningThirdPartyIntegrationDetected),
+    /// `ttlock_lock_gateway_unlocking_not_enabled`: Indicates that the Remote Unlock feature is not enabled in the settings."
+    TtlockLockGatewayUnlockingNotEnabled(
+        UnmanagedDeviceWarningTtlockLockGatewayUnlockingNotEnabled,
+    ),
+    /// `ttlock_weak_gateway_signal`: Indicates that the gateway signal is weak.
+    TtlockWeakGatewaySignal(UnmanagedDeviceWarningTtlockWeakGatewaySignal),
+    /// `power_saving_mode`: Indicates that the device is in power saving mode and may have limited functionality.
+    PowerSavingMode(UnmanagedDeviceWarningPowerSavingMode),
+    /// `temperature_threshold_exceeded`: Indicates that the temperature threshold has been exceeded.
+    TemperatureThresholdExceeded(UnmanagedDeviceWarningTemperatureThresholdExceeded),
+    /// `device_communication_degraded`: Indicates that the device appears to be unresponsive.
+    DeviceCommunicationDegraded(UnmanagedDeviceWarningDeviceCommunicationDegraded),
+    /// `scheduled_maintenance_window`: Indicates that a scheduled maintenance window has been detected.
+    ScheduledMaintenanceWindow(UnmanagedDeviceWarningScheduledMaintenanceWindow),
+    /// `device_has_flaky_connection`: Indicates that the device has a flaky connection.
+    DeviceHasFlakyConnection(UnmanagedDeviceWarningDeviceHasFlakyConnection),
+    /// `salto_ks_office_mode`: Indicates that the Salto KS lock is in Office Mode. Access Codes will not unlock doors.
+    SaltoKsOfficeMode(UnmanagedDeviceWarningSaltoKsOfficeMode),
+    /// `salto_ks_privacy_mode`: Indicates that the Salto KS lock is in Privacy Mode. Access Codes will not unlock doors.
+    SaltoKsPrivacyMode(UnmanagedDeviceWarningSaltoKsPrivacyMode),
+    /// `privacy_mode`: Indicates that the lock is in Privacy Mode. Access codes and remote unlock are blocked until Privacy Mode is disabled.
+    PrivacyMode(UnmanagedDeviceWarningPrivacyMode),
+    /// `salto_ks_subscription_limit_almost_reached`: Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+    SaltoKsSubscriptionLimitAlmostReached(
+        UnmanagedDeviceWarningSaltoKsSubscriptionLimitAlmostReached,
+    ),
+    /// `salto_ks_lock_access_code_support_removed`: Indicates that a change in the reported device model has been detected for this Salto KS lock, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+    SaltoKsLockAccessCodeSupportRemoved(
+        UnmanagedDeviceWarningSaltoKsLockAccessCodeSupportRemoved,
+    ),
+    /// `unknown_issue_with_phone`: Indicates that an unknown issue occurred while syncing the state of the phone with the provider. This issue may affect the proper functioning of the phone.
+    UnknownIssueWithPhone(UnmanagedDeviceWarningUnknownIssueWithPhone),
+    /// `lockly_time_zone_not_configured`: Indicates that Seam detected that the Lockly device does not have a time zone configured. Time-bound codes may not work as expected.
+    LocklyTimeZoneNotConfigured(UnmanagedDeviceWarningLocklyTimeZoneNotConfigured),
+    /// `ultraloq_time_zone_unknown`: Indicates that Seam does not know the time zone of the Ultraloq device. Set a time zone to enable time-bound access codes.
+    UltraloqTimeZoneUnknown(UnmanagedDeviceWarningUltraloqTimeZoneUnknown),
+    /// `time_zone_unknown`: Indicates that Seam does not know the device's time zone. Set a time zone to enable time-bound access codes.
+    TimeZoneUnknown(UnmanagedDeviceWarningTimeZoneUnknown),
+    /// `time_zone_mismatch`: Indicates that the device's configured time zone does not match its hardware UTC offset. Time-bound access codes may activate at the wrong local time.
+    TimeZoneMismatch(UnmanagedDeviceWarningTimeZoneMismatch),
+    /// `two_n_device_missing_timezone`: Indicates that the 2N device does not have a time zone configured. Configure a time zone on the device to enable access codes.
+    TwoNDeviceMissingTimezone(UnmanagedDeviceWarningTwoNDeviceMissingTimezone),
+    /// `hub_required_for_additional_capabilities`: Indicates that a hub or relay must be connected to unlock additional capabilities such as remote unlock.
+    HubRequiredForAdditionalCapabilities(
+        UnmanagedDeviceWarningHubRequiredForAdditionalCapabilities,
+    ),
+    /// `provider_issue`: Indicates a provider-specific issue that may affect device functionality.
+    ProviderIssue(UnmanagedDeviceWarningProviderIssue),
+    /// `keynest_unsupported_locker`: Indicates that the key is in a locker that does not support the access codes API.
+    KeynestUnsupportedLocker(UnmanagedDeviceWarningKeynestUnsupportedLocker),
+    /// `accessory_keypad_setup_required`: Indicates that the accessory keypad exists, but is not linked to the Igloohome Bridge. Online access code programming will fail until the keypad is linked to the Igloohome Bridge in the Igloohome app.
+    AccessoryKeypadSetupRequired(UnmanagedDeviceWarningAccessoryKeypadSetupRequired),
+    /// `unreliable_online_status`: Indicates that the device may optimistically be reported as online because the provider does not reliably report its online status.
+    UnreliableOnlineStatus(UnmanagedDeviceWarningUnreliableOnlineStatus),
+    /// `max_access_codes_reached`: Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+    MaxAccessCodesReached(UnmanagedDeviceWarningMaxAccessCodesReached),
+    /// `insufficient_permissions`: Indicates that the connected Kwikset account has member-level access to this lock's home. Admin or owner access is required to manage access codes and control the lock remotely.
+    InsufficientPermissions(UnmanagedDeviceWarningInsufficientPermissions),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+impl UnmanagedDeviceWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockWeakGatewaySignal(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceHasFlakyConnection(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.created_at),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TwoNDeviceMissingTimezone(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.created_at),
+            Self::KeynestUnsupportedLocker(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.created_at),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.created_at),
+            Self::InsufficientPermissions(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.message),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockWeakGatewaySignal(v) => ::std::option::Option::Some(&v.message),
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.message),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceHasFlakyConnection(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.message),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.message),
+            Self::TwoNDeviceMissingTimezone(v) => ::std::option::Option::Some(&v.message),
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::KeynestUnsupportedLocker(v) => ::std::option::Option::Some(&v.message),
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.message),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.message),
+            Self::InsufficientPermissions(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the accessory keypad exists, but is not linked to the Igloohome Bridge. Online access code programming will fail until the keypad is linked to the Igloohome Bridge in the Igloohome app.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningAccessoryKeypadSetupRequired {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device appears to be unresponsive.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningDeviceCommunicationDegraded {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device has a flaky connection.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningDeviceHasFlakyConnection {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a hub or relay must be connected to unlock additional capabilities such as remote unlock.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningHubRequiredForAdditionalCapabilities {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the connected Kwikset account has member-level access to this lock's home. Admin or owner access is required to manage access codes and control the lock remotely.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningInsufficientPermissions {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the key is in a locker that does not support the access codes API.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningKeynestUnsupportedLocker {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that Seam detected that the Lockly device does not have a time zone configured. Time-bound codes may not work as expected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningLocklyTimeZoneNotConfigured {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that there are too many backup codes.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningManyActiveBackupCodes {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningMaxAccessCodesReached {
+    /// Number of active access codes on the device when the warning was set.
+    ///
+    /// Wire name: `active_access_code_count`.
+    pub active_access_code_count: i64,
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Maximum number of active access codes supported by the device.
+    ///
+    /// Wire name: `max_active_access_code_count`.
+    pub max_active_access_code_count: i64,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the backup access code is unhealthy.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningPartialBackupAccessCodePool {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device is in power saving mode and may have limited functionality.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningPowerSavingMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the lock is in Privacy Mode. Access codes and remote unlock are blocked until Privacy Mode is disabled.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningPrivacyMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates a provider-specific issue that may affect device functionality.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningProviderIssue {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a change in the reported device model has been detected for this Salto KS lock, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningSaltoKsLockAccessCodeSupportRemoved {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto KS lock is in Office Mode. Access Codes will not unlock doors.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningSaltoKsOfficeMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto KS lock is in Privacy Mode. Access Codes will not unlock doors.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningSaltoKsPrivacyMode {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningSaltoKsSubscriptionLimitAlmostReached {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a scheduled maintenance window has been detected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningScheduledMaintenanceWindow {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the temperature threshold has been exceeded.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTemperatureThresholdExceeded {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that a third-party integration has been detected.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningThirdPartyIntegrationDetected {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device's configured time zone does not match its hardware UTC offset. Time-bound access codes may activate at the wrong local time.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTimeZoneMismatch {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that Seam does not know the device's time zone. Set a time zone to enable time-bound access codes.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTimeZoneUnknown {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the Remote Unlock feature is not enabled in the settings."
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTtlockLockGatewayUnlockingNotEnabled {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the gateway signal is weak.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTtlockWeakGatewaySignal {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the 2N device does not have a time zone configured. Configure a time zone on the device to enable access codes.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningTwoNDeviceMissingTimezone {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that Seam does not know the time zone of the Ultraloq device. Set a time zone to enable time-bound access codes.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningUltraloqTimeZoneUnknown {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that an unknown issue occurred while syncing the state of the phone with the provider. This issue may affect the proper functioning of the phone.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningUnknownIssueWithPhone {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the device may optimistically be reported as online because the provider does not reliably report its online status.
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UnmanagedDeviceWarningUnreliableOnlineStatus {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Represents a [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) associated with an application user account.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UserIdentity {
+    /// Array of access system user IDs associated with the user identity.
+    ///
+    /// Wire name: `acs_user_ids`.
+    pub acs_user_ids: ::std::vec::Vec<crate::seam::AcsUserId>,
+    /// Date and time at which the user identity was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Display name for the user identity.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Unique email address for the user identity.
+    ///
+    /// Wire name: `email_address`. May be `null`.
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Array of errors associated with the user identity. Each error object within the array contains fields like "error_code" and "message." "error_code" is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. "message" provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::UserIdentityError>,
+    /// Full name of the user associated with the user identity.
+    ///
+    /// Wire name: `full_name`. May be `null`.
+    pub full_name: ::std::option::Option<::std::string::String>,
+    /// Unique phone number for the user identity in [E.164 format](https://www.itu.int/rec/T-REC-E.164/en) (for example, +15555550100).
+    ///
+    /// Wire name: `phone_number`. May be `null`.
+    pub phone_number: ::std::option::Option<::std::string::String>,
+    /// ID of the user identity.
+    ///
+    /// Wire name: `user_identity_id`.
+    pub user_identity_id: crate::seam::UserIdentityId,
+    /// Unique key for the user identity.
+    ///
+    /// Wire name: `user_identity_key`. May be `null`.
+    pub user_identity_key: ::std::option::Option<::std::string::String>,
+    /// Array of warnings associated with the user identity. Each warning object within the array contains two fields: "warning_code" and "message." "warning_code" is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. "message" provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::UserIdentityWarning>,
+    /// ID of the workspace that contains the user identity.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Errors associated with the user identity.
+///
+/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "error_code")]
+#[non_exhaustive]
+pub enum UserIdentityError {
+    /// `issue_with_acs_user`: Indicates that there is an issue with an access system user associated with this user identity.
+    IssueWithAcsUser(UserIdentityErrorIssueWithAcsUser),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl UserIdentityError {
+    /// `acs_system_id`, which every variant this version knows has: ID of the access system that the user identity is associated with. `None` for `Unknown`.
+    pub fn acs_system_id(&self) -> ::std::option::Option<&crate::seam::AcsSystemId> {
+        match self {
+            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.acs_system_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `acs_user_id`, which every variant this version knows has: ID of the access system user that has an issue. `None` for `Unknown`.
+    pub fn acs_user_id(&self) -> ::std::option::Option<&crate::seam::AcsUserId> {
+        match self {
+            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.acs_user_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that there is an issue with an access system user associated with this user identity.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UserIdentityErrorIssueWithAcsUser {
+    /// ID of the access system that the user identity is associated with.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the access system user that has an issue.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// Date and time at which Seam created the error.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
 /// ID of a [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) associated with an application user account.
 ///
 /// An id of its own type, so it cannot be passed where another kind of id is expected.
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(
     Debug,
     Clone,
@@ -7194,7 +26696,19 @@ impl ::std::fmt::Display for SpaceId {
 )]
 #[serde(transparent)]
 pub struct UserIdentityId(::std::string::String);
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl UserIdentityId {
     /// Wraps a raw id.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -7209,11 +26723,116 @@ impl UserIdentityId {
         self.0
     }
 }
-#[cfg(feature = "seam-access_grants")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-client_sessions",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
 impl ::std::fmt::Display for UserIdentityId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+/// Warnings associated with the user identity.
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum UserIdentityWarning {
+    /// `being_deleted`: Indicates that the user identity is currently being deleted.
+    BeingDeleted(UserIdentityWarningBeingDeleted),
+    /// `acs_user_profile_does_not_match_user_identity`: Indicates that the ACS user's profile does not match the user identity's profile
+    AcsUserProfileDoesNotMatchUserIdentity(
+        UserIdentityWarningAcsUserProfileDoesNotMatchUserIdentity,
+    ),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl UserIdentityWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
+            Self::AcsUserProfileDoesNotMatchUserIdentity(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
+            Self::AcsUserProfileDoesNotMatchUserIdentity(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the ACS user's profile does not match the user identity's profile
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UserIdentityWarningAcsUserProfileDoesNotMatchUserIdentity {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// Indicates that the user identity is currently being deleted.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct UserIdentityWarningBeingDeleted {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
 }
 /// ID of a Seam [workspace](https://docs.seam.co/core-concepts/workspaces).
 ///
@@ -7221,8 +26840,23 @@ impl ::std::fmt::Display for UserIdentityId {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
-        feature = "seam-devices"
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 #[derive(
@@ -7241,8 +26875,23 @@ pub struct WorkspaceId(::std::string::String);
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
-        feature = "seam-devices"
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 impl WorkspaceId {
@@ -7262,8 +26911,23 @@ impl WorkspaceId {
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
-        feature = "seam-devices"
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-access_methods_unmanaged",
+        feature = "seam-client_sessions",
+        feature = "seam-connect_webviews",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces",
+        feature = "seam-workspaces_customization_profiles"
     )
 )]
 impl ::std::fmt::Display for WorkspaceId {
