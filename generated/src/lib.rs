@@ -77,6 +77,41 @@ use ::keyway_seam_types;
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+use ::keyway_seam_types_1;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-action_attempts",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+use ::keyway_seam_types_2;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
         feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
         feature = "seam-access_grants_unmanaged",
@@ -96,7 +131,7 @@ use ::keyway_seam_types;
         feature = "seam-workspaces_customization_profiles"
     )
 )]
-use ::keyway_seam_types_1;
+use ::keyway_seam_types_3;
 #[cfg(feature = "nexudus-access_tokens")]
 ///The Nexudus Spaces API.
 pub mod nexudus;

@@ -625,6 +625,14 @@ fn chain(code: &mut Code, groups: &[&[Field]], in_type: bool, group: &dyn Fn(&mu
     }
 }
 
+/// The type's decoder from JSON text, compiled in the type's own crate in a debug build (see
+/// `codec::FromJsonText`).
+fn emit_from_json_text(code: &mut Code, name: &Ident) {
+    code.text("#[automatically_derived] #[cfg(debug_assertions)] impl").text(CODEC).text(":: FromJsonText for").ident(name).braces(&mut |code| {
+        code.text("fn from_json_text(text: &str) -> ::std::result::Result<Self, ::serde_json::Error> { ::serde_json::from_str(text) }");
+    });
+}
+
 fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
     let groups: Vec<&[Field]> = fields.chunks(FIELDS_PER_GROUP).collect();
     let mut code = Code::default();
@@ -701,6 +709,7 @@ fn emit_model(name: &Ident, fields: &[Field]) -> TokenStream {
             },
         );
     });
+    emit_from_json_text(&mut code, name);
     code.finish()
 }
 
@@ -881,5 +890,6 @@ fn emit_union(name: &Ident, tag: &str, accessor: &Ident, variants: &[Variant]) -
             },
         );
     });
+    emit_from_json_text(&mut code, name);
     code.finish()
 }

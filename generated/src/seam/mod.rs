@@ -174,6 +174,41 @@ pub use crate::keyway_seam_types::seam::*;
 #[cfg(
     any(
         feature = "seam-access_codes",
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+pub use crate::keyway_seam_types_1::seam::*;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-access_codes_simulate",
+        feature = "seam-access_codes_unmanaged",
+        feature = "seam-access_grants",
+        feature = "seam-access_grants_unmanaged",
+        feature = "seam-access_methods",
+        feature = "seam-action_attempts",
+        feature = "seam-connect_webviews",
+        feature = "seam-connected_accounts",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-events",
+        feature = "seam-user_identities",
+        feature = "seam-user_identities_unmanaged",
+        feature = "seam-workspaces"
+    )
+)]
+pub use crate::keyway_seam_types_2::seam::*;
+#[cfg(
+    any(
+        feature = "seam-access_codes",
         feature = "seam-access_codes_unmanaged",
         feature = "seam-access_grants",
         feature = "seam-access_grants_unmanaged",
@@ -193,7 +228,7 @@ pub use crate::keyway_seam_types::seam::*;
         feature = "seam-workspaces_customization_profiles"
     )
 )]
-pub use crate::keyway_seam_types_1::seam::*;
+pub use crate::keyway_seam_types_3::seam::*;
 /// Operations on `access_codes` (cargo feature `seam-access_codes`).
 #[cfg(feature = "seam-access_codes")]
 pub mod access_codes;

@@ -6,6 +6,8 @@
 mod type_crates;
 mod type_use;
 
+#[cfg(test)]
+pub(crate) use type_crates::CrateDep;
 pub(crate) use type_crates::{TypeCrate, type_crates};
 pub(crate) use type_use::TypeUse;
 
@@ -17,7 +19,7 @@ pub struct Analysis<'a> {
     pub api: &'a Api,
     /// For each type, the resources that reach it.
     pub(crate) type_use: TypeUse<'a>,
-    /// The API's types crates, a split API's base crate first; every type is in exactly one.
+    /// The API's types crates, each after those it uses; every type is in exactly one.
     pub(crate) type_crates: Vec<TypeCrate>,
 }
 

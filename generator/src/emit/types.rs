@@ -11,14 +11,14 @@ use crate::names::ident;
 /// type, emitted and formatted in parallel by `output`.
 pub(crate) fn emit_types_module_doc(api: &Api, krate: &crate::analysis::TypeCrate) -> TokenStream {
     let module_doc = format!(" Types of the {} API: ids, enums, models and unions.", api.title);
-    // A part of a split API names the shared types of the API's base crate as
-    // `crate::<api>::X`, like its own types.
-    let base = krate.base.as_ref().map(|base| {
-        let base = ident(&base.rust_name());
+    // A crate of a split API names the types of the crates it uses as `crate::<api>::X`,
+    // like its own types.
+    let uses = krate.uses.iter().map(|dep| {
+        let dep = ident(&dep.rust_name());
         let module = ident(&api.name);
         quote! {
             #[allow(unused_imports, reason = "features may turn off every type that names one")]
-            use ::#base::#module::*;
+            use ::#dep::#module::*;
         }
     });
     // The serde impls name the runtime's codec often; a lowercase module name cannot clash
@@ -27,7 +27,7 @@ pub(crate) fn emit_types_module_doc(api: &Api, krate: &crate::analysis::TypeCrat
         #![doc = #module_doc]
         #[allow(unused_imports, reason = "features may turn off every type of this API")]
         use crate::codec;
-        #base
+        #(#uses)*
     }
 }
 

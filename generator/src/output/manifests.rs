@@ -139,26 +139,21 @@ pub(crate) fn types_manifest(api: &Api, krate: &TypeCrate) -> Result<String, Str
         &format!("Types of the {} API for `{CRATE_NAME}`; use them through `{CRATE_NAME}`.", api.title),
         &["api", "sdk", &api.name],
     );
-    // A part of a split API passes each feature on to the base crate, which has the shared
-    // types its types name.
+    // A crate passes each feature on to the crates it uses that have it: the types of a
+    // resource it compiles name only types that resource compiles.
     let features = krate
         .features
         .iter()
         .map(|f| Feature {
             name: f.clone(),
-            enables: match &krate.base {
-                Some(base) if base.features.contains(f) => vec![quoted(&format!("{}/{f}", base.package))],
-                _ => Vec::new(),
-            },
+            enables: krate.uses.iter().filter(|dep| dep.features.contains(f)).map(|dep| quoted(&format!("{}/{f}", dep.package))).collect(),
         })
         .collect();
     let mut generated = vec![
         Dependency { name: DERIVE_CRATE.into(), path: format!("../{DERIVE_CRATE}"), optional: false },
         Dependency { name: RUNTIME_CRATE.into(), path: format!("../{RUNTIME_CRATE}"), optional: false },
     ];
-    if let Some(base) = &krate.base {
-        generated.push(Dependency { name: base.package.clone(), path: format!("../{}", base.package), optional: false });
-    }
+    generated.extend(krate.uses.iter().map(|dep| Dependency { name: dep.package.clone(), path: format!("../{}", dep.package), optional: false }));
     render(&TypesManifest { package, version: VERSION, features, generated }, &krate.package)
 }
 
@@ -180,22 +175,22 @@ pub(crate) fn derive_manifest() -> Result<String, String> {
 mod tests {
     use super::*;
 
-    /// A part of a split API depends on the base crate and passes on the features the base
-    /// crate has; a title's quotes are escaped. (Today's specs have no split API, so
-    /// `generated/` does not show this.)
+    /// A types crate of a split API depends on the crates it uses and passes on the features
+    /// each of them has; a title's quotes are escaped.
     #[test]
-    fn a_part_names_its_base_crate() {
+    fn a_types_crate_names_the_crates_it_uses() {
         let mut api = crate::emit::tests::small_api("", "");
         api.title = "Say \"hi\"".into();
-        let crate_of = |package: &str, features: &[&str], base: Option<TypeCrate>| TypeCrate {
-            package: package.into(),
+        let features = |features: &[&str]| features.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        let dep = |package: &str, f: &[&str]| crate::analysis::CrateDep { package: package.into(), features: features(f) };
+        let part = TypeCrate {
+            package: "keyway-x-types-2".into(),
             types: Vec::new(),
-            features: features.iter().map(|f| f.to_string()).collect(),
-            base: base.map(Box::new),
+            features: features(&["x-alpha", "x-beta"]),
+            uses: vec![dep("keyway-x-types", &["x-alpha"]), dep("keyway-x-types-1", &["x-alpha", "x-beta"])],
         };
-        let part = crate_of("keyway-x-types-1", &["x-alpha", "x-beta"], Some(crate_of("keyway-x-types", &["x-alpha"], None)));
         let expected = r#"[package]
-name = "keyway-x-types-1"
+name = "keyway-x-types-2"
 version = "0.1.0"
 edition = "2024"
 rust-version = "1.88"
@@ -205,13 +200,14 @@ keywords = ["api", "sdk", "x"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [features]
-x-alpha = ["keyway-x-types/x-alpha"]
-x-beta = []
+x-alpha = ["keyway-x-types/x-alpha", "keyway-x-types-1/x-alpha"]
+x-beta = ["keyway-x-types-1/x-beta"]
 
 [dependencies]
 keyway-codec-derive = { version = "=0.1.0", path = "../keyway-codec-derive" }
 keyway-runtime = { version = "=0.1.0", path = "../keyway-runtime" }
 keyway-x-types = { version = "=0.1.0", path = "../keyway-x-types" }
+keyway-x-types-1 = { version = "=0.1.0", path = "../keyway-x-types-1" }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 

@@ -8,14 +8,14 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use super::call::Call;
-use super::descriptor::{ActionAt, ActionDescriptor};
+use super::call::{Call, execute};
+use super::descriptor::{ActionAt, ActionDescriptor, ResponseShape};
 use super::error::{ActionFailure, Error};
+use super::response::decode;
 
 /// How long [`Wait`] waits unless told otherwise.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -80,7 +80,7 @@ impl<T> Wait<T> {
     }
 }
 
-impl<T: Serialize + DeserializeOwned + Send + 'static> IntoFuture for Wait<T> {
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Wait<T> {
     type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
 
@@ -96,24 +96,24 @@ enum Progress {
     Failed { status: String, error_type: Option<String>, message: Option<String> },
 }
 
-impl<T: Serialize + DeserializeOwned + Send + 'static> Wait<T> {
+impl<T: DeserializeOwned + Send + 'static> Wait<T> {
     async fn run(self) -> Result<T, Error> {
         let Wait { call, timeout, interval } = self;
-        let endpoint = call.endpoint;
-        let Some(ActionAt { action, key }) = endpoint.action else {
-            return Err(Error::Config(format!("{} carries no action to wait for", endpoint.id)));
+        let Some(ActionAt { action, key }) = call.endpoint.action else {
+            return Err(Error::Config(format!("{} carries no action to wait for", call.endpoint.id)));
         };
-        let core = call.core.clone();
         let started = Instant::now();
         // `Duration::MAX` means "as long as it takes": a deadline far enough away.
         let deadline = started.checked_add(timeout).unwrap_or_else(|| started + FOREVER);
-        let first = call.send_with_metadata().await?;
-        let status = first.status();
-        let request_id = first.request_id().map(str::to_owned);
-        // The response as JSON, so the action is read and replaced through the spec's wire
-        // paths whatever the response type.
-        let mut value = serde_json::to_value(first.into_inner())
-            .map_err(|e| Error::Config(format!("could not read the response of {} as JSON: {e}", endpoint.id)))?;
+        // The response is read as JSON, so that the action is read and replaced through the
+        // spec's wire paths whatever the response type; it must decode as `T` too, and a
+        // body that does not fails now, with its path in the body.
+        let Call { core, endpoint, params, options, idempotency_key, .. } = call;
+        let (raw, _) = execute(&core, endpoint, &params?, options, idempotency_key.as_deref()).await?;
+        let status = raw.status;
+        let request_id = raw.request_id;
+        decode::<T>(endpoint.response, status, request_id.as_deref(), &raw.body)?;
+        let mut value: Value = decode(endpoint.response, status, request_id.as_deref(), &raw.body)?;
         let slot = match key {
             Some(key) => value.get_mut(key),
             None => Some(&mut value),
@@ -131,13 +131,10 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Wait<T> {
                 .ok_or_else(|| missing(endpoint.id, status, request_id.clone(), &action.status.join("."), "the action has no status"))?
             {
                 Progress::Succeeded => {
-                    return serde_json::from_value(value).map_err(|e| Error::Decode {
-                        status,
-                        request_id,
-                        path: ".".into(),
-                        message: e.to_string(),
-                        body_snippet: String::new(),
-                    });
+                    // Decoded from text, as bodies are: through a `Value` it would take a
+                    // second deserializer per response type. A path is within the response's
+                    // value (after the envelope key, if it has one).
+                    return decode(ResponseShape::Body, status, request_id.as_deref(), value.to_string().as_bytes());
                 }
                 Progress::Failed { status, error_type, message } => {
                     let failure = ActionFailure { endpoint: endpoint.id, action_id: id, status, error_type, message, request_id };

@@ -48,9 +48,9 @@ pub struct Call<T> {
     pub(crate) endpoint: &'static EndpointDescriptor,
     /// The parameters as an object keyed by wire name, or the error serializing them.
     pub(crate) params: Result<Value, Error>,
-    options: RequestOptions,
+    pub(crate) options: RequestOptions,
     /// The caller's idempotency key; without it each call makes a fresh one.
-    idempotency_key: Option<String>,
+    pub(crate) idempotency_key: Option<String>,
     // `fn() -> T` keeps `Call<T>` `Send + Sync` whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::ser::{Error as _, Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::Value;
 
 use crate::Nullable;
@@ -43,19 +43,19 @@ pub fn tag_of<'v>(value: &'v Value, field: &str) -> Option<&'v str> {
     value.get(field)?.as_str()
 }
 
-/// Serializes a variant's payload with its tag field added back.
-pub fn serialize_tagged<S, T>(serializer: S, field: &str, tag: &str, payload: &T) -> Result<S::Ok, S::Error>
+/// Serializes a variant's payload (a model) with its tag field first: the payload's
+/// fields are written after the tag through the model's field table, so no `Value` of the
+/// payload is built (and no second serializer is instantiated per payload type).
+pub fn serialize_tagged<S, M>(serializer: S, field: &'static str, tag: &'static str, payload: &M) -> Result<S::Ok, S::Error>
 where
     S: Serializer,
-    T: Serialize,
+    M: Model,
 {
-    match serde_json::to_value(payload).map_err(S::Error::custom)? {
-        Value::Object(mut object) => {
-            object.insert(field.to_owned(), Value::String(tag.to_owned()));
-            object.serialize(serializer)
-        }
-        other => Err(S::Error::custom(format_args!("a tagged variant must serialize to an object, not {other}"))),
-    }
+    let fields = payload.fields();
+    let mut state = serializer.serialize_struct(M::NAME, fields.count() + 1)?;
+    state.serialize_field(field, tag)?;
+    fields.write(&mut state)?;
+    state.end()
 }
 
 /// Decodes a tagged union: the object is read whole (its tag may come last), then `decode`
@@ -169,6 +169,23 @@ impl<M: Model> Visitor<'_> for FieldIndex<M> {
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
         Ok(M::field_index(key))
     }
+}
+
+/// A generated type's decoder from JSON text, written by the derives so that it is compiled
+/// in the types crate that defines the type.
+///
+/// Why: rustc compiles a generic function where it is instantiated with concrete types. The
+/// decoders of the response types (`Deserialize` over serde_json's text deserializer, and
+/// everything they call) were all instantiated in `keyway`, where `Call<T>` names them, and
+/// made it the largest crate of a build by far (1.3 GB of rustc at 300 endpoints). Compiled
+/// here, in the types crates that cargo builds side by side, a debug build of `keyway`
+/// reuses them: rustc shares generic instances between crates when optimizations are off
+/// (`-Zshare-generics`, on by default there). Nothing calls it; the derives write it only
+/// under `debug_assertions` (on in the profiles where sharing is), since an optimized
+/// build shares nothing and would compile every decoder twice, used or not.
+pub trait FromJsonText: Sized {
+    /// Decodes the type from JSON text.
+    fn from_json_text(text: &str) -> Result<Self, serde_json::Error>;
 }
 
 /// A generated model's field table: what its `Deserialize` and `Serialize` need to know, as

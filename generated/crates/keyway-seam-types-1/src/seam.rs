@@ -5,1649 +5,20 @@
 use crate::codec;
 #[allow(unused_imports, reason = "features may turn off every type that names one")]
 use ::keyway_seam_types::seam::*;
-/// Maximum rounding adjustment of an [offline access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/offline-access-codes)'s times. `1d` (or `1day`) creates a daily-bound offline access code on devices that support it.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodeMaxTimeRounding {
-    /// `1hour`.
-    OneHour,
-    /// `1day`.
-    OneDay,
-    /// `1h`.
-    OneH,
-    /// `1d`.
-    OneD,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeMaxTimeRounding {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneHour => "1hour",
-            Self::OneDay => "1day",
-            Self::OneH => "1h",
-            Self::OneD => "1d",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeMaxTimeRounding {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1hour" => Self::OneHour,
-            "1day" => Self::OneDay,
-            "1h" => Self::OneH,
-            "1d" => Self::OneD,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodeMaxTimeRounding {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodeMaxTimeRounding {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodeMaxTimeRounding {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeMaxTimeRounding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// What `/access_codes/create_multiple` does when a device cannot share the common code.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodeSharingBehavior {
-    /// `throw`: No access codes are created if any device cannot share a code (the default).
-    Throw,
-    /// `create_random_code`: A random code is created on the devices that cannot share a code.
-    CreateRandomCode,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeSharingBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Throw => "throw",
-            Self::CreateRandomCode => "create_random_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodeSharingBehavior {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "throw" => Self::Throw,
-            "create_random_code" => Self::CreateRandomCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodeSharingBehavior {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodeSharingBehavior {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodeSharingBehavior {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodeSharingBehavior {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `access_codes.create` (Create an Access Code): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
+/// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct AccessCodesCreateResponse {
-    /// The new [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
-    ///
-    /// Wire name: `access_code`.
-    pub access_code: crate::seam::AccessCode,
-    /// The [action attempt](https://docs.seam.co/core-concepts/action-attempts) that tracks programming the code on the device (`CREATE_ACCESS_CODE`).
-    ///
-    /// Wire name: `action_attempt`.
-    pub action_attempt: crate::seam::ActionAttempt,
-}
-/// The values of `event_type`.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodesGetTimelineEventType {
-    /// `access_code.created`.
-    AccessCodeCreated,
-    /// `access_code.changed`.
-    AccessCodeChanged,
-    /// `access_code.name_changed`.
-    AccessCodeNameChanged,
-    /// `access_code.code_changed`.
-    AccessCodeCodeChanged,
-    /// `access_code.time_frame_changed`.
-    AccessCodeTimeFrameChanged,
-    /// `access_code.mutations_requested`.
-    AccessCodeMutationsRequested,
-    /// `access_code.deleted`.
-    AccessCodeDeleted,
-    /// `access_code.modified_external_to_seam`.
-    AccessCodeModifiedExternalToSeam,
-    /// `access_code.deleted_external_to_seam`.
-    AccessCodeDeletedExternalToSeam,
-    /// `access_code.scheduled_on_device`.
-    AccessCodeScheduledOnDevice,
-    /// `access_code.set_on_device`.
-    AccessCodeSetOnDevice,
-    /// `access_code.removed_from_device`.
-    AccessCodeRemovedFromDevice,
-    /// `access_code.delay_in_setting_on_device`.
-    AccessCodeDelayInSettingOnDevice,
-    /// `access_code.failed_to_set_on_device`.
-    AccessCodeFailedToSetOnDevice,
-    /// `access_code.delay_in_removing_from_device`.
-    AccessCodeDelayInRemovingFromDevice,
-    /// `access_code.failed_to_remove_from_device`.
-    AccessCodeFailedToRemoveFromDevice,
-    /// `internal.access_code.programming_started`.
-    InternalAccessCodeProgrammingStarted,
-    /// `internal.access_code.programming_finished`.
-    InternalAccessCodeProgrammingFinished,
-    /// `access_code.backup_access_code_pulled`.
-    AccessCodeBackupAccessCodePulled,
-    /// `access_code.unmanaged.created`.
-    AccessCodeUnmanagedCreated,
-    /// `access_code.unmanaged.removed`.
-    AccessCodeUnmanagedRemoved,
-    /// `access_code.unmanaged.converted_to_managed`.
-    AccessCodeUnmanagedConvertedToManaged,
-    /// `access_code.unmanaged.failed_to_convert_to_managed`.
-    AccessCodeUnmanagedFailedToConvertToManaged,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodesGetTimelineEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessCodeCreated => "access_code.created",
-            Self::AccessCodeChanged => "access_code.changed",
-            Self::AccessCodeNameChanged => "access_code.name_changed",
-            Self::AccessCodeCodeChanged => "access_code.code_changed",
-            Self::AccessCodeTimeFrameChanged => "access_code.time_frame_changed",
-            Self::AccessCodeMutationsRequested => "access_code.mutations_requested",
-            Self::AccessCodeDeleted => "access_code.deleted",
-            Self::AccessCodeModifiedExternalToSeam => {
-                "access_code.modified_external_to_seam"
-            }
-            Self::AccessCodeDeletedExternalToSeam => {
-                "access_code.deleted_external_to_seam"
-            }
-            Self::AccessCodeScheduledOnDevice => "access_code.scheduled_on_device",
-            Self::AccessCodeSetOnDevice => "access_code.set_on_device",
-            Self::AccessCodeRemovedFromDevice => "access_code.removed_from_device",
-            Self::AccessCodeDelayInSettingOnDevice => {
-                "access_code.delay_in_setting_on_device"
-            }
-            Self::AccessCodeFailedToSetOnDevice => "access_code.failed_to_set_on_device",
-            Self::AccessCodeDelayInRemovingFromDevice => {
-                "access_code.delay_in_removing_from_device"
-            }
-            Self::AccessCodeFailedToRemoveFromDevice => {
-                "access_code.failed_to_remove_from_device"
-            }
-            Self::InternalAccessCodeProgrammingStarted => {
-                "internal.access_code.programming_started"
-            }
-            Self::InternalAccessCodeProgrammingFinished => {
-                "internal.access_code.programming_finished"
-            }
-            Self::AccessCodeBackupAccessCodePulled => {
-                "access_code.backup_access_code_pulled"
-            }
-            Self::AccessCodeUnmanagedCreated => "access_code.unmanaged.created",
-            Self::AccessCodeUnmanagedRemoved => "access_code.unmanaged.removed",
-            Self::AccessCodeUnmanagedConvertedToManaged => {
-                "access_code.unmanaged.converted_to_managed"
-            }
-            Self::AccessCodeUnmanagedFailedToConvertToManaged => {
-                "access_code.unmanaged.failed_to_convert_to_managed"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodesGetTimelineEventType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "access_code.created" => Self::AccessCodeCreated,
-            "access_code.changed" => Self::AccessCodeChanged,
-            "access_code.name_changed" => Self::AccessCodeNameChanged,
-            "access_code.code_changed" => Self::AccessCodeCodeChanged,
-            "access_code.time_frame_changed" => Self::AccessCodeTimeFrameChanged,
-            "access_code.mutations_requested" => Self::AccessCodeMutationsRequested,
-            "access_code.deleted" => Self::AccessCodeDeleted,
-            "access_code.modified_external_to_seam" => {
-                Self::AccessCodeModifiedExternalToSeam
-            }
-            "access_code.deleted_external_to_seam" => {
-                Self::AccessCodeDeletedExternalToSeam
-            }
-            "access_code.scheduled_on_device" => Self::AccessCodeScheduledOnDevice,
-            "access_code.set_on_device" => Self::AccessCodeSetOnDevice,
-            "access_code.removed_from_device" => Self::AccessCodeRemovedFromDevice,
-            "access_code.delay_in_setting_on_device" => {
-                Self::AccessCodeDelayInSettingOnDevice
-            }
-            "access_code.failed_to_set_on_device" => Self::AccessCodeFailedToSetOnDevice,
-            "access_code.delay_in_removing_from_device" => {
-                Self::AccessCodeDelayInRemovingFromDevice
-            }
-            "access_code.failed_to_remove_from_device" => {
-                Self::AccessCodeFailedToRemoveFromDevice
-            }
-            "internal.access_code.programming_started" => {
-                Self::InternalAccessCodeProgrammingStarted
-            }
-            "internal.access_code.programming_finished" => {
-                Self::InternalAccessCodeProgrammingFinished
-            }
-            "access_code.backup_access_code_pulled" => {
-                Self::AccessCodeBackupAccessCodePulled
-            }
-            "access_code.unmanaged.created" => Self::AccessCodeUnmanagedCreated,
-            "access_code.unmanaged.removed" => Self::AccessCodeUnmanagedRemoved,
-            "access_code.unmanaged.converted_to_managed" => {
-                Self::AccessCodeUnmanagedConvertedToManaged
-            }
-            "access_code.unmanaged.failed_to_convert_to_managed" => {
-                Self::AccessCodeUnmanagedFailedToConvertToManaged
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodesGetTimelineEventType {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodesGetTimelineEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodesGetTimelineEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodesGetTimelineEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `access_codes.get_timeline` (Get Access Code Timeline): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesGetTimelineResponse {
-    /// `pagination`.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::AccessCodesGetTimelineResponsePagination,
-    /// `timeline_events`.
-    ///
-    /// Wire name: `timeline_events`.
-    pub timeline_events: ::std::vec::Vec<
-        crate::seam::AccessCodesGetTimelineResponseTimelineEvents,
-    >,
-}
-/// `pagination`.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesGetTimelineResponsePagination {
-    /// `has_more`.
-    ///
-    /// Wire name: `has_more`.
-    pub has_more: bool,
-    /// `next_cursor`.
-    ///
-    /// Wire name: `next_cursor`. May be `null`.
-    pub next_cursor: ::std::option::Option<::std::string::String>,
-    /// `prev_cursor`.
-    ///
-    /// Wire name: `prev_cursor`. May be `null`.
-    pub prev_cursor: ::std::option::Option<::std::string::String>,
-}
-/// `timeline_events`.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesGetTimelineResponseTimelineEvents {
-    /// Information about who or what triggered this event.
-    ///
-    /// Wire name: `actor`.
-    pub actor: crate::seam::AccessCodesGetTimelineResponseTimelineEventsActor,
-    /// Human-readable description of what happened.
-    ///
-    /// Wire name: `description`.
-    pub description: ::std::string::String,
-    /// Event-specific details and payload data.
-    ///
-    /// Wire name: `details`. Empty when absent.
-    #[wire(default)]
-    pub details: ::std::collections::BTreeMap<
-        ::std::string::String,
-        crate::seam::AccessCode,
-    >,
-    /// The type of timeline event.
-    ///
-    /// Wire name: `event_type`.
-    pub event_type: crate::seam::AccessCodesGetTimelineEventType,
-    /// ISO 8601 timestamp when the event occurred.
-    ///
-    /// Wire name: `occurred_at`.
-    pub occurred_at: crate::runtime::Timestamp,
-    /// IDs of related resources for cross-referencing.
-    ///
-    /// Wire name: `related_resource_ids`. May be absent.
-    #[wire(skip_none)]
-    pub related_resource_ids: ::std::option::Option<
-        crate::seam::AccessCodesGetTimelineResponseTimelineEventsRelatedResourceIds,
-    >,
-    /// Unique identifier for this timeline event.
-    ///
-    /// Wire name: `timeline_event_id`.
-    pub timeline_event_id: ::std::string::String,
-}
-/// Information about who or what triggered this event.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesGetTimelineResponseTimelineEventsActor {
-    /// Human-readable name for the actor.
-    ///
-    /// Wire name: `display_name`. May be absent.
-    #[wire(skip_none)]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    /// The ID of the actor (API key ID, user ID, etc.).
-    ///
-    /// Wire name: `id`. May be absent.
-    #[wire(skip_none)]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// The type of actor that triggered this event.
-    ///
-    /// Wire name: `type`.
-    pub r#type: crate::seam::AccessCodesTimelineEventsActorType,
-}
-/// IDs of related resources for cross-referencing.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesGetTimelineResponseTimelineEventsRelatedResourceIds {
-    /// `action_attempt_id`.
-    ///
-    /// Wire name: `action_attempt_id`. May be absent.
-    #[wire(skip_none)]
-    pub action_attempt_id: ::std::option::Option<crate::seam::ActionAttemptId>,
-    /// `connected_account_id`.
-    ///
-    /// Wire name: `connected_account_id`. May be absent.
-    #[wire(skip_none)]
-    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
-    /// `device_id`.
-    ///
-    /// Wire name: `device_id`. May be absent.
-    #[wire(skip_none)]
-    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
-    /// `event_id`.
-    ///
-    /// Wire name: `event_id`. May be absent.
-    #[wire(skip_none)]
-    pub event_id: ::std::option::Option<crate::seam::EventId>,
-}
-/// The response of `access_codes.list` (List Access Codes): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesListResponse {
-    /// The [access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes) of this page.
-    ///
-    /// Wire name: `access_codes`.
-    pub access_codes: ::std::vec::Vec<crate::seam::AccessCode>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-access_codes")]
-impl crate::runtime::Page for AccessCodesListResponse {
-    type Item = crate::seam::AccessCode;
-    fn items(&self) -> &[crate::seam::AccessCode] {
-        &self.access_codes
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::AccessCode> {
-        self.access_codes
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The response of `access_codes.pull_backup_access_code` (Pull a Backup Access Code): every documented key of its body.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesPullBackupAccessCodeResponse {
-    /// The [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) for which the backup access code was pulled.
-    ///
-    /// Wire name: `access_code`.
-    pub access_code: crate::seam::AccessCode,
-    /// The backup access code pulled from the device's backup pool.
-    ///
-    /// Wire name: `backup_access_code`.
-    pub backup_access_code: crate::seam::AccessCode,
-}
-/// The type of actor that triggered this event.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_codes")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessCodesTimelineEventsActorType {
-    /// `api_key`.
-    ApiKey,
-    /// `console_user`.
-    ConsoleUser,
-    /// `system`.
-    System,
-    /// `external`.
-    External,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodesTimelineEventsActorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::ConsoleUser => "console_user",
-            Self::System => "system",
-            Self::External => "external",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl AccessCodesTimelineEventsActorType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            "console_user" => Self::ConsoleUser,
-            "system" => Self::System,
-            "external" => Self::External,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::convert::From<&str> for AccessCodesTimelineEventsActorType {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::std::fmt::Display for AccessCodesTimelineEventsActorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl ::serde::Serialize for AccessCodesTimelineEventsActorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_codes")]
-impl<'de> ::serde::Deserialize<'de> for AccessCodesTimelineEventsActorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `access_codes_unmanaged.list` (List Unmanaged Access Codes): every documented key of its body.
-#[cfg(feature = "seam-access_codes_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessCodesUnmanagedListResponse {
-    /// `access_codes`.
-    ///
-    /// Wire name: `access_codes`.
-    pub access_codes: ::std::vec::Vec<crate::seam::UnmanagedAccessCode>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-access_codes_unmanaged")]
-impl crate::runtime::Page for AccessCodesUnmanagedListResponse {
-    type Item = crate::seam::UnmanagedAccessCode;
-    fn items(&self) -> &[crate::seam::UnmanagedAccessCode] {
-        &self.access_codes
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::UnmanagedAccessCode> {
-        self.access_codes
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// A batch of workspace resources.
-#[cfg(feature = "seam-access_grants")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsBatch {
-    /// `access_methods`.
-    ///
-    /// Wire name: `access_methods`. Empty when absent.
-    #[wire(default)]
-    pub access_methods: ::std::vec::Vec<crate::seam::AccessMethod>,
-    /// `acs_access_groups`.
-    ///
-    /// Wire name: `acs_access_groups`. Empty when absent.
-    #[wire(default)]
-    pub acs_access_groups: ::std::vec::Vec<crate::seam::AcsAccessGroup>,
-    /// `acs_entrances`.
-    ///
-    /// Wire name: `acs_entrances`. Empty when absent.
-    #[wire(default)]
-    pub acs_entrances: ::std::vec::Vec<crate::seam::AcsEntrance>,
-    /// `acs_systems`.
-    ///
-    /// Wire name: `acs_systems`. Empty when absent.
-    #[wire(default)]
-    pub acs_systems: ::std::vec::Vec<crate::seam::AcsSystem>,
-    /// `connected_accounts`.
-    ///
-    /// Wire name: `connected_accounts`. Empty when absent.
-    #[wire(default)]
-    pub connected_accounts: ::std::vec::Vec<crate::seam::ConnectedAccount>,
-    /// `devices`.
-    ///
-    /// Wire name: `devices`. Empty when absent.
-    #[wire(default)]
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// `spaces`.
-    ///
-    /// Wire name: `spaces`. Empty when absent.
-    #[wire(default)]
-    pub spaces: ::std::vec::Vec<crate::seam::Space>,
-    /// `user_identities`.
-    ///
-    /// Wire name: `user_identities`. Empty when absent.
-    #[wire(default)]
-    pub user_identities: ::std::vec::Vec<crate::seam::UserIdentity>,
-}
-/// AccessGrantsCreateLocation.
-#[cfg(feature = "seam-access_grants")]
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsCreateLocation {
-    /// `acs_entrance_ids`.
-    ///
-    /// **Deprecated.** Use `acs_entrance_ids` at the top level.
-    ///
-    /// Wire name: `acs_entrance_ids`. Empty when absent.
-    #[deprecated(note = "Use `acs_entrance_ids` at the top level.")]
-    #[wire(default)]
-    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
-    /// `device_ids`.
-    ///
-    /// **Deprecated.** Use `device_ids` at the top level.
-    ///
-    /// Wire name: `device_ids`. Empty when absent.
-    #[deprecated(note = "Use `device_ids` at the top level.")]
-    #[wire(default)]
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-    /// Name of the location.
-    ///
-    /// Wire name: `name`. May be absent.
-    #[wire(skip_none)]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// AccessGrantsCreateRequestedAccessMethod.
-#[cfg(feature = "seam-access_grants")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsCreateRequestedAccessMethod {
-    /// Specific PIN code to use for this access method. Only applicable when mode is 'code'.
-    ///
-    /// Wire name: `code`. May be absent.
-    #[wire(skip_none)]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// Maximum number of times the instant key can be used. Only applicable when mode is 'mobile_key'. Defaults to 1 if not specified.
-    ///
-    /// Wire name: `instant_key_max_use_count`. May be absent.
-    #[wire(skip_none)]
-    pub instant_key_max_use_count: ::std::option::Option<i64>,
-    /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    ///
-    /// Wire name: `mode`.
-    pub mode: crate::seam::AccessMethodMode,
-}
-/// When used, creates a new user identity with the given details, and grants them access.
-#[cfg(feature = "seam-access_grants")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsCreateUserIdentity {
-    /// Unique email address for the user identity.
-    ///
-    /// Wire name: `email_address`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub email_address: crate::runtime::Nullable<::std::string::String>,
-    /// Full name of the user associated with the user identity.
-    ///
-    /// Wire name: `full_name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub full_name: crate::runtime::Nullable<::std::string::String>,
-    /// Unique phone number for the user identity in [E.164 format](https://www.itu.int/rec/T-REC-E.164/en) (for example, +15555550100).
-    ///
-    /// Wire name: `phone_number`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub phone_number: crate::runtime::Nullable<::std::string::String>,
-    /// Unique key for the user identity.
-    ///
-    /// Wire name: `user_identity_key`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub user_identity_key: crate::runtime::Nullable<::std::string::String>,
-}
-/// The values of `exclude`.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_grants")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessGrantsGetRelatedExclude {
-    /// `spaces`.
-    Spaces,
-    /// `devices`.
-    Devices,
-    /// `acs_entrances`.
-    AcsEntrances,
-    /// `connected_accounts`.
-    ConnectedAccounts,
-    /// `acs_systems`.
-    AcsSystems,
-    /// `user_identities`.
-    UserIdentities,
-    /// `acs_access_groups`.
-    AcsAccessGroups,
-    /// `access_methods`.
-    AccessMethods,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_grants")]
-impl AccessGrantsGetRelatedExclude {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spaces => "spaces",
-            Self::Devices => "devices",
-            Self::AcsEntrances => "acs_entrances",
-            Self::ConnectedAccounts => "connected_accounts",
-            Self::AcsSystems => "acs_systems",
-            Self::UserIdentities => "user_identities",
-            Self::AcsAccessGroups => "acs_access_groups",
-            Self::AccessMethods => "access_methods",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-impl AccessGrantsGetRelatedExclude {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "spaces" => Self::Spaces,
-            "devices" => Self::Devices,
-            "acs_entrances" => Self::AcsEntrances,
-            "connected_accounts" => Self::ConnectedAccounts,
-            "acs_systems" => Self::AcsSystems,
-            "user_identities" => Self::UserIdentities,
-            "acs_access_groups" => Self::AcsAccessGroups,
-            "access_methods" => Self::AccessMethods,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-impl ::std::convert::From<&str> for AccessGrantsGetRelatedExclude {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-impl ::std::fmt::Display for AccessGrantsGetRelatedExclude {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-impl ::serde::Serialize for AccessGrantsGetRelatedExclude {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_grants")]
-impl<'de> ::serde::Deserialize<'de> for AccessGrantsGetRelatedExclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `access_grants.list` (List Access Grants): every documented key of its body.
-#[cfg(feature = "seam-access_grants")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsListResponse {
-    /// `access_grants`.
-    ///
-    /// Wire name: `access_grants`.
-    pub access_grants: ::std::vec::Vec<crate::seam::AccessGrant>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-access_grants")]
-impl crate::runtime::Page for AccessGrantsListResponse {
-    type Item = crate::seam::AccessGrant;
-    fn items(&self) -> &[crate::seam::AccessGrant] {
-        &self.access_grants
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::AccessGrant> {
-        self.access_grants
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The response of `access_grants_unmanaged.list` (List Unmanaged Access Grants): every documented key of its body.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessGrantsUnmanagedListResponse {
-    /// `access_grants`.
-    ///
-    /// Wire name: `access_grants`.
-    pub access_grants: ::std::vec::Vec<crate::seam::UnmanagedAccessGrant>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-access_grants_unmanaged")]
-impl crate::runtime::Page for AccessGrantsUnmanagedListResponse {
-    type Item = crate::seam::UnmanagedAccessGrant;
-    fn items(&self) -> &[crate::seam::UnmanagedAccessGrant] {
-        &self.access_grants
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::UnmanagedAccessGrant> {
-        self.access_grants
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// A batch of workspace resources.
-#[cfg(feature = "seam-access_methods")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AccessMethodsBatch {
-    /// `access_grants`.
-    ///
-    /// Wire name: `access_grants`. Empty when absent.
-    #[wire(default)]
-    pub access_grants: ::std::vec::Vec<crate::seam::AccessGrant>,
-    /// `access_methods`.
-    ///
-    /// Wire name: `access_methods`. Empty when absent.
-    #[wire(default)]
-    pub access_methods: ::std::vec::Vec<crate::seam::AccessMethod>,
-    /// `acs_credentials`.
-    ///
-    /// Wire name: `acs_credentials`. Empty when absent.
-    #[wire(default)]
-    pub acs_credentials: ::std::vec::Vec<crate::seam::AcsCredential>,
-    /// `acs_entrances`.
-    ///
-    /// Wire name: `acs_entrances`. Empty when absent.
-    #[wire(default)]
-    pub acs_entrances: ::std::vec::Vec<crate::seam::AcsEntrance>,
-    /// `client_sessions`.
-    ///
-    /// Wire name: `client_sessions`. Empty when absent.
-    #[wire(default)]
-    pub client_sessions: ::std::vec::Vec<crate::seam::ClientSession>,
-    /// `devices`.
-    ///
-    /// Wire name: `devices`. Empty when absent.
-    #[wire(default)]
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// `instant_keys`.
-    ///
-    /// Wire name: `instant_keys`. Empty when absent.
-    #[wire(default)]
-    pub instant_keys: ::std::vec::Vec<crate::seam::InstantKey>,
-    /// `spaces`.
-    ///
-    /// Wire name: `spaces`. Empty when absent.
-    #[wire(default)]
-    pub spaces: ::std::vec::Vec<crate::seam::Space>,
-}
-/// The values of `exclude`.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-access_methods")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessMethodsGetRelatedExclude {
-    /// `spaces`.
-    Spaces,
-    /// `devices`.
-    Devices,
-    /// `acs_entrances`.
-    AcsEntrances,
-    /// `access_grants`.
-    AccessGrants,
-    /// `access_methods`.
-    AccessMethods,
-    /// `instant_keys`.
-    InstantKeys,
-    /// `client_sessions`.
-    ClientSessions,
-    /// `acs_credentials`.
-    AcsCredentials,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-access_methods")]
-impl AccessMethodsGetRelatedExclude {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spaces => "spaces",
-            Self::Devices => "devices",
-            Self::AcsEntrances => "acs_entrances",
-            Self::AccessGrants => "access_grants",
-            Self::AccessMethods => "access_methods",
-            Self::InstantKeys => "instant_keys",
-            Self::ClientSessions => "client_sessions",
-            Self::AcsCredentials => "acs_credentials",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-access_methods")]
-impl AccessMethodsGetRelatedExclude {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "spaces" => Self::Spaces,
-            "devices" => Self::Devices,
-            "acs_entrances" => Self::AcsEntrances,
-            "access_grants" => Self::AccessGrants,
-            "access_methods" => Self::AccessMethods,
-            "instant_keys" => Self::InstantKeys,
-            "client_sessions" => Self::ClientSessions,
-            "acs_credentials" => Self::AcsCredentials,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-access_methods")]
-impl ::std::convert::From<&str> for AccessMethodsGetRelatedExclude {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-access_methods")]
-impl ::std::fmt::Display for AccessMethodsGetRelatedExclude {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_methods")]
-impl ::serde::Serialize for AccessMethodsGetRelatedExclude {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-access_methods")]
-impl<'de> ::serde::Deserialize<'de> for AccessMethodsGetRelatedExclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// Represents a hardware device that encodes [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) data onto physical cards within an [access control system](https://docs.seam.co/low-level-apis/access-systems).
-///
-/// Some access control systems require credentials to be encoded onto plastic key cards using a card encoder. This process involves the following two key steps:
-///
-/// 1. Credential creation
-///    Configure the access parameters for the credential.
-/// 2. Card encoding
-///    Write the credential data onto the card using a compatible card encoder.
-///
-/// Separately, the Seam API also supports card scanning, which enables you to scan and read the encoded data on a card. You can use this action to confirm consistency with access control system records or diagnose discrepancies if needed.
-///
-///  See [Working with Card Encoders and Scanners](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-///
-/// To verify if your access control system requires a card encoder, see the corresponding [system integration guide](https://docs.seam.co/device-and-system-integration-guides#access-control-systems).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AcsEncoder {
-    /// ID of the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `acs_encoder_id`.
-    pub acs_encoder_id: crate::seam::AcsEncoderId,
-    /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `acs_system_id`.
-    pub acs_system_id: crate::seam::AcsSystemId,
-    /// ID of the connected account that contains the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `connected_account_id`.
-    pub connected_account_id: crate::seam::ConnectedAccountId,
-    /// Date and time at which the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name for the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Errors associated with the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::AcsEncoderErrors>,
-    /// ID of the workspace that contains the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// Errors associated with the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct AcsEncoderErrors {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
-    ///
-    /// Wire name: `error_code`.
-    pub error_code: crate::seam::AcsEncoderErrorsErrorCode,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AcsEncoderErrorsErrorCode {
-    /// `acs_encoder_removed`.
-    AcsEncoderRemoved,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-workspaces")]
-impl AcsEncoderErrorsErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AcsEncoderRemoved => "acs_encoder_removed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-workspaces")]
-impl AcsEncoderErrorsErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "acs_encoder_removed" => Self::AcsEncoderRemoved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-workspaces")]
-impl ::std::convert::From<&str> for AcsEncoderErrorsErrorCode {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-workspaces")]
-impl ::std::fmt::Display for AcsEncoderErrorsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-workspaces")]
-impl ::serde::Serialize for AcsEncoderErrorsErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-workspaces")]
-impl<'de> ::serde::Deserialize<'de> for AcsEncoderErrorsErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `action_attempts.list` (List Action Attempts): every documented key of its body.
-#[cfg(feature = "seam-action_attempts")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct ActionAttemptsListResponse {
-    /// The [action attempts](https://docs.seam.co/core-concepts/action-attempts) of this page.
-    ///
-    /// Wire name: `action_attempts`.
-    pub action_attempts: ::std::vec::Vec<crate::seam::ActionAttempt>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-action_attempts")]
-impl crate::runtime::Page for ActionAttemptsListResponse {
-    type Item = crate::seam::ActionAttempt;
-    fn items(&self) -> &[crate::seam::ActionAttempt] {
-        &self.action_attempts
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::ActionAttempt> {
-        self.action_attempts
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The values of `accepted_provider`.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-connect_webviews")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConnectWebviewsCreateAcceptedProvider {
-    /// `hotek`.
-    Hotek,
-    /// `dormakaba_community`.
-    DormakabaCommunity,
-    /// `legic_connect`.
-    LegicConnect,
-    /// `akuvox`.
-    Akuvox,
-    /// `august`.
-    August,
-    /// `avigilon_alta`.
-    AvigilonAlta,
-    /// `brivo`.
-    Brivo,
-    /// `butterflymx`.
-    Butterflymx,
-    /// `schlage`.
-    Schlage,
-    /// `smartthings`.
-    Smartthings,
-    /// `yale`.
-    Yale,
-    /// `genie`.
-    Genie,
-    /// `doorking`.
-    Doorking,
-    /// `salto`.
-    Salto,
-    /// `salto_ks`.
-    SaltoKs,
-    /// `salto_ks_accept`.
-    SaltoKsAccept,
-    /// `lockly`.
-    Lockly,
-    /// `ttlock`.
-    Ttlock,
-    /// `linear`.
-    Linear,
-    /// `noiseaware`.
-    Noiseaware,
-    /// `nuki`.
-    Nuki,
-    /// `igloo`.
-    Igloo,
-    /// `kwikset`.
-    Kwikset,
-    /// `minut`.
-    Minut,
-    /// `my_2n`.
-    My2n,
-    /// `controlbyweb`.
-    Controlbyweb,
-    /// `nest`.
-    Nest,
-    /// `igloohome`.
-    Igloohome,
-    /// `ecobee`.
-    Ecobee,
-    /// `four_suites`.
-    FourSuites,
-    /// `dormakaba_oracode`.
-    DormakabaOracode,
-    /// `pti`.
-    Pti,
-    /// `wyze`.
-    Wyze,
-    /// `seam_passport`.
-    SeamPassport,
-    /// `visionline`.
-    Visionline,
-    /// `assa_abloy_credential_service`.
-    AssaAbloyCredentialService,
-    /// `tedee`.
-    Tedee,
-    /// `honeywell_resideo`.
-    HoneywellResideo,
-    /// `first_alert`.
-    FirstAlert,
-    /// `latch`.
-    Latch,
-    /// `akiles`.
-    Akiles,
-    /// `assa_abloy_vostio`.
-    AssaAbloyVostio,
-    /// `assa_abloy_vostio_credential_service`.
-    AssaAbloyVostioCredentialService,
-    /// `tado`.
-    Tado,
-    /// `salto_space`.
-    SaltoSpace,
-    /// `sensi`.
-    Sensi,
-    /// `keynest`.
-    Keynest,
-    /// `korelock`.
-    Korelock,
-    /// `keyincode`.
-    Keyincode,
-    /// `dormakaba_ambiance`.
-    DormakabaAmbiance,
-    /// `ultraloq`.
-    Ultraloq,
-    /// `dusaw`.
-    Dusaw,
-    /// `sifely`.
-    Sifely,
-    /// `thirty_three_lock`.
-    ThirtyThreeLock,
-    /// `ring`.
-    Ring,
-    /// `ical`.
-    Ical,
-    /// `lodgify`.
-    Lodgify,
-    /// `hostaway`.
-    Hostaway,
-    /// `guesty`.
-    Guesty,
-    /// `acuity_scheduling`.
-    AcuityScheduling,
-    /// `omnitec`.
-    Omnitec,
-    /// `kisi`.
-    Kisi,
-    /// `yale_access`.
-    YaleAccess,
-    /// `hid_cm`.
-    HidCm,
-    /// `google_nest`.
-    GoogleNest,
-    /// `slack`.
-    Slack,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ConnectWebviewsCreateAcceptedProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hotek => "hotek",
-            Self::DormakabaCommunity => "dormakaba_community",
-            Self::LegicConnect => "legic_connect",
-            Self::Akuvox => "akuvox",
-            Self::August => "august",
-            Self::AvigilonAlta => "avigilon_alta",
-            Self::Brivo => "brivo",
-            Self::Butterflymx => "butterflymx",
-            Self::Schlage => "schlage",
-            Self::Smartthings => "smartthings",
-            Self::Yale => "yale",
-            Self::Genie => "genie",
-            Self::Doorking => "doorking",
-            Self::Salto => "salto",
-            Self::SaltoKs => "salto_ks",
-            Self::SaltoKsAccept => "salto_ks_accept",
-            Self::Lockly => "lockly",
-            Self::Ttlock => "ttlock",
-            Self::Linear => "linear",
-            Self::Noiseaware => "noiseaware",
-            Self::Nuki => "nuki",
-            Self::Igloo => "igloo",
-            Self::Kwikset => "kwikset",
-            Self::Minut => "minut",
-            Self::My2n => "my_2n",
-            Self::Controlbyweb => "controlbyweb",
-            Self::Nest => "nest",
-            Self::Igloohome => "igloohome",
-            Self::Ecobee => "ecobee",
-            Self::FourSuites => "four_suites",
-            Self::DormakabaOracode => "dormakaba_oracode",
-            Self::Pti => "pti",
-            Self::Wyze => "wyze",
-            Self::SeamPassport => "seam_passport",
-            Self::Visionline => "visionline",
-            Self::AssaAbloyCredentialService => "assa_abloy_credential_service",
-            Self::Tedee => "tedee",
-            Self::HoneywellResideo => "honeywell_resideo",
-            Self::FirstAlert => "first_alert",
-            Self::Latch => "latch",
-            Self::Akiles => "akiles",
-            Self::AssaAbloyVostio => "assa_abloy_vostio",
-            Self::AssaAbloyVostioCredentialService => {
-                "assa_abloy_vostio_credential_service"
-            }
-            Self::Tado => "tado",
-            Self::SaltoSpace => "salto_space",
-            Self::Sensi => "sensi",
-            Self::Keynest => "keynest",
-            Self::Korelock => "korelock",
-            Self::Keyincode => "keyincode",
-            Self::DormakabaAmbiance => "dormakaba_ambiance",
-            Self::Ultraloq => "ultraloq",
-            Self::Dusaw => "dusaw",
-            Self::Sifely => "sifely",
-            Self::ThirtyThreeLock => "thirty_three_lock",
-            Self::Ring => "ring",
-            Self::Ical => "ical",
-            Self::Lodgify => "lodgify",
-            Self::Hostaway => "hostaway",
-            Self::Guesty => "guesty",
-            Self::AcuityScheduling => "acuity_scheduling",
-            Self::Omnitec => "omnitec",
-            Self::Kisi => "kisi",
-            Self::YaleAccess => "yale_access",
-            Self::HidCm => "hid_cm",
-            Self::GoogleNest => "google_nest",
-            Self::Slack => "slack",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ConnectWebviewsCreateAcceptedProvider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "hotek" => Self::Hotek,
-            "dormakaba_community" => Self::DormakabaCommunity,
-            "legic_connect" => Self::LegicConnect,
-            "akuvox" => Self::Akuvox,
-            "august" => Self::August,
-            "avigilon_alta" => Self::AvigilonAlta,
-            "brivo" => Self::Brivo,
-            "butterflymx" => Self::Butterflymx,
-            "schlage" => Self::Schlage,
-            "smartthings" => Self::Smartthings,
-            "yale" => Self::Yale,
-            "genie" => Self::Genie,
-            "doorking" => Self::Doorking,
-            "salto" => Self::Salto,
-            "salto_ks" => Self::SaltoKs,
-            "salto_ks_accept" => Self::SaltoKsAccept,
-            "lockly" => Self::Lockly,
-            "ttlock" => Self::Ttlock,
-            "linear" => Self::Linear,
-            "noiseaware" => Self::Noiseaware,
-            "nuki" => Self::Nuki,
-            "igloo" => Self::Igloo,
-            "kwikset" => Self::Kwikset,
-            "minut" => Self::Minut,
-            "my_2n" => Self::My2n,
-            "controlbyweb" => Self::Controlbyweb,
-            "nest" => Self::Nest,
-            "igloohome" => Self::Igloohome,
-            "ecobee" => Self::Ecobee,
-            "four_suites" => Self::FourSuites,
-            "dormakaba_oracode" => Self::DormakabaOracode,
-            "pti" => Self::Pti,
-            "wyze" => Self::Wyze,
-            "seam_passport" => Self::SeamPassport,
-            "visionline" => Self::Visionline,
-            "assa_abloy_credential_service" => Self::AssaAbloyCredentialService,
-            "tedee" => Self::Tedee,
-            "honeywell_resideo" => Self::HoneywellResideo,
-            "first_alert" => Self::FirstAlert,
-            "latch" => Self::Latch,
-            "akiles" => Self::Akiles,
-            "assa_abloy_vostio" => Self::AssaAbloyVostio,
-            "assa_abloy_vostio_credential_service" => {
-                Self::AssaAbloyVostioCredentialService
-            }
-            "tado" => Self::Tado,
-            "salto_space" => Self::SaltoSpace,
-            "sensi" => Self::Sensi,
-            "keynest" => Self::Keynest,
-            "korelock" => Self::Korelock,
-            "keyincode" => Self::Keyincode,
-            "dormakaba_ambiance" => Self::DormakabaAmbiance,
-            "ultraloq" => Self::Ultraloq,
-            "dusaw" => Self::Dusaw,
-            "sifely" => Self::Sifely,
-            "thirty_three_lock" => Self::ThirtyThreeLock,
-            "ring" => Self::Ring,
-            "ical" => Self::Ical,
-            "lodgify" => Self::Lodgify,
-            "hostaway" => Self::Hostaway,
-            "guesty" => Self::Guesty,
-            "acuity_scheduling" => Self::AcuityScheduling,
-            "omnitec" => Self::Omnitec,
-            "kisi" => Self::Kisi,
-            "yale_access" => Self::YaleAccess,
-            "hid_cm" => Self::HidCm,
-            "google_nest" => Self::GoogleNest,
-            "slack" => Self::Slack,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::std::convert::From<&str> for ConnectWebviewsCreateAcceptedProvider {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::std::fmt::Display for ConnectWebviewsCreateAcceptedProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::serde::Serialize for ConnectWebviewsCreateAcceptedProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl<'de> ::serde::Deserialize<'de> for ConnectWebviewsCreateAcceptedProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// Specifies the category of providers that you want to include. To list all providers within a category, use [`/devices/list_device_providers`](https://docs.seam.co/api/devices/list_device_providers) with the desired `provider_category` filter.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-connect_webviews")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConnectWebviewsCreateProviderCategory {
-    /// `stable`.
-    Stable,
-    /// `consumer_smartlocks`.
-    ConsumerSmartlocks,
-    /// `beta`.
-    Beta,
-    /// `thermostats`.
-    Thermostats,
-    /// `noise_sensors`.
-    NoiseSensors,
-    /// `access_control_systems`.
-    AccessControlSystems,
-    /// `cameras`.
-    Cameras,
-    /// `connectors`.
-    Connectors,
-    /// `internal_beta`.
-    InternalBeta,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ConnectWebviewsCreateProviderCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stable => "stable",
-            Self::ConsumerSmartlocks => "consumer_smartlocks",
-            Self::Beta => "beta",
-            Self::Thermostats => "thermostats",
-            Self::NoiseSensors => "noise_sensors",
-            Self::AccessControlSystems => "access_control_systems",
-            Self::Cameras => "cameras",
-            Self::Connectors => "connectors",
-            Self::InternalBeta => "internal_beta",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ConnectWebviewsCreateProviderCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "stable" => Self::Stable,
-            "consumer_smartlocks" => Self::ConsumerSmartlocks,
-            "beta" => Self::Beta,
-            "thermostats" => Self::Thermostats,
-            "noise_sensors" => Self::NoiseSensors,
-            "access_control_systems" => Self::AccessControlSystems,
-            "cameras" => Self::Cameras,
-            "connectors" => Self::Connectors,
-            "internal_beta" => Self::InternalBeta,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::std::convert::From<&str> for ConnectWebviewsCreateProviderCategory {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::std::fmt::Display for ConnectWebviewsCreateProviderCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl ::serde::Serialize for ConnectWebviewsCreateProviderCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl<'de> ::serde::Deserialize<'de> for ConnectWebviewsCreateProviderCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `connect_webviews.list` (List Connect Webviews): every documented key of its body.
-#[cfg(feature = "seam-connect_webviews")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct ConnectWebviewsListResponse {
-    /// `connect_webviews`.
-    ///
-    /// Wire name: `connect_webviews`.
-    pub connect_webviews: ::std::vec::Vec<crate::seam::ConnectWebview>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-connect_webviews")]
-impl crate::runtime::Page for ConnectWebviewsListResponse {
-    type Item = crate::seam::ConnectWebview;
-    fn items(&self) -> &[crate::seam::ConnectWebview] {
-        &self.connect_webviews
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::ConnectWebview> {
-        self.connect_webviews
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The response of `connected_accounts.list` (List Connected Accounts): every documented key of its body.
-#[cfg(feature = "seam-connected_accounts")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct ConnectedAccountsListResponse {
-    /// `connected_accounts`.
-    ///
-    /// Wire name: `connected_accounts`.
-    pub connected_accounts: ::std::vec::Vec<crate::seam::ConnectedAccount>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-connected_accounts")]
-impl crate::runtime::Page for ConnectedAccountsListResponse {
-    type Item = crate::seam::ConnectedAccount;
-    fn items(&self) -> &[crate::seam::ConnectedAccount] {
-        &self.connected_accounts
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::ConnectedAccount> {
-        self.connected_accounts
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// A device provider Seam supports, with what its devices can do.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DeviceProviderDetails {
+pub struct Device {
     /// Indicates whether the lock supports configuring automatic locking.
     ///
     /// Wire name: `can_configure_auto_lock`. May be absent.
@@ -1750,3071 +121,2400 @@ pub struct DeviceProviderDetails {
     /// Wire name: `can_unlock_with_code`. May be absent.
     #[wire(skip_none)]
     pub can_unlock_with_code: ::std::option::Option<bool>,
-    /// Name of the device provider.
+    /// Collection of capabilities that the device supports when connected to Seam. Values are `access_code`, which indicates that the device can manage and utilize digital PIN codes for secure access; `lock`, which indicates that the device controls a door locking mechanism, enabling the remote opening and closing of doors and other entry points; `noise_detection`, which indicates that the device supports monitoring and responding to ambient noise levels; `thermostat`, which indicates that the device can regulate and adjust indoor temperatures; `battery`, which indicates that the device can manage battery life and health; and `phone`, which indicates that the device is a mobile device, such as a smartphone. **Important:** Superseded by [capability flags](https://docs.seam.co/capability-guides/device-and-system-capabilities#capability-flags).
+    ///
+    /// Wire name: `capabilities_supported`.
+    pub capabilities_supported: ::std::vec::Vec<crate::seam::DeviceCapability>,
+    /// Unique identifier for the account associated with the device.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the device object was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
+    ///
+    /// Wire name: `custom_metadata`.
+    pub custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Manufacturer of the device. Represents the hardware brand, which may differ from the provider.
+    ///
+    /// Wire name: `device_manufacturer`. May be absent.
+    #[wire(skip_none)]
+    pub device_manufacturer: ::std::option::Option<crate::seam::DeviceManufacturer>,
+    /// Provider of the device. Represents the third-party service through which the device is controlled.
+    ///
+    /// Wire name: `device_provider`. May be absent.
+    #[wire(skip_none)]
+    pub device_provider: ::std::option::Option<crate::seam::DeviceProvider>,
+    /// Type of the device.
+    ///
+    /// Wire name: `device_type`.
+    pub device_type: crate::seam::DeviceType,
+    /// Display name of the device, defaults to nickname (if it is set) or `properties.appearance.name`, otherwise. Enables administrators and users to identify the device easily, especially when there are numerous devices.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Array of errors associated with the device. Each error object within the array contains two fields: `error_code` and `message`. `error_code` is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `errors`.
+    pub errors: ::std::vec::Vec<crate::seam::DeviceError>,
+    /// Indicates whether Seam manages the device. See also [Managed and Unmanaged Devices](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices). Always `true` in this response.
+    ///
+    /// Wire name: `is_managed`.
+    pub is_managed: bool,
+    /// Location information for the device.
+    ///
+    /// Wire name: `location`. May be absent.
+    #[wire(skip_none)]
+    pub location: ::std::option::Option<crate::seam::DeviceLocation>,
+    /// Optional nickname to describe the device, settable through Seam.
+    ///
+    /// Wire name: `nickname`. May be absent.
+    #[wire(skip_none)]
+    pub nickname: ::std::option::Option<::std::string::String>,
+    /// Properties of the device.
+    ///
+    /// Wire name: `properties`.
+    pub properties: crate::seam::DeviceProperties,
+    /// IDs of the spaces the device is in.
+    ///
+    /// Wire name: `space_ids`.
+    pub space_ids: ::std::vec::Vec<crate::seam::SpaceId>,
+    /// Array of warnings associated with the device. Each warning object within the array contains two fields: `warning_code` and `message`. `warning_code` is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `warnings`.
+    pub warnings: ::std::vec::Vec<crate::seam::DeviceWarning>,
+    /// Unique identifier for the Seam workspace associated with the device.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Properties of the device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceProperties {
+    /// Experimental; the schema gives no description.
+    ///
+    /// Wire name: `_experimental_supported_code_from_access_codes_lengths`. Empty when absent.
+    #[wire(rename = "_experimental_supported_code_from_access_codes_lengths", default)]
+    pub experimental_supported_code_from_access_codes_lengths: ::std::vec::Vec<
+        crate::runtime::Number,
+    >,
+    /// Accessory keypad properties and state.
+    ///
+    /// Wire name: `accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub accessory_keypad: ::std::option::Option<
+        crate::seam::DevicePropertiesAccessoryKeypad,
+    >,
+    /// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// **Deprecated.** Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead.
+    ///
+    /// Wire name: `active_thermostat_schedule`. May be absent or `null`, which stay apart (`Nullable`).
+    #[deprecated(
+        note = "Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead."
+    )]
+    #[wire(skip_absent)]
+    pub active_thermostat_schedule: crate::runtime::Nullable<
+        crate::seam::DevicePropertiesActiveThermostatSchedule,
+    >,
+    /// ID of the active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// Wire name: `active_thermostat_schedule_id`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub active_thermostat_schedule_id: crate::runtime::Nullable<::std::string::String>,
+    /// Metadata for an Akiles device.
+    ///
+    /// Wire name: `akiles_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub akiles_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAkilesMetadata,
+    >,
+    /// Appearance-related properties, as reported by the device.
+    ///
+    /// Wire name: `appearance`.
+    pub appearance: crate::seam::DevicePropertiesAppearance,
+    /// ASSA ABLOY Credential Service metadata for the phone.
+    ///
+    /// Wire name: `assa_abloy_credential_service_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_credential_service_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAssaAbloyCredentialServiceMetadata,
+    >,
+    /// Metadata for an ASSA ABLOY Vostio system.
+    ///
+    /// Wire name: `assa_abloy_vostio_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub assa_abloy_vostio_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAssaAbloyVostioMetadata,
+    >,
+    /// Metadata for an August device.
+    ///
+    /// Wire name: `august_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub august_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAugustMetadata,
+    >,
+    /// The delay in seconds before the lock automatically locks after being unlocked.
+    ///
+    /// Wire name: `auto_lock_delay_seconds`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_delay_seconds: ::std::option::Option<crate::runtime::Number>,
+    /// Indicates whether automatic locking is enabled.
+    ///
+    /// Wire name: `auto_lock_enabled`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_enabled: ::std::option::Option<bool>,
+    /// Climate preset modes that the thermostat supports, such as "home", "away", "wake", "sleep", "occupied", and "unoccupied".
+    ///
+    /// Wire name: `available_climate_preset_modes`. Empty when absent.
+    #[wire(default)]
+    pub available_climate_preset_modes: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetMode,
+    >,
+    /// Available [climate presets](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for the thermostat.
+    ///
+    /// Wire name: `available_climate_presets`. Empty when absent.
+    #[wire(default)]
+    pub available_climate_presets: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresets,
+    >,
+    /// Fan mode settings that the thermostat supports.
+    ///
+    /// Wire name: `available_fan_mode_settings`. Empty when absent.
+    #[wire(default)]
+    pub available_fan_mode_settings: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// HVAC mode settings that the thermostat supports.
+    ///
+    /// Wire name: `available_hvac_mode_settings`. Empty when absent.
+    #[wire(default)]
+    pub available_hvac_mode_settings: ::std::vec::Vec<
+        crate::seam::DevicePropertiesAvailableClimatePresetsHvacModeSetting,
+    >,
+    /// Metadata for an Avigilon Alta system.
+    ///
+    /// Wire name: `avigilon_alta_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub avigilon_alta_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesAvigilonAltaMetadata,
+    >,
+    /// Indicates whether the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is currently enabled for the device. To disable it, set this to `false` using [/devices/update](https://docs.seam.co/api/devices/update).
+    ///
+    /// Wire name: `backup_access_code_pool_enabled`. May be absent.
+    #[wire(skip_none)]
+    pub backup_access_code_pool_enabled: ::std::option::Option<bool>,
+    /// Represents the current status of the battery charge level.
+    ///
+    /// Wire name: `battery`. May be absent.
+    #[wire(skip_none)]
+    pub battery: ::std::option::Option<crate::seam::DevicePropertiesBattery>,
+    /// Indicates the battery level of the device as a decimal value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Brivo device.
+    ///
+    /// Wire name: `brivo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub brivo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesBrivoMetadata,
+    >,
+    /// Constraints on access codes for the device. Seam represents each constraint as an object with a `constraint_type` property. Depending on the constraint type, there may also be additional properties. Note that some constraints are manufacturer- or device-specific.
+    ///
+    /// Wire name: `code_constraints`. Empty when absent.
+    #[wire(default)]
+    pub code_constraints: ::std::vec::Vec<crate::seam::DevicePropertiesCodeConstraint>,
+    /// Metadata for a ControlByWeb device.
+    ///
+    /// Wire name: `controlbyweb_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub controlbyweb_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesControlbywebMetadata,
+    >,
+    /// Current climate setting.
+    ///
+    /// Wire name: `current_climate_setting`. May be absent.
+    #[wire(skip_none)]
+    pub current_climate_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesCurrentClimateSetting,
+    >,
+    /// Array of noise threshold IDs that are currently triggering.
+    ///
+    /// Wire name: `currently_triggering_noise_threshold_ids`. Empty when absent.
+    #[wire(default)]
+    pub currently_triggering_noise_threshold_ids: ::std::vec::Vec<::std::string::String>,
+    /// Default climate setting of the thermostat (no description in the schema).
+    ///
+    /// **Deprecated.** use fallback_climate_preset_key to specify a fallback climate preset instead.
+    ///
+    /// Wire name: `default_climate_setting`. May be absent.
+    #[deprecated(
+        note = "use fallback_climate_preset_key to specify a fallback climate preset instead."
+    )]
+    #[wire(skip_none)]
+    pub default_climate_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesDefaultClimateSetting,
+    >,
+    /// Indicates whether the door is open.
+    ///
+    /// Wire name: `door_open`. May be absent.
+    #[wire(skip_none)]
+    pub door_open: ::std::option::Option<bool>,
+    /// Metadata for a dormakaba Oracode device.
+    ///
+    /// Wire name: `dormakaba_oracode_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub dormakaba_oracode_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesDormakabaOracodeMetadata,
+    >,
+    /// Metadata for an ecobee device.
+    ///
+    /// Wire name: `ecobee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ecobee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesEcobeeMetadata,
+    >,
+    /// Key of the [fallback climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets/setting-the-fallback-climate-preset) for the thermostat.
+    ///
+    /// Wire name: `fallback_climate_preset_key`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub fallback_climate_preset_key: crate::runtime::Nullable<::std::string::String>,
+    /// Fan mode setting of the thermostat (no description in the schema).
+    ///
+    /// **Deprecated.** Use `current_climate_setting.fan_mode_setting` instead.
+    ///
+    /// Wire name: `fan_mode_setting`. May be absent.
+    #[deprecated(note = "Use `current_climate_setting.fan_mode_setting` instead.")]
+    #[wire(skip_none)]
+    pub fan_mode_setting: ::std::option::Option<
+        crate::seam::DevicePropertiesAvailableClimatePresetsFanModeSetting,
+    >,
+    /// Metadata for a 4SUITES device.
+    ///
+    /// Wire name: `four_suites_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub four_suites_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesFourSuitesMetadata,
+    >,
+    /// Metadata for a Genie device.
+    ///
+    /// Wire name: `genie_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub genie_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesGenieMetadata,
+    >,
+    /// Indicates whether the device has direct power.
+    ///
+    /// Wire name: `has_direct_power`. May be absent.
+    #[wire(skip_none)]
+    pub has_direct_power: ::std::option::Option<bool>,
+    /// Indicates whether the device supports native entry events.
+    ///
+    /// Wire name: `has_native_entry_events`. May be absent.
+    #[wire(skip_none)]
+    pub has_native_entry_events: ::std::option::Option<bool>,
+    /// Metadata for a Honeywell Resideo device.
+    ///
+    /// Wire name: `honeywell_resideo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub honeywell_resideo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesHoneywellResideoMetadata,
+    >,
+    /// Metadata for an igloo device.
+    ///
+    /// Wire name: `igloo_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub igloo_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesIglooMetadata,
+    >,
+    /// Metadata for an igloohome device.
+    ///
+    /// Wire name: `igloohome_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub igloohome_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesIgloohomeMetadata,
+    >,
+    /// Alt text for the device image.
+    ///
+    /// Wire name: `image_alt_text`. May be absent.
+    #[wire(skip_none)]
+    pub image_alt_text: ::std::option::Option<::std::string::String>,
+    /// Image URL for the device.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the connected HVAC system is currently cooling, as reported by the thermostat.
+    ///
+    /// Wire name: `is_cooling`. May be absent.
+    #[wire(skip_none)]
+    pub is_cooling: ::std::option::Option<bool>,
+    /// Indicates whether the fan in the connected HVAC system is currently running, as reported by the thermostat.
+    ///
+    /// Wire name: `is_fan_running`. May be absent.
+    #[wire(skip_none)]
+    pub is_fan_running: ::std::option::Option<bool>,
+    /// Indicates whether the connected HVAC system is currently heating, as reported by the thermostat.
+    ///
+    /// Wire name: `is_heating`. May be absent.
+    #[wire(skip_none)]
+    pub is_heating: ::std::option::Option<bool>,
+    /// Indicates whether the current thermostat settings differ from the most recent active program or schedule that Seam activated. For this condition to occur, `current_climate_setting.manual_override_allowed` must also be `true`.
+    ///
+    /// Wire name: `is_temporary_manual_override_active`. May be absent.
+    #[wire(skip_none)]
+    pub is_temporary_manual_override_active: ::std::option::Option<bool>,
+    /// Metadata for a KeyNest device.
+    ///
+    /// Wire name: `keynest_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub keynest_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKeynestMetadata,
+    >,
+    /// Keypad battery status.
+    ///
+    /// Wire name: `keypad_battery`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_battery: ::std::option::Option<
+        crate::seam::DevicePropertiesKeypadBattery,
+    >,
+    /// Metadata for a Kisi device.
+    ///
+    /// Wire name: `kisi_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub kisi_metadata: ::std::option::Option<crate::seam::DevicePropertiesKisiMetadata>,
+    /// Metadata for a Korelock device.
+    ///
+    /// Wire name: `korelock_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub korelock_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKorelockMetadata,
+    >,
+    /// Metadata for a Kwikset device.
+    ///
+    /// Wire name: `kwikset_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub kwikset_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesKwiksetMetadata,
+    >,
+    /// Indicates whether the lock is locked.
+    ///
+    /// Wire name: `locked`. May be absent.
+    #[wire(skip_none)]
+    pub locked: ::std::option::Option<bool>,
+    /// Metadata for a Lockly device.
+    ///
+    /// Wire name: `lockly_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub lockly_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesLocklyMetadata,
+    >,
+    /// Manufacturer of the device. When a device, such as a smart lock, is connected through a smart hub, the manufacturer of the device might be different from that of the smart hub.
+    ///
+    /// Wire name: `manufacturer`. May be absent.
+    #[wire(skip_none)]
+    pub manufacturer: ::std::option::Option<::std::string::String>,
+    /// Maximum number of active access codes that the device supports.
+    ///
+    /// Wire name: `max_active_codes_supported`. May be absent.
+    #[wire(skip_none)]
+    pub max_active_codes_supported: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    ///
+    /// Wire name: `max_cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub max_cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    ///
+    /// Wire name: `max_cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub max_cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    ///
+    /// Wire name: `max_heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub max_heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    ///
+    /// Wire name: `max_heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub max_heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Maximum number of periods that the thermostat can support per day. For example, if the thermostat supports 4 periods per day, this value is 4.
+    ///
+    /// Wire name: `max_thermostat_daily_program_periods_per_day`. May be absent.
+    #[wire(skip_none)]
+    pub max_thermostat_daily_program_periods_per_day: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Maximum number of climate presets that the thermostat can support for weekly programming.
+    ///
+    /// Wire name: `max_unique_climate_presets_per_thermostat_weekly_program`. May be absent.
+    #[wire(skip_none)]
+    pub max_unique_climate_presets_per_thermostat_weekly_program: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    ///
+    /// Wire name: `min_cooling_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_cooling_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    ///
+    /// Wire name: `min_cooling_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_cooling_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °C between the cooling and heating set points when in heat-cool (auto) mode.
+    ///
+    /// Wire name: `min_heating_cooling_delta_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_cooling_delta_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °F between the cooling and heating set points when in heat-cool (auto) mode.
+    ///
+    /// Wire name: `min_heating_cooling_delta_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_cooling_delta_fahrenheit: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    ///
+    /// Wire name: `min_heating_set_point_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_set_point_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    ///
+    /// Wire name: `min_heating_set_point_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub min_heating_set_point_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Minut device.
+    ///
+    /// Wire name: `minut_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub minut_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadata,
+    >,
+    /// Device model-related properties.
+    ///
+    /// Wire name: `model`.
+    pub model: crate::seam::DevicePropertiesModel,
+    /// Name of the device.
+    ///
+    /// **Deprecated.** use device.display_name instead
+    ///
+    /// Wire name: `name`.
+    #[deprecated(note = "use device.display_name instead")]
+    pub name: ::std::string::String,
+    /// Metadata for a Google Nest device.
+    ///
+    /// Wire name: `nest_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub nest_metadata: ::std::option::Option<crate::seam::DevicePropertiesNestMetadata>,
+    /// Indicates current noise level in decibels, if the device supports noise detection.
+    ///
+    /// Wire name: `noise_level_decibels`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibels: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a NoiseAware device.
+    ///
+    /// Wire name: `noiseaware_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub noiseaware_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesNoiseawareMetadata,
+    >,
+    /// Metadata for a Nuki device.
+    ///
+    /// Wire name: `nuki_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub nuki_metadata: ::std::option::Option<crate::seam::DevicePropertiesNukiMetadata>,
+    /// Indicates whether it is currently possible to use offline access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes
+    ///
+    /// Wire name: `offline_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes")]
+    #[wire(skip_none)]
+    pub offline_access_codes_enabled: ::std::option::Option<bool>,
+    /// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    ///
+    /// Wire name: `offline_time_frame_options`. Empty when absent.
+    #[wire(default)]
+    pub offline_time_frame_options: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOfflineTimeFrameOptions,
+    >,
+    /// Metadata for an Omnitec device.
+    ///
+    /// Wire name: `omnitec_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub omnitec_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesOmnitecMetadata,
+    >,
+    /// Indicates whether the device is online.
+    ///
+    /// Wire name: `online`.
+    pub online: bool,
+    /// Indicates whether it is currently possible to use online access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes
+    ///
+    /// Wire name: `online_access_codes_enabled`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes")]
+    #[wire(skip_none)]
+    pub online_access_codes_enabled: ::std::option::Option<bool>,
+    /// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    ///
+    /// Wire name: `online_time_frame_options`. Empty when absent.
+    #[wire(default)]
+    pub online_time_frame_options: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOnlineTimeFrameOptions,
+    >,
+    /// Reported relative humidity, as a value between 0 and 1, inclusive.
+    ///
+    /// Wire name: `relative_humidity`. May be absent.
+    #[wire(skip_none)]
+    pub relative_humidity: ::std::option::Option<crate::runtime::Number>,
+    /// Metadata for a Ring device.
+    ///
+    /// Wire name: `ring_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ring_metadata: ::std::option::Option<crate::seam::DevicePropertiesRingMetadata>,
+    /// Metadata for a Salto KS device.
+    ///
+    /// Wire name: `salto_ks_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_ks_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoKsMetadata,
+    >,
+    /// Metada for a Salto device.
+    ///
+    /// **Deprecated.** Use `salto_ks_metadata ` instead.
+    ///
+    /// Wire name: `salto_metadata`. May be absent.
+    #[deprecated(note = "Use `salto_ks_metadata ` instead.")]
+    #[wire(skip_none)]
+    pub salto_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoMetadata,
+    >,
+    /// Salto Space credential service metadata for the phone.
+    ///
+    /// Wire name: `salto_space_credential_service_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub salto_space_credential_service_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSaltoSpaceCredentialServiceMetadata,
+    >,
+    /// Metadata for a Schlage device.
+    ///
+    /// Wire name: `schlage_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub schlage_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSchlageMetadata,
+    >,
+    /// Metadata for Seam Bridge.
+    ///
+    /// Wire name: `seam_bridge_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub seam_bridge_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSeamBridgeMetadata,
+    >,
+    /// Metadata for a Sensi device.
+    ///
+    /// Wire name: `sensi_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub sensi_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSensiMetadata,
+    >,
+    /// Serial number of the device.
+    ///
+    /// Wire name: `serial_number`. May be absent.
+    #[wire(skip_none)]
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// Metadata for a SmartThings device.
+    ///
+    /// Wire name: `smartthings_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub smartthings_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesSmartthingsMetadata,
+    >,
+    /// Supported code lengths for access codes.
+    ///
+    /// Wire name: `supported_code_lengths`. Empty when absent.
+    #[wire(default)]
+    pub supported_code_lengths: ::std::vec::Vec<crate::runtime::Number>,
+    /// Indicates whether the device supports an accessory keypad.
+    ///
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    ///
+    /// Wire name: `supports_accessory_keypad`. May be absent.
+    #[deprecated(note = "use device.properties.model.can_connect_accessory_keypad")]
+    #[wire(skip_none)]
+    pub supports_accessory_keypad: ::std::option::Option<bool>,
+    /// Indicates whether the device supports a [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes).
+    ///
+    /// Wire name: `supports_backup_access_code_pool`. May be absent.
+    #[wire(skip_none)]
+    pub supports_backup_access_code_pool: ::std::option::Option<bool>,
+    /// Indicates whether the device supports offline access codes.
+    ///
+    /// **Deprecated.** use offline_access_codes_enabled
+    ///
+    /// Wire name: `supports_offline_access_codes`. May be absent.
+    #[deprecated(note = "use offline_access_codes_enabled")]
+    #[wire(skip_none)]
+    pub supports_offline_access_codes: ::std::option::Option<bool>,
+    /// Metadata for a tado° device.
+    ///
+    /// Wire name: `tado_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub tado_metadata: ::std::option::Option<crate::seam::DevicePropertiesTadoMetadata>,
+    /// Metadata for a Tedee device.
+    ///
+    /// Wire name: `tedee_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub tedee_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesTedeeMetadata,
+    >,
+    /// Reported temperature in °C.
+    ///
+    /// Wire name: `temperature_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Reported temperature in °F.
+    ///
+    /// Wire name: `temperature_fahrenheit`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `temperature_threshold`. May be absent.
+    #[wire(skip_none)]
+    pub temperature_threshold: ::std::option::Option<
+        crate::seam::DevicePropertiesTemperatureThreshold,
+    >,
+    /// Precision of the thermostat's period in minutes. For example, if the thermostat supports 15-minute periods, this value is 15. All values are relative to the top of the hour, so for 15 minutes, the periods would be 0, 15, 30, and 45 minutes past the hour.
+    ///
+    /// Wire name: `thermostat_daily_program_period_precision_minutes`. May be absent.
+    #[wire(skip_none)]
+    pub thermostat_daily_program_period_precision_minutes: ::std::option::Option<
+        crate::runtime::Number,
+    >,
+    /// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    ///
+    /// Wire name: `thermostat_daily_programs`. Empty when absent.
+    #[wire(default)]
+    pub thermostat_daily_programs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesThermostatDailyPrograms,
+    >,
+    /// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    ///
+    /// Wire name: `thermostat_weekly_program`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub thermostat_weekly_program: crate::runtime::Nullable<
+        crate::seam::DevicePropertiesThermostatWeeklyProgram,
+    >,
+    /// Metadata for a TTLock device.
+    ///
+    /// Wire name: `ttlock_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ttlock_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesTtlockMetadata,
+    >,
+    /// Metadata for a 2N device.
+    ///
+    /// Wire name: `two_n_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub two_n_metadata: ::std::option::Option<crate::seam::DevicePropertiesTwoNMetadata>,
+    /// Metadata for an Ultraloq device.
+    ///
+    /// Wire name: `ultraloq_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub ultraloq_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesUltraloqMetadata,
+    >,
+    /// Metadata for an ASSA ABLOY Visionline system.
+    ///
+    /// Wire name: `visionline_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub visionline_metadata: ::std::option::Option<
+        crate::seam::DevicePropertiesVisionlineMetadata,
+    >,
+    /// Metadata for a Wyze device.
+    ///
+    /// Wire name: `wyze_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub wyze_metadata: ::std::option::Option<crate::seam::DevicePropertiesWyzeMetadata>,
+}
+/// Metadata for a Minut device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadata {
+    /// Device ID for a Minut device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Minut device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Latest sensor values for a Minut device.
+    ///
+    /// Wire name: `latest_sensor_values`. May be absent.
+    #[wire(skip_none)]
+    pub latest_sensor_values: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValues,
+    >,
+}
+/// Latest sensor values for a Minut device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValues {
+    /// Latest accelerometer Z-axis reading for a Minut device.
+    ///
+    /// Wire name: `accelerometer_z`. May be absent.
+    #[wire(skip_none)]
+    pub accelerometer_z: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ,
+    >,
+    /// Latest humidity reading for a Minut device.
+    ///
+    /// Wire name: `humidity`. May be absent.
+    #[wire(skip_none)]
+    pub humidity: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesHumidity,
+    >,
+    /// Latest pressure reading for a Minut device.
+    ///
+    /// Wire name: `pressure`. May be absent.
+    #[wire(skip_none)]
+    pub pressure: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesPressure,
+    >,
+    /// Latest sound reading for a Minut device.
+    ///
+    /// Wire name: `sound`. May be absent.
+    #[wire(skip_none)]
+    pub sound: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesSound,
+    >,
+    /// Latest temperature reading for a Minut device.
+    ///
+    /// Wire name: `temperature`. May be absent.
+    #[wire(skip_none)]
+    pub temperature: ::std::option::Option<
+        crate::seam::DevicePropertiesMinutMetadataLatestSensorValuesTemperature,
+    >,
+}
+/// Device model-related properties.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(deprecated)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesModel {
+    /// Indicates whether the device model supports an accessory keypad.
+    ///
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    ///
+    /// Wire name: `accessory_keypad_supported`. May be absent.
+    #[deprecated(note = "use device.properties.model.can_connect_accessory_keypad")]
+    #[wire(skip_none)]
+    pub accessory_keypad_supported: ::std::option::Option<bool>,
+    /// Indicates whether the device can connect a accessory keypad.
+    ///
+    /// Wire name: `can_connect_accessory_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub can_connect_accessory_keypad: ::std::option::Option<bool>,
+    /// Display name of the device model.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// Indicates whether the device has a built in accessory keypad.
+    ///
+    /// Wire name: `has_built_in_keypad`. May be absent.
+    #[wire(skip_none)]
+    pub has_built_in_keypad: ::std::option::Option<bool>,
+    /// Display name that corresponds to the manufacturer-specific terminology for the device.
+    ///
+    /// Wire name: `manufacturer_display_name`.
+    pub manufacturer_display_name: ::std::string::String,
+    /// Indicates whether the device model supports offline access codes.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes.
+    ///
+    /// Wire name: `offline_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_offline_access_codes.")]
+    #[wire(skip_none)]
+    pub offline_access_codes_supported: ::std::option::Option<bool>,
+    /// Indicates whether the device model supports online access codes.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes.
+    ///
+    /// Wire name: `online_access_codes_supported`. May be absent.
+    #[deprecated(note = "use device.can_program_online_access_codes.")]
+    #[wire(skip_none)]
+    pub online_access_codes_supported: ::std::option::Option<bool>,
+}
+/// Metadata for a Google Nest device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNestMetadata {
+    /// Custom device name for a Google Nest device. The device owner sets this value.
+    ///
+    /// Wire name: `device_custom_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_custom_name: ::std::option::Option<::std::string::String>,
+    /// Device name for a Google Nest device. Google sets this value.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Display name for a Google Nest device.
+    ///
+    /// Wire name: `display_name`. May be absent.
+    #[wire(skip_none)]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for a Google Nest device.
+    ///
+    /// Wire name: `nest_device_id`. May be absent.
+    #[wire(skip_none)]
+    pub nest_device_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a NoiseAware device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNoiseawareMetadata {
+    /// Device ID for a NoiseAware device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device model for a NoiseAware device.
+    ///
+    /// Wire name: `device_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_model: ::std::option::Option<
+        crate::seam::DevicePropertiesNoiseawareMetadataDeviceModel,
+    >,
+    /// Device name for a NoiseAware device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Noise level, in decibels, for a NoiseAware device.
+    ///
+    /// Wire name: `noise_level_decibel`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibel: ::std::option::Option<crate::runtime::Number>,
+    /// Noise level, expressed as a Noise Risk Score (NRS), for a NoiseAware device.
+    ///
+    /// Wire name: `noise_level_nrs`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_nrs: ::std::option::Option<crate::runtime::Number>,
+}
+/// Device model for a NoiseAware device.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesNoiseawareMetadataDeviceModel {
+    /// `indoor`.
+    Indoor,
+    /// `outdoor`.
+    Outdoor,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DevicePropertiesNoiseawareMetadataDeviceModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Indoor => "indoor",
+            Self::Outdoor => "outdoor",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "indoor" => Self::Indoor,
+            "outdoor" => Self::Outdoor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesNoiseawareMetadataDeviceModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for a Nuki device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesNukiMetadata {
+    /// Device ID for a Nuki device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Nuki device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether keypad 2 is paired for a Nuki device.
+    ///
+    /// Wire name: `keypad_2_paired`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_2_paired: ::std::option::Option<bool>,
+    /// Indicates whether the keypad battery is in a critical state for a Nuki device.
+    ///
+    /// Wire name: `keypad_battery_critical`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_battery_critical: ::std::option::Option<bool>,
+    /// Indicates whether the keypad is paired for a Nuki device.
+    ///
+    /// Wire name: `keypad_paired`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_paired: ::std::option::Option<bool>,
+}
+/// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOptions {
+    /// Label for this option. For a single-option device, the product name (for example, `algoPIN` or `SmartPIN`); for a multi-option device, a label that distinguishes it (for example, `Hourly` or `Fixed start times`).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// iCalendar recurrence rule (RRULE) that the end date must fall on. Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `end_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub end_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// When `true`, the start and end must fall at the same time of day (the caller picks which). Mutually exclusive with `time_pairs`.
+    ///
+    /// Wire name: `matching_start_end_time`. May be absent.
+    #[wire(skip_none)]
+    pub matching_start_end_time: ::std::option::Option<bool>,
+    /// Maximum duration this option covers, as an ISO 8601 duration (for example, `PT672H` or `P367D`). Omitted when there is no maximum.
+    ///
+    /// Wire name: `max_duration`. May be absent.
+    #[wire(skip_none)]
+    pub max_duration: ::std::option::Option<::std::string::String>,
+    /// Minimum duration this option covers, as an ISO 8601 duration (for example, `PT1H` or `P29D`). Omitted when there is no minimum.
+    ///
+    /// Wire name: `min_duration`. May be absent.
+    #[wire(skip_none)]
+    pub min_duration: ::std::option::Option<::std::string::String>,
+    /// iCalendar recurrence rule (RRULE) that the start date must fall on (for example, `FREQ=MONTHLY;BYDAY=1MO,3MO`). Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `start_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub start_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+    ///
+    /// Wire name: `time_pairs`. Empty when absent.
+    #[wire(default)]
+    pub time_pairs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOfflineTimeFrameOptionsTimePairs,
+    >,
+    /// IANA time zone for interpreting `time_pairs` and the date recurrence rules. Present only when the option fixes times or dates.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+/// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOptionsTimePairs {
+    /// Label for the start/end time pairing.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// End time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`. An `end_time` earlier on the clock than `start_time` means the end falls on a later date.
+    ///
+    /// Wire name: `end_time`.
+    pub end_time: ::std::string::String,
+    /// Start time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`.
+    ///
+    /// Wire name: `start_time`.
+    pub start_time: ::std::string::String,
+}
+/// Metadata for an Omnitec device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOmnitecMetadata {
+    /// Whether the Omnitec lock has a connected gateway for remote operations.
+    ///
+    /// Wire name: `has_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub has_gateway: ::std::option::Option<bool>,
+    /// Operator-assigned alias for an Omnitec device.
+    ///
+    /// Wire name: `lock_alias`. May be absent.
+    #[wire(skip_none)]
+    pub lock_alias: ::std::option::Option<::std::string::String>,
+    /// Lock ID for an Omnitec device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<crate::runtime::Number>,
+    /// Bluetooth MAC address for an Omnitec device.
+    ///
+    /// Wire name: `lock_mac`. May be absent.
+    #[wire(skip_none)]
+    pub lock_mac: ::std::option::Option<::std::string::String>,
+    /// Lock name for an Omnitec device.
+    ///
+    /// Wire name: `lock_name`. May be absent.
+    #[wire(skip_none)]
+    pub lock_name: ::std::option::Option<::std::string::String>,
+    /// IANA time zone for the Omnitec device, used to schedule time-bound access codes at the correct local time (accounting for DST).
+    ///
+    /// Wire name: `time_zone`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub time_zone: crate::runtime::Nullable<::std::string::String>,
+    /// Static UTC offset of the Omnitec lock in milliseconds. Does not account for DST.
+    ///
+    /// Wire name: `timezone_raw_offset_ms`. May be absent.
+    #[wire(skip_none)]
+    pub timezone_raw_offset_ms: ::std::option::Option<crate::runtime::Number>,
+}
+/// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOnlineTimeFrameOptions {
+    /// Label for this option. For a single-option device, the product name (for example, `algoPIN` or `SmartPIN`); for a multi-option device, a label that distinguishes it (for example, `Hourly` or `Fixed start times`).
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// iCalendar recurrence rule (RRULE) that the end date must fall on. Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `end_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub end_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// When `true`, the start and end must fall at the same time of day (the caller picks which). Mutually exclusive with `time_pairs`.
+    ///
+    /// Wire name: `matching_start_end_time`. May be absent.
+    #[wire(skip_none)]
+    pub matching_start_end_time: ::std::option::Option<bool>,
+    /// Maximum duration this option covers, as an ISO 8601 duration (for example, `PT672H` or `P367D`). Omitted when there is no maximum.
+    ///
+    /// Wire name: `max_duration`. May be absent.
+    #[wire(skip_none)]
+    pub max_duration: ::std::option::Option<::std::string::String>,
+    /// Minimum duration this option covers, as an ISO 8601 duration (for example, `PT1H` or `P29D`). Omitted when there is no minimum.
+    ///
+    /// Wire name: `min_duration`. May be absent.
+    #[wire(skip_none)]
+    pub min_duration: ::std::option::Option<::std::string::String>,
+    /// iCalendar recurrence rule (RRULE) that the start date must fall on (for example, `FREQ=MONTHLY;BYDAY=1MO,3MO`). Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    ///
+    /// Wire name: `start_date_recurrence_rule`. May be absent.
+    #[wire(skip_none)]
+    pub start_date_recurrence_rule: ::std::option::Option<::std::string::String>,
+    /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+    ///
+    /// Wire name: `time_pairs`. Empty when absent.
+    #[wire(default)]
+    pub time_pairs: ::std::vec::Vec<
+        crate::seam::DevicePropertiesOnlineTimeFrameOptionsTimePairs,
+    >,
+    /// IANA time zone for interpreting `time_pairs` and the date recurrence rules. Present only when the option fixes times or dates.
+    ///
+    /// Wire name: `time_zone`. May be absent.
+    #[wire(skip_none)]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+/// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesOnlineTimeFrameOptionsTimePairs {
+    /// Label for the start/end time pairing.
+    ///
+    /// Wire name: `display_name`.
+    pub display_name: ::std::string::String,
+    /// End time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`. An `end_time` earlier on the clock than `start_time` means the end falls on a later date.
+    ///
+    /// Wire name: `end_time`.
+    pub end_time: ::std::string::String,
+    /// Start time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`.
+    ///
+    /// Wire name: `start_time`.
+    pub start_time: ::std::string::String,
+}
+/// Metadata for a Ring device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesRingMetadata {
+    /// Device ID for a Ring device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Ring device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Salto KS device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoKsMetadata {
+    /// Battery level for a Salto KS device.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<::std::string::String>,
+    /// Customer reference for a Salto KS device.
+    ///
+    /// Wire name: `customer_reference`. May be absent.
+    #[wire(skip_none)]
+    pub customer_reference: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the site has a Salto KS subscription that supports custom PINs.
+    ///
+    /// Wire name: `has_custom_pin_subscription`. May be absent.
+    #[wire(skip_none)]
+    pub has_custom_pin_subscription: ::std::option::Option<bool>,
+    /// Lock ID for a Salto KS device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<::std::string::String>,
+    /// Lock type for a Salto KS device.
+    ///
+    /// Wire name: `lock_type`. May be absent.
+    #[wire(skip_none)]
+    pub lock_type: ::std::option::Option<::std::string::String>,
+    /// Locked state for a Salto KS device.
+    ///
+    /// Wire name: `locked_state`. May be absent.
+    #[wire(skip_none)]
+    pub locked_state: ::std::option::Option<::std::string::String>,
+    /// Model for a Salto KS device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// Metada for a Salto device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoMetadata {
+    /// Battery level for a Salto device.
+    ///
+    /// Wire name: `battery_level`. May be absent.
+    #[wire(skip_none)]
+    pub battery_level: ::std::option::Option<::std::string::String>,
+    /// Customer reference for a Salto device.
+    ///
+    /// Wire name: `customer_reference`. May be absent.
+    #[wire(skip_none)]
+    pub customer_reference: ::std::option::Option<::std::string::String>,
+    /// Lock ID for a Salto device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<::std::string::String>,
+    /// Lock type for a Salto device.
+    ///
+    /// Wire name: `lock_type`. May be absent.
+    #[wire(skip_none)]
+    pub lock_type: ::std::option::Option<::std::string::String>,
+    /// Locked state for a Salto device.
+    ///
+    /// Wire name: `locked_state`. May be absent.
+    #[wire(skip_none)]
+    pub locked_state: ::std::option::Option<::std::string::String>,
+    /// Model for a Salto device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_id`. May be absent.
+    #[wire(skip_none)]
+    pub site_id: ::std::option::Option<::std::string::String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    ///
+    /// Wire name: `site_name`. May be absent.
+    #[wire(skip_none)]
+    pub site_name: ::std::option::Option<::std::string::String>,
+}
+/// Salto Space credential service metadata for the phone.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoSpaceCredentialServiceMetadata {
+    /// Indicates whether the credential service has an active associated phone.
+    ///
+    /// Wire name: `has_active_phone`. May be absent.
+    #[wire(skip_none)]
+    pub has_active_phone: ::std::option::Option<bool>,
+}
+/// Metadata for a Schlage device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSchlageMetadata {
+    /// Device ID for a Schlage device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Schlage device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Model for a Schlage device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for Seam Bridge.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSeamBridgeMetadata {
+    /// Device number for Seam Bridge.
+    ///
+    /// Wire name: `device_num`. May be absent.
+    #[wire(skip_none)]
+    pub device_num: ::std::option::Option<crate::runtime::Number>,
+    /// Name for Seam Bridge.
+    ///
+    /// Wire name: `name`. May be absent.
+    #[wire(skip_none)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Unlock method for Seam Bridge.
+    ///
+    /// Wire name: `unlock_method`. May be absent.
+    #[wire(skip_none)]
+    pub unlock_method: ::std::option::Option<
+        crate::seam::DevicePropertiesSeamBridgeMetadataUnlockMethod,
+    >,
+}
+/// Unlock method for Seam Bridge.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    /// `bridge`.
+    Bridge,
+    /// `doorking`.
+    Doorking,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bridge => "bridge",
+            Self::Doorking => "doorking",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "bridge" => Self::Bridge,
+            "doorking" => Self::Doorking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Metadata for a Sensi device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSensiMetadata {
+    /// Device ID for a Sensi device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a Sensi device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Set to true when the device does not support the /dual-setpoints API endpoint.
+    ///
+    /// Wire name: `dual_setpoints_not_supported`. May be absent.
+    #[wire(skip_none)]
+    pub dual_setpoints_not_supported: ::std::option::Option<bool>,
+    /// Enforced setpoint range in Celsius for a Sensi device, derived from an OutOfRange API error.
+    ///
+    /// Wire name: `enforced_setpoint_range_celsius`. May be absent.
+    #[wire(skip_none)]
+    pub enforced_setpoint_range_celsius: ::std::option::Option<::serde_json::Value>,
+    /// Product type for a Sensi device.
+    ///
+    /// Wire name: `product_type`. May be absent.
+    #[wire(skip_none)]
+    pub product_type: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a SmartThings device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesSmartthingsMetadata {
+    /// Device ID for a SmartThings device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for a SmartThings device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Location ID for a SmartThings device.
+    ///
+    /// Wire name: `location_id`. May be absent.
+    #[wire(skip_none)]
+    pub location_id: ::std::option::Option<::std::string::String>,
+    /// Model for a SmartThings device.
+    ///
+    /// Wire name: `model`. May be absent.
+    #[wire(skip_none)]
+    pub model: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a tado° device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTadoMetadata {
+    /// Device type for a tado° device.
+    ///
+    /// Wire name: `device_type`. May be absent.
+    #[wire(skip_none)]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    /// Serial number for a tado° device.
+    ///
+    /// Wire name: `serial_no`. May be absent.
+    #[wire(skip_none)]
+    pub serial_no: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Tedee device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTedeeMetadata {
+    /// Bridge ID for a Tedee device.
+    ///
+    /// Wire name: `bridge_id`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_id: ::std::option::Option<crate::runtime::Number>,
+    /// Bridge name for a Tedee device.
+    ///
+    /// Wire name: `bridge_name`. May be absent.
+    #[wire(skip_none)]
+    pub bridge_name: ::std::option::Option<::std::string::String>,
+    /// Device ID for a Tedee device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device model for a Tedee device.
+    ///
+    /// Wire name: `device_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_model: ::std::option::Option<::std::string::String>,
+    /// Device name for a Tedee device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Keypad ID for a Tedee device.
+    ///
+    /// Wire name: `keypad_id`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_id: ::std::option::Option<crate::runtime::Number>,
+    /// Serial number for a Tedee device.
+    ///
+    /// Wire name: `serial_number`. May be absent.
+    #[wire(skip_none)]
+    pub serial_number: ::std::option::Option<::std::string::String>,
+}
+/// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTemperatureThreshold {
+    /// Lower limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `lower_limit_celsius`. May be `null`.
+    pub lower_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Lower limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `lower_limit_fahrenheit`. May be `null`.
+    pub lower_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+    /// Upper limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `upper_limit_celsius`. May be `null`.
+    pub upper_limit_celsius: ::std::option::Option<crate::runtime::Number>,
+    /// Upper limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    ///
+    /// Wire name: `upper_limit_fahrenheit`. May be `null`.
+    pub upper_limit_fahrenheit: ::std::option::Option<crate::runtime::Number>,
+}
+/// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyPrograms {
+    /// Date and time at which the thermostat daily program was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the thermostat device on which the thermostat daily program is configured.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// User-friendly name to identify the thermostat daily program.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Array of thermostat daily program periods.
+    ///
+    /// Wire name: `periods`.
+    pub periods: ::std::vec::Vec<
+        crate::seam::DevicePropertiesThermostatDailyProgramsPeriods,
+    >,
+    /// ID of the thermostat daily program.
+    ///
+    /// Wire name: `thermostat_daily_program_id`.
+    pub thermostat_daily_program_id: ::std::string::String,
+    /// ID of the workspace that contains the thermostat daily program.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Array of thermostat daily program periods.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyProgramsPeriods {
+    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to activate at the `starts_at_time`.
+    ///
+    /// Wire name: `climate_preset_key`.
+    pub climate_preset_key: ::std::string::String,
+    /// Time at which the thermostat daily program period starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    ///
+    /// Wire name: `starts_at_time`.
+    pub starts_at_time: ::std::string::String,
+}
+/// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatWeeklyProgram {
+    /// Date and time at which the thermostat weekly program was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the thermostat daily program to run on Fridays.
+    ///
+    /// Wire name: `friday_program_id`. May be `null`.
+    pub friday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Mondays.
+    ///
+    /// Wire name: `monday_program_id`. May be `null`.
+    pub monday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Saturdays.
+    ///
+    /// Wire name: `saturday_program_id`. May be `null`.
+    pub saturday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Sundays.
+    ///
+    /// Wire name: `sunday_program_id`. May be `null`.
+    pub sunday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Thursdays.
+    ///
+    /// Wire name: `thursday_program_id`. May be `null`.
+    pub thursday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Tuesdays.
+    ///
+    /// Wire name: `tuesday_program_id`. May be `null`.
+    pub tuesday_program_id: ::std::option::Option<::std::string::String>,
+    /// ID of the thermostat daily program to run on Wednesdays.
+    ///
+    /// Wire name: `wednesday_program_id`. May be `null`.
+    pub wednesday_program_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a TTLock device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadata {
+    /// Feature value for a TTLock device.
+    ///
+    /// Wire name: `feature_value`. May be absent.
+    #[wire(skip_none)]
+    pub feature_value: ::std::option::Option<::std::string::String>,
+    /// Features for a TTLock device.
+    ///
+    /// Wire name: `features`. May be absent.
+    #[wire(skip_none)]
+    pub features: ::std::option::Option<
+        crate::seam::DevicePropertiesTtlockMetadataFeatures,
+    >,
+    /// Indicates whether a TTLock device has a gateway.
+    ///
+    /// Wire name: `has_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub has_gateway: ::std::option::Option<bool>,
+    /// Lock alias for a TTLock device.
+    ///
+    /// Wire name: `lock_alias`. May be absent.
+    #[wire(skip_none)]
+    pub lock_alias: ::std::option::Option<::std::string::String>,
+    /// Lock ID for a TTLock device.
+    ///
+    /// Wire name: `lock_id`. May be absent.
+    #[wire(skip_none)]
+    pub lock_id: ::std::option::Option<crate::runtime::Number>,
+    /// Lock-side timezone offset in milliseconds east of UTC, as configured in the TTLock app. Source of truth for the lock's wall-clock interpretation of access code start/end times — a misconfigured value here is the typical cause of customer "codes offset by N hours" reports. Diagnostic only; Seam does not convert times based on this value.
+    ///
+    /// Wire name: `timezone_raw_offset_ms`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub timezone_raw_offset_ms: crate::runtime::Nullable<crate::runtime::Number>,
+    /// Wireless keypads for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypads`. Empty when absent.
+    #[wire(default)]
+    pub wireless_keypads: ::std::vec::Vec<
+        crate::seam::DevicePropertiesTtlockMetadataWirelessKeypads,
+    >,
+}
+/// Features for a TTLock device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataFeatures {
+    /// Indicates whether a TTLock device supports auto-lock time configuration.
+    ///
+    /// Wire name: `auto_lock_time_config`. May be absent.
+    #[wire(skip_none)]
+    pub auto_lock_time_config: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports an incomplete keyboard passcode.
+    ///
+    /// Wire name: `incomplete_keyboard_passcode`. May be absent.
+    #[wire(skip_none)]
+    pub incomplete_keyboard_passcode: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports the lock command.
+    ///
+    /// Wire name: `lock_command`. May be absent.
+    #[wire(skip_none)]
+    pub lock_command: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports a passcode.
+    ///
+    /// Wire name: `passcode`. May be absent.
+    #[wire(skip_none)]
+    pub passcode: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports passcode management.
+    ///
+    /// Wire name: `passcode_management`. May be absent.
+    #[wire(skip_none)]
+    pub passcode_management: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports unlock via gateway.
+    ///
+    /// Wire name: `unlock_via_gateway`. May be absent.
+    #[wire(skip_none)]
+    pub unlock_via_gateway: ::std::option::Option<bool>,
+    /// Indicates whether a TTLock device supports Wi-Fi.
+    ///
+    /// Wire name: `wifi`. May be absent.
+    #[wire(skip_none)]
+    pub wifi: ::std::option::Option<bool>,
+}
+/// Wireless keypads for a TTLock device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataWirelessKeypads {
+    /// ID for a wireless keypad for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypad_id`. May be absent.
+    #[wire(skip_none)]
+    pub wireless_keypad_id: ::std::option::Option<crate::runtime::Number>,
+    /// Name for a wireless keypad for a TTLock device.
+    ///
+    /// Wire name: `wireless_keypad_name`. May be absent.
+    #[wire(skip_none)]
+    pub wireless_keypad_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a 2N device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesTwoNMetadata {
+    /// Device ID for a 2N device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::runtime::Number>,
+    /// Device name for a 2N device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for an Ultraloq device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesUltraloqMetadata {
+    /// Device ID for an Ultraloq device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device name for an Ultraloq device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Device type for an Ultraloq device.
+    ///
+    /// Wire name: `device_type`. May be absent.
+    #[wire(skip_none)]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    /// IANA timezone for the Ultraloq device.
+    ///
+    /// Wire name: `time_zone`. May be absent or `null`, which stay apart (`Nullable`).
+    #[wire(skip_absent)]
+    pub time_zone: crate::runtime::Nullable<::std::string::String>,
+}
+/// Metadata for an ASSA ABLOY Visionline system.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesVisionlineMetadata {
+    /// Encoder ID for an ASSA ABLOY Visionline system.
+    ///
+    /// Wire name: `encoder_id`. May be absent.
+    #[wire(skip_none)]
+    pub encoder_id: ::std::option::Option<::std::string::String>,
+}
+/// Metadata for a Wyze device.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DevicePropertiesWyzeMetadata {
+    /// Device ID for a Wyze device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Device information model for a Wyze device.
+    ///
+    /// Wire name: `device_info_model`. May be absent.
+    #[wire(skip_none)]
+    pub device_info_model: ::std::option::Option<::std::string::String>,
+    /// Device name for a Wyze device.
+    ///
+    /// Wire name: `device_name`. May be absent.
+    #[wire(skip_none)]
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// Keypad UUID for a Wyze device.
+    ///
+    /// Wire name: `keypad_uuid`. May be absent.
+    #[wire(skip_none)]
+    pub keypad_uuid: ::std::option::Option<::std::string::String>,
+    /// Locker status (hardlock) for a Wyze device.
+    ///
+    /// Wire name: `locker_status_hardlock`. May be absent.
+    #[wire(skip_none)]
+    pub locker_status_hardlock: ::std::option::Option<crate::runtime::Number>,
+    /// Product model for a Wyze device.
+    ///
+    /// Wire name: `product_model`. May be absent.
+    #[wire(skip_none)]
+    pub product_model: ::std::option::Option<::std::string::String>,
+    /// Product name for a Wyze device.
+    ///
+    /// Wire name: `product_name`. May be absent.
+    #[wire(skip_none)]
+    pub product_name: ::std::option::Option<::std::string::String>,
+    /// Product type for a Wyze device.
+    ///
+    /// Wire name: `product_type`. May be absent.
+    #[wire(skip_none)]
+    pub product_type: ::std::option::Option<::std::string::String>,
+}
+/// Provider of the device. Represents the third-party service through which the device is controlled.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceProvider {
+    /// Device provider name. Corresponds to the integration type, such as `august`, `schlage`, `yale_access`, and so on.
     ///
     /// Wire name: `device_provider_name`.
-    pub device_provider_name: crate::seam::DeviceProviderName,
-    /// Display name for the device provider.
+    pub device_provider_name: ::std::string::String,
+    /// Display name for the device provider type.
     ///
     /// Wire name: `display_name`.
     pub display_name: ::std::string::String,
     /// Image URL for the device provider.
     ///
-    /// Wire name: `image_url`.
-    pub image_url: ::std::string::String,
-    /// List of provider categories to which the device provider belongs, such as `stable`, `consumer_smartlocks`, `thermostats`, and so on.
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Provider category. Indicates the third-party provider type, such as `stable`, for stable integrations, or `internal`, for internal integrations.
     ///
-    /// Wire name: `provider_categories`.
-    pub provider_categories: ::std::vec::Vec<
-        crate::seam::DevicesListDeviceProvidersProviderCategory,
-    >,
+    /// Wire name: `provider_category`.
+    pub provider_category: ::std::string::String,
 }
-/// Name of the device provider.
+/// Type of the device. The published schema groups the values by kind of device (smart locks, keys, noise sensors, thermostats, phones, cameras).
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DeviceProviderName {
-    /// `hotek`.
-    Hotek,
-    /// `dormakaba_community`.
-    DormakabaCommunity,
-    /// `legic_connect`.
-    LegicConnect,
-    /// `akuvox`.
-    Akuvox,
-    /// `august`.
-    August,
-    /// `avigilon_alta`.
-    AvigilonAlta,
-    /// `brivo`.
-    Brivo,
-    /// `butterflymx`.
-    Butterflymx,
-    /// `schlage`.
-    Schlage,
-    /// `smartthings`.
-    Smartthings,
-    /// `yale`.
-    Yale,
-    /// `genie`.
-    Genie,
-    /// `doorking`.
-    Doorking,
-    /// `salto`.
-    Salto,
-    /// `salto_ks`.
-    SaltoKs,
-    /// `salto_ks_accept`.
-    SaltoKsAccept,
-    /// `lockly`.
-    Lockly,
-    /// `ttlock`.
-    Ttlock,
-    /// `linear`.
-    Linear,
-    /// `noiseaware`.
-    Noiseaware,
-    /// `nuki`.
-    Nuki,
-    /// `igloo`.
-    Igloo,
-    /// `kwikset`.
-    Kwikset,
-    /// `minut`.
-    Minut,
-    /// `my_2n`.
-    My2n,
-    /// `controlbyweb`.
-    Controlbyweb,
-    /// `nest`.
-    Nest,
-    /// `igloohome`.
-    Igloohome,
-    /// `ecobee`.
-    Ecobee,
-    /// `four_suites`.
-    FourSuites,
-    /// `dormakaba_oracode`.
-    DormakabaOracode,
-    /// `pti`.
-    Pti,
-    /// `wyze`.
-    Wyze,
-    /// `seam_passport`.
-    SeamPassport,
-    /// `visionline`.
-    Visionline,
-    /// `assa_abloy_credential_service`.
-    AssaAbloyCredentialService,
-    /// `tedee`.
-    Tedee,
-    /// `honeywell_resideo`.
-    HoneywellResideo,
-    /// `first_alert`.
-    FirstAlert,
-    /// `latch`.
-    Latch,
-    /// `akiles`.
-    Akiles,
-    /// `assa_abloy_vostio`.
-    AssaAbloyVostio,
-    /// `assa_abloy_vostio_credential_service`.
-    AssaAbloyVostioCredentialService,
-    /// `tado`.
-    Tado,
-    /// `salto_space`.
-    SaltoSpace,
-    /// `sensi`.
-    Sensi,
-    /// `keynest`.
-    Keynest,
-    /// `korelock`.
-    Korelock,
-    /// `keyincode`.
-    Keyincode,
-    /// `dormakaba_ambiance`.
-    DormakabaAmbiance,
-    /// `ultraloq`.
-    Ultraloq,
-    /// `dusaw`.
-    Dusaw,
-    /// `sifely`.
-    Sifely,
-    /// `thirty_three_lock`.
-    ThirtyThreeLock,
-    /// `ring`.
-    Ring,
-    /// `ical`.
-    Ical,
-    /// `lodgify`.
-    Lodgify,
-    /// `hostaway`.
-    Hostaway,
-    /// `guesty`.
-    Guesty,
-    /// `acuity_scheduling`.
-    AcuityScheduling,
-    /// `omnitec`.
-    Omnitec,
-    /// `kisi`.
-    Kisi,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-devices")]
-impl DeviceProviderName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hotek => "hotek",
-            Self::DormakabaCommunity => "dormakaba_community",
-            Self::LegicConnect => "legic_connect",
-            Self::Akuvox => "akuvox",
-            Self::August => "august",
-            Self::AvigilonAlta => "avigilon_alta",
-            Self::Brivo => "brivo",
-            Self::Butterflymx => "butterflymx",
-            Self::Schlage => "schlage",
-            Self::Smartthings => "smartthings",
-            Self::Yale => "yale",
-            Self::Genie => "genie",
-            Self::Doorking => "doorking",
-            Self::Salto => "salto",
-            Self::SaltoKs => "salto_ks",
-            Self::SaltoKsAccept => "salto_ks_accept",
-            Self::Lockly => "lockly",
-            Self::Ttlock => "ttlock",
-            Self::Linear => "linear",
-            Self::Noiseaware => "noiseaware",
-            Self::Nuki => "nuki",
-            Self::Igloo => "igloo",
-            Self::Kwikset => "kwikset",
-            Self::Minut => "minut",
-            Self::My2n => "my_2n",
-            Self::Controlbyweb => "controlbyweb",
-            Self::Nest => "nest",
-            Self::Igloohome => "igloohome",
-            Self::Ecobee => "ecobee",
-            Self::FourSuites => "four_suites",
-            Self::DormakabaOracode => "dormakaba_oracode",
-            Self::Pti => "pti",
-            Self::Wyze => "wyze",
-            Self::SeamPassport => "seam_passport",
-            Self::Visionline => "visionline",
-            Self::AssaAbloyCredentialService => "assa_abloy_credential_service",
-            Self::Tedee => "tedee",
-            Self::HoneywellResideo => "honeywell_resideo",
-            Self::FirstAlert => "first_alert",
-            Self::Latch => "latch",
-            Self::Akiles => "akiles",
-            Self::AssaAbloyVostio => "assa_abloy_vostio",
-            Self::AssaAbloyVostioCredentialService => {
-                "assa_abloy_vostio_credential_service"
-            }
-            Self::Tado => "tado",
-            Self::SaltoSpace => "salto_space",
-            Self::Sensi => "sensi",
-            Self::Keynest => "keynest",
-            Self::Korelock => "korelock",
-            Self::Keyincode => "keyincode",
-            Self::DormakabaAmbiance => "dormakaba_ambiance",
-            Self::Ultraloq => "ultraloq",
-            Self::Dusaw => "dusaw",
-            Self::Sifely => "sifely",
-            Self::ThirtyThreeLock => "thirty_three_lock",
-            Self::Ring => "ring",
-            Self::Ical => "ical",
-            Self::Lodgify => "lodgify",
-            Self::Hostaway => "hostaway",
-            Self::Guesty => "guesty",
-            Self::AcuityScheduling => "acuity_scheduling",
-            Self::Omnitec => "omnitec",
-            Self::Kisi => "kisi",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl DeviceProviderName {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "hotek" => Self::Hotek,
-            "dormakaba_community" => Self::DormakabaCommunity,
-            "legic_connect" => Self::LegicConnect,
-            "akuvox" => Self::Akuvox,
-            "august" => Self::August,
-            "avigilon_alta" => Self::AvigilonAlta,
-            "brivo" => Self::Brivo,
-            "butterflymx" => Self::Butterflymx,
-            "schlage" => Self::Schlage,
-            "smartthings" => Self::Smartthings,
-            "yale" => Self::Yale,
-            "genie" => Self::Genie,
-            "doorking" => Self::Doorking,
-            "salto" => Self::Salto,
-            "salto_ks" => Self::SaltoKs,
-            "salto_ks_accept" => Self::SaltoKsAccept,
-            "lockly" => Self::Lockly,
-            "ttlock" => Self::Ttlock,
-            "linear" => Self::Linear,
-            "noiseaware" => Self::Noiseaware,
-            "nuki" => Self::Nuki,
-            "igloo" => Self::Igloo,
-            "kwikset" => Self::Kwikset,
-            "minut" => Self::Minut,
-            "my_2n" => Self::My2n,
-            "controlbyweb" => Self::Controlbyweb,
-            "nest" => Self::Nest,
-            "igloohome" => Self::Igloohome,
-            "ecobee" => Self::Ecobee,
-            "four_suites" => Self::FourSuites,
-            "dormakaba_oracode" => Self::DormakabaOracode,
-            "pti" => Self::Pti,
-            "wyze" => Self::Wyze,
-            "seam_passport" => Self::SeamPassport,
-            "visionline" => Self::Visionline,
-            "assa_abloy_credential_service" => Self::AssaAbloyCredentialService,
-            "tedee" => Self::Tedee,
-            "honeywell_resideo" => Self::HoneywellResideo,
-            "first_alert" => Self::FirstAlert,
-            "latch" => Self::Latch,
-            "akiles" => Self::Akiles,
-            "assa_abloy_vostio" => Self::AssaAbloyVostio,
-            "assa_abloy_vostio_credential_service" => {
-                Self::AssaAbloyVostioCredentialService
-            }
-            "tado" => Self::Tado,
-            "salto_space" => Self::SaltoSpace,
-            "sensi" => Self::Sensi,
-            "keynest" => Self::Keynest,
-            "korelock" => Self::Korelock,
-            "keyincode" => Self::Keyincode,
-            "dormakaba_ambiance" => Self::DormakabaAmbiance,
-            "ultraloq" => Self::Ultraloq,
-            "dusaw" => Self::Dusaw,
-            "sifely" => Self::Sifely,
-            "thirty_three_lock" => Self::ThirtyThreeLock,
-            "ring" => Self::Ring,
-            "ical" => Self::Ical,
-            "lodgify" => Self::Lodgify,
-            "hostaway" => Self::Hostaway,
-            "guesty" => Self::Guesty,
-            "acuity_scheduling" => Self::AcuityScheduling,
-            "omnitec" => Self::Omnitec,
-            "kisi" => Self::Kisi,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::convert::From<&str> for DeviceProviderName {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::fmt::Display for DeviceProviderName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::serde::Serialize for DeviceProviderName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl<'de> ::serde::Deserialize<'de> for DeviceProviderName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// Category for which you want to list providers.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DevicesListDeviceProvidersProviderCategory {
-    /// `stable`.
-    Stable,
-    /// `consumer_smartlocks`.
-    ConsumerSmartlocks,
-    /// `beta`.
-    Beta,
-    /// `thermostats`.
-    Thermostats,
-    /// `noise_sensors`.
-    NoiseSensors,
-    /// `access_control_systems`.
-    AccessControlSystems,
-    /// `cameras`.
-    Cameras,
-    /// `connectors`.
-    Connectors,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-devices")]
-impl DevicesListDeviceProvidersProviderCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stable => "stable",
-            Self::ConsumerSmartlocks => "consumer_smartlocks",
-            Self::Beta => "beta",
-            Self::Thermostats => "thermostats",
-            Self::NoiseSensors => "noise_sensors",
-            Self::AccessControlSystems => "access_control_systems",
-            Self::Cameras => "cameras",
-            Self::Connectors => "connectors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl DevicesListDeviceProvidersProviderCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "stable" => Self::Stable,
-            "consumer_smartlocks" => Self::ConsumerSmartlocks,
-            "beta" => Self::Beta,
-            "thermostats" => Self::Thermostats,
-            "noise_sensors" => Self::NoiseSensors,
-            "access_control_systems" => Self::AccessControlSystems,
-            "cameras" => Self::Cameras,
-            "connectors" => Self::Connectors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::convert::From<&str> for DevicesListDeviceProvidersProviderCategory {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::fmt::Display for DevicesListDeviceProvidersProviderCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::serde::Serialize for DevicesListDeviceProvidersProviderCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl<'de> ::serde::Deserialize<'de> for DevicesListDeviceProvidersProviderCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `devices.list` (List Devices): every documented key of its body.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesListResponse {
-    /// The [devices](https://docs.seam.co/core-concepts/devices) of this page.
-    ///
-    /// Wire name: `devices`.
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-devices")]
-impl crate::runtime::Page for DevicesListResponse {
-    type Item = crate::seam::Device;
-    fn items(&self) -> &[crate::seam::Device] {
-        &self.devices
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::Device> {
-        self.devices
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// DevicesReportProviderMetadataDevice.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesReportProviderMetadataDevice {
-    /// ID of the device to update
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Omnitec-specific metadata to update
-    ///
-    /// Wire name: `omnitec_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub omnitec_metadata: ::std::option::Option<
-        crate::seam::DevicesReportProviderMetadataDeviceOmnitecMetadata,
-    >,
-    /// Schlage-specific metadata to update
-    ///
-    /// Wire name: `schlage_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub schlage_metadata: ::std::option::Option<
-        crate::seam::DevicesReportProviderMetadataDeviceSchlageMetadata,
-    >,
-    /// Ultraloq-specific metadata to update
-    ///
-    /// Wire name: `ultraloq_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub ultraloq_metadata: ::std::option::Option<
-        crate::seam::DevicesReportProviderMetadataDeviceUltraloqMetadata,
-    >,
-}
-/// Omnitec-specific metadata to update
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesReportProviderMetadataDeviceOmnitecMetadata {
-    /// IANA timezone for the Omnitec device
-    ///
-    /// Wire name: `time_zone`.
-    pub time_zone: crate::seam::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
-}
-/// IANA timezone for the Omnitec device
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    /// `Africa/Abidjan`.
-    AfricaAbidjan,
-    /// `Africa/Accra`.
-    AfricaAccra,
-    /// `Africa/Addis_Ababa`.
-    AfricaAddisAbaba,
-    /// `Africa/Algiers`.
-    AfricaAlgiers,
-    /// `Africa/Asmera`.
-    AfricaAsmera,
-    /// `Africa/Bamako`.
-    AfricaBamako,
-    /// `Africa/Bangui`.
-    AfricaBangui,
-    /// `Africa/Banjul`.
-    AfricaBanjul,
-    /// `Africa/Bissau`.
-    AfricaBissau,
-    /// `Africa/Blantyre`.
-    AfricaBlantyre,
-    /// `Africa/Brazzaville`.
-    AfricaBrazzaville,
-    /// `Africa/Bujumbura`.
-    AfricaBujumbura,
-    /// `Africa/Cairo`.
-    AfricaCairo,
-    /// `Africa/Casablanca`.
-    AfricaCasablanca,
-    /// `Africa/Ceuta`.
-    AfricaCeuta,
-    /// `Africa/Conakry`.
-    AfricaConakry,
-    /// `Africa/Dakar`.
-    AfricaDakar,
-    /// `Africa/Dar_es_Salaam`.
-    AfricaDarEsSalaam,
-    /// `Africa/Djibouti`.
-    AfricaDjibouti,
-    /// `Africa/Douala`.
-    AfricaDouala,
-    /// `Africa/El_Aaiun`.
-    AfricaElAaiun,
-    /// `Africa/Freetown`.
-    AfricaFreetown,
-    /// `Africa/Gaborone`.
-    AfricaGaborone,
-    /// `Africa/Harare`.
-    AfricaHarare,
-    /// `Africa/Johannesburg`.
-    AfricaJohannesburg,
-    /// `Africa/Juba`.
-    AfricaJuba,
-    /// `Africa/Kampala`.
-    AfricaKampala,
-    /// `Africa/Khartoum`.
-    AfricaKhartoum,
-    /// `Africa/Kigali`.
-    AfricaKigali,
-    /// `Africa/Kinshasa`.
-    AfricaKinshasa,
-    /// `Africa/Lagos`.
-    AfricaLagos,
-    /// `Africa/Libreville`.
-    AfricaLibreville,
-    /// `Africa/Lome`.
-    AfricaLome,
-    /// `Africa/Luanda`.
-    AfricaLuanda,
-    /// `Africa/Lubumbashi`.
-    AfricaLubumbashi,
-    /// `Africa/Lusaka`.
-    AfricaLusaka,
-    /// `Africa/Malabo`.
-    AfricaMalabo,
-    /// `Africa/Maputo`.
-    AfricaMaputo,
-    /// `Africa/Maseru`.
-    AfricaMaseru,
-    /// `Africa/Mbabane`.
-    AfricaMbabane,
-    /// `Africa/Mogadishu`.
-    AfricaMogadishu,
-    /// `Africa/Monrovia`.
-    AfricaMonrovia,
-    /// `Africa/Nairobi`.
-    AfricaNairobi,
-    /// `Africa/Ndjamena`.
-    AfricaNdjamena,
-    /// `Africa/Niamey`.
-    AfricaNiamey,
-    /// `Africa/Nouakchott`.
-    AfricaNouakchott,
-    /// `Africa/Ouagadougou`.
-    AfricaOuagadougou,
-    /// `Africa/Porto-Novo`.
-    AfricaPortoNovo,
-    /// `Africa/Sao_Tome`.
-    AfricaSaoTome,
-    /// `Africa/Tripoli`.
-    AfricaTripoli,
-    /// `Africa/Tunis`.
-    AfricaTunis,
-    /// `Africa/Windhoek`.
-    AfricaWindhoek,
-    /// `America/Adak`.
-    AmericaAdak,
-    /// `America/Anchorage`.
-    AmericaAnchorage,
-    /// `America/Anguilla`.
-    AmericaAnguilla,
-    /// `America/Antigua`.
-    AmericaAntigua,
-    /// `America/Araguaina`.
-    AmericaAraguaina,
-    /// `America/Argentina/La_Rioja`.
-    AmericaArgentinaLaRioja,
-    /// `America/Argentina/Rio_Gallegos`.
-    AmericaArgentinaRioGallegos,
-    /// `America/Argentina/Salta`.
-    AmericaArgentinaSalta,
-    /// `America/Argentina/San_Juan`.
-    AmericaArgentinaSanJuan,
-    /// `America/Argentina/San_Luis`.
-    AmericaArgentinaSanLuis,
-    /// `America/Argentina/Tucuman`.
-    AmericaArgentinaTucuman,
-    /// `America/Argentina/Ushuaia`.
-    AmericaArgentinaUshuaia,
-    /// `America/Aruba`.
-    AmericaAruba,
-    /// `America/Asuncion`.
-    AmericaAsuncion,
-    /// `America/Bahia`.
-    AmericaBahia,
-    /// `America/Bahia_Banderas`.
-    AmericaBahiaBanderas,
-    /// `America/Barbados`.
-    AmericaBarbados,
-    /// `America/Belem`.
-    AmericaBelem,
-    /// `America/Belize`.
-    AmericaBelize,
-    /// `America/Blanc-Sablon`.
-    AmericaBlancSablon,
-    /// `America/Boa_Vista`.
-    AmericaBoaVista,
-    /// `America/Bogota`.
-    AmericaBogota,
-    /// `America/Boise`.
-    AmericaBoise,
-    /// `America/Buenos_Aires`.
-    AmericaBuenosAires,
-    /// `America/Cambridge_Bay`.
-    AmericaCambridgeBay,
-    /// `America/Campo_Grande`.
-    AmericaCampoGrande,
-    /// `America/Cancun`.
-    AmericaCancun,
-    /// `America/Caracas`.
-    AmericaCaracas,
-    /// `America/Catamarca`.
-    AmericaCatamarca,
-    /// `America/Cayenne`.
-    AmericaCayenne,
-    /// `America/Cayman`.
-    AmericaCayman,
-    /// `America/Chicago`.
-    AmericaChicago,
-    /// `America/Chihuahua`.
-    AmericaChihuahua,
-    /// `America/Ciudad_Juarez`.
-    AmericaCiudadJuarez,
-    /// `America/Coral_Harbour`.
-    AmericaCoralHarbour,
-    /// `America/Cordoba`.
-    AmericaCordoba,
-    /// `America/Costa_Rica`.
-    AmericaCostaRica,
-    /// `America/Creston`.
-    AmericaCreston,
-    /// `America/Cuiaba`.
-    AmericaCuiaba,
-    /// `America/Curacao`.
-    AmericaCuracao,
-    /// `America/Danmarkshavn`.
-    AmericaDanmarkshavn,
-    /// `America/Dawson`.
-    AmericaDawson,
-    /// `America/Dawson_Creek`.
-    AmericaDawsonCreek,
-    /// `America/Denver`.
-    AmericaDenver,
-    /// `America/Detroit`.
-    AmericaDetroit,
-    /// `America/Dominica`.
-    AmericaDominica,
-    /// `America/Edmonton`.
-    AmericaEdmonton,
-    /// `America/Eirunepe`.
-    AmericaEirunepe,
-    /// `America/El_Salvador`.
-    AmericaElSalvador,
-    /// `America/Fort_Nelson`.
-    AmericaFortNelson,
-    /// `America/Fortaleza`.
-    AmericaFortaleza,
-    /// `America/Glace_Bay`.
-    AmericaGlaceBay,
-    /// `America/Godthab`.
-    AmericaGodthab,
-    /// `America/Goose_Bay`.
-    AmericaGooseBay,
-    /// `America/Grand_Turk`.
-    AmericaGrandTurk,
-    /// `America/Grenada`.
-    AmericaGrenada,
-    /// `America/Guadeloupe`.
-    AmericaGuadeloupe,
-    /// `America/Guatemala`.
-    AmericaGuatemala,
-    /// `America/Guayaquil`.
-    AmericaGuayaquil,
-    /// `America/Guyana`.
-    AmericaGuyana,
-    /// `America/Halifax`.
-    AmericaHalifax,
-    /// `America/Havana`.
-    AmericaHavana,
-    /// `America/Hermosillo`.
-    AmericaHermosillo,
-    /// `America/Indiana/Knox`.
-    AmericaIndianaKnox,
-    /// `America/Indiana/Marengo`.
-    AmericaIndianaMarengo,
-    /// `America/Indiana/Petersburg`.
-    AmericaIndianaPetersburg,
-    /// `America/Indiana/Tell_City`.
-    AmericaIndianaTellCity,
-    /// `America/Indiana/Vevay`.
-    AmericaIndianaVevay,
-    /// `America/Indiana/Vincennes`.
-    AmericaIndianaVincennes,
-    /// `America/Indiana/Winamac`.
-    AmericaIndianaWinamac,
-    /// `America/Indianapolis`.
-    AmericaIndianapolis,
-    /// `America/Inuvik`.
-    AmericaInuvik,
-    /// `America/Iqaluit`.
-    AmericaIqaluit,
-    /// `America/Jamaica`.
-    AmericaJamaica,
-    /// `America/Jujuy`.
-    AmericaJujuy,
-    /// `America/Juneau`.
-    AmericaJuneau,
-    /// `America/Kentucky/Monticello`.
-    AmericaKentuckyMonticello,
-    /// `America/Kralendijk`.
-    AmericaKralendijk,
-    /// `America/La_Paz`.
-    AmericaLaPaz,
-    /// `America/Lima`.
-    AmericaLima,
-    /// `America/Los_Angeles`.
-    AmericaLosAngeles,
-    /// `America/Louisville`.
-    AmericaLouisville,
-    /// `America/Lower_Princes`.
-    AmericaLowerPrinces,
-    /// `America/Maceio`.
-    AmericaMaceio,
-    /// `America/Managua`.
-    AmericaManagua,
-    /// `America/Manaus`.
-    AmericaManaus,
-    /// `America/Marigot`.
-    AmericaMarigot,
-    /// `America/Martinique`.
-    AmericaMartinique,
-    /// `America/Matamoros`.
-    AmericaMatamoros,
-    /// `America/Mazatlan`.
-    AmericaMazatlan,
-    /// `America/Mendoza`.
-    AmericaMendoza,
-    /// `America/Menominee`.
-    AmericaMenominee,
-    /// `America/Merida`.
-    AmericaMerida,
-    /// `America/Metlakatla`.
-    AmericaMetlakatla,
-    /// `America/Mexico_City`.
-    AmericaMexicoCity,
-    /// `America/Miquelon`.
-    AmericaMiquelon,
-    /// `America/Moncton`.
-    AmericaMoncton,
-    /// `America/Monterrey`.
-    AmericaMonterrey,
-    /// `America/Montevideo`.
-    AmericaMontevideo,
-    /// `America/Montreal`.
-    AmericaMontreal,
-    /// `America/Montserrat`.
-    AmericaMontserrat,
-    /// `America/Nassau`.
-    AmericaNassau,
-    /// `America/New_York`.
-    AmericaNewYork,
-    /// `America/Nipigon`.
-    AmericaNipigon,
-    /// `America/Nome`.
-    AmericaNome,
-    /// `America/Noronha`.
-    AmericaNoronha,
-    /// `America/North_Dakota/Beulah`.
-    AmericaNorthDakotaBeulah,
-    /// `America/North_Dakota/Center`.
-    AmericaNorthDakotaCenter,
-    /// `America/North_Dakota/New_Salem`.
-    AmericaNorthDakotaNewSalem,
-    /// `America/Ojinaga`.
-    AmericaOjinaga,
-    /// `America/Panama`.
-    AmericaPanama,
-    /// `America/Pangnirtung`.
-    AmericaPangnirtung,
-    /// `America/Paramaribo`.
-    AmericaParamaribo,
-    /// `America/Phoenix`.
-    AmericaPhoenix,
-    /// `America/Port-au-Prince`.
-    AmericaPortAuPrince,
-    /// `America/Port_of_Spain`.
-    AmericaPortOfSpain,
-    /// `America/Porto_Velho`.
-    AmericaPortoVelho,
-    /// `America/Puerto_Rico`.
-    AmericaPuertoRico,
-    /// `America/Punta_Arenas`.
-    AmericaPuntaArenas,
-    /// `America/Rainy_River`.
-    AmericaRainyRiver,
-    /// `America/Rankin_Inlet`.
-    AmericaRankinInlet,
-    /// `America/Recife`.
-    AmericaRecife,
-    /// `America/Regina`.
-    AmericaRegina,
-    /// `America/Resolute`.
-    AmericaResolute,
-    /// `America/Rio_Branco`.
-    AmericaRioBranco,
-    /// `America/Santa_Isabel`.
-    AmericaSantaIsabel,
-    /// `America/Santarem`.
-    AmericaSantarem,
-    /// `America/Santiago`.
-    AmericaSantiago,
-    /// `America/Santo_Domingo`.
-    AmericaSantoDomingo,
-    /// `America/Sao_Paulo`.
-    AmericaSaoPaulo,
-    /// `America/Scoresbysund`.
-    AmericaScoresbysund,
-    /// `America/Sitka`.
-    AmericaSitka,
-    /// `America/St_Barthelemy`.
-    AmericaStBarthelemy,
-    /// `America/St_Johns`.
-    AmericaStJohns,
-    /// `America/St_Kitts`.
-    AmericaStKitts,
-    /// `America/St_Lucia`.
-    AmericaStLucia,
-    /// `America/St_Thomas`.
-    AmericaStThomas,
-    /// `America/St_Vincent`.
-    AmericaStVincent,
-    /// `America/Swift_Current`.
-    AmericaSwiftCurrent,
-    /// `America/Tegucigalpa`.
-    AmericaTegucigalpa,
-    /// `America/Thule`.
-    AmericaThule,
-    /// `America/Thunder_Bay`.
-    AmericaThunderBay,
-    /// `America/Tijuana`.
-    AmericaTijuana,
-    /// `America/Toronto`.
-    AmericaToronto,
-    /// `America/Tortola`.
-    AmericaTortola,
-    /// `America/Vancouver`.
-    AmericaVancouver,
-    /// `America/Whitehorse`.
-    AmericaWhitehorse,
-    /// `America/Winnipeg`.
-    AmericaWinnipeg,
-    /// `America/Yakutat`.
-    AmericaYakutat,
-    /// `America/Yellowknife`.
-    AmericaYellowknife,
-    /// `Antarctica/Casey`.
-    AntarcticaCasey,
-    /// `Antarctica/Davis`.
-    AntarcticaDavis,
-    /// `Antarctica/DumontDUrville`.
-    AntarcticaDumontDUrville,
-    /// `Antarctica/Macquarie`.
-    AntarcticaMacquarie,
-    /// `Antarctica/Mawson`.
-    AntarcticaMawson,
-    /// `Antarctica/McMurdo`.
-    AntarcticaMcMurdo,
-    /// `Antarctica/Palmer`.
-    AntarcticaPalmer,
-    /// `Antarctica/Rothera`.
-    AntarcticaRothera,
-    /// `Antarctica/Syowa`.
-    AntarcticaSyowa,
-    /// `Antarctica/Troll`.
-    AntarcticaTroll,
-    /// `Antarctica/Vostok`.
-    AntarcticaVostok,
-    /// `Arctic/Longyearbyen`.
-    ArcticLongyearbyen,
-    /// `Asia/Aden`.
-    AsiaAden,
-    /// `Asia/Almaty`.
-    AsiaAlmaty,
-    /// `Asia/Amman`.
-    AsiaAmman,
-    /// `Asia/Anadyr`.
-    AsiaAnadyr,
-    /// `Asia/Aqtau`.
-    AsiaAqtau,
-    /// `Asia/Aqtobe`.
-    AsiaAqtobe,
-    /// `Asia/Ashgabat`.
-    AsiaAshgabat,
-    /// `Asia/Atyrau`.
-    AsiaAtyrau,
-    /// `Asia/Baghdad`.
-    AsiaBaghdad,
-    /// `Asia/Bahrain`.
-    AsiaBahrain,
-    /// `Asia/Baku`.
-    AsiaBaku,
-    /// `Asia/Bangkok`.
-    AsiaBangkok,
-    /// `Asia/Barnaul`.
-    AsiaBarnaul,
-    /// `Asia/Beirut`.
-    AsiaBeirut,
-    /// `Asia/Bishkek`.
-    AsiaBishkek,
-    /// `Asia/Brunei`.
-    AsiaBrunei,
-    /// `Asia/Calcutta`.
-    AsiaCalcutta,
-    /// `Asia/Chita`.
-    AsiaChita,
-    /// `Asia/Choibalsan`.
-    AsiaChoibalsan,
-    /// `Asia/Colombo`.
-    AsiaColombo,
-    /// `Asia/Damascus`.
-    AsiaDamascus,
-    /// `Asia/Dhaka`.
-    AsiaDhaka,
-    /// `Asia/Dili`.
-    AsiaDili,
-    /// `Asia/Dubai`.
-    AsiaDubai,
-    /// `Asia/Dushanbe`.
-    AsiaDushanbe,
-    /// `Asia/Famagusta`.
-    AsiaFamagusta,
-    /// `Asia/Gaza`.
-    AsiaGaza,
-    /// `Asia/Hebron`.
-    AsiaHebron,
-    /// `Asia/Hong_Kong`.
-    AsiaHongKong,
-    /// `Asia/Hovd`.
-    AsiaHovd,
-    /// `Asia/Irkutsk`.
-    AsiaIrkutsk,
-    /// `Asia/Jakarta`.
-    AsiaJakarta,
-    /// `Asia/Jayapura`.
-    AsiaJayapura,
-    /// `Asia/Jerusalem`.
-    AsiaJerusalem,
-    /// `Asia/Kabul`.
-    AsiaKabul,
-    /// `Asia/Kamchatka`.
-    AsiaKamchatka,
-    /// `Asia/Karachi`.
-    AsiaKarachi,
-    /// `Asia/Katmandu`.
-    AsiaKatmandu,
-    /// `Asia/Khandyga`.
-    AsiaKhandyga,
-    /// `Asia/Krasnoyarsk`.
-    AsiaKrasnoyarsk,
-    /// `Asia/Kuala_Lumpur`.
-    AsiaKualaLumpur,
-    /// `Asia/Kuching`.
-    AsiaKuching,
-    /// `Asia/Kuwait`.
-    AsiaKuwait,
-    /// `Asia/Macau`.
-    AsiaMacau,
-    /// `Asia/Magadan`.
-    AsiaMagadan,
-    /// `Asia/Makassar`.
-    AsiaMakassar,
-    /// `Asia/Manila`.
-    AsiaManila,
-    /// `Asia/Muscat`.
-    AsiaMuscat,
-    /// `Asia/Nicosia`.
-    AsiaNicosia,
-    /// `Asia/Novokuznetsk`.
-    AsiaNovokuznetsk,
-    /// `Asia/Novosibirsk`.
-    AsiaNovosibirsk,
-    /// `Asia/Omsk`.
-    AsiaOmsk,
-    /// `Asia/Oral`.
-    AsiaOral,
-    /// `Asia/Phnom_Penh`.
-    AsiaPhnomPenh,
-    /// `Asia/Pontianak`.
-    AsiaPontianak,
-    /// `Asia/Pyongyang`.
-    AsiaPyongyang,
-    /// `Asia/Qatar`.
-    AsiaQatar,
-    /// `Asia/Qostanay`.
-    AsiaQostanay,
-    /// `Asia/Qyzylorda`.
-    AsiaQyzylorda,
-    /// `Asia/Rangoon`.
-    AsiaRangoon,
-    /// `Asia/Riyadh`.
-    AsiaRiyadh,
-    /// `Asia/Saigon`.
-    AsiaSaigon,
-    /// `Asia/Sakhalin`.
-    AsiaSakhalin,
-    /// `Asia/Samarkand`.
-    AsiaSamarkand,
-    /// `Asia/Seoul`.
-    AsiaSeoul,
-    /// `Asia/Shanghai`.
-    AsiaShanghai,
-    /// `Asia/Singapore`.
-    AsiaSingapore,
-    /// `Asia/Srednekolymsk`.
-    AsiaSrednekolymsk,
-    /// `Asia/Taipei`.
-    AsiaTaipei,
-    /// `Asia/Tashkent`.
-    AsiaTashkent,
-    /// `Asia/Tbilisi`.
-    AsiaTbilisi,
-    /// `Asia/Tehran`.
-    AsiaTehran,
-    /// `Asia/Thimphu`.
-    AsiaThimphu,
-    /// `Asia/Tokyo`.
-    AsiaTokyo,
-    /// `Asia/Tomsk`.
-    AsiaTomsk,
-    /// `Asia/Ulaanbaatar`.
-    AsiaUlaanbaatar,
-    /// `Asia/Urumqi`.
-    AsiaUrumqi,
-    /// `Asia/Ust-Nera`.
-    AsiaUstNera,
-    /// `Asia/Vientiane`.
-    AsiaVientiane,
-    /// `Asia/Vladivostok`.
-    AsiaVladivostok,
-    /// `Asia/Yakutsk`.
-    AsiaYakutsk,
-    /// `Asia/Yekaterinburg`.
-    AsiaYekaterinburg,
-    /// `Asia/Yerevan`.
-    AsiaYerevan,
-    /// `Atlantic/Azores`.
-    AtlanticAzores,
-    /// `Atlantic/Bermuda`.
-    AtlanticBermuda,
-    /// `Atlantic/Canary`.
-    AtlanticCanary,
-    /// `Atlantic/Cape_Verde`.
-    AtlanticCapeVerde,
-    /// `Atlantic/Faeroe`.
-    AtlanticFaeroe,
-    /// `Atlantic/Madeira`.
-    AtlanticMadeira,
-    /// `Atlantic/Reykjavik`.
-    AtlanticReykjavik,
-    /// `Atlantic/South_Georgia`.
-    AtlanticSouthGeorgia,
-    /// `Atlantic/St_Helena`.
-    AtlanticStHelena,
-    /// `Atlantic/Stanley`.
-    AtlanticStanley,
-    /// `Australia/Adelaide`.
-    AustraliaAdelaide,
-    /// `Australia/Brisbane`.
-    AustraliaBrisbane,
-    /// `Australia/Broken_Hill`.
-    AustraliaBrokenHill,
-    /// `Australia/Currie`.
-    AustraliaCurrie,
-    /// `Australia/Darwin`.
-    AustraliaDarwin,
-    /// `Australia/Eucla`.
-    AustraliaEucla,
-    /// `Australia/Hobart`.
-    AustraliaHobart,
-    /// `Australia/Lindeman`.
-    AustraliaLindeman,
-    /// `Australia/Lord_Howe`.
-    AustraliaLordHowe,
-    /// `Australia/Melbourne`.
-    AustraliaMelbourne,
-    /// `Australia/Perth`.
-    AustraliaPerth,
-    /// `Australia/Sydney`.
-    AustraliaSydney,
-    /// `Europe/Amsterdam`.
-    EuropeAmsterdam,
-    /// `Europe/Andorra`.
-    EuropeAndorra,
-    /// `Europe/Astrakhan`.
-    EuropeAstrakhan,
-    /// `Europe/Athens`.
-    EuropeAthens,
-    /// `Europe/Belgrade`.
-    EuropeBelgrade,
-    /// `Europe/Berlin`.
-    EuropeBerlin,
-    /// `Europe/Bratislava`.
-    EuropeBratislava,
-    /// `Europe/Brussels`.
-    EuropeBrussels,
-    /// `Europe/Bucharest`.
-    EuropeBucharest,
-    /// `Europe/Budapest`.
-    EuropeBudapest,
-    /// `Europe/Busingen`.
-    EuropeBusingen,
-    /// `Europe/Chisinau`.
-    EuropeChisinau,
-    /// `Europe/Copenhagen`.
-    EuropeCopenhagen,
-    /// `Europe/Dublin`.
-    EuropeDublin,
-    /// `Europe/Gibraltar`.
-    EuropeGibraltar,
-    /// `Europe/Guernsey`.
-    EuropeGuernsey,
-    /// `Europe/Helsinki`.
-    EuropeHelsinki,
-    /// `Europe/Isle_of_Man`.
-    EuropeIsleOfMan,
-    /// `Europe/Istanbul`.
-    EuropeIstanbul,
-    /// `Europe/Jersey`.
-    EuropeJersey,
-    /// `Europe/Kaliningrad`.
-    EuropeKaliningrad,
-    /// `Europe/Kiev`.
-    EuropeKiev,
-    /// `Europe/Kirov`.
-    EuropeKirov,
-    /// `Europe/Lisbon`.
-    EuropeLisbon,
-    /// `Europe/Ljubljana`.
-    EuropeLjubljana,
-    /// `Europe/London`.
-    EuropeLondon,
-    /// `Europe/Luxembourg`.
-    EuropeLuxembourg,
-    /// `Europe/Madrid`.
-    EuropeMadrid,
-    /// `Europe/Malta`.
-    EuropeMalta,
-    /// `Europe/Mariehamn`.
-    EuropeMariehamn,
-    /// `Europe/Minsk`.
-    EuropeMinsk,
-    /// `Europe/Monaco`.
-    EuropeMonaco,
-    /// `Europe/Moscow`.
-    EuropeMoscow,
-    /// `Europe/Oslo`.
-    EuropeOslo,
-    /// `Europe/Paris`.
-    EuropeParis,
-    /// `Europe/Podgorica`.
-    EuropePodgorica,
-    /// `Europe/Prague`.
-    EuropePrague,
-    /// `Europe/Riga`.
-    EuropeRiga,
-    /// `Europe/Rome`.
-    EuropeRome,
-    /// `Europe/Samara`.
-    EuropeSamara,
-    /// `Europe/San_Marino`.
-    EuropeSanMarino,
-    /// `Europe/Sarajevo`.
-    EuropeSarajevo,
-    /// `Europe/Saratov`.
-    EuropeSaratov,
-    /// `Europe/Simferopol`.
-    EuropeSimferopol,
-    /// `Europe/Skopje`.
-    EuropeSkopje,
-    /// `Europe/Sofia`.
-    EuropeSofia,
-    /// `Europe/Stockholm`.
-    EuropeStockholm,
-    /// `Europe/Tallinn`.
-    EuropeTallinn,
-    /// `Europe/Tirane`.
-    EuropeTirane,
-    /// `Europe/Ulyanovsk`.
-    EuropeUlyanovsk,
-    /// `Europe/Uzhgorod`.
-    EuropeUzhgorod,
-    /// `Europe/Vaduz`.
-    EuropeVaduz,
-    /// `Europe/Vatican`.
-    EuropeVatican,
-    /// `Europe/Vienna`.
-    EuropeVienna,
-    /// `Europe/Vilnius`.
-    EuropeVilnius,
-    /// `Europe/Volgograd`.
-    EuropeVolgograd,
-    /// `Europe/Warsaw`.
-    EuropeWarsaw,
-    /// `Europe/Zagreb`.
-    EuropeZagreb,
-    /// `Europe/Zaporozhye`.
-    EuropeZaporozhye,
-    /// `Europe/Zurich`.
-    EuropeZurich,
-    /// `Indian/Antananarivo`.
-    IndianAntananarivo,
-    /// `Indian/Chagos`.
-    IndianChagos,
-    /// `Indian/Christmas`.
-    IndianChristmas,
-    /// `Indian/Cocos`.
-    IndianCocos,
-    /// `Indian/Comoro`.
-    IndianComoro,
-    /// `Indian/Kerguelen`.
-    IndianKerguelen,
-    /// `Indian/Mahe`.
-    IndianMahe,
-    /// `Indian/Maldives`.
-    IndianMaldives,
-    /// `Indian/Mauritius`.
-    IndianMauritius,
-    /// `Indian/Mayotte`.
-    IndianMayotte,
-    /// `Indian/Reunion`.
-    IndianReunion,
-    /// `Pacific/Apia`.
-    PacificApia,
-    /// `Pacific/Auckland`.
-    PacificAuckland,
-    /// `Pacific/Bougainville`.
-    PacificBougainville,
-    /// `Pacific/Chatham`.
-    PacificChatham,
-    /// `Pacific/Easter`.
-    PacificEaster,
-    /// `Pacific/Efate`.
-    PacificEfate,
-    /// `Pacific/Enderbury`.
-    PacificEnderbury,
-    /// `Pacific/Fakaofo`.
-    PacificFakaofo,
-    /// `Pacific/Fiji`.
-    PacificFiji,
-    /// `Pacific/Funafuti`.
-    PacificFunafuti,
-    /// `Pacific/Galapagos`.
-    PacificGalapagos,
-    /// `Pacific/Gambier`.
-    PacificGambier,
-    /// `Pacific/Guadalcanal`.
-    PacificGuadalcanal,
-    /// `Pacific/Guam`.
-    PacificGuam,
-    /// `Pacific/Honolulu`.
-    PacificHonolulu,
-    /// `Pacific/Johnston`.
-    PacificJohnston,
-    /// `Pacific/Kiritimati`.
-    PacificKiritimati,
-    /// `Pacific/Kosrae`.
-    PacificKosrae,
-    /// `Pacific/Kwajalein`.
-    PacificKwajalein,
-    /// `Pacific/Majuro`.
-    PacificMajuro,
-    /// `Pacific/Marquesas`.
-    PacificMarquesas,
-    /// `Pacific/Midway`.
-    PacificMidway,
-    /// `Pacific/Nauru`.
-    PacificNauru,
-    /// `Pacific/Niue`.
-    PacificNiue,
-    /// `Pacific/Norfolk`.
-    PacificNorfolk,
-    /// `Pacific/Noumea`.
-    PacificNoumea,
-    /// `Pacific/Pago_Pago`.
-    PacificPagoPago,
-    /// `Pacific/Palau`.
-    PacificPalau,
-    /// `Pacific/Pitcairn`.
-    PacificPitcairn,
-    /// `Pacific/Ponape`.
-    PacificPonape,
-    /// `Pacific/Port_Moresby`.
-    PacificPortMoresby,
-    /// `Pacific/Rarotonga`.
-    PacificRarotonga,
-    /// `Pacific/Saipan`.
-    PacificSaipan,
-    /// `Pacific/Tahiti`.
-    PacificTahiti,
-    /// `Pacific/Tarawa`.
-    PacificTarawa,
-    /// `Pacific/Tongatapu`.
-    PacificTongatapu,
-    /// `Pacific/Truk`.
-    PacificTruk,
-    /// `Pacific/Wake`.
-    PacificWake,
-    /// `Pacific/Wallis`.
-    PacificWallis,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-devices")]
-impl DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AfricaAbidjan => "Africa/Abidjan",
-            Self::AfricaAccra => "Africa/Accra",
-            Self::AfricaAddisAbaba => "Africa/Addis_Ababa",
-            Self::AfricaAlgiers => "Africa/Algiers",
-            Self::AfricaAsmera => "Africa/Asmera",
-            Self::AfricaBamako => "Africa/Bamako",
-            Self::AfricaBangui => "Africa/Bangui",
-            Self::AfricaBanjul => "Africa/Banjul",
-            Self::AfricaBissau => "Africa/Bissau",
-            Self::AfricaBlantyre => "Africa/Blantyre",
-            Self::AfricaBrazzaville => "Africa/Brazzaville",
-            Self::AfricaBujumbura => "Africa/Bujumbura",
-            Self::AfricaCairo => "Africa/Cairo",
-            Self::AfricaCasablanca => "Africa/Casablanca",
-            Self::AfricaCeuta => "Africa/Ceuta",
-            Self::AfricaConakry => "Africa/Conakry",
-            Self::AfricaDakar => "Africa/Dakar",
-            Self::AfricaDarEsSalaam => "Africa/Dar_es_Salaam",
-            Self::AfricaDjibouti => "Africa/Djibouti",
-            Self::AfricaDouala => "Africa/Douala",
-            Self::AfricaElAaiun => "Africa/El_Aaiun",
-            Self::AfricaFreetown => "Africa/Freetown",
-            Self::AfricaGaborone => "Africa/Gaborone",
-            Self::AfricaHarare => "Africa/Harare",
-            Self::AfricaJohannesburg => "Africa/Johannesburg",
-            Self::AfricaJuba => "Africa/Juba",
-            Self::AfricaKampala => "Africa/Kampala",
-            Self::AfricaKhartoum => "Africa/Khartoum",
-            Self::AfricaKigali => "Africa/Kigali",
-            Self::AfricaKinshasa => "Africa/Kinshasa",
-            Self::AfricaLagos => "Africa/Lagos",
-            Self::AfricaLibreville => "Africa/Libreville",
-            Self::AfricaLome => "Africa/Lome",
-            Self::AfricaLuanda => "Africa/Luanda",
-            Self::AfricaLubumbashi => "Africa/Lubumbashi",
-            Self::AfricaLusaka => "Africa/Lusaka",
-            Self::AfricaMalabo => "Africa/Malabo",
-            Self::AfricaMaputo => "Africa/Maputo",
-            Self::AfricaMaseru => "Africa/Maseru",
-            Self::AfricaMbabane => "Africa/Mbabane",
-            Self::AfricaMogadishu => "Africa/Mogadishu",
-            Self::AfricaMonrovia => "Africa/Monrovia",
-            Self::AfricaNairobi => "Africa/Nairobi",
-            Self::AfricaNdjamena => "Africa/Ndjamena",
-            Self::AfricaNiamey => "Africa/Niamey",
-            Self::AfricaNouakchott => "Africa/Nouakchott",
-            Self::AfricaOuagadougou => "Africa/Ouagadougou",
-            Self::AfricaPortoNovo => "Africa/Porto-Novo",
-            Self::AfricaSaoTome => "Africa/Sao_Tome",
-            Self::AfricaTripoli => "Africa/Tripoli",
-            Self::AfricaTunis => "Africa/Tunis",
-            Self::AfricaWindhoek => "Africa/Windhoek",
-            Self::AmericaAdak => "America/Adak",
-            Self::AmericaAnchorage => "America/Anchorage",
-            Self::AmericaAnguilla => "America/Anguilla",
-            Self::AmericaAntigua => "America/Antigua",
-            Self::AmericaAraguaina => "America/Araguaina",
-            Self::AmericaArgentinaLaRioja => "America/Argentina/La_Rioja",
-            Self::AmericaArgentinaRioGallegos => "America/Argentina/Rio_Gallegos",
-            Self::AmericaArgentinaSalta => "America/Argentina/Salta",
-            Self::AmericaArgentinaSanJuan => "America/Argentina/San_Juan",
-            Self::AmericaArgentinaSanLuis => "America/Argentina/San_Luis",
-            Self::AmericaArgentinaTucuman => "America/Argentina/Tucuman",
-            Self::AmericaArgentinaUshuaia => "America/Argentina/Ushuaia",
-            Self::AmericaAruba => "America/Aruba",
-            Self::AmericaAsuncion => "America/Asuncion",
-            Self::AmericaBahia => "America/Bahia",
-            Self::AmericaBahiaBanderas => "America/Bahia_Banderas",
-            Self::AmericaBarbados => "America/Barbados",
-            Self::AmericaBelem => "America/Belem",
-            Self::AmericaBelize => "America/Belize",
-            Self::AmericaBlancSablon => "America/Blanc-Sablon",
-            Self::AmericaBoaVista => "America/Boa_Vista",
-            Self::AmericaBogota => "America/Bogota",
-            Self::AmericaBoise => "America/Boise",
-            Self::AmericaBuenosAires => "America/Buenos_Aires",
-            Self::AmericaCambridgeBay => "America/Cambridge_Bay",
-            Self::AmericaCampoGrande => "America/Campo_Grande",
-            Self::AmericaCancun => "America/Cancun",
-            Self::AmericaCaracas => "America/Caracas",
-            Self::AmericaCatamarca => "America/Catamarca",
-            Self::AmericaCayenne => "America/Cayenne",
-            Self::AmericaCayman => "America/Cayman",
-            Self::AmericaChicago => "America/Chicago",
-            Self::AmericaChihuahua => "America/Chihuahua",
-            Self::AmericaCiudadJuarez => "America/Ciudad_Juarez",
-            Self::AmericaCoralHarbour => "America/Coral_Harbour",
-            Self::AmericaCordoba => "America/Cordoba",
-            Self::AmericaCostaRica => "America/Costa_Rica",
-            Self::AmericaCreston => "America/Creston",
-            Self::AmericaCuiaba => "America/Cuiaba",
-            Self::AmericaCuracao => "America/Curacao",
-            Self::AmericaDanmarkshavn => "America/Danmarkshavn",
-            Self::AmericaDawson => "America/Dawson",
-            Self::AmericaDawsonCreek => "America/Dawson_Creek",
-            Self::AmericaDenver => "America/Denver",
-            Self::AmericaDetroit => "America/Detroit",
-            Self::AmericaDominica => "America/Dominica",
-            Self::AmericaEdmonton => "America/Edmonton",
-            Self::AmericaEirunepe => "America/Eirunepe",
-            Self::AmericaElSalvador => "America/El_Salvador",
-            Self::AmericaFortNelson => "America/Fort_Nelson",
-            Self::AmericaFortaleza => "America/Fortaleza",
-            Self::AmericaGlaceBay => "America/Glace_Bay",
-            Self::AmericaGodthab => "America/Godthab",
-            Self::AmericaGooseBay => "America/Goose_Bay",
-            Self::AmericaGrandTurk => "America/Grand_Turk",
-            Self::AmericaGrenada => "America/Grenada",
-            Self::AmericaGuadeloupe => "America/Guadeloupe",
-            Self::AmericaGuatemala => "America/Guatemala",
-            Self::AmericaGuayaquil => "America/Guayaquil",
-            Self::AmericaGuyana => "America/Guyana",
-            Self::AmericaHalifax => "America/Halifax",
-            Self::AmericaHavana => "America/Havana",
-            Self::AmericaHermosillo => "America/Hermosillo",
-            Self::AmericaIndianaKnox => "America/Indiana/Knox",
-            Self::AmericaIndianaMarengo => "America/Indiana/Marengo",
-            Self::AmericaIndianaPetersburg => "America/Indiana/Petersburg",
-            Self::AmericaIndianaTellCity => "America/Indiana/Tell_City",
-            Self::AmericaIndianaVevay => "America/Indiana/Vevay",
-            Self::AmericaIndianaVincennes => "America/Indiana/Vincennes",
-            Self::AmericaIndianaWinamac => "America/Indiana/Winamac",
-            Self::AmericaIndianapolis => "America/Indianapolis",
-            Self::AmericaInuvik => "America/Inuvik",
-            Self::AmericaIqaluit => "America/Iqaluit",
-            Self::AmericaJamaica => "America/Jamaica",
-            Self::AmericaJujuy => "America/Jujuy",
-            Self::AmericaJuneau => "America/Juneau",
-            Self::AmericaKentuckyMonticello => "America/Kentucky/Monticello",
-            Self::AmericaKralendijk => "America/Kralendijk",
-            Self::AmericaLaPaz => "America/La_Paz",
-            Self::AmericaLima => "America/Lima",
-            Self::AmericaLosAngeles => "America/Los_Angeles",
-            Self::AmericaLouisville => "America/Louisville",
-            Self::AmericaLowerPrinces => "America/Lower_Princes",
-            Self::AmericaMaceio => "America/Maceio",
-            Self::AmericaManagua => "America/Managua",
-            Self::AmericaManaus => "America/Manaus",
-            Self::AmericaMarigot => "America/Marigot",
-            Self::AmericaMartinique => "America/Martinique",
-            Self::AmericaMatamoros => "America/Matamoros",
-            Self::AmericaMazatlan => "America/Mazatlan",
-            Self::AmericaMendoza => "America/Mendoza",
-            Self::AmericaMenominee => "America/Menominee",
-            Self::AmericaMerida => "America/Merida",
-            Self::AmericaMetlakatla => "America/Metlakatla",
-            Self::AmericaMexicoCity => "America/Mexico_City",
-            Self::AmericaMiquelon => "America/Miquelon",
-            Self::AmericaMoncton => "America/Moncton",
-            Self::AmericaMonterrey => "America/Monterrey",
-            Self::AmericaMontevideo => "America/Montevideo",
-            Self::AmericaMontreal => "America/Montreal",
-            Self::AmericaMontserrat => "America/Montserrat",
-            Self::AmericaNassau => "America/Nassau",
-            Self::AmericaNewYork => "America/New_York",
-            Self::AmericaNipigon => "America/Nipigon",
-            Self::AmericaNome => "America/Nome",
-            Self::AmericaNoronha => "America/Noronha",
-            Self::AmericaNorthDakotaBeulah => "America/North_Dakota/Beulah",
-            Self::AmericaNorthDakotaCenter => "America/North_Dakota/Center",
-            Self::AmericaNorthDakotaNewSalem => "America/North_Dakota/New_Salem",
-            Self::AmericaOjinaga => "America/Ojinaga",
-            Self::AmericaPanama => "America/Panama",
-            Self::AmericaPangnirtung => "America/Pangnirtung",
-            Self::AmericaParamaribo => "America/Paramaribo",
-            Self::AmericaPhoenix => "America/Phoenix",
-            Self::AmericaPortAuPrince => "America/Port-au-Prince",
-            Self::AmericaPortOfSpain => "America/Port_of_Spain",
-            Self::AmericaPortoVelho => "America/Porto_Velho",
-            Self::AmericaPuertoRico => "America/Puerto_Rico",
-            Self::AmericaPuntaArenas => "America/Punta_Arenas",
-            Self::AmericaRainyRiver => "America/Rainy_River",
-            Self::AmericaRankinInlet => "America/Rankin_Inlet",
-            Self::AmericaRecife => "America/Recife",
-            Self::AmericaRegina => "America/Regina",
-            Self::AmericaResolute => "America/Resolute",
-            Self::AmericaRioBranco => "America/Rio_Branco",
-            Self::AmericaSantaIsabel => "America/Santa_Isabel",
-            Self::AmericaSantarem => "America/Santarem",
-            Self::AmericaSantiago => "America/Santiago",
-            Self::AmericaSantoDomingo => "America/Santo_Domingo",
-            Self::AmericaSaoPaulo => "America/Sao_Paulo",
-            Self::AmericaScoresbysund => "America/Scoresbysund",
-            Self::AmericaSitka => "America/Sitka",
-            Self::AmericaStBarthelemy => "America/St_Barthelemy",
-            Self::AmericaStJohns => "America/St_Johns",
-            Self::AmericaStKitts => "America/St_Kitts",
-            Self::AmericaStLucia => "America/St_Lucia",
-            Self::AmericaStThomas => "America/St_Thomas",
-            Self::AmericaStVincent => "America/St_Vincent",
-            Self::AmericaSwiftCurrent => "America/Swift_Current",
-            Self::AmericaTegucigalpa => "America/Tegucigalpa",
-            Self::AmericaThule => "America/Thule",
-            Self::AmericaThunderBay => "America/Thunder_Bay",
-            Self::AmericaTijuana => "America/Tijuana",
-            Self::AmericaToronto => "America/Toronto",
-            Self::AmericaTortola => "America/Tortola",
-            Self::AmericaVancouver => "America/Vancouver",
-            Self::AmericaWhitehorse => "America/Whitehorse",
-            Self::AmericaWinnipeg => "America/Winnipeg",
-            Self::AmericaYakutat => "America/Yakutat",
-            Self::AmericaYellowknife => "America/Yellowknife",
-            Self::AntarcticaCasey => "Antarctica/Casey",
-            Self::AntarcticaDavis => "Antarctica/Davis",
-            Self::AntarcticaDumontDUrville => "Antarctica/DumontDUrville",
-            Self::AntarcticaMacquarie => "Antarctica/Macquarie",
-            Self::AntarcticaMawson => "Antarctica/Mawson",
-            Self::AntarcticaMcMurdo => "Antarctica/McMurdo",
-            Self::AntarcticaPalmer => "Antarctica/Palmer",
-            Self::AntarcticaRothera => "Antarctica/Rothera",
-            Self::AntarcticaSyowa => "Antarctica/Syowa",
-            Self::AntarcticaTroll => "Antarctica/Troll",
-            Self::AntarcticaVostok => "Antarctica/Vostok",
-            Self::ArcticLongyearbyen => "Arctic/Longyearbyen",
-            Self::AsiaAden => "Asia/Aden",
-            Self::AsiaAlmaty => "Asia/Almaty",
-            Self::AsiaAmman => "Asia/Amman",
-            Self::AsiaAnadyr => "Asia/Anadyr",
-            Self::AsiaAqtau => "Asia/Aqtau",
-            Self::AsiaAqtobe => "Asia/Aqtobe",
-            Self::AsiaAshgabat => "Asia/Ashgabat",
-            Self::AsiaAtyrau => "Asia/Atyrau",
-            Self::AsiaBaghdad => "Asia/Baghdad",
-            Self::AsiaBahrain => "Asia/Bahrain",
-            Self::AsiaBaku => "Asia/Baku",
-            Self::AsiaBangkok => "Asia/Bangkok",
-            Self::AsiaBarnaul => "Asia/Barnaul",
-            Self::AsiaBeirut => "Asia/Beirut",
-            Self::AsiaBishkek => "Asia/Bishkek",
-            Self::AsiaBrunei => "Asia/Brunei",
-            Self::AsiaCalcutta => "Asia/Calcutta",
-            Self::AsiaChita => "Asia/Chita",
-            Self::AsiaChoibalsan => "Asia/Choibalsan",
-            Self::AsiaColombo => "Asia/Colombo",
-            Self::AsiaDamascus => "Asia/Damascus",
-            Self::AsiaDhaka => "Asia/Dhaka",
-            Self::AsiaDili => "Asia/Dili",
-            Self::AsiaDubai => "Asia/Dubai",
-            Self::AsiaDushanbe => "Asia/Dushanbe",
-            Self::AsiaFamagusta => "Asia/Famagusta",
-            Self::AsiaGaza => "Asia/Gaza",
-            Self::AsiaHebron => "Asia/Hebron",
-            Self::AsiaHongKong => "Asia/Hong_Kong",
-            Self::AsiaHovd => "Asia/Hovd",
-            Self::AsiaIrkutsk => "Asia/Irkutsk",
-            Self::AsiaJakarta => "Asia/Jakarta",
-            Self::AsiaJayapura => "Asia/Jayapura",
-            Self::AsiaJerusalem => "Asia/Jerusalem",
-            Self::AsiaKabul => "Asia/Kabul",
-            Self::AsiaKamchatka => "Asia/Kamchatka",
-            Self::AsiaKarachi => "Asia/Karachi",
-            Self::AsiaKatmandu => "Asia/Katmandu",
-            Self::AsiaKhandyga => "Asia/Khandyga",
-            Self::AsiaKrasnoyarsk => "Asia/Krasnoyarsk",
-            Self::AsiaKualaLumpur => "Asia/Kuala_Lumpur",
-            Self::AsiaKuching => "Asia/Kuching",
-            Self::AsiaKuwait => "Asia/Kuwait",
-            Self::AsiaMacau => "Asia/Macau",
-            Self::AsiaMagadan => "Asia/Magadan",
-            Self::AsiaMakassar => "Asia/Makassar",
-            Self::AsiaManila => "Asia/Manila",
-            Self::AsiaMuscat => "Asia/Muscat",
-            Self::AsiaNicosia => "Asia/Nicosia",
-            Self::AsiaNovokuznetsk => "Asia/Novokuznetsk",
-            Self::AsiaNovosibirsk => "Asia/Novosibirsk",
-            Self::AsiaOmsk => "Asia/Omsk",
-            Self::AsiaOral => "Asia/Oral",
-            Self::AsiaPhnomPenh => "Asia/Phnom_Penh",
-            Self::AsiaPontianak => "Asia/Pontianak",
-            Self::AsiaPyongyang => "Asia/Pyongyang",
-            Self::AsiaQatar => "Asia/Qatar",
-            Self::AsiaQostanay => "Asia/Qostanay",
-            Self::AsiaQyzylorda => "Asia/Qyzylorda",
-            Self::AsiaRangoon => "Asia/Rangoon",
-            Self::AsiaRiyadh => "Asia/Riyadh",
-            Self::AsiaSaigon => "Asia/Saigon",
-            Self::AsiaSakhalin => "Asia/Sakhalin",
-            Self::AsiaSamarkand => "Asia/Samarkand",
-            Self::AsiaSeoul => "Asia/Seoul",
-            Self::AsiaShanghai => "Asia/Shanghai",
-            Self::AsiaSingapore => "Asia/Singapore",
-            Self::AsiaSrednekolymsk => "Asia/Srednekolymsk",
-            Self::AsiaTaipei => "Asia/Taipei",
-            Self::AsiaTashkent => "Asia/Tashkent",
-            Self::AsiaTbilisi => "Asia/Tbilisi",
-            Self::AsiaTehran => "Asia/Tehran",
-            Self::AsiaThimphu => "Asia/Thimphu",
-            Self::AsiaTokyo => "Asia/Tokyo",
-            Self::AsiaTomsk => "Asia/Tomsk",
-            Self::AsiaUlaanbaatar => "Asia/Ulaanbaatar",
-            Self::AsiaUrumqi => "Asia/Urumqi",
-            Self::AsiaUstNera => "Asia/Ust-Nera",
-            Self::AsiaVientiane => "Asia/Vientiane",
-            Self::AsiaVladivostok => "Asia/Vladivostok",
-            Self::AsiaYakutsk => "Asia/Yakutsk",
-            Self::AsiaYekaterinburg => "Asia/Yekaterinburg",
-            Self::AsiaYerevan => "Asia/Yerevan",
-            Self::AtlanticAzores => "Atlantic/Azores",
-            Self::AtlanticBermuda => "Atlantic/Bermuda",
-            Self::AtlanticCanary => "Atlantic/Canary",
-            Self::AtlanticCapeVerde => "Atlantic/Cape_Verde",
-            Self::AtlanticFaeroe => "Atlantic/Faeroe",
-            Self::AtlanticMadeira => "Atlantic/Madeira",
-            Self::AtlanticReykjavik => "Atlantic/Reykjavik",
-            Self::AtlanticSouthGeorgia => "Atlantic/South_Georgia",
-            Self::AtlanticStHelena => "Atlantic/St_Helena",
-            Self::AtlanticStanley => "Atlantic/Stanley",
-            Self::AustraliaAdelaide => "Australia/Adelaide",
-            Self::AustraliaBrisbane => "Australia/Brisbane",
-            Self::AustraliaBrokenHill => "Australia/Broken_Hill",
-            Self::AustraliaCurrie => "Australia/Currie",
-            Self::AustraliaDarwin => "Australia/Darwin",
-            Self::AustraliaEucla => "Australia/Eucla",
-            Self::AustraliaHobart => "Australia/Hobart",
-            Self::AustraliaLindeman => "Australia/Lindeman",
-            Self::AustraliaLordHowe => "Australia/Lord_Howe",
-            Self::AustraliaMelbourne => "Australia/Melbourne",
-            Self::AustraliaPerth => "Australia/Perth",
-            Self::AustraliaSydney => "Australia/Sydney",
-            Self::EuropeAmsterdam => "Europe/Amsterdam",
-            Self::EuropeAndorra => "Europe/Andorra",
-            Self::EuropeAstrakhan => "Europe/Astrakhan",
-            Self::EuropeAthens => "Europe/Athens",
-            Self::EuropeBelgrade => "Europe/Belgrade",
-            Self::EuropeBerlin => "Europe/Berlin",
-            Self::EuropeBratislava => "Europe/Bratislava",
-            Self::EuropeBrussels => "Europe/Brussels",
-            Self::EuropeBucharest => "Europe/Bucharest",
-            Self::EuropeBudapest => "Europe/Budapest",
-            Self::EuropeBusingen => "Europe/Busingen",
-            Self::EuropeChisinau => "Europe/Chisinau",
-            Self::EuropeCopenhagen => "Europe/Copenhagen",
-            Self::EuropeDublin => "Europe/Dublin",
-            Self::EuropeGibraltar => "Europe/Gibraltar",
-            Self::EuropeGuernsey => "Europe/Guernsey",
-            Self::EuropeHelsinki => "Europe/Helsinki",
-            Self::EuropeIsleOfMan => "Europe/Isle_of_Man",
-            Self::EuropeIstanbul => "Europe/Istanbul",
-            Self::EuropeJersey => "Europe/Jersey",
-            Self::EuropeKaliningrad => "Europe/Kaliningrad",
-            Self::EuropeKiev => "Europe/Kiev",
-            Self::EuropeKirov => "Europe/Kirov",
-            Self::EuropeLisbon => "Europe/Lisbon",
-            Self::EuropeLjubljana => "Europe/Ljubljana",
-            Self::EuropeLondon => "Europe/London",
-            Self::EuropeLuxembourg => "Europe/Luxembourg",
-            Self::EuropeMadrid => "Europe/Madrid",
-            Self::EuropeMalta => "Europe/Malta",
-            Self::EuropeMariehamn => "Europe/Mariehamn",
-            Self::EuropeMinsk => "Europe/Minsk",
-            Self::EuropeMonaco => "Europe/Monaco",
-            Self::EuropeMoscow => "Europe/Moscow",
-            Self::EuropeOslo => "Europe/Oslo",
-            Self::EuropeParis => "Europe/Paris",
-            Self::EuropePodgorica => "Europe/Podgorica",
-            Self::EuropePrague => "Europe/Prague",
-            Self::EuropeRiga => "Europe/Riga",
-            Self::EuropeRome => "Europe/Rome",
-            Self::EuropeSamara => "Europe/Samara",
-            Self::EuropeSanMarino => "Europe/San_Marino",
-            Self::EuropeSarajevo => "Europe/Sarajevo",
-            Self::EuropeSaratov => "Europe/Saratov",
-            Self::EuropeSimferopol => "Europe/Simferopol",
-            Self::EuropeSkopje => "Europe/Skopje",
-            Self::EuropeSofia => "Europe/Sofia",
-            Self::EuropeStockholm => "Europe/Stockholm",
-            Self::EuropeTallinn => "Europe/Tallinn",
-            Self::EuropeTirane => "Europe/Tirane",
-            Self::EuropeUlyanovsk => "Europe/Ulyanovsk",
-            Self::EuropeUzhgorod => "Europe/Uzhgorod",
-            Self::EuropeVaduz => "Europe/Vaduz",
-            Self::EuropeVatican => "Europe/Vatican",
-            Self::EuropeVienna => "Europe/Vienna",
-            Self::EuropeVilnius => "Europe/Vilnius",
-            Self::EuropeVolgograd => "Europe/Volgograd",
-            Self::EuropeWarsaw => "Europe/Warsaw",
-            Self::EuropeZagreb => "Europe/Zagreb",
-            Self::EuropeZaporozhye => "Europe/Zaporozhye",
-            Self::EuropeZurich => "Europe/Zurich",
-            Self::IndianAntananarivo => "Indian/Antananarivo",
-            Self::IndianChagos => "Indian/Chagos",
-            Self::IndianChristmas => "Indian/Christmas",
-            Self::IndianCocos => "Indian/Cocos",
-            Self::IndianComoro => "Indian/Comoro",
-            Self::IndianKerguelen => "Indian/Kerguelen",
-            Self::IndianMahe => "Indian/Mahe",
-            Self::IndianMaldives => "Indian/Maldives",
-            Self::IndianMauritius => "Indian/Mauritius",
-            Self::IndianMayotte => "Indian/Mayotte",
-            Self::IndianReunion => "Indian/Reunion",
-            Self::PacificApia => "Pacific/Apia",
-            Self::PacificAuckland => "Pacific/Auckland",
-            Self::PacificBougainville => "Pacific/Bougainville",
-            Self::PacificChatham => "Pacific/Chatham",
-            Self::PacificEaster => "Pacific/Easter",
-            Self::PacificEfate => "Pacific/Efate",
-            Self::PacificEnderbury => "Pacific/Enderbury",
-            Self::PacificFakaofo => "Pacific/Fakaofo",
-            Self::PacificFiji => "Pacific/Fiji",
-            Self::PacificFunafuti => "Pacific/Funafuti",
-            Self::PacificGalapagos => "Pacific/Galapagos",
-            Self::PacificGambier => "Pacific/Gambier",
-            Self::PacificGuadalcanal => "Pacific/Guadalcanal",
-            Self::PacificGuam => "Pacific/Guam",
-            Self::PacificHonolulu => "Pacific/Honolulu",
-            Self::PacificJohnston => "Pacific/Johnston",
-            Self::PacificKiritimati => "Pacific/Kiritimati",
-            Self::PacificKosrae => "Pacific/Kosrae",
-            Self::PacificKwajalein => "Pacific/Kwajalein",
-            Self::PacificMajuro => "Pacific/Majuro",
-            Self::PacificMarquesas => "Pacific/Marquesas",
-            Self::PacificMidway => "Pacific/Midway",
-            Self::PacificNauru => "Pacific/Nauru",
-            Self::PacificNiue => "Pacific/Niue",
-            Self::PacificNorfolk => "Pacific/Norfolk",
-            Self::PacificNoumea => "Pacific/Noumea",
-            Self::PacificPagoPago => "Pacific/Pago_Pago",
-            Self::PacificPalau => "Pacific/Palau",
-            Self::PacificPitcairn => "Pacific/Pitcairn",
-            Self::PacificPonape => "Pacific/Ponape",
-            Self::PacificPortMoresby => "Pacific/Port_Moresby",
-            Self::PacificRarotonga => "Pacific/Rarotonga",
-            Self::PacificSaipan => "Pacific/Saipan",
-            Self::PacificTahiti => "Pacific/Tahiti",
-            Self::PacificTarawa => "Pacific/Tarawa",
-            Self::PacificTongatapu => "Pacific/Tongatapu",
-            Self::PacificTruk => "Pacific/Truk",
-            Self::PacificWake => "Pacific/Wake",
-            Self::PacificWallis => "Pacific/Wallis",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Africa/Abidjan" => Self::AfricaAbidjan,
-            "Africa/Accra" => Self::AfricaAccra,
-            "Africa/Addis_Ababa" => Self::AfricaAddisAbaba,
-            "Africa/Algiers" => Self::AfricaAlgiers,
-            "Africa/Asmera" => Self::AfricaAsmera,
-            "Africa/Bamako" => Self::AfricaBamako,
-            "Africa/Bangui" => Self::AfricaBangui,
-            "Africa/Banjul" => Self::AfricaBanjul,
-            "Africa/Bissau" => Self::AfricaBissau,
-            "Africa/Blantyre" => Self::AfricaBlantyre,
-            "Africa/Brazzaville" => Self::AfricaBrazzaville,
-            "Africa/Bujumbura" => Self::AfricaBujumbura,
-            "Africa/Cairo" => Self::AfricaCairo,
-            "Africa/Casablanca" => Self::AfricaCasablanca,
-            "Africa/Ceuta" => Self::AfricaCeuta,
-            "Africa/Conakry" => Self::AfricaConakry,
-            "Africa/Dakar" => Self::AfricaDakar,
-            "Africa/Dar_es_Salaam" => Self::AfricaDarEsSalaam,
-            "Africa/Djibouti" => Self::AfricaDjibouti,
-            "Africa/Douala" => Self::AfricaDouala,
-            "Africa/El_Aaiun" => Self::AfricaElAaiun,
-            "Africa/Freetown" => Self::AfricaFreetown,
-            "Africa/Gaborone" => Self::AfricaGaborone,
-            "Africa/Harare" => Self::AfricaHarare,
-            "Africa/Johannesburg" => Self::AfricaJohannesburg,
-            "Africa/Juba" => Self::AfricaJuba,
-            "Africa/Kampala" => Self::AfricaKampala,
-            "Africa/Khartoum" => Self::AfricaKhartoum,
-            "Africa/Kigali" => Self::AfricaKigali,
-            "Africa/Kinshasa" => Self::AfricaKinshasa,
-            "Africa/Lagos" => Self::AfricaLagos,
-            "Africa/Libreville" => Self::AfricaLibreville,
-            "Africa/Lome" => Self::AfricaLome,
-            "Africa/Luanda" => Self::AfricaLuanda,
-            "Africa/Lubumbashi" => Self::AfricaLubumbashi,
-            "Africa/Lusaka" => Self::AfricaLusaka,
-            "Africa/Malabo" => Self::AfricaMalabo,
-            "Africa/Maputo" => Self::AfricaMaputo,
-            "Africa/Maseru" => Self::AfricaMaseru,
-            "Africa/Mbabane" => Self::AfricaMbabane,
-            "Africa/Mogadishu" => Self::AfricaMogadishu,
-            "Africa/Monrovia" => Self::AfricaMonrovia,
-            "Africa/Nairobi" => Self::AfricaNairobi,
-            "Africa/Ndjamena" => Self::AfricaNdjamena,
-            "Africa/Niamey" => Self::AfricaNiamey,
-            "Africa/Nouakchott" => Self::AfricaNouakchott,
-            "Africa/Ouagadougou" => Self::AfricaOuagadougou,
-            "Africa/Porto-Novo" => Self::AfricaPortoNovo,
-            "Africa/Sao_Tome" => Self::AfricaSaoTome,
-            "Africa/Tripoli" => Self::AfricaTripoli,
-            "Africa/Tunis" => Self::AfricaTunis,
-            "Africa/Windhoek" => Self::AfricaWindhoek,
-            "America/Adak" => Self::AmericaAdak,
-            "America/Anchorage" => Self::AmericaAnchorage,
-            "America/Anguilla" => Self::AmericaAnguilla,
-            "America/Antigua" => Self::AmericaAntigua,
-            "America/Araguaina" => Self::AmericaAraguaina,
-            "America/Argentina/La_Rioja" => Self::AmericaArgentinaLaRioja,
-            "America/Argentina/Rio_Gallegos" => Self::AmericaArgentinaRioGallegos,
-            "America/Argentina/Salta" => Self::AmericaArgentinaSalta,
-            "America/Argentina/San_Juan" => Self::AmericaArgentinaSanJuan,
-            "America/Argentina/San_Luis" => Self::AmericaArgentinaSanLuis,
-            "America/Argentina/Tucuman" => Self::AmericaArgentinaTucuman,
-            "America/Argentina/Ushuaia" => Self::AmericaArgentinaUshuaia,
-            "America/Aruba" => Self::AmericaAruba,
-            "America/Asuncion" => Self::AmericaAsuncion,
-            "America/Bahia" => Self::AmericaBahia,
-            "America/Bahia_Banderas" => Self::AmericaBahiaBanderas,
-            "America/Barbados" => Self::AmericaBarbados,
-            "America/Belem" => Self::AmericaBelem,
-            "America/Belize" => Self::AmericaBelize,
-            "America/Blanc-Sablon" => Self::AmericaBlancSablon,
-            "America/Boa_Vista" => Self::AmericaBoaVista,
-            "America/Bogota" => Self::AmericaBogota,
-            "America/Boise" => Self::AmericaBoise,
-            "America/Buenos_Aires" => Self::AmericaBuenosAires,
-            "America/Cambridge_Bay" => Self::AmericaCambridgeBay,
-            "America/Campo_Grande" => Self::AmericaCampoGrande,
-            "America/Cancun" => Self::AmericaCancun,
-            "America/Caracas" => Self::AmericaCaracas,
-            "America/Catamarca" => Self::AmericaCatamarca,
-            "America/Cayenne" => Self::AmericaCayenne,
-            "America/Cayman" => Self::AmericaCayman,
-            "America/Chicago" => Self::AmericaChicago,
-            "America/Chihuahua" => Self::AmericaChihuahua,
-            "America/Ciudad_Juarez" => Self::AmericaCiudadJuarez,
-            "America/Coral_Harbour" => Self::AmericaCoralHarbour,
-            "America/Cordoba" => Self::AmericaCordoba,
-            "America/Costa_Rica" => Self::AmericaCostaRica,
-            "America/Creston" => Self::AmericaCreston,
-            "America/Cuiaba" => Self::AmericaCuiaba,
-            "America/Curacao" => Self::AmericaCuracao,
-            "America/Danmarkshavn" => Self::AmericaDanmarkshavn,
-            "America/Dawson" => Self::AmericaDawson,
-            "America/Dawson_Creek" => Self::AmericaDawsonCreek,
-            "America/Denver" => Self::AmericaDenver,
-            "America/Detroit" => Self::AmericaDetroit,
-            "America/Dominica" => Self::AmericaDominica,
-            "America/Edmonton" => Self::AmericaEdmonton,
-            "America/Eirunepe" => Self::AmericaEirunepe,
-            "America/El_Salvador" => Self::AmericaElSalvador,
-            "America/Fort_Nelson" => Self::AmericaFortNelson,
-            "America/Fortaleza" => Self::AmericaFortaleza,
-            "America/Glace_Bay" => Self::AmericaGlaceBay,
-            "America/Godthab" => Self::AmericaGodthab,
-            "America/Goose_Bay" => Self::AmericaGooseBay,
-            "America/Grand_Turk" => Self::AmericaGrandTurk,
-            "America/Grenada" => Self::AmericaGrenada,
-            "America/Guadeloupe" => Self::AmericaGuadeloupe,
-            "America/Guatemala" => Self::AmericaGuatemala,
-            "America/Guayaquil" => Self::AmericaGuayaquil,
-            "America/Guyana" => Self::AmericaGuyana,
-            "America/Halifax" => Self::AmericaHalifax,
-            "America/Havana" => Self::AmericaHavana,
-            "America/Hermosillo" => Self::AmericaHermosillo,
-            "America/Indiana/Knox" => Self::AmericaIndianaKnox,
-            "America/Indiana/Marengo" => Self::AmericaIndianaMarengo,
-            "America/Indiana/Petersburg" => Self::AmericaIndianaPetersburg,
-            "America/Indiana/Tell_City" => Self::AmericaIndianaTellCity,
-            "America/Indiana/Vevay" => Self::AmericaIndianaVevay,
-            "America/Indiana/Vincennes" => Self::AmericaIndianaVincennes,
-            "America/Indiana/Winamac" => Self::AmericaIndianaWinamac,
-            "America/Indianapolis" => Self::AmericaIndianapolis,
-            "America/Inuvik" => Self::AmericaInuvik,
-            "America/Iqaluit" => Self::AmericaIqaluit,
-            "America/Jamaica" => Self::AmericaJamaica,
-            "America/Jujuy" => Self::AmericaJujuy,
-            "America/Juneau" => Self::AmericaJuneau,
-            "America/Kentucky/Monticello" => Self::AmericaKentuckyMonticello,
-            "America/Kralendijk" => Self::AmericaKralendijk,
-            "America/La_Paz" => Self::AmericaLaPaz,
-            "America/Lima" => Self::AmericaLima,
-            "America/Los_Angeles" => Self::AmericaLosAngeles,
-            "America/Louisville" => Self::AmericaLouisville,
-            "America/Lower_Princes" => Self::AmericaLowerPrinces,
-            "America/Maceio" => Self::AmericaMaceio,
-            "America/Managua" => Self::AmericaManagua,
-            "America/Manaus" => Self::AmericaManaus,
-            "America/Marigot" => Self::AmericaMarigot,
-            "America/Martinique" => Self::AmericaMartinique,
-            "America/Matamoros" => Self::AmericaMatamoros,
-            "America/Mazatlan" => Self::AmericaMazatlan,
-            "America/Mendoza" => Self::AmericaMendoza,
-            "America/Menominee" => Self::AmericaMenominee,
-            "America/Merida" => Self::AmericaMerida,
-            "America/Metlakatla" => Self::AmericaMetlakatla,
-            "America/Mexico_City" => Self::AmericaMexicoCity,
-            "America/Miquelon" => Self::AmericaMiquelon,
-            "America/Moncton" => Self::AmericaMoncton,
-            "America/Monterrey" => Self::AmericaMonterrey,
-            "America/Montevideo" => Self::AmericaMontevideo,
-            "America/Montreal" => Self::AmericaMontreal,
-            "America/Montserrat" => Self::AmericaMontserrat,
-            "America/Nassau" => Self::AmericaNassau,
-            "America/New_York" => Self::AmericaNewYork,
-            "America/Nipigon" => Self::AmericaNipigon,
-            "America/Nome" => Self::AmericaNome,
-            "America/Noronha" => Self::AmericaNoronha,
-            "America/North_Dakota/Beulah" => Self::AmericaNorthDakotaBeulah,
-            "America/North_Dakota/Center" => Self::AmericaNorthDakotaCenter,
-            "America/North_Dakota/New_Salem" => Self::AmericaNorthDakotaNewSalem,
-            "America/Ojinaga" => Self::AmericaOjinaga,
-            "America/Panama" => Self::AmericaPanama,
-            "America/Pangnirtung" => Self::AmericaPangnirtung,
-            "America/Paramaribo" => Self::AmericaParamaribo,
-            "America/Phoenix" => Self::AmericaPhoenix,
-            "America/Port-au-Prince" => Self::AmericaPortAuPrince,
-            "America/Port_of_Spain" => Self::AmericaPortOfSpain,
-            "America/Porto_Velho" => Self::AmericaPortoVelho,
-            "America/Puerto_Rico" => Self::AmericaPuertoRico,
-            "America/Punta_Arenas" => Self::AmericaPuntaArenas,
-            "America/Rainy_River" => Self::AmericaRainyRiver,
-            "America/Rankin_Inlet" => Self::AmericaRankinInlet,
-            "America/Recife" => Self::AmericaRecife,
-            "America/Regina" => Self::AmericaRegina,
-            "America/Resolute" => Self::AmericaResolute,
-            "America/Rio_Branco" => Self::AmericaRioBranco,
-            "America/Santa_Isabel" => Self::AmericaSantaIsabel,
-            "America/Santarem" => Self::AmericaSantarem,
-            "America/Santiago" => Self::AmericaSantiago,
-            "America/Santo_Domingo" => Self::AmericaSantoDomingo,
-            "America/Sao_Paulo" => Self::AmericaSaoPaulo,
-            "America/Scoresbysund" => Self::AmericaScoresbysund,
-            "America/Sitka" => Self::AmericaSitka,
-            "America/St_Barthelemy" => Self::AmericaStBarthelemy,
-            "America/St_Johns" => Self::AmericaStJohns,
-            "America/St_Kitts" => Self::AmericaStKitts,
-            "America/St_Lucia" => Self::AmericaStLucia,
-            "America/St_Thomas" => Self::AmericaStThomas,
-            "America/St_Vincent" => Self::AmericaStVincent,
-            "America/Swift_Current" => Self::AmericaSwiftCurrent,
-            "America/Tegucigalpa" => Self::AmericaTegucigalpa,
-            "America/Thule" => Self::AmericaThule,
-            "America/Thunder_Bay" => Self::AmericaThunderBay,
-            "America/Tijuana" => Self::AmericaTijuana,
-            "America/Toronto" => Self::AmericaToronto,
-            "America/Tortola" => Self::AmericaTortola,
-            "America/Vancouver" => Self::AmericaVancouver,
-            "America/Whitehorse" => Self::AmericaWhitehorse,
-            "America/Winnipeg" => Self::AmericaWinnipeg,
-            "America/Yakutat" => Self::AmericaYakutat,
-            "America/Yellowknife" => Self::AmericaYellowknife,
-            "Antarctica/Casey" => Self::AntarcticaCasey,
-            "Antarctica/Davis" => Self::AntarcticaDavis,
-            "Antarctica/DumontDUrville" => Self::AntarcticaDumontDUrville,
-            "Antarctica/Macquarie" => Self::AntarcticaMacquarie,
-            "Antarctica/Mawson" => Self::AntarcticaMawson,
-            "Antarctica/McMurdo" => Self::AntarcticaMcMurdo,
-            "Antarctica/Palmer" => Self::AntarcticaPalmer,
-            "Antarctica/Rothera" => Self::AntarcticaRothera,
-            "Antarctica/Syowa" => Self::AntarcticaSyowa,
-            "Antarctica/Troll" => Self::AntarcticaTroll,
-            "Antarctica/Vostok" => Self::AntarcticaVostok,
-            "Arctic/Longyearbyen" => Self::ArcticLongyearbyen,
-            "Asia/Aden" => Self::AsiaAden,
-            "Asia/Almaty" => Self::AsiaAlmaty,
-            "Asia/Amman" => Self::AsiaAmman,
-            "Asia/Anadyr" => Self::AsiaAnadyr,
-            "Asia/Aqtau" => Self::AsiaAqtau,
-            "Asia/Aqtobe" => Self::AsiaAqtobe,
-            "Asia/Ashgabat" => Self::AsiaAshgabat,
-            "Asia/Atyrau" => Self::AsiaAtyrau,
-            "Asia/Baghdad" => Self::AsiaBaghdad,
-            "Asia/Bahrain" => Self::AsiaBahrain,
-            "Asia/Baku" => Self::AsiaBaku,
-            "Asia/Bangkok" => Self::AsiaBangkok,
-            "Asia/Barnaul" => Self::AsiaBarnaul,
-            "Asia/Beirut" => Self::AsiaBeirut,
-            "Asia/Bishkek" => Self::AsiaBishkek,
-            "Asia/Brunei" => Self::AsiaBrunei,
-            "Asia/Calcutta" => Self::AsiaCalcutta,
-            "Asia/Chita" => Self::AsiaChita,
-            "Asia/Choibalsan" => Self::AsiaChoibalsan,
-            "Asia/Colombo" => Self::AsiaColombo,
-            "Asia/Damascus" => Self::AsiaDamascus,
-            "Asia/Dhaka" => Self::AsiaDhaka,
-            "Asia/Dili" => Self::AsiaDili,
-            "Asia/Dubai" => Self::AsiaDubai,
-            "Asia/Dushanbe" => Self::AsiaDushanbe,
-            "Asia/Famagusta" => Self::AsiaFamagusta,
-            "Asia/Gaza" => Self::AsiaGaza,
-            "Asia/Hebron" => Self::AsiaHebron,
-            "Asia/Hong_Kong" => Self::AsiaHongKong,
-            "Asia/Hovd" => Self::AsiaHovd,
-            "Asia/Irkutsk" => Self::AsiaIrkutsk,
-            "Asia/Jakarta" => Self::AsiaJakarta,
-            "Asia/Jayapura" => Self::AsiaJayapura,
-            "Asia/Jerusalem" => Self::AsiaJerusalem,
-            "Asia/Kabul" => Self::AsiaKabul,
-            "Asia/Kamchatka" => Self::AsiaKamchatka,
-            "Asia/Karachi" => Self::AsiaKarachi,
-            "Asia/Katmandu" => Self::AsiaKatmandu,
-            "Asia/Khandyga" => Self::AsiaKhandyga,
-            "Asia/Krasnoyarsk" => Self::AsiaKrasnoyarsk,
-            "Asia/Kuala_Lumpur" => Self::AsiaKualaLumpur,
-            "Asia/Kuching" => Self::AsiaKuching,
-            "Asia/Kuwait" => Self::AsiaKuwait,
-            "Asia/Macau" => Self::AsiaMacau,
-            "Asia/Magadan" => Self::AsiaMagadan,
-            "Asia/Makassar" => Self::AsiaMakassar,
-            "Asia/Manila" => Self::AsiaManila,
-            "Asia/Muscat" => Self::AsiaMuscat,
-            "Asia/Nicosia" => Self::AsiaNicosia,
-            "Asia/Novokuznetsk" => Self::AsiaNovokuznetsk,
-            "Asia/Novosibirsk" => Self::AsiaNovosibirsk,
-            "Asia/Omsk" => Self::AsiaOmsk,
-            "Asia/Oral" => Self::AsiaOral,
-            "Asia/Phnom_Penh" => Self::AsiaPhnomPenh,
-            "Asia/Pontianak" => Self::AsiaPontianak,
-            "Asia/Pyongyang" => Self::AsiaPyongyang,
-            "Asia/Qatar" => Self::AsiaQatar,
-            "Asia/Qostanay" => Self::AsiaQostanay,
-            "Asia/Qyzylorda" => Self::AsiaQyzylorda,
-            "Asia/Rangoon" => Self::AsiaRangoon,
-            "Asia/Riyadh" => Self::AsiaRiyadh,
-            "Asia/Saigon" => Self::AsiaSaigon,
-            "Asia/Sakhalin" => Self::AsiaSakhalin,
-            "Asia/Samarkand" => Self::AsiaSamarkand,
-            "Asia/Seoul" => Self::AsiaSeoul,
-            "Asia/Shanghai" => Self::AsiaShanghai,
-            "Asia/Singapore" => Self::AsiaSingapore,
-            "Asia/Srednekolymsk" => Self::AsiaSrednekolymsk,
-            "Asia/Taipei" => Self::AsiaTaipei,
-            "Asia/Tashkent" => Self::AsiaTashkent,
-            "Asia/Tbilisi" => Self::AsiaTbilisi,
-            "Asia/Tehran" => Self::AsiaTehran,
-            "Asia/Thimphu" => Self::AsiaThimphu,
-            "Asia/Tokyo" => Self::AsiaTokyo,
-            "Asia/Tomsk" => Self::AsiaTomsk,
-            "Asia/Ulaanbaatar" => Self::AsiaUlaanbaatar,
-            "Asia/Urumqi" => Self::AsiaUrumqi,
-            "Asia/Ust-Nera" => Self::AsiaUstNera,
-            "Asia/Vientiane" => Self::AsiaVientiane,
-            "Asia/Vladivostok" => Self::AsiaVladivostok,
-            "Asia/Yakutsk" => Self::AsiaYakutsk,
-            "Asia/Yekaterinburg" => Self::AsiaYekaterinburg,
-            "Asia/Yerevan" => Self::AsiaYerevan,
-            "Atlantic/Azores" => Self::AtlanticAzores,
-            "Atlantic/Bermuda" => Self::AtlanticBermuda,
-            "Atlantic/Canary" => Self::AtlanticCanary,
-            "Atlantic/Cape_Verde" => Self::AtlanticCapeVerde,
-            "Atlantic/Faeroe" => Self::AtlanticFaeroe,
-            "Atlantic/Madeira" => Self::AtlanticMadeira,
-            "Atlantic/Reykjavik" => Self::AtlanticReykjavik,
-            "Atlantic/South_Georgia" => Self::AtlanticSouthGeorgia,
-            "Atlantic/St_Helena" => Self::AtlanticStHelena,
-            "Atlantic/Stanley" => Self::AtlanticStanley,
-            "Australia/Adelaide" => Self::AustraliaAdelaide,
-            "Australia/Brisbane" => Self::AustraliaBrisbane,
-            "Australia/Broken_Hill" => Self::AustraliaBrokenHill,
-            "Australia/Currie" => Self::AustraliaCurrie,
-            "Australia/Darwin" => Self::AustraliaDarwin,
-            "Australia/Eucla" => Self::AustraliaEucla,
-            "Australia/Hobart" => Self::AustraliaHobart,
-            "Australia/Lindeman" => Self::AustraliaLindeman,
-            "Australia/Lord_Howe" => Self::AustraliaLordHowe,
-            "Australia/Melbourne" => Self::AustraliaMelbourne,
-            "Australia/Perth" => Self::AustraliaPerth,
-            "Australia/Sydney" => Self::AustraliaSydney,
-            "Europe/Amsterdam" => Self::EuropeAmsterdam,
-            "Europe/Andorra" => Self::EuropeAndorra,
-            "Europe/Astrakhan" => Self::EuropeAstrakhan,
-            "Europe/Athens" => Self::EuropeAthens,
-            "Europe/Belgrade" => Self::EuropeBelgrade,
-            "Europe/Berlin" => Self::EuropeBerlin,
-            "Europe/Bratislava" => Self::EuropeBratislava,
-            "Europe/Brussels" => Self::EuropeBrussels,
-            "Europe/Bucharest" => Self::EuropeBucharest,
-            "Europe/Budapest" => Self::EuropeBudapest,
-            "Europe/Busingen" => Self::EuropeBusingen,
-            "Europe/Chisinau" => Self::EuropeChisinau,
-            "Europe/Copenhagen" => Self::EuropeCopenhagen,
-            "Europe/Dublin" => Self::EuropeDublin,
-            "Europe/Gibraltar" => Self::EuropeGibraltar,
-            "Europe/Guernsey" => Self::EuropeGuernsey,
-            "Europe/Helsinki" => Self::EuropeHelsinki,
-            "Europe/Isle_of_Man" => Self::EuropeIsleOfMan,
-            "Europe/Istanbul" => Self::EuropeIstanbul,
-            "Europe/Jersey" => Self::EuropeJersey,
-            "Europe/Kaliningrad" => Self::EuropeKaliningrad,
-            "Europe/Kiev" => Self::EuropeKiev,
-            "Europe/Kirov" => Self::EuropeKirov,
-            "Europe/Lisbon" => Self::EuropeLisbon,
-            "Europe/Ljubljana" => Self::EuropeLjubljana,
-            "Europe/London" => Self::EuropeLondon,
-            "Europe/Luxembourg" => Self::EuropeLuxembourg,
-            "Europe/Madrid" => Self::EuropeMadrid,
-            "Europe/Malta" => Self::EuropeMalta,
-            "Europe/Mariehamn" => Self::EuropeMariehamn,
-            "Europe/Minsk" => Self::EuropeMinsk,
-            "Europe/Monaco" => Self::EuropeMonaco,
-            "Europe/Moscow" => Self::EuropeMoscow,
-            "Europe/Oslo" => Self::EuropeOslo,
-            "Europe/Paris" => Self::EuropeParis,
-            "Europe/Podgorica" => Self::EuropePodgorica,
-            "Europe/Prague" => Self::EuropePrague,
-            "Europe/Riga" => Self::EuropeRiga,
-            "Europe/Rome" => Self::EuropeRome,
-            "Europe/Samara" => Self::EuropeSamara,
-            "Europe/San_Marino" => Self::EuropeSanMarino,
-            "Europe/Sarajevo" => Self::EuropeSarajevo,
-            "Europe/Saratov" => Self::EuropeSaratov,
-            "Europe/Simferopol" => Self::EuropeSimferopol,
-            "Europe/Skopje" => Self::EuropeSkopje,
-            "Europe/Sofia" => Self::EuropeSofia,
-            "Europe/Stockholm" => Self::EuropeStockholm,
-            "Europe/Tallinn" => Self::EuropeTallinn,
-            "Europe/Tirane" => Self::EuropeTirane,
-            "Europe/Ulyanovsk" => Self::EuropeUlyanovsk,
-            "Europe/Uzhgorod" => Self::EuropeUzhgorod,
-            "Europe/Vaduz" => Self::EuropeVaduz,
-            "Europe/Vatican" => Self::EuropeVatican,
-            "Europe/Vienna" => Self::EuropeVienna,
-            "Europe/Vilnius" => Self::EuropeVilnius,
-            "Europe/Volgograd" => Self::EuropeVolgograd,
-            "Europe/Warsaw" => Self::EuropeWarsaw,
-            "Europe/Zagreb" => Self::EuropeZagreb,
-            "Europe/Zaporozhye" => Self::EuropeZaporozhye,
-            "Europe/Zurich" => Self::EuropeZurich,
-            "Indian/Antananarivo" => Self::IndianAntananarivo,
-            "Indian/Chagos" => Self::IndianChagos,
-            "Indian/Christmas" => Self::IndianChristmas,
-            "Indian/Cocos" => Self::IndianCocos,
-            "Indian/Comoro" => Self::IndianComoro,
-            "Indian/Kerguelen" => Self::IndianKerguelen,
-            "Indian/Mahe" => Self::IndianMahe,
-            "Indian/Maldives" => Self::IndianMaldives,
-            "Indian/Mauritius" => Self::IndianMauritius,
-            "Indian/Mayotte" => Self::IndianMayotte,
-            "Indian/Reunion" => Self::IndianReunion,
-            "Pacific/Apia" => Self::PacificApia,
-            "Pacific/Auckland" => Self::PacificAuckland,
-            "Pacific/Bougainville" => Self::PacificBougainville,
-            "Pacific/Chatham" => Self::PacificChatham,
-            "Pacific/Easter" => Self::PacificEaster,
-            "Pacific/Efate" => Self::PacificEfate,
-            "Pacific/Enderbury" => Self::PacificEnderbury,
-            "Pacific/Fakaofo" => Self::PacificFakaofo,
-            "Pacific/Fiji" => Self::PacificFiji,
-            "Pacific/Funafuti" => Self::PacificFunafuti,
-            "Pacific/Galapagos" => Self::PacificGalapagos,
-            "Pacific/Gambier" => Self::PacificGambier,
-            "Pacific/Guadalcanal" => Self::PacificGuadalcanal,
-            "Pacific/Guam" => Self::PacificGuam,
-            "Pacific/Honolulu" => Self::PacificHonolulu,
-            "Pacific/Johnston" => Self::PacificJohnston,
-            "Pacific/Kiritimati" => Self::PacificKiritimati,
-            "Pacific/Kosrae" => Self::PacificKosrae,
-            "Pacific/Kwajalein" => Self::PacificKwajalein,
-            "Pacific/Majuro" => Self::PacificMajuro,
-            "Pacific/Marquesas" => Self::PacificMarquesas,
-            "Pacific/Midway" => Self::PacificMidway,
-            "Pacific/Nauru" => Self::PacificNauru,
-            "Pacific/Niue" => Self::PacificNiue,
-            "Pacific/Norfolk" => Self::PacificNorfolk,
-            "Pacific/Noumea" => Self::PacificNoumea,
-            "Pacific/Pago_Pago" => Self::PacificPagoPago,
-            "Pacific/Palau" => Self::PacificPalau,
-            "Pacific/Pitcairn" => Self::PacificPitcairn,
-            "Pacific/Ponape" => Self::PacificPonape,
-            "Pacific/Port_Moresby" => Self::PacificPortMoresby,
-            "Pacific/Rarotonga" => Self::PacificRarotonga,
-            "Pacific/Saipan" => Self::PacificSaipan,
-            "Pacific/Tahiti" => Self::PacificTahiti,
-            "Pacific/Tarawa" => Self::PacificTarawa,
-            "Pacific/Tongatapu" => Self::PacificTongatapu,
-            "Pacific/Truk" => Self::PacificTruk,
-            "Pacific/Wake" => Self::PacificWake,
-            "Pacific/Wallis" => Self::PacificWallis,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::convert::From<&str>
-for DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::std::fmt::Display for DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl ::serde::Serialize for DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-devices")]
-impl<'de> ::serde::Deserialize<'de>
-for DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// Schlage-specific metadata to update
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesReportProviderMetadataDeviceSchlageMetadata {
-    /// IANA timezone for the Schlage device
-    ///
-    /// Wire name: `time_zone`.
-    pub time_zone: crate::seam::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
-}
-/// Ultraloq-specific metadata to update
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesReportProviderMetadataDeviceUltraloqMetadata {
-    /// IANA timezone for the Ultraloq device
-    ///
-    /// Wire name: `time_zone`.
-    pub time_zone: crate::seam::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
-}
-/// The response of `devices_unmanaged.list` (List Unmanaged Devices): every documented key of its body.
-#[cfg(feature = "seam-devices_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesUnmanagedListResponse {
-    /// `devices`.
-    ///
-    /// Wire name: `devices`.
-    pub devices: ::std::vec::Vec<crate::seam::UnmanagedDevice>,
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-}
-#[cfg(feature = "seam-devices_unmanaged")]
-impl crate::runtime::Page for DevicesUnmanagedListResponse {
-    type Item = crate::seam::UnmanagedDevice;
-    fn items(&self) -> &[crate::seam::UnmanagedDevice] {
-        &self.devices
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::UnmanagedDevice> {
-        self.devices
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// DevicesUpdateProperties.
-#[cfg(feature = "seam-devices")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct DevicesUpdateProperties {
-    /// Name for the device.
-    ///
-    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub name: crate::runtime::Nullable<::std::string::String>,
-}
-/// Represents an [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system) within the [Seam mobile access solution](https://docs.seam.co/capability-guides/mobile-access/).
-#[cfg(feature = "seam-user_identities_enrollment_automations")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct EnrollmentAutomation {
-    /// Date and time at which the enrollment automation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// ID of the associated [ACS system](https://docs.seam.co/low-level-apis/access-systems) that serves as the credential manager.
-    ///
-    /// Wire name: `credential_manager_acs_system_id`.
-    pub credential_manager_acs_system_id: ::std::string::String,
-    /// ID of the enrollment automation.
-    ///
-    /// Wire name: `enrollment_automation_id`.
-    pub enrollment_automation_id: crate::seam::EnrollmentAutomationId,
-    /// ID of the associated [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
-    ///
-    /// Wire name: `user_identity_id`.
-    pub user_identity_id: crate::seam::UserIdentityId,
-    /// ID of the workspace that contains the enrollment automation.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// The response of `events.get` (Get an Event): every documented key of its body.
-#[cfg(feature = "seam-events")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct EventsGetResponse {
-    /// Represents an event. Events let you know when something interesting happens in your workspace. For example, when a lock is unlocked, Seam creates a `lock.unlocked` event. When a device's battery level is low, Seam creates a `device.battery_low` event.
-    ///
-    /// As with other API resources, you can retrieve an individual event or a list of events. Seam also provides a separate webhook system for sending the event objects directly to an endpoint on your sever. Manage webhooks through [Seam Console](https://console.seam.co). You can also use the webhooks sandbox in Seam Console to see the different payloads for each event and test them against your own endpoints.
-    ///
-    /// Wire name: `event`. May be absent.
-    #[wire(skip_none)]
-    pub event: ::std::option::Option<crate::seam::Event>,
-    /// `message`.
-    ///
-    /// Wire name: `message`. May be absent.
-    #[wire(skip_none)]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-/// Type of the events that you want to list.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-events")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EventsListEventType {
-    /// `access_code.created`.
-    AccessCodeCreated,
-    /// `access_code.changed`.
-    AccessCodeChanged,
-    /// `access_code.name_changed`.
-    AccessCodeNameChanged,
-    /// `access_code.code_changed`.
-    AccessCodeCodeChanged,
-    /// `access_code.time_frame_changed`.
-    AccessCodeTimeFrameChanged,
-    /// `access_code.mutations_requested`.
-    AccessCodeMutationsRequested,
-    /// `access_code.scheduled_on_device`.
-    AccessCodeScheduledOnDevice,
-    /// `access_code.set_on_device`.
-    AccessCodeSetOnDevice,
-    /// `access_code.removed_from_device`.
-    AccessCodeRemovedFromDevice,
-    /// `access_code.delay_in_setting_on_device`.
-    AccessCodeDelayInSettingOnDevice,
-    /// `access_code.failed_to_set_on_device`.
-    AccessCodeFailedToSetOnDevice,
-    /// `access_code.deleted`.
-    AccessCodeDeleted,
-    /// `access_code.delay_in_removing_from_device`.
-    AccessCodeDelayInRemovingFromDevice,
-    /// `access_code.failed_to_remove_from_device`.
-    AccessCodeFailedToRemoveFromDevice,
-    /// `access_code.modified_external_to_seam`.
-    AccessCodeModifiedExternalToSeam,
-    /// `access_code.deleted_external_to_seam`.
-    AccessCodeDeletedExternalToSeam,
-    /// `access_code.backup_access_code_pulled`.
-    AccessCodeBackupAccessCodePulled,
-    /// `access_code.unmanaged.converted_to_managed`.
-    AccessCodeUnmanagedConvertedToManaged,
-    /// `access_code.unmanaged.failed_to_convert_to_managed`.
-    AccessCodeUnmanagedFailedToConvertToManaged,
-    /// `access_code.unmanaged.created`.
-    AccessCodeUnmanagedCreated,
-    /// `access_code.unmanaged.removed`.
-    AccessCodeUnmanagedRemoved,
-    /// `access_grant.created`.
-    AccessGrantCreated,
-    /// `access_grant.deleted`.
-    AccessGrantDeleted,
-    /// `access_grant.access_granted_to_all_doors`.
-    AccessGrantAccessGrantedToAllDoors,
-    /// `access_grant.access_granted_to_door`.
-    AccessGrantAccessGrantedToDoor,
-    /// `access_grant.access_to_door_lost`.
-    AccessGrantAccessToDoorLost,
-    /// `access_grant.access_times_changed`.
-    AccessGrantAccessTimesChanged,
-    /// `access_grant.could_not_create_requested_access_methods`.
-    AccessGrantCouldNotCreateRequestedAccessMethods,
-    /// `access_method.issued`.
-    AccessMethodIssued,
-    /// `access_method.revoked`.
-    AccessMethodRevoked,
-    /// `access_method.card_encoding_required`.
-    AccessMethodCardEncodingRequired,
-    /// `access_method.deleted`.
-    AccessMethodDeleted,
-    /// `access_method.reissued`.
-    AccessMethodReissued,
-    /// `access_method.created`.
-    AccessMethodCreated,
-    /// `access_method.delay_in_issuing`.
-    AccessMethodDelayInIssuing,
-    /// `access_method.failed_to_issue`.
-    AccessMethodFailedToIssue,
-    /// `acs_system.connected`.
-    AcsSystemConnected,
-    /// `acs_system.added`.
-    AcsSystemAdded,
-    /// `acs_system.disconnected`.
-    AcsSystemDisconnected,
-    /// `acs_credential.deleted`.
-    AcsCredentialDeleted,
-    /// `acs_credential.issued`.
-    AcsCredentialIssued,
-    /// `acs_credential.reissued`.
-    AcsCredentialReissued,
-    /// `acs_credential.invalidated`.
-    AcsCredentialInvalidated,
-    /// `acs_user.created`.
-    AcsUserCreated,
-    /// `acs_user.deleted`.
-    AcsUserDeleted,
-    /// `acs_encoder.added`.
-    AcsEncoderAdded,
-    /// `acs_encoder.removed`.
-    AcsEncoderRemoved,
-    /// `acs_access_group.deleted`.
-    AcsAccessGroupDeleted,
-    /// `acs_entrance.added`.
-    AcsEntranceAdded,
-    /// `acs_entrance.removed`.
-    AcsEntranceRemoved,
-    /// `client_session.deleted`.
-    ClientSessionDeleted,
-    /// `connected_account.connected`.
-    ConnectedAccountConnected,
-    /// `connected_account.created`.
-    ConnectedAccountCreated,
-    /// `connected_account.successful_login`.
-    ConnectedAccountSuccessfulLogin,
-    /// `connected_account.disconnected`.
-    ConnectedAccountDisconnected,
-    /// `connected_account.completed_first_sync`.
-    ConnectedAccountCompletedFirstSync,
-    /// `connected_account.deleted`.
-    ConnectedAccountDeleted,
-    /// `connected_account.completed_first_sync_after_reconnection`.
-    ConnectedAccountCompletedFirstSyncAfterReconnection,
-    /// `connected_account.reauthorization_requested`.
-    ConnectedAccountReauthorizationRequested,
-    /// `action_attempt.lock_door.succeeded`.
-    ActionAttemptLockDoorSucceeded,
-    /// `action_attempt.lock_door.failed`.
-    ActionAttemptLockDoorFailed,
-    /// `action_attempt.unlock_door.succeeded`.
-    ActionAttemptUnlockDoorSucceeded,
-    /// `action_attempt.unlock_door.failed`.
-    ActionAttemptUnlockDoorFailed,
-    /// `action_attempt.simulate_keypad_code_entry.succeeded`.
-    ActionAttemptSimulateKeypadCodeEntrySucceeded,
-    /// `action_attempt.simulate_keypad_code_entry.failed`.
-    ActionAttemptSimulateKeypadCodeEntryFailed,
-    /// `action_attempt.simulate_manual_lock_via_keypad.succeeded`.
-    ActionAttemptSimulateManualLockViaKeypadSucceeded,
-    /// `action_attempt.simulate_manual_lock_via_keypad.failed`.
-    ActionAttemptSimulateManualLockViaKeypadFailed,
-    /// `connect_webview.login_succeeded`.
-    ConnectWebviewLoginSucceeded,
-    /// `connect_webview.login_failed`.
-    ConnectWebviewLoginFailed,
-    /// `device.connected`.
-    DeviceConnected,
-    /// `device.added`.
-    DeviceAdded,
-    /// `device.converted_to_unmanaged`.
-    DeviceConvertedToUnmanaged,
-    /// `device.unmanaged.converted_to_managed`.
-    DeviceUnmanagedConvertedToManaged,
-    /// `device.unmanaged.connected`.
-    DeviceUnmanagedConnected,
-    /// `device.disconnected`.
-    DeviceDisconnected,
-    /// `device.unmanaged.disconnected`.
-    DeviceUnmanagedDisconnected,
-    /// `device.tampered`.
-    DeviceTampered,
-    /// `device.low_battery`.
-    DeviceLowBattery,
-    /// `device.battery_status_changed`.
-    DeviceBatteryStatusChanged,
-    /// `device.removed`.
-    DeviceRemoved,
-    /// `device.deleted`.
-    DeviceDeleted,
-    /// `device.third_party_integration_detected`.
-    DeviceThirdPartyIntegrationDetected,
-    /// `device.third_party_integration_no_longer_detected`.
-    DeviceThirdPartyIntegrationNoLongerDetected,
-    /// `device.salto.privacy_mode_activated`.
-    DeviceSaltoPrivacyModeActivated,
-    /// `device.salto.privacy_mode_deactivated`.
-    DeviceSaltoPrivacyModeDeactivated,
-    /// `device.connection_became_flaky`.
-    DeviceConnectionBecameFlaky,
-    /// `device.connection_stabilized`.
-    DeviceConnectionStabilized,
-    /// `device.error.subscription_required`.
-    DeviceErrorSubscriptionRequired,
-    /// `device.error.subscription_required.resolved`.
-    DeviceErrorSubscriptionRequiredResolved,
-    /// `device.accessory_keypad_connected`.
-    DeviceAccessoryKeypadConnected,
-    /// `device.accessory_keypad_disconnected`.
-    DeviceAccessoryKeypadDisconnected,
-    /// `noise_sensor.noise_threshold_triggered`.
-    NoiseSensorNoiseThresholdTriggered,
-    /// `lock.locked`.
-    LockLocked,
-    /// `lock.unlocked`.
-    LockUnlocked,
-    /// `lock.access_denied`.
-    LockAccessDenied,
-    /// `thermostat.climate_preset_activated`.
-    ThermostatClimatePresetActivated,
-    /// `thermostat.manually_adjusted`.
-    ThermostatManuallyAdjusted,
-    /// `thermostat.temperature_threshold_exceeded`.
-    ThermostatTemperatureThresholdExceeded,
-    /// `thermostat.temperature_threshold_no_longer_exceeded`.
-    ThermostatTemperatureThresholdNoLongerExceeded,
-    /// `thermostat.temperature_reached_set_point`.
-    ThermostatTemperatureReachedSetPoint,
-    /// `thermostat.temperature_changed`.
-    ThermostatTemperatureChanged,
-    /// `device.name_changed`.
-    DeviceNameChanged,
-    /// `camera.activated`.
-    CameraActivated,
-    /// `device.doorbell_rang`.
-    DeviceDoorbellRang,
-    /// `enrollment_automation.deleted`.
-    EnrollmentAutomationDeleted,
-    /// `phone.deactivated`.
-    PhoneDeactivated,
-    /// `space.device_membership_changed`.
-    SpaceDeviceMembershipChanged,
-    /// `space.created`.
-    SpaceCreated,
-    /// `space.deleted`.
-    SpaceDeleted,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "seam-events")]
-impl EventsListEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessCodeCreated => "access_code.created",
-            Self::AccessCodeChanged => "access_code.changed",
-            Self::AccessCodeNameChanged => "access_code.name_changed",
-            Self::AccessCodeCodeChanged => "access_code.code_changed",
-            Self::AccessCodeTimeFrameChanged => "access_code.time_frame_changed",
-            Self::AccessCodeMutationsRequested => "access_code.mutations_requested",
-            Self::AccessCodeScheduledOnDevice => "access_code.scheduled_on_device",
-            Self::AccessCodeSetOnDevice => "access_code.set_on_device",
-            Self::AccessCodeRemovedFromDevice => "access_code.removed_from_device",
-            Self::AccessCodeDelayInSettingOnDevice => {
-                "access_code.delay_in_setting_on_device"
-            }
-            Self::AccessCodeFailedToSetOnDevice => "access_code.failed_to_set_on_device",
-            Self::AccessCodeDeleted => "access_code.deleted",
-            Self::AccessCodeDelayInRemovingFromDevice => {
-                "access_code.delay_in_removing_from_device"
-            }
-            Self::AccessCodeFailedToRemoveFromDevice => {
-                "access_code.failed_to_remove_from_device"
-            }
-            Self::AccessCodeModifiedExternalToSeam => {
-                "access_code.modified_external_to_seam"
-            }
-            Self::AccessCodeDeletedExternalToSeam => {
-                "access_code.deleted_external_to_seam"
-            }
-            Self::AccessCodeBackupAccessCodePulled => {
-                "access_code.backup_access_code_pulled"
-            }
-            Self::AccessCodeUnmanagedConvertedToManaged => {
-                "access_code.unmanaged.converted_to_managed"
-            }
-            Self::AccessCodeUnmanagedFailedToConvertToManaged => {
-                "access_code.unmanaged.failed_to_convert_to_managed"
-            }
-            Self::AccessCodeUnmanagedCreated => "access_code.unmanaged.created",
-            Self::AccessCodeUnmanagedRemoved => "access_code.unmanaged.removed",
-            Self::AccessGrantCreated => "access_grant.created",
-            Self::AccessGrantDeleted => "access_grant.deleted",
-            Self::AccessGrantAccessGrantedToAllDoors => {
-                "access_grant.access_granted_to_all_doors"
-            }
-            Self::AccessGrantAccessGrantedToDoor => "access_grant.access_granted_to_door",
-            Self::AccessGrantAccessToDoorLost => "access_grant.access_to_door_lost",
-            Self::AccessGrantAccessTimesChanged => "access_grant.access_times_changed",
-            Self::AccessGrantCouldNotCreateRequestedAccessMethods => {
-                "access_grant.could_not_create_requested_access_methods"
-            }
-            Self::AccessMethodIssued => "access_method.issued",
-            Self::AccessMethodRevoked => "access_method.revoked",
-            Self::AccessMethodCardEncodingRequired => {
-                "access_method.card_encoding_required"
-            }
-            Self::AccessMethodDeleted => "access_method.deleted",
-            Self::AccessMethodReissued => "access_method.reissued",
-            Self::AccessMethodCreated => "access_method.created",
-            Self::AccessMethodDelayInIssuing => "access_method.delay_in_issuing",
-            Self::AccessMethodFailedToIssue => "access_method.failed_to_issue",
-            Self::AcsSystemConnected => "acs_system.connected",
-            Self::AcsSystemAdded => "acs_system.added",
-            Self::AcsSystemDisconnected => "acs_system.disconnected",
-            Self::AcsCredentialDeleted => "acs_credential.deleted",
-            Self::AcsCredentialIssued => "acs_credential.issued",
-            Self::AcsCredentialReissued => "acs_credential.reissued",
-            Self::AcsCredentialInvalidated => "acs_credential.invalidated",
-            Self::AcsUserCreated => "acs_user.created",
-            Self::AcsUserDeleted => "acs_user.deleted",
-            Self::AcsEncoderAdded => "acs_encoder.added",
-            Self::AcsEncoderRemoved => "acs_encoder.removed",
-            Self::AcsAccessGroupDeleted => "acs_access_group.deleted",
-            Self::AcsEntranceAdded => "acs_entrance.added",
-            Self::AcsEntranceRemoved => "acs_entrance.removed",
-            Self::ClientSessionDeleted => "client_session.deleted",
-            Self::ConnectedAccountConnected => "connected_account.connected",
-            Self::ConnectedAccountCreated => "connected_account.created",
-            Self::ConnectedAccountSuccessfulLogin => "connected_account.successful_login",
-            Self::ConnectedAccountDisconnected => "connected_account.disconnected",
-            Self::ConnectedAccountCompletedFirstSync => {
-                "connected_account.completed_first_sync"
-            }
-            Self::ConnectedAccountDeleted => "connected_account.deleted",
-            Self::ConnectedAccountCompletedFirstSyncAfterReconnection => {
-                "connected_account.completed_first_sync_after_reconnection"
-            }
-            Self::ConnectedAccountReauthorizationRequested => {
-                "connected_account.reauthorization_requested"
-            }
-            Self::ActionAttemptLockDoorSucceeded => "action_attempt.lock_door.succeeded",
-            Self::ActionAttemptLockDoorFailed => "action_attempt.lock_door.failed",
-            Self::ActionAttemptUnlockDoorSucceeded => {
-                "action_attempt.unlock_door.succeeded"
-            }
-            Self::ActionAttemptUnlockDoorFailed => "action_attempt.unlock_door.failed",
-            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded => {
-                "action_attempt.simulate_keypad_code_entry.succeeded"
-            }
-            Self::ActionAttemptSimulateKeypadCodeEntryFailed => {
-                "action_attempt.simulate_keypad_code_entry.failed"
-            }
-            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded => {
-                "action_attempt.simulate_manual_lock_via_keypad.succeeded"
-            }
-            Self::ActionAttemptSimulateManualLockViaKeypadFailed => {
-                "action_attempt.simulate_manual_lock_via_keypad.failed"
-            }
-            Self::ConnectWebviewLoginSucceeded => "connect_webview.login_succeeded",
-            Self::ConnectWebviewLoginFailed => "connect_webview.login_failed",
-            Self::DeviceConnected => "device.connected",
-            Self::DeviceAdded => "device.added",
-            Self::DeviceConvertedToUnmanaged => "device.converted_to_unmanaged",
-            Self::DeviceUnmanagedConvertedToManaged => {
-                "device.unmanaged.converted_to_managed"
-            }
-            Self::DeviceUnmanagedConnected => "device.unmanaged.connected",
-            Self::DeviceDisconnected => "device.disconnected",
-            Self::DeviceUnmanagedDisconnected => "device.unmanaged.disconnected",
-            Self::DeviceTampered => "device.tampered",
-            Self::DeviceLowBattery => "device.low_battery",
-            Self::DeviceBatteryStatusChanged => "device.battery_status_changed",
-            Self::DeviceRemoved => "device.removed",
-            Self::DeviceDeleted => "device.deleted",
-            Self::DeviceThirdPartyIntegrationDetected => {
-                "device.third_party_integration_detected"
-            }
-            Self::DeviceThirdPartyIntegrationNoLongerDetected => {
-                "device.third_party_integration_no_longer_detected"
-            }
-            Self::DeviceSaltoPrivacyModeActivated => {
-                "device.salto.privacy_mode_activated"
-            }
-            Self::DeviceSaltoPrivacyModeDeactivated => {
-                "device.salto.privacy_mode_deactivated"
-            }
-            Self::DeviceConnectionBecameFlaky => "device.connection_became_flaky",
-            Self::DeviceConnectionStabilized => "device.connection_stabilized",
-            Self::DeviceErrorSubscriptionRequired => "device.error.subscription_required",
-            Self::DeviceErrorSubscriptionRequiredResolved => {
-                "device.error.subscription_required.resolved"
-            }
-            Self::DeviceAccessoryKeypadConnected => "device.accessory_keypad_connected",
-            Self::DeviceAccessoryKeypadDisconnected => {
-                "device.accessory_keypad_disconnected"
-            }
-            Self::NoiseSensorNoiseThresholdTriggered => {
-                "noise_sensor.noise_threshold_triggered"
-            }
-            Self::LockLocked => "lock.locked",
-            Self::LockUnlocked => "lock.unlocked",
-            Self::LockAccessDenied => "lock.access_denied",
-            Self::ThermostatClimatePresetActivated => {
-                "thermostat.climate_preset_activated"
-            }
-            Self::ThermostatManuallyAdjusted => "thermostat.manually_adjusted",
-            Self::ThermostatTemperatureThresholdExceeded => {
-                "thermostat.temperature_threshold_exceeded"
-            }
-            Self::ThermostatTemperatureThresholdNoLongerExceeded => {
-                "thermostat.temperature_threshold_no_longer_exceeded"
-            }
-            Self::ThermostatTemperatureReachedSetPoint => {
-                "thermostat.temperature_reached_set_point"
-            }
-            Self::ThermostatTemperatureChanged => "thermostat.temperature_changed",
-            Self::DeviceNameChanged => "device.name_changed",
-            Self::CameraActivated => "camera.activated",
-            Self::DeviceDoorbellRang => "device.doorbell_rang",
-            Self::EnrollmentAutomationDeleted => "enrollment_automation.deleted",
-            Self::PhoneDeactivated => "phone.deactivated",
-            Self::SpaceDeviceMembershipChanged => "space.device_membership_changed",
-            Self::SpaceCreated => "space.created",
-            Self::SpaceDeleted => "space.deleted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "seam-events")]
-impl EventsListEventType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "access_code.created" => Self::AccessCodeCreated,
-            "access_code.changed" => Self::AccessCodeChanged,
-            "access_code.name_changed" => Self::AccessCodeNameChanged,
-            "access_code.code_changed" => Self::AccessCodeCodeChanged,
-            "access_code.time_frame_changed" => Self::AccessCodeTimeFrameChanged,
-            "access_code.mutations_requested" => Self::AccessCodeMutationsRequested,
-            "access_code.scheduled_on_device" => Self::AccessCodeScheduledOnDevice,
-            "access_code.set_on_device" => Self::AccessCodeSetOnDevice,
-            "access_code.removed_from_device" => Self::AccessCodeRemovedFromDevice,
-            "access_code.delay_in_setting_on_device" => {
-                Self::AccessCodeDelayInSettingOnDevice
-            }
-            "access_code.failed_to_set_on_device" => Self::AccessCodeFailedToSetOnDevice,
-            "access_code.deleted" => Self::AccessCodeDeleted,
-            "access_code.delay_in_removing_from_device" => {
-                Self::AccessCodeDelayInRemovingFromDevice
-            }
-            "access_code.failed_to_remove_from_device" => {
-                Self::AccessCodeFailedToRemoveFromDevice
-            }
-            "access_code.modified_external_to_seam" => {
-                Self::AccessCodeModifiedExternalToSeam
-            }
-            "access_code.deleted_external_to_seam" => {
-                Self::AccessCodeDeletedExternalToSeam
-            }
-            "access_code.backup_access_code_pulled" => {
-                Self::AccessCodeBackupAccessCodePulled
-            }
-            "access_code.unmanaged.converted_to_managed" => {
-                Self::AccessCodeUnmanagedConvertedToManaged
-            }
-            "access_code.unmanaged.failed_to_convert_to_managed" => {
-                Self::AccessCodeUnmanagedFailedToConvertToManaged
-            }
-            "access_code.unmanaged.created" => Self::AccessCodeUnmanagedCreated,
-            "access_code.unmanaged.removed" => Self::AccessCodeUnmanagedRemoved,
-            "access_grant.created" => Self::AccessGrantCreated,
-            "access_grant.deleted" => Self::AccessGrantDeleted,
-            "access_grant.access_granted_to_all_doors" => {
-                Self::AccessGrantAccessGrantedToAllDoors
-            }
-            "access_grant.access_granted_to_door" => Self::AccessGrantAccessGrantedToDoor,
-            "access_grant.access_to_door_lost" => Self::AccessGrantAccessToDoorLost,
-            "access_grant.access_times_changed" => Self::AccessGrantAccessTimesChanged,
-            "access_grant.could_not_create_requested_access_methods" => {
-                Self::AccessGrantCouldNotCreateRequestedAccessMethods
-            }
-            "access_method.issued" => Self::AccessMethodIssued,
-            "access_method.revoked" => Self::AccessMethodRevoked,
-            "access_method.card_encoding_required" => {
-                Self::AccessMethodCardEncodingRequired
-            }
-            "access_method.deleted" => Self::AccessMethodDeleted,
-            "access_method.reissued" => Self::AccessMethodReissued,
-            "access_method.created" => Self::AccessMethodCreated,
-            "access_method.delay_in_issuing" => Self::AccessMethodDelayInIssuing,
-            "access_method.failed_to_issue" => Self::AccessMethodFailedToIssue,
-            "acs_system.connected" => Self::AcsSystemConnected,
-            "acs_system.added" => Self::AcsSystemAdded,
-            "acs_system.disconnected" => Self::AcsSystemDisconnected,
-            "acs_credential.deleted" => Self::AcsCredentialDeleted,
-            "acs_credential.issued" => Self::AcsCredentialIssued,
-            "acs_credential.reissued" => Self::AcsCredentialReissued,
-            "acs_credential.invalidated" => Self::AcsCredentialInvalidated,
-            "acs_user.created" => Self::AcsUserCreated,
-            "acs_user.deleted" => Self::AcsUserDeleted,
-            "acs_encoder.added" => Self::AcsEncoderAdded,
-            "acs_encoder.removed" => Self::AcsEncoderRemoved,
-            "acs_access_group.deleted" => Self::AcsAccessGroupDeleted,
-            "acs_entrance.added" => Self::AcsEntranceAdded,
-            "acs_entrance.removed" => Self::AcsEntranceRemoved,
-            "client_session.deleted" => Self::ClientSessionDeleted,
-            "connected_account.connected" => Self::ConnectedAccountConnected,
-            "connected_account.created" => Self::ConnectedAccountCreated,
-            "connected_account.successful_login" => Self::ConnectedAccountSuccessfulLogin,
-            "connected_account.disconnected" => Self::ConnectedAccountDisconnected,
-            "connected_account.completed_first_sync" => {
-                Self::ConnectedAccountCompletedFirstSync
-            }
-            "connected_account.deleted" => Self::ConnectedAccountDeleted,
-            "connected_account.completed_first_sync_after_reconnection" => {
-                Self::ConnectedAccountCompletedFirstSyncAfterReconnection
-            }
-            "connected_account.reauthorization_requested" => {
-                Self::ConnectedAccountReauthorizationRequested
-            }
-            "action_attempt.lock_door.succeeded" => Self::ActionAttemptLockDoorSucceeded,
-            "action_attempt.lock_door.failed" => Self::ActionAttemptLockDoorFailed,
-            "action_attempt.unlock_door.succeeded" => {
-                Self::ActionAttemptUnlockDoorSucceeded
-            }
-            "action_attempt.unlock_door.failed" => Self::ActionAttemptUnlockDoorFailed,
-            "action_attempt.simulate_keypad_code_entry.succeeded" => {
-                Self::ActionAttemptSimulateKeypadCodeEntrySucceeded
-            }
-            "action_attempt.simulate_keypad_code_entry.failed" => {
-                Self::ActionAttemptSimulateKeypadCodeEntryFailed
-            }
-            "action_attempt.simulate_manual_lock_via_keypad.succeeded" => {
-                Self::ActionAttemptSimulateManualLockViaKeypadSucceeded
-            }
-            "action_attempt.simulate_manual_lock_via_keypad.failed" => {
-                Self::ActionAttemptSimulateManualLockViaKeypadFailed
-            }
-            "connect_webview.login_succeeded" => Self::ConnectWebviewLoginSucceeded,
-            "connect_webview.login_failed" => Self::ConnectWebviewLoginFailed,
-            "device.connected" => Self::DeviceConnected,
-            "device.added" => Self::DeviceAdded,
-            "device.converted_to_unmanaged" => Self::DeviceConvertedToUnmanaged,
-            "device.unmanaged.converted_to_managed" => {
-                Self::DeviceUnmanagedConvertedToManaged
-            }
-            "device.unmanaged.connected" => Self::DeviceUnmanagedConnected,
-            "device.disconnected" => Self::DeviceDisconnected,
-            "device.unmanaged.disconnected" => Self::DeviceUnmanagedDisconnected,
-            "device.tampered" => Self::DeviceTampered,
-            "device.low_battery" => Self::DeviceLowBattery,
-            "device.battery_status_changed" => Self::DeviceBatteryStatusChanged,
-            "device.removed" => Self::DeviceRemoved,
-            "device.deleted" => Self::DeviceDeleted,
-            "device.third_party_integration_detected" => {
-                Self::DeviceThirdPartyIntegrationDetected
-            }
-            "device.third_party_integration_no_longer_detected" => {
-                Self::DeviceThirdPartyIntegrationNoLongerDetected
-            }
-            "device.salto.privacy_mode_activated" => {
-                Self::DeviceSaltoPrivacyModeActivated
-            }
-            "device.salto.privacy_mode_deactivated" => {
-                Self::DeviceSaltoPrivacyModeDeactivated
-            }
-            "device.connection_became_flaky" => Self::DeviceConnectionBecameFlaky,
-            "device.connection_stabilized" => Self::DeviceConnectionStabilized,
-            "device.error.subscription_required" => Self::DeviceErrorSubscriptionRequired,
-            "device.error.subscription_required.resolved" => {
-                Self::DeviceErrorSubscriptionRequiredResolved
-            }
-            "device.accessory_keypad_connected" => Self::DeviceAccessoryKeypadConnected,
-            "device.accessory_keypad_disconnected" => {
-                Self::DeviceAccessoryKeypadDisconnected
-            }
-            "noise_sensor.noise_threshold_triggered" => {
-                Self::NoiseSensorNoiseThresholdTriggered
-            }
-            "lock.locked" => Self::LockLocked,
-            "lock.unlocked" => Self::LockUnlocked,
-            "lock.access_denied" => Self::LockAccessDenied,
-            "thermostat.climate_preset_activated" => {
-                Self::ThermostatClimatePresetActivated
-            }
-            "thermostat.manually_adjusted" => Self::ThermostatManuallyAdjusted,
-            "thermostat.temperature_threshold_exceeded" => {
-                Self::ThermostatTemperatureThresholdExceeded
-            }
-            "thermostat.temperature_threshold_no_longer_exceeded" => {
-                Self::ThermostatTemperatureThresholdNoLongerExceeded
-            }
-            "thermostat.temperature_reached_set_point" => {
-                Self::ThermostatTemperatureReachedSetPoint
-            }
-            "thermostat.temperature_changed" => Self::ThermostatTemperatureChanged,
-            "device.name_changed" => Self::DeviceNameChanged,
-            "camera.activated" => Self::CameraActivated,
-            "device.doorbell_rang" => Self::DeviceDoorbellRang,
-            "enrollment_automation.deleted" => Self::EnrollmentAutomationDeleted,
-            "phone.deactivated" => Self::PhoneDeactivated,
-            "space.device_membership_changed" => Self::SpaceDeviceMembershipChanged,
-            "space.created" => Self::SpaceCreated,
-            "space.deleted" => Self::SpaceDeleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "seam-events")]
-impl ::std::convert::From<&str> for EventsListEventType {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-#[cfg(feature = "seam-events")]
-impl ::std::fmt::Display for EventsListEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-events")]
-impl ::serde::Serialize for EventsListEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "seam-events")]
-impl<'de> ::serde::Deserialize<'de> for EventsListEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        codec::deserialize_str(deserializer, Self::from_wire)
-    }
-}
-/// The response of `locks.get` (Get a Lock): every documented key of its body.
-#[cfg(feature = "seam-locks")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct LocksGetResponse {
-    /// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
-    ///
-    /// Wire name: `device`.
-    pub device: crate::seam::Device,
-    /// Represents a [device](https://docs.seam.co/core-concepts/devices) that has been connected to Seam.
-    ///
-    /// Wire name: `lock`.
-    pub lock: crate::seam::Device,
-}
-/// Device type of the locks that you want to list.
-///
-/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-locks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LocksListDeviceType {
-    /// `akuvox_lock`.
+pub enum DeviceType {
+    /// `akuvox_lock`: Device type for smartlocks.
     AkuvoxLock,
-    /// `august_lock`.
+    /// `august_lock`: Device type for smartlocks.
     AugustLock,
-    /// `brivo_access_point`.
+    /// `brivo_access_point`: Device type for smartlocks.
     BrivoAccessPoint,
-    /// `butterflymx_panel`.
+    /// `butterflymx_panel`: Device type for smartlocks.
     ButterflymxPanel,
-    /// `avigilon_alta_entry`.
+    /// `avigilon_alta_entry`: Device type for smartlocks.
     AvigilonAltaEntry,
-    /// `doorking_lock`.
+    /// `doorking_lock`: Device type for smartlocks.
     DoorkingLock,
-    /// `genie_door`.
+    /// `genie_door`: Device type for smartlocks.
     GenieDoor,
-    /// `igloo_lock`.
+    /// `igloo_lock`: Device type for smartlocks.
     IglooLock,
-    /// `linear_lock`.
+    /// `linear_lock`: Device type for smartlocks.
     LinearLock,
-    /// `lockly_lock`.
+    /// `lockly_lock`: Device type for smartlocks.
     LocklyLock,
-    /// `kwikset_lock`.
+    /// `kwikset_lock`: Device type for smartlocks.
     KwiksetLock,
-    /// `nuki_lock`.
+    /// `nuki_lock`: Device type for smartlocks.
     NukiLock,
-    /// `salto_lock`.
+    /// `salto_lock`: Device type for smartlocks.
     SaltoLock,
-    /// `schlage_lock`.
+    /// `schlage_lock`: Device type for smartlocks.
     SchlageLock,
-    /// `smartthings_lock`.
+    /// `smartthings_lock`: Device type for smartlocks.
     SmartthingsLock,
-    /// `wyze_lock`.
+    /// `wyze_lock`: Device type for smartlocks.
     WyzeLock,
-    /// `yale_lock`.
+    /// `yale_lock`: Device type for smartlocks.
     YaleLock,
-    /// `two_n_intercom`.
+    /// `two_n_intercom`: Device type for smartlocks.
     TwoNIntercom,
-    /// `controlbyweb_device`.
+    /// `controlbyweb_device`: Device type for smartlocks.
     ControlbywebDevice,
-    /// `ttlock_lock`.
+    /// `ttlock_lock`: Device type for smartlocks.
     TtlockLock,
-    /// `igloohome_lock`.
+    /// `igloohome_lock`: Device type for smartlocks.
     IgloohomeLock,
-    /// `four_suites_door`.
+    /// `four_suites_door`: Device type for smartlocks.
     FourSuitesDoor,
-    /// `dormakaba_oracode_door`.
+    /// `dormakaba_oracode_door`: Device type for smartlocks.
     DormakabaOracodeDoor,
-    /// `tedee_lock`.
+    /// `tedee_lock`: Device type for smartlocks.
     TedeeLock,
-    /// `akiles_lock`.
+    /// `akiles_lock`: Device type for smartlocks.
     AkilesLock,
-    /// `ultraloq_lock`.
+    /// `ultraloq_lock`: Device type for smartlocks.
     UltraloqLock,
-    /// `keyincode_lock`.
+    /// `keyincode_lock`: Device type for smartlocks.
     KeyincodeLock,
-    /// `omnitec_lock`.
+    /// `omnitec_lock`: Device type for smartlocks.
     OmnitecLock,
-    /// `kisi_lock`.
+    /// `kisi_lock`: Device type for smartlocks.
     KisiLock,
+    /// `keynest_key`: Device type for keys.
+    KeynestKey,
+    /// `noiseaware_activity_zone`: Device type for noise sensors.
+    NoiseawareActivityZone,
+    /// `minut_sensor`: Device type for noise sensors.
+    MinutSensor,
+    /// `ecobee_thermostat`: Device type for thermostats.
+    EcobeeThermostat,
+    /// `nest_thermostat`: Device type for thermostats.
+    NestThermostat,
+    /// `honeywell_resideo_thermostat`: Device type for thermostats.
+    HoneywellResideoThermostat,
+    /// `tado_thermostat`: Device type for thermostats.
+    TadoThermostat,
+    /// `sensi_thermostat`: Device type for thermostats.
+    SensiThermostat,
+    /// `smartthings_thermostat`: Device type for thermostats.
+    SmartthingsThermostat,
+    /// `ios_phone`: Device type for phones.
+    IosPhone,
+    /// `android_phone`: Device type for phones.
+    AndroidPhone,
+    /// `ring_camera`: Device type for cameras.
+    RingCamera,
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-locks")]
-impl LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DeviceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4847,12 +2547,34 @@ impl LocksListDeviceType {
             Self::KeyincodeLock => "keyincode_lock",
             Self::OmnitecLock => "omnitec_lock",
             Self::KisiLock => "kisi_lock",
+            Self::KeynestKey => "keynest_key",
+            Self::NoiseawareActivityZone => "noiseaware_activity_zone",
+            Self::MinutSensor => "minut_sensor",
+            Self::EcobeeThermostat => "ecobee_thermostat",
+            Self::NestThermostat => "nest_thermostat",
+            Self::HoneywellResideoThermostat => "honeywell_resideo_thermostat",
+            Self::TadoThermostat => "tado_thermostat",
+            Self::SensiThermostat => "sensi_thermostat",
+            Self::SmartthingsThermostat => "smartthings_thermostat",
+            Self::IosPhone => "ios_phone",
+            Self::AndroidPhone => "android_phone",
+            Self::RingCamera => "ring_camera",
             Self::Unknown(value) => value,
         }
     }
 }
-#[cfg(feature = "seam-locks")]
-impl LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DeviceType {
     fn from_wire(value: &str) -> Self {
         match value {
             "akuvox_lock" => Self::AkuvoxLock,
@@ -4884,24 +2606,66 @@ impl LocksListDeviceType {
             "keyincode_lock" => Self::KeyincodeLock,
             "omnitec_lock" => Self::OmnitecLock,
             "kisi_lock" => Self::KisiLock,
+            "keynest_key" => Self::KeynestKey,
+            "noiseaware_activity_zone" => Self::NoiseawareActivityZone,
+            "minut_sensor" => Self::MinutSensor,
+            "ecobee_thermostat" => Self::EcobeeThermostat,
+            "nest_thermostat" => Self::NestThermostat,
+            "honeywell_resideo_thermostat" => Self::HoneywellResideoThermostat,
+            "tado_thermostat" => Self::TadoThermostat,
+            "sensi_thermostat" => Self::SensiThermostat,
+            "smartthings_thermostat" => Self::SmartthingsThermostat,
+            "ios_phone" => Self::IosPhone,
+            "android_phone" => Self::AndroidPhone,
+            "ring_camera" => Self::RingCamera,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::std::convert::From<&str> for LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::convert::From<&str> for DeviceType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::std::fmt::Display for LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for DeviceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::serde::Serialize for LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::serde::Serialize for DeviceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4909,179 +2673,428 @@ impl ::serde::Serialize for LocksListDeviceType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-locks")]
-impl<'de> ::serde::Deserialize<'de> for LocksListDeviceType {
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-devices_unmanaged",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-/// Manufacturer of the locks that you want to list.
+/// A warning associated with the device (an item of its `warnings`). `warning_code` uniquely identifies the type of warning, enabling quick recognition and categorization of the issue; `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
+///
+/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, codec::Union)]
+#[wire(tag = "warning_code")]
+#[non_exhaustive]
+pub enum DeviceWarning {
+    /// `partial_backup_access_code_pool`: Indicates that the backup access code is unhealthy.
+    PartialBackupAccessCodePool(DeviceWarningNotice),
+    /// `many_active_backup_codes`: Indicates that there are too many backup codes.
+    ManyActiveBackupCodes(DeviceWarningNotice),
+    /// `third_party_integration_detected`: Indicates that a third-party integration has been detected.
+    ThirdPartyIntegrationDetected(DeviceWarningNotice),
+    /// `ttlock_lock_gateway_unlocking_not_enabled`: Indicates that the Remote Unlock feature is not enabled in the settings."
+    TtlockLockGatewayUnlockingNotEnabled(DeviceWarningNotice),
+    /// `ttlock_weak_gateway_signal`: Indicates that the gateway signal is weak.
+    TtlockWeakGatewaySignal(DeviceWarningNotice),
+    /// `power_saving_mode`: Indicates that the device is in power saving mode and may have limited functionality.
+    PowerSavingMode(DeviceWarningNotice),
+    /// `temperature_threshold_exceeded`: Indicates that the temperature threshold has been exceeded.
+    TemperatureThresholdExceeded(DeviceWarningNotice),
+    /// `device_communication_degraded`: Indicates that the device appears to be unresponsive.
+    DeviceCommunicationDegraded(DeviceWarningNotice),
+    /// `scheduled_maintenance_window`: Indicates that a scheduled maintenance window has been detected.
+    ScheduledMaintenanceWindow(DeviceWarningNotice),
+    /// `device_has_flaky_connection`: Indicates that the device has a flaky connection.
+    DeviceHasFlakyConnection(DeviceWarningNotice),
+    /// `salto_ks_office_mode`: Indicates that the Salto KS lock is in Office Mode. Access Codes will not unlock doors.
+    SaltoKsOfficeMode(DeviceWarningNotice),
+    /// `salto_ks_privacy_mode`: Indicates that the Salto KS lock is in Privacy Mode. Access Codes will not unlock doors.
+    ///
+    /// Deprecated: Use `privacy_mode` instead.
+    SaltoKsPrivacyMode(DeviceWarningNotice),
+    /// `privacy_mode`: Indicates that the lock is in Privacy Mode. Access codes and remote unlock are blocked until Privacy Mode is disabled.
+    PrivacyMode(DeviceWarningNotice),
+    /// `salto_ks_subscription_limit_almost_reached`: Indicates that the Salto KS site has exceeded 80% of the maximum number of allowed users. Increase your subscription limit or delete some users from your site.
+    SaltoKsSubscriptionLimitAlmostReached(DeviceWarningNotice),
+    /// `salto_ks_lock_access_code_support_removed`: Indicates that a change in the reported device model has been detected for this Salto KS lock, which may occur after an IQ hub reset. Access code support may be affected. See <https://help.getseam.com/articles/5098842588-salto-ks-lock-loses-access-code-support> for troubleshooting steps.
+    SaltoKsLockAccessCodeSupportRemoved(DeviceWarningNotice),
+    /// `unknown_issue_with_phone`: Indicates that an unknown issue occurred while syncing the state of the phone with the provider. This issue may affect the proper functioning of the phone.
+    UnknownIssueWithPhone(DeviceWarningNotice),
+    /// `lockly_time_zone_not_configured`: Indicates that Seam detected that the Lockly device does not have a time zone configured. Time-bound codes may not work as expected.
+    LocklyTimeZoneNotConfigured(DeviceWarningNotice),
+    /// `ultraloq_time_zone_unknown`: Indicates that Seam does not know the time zone of the Ultraloq device. Set a time zone to enable time-bound access codes.
+    UltraloqTimeZoneUnknown(DeviceWarningNotice),
+    /// `time_zone_unknown`: Indicates that Seam does not know the device's time zone. Set a time zone to enable time-bound access codes.
+    TimeZoneUnknown(DeviceWarningNotice),
+    /// `time_zone_mismatch`: Indicates that the device's configured time zone does not match its hardware UTC offset. Time-bound access codes may activate at the wrong local time.
+    TimeZoneMismatch(DeviceWarningNotice),
+    /// `two_n_device_missing_timezone`: Indicates that the 2N device does not have a time zone configured. Configure a time zone on the device to enable access codes.
+    TwoNDeviceMissingTimezone(DeviceWarningNotice),
+    /// `hub_required_for_additional_capabilities`: Indicates that a hub or relay must be connected to unlock additional capabilities such as remote unlock.
+    HubRequiredForAdditionalCapabilities(DeviceWarningNotice),
+    /// `provider_issue`: Indicates a provider-specific issue that may affect device functionality.
+    ProviderIssue(DeviceWarningNotice),
+    /// `keynest_unsupported_locker`: Indicates that the key is in a locker that does not support the access codes API.
+    KeynestUnsupportedLocker(DeviceWarningNotice),
+    /// `accessory_keypad_setup_required`: Indicates that the accessory keypad exists, but is not linked to the Igloohome Bridge. Online access code programming will fail until the keypad is linked to the Igloohome Bridge in the Igloohome app.
+    AccessoryKeypadSetupRequired(DeviceWarningNotice),
+    /// `unreliable_online_status`: Indicates that the device may optimistically be reported as online because the provider does not reliably report its online status.
+    UnreliableOnlineStatus(DeviceWarningNotice),
+    /// `max_access_codes_reached`: Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+    MaxAccessCodesReached(DeviceWarningMaxAccessCodesReached),
+    /// `insufficient_permissions`: Indicates that the connected Kwikset account has member-level access to this lock's home. Admin or owner access is required to manage access codes and control the lock remotely.
+    InsufficientPermissions(DeviceWarningNotice),
+    /// A variant this version of the client does not know, kept as sent.
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+impl DeviceWarning {
+    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
+    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.created_at),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TtlockWeakGatewaySignal(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::DeviceHasFlakyConnection(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.created_at),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.created_at),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.created_at),
+            Self::TwoNDeviceMissingTimezone(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.created_at),
+            Self::KeynestUnsupportedLocker(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.created_at),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.created_at),
+            Self::InsufficientPermissions(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
+    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ManyActiveBackupCodes(v) => ::std::option::Option::Some(&v.message),
+            Self::ThirdPartyIntegrationDetected(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::TtlockWeakGatewaySignal(v) => ::std::option::Option::Some(&v.message),
+            Self::PowerSavingMode(v) => ::std::option::Option::Some(&v.message),
+            Self::TemperatureThresholdExceeded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceCommunicationDegraded(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ScheduledMaintenanceWindow(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::DeviceHasFlakyConnection(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsOfficeMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsPrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::PrivacyMode(v) => ::std::option::Option::Some(&v.message),
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnknownIssueWithPhone(v) => ::std::option::Option::Some(&v.message),
+            Self::LocklyTimeZoneNotConfigured(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UltraloqTimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneUnknown(v) => ::std::option::Option::Some(&v.message),
+            Self::TimeZoneMismatch(v) => ::std::option::Option::Some(&v.message),
+            Self::TwoNDeviceMissingTimezone(v) => ::std::option::Option::Some(&v.message),
+            Self::HubRequiredForAdditionalCapabilities(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::ProviderIssue(v) => ::std::option::Option::Some(&v.message),
+            Self::KeynestUnsupportedLocker(v) => ::std::option::Option::Some(&v.message),
+            Self::AccessoryKeypadSetupRequired(v) => {
+                ::std::option::Option::Some(&v.message)
+            }
+            Self::UnreliableOnlineStatus(v) => ::std::option::Option::Some(&v.message),
+            Self::MaxAccessCodesReached(v) => ::std::option::Option::Some(&v.message),
+            Self::InsufficientPermissions(v) => ::std::option::Option::Some(&v.message),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+/// Indicates that the device has reached its maximum number of active access codes. Delete existing codes before creating new ones.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceWarningMaxAccessCodesReached {
+    /// Number of active access codes on the device when the warning was set.
+    ///
+    /// Wire name: `active_access_code_count`.
+    pub active_access_code_count: i64,
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Maximum number of active access codes supported by the device.
+    ///
+    /// Wire name: `max_active_access_code_count`.
+    pub max_active_access_code_count: i64,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// A warning that carries only its message and when Seam created it: the fields shared by the device warnings that have no others.
+///
+/// The payload of the union variants `DeviceWarning::PartialBackupAccessCodePool`, `DeviceWarning::ManyActiveBackupCodes`, `DeviceWarning::ThirdPartyIntegrationDetected`, `DeviceWarning::TtlockLockGatewayUnlockingNotEnabled`, `DeviceWarning::TtlockWeakGatewaySignal`, `DeviceWarning::PowerSavingMode`, `DeviceWarning::TemperatureThresholdExceeded`, `DeviceWarning::DeviceCommunicationDegraded`, `DeviceWarning::ScheduledMaintenanceWindow`, `DeviceWarning::DeviceHasFlakyConnection`, `DeviceWarning::SaltoKsOfficeMode`, `DeviceWarning::SaltoKsPrivacyMode`, `DeviceWarning::PrivacyMode`, `DeviceWarning::SaltoKsSubscriptionLimitAlmostReached`, `DeviceWarning::SaltoKsLockAccessCodeSupportRemoved`, `DeviceWarning::UnknownIssueWithPhone`, `DeviceWarning::LocklyTimeZoneNotConfigured`, `DeviceWarning::UltraloqTimeZoneUnknown`, `DeviceWarning::TimeZoneUnknown`, `DeviceWarning::TimeZoneMismatch`, `DeviceWarning::TwoNDeviceMissingTimezone`, `DeviceWarning::HubRequiredForAdditionalCapabilities`, `DeviceWarning::ProviderIssue`, `DeviceWarning::KeynestUnsupportedLocker`, `DeviceWarning::AccessoryKeypadSetupRequired`, `DeviceWarning::UnreliableOnlineStatus`, `DeviceWarning::InsufficientPermissions`.
+#[cfg(
+    any(
+        feature = "seam-access_grants",
+        feature = "seam-access_methods",
+        feature = "seam-devices",
+        feature = "seam-locks",
+        feature = "seam-user_identities",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct DeviceWarningNotice {
+    /// Date and time at which Seam created the warning.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+}
+/// The values of `exclude_if`.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-locks")]
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LocksListManufacturer {
-    /// `akuvox`.
-    Akuvox,
-    /// `august`.
-    August,
-    /// `brivo`.
-    Brivo,
-    /// `butterflymx`.
-    Butterflymx,
-    /// `avigilon_alta`.
-    AvigilonAlta,
-    /// `doorking`.
-    Doorking,
-    /// `genie`.
-    Genie,
-    /// `igloo`.
-    Igloo,
-    /// `linear`.
-    Linear,
-    /// `lockly`.
-    Lockly,
-    /// `kwikset`.
-    Kwikset,
-    /// `nuki`.
-    Nuki,
-    /// `salto`.
-    Salto,
-    /// `schlage`.
-    Schlage,
-    /// `seam`.
-    Seam,
-    /// `wyze`.
-    Wyze,
-    /// `yale`.
-    Yale,
-    /// `two_n`.
-    TwoN,
-    /// `controlbyweb`.
-    Controlbyweb,
-    /// `ttlock`.
-    Ttlock,
-    /// `igloohome`.
-    Igloohome,
-    /// `four_suites`.
-    FourSuites,
-    /// `dormakaba_oracode`.
-    DormakabaOracode,
-    /// `tedee`.
-    Tedee,
-    /// `keyincode`.
-    Keyincode,
-    /// `akiles`.
-    Akiles,
-    /// `korelock`.
-    Korelock,
-    /// `smartthings`.
-    Smartthings,
-    /// `ultraloq`.
-    Ultraloq,
-    /// `omnitec`.
-    Omnitec,
-    /// `kisi`.
-    Kisi,
+pub enum DevicesUnmanagedListExcludeIf {
+    /// `can_remotely_unlock`.
+    CanRemotelyUnlock,
+    /// `can_remotely_lock`.
+    CanRemotelyLock,
+    /// `can_program_offline_access_codes`.
+    CanProgramOfflineAccessCodes,
+    /// `can_program_online_access_codes`.
+    CanProgramOnlineAccessCodes,
+    /// `can_hvac_heat`.
+    CanHvacHeat,
+    /// `can_hvac_cool`.
+    CanHvacCool,
+    /// `can_hvac_heat_cool`.
+    CanHvacHeatCool,
+    /// `can_turn_off_hvac`.
+    CanTurnOffHvac,
+    /// `can_simulate_removal`.
+    CanSimulateRemoval,
+    /// `can_simulate_connection`.
+    CanSimulateConnection,
+    /// `can_simulate_disconnection`.
+    CanSimulateDisconnection,
+    /// `can_unlock_with_code`.
+    CanUnlockWithCode,
+    /// `can_run_thermostat_programs`.
+    CanRunThermostatPrograms,
+    /// `can_program_thermostat_programs_as_weekday_weekend`.
+    CanProgramThermostatProgramsAsWeekdayWeekend,
+    /// `can_program_thermostat_programs_as_different_each_day`.
+    CanProgramThermostatProgramsAsDifferentEachDay,
+    /// `can_program_thermostat_programs_as_same_each_day`.
+    CanProgramThermostatProgramsAsSameEachDay,
+    /// `can_simulate_hub_connection`.
+    CanSimulateHubConnection,
+    /// `can_simulate_hub_disconnection`.
+    CanSimulateHubDisconnection,
+    /// `can_simulate_paid_subscription`.
+    CanSimulatePaidSubscription,
+    /// `can_configure_auto_lock`.
+    CanConfigureAutoLock,
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-locks")]
-impl LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl DevicesUnmanagedListExcludeIf {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Akuvox => "akuvox",
-            Self::August => "august",
-            Self::Brivo => "brivo",
-            Self::Butterflymx => "butterflymx",
-            Self::AvigilonAlta => "avigilon_alta",
-            Self::Doorking => "doorking",
-            Self::Genie => "genie",
-            Self::Igloo => "igloo",
-            Self::Linear => "linear",
-            Self::Lockly => "lockly",
-            Self::Kwikset => "kwikset",
-            Self::Nuki => "nuki",
-            Self::Salto => "salto",
-            Self::Schlage => "schlage",
-            Self::Seam => "seam",
-            Self::Wyze => "wyze",
-            Self::Yale => "yale",
-            Self::TwoN => "two_n",
-            Self::Controlbyweb => "controlbyweb",
-            Self::Ttlock => "ttlock",
-            Self::Igloohome => "igloohome",
-            Self::FourSuites => "four_suites",
-            Self::DormakabaOracode => "dormakaba_oracode",
-            Self::Tedee => "tedee",
-            Self::Keyincode => "keyincode",
-            Self::Akiles => "akiles",
-            Self::Korelock => "korelock",
-            Self::Smartthings => "smartthings",
-            Self::Ultraloq => "ultraloq",
-            Self::Omnitec => "omnitec",
-            Self::Kisi => "kisi",
+            Self::CanRemotelyUnlock => "can_remotely_unlock",
+            Self::CanRemotelyLock => "can_remotely_lock",
+            Self::CanProgramOfflineAccessCodes => "can_program_offline_access_codes",
+            Self::CanProgramOnlineAccessCodes => "can_program_online_access_codes",
+            Self::CanHvacHeat => "can_hvac_heat",
+            Self::CanHvacCool => "can_hvac_cool",
+            Self::CanHvacHeatCool => "can_hvac_heat_cool",
+            Self::CanTurnOffHvac => "can_turn_off_hvac",
+            Self::CanSimulateRemoval => "can_simulate_removal",
+            Self::CanSimulateConnection => "can_simulate_connection",
+            Self::CanSimulateDisconnection => "can_simulate_disconnection",
+            Self::CanUnlockWithCode => "can_unlock_with_code",
+            Self::CanRunThermostatPrograms => "can_run_thermostat_programs",
+            Self::CanProgramThermostatProgramsAsWeekdayWeekend => {
+                "can_program_thermostat_programs_as_weekday_weekend"
+            }
+            Self::CanProgramThermostatProgramsAsDifferentEachDay => {
+                "can_program_thermostat_programs_as_different_each_day"
+            }
+            Self::CanProgramThermostatProgramsAsSameEachDay => {
+                "can_program_thermostat_programs_as_same_each_day"
+            }
+            Self::CanSimulateHubConnection => "can_simulate_hub_connection",
+            Self::CanSimulateHubDisconnection => "can_simulate_hub_disconnection",
+            Self::CanSimulatePaidSubscription => "can_simulate_paid_subscription",
+            Self::CanConfigureAutoLock => "can_configure_auto_lock",
             Self::Unknown(value) => value,
         }
     }
 }
-#[cfg(feature = "seam-locks")]
-impl LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl DevicesUnmanagedListExcludeIf {
     fn from_wire(value: &str) -> Self {
         match value {
-            "akuvox" => Self::Akuvox,
-            "august" => Self::August,
-            "brivo" => Self::Brivo,
-            "butterflymx" => Self::Butterflymx,
-            "avigilon_alta" => Self::AvigilonAlta,
-            "doorking" => Self::Doorking,
-            "genie" => Self::Genie,
-            "igloo" => Self::Igloo,
-            "linear" => Self::Linear,
-            "lockly" => Self::Lockly,
-            "kwikset" => Self::Kwikset,
-            "nuki" => Self::Nuki,
-            "salto" => Self::Salto,
-            "schlage" => Self::Schlage,
-            "seam" => Self::Seam,
-            "wyze" => Self::Wyze,
-            "yale" => Self::Yale,
-            "two_n" => Self::TwoN,
-            "controlbyweb" => Self::Controlbyweb,
-            "ttlock" => Self::Ttlock,
-            "igloohome" => Self::Igloohome,
-            "four_suites" => Self::FourSuites,
-            "dormakaba_oracode" => Self::DormakabaOracode,
-            "tedee" => Self::Tedee,
-            "keyincode" => Self::Keyincode,
-            "akiles" => Self::Akiles,
-            "korelock" => Self::Korelock,
-            "smartthings" => Self::Smartthings,
-            "ultraloq" => Self::Ultraloq,
-            "omnitec" => Self::Omnitec,
-            "kisi" => Self::Kisi,
+            "can_remotely_unlock" => Self::CanRemotelyUnlock,
+            "can_remotely_lock" => Self::CanRemotelyLock,
+            "can_program_offline_access_codes" => Self::CanProgramOfflineAccessCodes,
+            "can_program_online_access_codes" => Self::CanProgramOnlineAccessCodes,
+            "can_hvac_heat" => Self::CanHvacHeat,
+            "can_hvac_cool" => Self::CanHvacCool,
+            "can_hvac_heat_cool" => Self::CanHvacHeatCool,
+            "can_turn_off_hvac" => Self::CanTurnOffHvac,
+            "can_simulate_removal" => Self::CanSimulateRemoval,
+            "can_simulate_connection" => Self::CanSimulateConnection,
+            "can_simulate_disconnection" => Self::CanSimulateDisconnection,
+            "can_unlock_with_code" => Self::CanUnlockWithCode,
+            "can_run_thermostat_programs" => Self::CanRunThermostatPrograms,
+            "can_program_thermostat_programs_as_weekday_weekend" => {
+                Self::CanProgramThermostatProgramsAsWeekdayWeekend
+            }
+            "can_program_thermostat_programs_as_different_each_day" => {
+                Self::CanProgramThermostatProgramsAsDifferentEachDay
+            }
+            "can_program_thermostat_programs_as_same_each_day" => {
+                Self::CanProgramThermostatProgramsAsSameEachDay
+            }
+            "can_simulate_hub_connection" => Self::CanSimulateHubConnection,
+            "can_simulate_hub_disconnection" => Self::CanSimulateHubDisconnection,
+            "can_simulate_paid_subscription" => Self::CanSimulatePaidSubscription,
+            "can_configure_auto_lock" => Self::CanConfigureAutoLock,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::std::convert::From<&str> for LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::std::convert::From<&str> for DevicesUnmanagedListExcludeIf {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::std::fmt::Display for LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::std::fmt::Display for DevicesUnmanagedListExcludeIf {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-locks")]
-impl ::serde::Serialize for LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl ::serde::Serialize for DevicesUnmanagedListExcludeIf {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5089,164 +3102,4539 @@ impl ::serde::Serialize for LocksListManufacturer {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-locks")]
-impl<'de> ::serde::Deserialize<'de> for LocksListManufacturer {
+#[cfg(any(feature = "seam-devices_unmanaged", feature = "seam-locks"))]
+impl<'de> ::serde::Deserialize<'de> for DevicesUnmanagedListExcludeIf {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-/// The response of `locks.list` (List Locks): every documented key of its body.
-#[cfg(feature = "seam-locks")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct LocksListResponse {
-    /// `devices`.
-    ///
-    /// Wire name: `devices`.
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// `locks`.
-    ///
-    /// Wire name: `locks`.
-    pub locks: ::std::vec::Vec<crate::seam::Device>,
+/// ID of an [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system), which enrolls a user identity in a credential manager.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct EnrollmentAutomationId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl EnrollmentAutomationId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
 }
-/// Represents a [noise threshold](https://docs.seam.co/capability-guides/noise-sensors/configure-noise-threshold-settings) for a [noise sensor](https://docs.seam.co/capability-guides/noise-sensors). Thresholds represent the limits of noise tolerated at a property, which can be customized for each hour of the day. Each device has its own default thresholds, but you can use the Seam API to modify them.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct NoiseThreshold {
-    /// Unique identifier for the device that contains the noise threshold.
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Time at which the noise threshold should become inactive daily.
-    ///
-    /// Wire name: `ends_daily_at`.
-    pub ends_daily_at: ::std::string::String,
-    /// Name of the noise threshold.
-    ///
-    /// Wire name: `name`.
-    pub name: ::std::string::String,
-    /// Noise level in decibels for the noise threshold.
-    ///
-    /// Wire name: `noise_threshold_decibels`.
-    pub noise_threshold_decibels: crate::runtime::Number,
-    /// Unique identifier for the noise threshold.
-    ///
-    /// Wire name: `noise_threshold_id`.
-    pub noise_threshold_id: ::std::string::String,
-    /// Noise level in Noiseaware Noise Risk Score (NRS) for the noise threshold. This parameter is only relevant for [Noiseaware sensors](https://docs.seam.co/device-and-system-integration-guides/noiseaware-sensors).
-    ///
-    /// Wire name: `noise_threshold_nrs`. May be absent.
-    #[wire(skip_none)]
-    pub noise_threshold_nrs: ::std::option::Option<crate::runtime::Number>,
-    /// Time at which the noise threshold should become active daily.
-    ///
-    /// Wire name: `starts_daily_at`.
-    pub starts_daily_at: ::std::string::String,
+#[cfg(
+    any(
+        feature = "seam-events",
+        feature = "seam-user_identities_enrollment_automations",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for EnrollmentAutomationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
-/// Represents a thermostat daily program, consisting of a set of periods, each of which has a starting time and the key that identifies the climate preset to apply at the starting time.
-#[cfg(feature = "seam-workspaces")]
+/// A [backup access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) was pulled from the backup access code pool and set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct ThermostatDailyProgram {
-    /// Date and time at which the thermostat daily program was created.
+pub struct EventAccessCodeBackupAccessCodePulled {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// ID of the backup access code that was pulled from the pool.
+    ///
+    /// Wire name: `backup_access_code_id`.
+    pub backup_access_code_id: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
     ///
     /// Wire name: `created_at`.
     pub created_at: crate::runtime::Timestamp,
-    /// ID of the thermostat device on which the thermostat daily program is configured.
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
     ///
     /// Wire name: `device_id`.
     pub device_id: crate::seam::DeviceId,
-    /// User-friendly name to identify the thermostat daily program.
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     ///
-    /// Wire name: `name`. May be `null`.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Array of thermostat daily program periods.
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
     ///
-    /// Wire name: `periods`.
-    pub periods: ::std::vec::Vec<crate::seam::ThermostatDailyProgramPeriods>,
-    /// ID of the thermostat daily program.
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
     ///
-    /// Wire name: `thermostat_daily_program_id`.
-    pub thermostat_daily_program_id: ::std::string::String,
-    /// ID of the workspace that contains the thermostat daily program.
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
     ///
     /// Wire name: `workspace_id`.
     pub workspace_id: crate::seam::WorkspaceId,
 }
-/// Array of thermostat daily program periods.
-#[cfg(feature = "seam-workspaces")]
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct ThermostatDailyProgramPeriods {
-    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to activate at the `starts_at_time`.
+pub struct EventAccessCodeChanged {
+    /// ID of the affected access code.
     ///
-    /// Wire name: `climate_preset_key`.
-    pub climate_preset_key: ::std::string::String,
-    /// Time at which the thermostat daily program period starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Human-readable reason for the change (e.g. `ongoing code auto-renewed`).
     ///
-    /// Wire name: `starts_at_time`.
-    pub starts_at_time: ::std::string::String,
-}
-/// Represents a [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) that activates a configured [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) on a [thermostat](https://docs.seam.co/capability-guides/thermostats) at a specified starting time and deactivates the climate preset at a specified ending time.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct ThermostatSchedule {
-    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to use for the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    /// Wire name: `change_reason`. May be absent.
+    #[wire(skip_none)]
+    pub change_reason: ::std::option::Option<::std::string::String>,
+    /// List of properties that changed on the access code.
     ///
-    /// Wire name: `climate_preset_key`.
-    pub climate_preset_key: ::std::string::String,
-    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) was created.
+    /// Wire name: `changed_properties`. Empty when absent.
+    #[wire(default)]
+    pub changed_properties: ::std::vec::Vec<
+        crate::seam::EventAccessCodeChangedChangedProperties,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
     ///
     /// Wire name: `created_at`.
     pub created_at: crate::runtime::Timestamp,
-    /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
     ///
     /// Wire name: `device_id`.
     pub device_id: crate::seam::DeviceId,
-    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     ///
-    /// Wire name: `ends_at`.
-    pub ends_at: crate::runtime::Timestamp,
-    /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::ThermostatScheduleErrors>,
-    /// Indicates whether a person at the thermostat can change the thermostat's settings after the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts.
-    ///
-    /// Wire name: `is_override_allowed`. May be absent.
+    /// Wire name: `event_description`. May be absent.
     #[wire(skip_none)]
-    pub is_override_allowed: ::std::option::Option<bool>,
-    /// Number of minutes for which a person at the thermostat can change the thermostat's settings after the activation of the scheduled [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets). See also [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
     ///
-    /// Wire name: `max_override_period_minutes`. May be absent or `null`, which stay apart (`Nullable`).
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// List of properties that changed on the access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeChangedChangedProperties {
+    /// Previous value of the property, or null if not set.
+    ///
+    /// Wire name: `from`. May be `null`.
+    pub from: ::std::option::Option<::std::string::String>,
+    /// Name of the property that changed (e.g. `code`).
+    ///
+    /// Wire name: `property`.
+    pub property: ::std::string::String,
+    /// New value of the property, or null if cleared.
+    ///
+    /// Wire name: `to`. May be `null`.
+    pub to: ::std::option::Option<::std::string::String>,
+}
+/// The pin code of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous pin code configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeCodeChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New pin code configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeCodeChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous pin code configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChangedFrom {
+    /// Previous pin code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+}
+/// New pin code configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCodeChangedTo {
+    /// New pin code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeCreated {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// There was an unusually long delay in removing an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDelayInRemovingFromDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// There was an unusually long delay in setting an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDelayInSettingOnDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDeleted {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`. May be `null`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was deleted outside of Seam.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeDeletedExternalToSeam {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeFailedToRemoveFromDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) failed to be set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeFailedToSetOnDevice {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was modified outside of Seam.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeModifiedExternalToSeam {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Mutations were requested on an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes). This event fires at request time, before the change is confirmed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeMutationsRequested {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Array of mutations requested on the access code, each containing the mutation type and from/to values.
+    ///
+    /// Wire name: `requested_mutations`.
+    pub requested_mutations: ::std::vec::Vec<
+        crate::seam::EventAccessCodeMutationsRequestedRequestedMutations,
+    >,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Array of mutations requested on the access code, each containing the mutation type and from/to values.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeMutationsRequestedRequestedMutations {
+    /// Previous property values before the requested change. Keys depend on the mutation type. Absent for non-property mutations like `deleting`.
+    ///
+    /// Wire name: `from`. May be absent.
+    #[wire(skip_none)]
+    pub from: ::std::option::Option<::serde_json::Value>,
+    /// Code identifying the type of mutation requested, such as `updating_name`, `updating_code`, `updating_time_frame`, or `deleting`.
+    ///
+    /// Wire name: `mutation_code`.
+    pub mutation_code: crate::seam::EventAccessCodeMutationsRequestedRequestedMutationsMutationCode,
+    /// New property values after the requested change. Keys depend on the mutation type. Absent for non-property mutations like `deleting`.
+    ///
+    /// Wire name: `to`. May be absent.
+    #[wire(skip_none)]
+    pub to: ::std::option::Option<::serde_json::Value>,
+}
+/// Code identifying the type of mutation requested, such as `updating_name`, `updating_code`, `updating_time_frame`, or `deleting`.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    /// `updating_name`.
+    UpdatingName,
+    /// `updating_code`.
+    UpdatingCode,
+    /// `updating_time_frame`.
+    UpdatingTimeFrame,
+    /// `deleting`.
+    Deleting,
+    /// `creating`.
+    Creating,
+    /// `deferring_creation`.
+    DeferringCreation,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UpdatingName => "updating_name",
+            Self::UpdatingCode => "updating_code",
+            Self::UpdatingTimeFrame => "updating_time_frame",
+            Self::Deleting => "deleting",
+            Self::Creating => "creating",
+            Self::DeferringCreation => "deferring_creation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "updating_name" => Self::UpdatingName,
+            "updating_code" => Self::UpdatingCode,
+            "updating_time_frame" => Self::UpdatingTimeFrame,
+            "deleting" => Self::Deleting,
+            "creating" => Self::Creating,
+            "deferring_creation" => Self::DeferringCreation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str>
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de>
+for EventAccessCodeMutationsRequestedRequestedMutationsMutationCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// The name of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous access code name configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeNameChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New access code name configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeNameChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous access code name configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChangedFrom {
+    /// Previous name of the access code.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+}
+/// New access code name configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeNameChangedTo {
+    /// New name of the access code.
+    ///
+    /// Wire name: `name`. May be `null`.
+    pub name: ::std::option::Option<::std::string::String>,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeRemovedFromDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was [scheduled natively](https://docs.seam.co/low-level-apis/smart-locks/access-codes#native-scheduling) on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeScheduledOnDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`.
+    pub code: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was set on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeSetOnDevice {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Code for the affected access code.
+    ///
+    /// Wire name: `code`.
+    pub code: ::std::string::String,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The time frame of an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was changed on the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChanged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the change and its source.
+    ///
+    /// Wire name: `description`.
+    pub description: ::std::string::String,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Previous time frame configuration.
+    ///
+    /// Wire name: `from`.
+    pub from: crate::seam::EventAccessCodeTimeFrameChangedFrom,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// New time frame configuration.
+    ///
+    /// Wire name: `to`.
+    pub to: crate::seam::EventAccessCodeTimeFrameChangedTo,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Previous time frame configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChangedFrom {
+    /// Previous end time.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// Previous start time.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<::std::string::String>,
+}
+/// New time frame configuration.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeTimeFrameChangedTo {
+    /// New end time.
+    ///
+    /// Wire name: `ends_at`. May be `null`.
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// New start time.
+    ///
+    /// Wire name: `starts_at`. May be `null`.
+    pub starts_at: ::std::option::Option<::std::string::String>,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was converted successfully to a managed access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedConvertedToManaged {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was created on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedCreated {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) failed to be converted to a managed access code.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedFailedToConvertToManaged {
+    /// Errors associated with the access code.
+    ///
+    /// Wire name: `access_code_errors`.
+    pub access_code_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Warnings associated with the access code.
+    ///
+    /// Wire name: `access_code_warnings`.
+    pub access_code_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes) was removed from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessCodeUnmanagedRemoved {
+    /// ID of the affected access code.
+    ///
+    /// Wire name: `access_code_id`.
+    pub access_code_id: crate::seam::AccessCodeId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the affected access code.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the device associated with the affected access code.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// All access requested for an Access Grant was successfully granted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessGrantedToAllDoors {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Access requested as part of an Access Grant to a particular door was successfully granted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessGrantedToDoor {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant's start or end time was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessTimesChanged {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Key of the affected Access Grant (if present).
+    ///
+    /// Wire name: `access_grant_key`. May be absent.
+    #[wire(skip_none)]
+    pub access_grant_key: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The new end time for the access grant.
+    ///
+    /// Wire name: `ends_at`. May be absent.
+    #[wire(skip_none)]
+    pub ends_at: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// The new start time for the access grant.
+    ///
+    /// Wire name: `starts_at`. May be absent.
+    #[wire(skip_none)]
+    pub starts_at: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Access to a particular door that was requested as part of an Access Grant was lost.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantAccessToDoorLost {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// One or more requested access methods could not be created for an Access Grant.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantCouldNotCreateRequestedAccessMethods {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Description of why the access methods could not be created.
+    ///
+    /// Wire name: `error_message`.
+    pub error_message: ::std::string::String,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// IDs of the devices that did not receive a requested access method. Use these to identify which specific devices failed without having to fetch the Access Grant.
+    ///
+    /// Wire name: `missing_device_ids`. Empty when absent.
+    #[wire(default)]
+    pub missing_device_ids: ::std::vec::Vec<::std::string::String>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantCreated {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An Access Grant was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessGrantDeleted {
+    /// ID of the affected Access Grant.
+    ///
+    /// Wire name: `access_grant_id`.
+    pub access_grant_id: crate::seam::AccessGrantId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method representing a physical card requires encoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodCardEncodingRequired {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodCreated {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam has not yet issued this access method, even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and the accompanying `delay_in_issuing` warning clears automatically once issuance succeeds.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodDelayInIssuing {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodDeleted {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam was unable to issue this access method before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and the accompanying `failed_to_issue` error clears automatically if the access method is eventually issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodFailedToIssue {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodIssued {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// The actual PIN code for code access methods (only present when mode is 'code').
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Indicates whether the code is a backup code (only present when mode is 'code' and a backup code was used).
+    ///
+    /// Wire name: `is_backup_code`. May be absent.
+    #[wire(skip_none)]
+    pub is_backup_code: ::std::option::Option<bool>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was reissued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodReissued {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// The actual PIN code for code access methods (only present when mode is 'code').
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Indicates whether the code is a backup code (only present when mode is 'code' and a backup code was used).
+    ///
+    /// Wire name: `is_backup_code`. May be absent.
+    #[wire(skip_none)]
+    pub is_backup_code: ::std::option::Option<bool>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An access method was revoked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAccessMethodRevoked {
+    /// IDs of the access grants associated with this access method.
+    ///
+    /// Wire name: `access_grant_ids`.
+    pub access_grant_ids: ::std::vec::Vec<crate::seam::AccessGrantId>,
+    /// Keys of the access grants associated with this access method (if present).
+    ///
+    /// Wire name: `access_grant_keys`. Empty when absent.
+    #[wire(default)]
+    pub access_grant_keys: ::std::vec::Vec<::std::string::String>,
+    /// ID of the affected access method.
+    ///
+    /// Wire name: `access_method_id`.
+    pub access_method_id: crate::seam::AccessMethodId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An ACS access group was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsAccessGroupDeleted {
+    /// ID of the affected access group.
+    ///
+    /// Wire name: `acs_access_group_id`.
+    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialDeleted {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was invalidated. That is, the credential cannot be used anymore.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialInvalidated {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was issued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialIssued {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was reissued.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsCredentialReissued {
+    /// ID of the affected credential.
+    ///
+    /// Wire name: `acs_credential_id`.
+    pub acs_credential_id: crate::seam::AcsCredentialId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEncoderAdded {
+    /// ID of the affected encoder.
+    ///
+    /// Wire name: `acs_encoder_id`.
+    pub acs_encoder_id: crate::seam::AcsEncoderId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEncoderRemoved {
+    /// ID of the affected encoder.
+    ///
+    /// Wire name: `acs_encoder_id`.
+    pub acs_encoder_id: crate::seam::AcsEncoderId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEntranceAdded {
+    /// ID of the affected entrance.
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsEntranceRemoved {
+    /// ID of the affected entrance.
+    ///
+    /// Wire name: `acs_entrance_id`.
+    pub acs_entrance_id: crate::seam::AcsEntranceId,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was added.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemAdded {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was connected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemConnected {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system](https://docs.seam.co/low-level-apis/access-systems) was disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsSystemDisconnected {
+    /// Errors associated with the access control system.
+    ///
+    /// Wire name: `acs_system_errors`.
+    pub acs_system_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// Warnings associated with the access control system.
+    ///
+    /// Wire name: `acs_system_warnings`.
+    pub acs_system_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsUserCreated {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the affected access system user.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventAcsUserDeleted {
+    /// ID of the access system.
+    ///
+    /// Wire name: `acs_system_id`.
+    pub acs_system_id: crate::seam::AcsSystemId,
+    /// ID of the affected access system user.
+    ///
+    /// Wire name: `acs_user_id`.
+    pub acs_user_id: crate::seam::AcsUserId,
+    /// ID of the connected account.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A lock door action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptLockDoorFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A lock door action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptLockDoorSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate keypad code entry action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateKeypadCodeEntryFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate keypad code entry action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateKeypadCodeEntrySucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate manual lock via keypad action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateManualLockViaKeypadFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A simulate manual lock via keypad action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptSimulateManualLockViaKeypadSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An unlock door action attempt failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptUnlockDoorFailed {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An unlock door action attempt succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventActionAttemptUnlockDoorSucceeded {
+    /// ID of the affected action attempt.
+    ///
+    /// Wire name: `action_attempt_id`.
+    pub action_attempt_id: crate::seam::ActionAttemptId,
+    /// Type of the action.
+    ///
+    /// Wire name: `action_type`.
+    pub action_type: ::std::string::String,
+    /// ID of the connected account associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `connected_account_id`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_id: ::std::option::Option<crate::seam::ConnectedAccountId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the device associated with the action attempt, if applicable.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Status of the action.
+    ///
+    /// Wire name: `status`.
+    pub status: ::std::string::String,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A camera was activated, for example, by motion detection.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventCameraActivated {
+    /// The reason the camera was activated.
+    ///
+    /// Wire name: `activation_reason`.
+    pub activation_reason: crate::seam::EventCameraActivatedActivationReason,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// URL to a thumbnail image captured at the time of activation.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Sub-type of motion detected, if available.
+    ///
+    /// Wire name: `motion_sub_type`. May be absent.
+    #[wire(skip_none)]
+    pub motion_sub_type: ::std::option::Option<
+        crate::seam::EventCameraActivatedMotionSubType,
+    >,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// URL to a short video clip captured at the time of activation.
+    ///
+    /// Wire name: `video_url`. May be absent.
+    #[wire(skip_none)]
+    pub video_url: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The reason the camera was activated.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventCameraActivatedActivationReason {
+    /// `motion_detected`.
+    MotionDetected,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedActivationReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MotionDetected => "motion_detected",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedActivationReason {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "motion_detected" => Self::MotionDetected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventCameraActivatedActivationReason {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventCameraActivatedActivationReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventCameraActivatedActivationReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventCameraActivatedActivationReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// Sub-type of motion detected, if available.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventCameraActivatedMotionSubType {
+    /// `human`.
+    Human,
+    /// `vehicle`.
+    Vehicle,
+    /// `package`.
+    Package,
+    /// `other`.
+    Other,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedMotionSubType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Human => "human",
+            Self::Vehicle => "vehicle",
+            Self::Package => "package",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventCameraActivatedMotionSubType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "human" => Self::Human,
+            "vehicle" => Self::Vehicle,
+            "package" => Self::Package,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventCameraActivatedMotionSubType {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventCameraActivatedMotionSubType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventCameraActivatedMotionSubType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventCameraActivatedMotionSubType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A client session was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventClientSessionDeleted {
+    /// ID of the affected client session.
+    ///
+    /// Wire name: `client_session_id`.
+    pub client_session_id: crate::seam::ClientSessionId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A Connect Webview login failed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectWebviewLoginFailed {
+    /// ID of the affected Connect Webview.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A Connect Webview login succeeded.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectWebviewLoginSucceeded {
+    /// ID of the affected Connect Webview.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account; present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connect webview, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account completed the first sync with Seam, and the corresponding devices or systems are now available.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCompletedFirstSync {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account completed the first sync after reconnection with Seam, and the corresponding devices or systems are now available.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCompletedFirstSyncAfterReconnection {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was connected for the first time or was reconnected after being disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountConnected {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`. May be absent.
+    #[wire(skip_none)]
+    pub connect_webview_id: ::std::option::Option<crate::seam::ConnectWebviewId>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connected account, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountCreated {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountDeleted {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// undocumented: Unreleased.
+    ///
+    /// Wire name: `connected_account_type`. May be absent.
+    #[wire(skip_none)]
+    pub connected_account_type: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with this connected account, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account was disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account requires reauthorization using a new Connect Webview. The account is still connected, but cannot access new features. Delaying reauthorization too long will eventually cause the Connected Account to become disconnected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountReauthorizationRequested {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A connected account had a successful login using a Connect Webview.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventConnectedAccountSuccessfulLogin {
+    /// ID of the Connect Webview associated with the event.
+    ///
+    /// Wire name: `connect_webview_id`.
+    pub connect_webview_id: crate::seam::ConnectWebviewId,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected connected account.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An accessory keypad was connected to a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAccessoryKeypadConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An accessory keypad was disconnected from a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAccessoryKeypadDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was added to Seam or was re-added to Seam after having been removed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceAdded {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device battery status changed since the last `battery_status_changed` event.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceBatteryStatusChanged {
+    /// Number in the range 0 to 1.0 indicating the amount of battery in the affected device, as reported by the device.
+    ///
+    /// Wire name: `battery_level`.
+    pub battery_level: crate::runtime::Number,
+    /// Battery status of the affected device, calculated from the numeric `battery_level` value.
+    ///
+    /// Wire name: `battery_status`.
+    pub battery_status: crate::seam::DevicePropertiesBatteryStatus,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of a device changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`. Note that some devices operate entirely in offline mode, so Seam never emits a `device.connected` event for these devices.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected a flaky device connection.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnectionBecameFlaky {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a previously-flaky device connection stabilized.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConnectionStabilized {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A managed device was successfully converted to an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices).
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceConvertedToUnmanaged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDeleted {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Name of the deleted device, captured at deletion time. The device record no longer exists when this event fires, so the name is preserved here. Null when the device had no resolvable name.
+    ///
+    /// Wire name: `device_name`. May be absent or `null`, which stay apart (`Nullable`).
     #[wire(skip_absent)]
-    pub max_override_period_minutes: crate::runtime::Nullable<i64>,
-    /// User-friendly name to identify the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    pub device_name: crate::runtime::Nullable<::std::string::String>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     ///
-    /// Wire name: `name`. May be `null`.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
     ///
-    /// Wire name: `starts_at`.
-    pub starts_at: crate::runtime::Timestamp,
-    /// ID of the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
     ///
-    /// Wire name: `thermostat_schedule_id`.
-    pub thermostat_schedule_id: ::std::string::String,
-    /// ID of the workspace that contains the thermostat schedule.
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
     ///
     /// Wire name: `workspace_id`.
     pub workspace_id: crate::seam::WorkspaceId,
 }
-/// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
-#[cfg(feature = "seam-workspaces")]
+/// The status of a device changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct ThermostatScheduleErrors {
+pub struct EventDeviceDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Error code associated with the disconnection event, if any.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: crate::seam::EventDeviceDisconnectedErrorCode,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Error associated with the resource, including the error code, message, and creation timestamp.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     ///
     /// Wire name: `created_at`.
@@ -5260,395 +7648,11 @@ pub struct ThermostatScheduleErrors {
     /// Wire name: `message`.
     pub message: ::std::string::String,
 }
-/// Represents an unmanaged Access Grant. Unmanaged Access Grants do not have client sessions, instant keys, customization profiles, or keys.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[allow(deprecated)]
+/// Warning associated with the resource, including the warning code, message, and creation timestamp.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct UnmanagedAccessGrant {
-    /// ID of the Access Grant.
-    ///
-    /// Wire name: `access_grant_id`.
-    pub access_grant_id: crate::seam::AccessGrantId,
-    /// IDs of the access methods created for the Access Grant.
-    ///
-    /// Wire name: `access_method_ids`.
-    pub access_method_ids: ::std::vec::Vec<crate::seam::AccessMethodId>,
-    /// Date and time at which the Access Grant was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name of the Access Grant.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Date and time at which the Access Grant ends.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAccessGrantError>,
-    /// `location_ids`.
-    ///
-    /// **Deprecated.** Use `space_ids`.
-    ///
-    /// Wire name: `location_ids`.
-    #[deprecated(note = "Use `space_ids`.")]
-    pub location_ids: ::std::vec::Vec<::std::string::String>,
-    /// Name of the Access Grant. If not provided, the display name will be computed.
-    ///
-    /// Wire name: `name`. May be `null`.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// List of pending mutations for the access grant. This shows updates that are in progress.
-    ///
-    /// Wire name: `pending_mutations`.
-    pub pending_mutations: ::std::vec::Vec<
-        crate::seam::UnmanagedAccessGrantPendingMutation,
-    >,
-    /// Access methods that the user requested for the Access Grant.
-    ///
-    /// Wire name: `requested_access_methods`.
-    pub requested_access_methods: ::std::vec::Vec<
-        crate::seam::UnmanagedAccessGrantRequestedAccessMethods,
-    >,
-    /// Reservation key for the access grant.
-    ///
-    /// Wire name: `reservation_key`. May be absent.
-    #[wire(skip_none)]
-    pub reservation_key: ::std::option::Option<::std::string::String>,
-    /// IDs of the spaces to which the Access Grant gives access.
-    ///
-    /// Wire name: `space_ids`.
-    pub space_ids: ::std::vec::Vec<crate::seam::SpaceId>,
-    /// Date and time at which the Access Grant starts.
-    ///
-    /// Wire name: `starts_at`.
-    pub starts_at: crate::runtime::Timestamp,
-    /// ID of user identity to which the Access Grant gives access.
-    ///
-    /// Wire name: `user_identity_id`. May be absent.
-    #[wire(skip_none)]
-    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
-    /// Warnings associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedAccessGrantWarning>,
-    /// ID of the Seam workspace associated with the Access Grant.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// UnmanagedAccessGrantError.
-///
-/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "error_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessGrantError {
-    /// `cannot_create_requested_access_methods`: Indicates that Seam could not create one or more of the requested access methods for the access grant.
-    CannotCreateRequestedAccessMethods(
-        UnmanagedAccessGrantErrorCannotCreateRequestedAccessMethods,
-    ),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_grants_unmanaged")]
-impl UnmanagedAccessGrantError {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::CannotCreateRequestedAccessMethods(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::CannotCreateRequestedAccessMethods(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `missing_device_ids`, which every variant this version knows has: IDs of the devices that did not receive an access code at grant creation. Use these to identify which specific devices failed when the message reports a partial failure. `None` for `Unknown`.
-    pub fn missing_device_ids(
-        &self,
-    ) -> ::std::option::Option<&::std::vec::Vec<::std::string::String>> {
-        match self {
-            Self::CannotCreateRequestedAccessMethods(v) => {
-                ::std::option::Option::Some(&v.missing_device_ids)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that Seam could not create one or more of the requested access methods for the access grant.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantErrorCannotCreateRequestedAccessMethods {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// IDs of the devices that did not receive an access code at grant creation. Use these to identify which specific devices failed when the message reports a partial failure.
-    ///
-    /// Wire name: `missing_device_ids`. Empty when absent.
-    #[wire(default)]
-    pub missing_device_ids: ::std::vec::Vec<::std::string::String>,
-}
-/// UnmanagedAccessGrantPendingMutation.
-///
-/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "mutation_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessGrantPendingMutation {
-    /// `updating_spaces`: Seam is in the process of updating the devices/spaces associated with this access grant.
-    UpdatingSpaces(UnmanagedAccessGrantPendingMutationUpdatingSpaces),
-    /// `updating_access_times`: Seam is in the process of updating the access times for this access grant.
-    UpdatingAccessTimes(UnmanagedAccessGrantPendingMutationUpdatingAccessTimes),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_grants_unmanaged")]
-impl UnmanagedAccessGrantPendingMutation {
-    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::UpdatingSpaces(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::UpdatingSpaces(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Seam is in the process of updating the access times for this access grant.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingAccessTimes {
-    /// IDs of the access methods being updated.
-    ///
-    /// Wire name: `access_method_ids`.
-    pub access_method_ids: ::std::vec::Vec<crate::seam::AccessMethodId>,
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous access time configuration.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAccessGrantPendingMutationUpdatingAccessTimesFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access time configuration.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAccessGrantPendingMutationUpdatingAccessTimesTo,
-}
-/// Previous access time configuration.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingAccessTimesFrom {
-    /// Previous end time for access.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Previous start time for access.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// New access time configuration.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingAccessTimesTo {
-    /// New end time for access.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// New start time for access.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// Seam is in the process of updating the devices/spaces associated with this access grant.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingSpaces {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous location configuration.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAccessGrantPendingMutationUpdatingSpacesFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New location configuration.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAccessGrantPendingMutationUpdatingSpacesTo,
-}
-/// Previous location configuration.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingSpacesFrom {
-    /// Previous device IDs where access codes existed.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// New location configuration.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantPendingMutationUpdatingSpacesTo {
-    /// Common code key to ensure PIN code reuse across devices.
-    ///
-    /// Wire name: `common_code_key`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub common_code_key: crate::runtime::Nullable<::std::string::String>,
-    /// New device IDs where access codes should be created.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// Access methods that the user requested for the Access Grant.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantRequestedAccessMethods {
-    /// Specific PIN code to use for this access method. Only applicable when mode is 'code'.
-    ///
-    /// Wire name: `code`. May be absent.
-    #[wire(skip_none)]
-    pub code: ::std::option::Option<::std::string::String>,
-    /// IDs of the access methods created for the requested access method.
-    ///
-    /// Wire name: `created_access_method_ids`.
-    pub created_access_method_ids: ::std::vec::Vec<::std::string::String>,
-    /// Date and time at which the requested access method was added to the Access Grant.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name of the access method.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Maximum number of times the instant key can be used. Only applicable when mode is 'mobile_key'. Defaults to 1 if not specified.
-    ///
-    /// Wire name: `instant_key_max_use_count`. May be absent.
-    #[wire(skip_none)]
-    pub instant_key_max_use_count: ::std::option::Option<i64>,
-    /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    ///
-    /// Wire name: `mode`.
-    pub mode: crate::seam::AccessMethodMode,
-}
-/// Warning associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
-///
-/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "warning_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessGrantWarning {
-    /// `being_deleted`: Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-    BeingDeleted(UnmanagedAccessGrantWarningBeingDeleted),
-    /// `underprovisioned_access`: Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-    UnderprovisionedAccess(UnmanagedAccessGrantWarningUnderprovisionedAccess),
-    /// `overprovisioned_access`: Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-    OverprovisionedAccess(UnmanagedAccessGrantWarningOverprovisionedAccess),
-    /// `updating_access_times`: Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-    UpdatingAccessTimes(UnmanagedAccessGrantWarningUpdatingAccessTimes),
-    /// `requested_code_unavailable`: Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-    RequestedCodeUnavailable(UnmanagedAccessGrantWarningRequestedCodeUnavailable),
-    /// `device_does_not_support_access_codes`: Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-    DeviceDoesNotSupportAccessCodes(
-        UnmanagedAccessGrantWarningDeviceDoesNotSupportAccessCodes,
-    ),
-    /// `device_time_constraints_violated`: Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-    DeviceTimeConstraintsViolated(
-        UnmanagedAccessGrantWarningDeviceTimeConstraintsViolated,
-    ),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_grants_unmanaged")]
-impl UnmanagedAccessGrantWarning {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UnderprovisionedAccess(v) => ::std::option::Option::Some(&v.created_at),
-            Self::OverprovisionedAccess(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
-            Self::RequestedCodeUnavailable(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::DeviceDoesNotSupportAccessCodes(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::DeviceTimeConstraintsViolated(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
-            Self::UnderprovisionedAccess(v) => ::std::option::Option::Some(&v.message),
-            Self::OverprovisionedAccess(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
-            Self::RequestedCodeUnavailable(v) => ::std::option::Option::Some(&v.message),
-            Self::DeviceDoesNotSupportAccessCodes(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::DeviceTimeConstraintsViolated(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [access grant](https://docs.seam.co/use-cases/granting-access) is being deleted.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningBeingDeleted {
+pub struct EventDeviceDisconnectedDeviceWarning {
     /// Date and time at which Seam created the warning.
     ///
     /// Wire name: `created_at`.
@@ -5657,2797 +7661,64 @@ pub struct UnmanagedAccessGrantWarningBeingDeleted {
     ///
     /// Wire name: `message`.
     pub message: ::std::string::String,
-}
-/// Indicates that a device in the access grant does not support access codes and was excluded from code materialization.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningDeviceDoesNotSupportAccessCodes {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// ID of the device that does not support access codes.
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningDeviceTimeConstraintsViolated {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// ID of the device whose time constraints the access grant violates.
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// Specific reason why the grant's times are not programmable on the device.
-    ///
-    /// Wire name: `reason`.
-    pub reason: crate::seam::DeviceTimeConstraintsViolationReason,
-}
-/// Indicates that the access grant has access to locations it should not have. Access methods are being removed from the extra locations.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningOverprovisionedAccess {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
-    ///
-    /// Wire name: `failed_devices`. Empty when absent.
-    #[wire(default)]
-    pub failed_devices: ::std::vec::Vec<
-        crate::seam::UnmanagedAccessGrantWarningOverprovisionedAccessFailedDevices,
-    >,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningOverprovisionedAccessFailedDevices {
-    /// Device whose access code could not be revoked.
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Reason the access code could not be revoked (e.g. `offline_access_code_not_revocable`).
-    ///
-    /// Wire name: `error_code`.
-    pub error_code: ::std::string::String,
-    /// Human-readable description of why revocation failed.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningRequestedCodeUnavailable {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// ID of the device where the requested code was unavailable.
-    ///
-    /// Wire name: `device_id`.
-    pub device_id: crate::seam::DeviceId,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// The new PIN code that was assigned instead.
-    ///
-    /// Wire name: `new_code`.
-    pub new_code: ::std::string::String,
-    /// The originally requested PIN code that was unavailable.
-    ///
-    /// Wire name: `original_code`.
-    pub original_code: ::std::string::String,
-}
-/// Indicates that the access grant should have access to more locations than it currently does. Access methods are being created for the missing locations.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningUnderprovisionedAccess {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
-#[cfg(feature = "seam-access_grants_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessGrantWarningUpdatingAccessTimes {
-    /// IDs of the access methods being updated.
-    ///
-    /// Wire name: `access_method_ids`.
-    pub access_method_ids: ::std::vec::Vec<crate::seam::AccessMethodId>,
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Represents an unmanaged access method. Unmanaged access methods do not have client sessions, instant keys, customization profiles, or keys.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethod {
-    /// ID of the access method.
-    ///
-    /// Wire name: `access_method_id`.
-    pub access_method_id: crate::seam::AccessMethodId,
-    /// The actual PIN code for code access methods.
-    ///
-    /// Wire name: `code`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub code: crate::runtime::Nullable<::std::string::String>,
-    /// Date and time at which the access method was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name of the access method.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Errors associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAccessMethodError>,
-    /// Indicates whether an existing card credential must be assigned to this access method before it can be issued. Only applies to card-mode access methods on systems that support credential assignment.
-    ///
-    /// Wire name: `is_assignment_required`. May be absent.
-    #[wire(skip_none)]
-    pub is_assignment_required: ::std::option::Option<bool>,
-    /// Indicates whether encoding with an card encoder is required to issue or reissue the plastic card associated with the access method.
-    ///
-    /// Wire name: `is_encoding_required`. May be absent.
-    #[wire(skip_none)]
-    pub is_encoding_required: ::std::option::Option<bool>,
-    /// Indicates whether the access method has been issued.
-    ///
-    /// Wire name: `is_issued`.
-    pub is_issued: bool,
-    /// Indicates whether the access method is ready for card assignment. This is true when the access method is in card mode, has not yet been issued, and the system supports credential assignment.
-    ///
-    /// Wire name: `is_ready_for_assignment`. May be absent.
-    #[wire(skip_none)]
-    pub is_ready_for_assignment: ::std::option::Option<bool>,
-    /// Indicates whether the access method is ready to be encoded. This is true when the credential has been created and the card has not yet been issued.
-    ///
-    /// Wire name: `is_ready_for_encoding`. May be absent.
-    #[wire(skip_none)]
-    pub is_ready_for_encoding: ::std::option::Option<bool>,
-    /// Date and time at which the access method was issued.
-    ///
-    /// Wire name: `issued_at`. May be `null`.
-    pub issued_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    ///
-    /// Wire name: `mode`.
-    pub mode: crate::seam::AccessMethodMode,
-    /// Pending mutations for the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant). Indicates operations that are in progress.
-    ///
-    /// Wire name: `pending_mutations`.
-    pub pending_mutations: ::std::vec::Vec<
-        crate::seam::UnmanagedAccessMethodPendingMutation,
-    >,
-    /// Warnings associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedAccessMethodWarning>,
-    /// ID of the Seam workspace associated with the access method.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// Error associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
-///
-/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "error_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessMethodError {
-    /// `failed_to_issue`: Indicates that Seam was unable to issue this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and this error clears automatically if the access method is eventually issued.
-    FailedToIssue(UnmanagedAccessMethodErrorFailedToIssue),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_methods_unmanaged")]
-impl UnmanagedAccessMethodError {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::FailedToIssue(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::FailedToIssue(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that Seam was unable to issue this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and this error clears automatically if the access method is eventually issued.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodErrorFailedToIssue {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// UnmanagedAccessMethodPendingMutation.
-///
-/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "mutation_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessMethodPendingMutation {
-    /// `provisioning_access`: Seam is in the process of provisioning access for this access method on new devices.
-    ProvisioningAccess(UnmanagedAccessMethodPendingMutationProvisioningAccess),
-    /// `revoking_access`: Seam is in the process of revoking access for this access method from devices.
-    RevokingAccess(UnmanagedAccessMethodPendingMutationRevokingAccess),
-    /// `updating_access_times`: Seam is in the process of updating the access times for this access method.
-    UpdatingAccessTimes(UnmanagedAccessMethodPendingMutationUpdatingAccessTimes),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_methods_unmanaged")]
-impl UnmanagedAccessMethodPendingMutation {
-    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::ProvisioningAccess(v) => ::std::option::Option::Some(&v.created_at),
-            Self::RevokingAccess(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::ProvisioningAccess(v) => ::std::option::Option::Some(&v.message),
-            Self::RevokingAccess(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Seam is in the process of provisioning access for this access method on new devices.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationProvisioningAccess {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous device configuration.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAccessMethodPendingMutationProvisioningAccessFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New device configuration.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAccessMethodPendingMutationProvisioningAccessTo,
-}
-/// Previous device configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationProvisioningAccessFrom {
-    /// Previous device IDs where access was provisioned.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// New device configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationProvisioningAccessTo {
-    /// New device IDs where access is being provisioned.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// Seam is in the process of revoking access for this access method from devices.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationRevokingAccess {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous device configuration.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAccessMethodPendingMutationRevokingAccessFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New device configuration.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAccessMethodPendingMutationRevokingAccessTo,
-}
-/// Previous device configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationRevokingAccessFrom {
-    /// Previous device IDs where access existed.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// New device configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationRevokingAccessTo {
-    /// New device IDs where access should remain.
-    ///
-    /// Wire name: `device_ids`.
-    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
-}
-/// Seam is in the process of updating the access times for this access method.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationUpdatingAccessTimes {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous access time configuration.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAccessMethodPendingMutationUpdatingAccessTimesFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access time configuration.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAccessMethodPendingMutationUpdatingAccessTimesTo,
-}
-/// Previous access time configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationUpdatingAccessTimesFrom {
-    /// Previous end time for access.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Previous start time for access.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// New access time configuration.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodPendingMutationUpdatingAccessTimesTo {
-    /// New end time for access.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// New start time for access.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// Warning associated with the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant).
-///
-/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "warning_code")]
-#[non_exhaustive]
-pub enum UnmanagedAccessMethodWarning {
-    /// `being_deleted`: Indicates that the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) is being deleted.
-    BeingDeleted(UnmanagedAccessMethodWarningBeingDeleted),
-    /// `updating_access_times`: Indicates that the access times for this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) are being updated.
-    UpdatingAccessTimes(UnmanagedAccessMethodWarningUpdatingAccessTimes),
-    /// `pulled_backup_access_code`: Indicates that all attempts to create an access code on this device before the start time failed and a backup access code was used to ensure access was provided in time.
-    PulledBackupAccessCode(UnmanagedAccessMethodWarningPulledBackupAccessCode),
-    /// `delay_in_issuing`: Indicates that Seam has not yet issued this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant), even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and this warning clears automatically once issuance succeeds.
-    DelayInIssuing(UnmanagedAccessMethodWarningDelayInIssuing),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-access_methods_unmanaged")]
-impl UnmanagedAccessMethodWarning {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.created_at),
-            Self::PulledBackupAccessCode(v) => ::std::option::Option::Some(&v.created_at),
-            Self::DelayInIssuing(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessTimes(v) => ::std::option::Option::Some(&v.message),
-            Self::PulledBackupAccessCode(v) => ::std::option::Option::Some(&v.message),
-            Self::DelayInIssuing(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) is being deleted.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that Seam has not yet issued this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant), even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and this warning clears automatically once issuance succeeds.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodWarningDelayInIssuing {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that all attempts to create an access code on this device before the start time failed and a backup access code was used to ensure access was provided in time.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodWarningPulledBackupAccessCode {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// ID of the original access method from which this backup access method was split, if applicable.
-    ///
-    /// Wire name: `original_access_method_id`. May be absent.
-    #[wire(skip_none)]
-    pub original_access_method_id: ::std::option::Option<::std::string::String>,
-}
-/// Indicates that the access times for this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) are being updated.
-#[cfg(feature = "seam-access_methods_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAccessMethodWarningUpdatingAccessTimes {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// UnmanagedAcsAccessGroup.
-#[cfg(feature = "seam-workspaces")]
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroup {
-    /// `access_group_type`.
-    ///
-    /// **Deprecated.** Use `external_type`.
-    ///
-    /// Wire name: `access_group_type`.
-    #[deprecated(note = "Use `external_type`.")]
-    pub access_group_type: crate::seam::AcsAccessGroupAccessGroupType,
-    /// `access_group_type_display_name`.
-    ///
-    /// **Deprecated.** Use `external_type_display_name`.
-    ///
-    /// Wire name: `access_group_type_display_name`.
-    #[deprecated(note = "Use `external_type_display_name`.")]
-    pub access_group_type_display_name: ::std::string::String,
-    /// `starts_at` and `ends_at` timestamps for the access group's access.
-    ///
-    /// Wire name: `access_schedule`. May be absent.
-    #[wire(skip_none)]
-    pub access_schedule: ::std::option::Option<
-        crate::seam::UnmanagedAcsAccessGroupAccessSchedule,
-    >,
-    /// ID of the access group.
-    ///
-    /// Wire name: `acs_access_group_id`.
-    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
-    /// ID of the access control system that contains the access group.
-    ///
-    /// Wire name: `acs_system_id`.
-    pub acs_system_id: crate::seam::AcsSystemId,
-    /// ID of the connected account that contains the access group.
-    ///
-    /// Wire name: `connected_account_id`.
-    pub connected_account_id: crate::seam::ConnectedAccountId,
-    /// Date and time at which the access group was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name for the access group.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Errors associated with the `acs_access_group`.
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAcsAccessGroupError>,
-    /// Brand-specific terminology for the access group type.
-    ///
-    /// Wire name: `external_type`.
-    pub external_type: crate::seam::AcsAccessGroupAccessGroupType,
-    /// Display name that corresponds to the brand-specific terminology for the access group type.
-    ///
-    /// Wire name: `external_type_display_name`.
-    pub external_type_display_name: ::std::string::String,
-    /// `is_managed`.
-    ///
-    /// Wire name: `is_managed`.
-    pub is_managed: bool,
-    /// Name of the access group.
-    ///
-    /// Wire name: `name`.
-    pub name: ::std::string::String,
-    /// Collection of pending mutations for the access group. Represents operations that have been requested but not yet completed on the integrated access system.
-    ///
-    /// Wire name: `pending_mutations`.
-    pub pending_mutations: ::std::vec::Vec<
-        crate::seam::UnmanagedAcsAccessGroupPendingMutation,
-    >,
-    /// Warnings associated with the `acs_access_group`.
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<::serde_json::Value>,
-    /// ID of the workspace that contains the access group.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// `starts_at` and `ends_at` timestamps for the access group's access.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupAccessSchedule {
-    /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    ///
-    /// Wire name: `starts_at`.
-    pub starts_at: crate::runtime::Timestamp,
-}
-/// Error associated with the `acs_access_group`.
-///
-/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "error_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsAccessGroupError {
-    /// `failed_to_create_on_acs_system`: Indicates that the [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-    FailedToCreateOnAcsSystem(UnmanagedAcsAccessGroupErrorFailedToCreateOnAcsSystem),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsAccessGroupError {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::FailedToCreateOnAcsSystem(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::FailedToCreateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupErrorFailedToCreateOnAcsSystem {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// UnmanagedAcsAccessGroupPendingMutation.
-///
-/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "mutation_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsAccessGroupPendingMutation {
-    /// `creating`: Seam is in the process of pushing an access group creation to the integrated access system.
-    Creating(UnmanagedAcsAccessGroupPendingMutationCreating),
-    /// `deleting`: Seam is in the process of pushing an access group deletion to the integrated access system.
-    Deleting(UnmanagedAcsAccessGroupPendingMutationDeleting),
-    /// `deferring_deletion`: This access group is scheduled for automatic deletion when its access window expires.
-    DeferringDeletion(UnmanagedAcsAccessGroupPendingMutationDeferringDeletion),
-    /// `updating_group_information`: Seam is in the process of pushing an access group information update to the integrated access system.
-    UpdatingGroupInformation(
-        UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformation,
-    ),
-    /// `updating_access_schedule`: Seam is in the process of pushing an access schedule update to the integrated access system.
-    UpdatingAccessSchedule(UnmanagedAcsAccessGroupPendingMutationUpdatingAccessSchedule),
-    /// `updating_user_membership`: Seam is in the process of pushing a user membership update to the integrated access system.
-    UpdatingUserMembership(UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembership),
-    /// `updating_entrance_membership`: Seam is in the process of pushing an entrance membership update to the integrated access system.
-    UpdatingEntranceMembership(
-        UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembership,
-    ),
-    /// `deferring_user_membership_update`: A scheduled user membership change is pending for this access group.
-    DeferringUserMembershipUpdate(
-        UnmanagedAcsAccessGroupPendingMutationDeferringUserMembershipUpdate,
-    ),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsAccessGroupPendingMutation {
-    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::Creating(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Deleting(v) => ::std::option::Option::Some(&v.created_at),
-            Self::DeferringDeletion(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingGroupInformation(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingUserMembership(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingEntranceMembership(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::DeferringUserMembershipUpdate(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::Creating(v) => ::std::option::Option::Some(&v.message),
-            Self::Deleting(v) => ::std::option::Option::Some(&v.message),
-            Self::DeferringDeletion(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingGroupInformation(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingUserMembership(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingEntranceMembership(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::DeferringUserMembershipUpdate(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Seam is in the process of pushing an access group creation to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationCreating {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// This access group is scheduled for automatic deletion when its access window expires.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationDeferringDeletion {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// A scheduled user membership change is pending for this access group.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationDeferringUserMembershipUpdate {
-    /// ID of the user involved in the scheduled change.
-    ///
-    /// Wire name: `acs_user_id`.
-    pub acs_user_id: crate::seam::AcsUserId,
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// Whether the user is scheduled to be added to or removed from this access group.
-    ///
-    /// Wire name: `variant`.
-    pub variant: crate::seam::AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant,
-}
-/// Seam is in the process of pushing an access group deletion to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationDeleting {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Seam is in the process of pushing an access schedule update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingAccessSchedule {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old access schedule information.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingAccessScheduleFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access schedule information.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingAccessScheduleTo,
-}
-/// Old access schedule information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingAccessScheduleFrom {
-    /// Ending time for the access schedule.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// New access schedule information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingAccessScheduleTo {
-    /// Ending time for the access schedule.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// Seam is in the process of pushing an entrance membership update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembership {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old entrance membership.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembershipFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New entrance membership.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembershipTo,
-}
-/// Old entrance membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembershipFrom {
-    /// Old entrance ID.
-    ///
-    /// Wire name: `acs_entrance_id`. May be `null`.
-    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
-}
-/// New entrance membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingEntranceMembershipTo {
-    /// New entrance ID.
-    ///
-    /// Wire name: `acs_entrance_id`. May be `null`.
-    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
-}
-/// Seam is in the process of pushing an access group information update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformation {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old access group information.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformationFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access group information.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformationTo,
-}
-/// Old access group information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformationFrom {
-    /// Name of the access group.
-    ///
-    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub name: crate::runtime::Nullable<::std::string::String>,
-}
-/// New access group information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingGroupInformationTo {
-    /// Name of the access group.
-    ///
-    /// Wire name: `name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub name: crate::runtime::Nullable<::std::string::String>,
-}
-/// Seam is in the process of pushing a user membership update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembership {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old user membership.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembershipFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New user membership.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembershipTo,
-}
-/// Old user membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembershipFrom {
-    /// Old user ID.
-    ///
-    /// Wire name: `acs_user_id`. May be `null`.
-    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
-}
-/// New user membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsAccessGroupPendingMutationUpdatingUserMembershipTo {
-    /// New user ID.
-    ///
-    /// Wire name: `acs_user_id`. May be `null`.
-    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
-}
-/// Means by which an [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) gains access at an [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details). The `unmanaged_acs_credential` object, which is not managed by Seam, represents a [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) that provides an ACS user access within an [access control system](https://docs.seam.co/low-level-apis/access-systems). For each `acs_credential` object, you define the access method. You can also specify additional properties, such as a PIN code.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredential {
-    /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    ///
-    /// Wire name: `access_method`.
-    pub access_method: crate::seam::AccessMethodMode,
-    /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `acs_credential_id`.
-    pub acs_credential_id: crate::seam::AcsCredentialId,
-    /// ID of the credential pool to which the credential belongs.
-    ///
-    /// Wire name: `acs_credential_pool_id`. May be absent.
-    #[wire(skip_none)]
-    pub acs_credential_pool_id: ::std::option::Option<crate::seam::AcsCredentialPoolId>,
-    /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `acs_system_id`.
-    pub acs_system_id: crate::seam::AcsSystemId,
-    /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
-    ///
-    /// Wire name: `acs_user_id`. May be absent.
-    #[wire(skip_none)]
-    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
-    /// Vostio-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `assa_abloy_vostio_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub assa_abloy_vostio_metadata: ::std::option::Option<
-        crate::seam::UnmanagedAcsCredentialAssaAbloyVostioMetadata,
-    >,
-    /// Number of the card associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `card_number`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub card_number: crate::runtime::Nullable<::std::string::String>,
-    /// Access (PIN) code for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `code`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub code: crate::runtime::Nullable<::std::string::String>,
-    /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
-    ///
-    /// Wire name: `connected_account_id`.
-    pub connected_account_id: crate::seam::ConnectedAccountId,
-    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) validity ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format. Must be a time in the future and after `starts_at`.
-    ///
-    /// Wire name: `ends_at`. May be absent.
-    #[wire(skip_none)]
-    pub ends_at: ::std::option::Option<::std::string::String>,
-    /// Errors associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAcsCredentialErrors>,
-    /// Brand-specific terminology for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type. Supported values: `pti_card`, `brivo_credential`, `hid_credential`, `visionline_card`.
-    ///
-    /// Wire name: `external_type`. May be absent.
-    #[wire(skip_none)]
-    pub external_type: ::std::option::Option<crate::seam::AcsCredentialExternalType>,
-    /// Display name that corresponds to the brand-specific terminology for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
-    ///
-    /// Wire name: `external_type_display_name`. May be absent.
-    #[wire(skip_none)]
-    pub external_type_display_name: ::std::option::Option<::std::string::String>,
-    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) has been encoded onto a card.
-    ///
-    /// Wire name: `is_issued`. May be absent.
-    #[wire(skip_none)]
-    pub is_issued: ::std::option::Option<bool>,
-    /// Indicates whether the latest state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) has been synced from Seam to the provider.
-    ///
-    /// Wire name: `is_latest_desired_state_synced_with_provider`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub is_latest_desired_state_synced_with_provider: crate::runtime::Nullable<bool>,
-    /// `is_managed`.
-    ///
-    /// Wire name: `is_managed`.
-    pub is_managed: bool,
-    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is a [multi-phone sync credential](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system#what-are-multi-phone-sync-credentials).
-    ///
-    /// Wire name: `is_multi_phone_sync_credential`. May be absent.
-    #[wire(skip_none)]
-    pub is_multi_phone_sync_credential: ::std::option::Option<bool>,
-    /// Indicates whether the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) can only be used once. If `true`, the code becomes invalid after the first use.
-    ///
-    /// Wire name: `is_one_time_use`. May be absent.
-    #[wire(skip_none)]
-    pub is_one_time_use: ::std::option::Option<bool>,
-    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was encoded onto a card.
-    ///
-    /// Wire name: `issued_at`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub issued_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
-    /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
-    ///
-    /// Wire name: `latest_desired_state_synced_with_provider_at`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub latest_desired_state_synced_with_provider_at: crate::runtime::Nullable<
-        crate::runtime::Timestamp,
-    >,
-    /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `parent_acs_credential_id`. May be absent.
-    #[wire(skip_none)]
-    pub parent_acs_credential_id: ::std::option::Option<::std::string::String>,
-    /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) validity starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    ///
-    /// Wire name: `starts_at`. May be absent.
-    #[wire(skip_none)]
-    pub starts_at: ::std::option::Option<::std::string::String>,
-    /// ID of the [user identity](https://docs.seam.co/api/user_identities) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
-    ///
-    /// Wire name: `user_identity_id`. May be absent.
-    #[wire(skip_none)]
-    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
-    /// Visionline-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `visionline_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub visionline_metadata: ::std::option::Option<
-        crate::seam::UnmanagedAcsCredentialVisionlineMetadata,
-    >,
-    /// Warnings associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedAcsCredentialWarning>,
-    /// ID of the workspace that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// Vostio-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialAssaAbloyVostioMetadata {
-    /// Indicates whether the credential should auto-join. For an auto-join credential, Seam automatically issues an override card if there are no other cards and a joiner card if there are existing cards on the doors.
-    ///
-    /// Wire name: `auto_join`. May be absent.
-    #[wire(skip_none)]
-    pub auto_join: ::std::option::Option<bool>,
-    /// Names of the doors to which to grant access in the Vostio access system.
-    ///
-    /// Wire name: `door_names`. Empty when absent.
-    #[wire(default)]
-    pub door_names: ::std::vec::Vec<::std::string::String>,
-    /// Endpoint ID in the Vostio access system.
-    ///
-    /// Wire name: `endpoint_id`. May be absent.
-    #[wire(skip_none)]
-    pub endpoint_id: ::std::option::Option<::std::string::String>,
-    /// Key ID in the Vostio access system.
-    ///
-    /// Wire name: `key_id`. May be absent.
-    #[wire(skip_none)]
-    pub key_id: ::std::option::Option<::std::string::String>,
-    /// Key issuing request ID in the Vostio access system.
-    ///
-    /// Wire name: `key_issuing_request_id`. May be absent.
-    #[wire(skip_none)]
-    pub key_issuing_request_id: ::std::option::Option<::std::string::String>,
-    /// IDs of the guest entrances to override in the Vostio access system.
-    ///
-    /// Wire name: `override_guest_acs_entrance_ids`. Empty when absent.
-    #[wire(default)]
-    pub override_guest_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
-}
-/// Errors associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialErrors {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// `error_code`.
-    ///
-    /// Wire name: `error_code`.
-    pub error_code: ::std::string::String,
-    /// `message`.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Visionline-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialVisionlineMetadata {
-    /// Indicates whether the credential should auto-join. For an auto-join credential, Seam automatically issues an override card if there are no other cards and a joiner card if there are existing cards on the doors.
-    ///
-    /// Wire name: `auto_join`. May be absent.
-    #[wire(skip_none)]
-    pub auto_join: ::std::option::Option<bool>,
-    /// Card function type in the Visionline access system.
-    ///
-    /// Wire name: `card_function_type`. May be absent.
-    #[wire(skip_none)]
-    pub card_function_type: ::std::option::Option<
-        crate::seam::AcsCredentialVisionlineMetadataCardFunctionType,
-    >,
-    /// ID of the card in the Visionline access system.
-    ///
-    /// Wire name: `card_id`. May be absent.
-    #[wire(skip_none)]
-    pub card_id: ::std::option::Option<::std::string::String>,
-    /// Common entrance IDs in the Visionline access system.
-    ///
-    /// Wire name: `common_acs_entrance_ids`. Empty when absent.
-    #[wire(default)]
-    pub common_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
-    /// ID of the credential in the Visionline access system.
-    ///
-    /// Wire name: `credential_id`. May be absent.
-    #[wire(skip_none)]
-    pub credential_id: ::std::option::Option<::std::string::String>,
-    /// Guest entrance IDs in the Visionline access system.
-    ///
-    /// Wire name: `guest_acs_entrance_ids`. Empty when absent.
-    #[wire(default)]
-    pub guest_acs_entrance_ids: ::std::vec::Vec<::std::string::String>,
-    /// Indicates whether the credential is valid.
-    ///
-    /// Wire name: `is_valid`. May be absent.
-    #[wire(skip_none)]
-    pub is_valid: ::std::option::Option<bool>,
-    /// IDs of the credentials to which you want to join.
-    ///
-    /// Wire name: `joiner_acs_credential_ids`. Empty when absent.
-    #[wire(default)]
-    pub joiner_acs_credential_ids: ::std::vec::Vec<::std::string::String>,
-}
-/// Warning associated with the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
-///
-/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "warning_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsCredentialWarning {
-    /// `waiting_to_be_issued`: Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is waiting to be issued.
-    WaitingToBeIssued(UnmanagedAcsCredentialWarningWaitingToBeIssued),
-    /// `schedule_externally_modified`: Indicates that the schedule of one of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials)'s children was modified externally.
-    ScheduleExternallyModified(UnmanagedAcsCredentialWarningScheduleExternallyModified),
-    /// `schedule_modified`: Indicates that the schedule of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was modified to avoid creating a credential with a start date in the past.
-    ScheduleModified(UnmanagedAcsCredentialWarningScheduleModified),
-    /// `being_deleted`: Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is being deleted.
-    BeingDeleted(UnmanagedAcsCredentialWarningBeingDeleted),
-    /// `unknown_issue_with_acs_credential`: An unknown issue occurred while syncing the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) with the provider. This issue may affect the proper functioning of the credential.
-    UnknownIssueWithAcsCredential(
-        UnmanagedAcsCredentialWarningUnknownIssueWithAcsCredential,
-    ),
-    /// `needs_to_be_reissued`: Access permissions for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) have changed. [Reissue](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners/creating-and-encoding-card-based-credentials) (re-encode) the credential. This issue may affect the proper functioning of the credential.
-    NeedsToBeReissued(UnmanagedAcsCredentialWarningNeedsToBeReissued),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsCredentialWarning {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::WaitingToBeIssued(v) => ::std::option::Option::Some(&v.created_at),
-            Self::ScheduleExternallyModified(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::ScheduleModified(v) => ::std::option::Option::Some(&v.created_at),
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UnknownIssueWithAcsCredential(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::NeedsToBeReissued(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::WaitingToBeIssued(v) => ::std::option::Option::Some(&v.message),
-            Self::ScheduleExternallyModified(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::ScheduleModified(v) => ::std::option::Option::Some(&v.message),
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
-            Self::UnknownIssueWithAcsCredential(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::NeedsToBeReissued(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is being deleted.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Access permissions for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) have changed. [Reissue](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners/creating-and-encoding-card-based-credentials) (re-encode) the credential. This issue may affect the proper functioning of the credential.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningNeedsToBeReissued {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the schedule of one of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials)'s children was modified externally.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningScheduleExternallyModified {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the schedule of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was modified to avoid creating a credential with a start date in the past.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningScheduleModified {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// An unknown issue occurred while syncing the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) with the provider. This issue may affect the proper functioning of the credential.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningUnknownIssueWithAcsCredential {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) is waiting to be issued.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsCredentialWarningWaitingToBeIssued {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Represents an unmanaged [user](https://docs.seam.co/low-level-apis/access-systems/user-management) in an [access system](https://docs.seam.co/low-level-apis/access-systems).
-#[cfg(feature = "seam-workspaces")]
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUser {
-    /// `starts_at` and `ends_at` timestamps for the [access system user's](https://docs.seam.co/low-level-apis/access-systems/user-management) access.
-    ///
-    /// Wire name: `access_schedule`. May be absent.
-    #[wire(skip_none)]
-    pub access_schedule: ::std::option::Option<
-        crate::seam::UnmanagedAcsUserAccessSchedule,
-    >,
-    /// ID of the [access system](https://docs.seam.co/low-level-apis/access-systems) that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `acs_system_id`.
-    pub acs_system_id: crate::seam::AcsSystemId,
-    /// ID of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `acs_user_id`.
-    pub acs_user_id: crate::seam::AcsUserId,
-    /// The ID of the connected account that is associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `connected_account_id`.
-    pub connected_account_id: crate::seam::ConnectedAccountId,
-    /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// `email`.
-    ///
-    /// **Deprecated.** use email_address.
-    ///
-    /// Wire name: `email`. May be absent.
-    #[deprecated(note = "use email_address.")]
-    #[wire(skip_none)]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Email address of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `email_address`. May be absent.
-    #[wire(skip_none)]
-    pub email_address: ::std::option::Option<::std::string::String>,
-    /// Errors associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedAcsUserError>,
-    /// Brand-specific terminology for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) type.
-    ///
-    /// Wire name: `external_type`. May be absent.
-    #[wire(skip_none)]
-    pub external_type: ::std::option::Option<crate::seam::AcsUserExternalType>,
-    /// Display name that corresponds to the brand-specific terminology for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) type.
-    ///
-    /// Wire name: `external_type_display_name`. May be absent.
-    #[wire(skip_none)]
-    pub external_type_display_name: ::std::option::Option<::std::string::String>,
-    /// Full name of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `full_name`. May be absent.
-    #[wire(skip_none)]
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// ID of the HID access control system associated with the user.
-    ///
-    /// Wire name: `hid_acs_system_id`. May be absent.
-    #[wire(skip_none)]
-    pub hid_acs_system_id: ::std::option::Option<::std::string::String>,
-    /// `is_managed`.
-    ///
-    /// Wire name: `is_managed`.
-    pub is_managed: bool,
-    /// Indicates whether the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is currently [suspended](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users).
-    ///
-    /// Wire name: `is_suspended`. May be absent.
-    #[wire(skip_none)]
-    pub is_suspended: ::std::option::Option<bool>,
-    /// The last time an internal sync job completed for this access system user.
-    ///
-    /// Wire name: `last_successful_sync_at`. May be `null`.
-    pub last_successful_sync_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Pending mutations associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Seam is in the process of pushing these mutations to the integrated access system.
-    ///
-    /// Wire name: `pending_mutations`. Empty when absent.
-    #[wire(default)]
-    pub pending_mutations: ::std::vec::Vec<crate::seam::UnmanagedAcsUserPendingMutation>,
-    /// Phone number of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) in E.164 format (for example, `+15555550100`).
-    ///
-    /// Wire name: `phone_number`. May be absent.
-    #[wire(skip_none)]
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    /// Salto KS-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `salto_ks_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub salto_ks_metadata: ::std::option::Option<
-        crate::seam::UnmanagedAcsUserSaltoKsMetadata,
-    >,
-    /// Salto Space-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `salto_space_metadata`. May be absent.
-    #[wire(skip_none)]
-    pub salto_space_metadata: ::std::option::Option<
-        crate::seam::UnmanagedAcsUserSaltoSpaceMetadata,
-    >,
-    /// Email address of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `user_identity_email_address`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub user_identity_email_address: crate::runtime::Nullable<::std::string::String>,
-    /// Full name of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `user_identity_full_name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub user_identity_full_name: crate::runtime::Nullable<::std::string::String>,
-    /// ID of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `user_identity_id`. May be absent.
-    #[wire(skip_none)]
-    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
-    /// Phone number of the user identity associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) in E.164 format (for example, `+15555550100`).
-    ///
-    /// Wire name: `user_identity_phone_number`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub user_identity_phone_number: crate::runtime::Nullable<::std::string::String>,
-    /// Warnings associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedAcsUserWarning>,
-    /// ID of the workspace that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// `starts_at` and `ends_at` timestamps for the [access system user's](https://docs.seam.co/low-level-apis/access-systems/user-management) access.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserAccessSchedule {
-    /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    ///
-    /// Wire name: `starts_at`.
-    pub starts_at: crate::runtime::Timestamp,
-}
-/// Errors associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-///
-/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "error_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsUserError {
-    /// `deleted_externally`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems) outside of Seam.
-    DeletedExternally(UnmanagedAcsUserErrorDeletedExternally),
-    /// `salto_ks_subscription_limit_exceeded`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) could not be subscribed on Salto KS because the subscription limit has been exceeded.
-    SaltoKsSubscriptionLimitExceeded(
-        UnmanagedAcsUserErrorSaltoKsSubscriptionLimitExceeded,
-    ),
-    /// `failed_to_create_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-    FailedToCreateOnAcsSystem(UnmanagedAcsUserErrorFailedToCreateOnAcsSystem),
-    /// `failed_to_update_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not updated on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-    FailedToUpdateOnAcsSystem(UnmanagedAcsUserErrorFailedToUpdateOnAcsSystem),
-    /// `failed_to_delete_on_acs_system`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not deleted on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-    FailedToDeleteOnAcsSystem(UnmanagedAcsUserErrorFailedToDeleteOnAcsSystem),
-    /// `latch_conflict_with_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created from the Seam API but also exists on Mission Control. This is unsupported. Contact Seam [support](mailto:support@seam.co).
-    LatchConflictWithResidentUser(UnmanagedAcsUserErrorLatchConflictWithResidentUser),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsUserError {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::DeletedExternally(v) => ::std::option::Option::Some(&v.created_at),
-            Self::SaltoKsSubscriptionLimitExceeded(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::FailedToCreateOnAcsSystem(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::FailedToUpdateOnAcsSystem(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::FailedToDeleteOnAcsSystem(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::LatchConflictWithResidentUser(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::DeletedExternally(v) => ::std::option::Option::Some(&v.message),
-            Self::SaltoKsSubscriptionLimitExceeded(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::FailedToCreateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
-            Self::FailedToUpdateOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
-            Self::FailedToDeleteOnAcsSystem(v) => ::std::option::Option::Some(&v.message),
-            Self::LatchConflictWithResidentUser(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems) outside of Seam.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorDeletedExternally {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorFailedToCreateOnAcsSystem {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not deleted on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorFailedToDeleteOnAcsSystem {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was not updated on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorFailedToUpdateOnAcsSystem {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created from the Seam API but also exists on Mission Control. This is unsupported. Contact Seam [support](mailto:support@seam.co).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorLatchConflictWithResidentUser {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) could not be subscribed on Salto KS because the subscription limit has been exceeded.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserErrorSaltoKsSubscriptionLimitExceeded {
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// UnmanagedAcsUserPendingMutation.
-///
-/// Tagged by the `mutation_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "mutation_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsUserPendingMutation {
-    /// `creating`: Seam is in the process of pushing a user creation to the integrated access system.
-    Creating(UnmanagedAcsUserPendingMutationCreating),
-    /// `deleting`: Seam is in the process of pushing a user deletion to the integrated access system.
-    Deleting(UnmanagedAcsUserPendingMutationDeleting),
-    /// `deferring_creation`: User exists in Seam but has not been pushed to the provider yet. Will be created when a credential is issued.
-    DeferringCreation(UnmanagedAcsUserPendingMutationDeferringCreation),
-    /// `updating_user_information`: `updating_user_information`.
-    UpdatingUserInformation(UnmanagedAcsUserPendingMutationUpdatingUserInformation),
-    /// `updating_access_schedule`: Seam is in the process of pushing an access schedule update to the integrated access system.
-    UpdatingAccessSchedule(UnmanagedAcsUserPendingMutationUpdatingAccessSchedule),
-    /// `updating_suspension_state`: Seam is in the process of pushing a suspension state update to the integrated access system.
-    UpdatingSuspensionState(UnmanagedAcsUserPendingMutationUpdatingSuspensionState),
-    /// `updating_group_membership`: Seam is in the process of pushing an access group membership update to the integrated access system.
-    UpdatingGroupMembership(UnmanagedAcsUserPendingMutationUpdatingGroupMembership),
-    /// `deferring_group_membership_update`: A scheduled access group membership change is pending for this user.
-    DeferringGroupMembershipUpdate(
-        UnmanagedAcsUserPendingMutationDeferringGroupMembershipUpdate,
-    ),
-    /// `updating_credential_assignment`: Seam is in the process of assigning or unassigning a credential to the user on the integrated access system.
-    UpdatingCredentialAssignment(
-        UnmanagedAcsUserPendingMutationUpdatingCredentialAssignment,
-    ),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsUserPendingMutation {
-    /// `created_at`, which every variant this version knows has: Date and time at which the mutation was created. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::Creating(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Deleting(v) => ::std::option::Option::Some(&v.created_at),
-            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingUserInformation(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UpdatingSuspensionState(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::UpdatingGroupMembership(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::DeferringGroupMembershipUpdate(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::UpdatingCredentialAssignment(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the mutation. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::Creating(v) => ::std::option::Option::Some(&v.message),
-            Self::Deleting(v) => ::std::option::Option::Some(&v.message),
-            Self::DeferringCreation(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingUserInformation(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingAccessSchedule(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingSuspensionState(v) => ::std::option::Option::Some(&v.message),
-            Self::UpdatingGroupMembership(v) => ::std::option::Option::Some(&v.message),
-            Self::DeferringGroupMembershipUpdate(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::UpdatingCredentialAssignment(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Seam is in the process of pushing a user creation to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationCreating {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// User exists in Seam but has not been pushed to the provider yet. Will be created when a credential is issued.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationDeferringCreation {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// Optional: When the user creation is scheduled to occur.
-    ///
-    /// Wire name: `scheduled_at`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub scheduled_at: crate::runtime::Nullable<crate::runtime::Timestamp>,
-}
-/// A scheduled access group membership change is pending for this user.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationDeferringGroupMembershipUpdate {
-    /// ID of the access group involved in the scheduled change.
-    ///
-    /// Wire name: `acs_access_group_id`.
-    pub acs_access_group_id: crate::seam::AcsAccessGroupId,
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// Whether the user is scheduled to be added to or removed from the access group.
-    ///
-    /// Wire name: `variant`.
-    pub variant: crate::seam::AcsAccessGroupPendingMutationDeferringUserMembershipUpdateVariant,
-}
-/// Seam is in the process of pushing a user deletion to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationDeleting {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Seam is in the process of pushing an access schedule update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingAccessSchedule {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old access schedule information.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsUserPendingMutationUpdatingAccessScheduleFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access schedule information.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsUserPendingMutationUpdatingAccessScheduleTo,
-}
-/// Old access schedule information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingAccessScheduleFrom {
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// New access schedule information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingAccessScheduleTo {
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `ends_at`. May be `null`.
-    pub ends_at: ::std::option::Option<crate::runtime::Timestamp>,
-    /// Starting time for the access schedule.
-    ///
-    /// Wire name: `starts_at`. May be `null`.
-    pub starts_at: ::std::option::Option<crate::runtime::Timestamp>,
-}
-/// Seam is in the process of assigning or unassigning a credential to the user on the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingCredentialAssignment {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Previous credential assignment.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsUserPendingMutationUpdatingCredentialAssignmentFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New credential assignment.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsUserPendingMutationUpdatingCredentialAssignmentTo,
-}
-/// Previous credential assignment.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingCredentialAssignmentFrom {
-    /// Previous credential ID.
-    ///
-    /// Wire name: `acs_credential_id`. May be `null`.
-    pub acs_credential_id: ::std::option::Option<crate::seam::AcsCredentialId>,
-}
-/// New credential assignment.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingCredentialAssignmentTo {
-    /// New credential ID.
-    ///
-    /// Wire name: `acs_credential_id`. May be `null`.
-    pub acs_credential_id: ::std::option::Option<crate::seam::AcsCredentialId>,
-}
-/// Seam is in the process of pushing an access group membership update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingGroupMembership {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old access group membership.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsUserPendingMutationUpdatingGroupMembershipFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access group membership.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsUserPendingMutationUpdatingGroupMembershipTo,
-}
-/// Old access group membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingGroupMembershipFrom {
-    /// Old access group ID.
-    ///
-    /// Wire name: `acs_access_group_id`. May be `null`.
-    pub acs_access_group_id: ::std::option::Option<crate::seam::AcsAccessGroupId>,
-}
-/// New access group membership.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingGroupMembershipTo {
-    /// New access group ID.
-    ///
-    /// Wire name: `acs_access_group_id`. May be `null`.
-    pub acs_access_group_id: ::std::option::Option<crate::seam::AcsAccessGroupId>,
-}
-/// Seam is in the process of pushing a suspension state update to the integrated access system.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingSuspensionState {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old user suspension state information.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsUserPendingMutationUpdatingSuspensionStateFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New user suspension state information.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsUserPendingMutationUpdatingSuspensionStateTo,
-}
-/// Old user suspension state information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingSuspensionStateFrom {
-    /// `is_suspended`.
-    ///
-    /// Wire name: `is_suspended`.
-    pub is_suspended: bool,
-}
-/// New user suspension state information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingSuspensionStateTo {
-    /// `is_suspended`.
-    ///
-    /// Wire name: `is_suspended`.
-    pub is_suspended: bool,
-}
-/// `updating_user_information`.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingUserInformation {
-    /// Date and time at which the mutation was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Old access system user information.
-    ///
-    /// Wire name: `from`.
-    pub from: crate::seam::UnmanagedAcsUserPendingMutationUpdatingUserInformationFrom,
-    /// Detailed description of the mutation.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-    /// New access system user information.
-    ///
-    /// Wire name: `to`.
-    pub to: crate::seam::UnmanagedAcsUserPendingMutationUpdatingUserInformationTo,
-}
-/// Old access system user information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingUserInformationFrom {
-    /// Email address of the access system user.
-    ///
-    /// Wire name: `email_address`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub email_address: crate::runtime::Nullable<::std::string::String>,
-    /// Full name of the access system user.
-    ///
-    /// Wire name: `full_name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub full_name: crate::runtime::Nullable<::std::string::String>,
-    /// Phone number of the access system user.
-    ///
-    /// Wire name: `phone_number`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub phone_number: crate::runtime::Nullable<::std::string::String>,
-}
-/// New access system user information.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserPendingMutationUpdatingUserInformationTo {
-    /// Email address of the access system user.
-    ///
-    /// Wire name: `email_address`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub email_address: crate::runtime::Nullable<::std::string::String>,
-    /// Full name of the access system user.
-    ///
-    /// Wire name: `full_name`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub full_name: crate::runtime::Nullable<::std::string::String>,
-    /// Phone number of the access system user.
-    ///
-    /// Wire name: `phone_number`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub phone_number: crate::runtime::Nullable<::std::string::String>,
-}
-/// Salto KS-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserSaltoKsMetadata {
-    /// Indicates whether the user holds an active subscription slot on the Salto KS site. Only subscribed users can unlock doors and count against the site's user-subscription limit. A user may not be subscribed because their access schedule has not started or has ended, the site has reached its subscription limit, or they were manually unsubscribed. This is distinct from `is_suspended`, which reflects whether the user has been explicitly blocked.
-    ///
-    /// Wire name: `is_subscribed`. May be absent.
-    #[wire(skip_none)]
-    pub is_subscribed: ::std::option::Option<bool>,
-}
-/// Salto Space-specific metadata associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserSaltoSpaceMetadata {
-    /// Indicates whether AuditOpenings is enabled for the user in the Salto Space access system.
-    ///
-    /// Wire name: `audit_openings`. May be absent.
-    #[wire(skip_none)]
-    pub audit_openings: ::std::option::Option<bool>,
-    /// User ID in the Salto Space access system.
-    ///
-    /// Wire name: `user_id`. May be absent.
-    #[wire(skip_none)]
-    pub user_id: ::std::option::Option<::std::string::String>,
-}
-/// Warnings associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
-///
-/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-workspaces")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "warning_code")]
-#[non_exhaustive]
-pub enum UnmanagedAcsUserWarning {
-    /// `being_deleted`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is being deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems). This is a temporary state, and the access system user will be deleted shortly.
-    BeingDeleted(UnmanagedAcsUserWarningBeingDeleted),
-    /// `salto_ks_user_not_subscribed`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is not subscribed on Salto KS, so they cannot unlock doors or perform any actions. This occurs when the their access schedule hasn’t started yet, if their access schedule has ended, if the site has reached its limit for active users (subscription slots), or if they have been manually unsubscribed.
-    SaltoKsUserNotSubscribed(UnmanagedAcsUserWarningSaltoKsUserNotSubscribed),
-    /// `acs_user_inactive`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) exists but is not currently able to gain access—for example, because their access schedule has not started yet or has ended, the access system has reached its limit for active users, or they have been unsubscribed or deactivated. Refer to the warning message for the provider-specific reason. This is distinct from `is_suspended`, which indicates the user has been explicitly blocked.
-    AcsUserInactive(UnmanagedAcsUserWarningAcsUserInactive),
-    /// `unknown_issue_with_acs_user`: An unknown issue occurred while syncing the state of this [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) with the provider. This issue may affect the proper functioning of this user.
-    UnknownIssueWithAcsUser(UnmanagedAcsUserWarningUnknownIssueWithAcsUser),
-    /// `latch_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created on Latch Mission Control. Please use the Latch Mission Control to manage this user.
-    LatchResidentUser(UnmanagedAcsUserWarningLatchResidentUser),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-workspaces")]
-impl UnmanagedAcsUserWarning {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
-            Self::SaltoKsUserNotSubscribed(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::AcsUserInactive(v) => ::std::option::Option::Some(&v.created_at),
-            Self::UnknownIssueWithAcsUser(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::LatchResidentUser(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
-            Self::SaltoKsUserNotSubscribed(v) => ::std::option::Option::Some(&v.message),
-            Self::AcsUserInactive(v) => ::std::option::Option::Some(&v.message),
-            Self::UnknownIssueWithAcsUser(v) => ::std::option::Option::Some(&v.message),
-            Self::LatchResidentUser(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) exists but is not currently able to gain access—for example, because their access schedule has not started yet or has ended, the access system has reached its limit for active users, or they have been unsubscribed or deactivated. Refer to the warning message for the provider-specific reason. This is distinct from `is_suspended`, which indicates the user has been explicitly blocked.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserWarningAcsUserInactive {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is being deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems). This is a temporary state, and the access system user will be deleted shortly.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created on Latch Mission Control. Please use the Latch Mission Control to manage this user.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserWarningLatchResidentUser {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) is not subscribed on Salto KS, so they cannot unlock doors or perform any actions. This occurs when the their access schedule hasn’t started yet, if their access schedule has ended, if the site has reached its limit for active users (subscription slots), or if they have been manually unsubscribed.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserWarningSaltoKsUserNotSubscribed {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// An unknown issue occurred while syncing the state of this [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) with the provider. This issue may affect the proper functioning of this user.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedAcsUserWarningUnknownIssueWithAcsUser {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Represents an unmanaged user identity. Unmanaged user identities do not have keys.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedUserIdentity {
-    /// Array of access system user IDs associated with the user identity.
-    ///
-    /// Wire name: `acs_user_ids`.
-    pub acs_user_ids: ::std::vec::Vec<crate::seam::AcsUserId>,
-    /// Date and time at which the user identity was created.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Display name for the user identity.
-    ///
-    /// Wire name: `display_name`.
-    pub display_name: ::std::string::String,
-    /// Unique email address for the user identity.
-    ///
-    /// Wire name: `email_address`. May be `null`.
-    pub email_address: ::std::option::Option<::std::string::String>,
-    /// Array of errors associated with the user identity. Each error object within the array contains fields like "error_code" and "message." "error_code" is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. "message" provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `errors`.
-    pub errors: ::std::vec::Vec<crate::seam::UnmanagedUserIdentityError>,
-    /// Full name of the user associated with the user identity.
-    ///
-    /// Wire name: `full_name`. May be `null`.
-    pub full_name: ::std::option::Option<::std::string::String>,
-    /// Unique phone number for the user identity in [E.164 format](https://www.itu.int/rec/T-REC-E.164/en) (for example, +15555550100).
-    ///
-    /// Wire name: `phone_number`. May be `null`.
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    /// ID of the user identity.
-    ///
-    /// Wire name: `user_identity_id`.
-    pub user_identity_id: crate::seam::UserIdentityId,
-    /// Array of warnings associated with the user identity. Each warning object within the array contains two fields: "warning_code" and "message." "warning_code" is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. "message" provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `warnings`.
-    pub warnings: ::std::vec::Vec<crate::seam::UnmanagedUserIdentityWarning>,
-    /// ID of the workspace that contains the user identity.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// Errors associated with the user identity.
-///
-/// Tagged by the `error_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "error_code")]
-#[non_exhaustive]
-pub enum UnmanagedUserIdentityError {
-    /// `issue_with_acs_user`: Indicates that there is an issue with an access system user associated with this user identity.
-    IssueWithAcsUser(UnmanagedUserIdentityErrorIssueWithAcsUser),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-user_identities_unmanaged")]
-impl UnmanagedUserIdentityError {
-    /// `acs_system_id`, which every variant this version knows has: ID of the access system that the user identity is associated with. `None` for `Unknown`.
-    pub fn acs_system_id(&self) -> ::std::option::Option<&crate::seam::AcsSystemId> {
-        match self {
-            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.acs_system_id),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `acs_user_id`, which every variant this version knows has: ID of the access system user that has an issue. `None` for `Unknown`.
-    pub fn acs_user_id(&self) -> ::std::option::Option<&crate::seam::AcsUserId> {
-        match self {
-            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.acs_user_id),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the error. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the error. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::IssueWithAcsUser(v) => ::std::option::Option::Some(&v.message),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that there is an issue with an access system user associated with this user identity.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedUserIdentityErrorIssueWithAcsUser {
-    /// ID of the access system that the user identity is associated with.
-    ///
-    /// Wire name: `acs_system_id`.
-    pub acs_system_id: crate::seam::AcsSystemId,
-    /// ID of the access system user that has an issue.
-    ///
-    /// Wire name: `acs_user_id`.
-    pub acs_user_id: crate::seam::AcsUserId,
-    /// Date and time at which Seam created the error.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Warnings associated with the user identity.
-///
-/// Tagged by the `warning_code` field. A tag this version does not know decodes as `Unknown` with the whole object kept.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, codec::Union)]
-#[wire(tag = "warning_code")]
-#[non_exhaustive]
-pub enum UnmanagedUserIdentityWarning {
-    /// `being_deleted`: Indicates that the user identity is currently being deleted.
-    BeingDeleted(UnmanagedUserIdentityWarningBeingDeleted),
-    /// `acs_user_profile_does_not_match_user_identity`: Indicates that the ACS user's profile does not match the user identity's profile
-    AcsUserProfileDoesNotMatchUserIdentity(
-        UnmanagedUserIdentityWarningAcsUserProfileDoesNotMatchUserIdentity,
-    ),
-    /// A variant this version of the client does not know, kept as sent.
-    Unknown(::serde_json::Value),
-}
-#[cfg(feature = "seam-user_identities_unmanaged")]
-impl UnmanagedUserIdentityWarning {
-    /// `created_at`, which every variant this version knows has: Date and time at which Seam created the warning. `None` for `Unknown`.
-    pub fn created_at(&self) -> ::std::option::Option<&crate::runtime::Timestamp> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.created_at),
-            Self::AcsUserProfileDoesNotMatchUserIdentity(v) => {
-                ::std::option::Option::Some(&v.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `message`, which every variant this version knows has: Detailed description of the warning. Provides insights into the issue and potentially how to rectify it. `None` for `Unknown`.
-    pub fn message(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::BeingDeleted(v) => ::std::option::Option::Some(&v.message),
-            Self::AcsUserProfileDoesNotMatchUserIdentity(v) => {
-                ::std::option::Option::Some(&v.message)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-}
-/// Indicates that the ACS user's profile does not match the user identity's profile
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedUserIdentityWarningAcsUserProfileDoesNotMatchUserIdentity {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// Indicates that the user identity is currently being deleted.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UnmanagedUserIdentityWarningBeingDeleted {
-    /// Date and time at which Seam created the warning.
-    ///
-    /// Wire name: `created_at`.
-    pub created_at: crate::runtime::Timestamp,
-    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
-    ///
-    /// Wire name: `message`.
-    pub message: ::std::string::String,
-}
-/// The response of `user_identities.list_accessible_devices` (List Accessible Devices for a User Identity): every documented key of its body.
-#[cfg(feature = "seam-user_identities")]
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UserIdentitiesListAccessibleDevicesResponse {
-    /// `accessible_devices`.
-    ///
-    /// **Deprecated.** Use devices.
-    ///
-    /// Wire name: `accessible_devices`.
-    #[deprecated(note = "Use devices.")]
-    pub accessible_devices: ::std::vec::Vec<crate::seam::Device>,
-    /// `devices`.
-    ///
-    /// Wire name: `devices`.
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-}
-/// The response of `user_identities.list` (List User Identities): every documented key of its body.
-#[cfg(feature = "seam-user_identities")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UserIdentitiesListResponse {
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-    /// `user_identities`.
-    ///
-    /// Wire name: `user_identities`.
-    pub user_identities: ::std::vec::Vec<crate::seam::UserIdentity>,
-}
-#[cfg(feature = "seam-user_identities")]
-impl crate::runtime::Page for UserIdentitiesListResponse {
-    type Item = crate::seam::UserIdentity;
-    fn items(&self) -> &[crate::seam::UserIdentity] {
-        &self.user_identities
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::UserIdentity> {
-        self.user_identities
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// The response of `user_identities_unmanaged.list` (List Unmanaged User Identities): every documented key of its body.
-#[cfg(feature = "seam-user_identities_unmanaged")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct UserIdentitiesUnmanagedListResponse {
-    /// Information about the current page of results.
-    ///
-    /// Wire name: `pagination`.
-    pub pagination: crate::seam::Pagination,
-    /// `user_identities`.
-    ///
-    /// Wire name: `user_identities`.
-    pub user_identities: ::std::vec::Vec<crate::seam::UnmanagedUserIdentity>,
-}
-#[cfg(feature = "seam-user_identities_unmanaged")]
-impl crate::runtime::Page for UserIdentitiesUnmanagedListResponse {
-    type Item = crate::seam::UnmanagedUserIdentity;
-    fn items(&self) -> &[crate::seam::UnmanagedUserIdentity] {
-        &self.user_identities
-    }
-    fn into_items(self) -> ::std::vec::Vec<crate::seam::UnmanagedUserIdentity> {
-        self.user_identities
-    }
-    fn has_more(&self) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.pagination.has_next_page)
-    }
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
-        self.pagination.next_page_cursor.as_deref()
-    }
-}
-/// Represents a Seam [workspace](https://docs.seam.co/core-concepts/workspaces). A workspace is a top-level entity that encompasses all other resources below it, such as devices, connected accounts, and Connect Webviews. Seam provides two types of workspaces. A [sandbox workspace](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces) is a special type of workspace designed for testing code. Sandbox workspaces offer test device accounts and virtual devices that you can connect and control. This ability to work with virtual devices is quite handy because it removes the need to own physical devices from multiple brands. To connect real devices and systems to Seam, use a [production workspace](https://docs.seam.co/core-concepts/workspaces#production-workspaces).
-#[cfg(feature = "seam-workspaces")]
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct Workspace {
-    /// Company name associated with the [workspace](https://docs.seam.co/core-concepts/workspaces).
-    ///
-    /// Wire name: `company_name`.
-    pub company_name: ::std::string::String,
-    /// `connect_partner_name`.
-    ///
-    /// **Deprecated.** Use `company_name` instead.
-    ///
-    /// Wire name: `connect_partner_name`. May be `null`.
-    #[deprecated(note = "Use `company_name` instead.")]
-    pub connect_partner_name: ::std::option::Option<::std::string::String>,
-    /// `connect_webview_customization`.
-    ///
-    /// Wire name: `connect_webview_customization`.
-    pub connect_webview_customization: crate::seam::WorkspaceConnectWebviewCustomization,
-    /// Indicates whether publishable key authentication is enabled for this workspace.
-    ///
-    /// Wire name: `is_publishable_key_auth_enabled`.
-    pub is_publishable_key_auth_enabled: bool,
-    /// Indicates whether the workspace is a [sandbox workspace](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces).
-    ///
-    /// Wire name: `is_sandbox`.
-    pub is_sandbox: bool,
-    /// Indicates whether the [sandbox workspace](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces) is suspended. Seam suspends sandbox workspaces that have not been accessed in 14 days.
-    ///
-    /// Wire name: `is_suspended`.
-    pub is_suspended: bool,
-    /// Name of the [workspace](https://docs.seam.co/core-concepts/workspaces).
-    ///
-    /// Wire name: `name`.
-    pub name: ::std::string::String,
-    /// ID of the organization to which the workspace belongs, or `null` if the workspace is not assigned to an organization.
-    ///
-    /// Wire name: `organization_id`. May be `null`.
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    /// Publishable key for the [workspace](https://docs.seam.co/core-concepts/workspaces). This key is used to identify the workspace in client-side applications.
-    ///
-    /// Wire name: `publishable_key`. May be absent.
-    #[wire(skip_none)]
-    pub publishable_key: ::std::option::Option<::std::string::String>,
-    /// ID of the workspace.
-    ///
-    /// Wire name: `workspace_id`.
-    pub workspace_id: crate::seam::WorkspaceId,
-}
-/// `connect_webview_customization`.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct WorkspaceConnectWebviewCustomization {
-    /// URL of the inviter logo for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `inviter_logo_url`. May be absent.
-    #[wire(skip_none)]
-    pub inviter_logo_url: ::std::option::Option<::std::string::String>,
-    /// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `logo_shape`. May be absent.
-    #[wire(skip_none)]
-    pub logo_shape: ::std::option::Option<
-        crate::seam::WorkspacesCreateConnectWebviewCustomizationLogoShape,
-    >,
-    /// Primary button color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `primary_button_color`. May be absent.
-    #[wire(skip_none)]
-    pub primary_button_color: ::std::option::Option<::std::string::String>,
-    /// Primary button text color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `primary_button_text_color`. May be absent.
-    #[wire(skip_none)]
-    pub primary_button_text_color: ::std::option::Option<::std::string::String>,
-    /// Success message for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `success_message`. May be absent.
-    #[wire(skip_none)]
-    pub success_message: ::std::option::Option<::std::string::String>,
-}
-/// A batch of workspace resources.
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct WorkspacesBatch {
-    /// `access_codes`.
-    ///
-    /// Wire name: `access_codes`. Empty when absent.
-    #[wire(default)]
-    pub access_codes: ::std::vec::Vec<crate::seam::AccessCode>,
-    /// `access_grants`.
-    ///
-    /// Wire name: `access_grants`. Empty when absent.
-    #[wire(default)]
-    pub access_grants: ::std::vec::Vec<crate::seam::AccessGrant>,
-    /// `access_methods`.
-    ///
-    /// Wire name: `access_methods`. Empty when absent.
-    #[wire(default)]
-    pub access_methods: ::std::vec::Vec<crate::seam::AccessMethod>,
-    /// `acs_access_groups`.
-    ///
-    /// Wire name: `acs_access_groups`. Empty when absent.
-    #[wire(default)]
-    pub acs_access_groups: ::std::vec::Vec<crate::seam::AcsAccessGroup>,
-    /// `acs_credentials`.
-    ///
-    /// Wire name: `acs_credentials`. Empty when absent.
-    #[wire(default)]
-    pub acs_credentials: ::std::vec::Vec<crate::seam::AcsCredential>,
-    /// `acs_encoders`.
-    ///
-    /// Wire name: `acs_encoders`. Empty when absent.
-    #[wire(default)]
-    pub acs_encoders: ::std::vec::Vec<crate::seam::AcsEncoder>,
-    /// `acs_entrances`.
-    ///
-    /// Wire name: `acs_entrances`. Empty when absent.
-    #[wire(default)]
-    pub acs_entrances: ::std::vec::Vec<crate::seam::AcsEntrance>,
-    /// `acs_systems`.
-    ///
-    /// Wire name: `acs_systems`. Empty when absent.
-    #[wire(default)]
-    pub acs_systems: ::std::vec::Vec<crate::seam::AcsSystem>,
-    /// `acs_users`.
-    ///
-    /// Wire name: `acs_users`. Empty when absent.
-    #[wire(default)]
-    pub acs_users: ::std::vec::Vec<crate::seam::AcsUser>,
-    /// `action_attempts`.
-    ///
-    /// Wire name: `action_attempts`. Empty when absent.
-    #[wire(default)]
-    pub action_attempts: ::std::vec::Vec<crate::seam::ActionAttempt>,
-    /// `client_sessions`.
-    ///
-    /// Wire name: `client_sessions`. Empty when absent.
-    #[wire(default)]
-    pub client_sessions: ::std::vec::Vec<crate::seam::ClientSession>,
-    /// `connect_webviews`.
-    ///
-    /// Wire name: `connect_webviews`. Empty when absent.
-    #[wire(default)]
-    pub connect_webviews: ::std::vec::Vec<crate::seam::ConnectWebview>,
-    /// `connected_accounts`.
-    ///
-    /// Wire name: `connected_accounts`. Empty when absent.
-    #[wire(default)]
-    pub connected_accounts: ::std::vec::Vec<crate::seam::ConnectedAccount>,
-    /// `customization_profiles`.
-    ///
-    /// Wire name: `customization_profiles`. Empty when absent.
-    #[wire(default)]
-    pub customization_profiles: ::std::vec::Vec<crate::seam::CustomizationProfile>,
-    /// `devices`.
-    ///
-    /// Wire name: `devices`. Empty when absent.
-    #[wire(default)]
-    pub devices: ::std::vec::Vec<crate::seam::Device>,
-    /// `events`.
-    ///
-    /// Wire name: `events`. Empty when absent.
-    #[wire(default)]
-    pub events: ::std::vec::Vec<crate::seam::Event>,
-    /// `instant_keys`.
-    ///
-    /// Wire name: `instant_keys`. Empty when absent.
-    #[wire(default)]
-    pub instant_keys: ::std::vec::Vec<crate::seam::InstantKey>,
-    /// `noise_thresholds`.
-    ///
-    /// Wire name: `noise_thresholds`. Empty when absent.
-    #[wire(default)]
-    pub noise_thresholds: ::std::vec::Vec<crate::seam::NoiseThreshold>,
-    /// `spaces`.
-    ///
-    /// Wire name: `spaces`. Empty when absent.
-    #[wire(default)]
-    pub spaces: ::std::vec::Vec<crate::seam::Space>,
-    /// `thermostat_daily_programs`.
-    ///
-    /// Wire name: `thermostat_daily_programs`. Empty when absent.
-    #[wire(default)]
-    pub thermostat_daily_programs: ::std::vec::Vec<crate::seam::ThermostatDailyProgram>,
-    /// `thermostat_schedules`.
-    ///
-    /// Wire name: `thermostat_schedules`. Empty when absent.
-    #[wire(default)]
-    pub thermostat_schedules: ::std::vec::Vec<crate::seam::ThermostatSchedule>,
-    /// `unmanaged_access_codes`.
-    ///
-    /// Wire name: `unmanaged_access_codes`. Empty when absent.
-    #[wire(default)]
-    pub unmanaged_access_codes: ::std::vec::Vec<crate::seam::UnmanagedAccessCode>,
-    /// `unmanaged_acs_access_groups`.
-    ///
-    /// Wire name: `unmanaged_acs_access_groups`. Empty when absent.
-    #[wire(default)]
-    pub unmanaged_acs_access_groups: ::std::vec::Vec<
-        crate::seam::UnmanagedAcsAccessGroup,
-    >,
-    /// `unmanaged_acs_credentials`.
-    ///
-    /// Wire name: `unmanaged_acs_credentials`. Empty when absent.
-    #[wire(default)]
-    pub unmanaged_acs_credentials: ::std::vec::Vec<crate::seam::UnmanagedAcsCredential>,
-    /// `unmanaged_acs_users`.
-    ///
-    /// Wire name: `unmanaged_acs_users`. Empty when absent.
-    #[wire(default)]
-    pub unmanaged_acs_users: ::std::vec::Vec<crate::seam::UnmanagedAcsUser>,
-    /// `unmanaged_devices`.
-    ///
-    /// Wire name: `unmanaged_devices`. Empty when absent.
-    #[wire(default)]
-    pub unmanaged_devices: ::std::vec::Vec<crate::seam::UnmanagedDevice>,
-    /// `user_identities`.
-    ///
-    /// Wire name: `user_identities`. Empty when absent.
-    #[wire(default)]
-    pub user_identities: ::std::vec::Vec<crate::seam::UserIdentity>,
-    /// `workspaces`.
-    ///
-    /// Wire name: `workspaces`. Empty when absent.
-    #[wire(default)]
-    pub workspaces: ::std::vec::Vec<crate::seam::Workspace>,
-}
-/// [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews) customizations for the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct WorkspacesCreateConnectWebviewCustomization {
-    /// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `logo_shape`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub logo_shape: crate::runtime::Nullable<
-        crate::seam::WorkspacesCreateConnectWebviewCustomizationLogoShape,
-    >,
-    /// Primary button color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `primary_button_color`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub primary_button_color: crate::runtime::Nullable<::std::string::String>,
-    /// Primary button text color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `primary_button_text_color`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub primary_button_text_color: crate::runtime::Nullable<::std::string::String>,
-    /// Success message for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
+    /// Unique identifier of the type of warning. Enables quick recognition and categorization of the issue.
     ///
-    /// Wire name: `success_message`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub success_message: crate::runtime::Nullable<::std::string::String>,
+    /// Wire name: `warning_code`.
+    pub warning_code: ::std::string::String,
 }
-/// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the new workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
+/// Error code associated with the disconnection event, if any.
 ///
 /// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
-#[cfg(feature = "seam-workspaces")]
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WorkspacesCreateConnectWebviewCustomizationLogoShape {
-    /// `circle`.
-    Circle,
-    /// `square`.
-    Square,
+pub enum EventDeviceDisconnectedErrorCode {
+    /// `account_disconnected`.
+    AccountDisconnected,
+    /// `hub_disconnected`.
+    HubDisconnected,
+    /// `device_disconnected`.
+    DeviceDisconnected,
     /// A value this version of the client does not know, kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "seam-workspaces")]
-impl WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventDeviceDisconnectedErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Circle => "circle",
-            Self::Square => "square",
+            Self::AccountDisconnected => "account_disconnected",
+            Self::HubDisconnected => "hub_disconnected",
+            Self::DeviceDisconnected => "device_disconnected",
             Self::Unknown(value) => value,
         }
     }
 }
-#[cfg(feature = "seam-workspaces")]
-impl WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventDeviceDisconnectedErrorCode {
     fn from_wire(value: &str) -> Self {
         match value {
-            "circle" => Self::Circle,
-            "square" => Self::Square,
+            "account_disconnected" => Self::AccountDisconnected,
+            "hub_disconnected" => Self::HubDisconnected,
+            "device_disconnected" => Self::DeviceDisconnected,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-#[cfg(feature = "seam-workspaces")]
-impl ::std::convert::From<&str>
-for WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventDeviceDisconnectedErrorCode {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
-#[cfg(feature = "seam-workspaces")]
-impl ::std::fmt::Display for WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventDeviceDisconnectedErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-workspaces")]
-impl ::serde::Serialize for WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventDeviceDisconnectedErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -8455,76 +7726,1711 @@ impl ::serde::Serialize for WorkspacesCreateConnectWebviewCustomizationLogoShape
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "seam-workspaces")]
-impl<'de> ::serde::Deserialize<'de>
-for WorkspacesCreateConnectWebviewCustomizationLogoShape {
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventDeviceDisconnectedErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         codec::deserialize_str(deserializer, Self::from_wire)
     }
 }
-/// WorkspacesCustomizationProfilesUpdateCustomerPortalTheme.
-#[cfg(feature = "seam-workspaces_customization_profiles")]
+/// A doorbell button was pressed on a device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
 #[derive(Debug, Clone, PartialEq, codec::Model)]
 #[non_exhaustive]
-pub struct WorkspacesCustomizationProfilesUpdateCustomerPortalTheme {
-    /// `font_family`.
+pub struct EventDeviceDoorbellRang {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
     ///
-    /// Wire name: `font_family`. May be absent.
-    #[wire(skip_none)]
-    pub font_family: ::std::option::Option<::std::string::String>,
-    /// `mono_font_family`.
-    ///
-    /// Wire name: `mono_font_family`. May be absent.
-    #[wire(skip_none)]
-    pub mono_font_family: ::std::option::Option<::std::string::String>,
-    /// `primary_color`.
-    ///
-    /// Wire name: `primary_color`. May be absent.
-    #[wire(skip_none)]
-    pub primary_color: ::std::option::Option<::std::string::String>,
-    /// `primary_foreground_color`.
-    ///
-    /// Wire name: `primary_foreground_color`. May be absent.
-    #[wire(skip_none)]
-    pub primary_foreground_color: ::std::option::Option<::std::string::String>,
-    /// `secondary_color`.
-    ///
-    /// Wire name: `secondary_color`. May be absent.
-    #[wire(skip_none)]
-    pub secondary_color: ::std::option::Option<::std::string::String>,
-    /// `secondary_foreground_color`.
-    ///
-    /// Wire name: `secondary_foreground_color`. May be absent.
-    #[wire(skip_none)]
-    pub secondary_foreground_color: ::std::option::Option<::std::string::String>,
-}
-/// [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews) customizations for the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-#[cfg(feature = "seam-workspaces")]
-#[derive(Debug, Clone, PartialEq, codec::Model)]
-#[non_exhaustive]
-pub struct WorkspacesUpdateConnectWebviewCustomization {
-    /// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-    ///
-    /// Wire name: `logo_shape`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub logo_shape: crate::runtime::Nullable<
-        crate::seam::WorkspacesCreateConnectWebviewCustomizationLogoShape,
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
     >,
-    /// Primary button color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
+    /// ID of the connected account associated with the event.
     ///
-    /// Wire name: `primary_button_color`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub primary_button_color: crate::runtime::Nullable<::std::string::String>,
-    /// Primary button text color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
     ///
-    /// Wire name: `primary_button_text_color`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub primary_button_text_color: crate::runtime::Nullable<::std::string::String>,
-    /// Success message for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
     ///
-    /// Wire name: `success_message`. May be absent or `null`, which stay apart (`Nullable`).
-    #[wire(skip_absent)]
-    pub success_message: crate::runtime::Nullable<::std::string::String>,
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// URL to a thumbnail image captured at the time the doorbell was pressed.
+    ///
+    /// Wire name: `image_url`. May be absent.
+    #[wire(skip_none)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// URL to a short video clip captured at the time the doorbell was pressed.
+    ///
+    /// Wire name: `video_url`. May be absent.
+    #[wire(skip_none)]
+    pub video_url: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A third-party subscription is required to use all device features.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceErrorSubscriptionRequired {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A third-party subscription is active or no longer required to use all device features.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceErrorSubscriptionRequiredResolved {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device battery level dropped below the low threshold.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceLowBattery {
+    /// Number in the range 0 to 1.0 indicating the amount of battery in the affected device, as reported by the device.
+    ///
+    /// Wire name: `battery_level`.
+    pub battery_level: crate::runtime::Number,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The name of a device was changed.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceNameChanged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// The new name of the affected device.
+    ///
+    /// Wire name: `device_name`.
+    pub device_name: ::std::string::String,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was removed externally from the connected account.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceRemoved {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) activated privacy mode.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceSaltoPrivacyModeActivated {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A [Salto device](https://docs.seam.co/device-and-system-integration-guides/salto-locks) deactivated privacy mode.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceSaltoPrivacyModeDeactivated {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device detected that it was tampered with, for example, opened or moved.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceTampered {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a device is using a third-party integration that will interfere with Seam device management.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceThirdPartyIntegrationDetected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Seam detected that a device is no longer using a third-party integration that was interfering with Seam device management.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceThirdPartyIntegrationNoLongerDetected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from offline to online. That is, the `device.properties.online` property changed from `false` to `true`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedConnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) was successfully converted to a managed device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedConvertedToManaged {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// The status of an [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices) changed from online to offline. That is, the `device.properties.online` property changed from `true` to `false`.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventDeviceUnmanagedDisconnected {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the connected account.
+    ///
+    /// Wire name: `connected_account_errors`.
+    pub connected_account_errors: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceError,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Warnings associated with the connected account.
+    ///
+    /// Wire name: `connected_account_warnings`.
+    pub connected_account_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// Errors associated with the device.
+    ///
+    /// Wire name: `device_errors`.
+    pub device_errors: ::std::vec::Vec<crate::seam::EventDeviceDisconnectedDeviceError>,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Warnings associated with the device.
+    ///
+    /// Wire name: `device_warnings`.
+    pub device_warnings: ::std::vec::Vec<
+        crate::seam::EventDeviceDisconnectedDeviceWarning,
+    >,
+    /// Error code associated with the disconnection event, if any.
+    ///
+    /// Wire name: `error_code`.
+    pub error_code: crate::seam::EventDeviceDisconnectedErrorCode,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// An [enrollment automation](https://docs.seam.co/capability-guides/mobile-access/issuing-mobile-credentials-from-an-access-control-system) was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventEnrollmentAutomationDeleted {
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// ID of the affected enrollment automation.
+    ///
+    /// Wire name: `enrollment_automation_id`.
+    pub enrollment_automation_id: crate::seam::EnrollmentAutomationId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// ID of an event, which tells that something happened in a workspace.
+///
+/// An id of its own type, so it cannot be passed where another kind of id is expected.
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct EventId(::std::string::String);
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl EventId {
+    /// Wraps a raw id.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The raw id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw id, by value.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+}
+#[cfg(
+    any(
+        feature = "seam-access_codes",
+        feature = "seam-events",
+        feature = "seam-workspaces"
+    )
+)]
+impl ::std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// The [lock](https://docs.seam.co/low-level-apis/smart-locks) denied access to a user after one or more consecutive invalid attempts to unlock the device.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockAccessDenied {
+    /// ID of the access code that was used in the unlock attempts.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the access-denied event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the access-denied event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the access-denied event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// Why access was denied, when the provider reports a determinable cause. Omitted when unknown.
+    ///
+    /// Wire name: `reason`. May be absent.
+    #[wire(skip_none)]
+    pub reason: ::std::option::Option<crate::seam::EventLockAccessDeniedReason>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the access-denied event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Why access was denied, when the provider reports a determinable cause. Omitted when unknown.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockAccessDeniedReason {
+    /// Human-readable explanation of why access was denied.
+    ///
+    /// Wire name: `message`.
+    pub message: ::std::string::String,
+    /// Normalized reason a lock denied access. Provider-agnostic; not all providers report every value.
+    ///
+    /// Wire name: `reason_code`.
+    pub reason_code: crate::seam::EventLockAccessDeniedReasonReasonCode,
+}
+/// Normalized reason a lock denied access. Provider-agnostic; not all providers report every value.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventLockAccessDeniedReasonReasonCode {
+    /// `unknown_code`.
+    UnknownCode,
+    /// `expired_code`.
+    ExpiredCode,
+    /// `blocklisted_code`.
+    BlocklistedCode,
+    /// `too_many_attempts`.
+    TooManyAttempts,
+    /// `blocked_by_privacy_mode`.
+    BlockedByPrivacyMode,
+    /// `credential_error`.
+    CredentialError,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockAccessDeniedReasonReasonCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownCode => "unknown_code",
+            Self::ExpiredCode => "expired_code",
+            Self::BlocklistedCode => "blocklisted_code",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::BlockedByPrivacyMode => "blocked_by_privacy_mode",
+            Self::CredentialError => "credential_error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockAccessDeniedReasonReasonCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown_code" => Self::UnknownCode,
+            "expired_code" => Self::ExpiredCode,
+            "blocklisted_code" => Self::BlocklistedCode,
+            "too_many_attempts" => Self::TooManyAttempts,
+            "blocked_by_privacy_mode" => Self::BlockedByPrivacyMode,
+            "credential_error" => Self::CredentialError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventLockAccessDeniedReasonReasonCode {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventLockAccessDeniedReasonReasonCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventLockAccessDeniedReasonReasonCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventLockAccessDeniedReasonReasonCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A [lock](https://docs.seam.co/low-level-apis/smart-locks) was locked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockLocked {
+    /// ID of the access code that was used to lock the device.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// Whether the access code is managed by Seam (true) or unmanaged (false). Only present when access_code_id is set.
+    ///
+    /// Wire name: `access_code_is_managed`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_is_managed: ::std::option::Option<bool>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the lock event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the lock event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the lock event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// ID of the Seam action attempt that triggered this lock. Present only when the lock was initiated through Seam (via a `LOCK_DOOR` action attempt).
+    ///
+    /// Wire name: `action_attempt_id`. May be absent.
+    #[wire(skip_none)]
+    pub action_attempt_id: ::std::option::Option<crate::seam::ActionAttemptId>,
+    /// Code (PIN) that was used to lock the device, if known. Taken from the matched managed or unmanaged access code, or from the code reported by the provider when no access code matched.
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Whether the lock action was performed over Bluetooth by a remote client (such as the provider's mobile app), rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_bluetooth`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_bluetooth: ::std::option::Option<bool>,
+    /// Whether the lock action was performed by an NFC credential tap (such as an Apple Home Key or an NFC key fob) presented to the lock, rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_nfc`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_nfc: ::std::option::Option<bool>,
+    /// Method by which the lock was locked. `keycode`: an access code was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or button press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by an auto-relock timer. `unknown`: could not be determined.
+    ///
+    /// Wire name: `method`.
+    pub method: crate::seam::EventLockLockedMethod,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the lock event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Method by which the lock was locked. `keycode`: an access code was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or button press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by an auto-relock timer. `unknown`: could not be determined.
+///
+/// A value this version does not know decodes as `Unknown`, so new server values never break decoding.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventLockLockedMethod {
+    /// `keycode`.
+    Keycode,
+    /// `manual`.
+    Manual,
+    /// `automatic`.
+    Automatic,
+    /// `unknown`.
+    MethodUnknown,
+    /// `remote`.
+    Remote,
+    /// `card`.
+    Card,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockLockedMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keycode => "keycode",
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::MethodUnknown => "unknown",
+            Self::Remote => "remote",
+            Self::Card => "card",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl EventLockLockedMethod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "keycode" => Self::Keycode,
+            "manual" => Self::Manual,
+            "automatic" => Self::Automatic,
+            "unknown" => Self::MethodUnknown,
+            "remote" => Self::Remote,
+            "card" => Self::Card,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::convert::From<&str> for EventLockLockedMethod {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::std::fmt::Display for EventLockLockedMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl ::serde::Serialize for EventLockLockedMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+impl<'de> ::serde::Deserialize<'de> for EventLockLockedMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codec::deserialize_str(deserializer, Self::from_wire)
+    }
+}
+/// A [lock](https://docs.seam.co/low-level-apis/smart-locks) was unlocked.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventLockUnlocked {
+    /// ID of the access code that was used to unlock the affected device.
+    ///
+    /// Wire name: `access_code_id`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_id: ::std::option::Option<crate::seam::AccessCodeId>,
+    /// Whether the access code is managed by Seam (true) or unmanaged (false). Only present when access_code_id is set.
+    ///
+    /// Wire name: `access_code_is_managed`. May be absent.
+    #[wire(skip_none)]
+    pub access_code_is_managed: ::std::option::Option<bool>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS entrance associated with the unlock event.
+    ///
+    /// Wire name: `acs_entrance_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_entrance_id: ::std::option::Option<crate::seam::AcsEntranceId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS system associated with the unlock event.
+    ///
+    /// Wire name: `acs_system_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_system_id: ::std::option::Option<crate::seam::AcsSystemId>,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the ACS user associated with the unlock event.
+    ///
+    /// Wire name: `acs_user_id`. May be absent.
+    #[wire(skip_none)]
+    pub acs_user_id: ::std::option::Option<crate::seam::AcsUserId>,
+    /// ID of the Seam action attempt that triggered this unlock. Present only when the unlock was initiated through Seam (via an `UNLOCK_DOOR` action attempt).
+    ///
+    /// Wire name: `action_attempt_id`. May be absent.
+    #[wire(skip_none)]
+    pub action_attempt_id: ::std::option::Option<crate::seam::ActionAttemptId>,
+    /// Code (PIN) that was used to unlock the affected device, if known. Taken from the matched managed or unmanaged access code, or from the code reported by the provider when no access code matched.
+    ///
+    /// Wire name: `code`. May be absent.
+    #[wire(skip_none)]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`. May be absent.
+    #[wire(skip_none)]
+    pub device_id: ::std::option::Option<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Whether the unlock action was performed over Bluetooth by a remote client (such as the provider's mobile app), rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_bluetooth`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_bluetooth: ::std::option::Option<bool>,
+    /// Whether the unlock action was performed by an NFC credential tap (such as an Apple Home Key or an NFC key fob) presented to the lock, rather than a direct physical interaction or a Seam-initiated remote action.
+    ///
+    /// Wire name: `is_via_nfc`. May be absent.
+    #[wire(skip_none)]
+    pub is_via_nfc: ::std::option::Option<bool>,
+    /// Method by which the lock was unlocked. `keycode`: an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or handle press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by a time-based schedule. `unknown`: could not be determined.
+    ///
+    /// Wire name: `method`.
+    pub method: crate::seam::EventLockLockedMethod,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// undocumented: Unreleased.
+    /// ---
+    /// ID of the user identity associated with the unlock event.
+    ///
+    /// Wire name: `user_identity_id`. May be absent.
+    #[wire(skip_none)]
+    pub user_identity_id: ::std::option::Option<crate::seam::UserIdentityId>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// Extended periods of noise or noise exceeding a [threshold](https://docs.seam.co/capability-guides/noise-sensors#what-is-a-threshold) were detected.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventNoiseSensorNoiseThresholdTriggered {
+    /// Custom metadata of the connected account, present when connected_account_id is provided.
+    ///
+    /// Wire name: `connected_account_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub connected_account_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the connected account associated with the event.
+    ///
+    /// Wire name: `connected_account_id`.
+    pub connected_account_id: crate::seam::ConnectedAccountId,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// The customer key associated with the device, if any.
+    ///
+    /// Wire name: `customer_key`. May be absent.
+    #[wire(skip_none)]
+    pub customer_key: ::std::option::Option<::std::string::String>,
+    /// Custom metadata of the device, present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Metadata from Minut.
+    ///
+    /// Wire name: `minut_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub minut_metadata: ::std::option::Option<::serde_json::Value>,
+    /// Detected noise level in decibels.
+    ///
+    /// Wire name: `noise_level_decibels`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_decibels: ::std::option::Option<crate::runtime::Number>,
+    /// Detected noise level in Noiseaware Noise Risk Score (NRS).
+    ///
+    /// Wire name: `noise_level_nrs`. May be absent.
+    #[wire(skip_none)]
+    pub noise_level_nrs: ::std::option::Option<crate::runtime::Number>,
+    /// ID of the noise threshold that was triggered.
+    ///
+    /// Wire name: `noise_threshold_id`. May be absent.
+    #[wire(skip_none)]
+    pub noise_threshold_id: ::std::option::Option<::std::string::String>,
+    /// Name of the noise threshold that was triggered.
+    ///
+    /// Wire name: `noise_threshold_name`. May be absent.
+    #[wire(skip_none)]
+    pub noise_threshold_name: ::std::option::Option<::std::string::String>,
+    /// Metadata from Noiseaware.
+    ///
+    /// Wire name: `noiseaware_metadata`. May be absent.
+    #[wire(skip_none)]
+    pub noiseaware_metadata: ::std::option::Option<::serde_json::Value>,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A phone device was deactivated.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventPhoneDeactivated {
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// Custom metadata of the device; present when device_id is provided.
+    ///
+    /// Wire name: `device_custom_metadata`. Empty when absent.
+    #[wire(default)]
+    pub device_custom_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::StringOrBoolean,
+    >,
+    /// ID of the affected phone device.
+    ///
+    /// Wire name: `device_id`.
+    pub device_id: crate::seam::DeviceId,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A space was created.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceCreated {
+    /// IDs of all ACS entrances attached to the space when it was created.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices attached to the space when it was created.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A space was deleted.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceDeleted {
+    /// IDs of all ACS entrances currently attached to the space when it was deleted.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices attached to the space when it was deleted.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
+}
+/// A device was added or removed from a space.
+#[cfg(any(feature = "seam-events", feature = "seam-workspaces"))]
+#[derive(Debug, Clone, PartialEq, codec::Model)]
+#[non_exhaustive]
+pub struct EventSpaceDeviceMembershipChanged {
+    /// IDs of all ACS entrances currently attached to the space.
+    ///
+    /// Wire name: `acs_entrance_ids`.
+    pub acs_entrance_ids: ::std::vec::Vec<crate::seam::AcsEntranceId>,
+    /// Date and time at which the event was created.
+    ///
+    /// Wire name: `created_at`.
+    pub created_at: crate::runtime::Timestamp,
+    /// IDs of all devices currently attached to the space.
+    ///
+    /// Wire name: `device_ids`.
+    pub device_ids: ::std::vec::Vec<crate::seam::DeviceId>,
+    /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
+    ///
+    /// Wire name: `event_description`. May be absent.
+    #[wire(skip_none)]
+    pub event_description: ::std::option::Option<::std::string::String>,
+    /// ID of the event.
+    ///
+    /// Wire name: `event_id`.
+    pub event_id: crate::seam::EventId,
+    /// Date and time at which the event occurred.
+    ///
+    /// Wire name: `occurred_at`.
+    pub occurred_at: crate::runtime::Timestamp,
+    /// ID of the affected space.
+    ///
+    /// Wire name: `space_id`.
+    pub space_id: crate::seam::SpaceId,
+    /// Unique key for the space within the workspace.
+    ///
+    /// Wire name: `space_key`. May be absent.
+    #[wire(skip_none)]
+    pub space_key: ::std::option::Option<::std::string::String>,
+    /// ID of the workspace associated with the event.
+    ///
+    /// Wire name: `workspace_id`.
+    pub workspace_id: crate::seam::WorkspaceId,
 }
